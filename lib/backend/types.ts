@@ -1,0 +1,9 @@
+import type { BackendHandler, InitializeOptions } from '../api/types';
+
+export type BackendName = 'native' | 'ffi' | 'portable';
+
+/** A loaded backend: makes one handler per SymbolHandler. */
+export interface Backend {
+  readonly name: BackendName;
+  createHandler(options: InitializeOptions): BackendHandler;
+}

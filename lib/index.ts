@@ -1,0 +1,21 @@
+/** dbghelp: Microsoft DbgHelp's symbol handler for Node.js. Public exports only. */
+export { SymbolHandler } from './handler';
+export { DbgHelpError, Win32Error } from './api/errors';
+export type { DbgHelpErrorCode } from './api/errors';
+export { SymOpt, SymFlag, SymTag, SymType, MachineType } from './api/constants';
+export type {
+  SymbolInfo,
+  ModuleInfo,
+  LineInfo,
+  InitializeOptions,
+  LoadModuleOptions,
+  EnumSymbolsOptions,
+  FromAddrResult,
+} from './api/types';
+export { undecorateSymbolName, UndName } from './demangle';
+import { activeBackend } from './backend/select';
+import type { BackendName } from './backend/types';
+export type { BackendName };
+
+/** Which backend is active: 'native', 'ffi' or 'portable'. Picked once, at load time. */
+export const backend: BackendName = activeBackend().name;
