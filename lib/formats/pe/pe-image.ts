@@ -1,0 +1,311 @@
+/**
+ * PeImage: a PE/COFF image (EXE, DLL, SYS) read through a ByteSource.
+ *
+ * Layout: IMAGE_DOS_HEADER at 0; at e_lfanew the 'PE\0\0' signature, IMAGE_FILE_HEADER and
+ * IMAGE_OPTIONAL_HEADER32/64 (together IMAGE_NT_HEADERS32/64); then the IMAGE_SECTION_HEADER
+ * table. Opening reads those headers only; the debug directory and the exports are read and
+ * kept on first use.
+ *
+ * RVAs map to file offsets through the section table: a section's bytes past SizeOfRawData
+ * (an uninitialized tail, .bss) are not in the file, and RVAs below SizeOfHeaders map to the
+ * headers themselves. Every read of file data goes through a Cursor, so malformed files give
+ * BAD_FORMAT naming the file and offset.
+ */
+import { badFormat } from '../../api/errors';
+import { Rva } from '../binary/address';
+import { Cursor } from '../binary/cursor';
+import { ByteSource, FileSource } from '../binary/source';
+import { CodeViewRecord, DebugDirectoryEntry, ImageDebugType, readCodeViewRecord, readDebugDirectories, IMAGE_DEBUG_DIRECTORY_SIZE } from './debug-directory';
+import { DosHeader, IMAGE_DOS_HEADER_SIZE, readDosHeader } from './dos-header';
+import { ExportDirectory, readExports, RvaReader } from './export-directory';
+import { FileHeader, IMAGE_FILE_HEADER_SIZE, ImageFileCharacteristics, readFileHeader } from './file-header';
+import { DataDirectory, ImageDirectoryEntry, OptionalHeader, readOptionalHeader } from './optional-header';
+import { IMAGE_SECTION_HEADER_SIZE, readSectionHeaders, SectionHeader } from './section-header';
+
+const IMAGE_NT_SIGNATURE = 0x00004550; // 'PE\0\0'
+/** Longest string read at an RVA (export names, forwarders); C++ names can run to a few KB. */
+const MAX_STRING = 0x10000;
+/** Longest CodeView record read: 24 bytes of header and a path. */
+const MAX_CODEVIEW = 24 + 0x8000;
+
+const hex = (n: number) => `0x${n.toString(16)}`;
+
+export class PeImage implements RvaReader {
+  readonly fileName: string;
+  readonly dosHeader: DosHeader;
+  readonly fileHeader: FileHeader;
+  readonly optionalHeader: OptionalHeader;
+  /** File offset of the 'PE\0\0' signature (e_lfanew). */
+  readonly ntHeadersOffset: number;
+  /** File offset of the first IMAGE_SECTION_HEADER. */
+  readonly sectionTableOffset: number;
+
+  readonly machine: number;
+  readonly is64: boolean;
+  readonly timeDateStamp: number;
+  readonly sizeOfImage: number;
+  readonly checkSum: number;
+  readonly imageBase: bigint;
+  readonly entryPoint: Rva;
+  readonly characteristics: number;
+  readonly subsystem: number;
+  readonly sizeOfHeaders: number;
+  /** As stored; `dataDirectory` only sees the ones that fit in the optional header (at most 16). */
+  readonly numberOfRvaAndSizes: number;
+  readonly sections: readonly SectionHeader[];
+
+  private debugCache: DebugDirectoryEntry[] | undefined;
+  private codeViewCache: { value: CodeViewRecord | undefined } | undefined;
+  private exportsCache: { value: ExportDirectory | undefined } | undefined;
+
+  private constructor(readonly source: ByteSource) {
+    this.fileName = source.name;
+
+    const dos = this.fileCursor(0, Math.min(IMAGE_DOS_HEADER_SIZE, source.size), 'IMAGE_DOS_HEADER');
+    this.dosHeader = readDosHeader(dos);
+    const nt = this.dosHeader.lfanew;
+    this.ntHeadersOffset = nt;
+
+    const ntLength = 4 + IMAGE_FILE_HEADER_SIZE;
+    if (nt + ntLength > source.size) {
+      const where = nt < source.size ? nt : 0x3c;
+      throw badFormat(this.fileName, where, `not a PE image: e_lfanew ${hex(nt)} leaves no room for the ${ntLength}-byte 'PE\\0\\0' signature and IMAGE_FILE_HEADER in the ${source.size}-byte file`);
+    }
+    const c = this.fileCursor(nt, ntLength, 'NT headers');
+    const sig = c.u32();
+    if (sig !== IMAGE_NT_SIGNATURE) {
+      const two = String.fromCharCode(sig & 0xff, (sig >> 8) & 0xff);
+      const hint = /^(NE|LE|LX)$/.test(two) ? ` (found '${two}': a 16-bit or VxD executable)` : ' (an MS-DOS executable?)';
+      c.fail(`not a PE image: no 'PE\\0\\0' signature at e_lfanew${hint}`, c.start);
+    }
+    this.fileHeader = readFileHeader(c);
+
+    const optAt = nt + ntLength;
+    const optSize = this.fileHeader.sizeOfOptionalHeader;
+    if (optSize === 0) {
+      throw badFormat(this.fileName, optAt - 4, 'not a PE image: SizeOfOptionalHeader is 0 (a COFF object, not an image)');
+    }
+    this.optionalHeader = readOptionalHeader(this.fileCursor(optAt, optSize, 'optional header', optAt - 4));
+
+    this.sectionTableOffset = optAt + optSize;
+    const count = this.fileHeader.numberOfSections;
+    const tableSize = count * IMAGE_SECTION_HEADER_SIZE;
+    if (this.sectionTableOffset + tableSize > source.size) {
+      throw badFormat(
+        this.fileName,
+        nt + 6,
+        `NumberOfSections ${count} (${tableSize} bytes at ${hex(this.sectionTableOffset)}) runs past the end of the ${source.size}-byte file`,
+      );
+    }
+    this.sections = Object.freeze(readSectionHeaders(this.fileCursor(this.sectionTableOffset, tableSize, 'section table'), count));
+
+    const o = this.optionalHeader;
+    this.machine = this.fileHeader.machine;
+    this.timeDateStamp = this.fileHeader.timeDateStamp;
+    this.characteristics = this.fileHeader.characteristics;
+    this.is64 = o.is64;
+    this.sizeOfImage = o.sizeOfImage;
+    this.checkSum = o.checkSum;
+    this.imageBase = o.imageBase;
+    this.entryPoint = o.addressOfEntryPoint;
+    this.subsystem = o.subsystem;
+    this.sizeOfHeaders = o.sizeOfHeaders;
+    this.numberOfRvaAndSizes = o.numberOfRvaAndSizes;
+  }
+
+  /** Opens an image file; reads its headers only. The file stays open until `close`. */
+  static open(path: string): PeImage {
+    const src = FileSource.open(path);
+    try {
+      return new PeImage(src);
+    } catch (e) {
+      src.close();
+      throw e;
+    }
+  }
+
+  static fromSource(src: ByteSource): PeImage {
+    return new PeImage(src);
+  }
+
+  get isDll(): boolean {
+    return (this.characteristics & ImageFileCharacteristics.DLL) !== 0;
+  }
+
+  /** symstore key of the image: TimeDateStamp as %08X, then SizeOfImage as %x. */
+  get symbolStoreKey(): string {
+    return this.timeDateStamp.toString(16).toUpperCase().padStart(8, '0') + this.sizeOfImage.toString(16);
+  }
+
+  /** A data directory, or undefined when absent (past NumberOfRvaAndSizes, or RVA and size 0). */
+  dataDirectory(index: number): DataDirectory | undefined {
+    const d = this.optionalHeader.dataDirectories[index];
+    if (!d || (d.rva === 0 && d.size === 0)) return undefined;
+    return d;
+  }
+
+  /** File offset of the byte at `r`, or undefined when no file byte backs it (bss, past the file). */
+  rvaToFileOffset(r: Rva): number | undefined {
+    return this.locate(r)?.offset;
+  }
+
+  /**
+   * A cursor over `length` bytes at `r`. BAD_FORMAT when they are not all file-backed.
+   * `refOffset` is the file offset of the field that held the RVA, for the message.
+   */
+  readAtRva(r: Rva, length: number, what: string, refOffset?: number): Cursor {
+    const loc = this.locate(r);
+    if (!loc) this.unmapped(r, what, refOffset);
+    if (length > loc.available) {
+      throw badFormat(this.fileName, loc.offset, `${what} at RVA ${hex(r)} needs ${length} bytes but only ${loc.available} are in the file`);
+    }
+    return Cursor.of(this.source.read(loc.offset, length), this.fileName, loc.offset);
+  }
+
+  /** A NUL-terminated string at `r`, at most `limit` bytes including the NUL. */
+  cstringAtRva(r: Rva, what: string, refOffset?: number, limit = MAX_STRING): string {
+    const loc = this.locate(r);
+    if (!loc) this.unmapped(r, what, refOffset);
+    const max = Math.max(0, Math.min(loc.available, limit));
+    let n = Math.min(256, max);
+    for (;;) {
+      const buf = this.source.read(loc.offset, n);
+      if (buf.indexOf(0) >= 0 || n >= max) return Cursor.of(buf, this.fileName, loc.offset).cstring(what);
+      n = Math.min(n * 8, max);
+    }
+  }
+
+  /** The debug directory entries (empty when there is none). Read on first use and kept. */
+  debugDirectories(): DebugDirectoryEntry[] {
+    if (!this.debugCache) {
+      const d = this.dataDirectory(ImageDirectoryEntry.DEBUG);
+      const count = d ? Math.floor(d.size / IMAGE_DEBUG_DIRECTORY_SIZE) : 0;
+      this.debugCache =
+        d && count > 0
+          ? readDebugDirectories(this.readAtRva(d.rva, count * IMAGE_DEBUG_DIRECTORY_SIZE, `debug directory (${count} entries)`, this.dataDirectoryOffset(ImageDirectoryEntry.DEBUG)), count)
+          : [];
+    }
+    return this.debugCache;
+  }
+
+  /** The PDB reference of the first CODEVIEW entry that has one (RSDS or NB10). */
+  codeView(): CodeViewRecord | undefined {
+    if (!this.codeViewCache) {
+      let value: CodeViewRecord | undefined;
+      for (const e of this.debugDirectories()) {
+        if (e.type !== ImageDebugType.CODEVIEW || e.sizeOfData === 0) continue;
+        value = readCodeViewRecord(this.debugData(e, MAX_CODEVIEW));
+        if (value) break;
+      }
+      this.codeViewCache = { value };
+    }
+    return this.codeViewCache.value;
+  }
+
+  /** The export directory, or undefined when the image exports nothing. Read on first use and kept. */
+  exports(): ExportDirectory | undefined {
+    if (!this.exportsCache) {
+      const d = this.dataDirectory(ImageDirectoryEntry.EXPORT);
+      this.exportsCache = { value: d && d.rva !== 0 ? readExports(new BlockReader(this, d), d) : undefined };
+    }
+    return this.exportsCache.value;
+  }
+
+  /** The data of a debug directory entry (at most `limit` bytes), from the file. */
+  debugData(e: DebugDirectoryEntry, limit = e.sizeOfData): Cursor {
+    const length = Math.min(e.sizeOfData, limit);
+    if (e.pointerToRawData !== 0) {
+      return this.fileCursor(e.pointerToRawData, length, `debug data (type ${e.type})`);
+    }
+    return this.readAtRva(e.addressOfRawData, length, `debug data (type ${e.type})`);
+  }
+
+  close(): void {
+    this.source.close();
+  }
+
+  /** File offset of data directory `index` in the optional header. */
+  private dataDirectoryOffset(index: number): number {
+    return this.ntHeadersOffset + 4 + IMAGE_FILE_HEADER_SIZE + (this.is64 ? 112 : 96) + index * 8;
+  }
+
+  private locate(r: Rva): { offset: number; available: number } | undefined {
+    const size = this.source.size;
+    for (const s of this.sections) {
+      const va = s.virtualAddress;
+      const vsize = s.virtualSize || s.sizeOfRawData;
+      if (r < va || r >= va + vsize) continue;
+      const delta = r - va;
+      const backed = Math.min(s.sizeOfRawData, vsize);
+      const offset = s.pointerToRawData + delta;
+      if (delta >= backed || offset >= size) return undefined;
+      return { offset, available: Math.min(backed - delta, size - offset) };
+    }
+    const headers = Math.min(this.sizeOfHeaders, size);
+    if (r < headers) return { offset: r, available: headers - r };
+    return undefined;
+  }
+
+  private unmapped(r: Rva, what: string, refOffset: number | undefined): never {
+    if (refOffset !== undefined) {
+      throw badFormat(this.fileName, refOffset, `${what} at RVA ${hex(r)} is not backed by file data (RVA stored)`);
+    }
+    throw badFormat(this.fileName, this.sectionTableOffset, `${what} at RVA ${hex(r)} is not backed by file data (per the section table)`);
+  }
+
+  /** A cursor over file bytes [offset, offset+length), checked against the file size first. */
+  private fileCursor(offset: number, length: number, what: string, refOffset?: number): Cursor {
+    if (offset < 0 || length < 0 || offset + length > this.source.size) {
+      const at = offset < this.source.size ? offset : (refOffset ?? this.source.size);
+      throw badFormat(this.fileName, at, `truncated ${what}: need ${length} bytes at ${hex(offset)}, the file is ${this.source.size} bytes`);
+    }
+    return Cursor.of(this.source.read(offset, length), this.fileName, offset);
+  }
+}
+
+/**
+ * Reads at RVAs, served from one prefetched block (the export directory's range, where the
+ * linker puts the tables and names) when they fall inside it, so listing exports costs one
+ * read instead of one per name.
+ */
+class BlockReader implements RvaReader {
+  private readonly block: Cursor | undefined;
+  constructor(
+    private readonly img: PeImage,
+    private readonly range: DataDirectory,
+  ) {
+    const off = img.rvaToFileOffset(range.rva);
+    let block: Cursor | undefined;
+    if (off !== undefined && range.size > 0 && range.size <= 0x1000000) {
+      try {
+        block = img.readAtRva(range.rva, range.size, 'export data');
+      } catch {
+        block = undefined; // only partly backed: fall back to reading piece by piece
+      }
+    }
+    this.block = block;
+  }
+
+  private inBlock(r: Rva, length: number): Cursor | undefined {
+    const b = this.block;
+    if (!b) return undefined;
+    const rel = r - this.range.rva;
+    if (rel < 0 || rel + length > this.range.size) return undefined;
+    return new Cursor(b.buf, b.origin, b.start + rel, b.end, b.base);
+  }
+
+  readAtRva(r: Rva, length: number, what: string, refOffset?: number): Cursor {
+    const c = this.inBlock(r, length);
+    if (c) return new Cursor(c.buf, c.origin, c.pos, c.pos + length, c.base);
+    return this.img.readAtRva(r, length, what, refOffset);
+  }
+
+  cstringAtRva(r: Rva, what: string, refOffset?: number, limit = MAX_STRING): string {
+    const c = this.inBlock(r, 0);
+    if (c) {
+      const end = c.buf.indexOf(0, c.pos);
+      if (end >= 0 && end < c.end && end - c.pos < limit) return c.cstring(what);
+    }
+    return this.img.cstringAtRva(r, what, refOffset, limit);
+  }
+}
