@@ -62,10 +62,10 @@ function readSpecial(r: Reader): Symbol | null {
     return { k: 'typedesc', type, label: "`RTTI Type Descriptor'" };
   }
   if (r.eat('?_R1')) {
-    const nv = readUnsigned(r);
-    const vbptr = readSigned(r);
-    const vbtable = readUnsigned(r);
-    const flags = readUnsigned(r);
+    const nv = u32(readUnsigned(r));
+    const vbptr = i32(readSigned(r));
+    const vbtable = u32(readUnsigned(r));
+    const flags = u32(readUnsigned(r));
     const name = readScopeChain(r, { k: 'rttibcd', nv, vbptr, vbtable, flags });
     r.eat('8');
     return { k: 'var', name, sc: 'none' };
@@ -111,7 +111,7 @@ function readLocalStaticGuard(r: Reader, thread: boolean): Symbol {
   const id: Ident = { k: 'guard', thread, scope: 0 };
   const name = readScopeChain(r, id);
   if (!r.eat('4IA') && !r.eat('5')) fail();
-  if (!r.empty) id.scope = readUnsigned(r);
+  if (!r.empty) id.scope = u32(readUnsigned(r));
   return { k: 'guardvar', name };
 }
 
@@ -212,17 +212,17 @@ function readFunctionEncoding(r: Reader): Symbol & { k: 'fn' } {
   const fc = readFunctionClass(r) | extra;
   let thunk: FuncSig['thunk'];
   if (fc & FC_STATIC_THIS_ADJUST) {
-    thunk = { kind: 'static', static: readSigned(r), vtordisp: 0, vbptr: 0, vboff: 0 };
+    thunk = { kind: 'static', static: u32(readSigned(r)), vtordisp: 0, vbptr: 0, vboff: 0 };
   } else if (fc & FC_VIRTUAL_THIS_ADJUST) {
     let vbptr: number | bigint = 0;
     let vboff: number | bigint = 0;
     const ex = (fc & FC_VIRTUAL_THIS_ADJUST_EX) !== 0;
     if (ex) {
-      vbptr = readSigned(r);
-      vboff = readSigned(r);
+      vbptr = i32(readSigned(r));
+      vboff = i32(readSigned(r));
     }
-    const vtordisp = readSigned(r);
-    const st = readSigned(r);
+    const vtordisp = i32(readSigned(r));
+    const st = u32(readSigned(r));
     thunk = { kind: ex ? 'vtordispex' : 'vtordisp', static: st, vtordisp, vbptr, vboff };
   }
   let sig: FuncSig;
@@ -237,3 +237,11 @@ function readFunctionEncoding(r: Reader): Symbol & { k: 'fn' } {
 }
 
 export { readNumber };
+
+/** Thunk adjustments and RTTI offsets are 32-bit fields (as in LLVM's printer). */
+function i32(v: number | bigint): number {
+  return Number(BigInt.asIntN(32, BigInt(v)));
+}
+function u32(v: number | bigint): number {
+  return Number(BigInt.asUintN(32, BigInt(v)));
+}

@@ -67,8 +67,8 @@ export function readDebugDirectories(c: Cursor, count: number): DebugDirectoryEn
   return out;
 }
 
-const RSDS = 0x53445352;
-const NB10 = 0x3031424e;
+export const CV_SIGNATURE_RSDS = 0x53445352; // 'RSDS'
+export const CV_SIGNATURE_NB10 = 0x3031424e; // 'NB10'
 
 /**
  * The PDB reference in a CODEVIEW entry's data (the cursor spans SizeOfData bytes), or
@@ -77,13 +77,13 @@ const NB10 = 0x3031424e;
 export function readCodeViewRecord(c: Cursor): CodeViewRecord | undefined {
   c.need(4, 'CodeView signature');
   const sig = c.u32();
-  if (sig === RSDS) {
+  if (sig === CV_SIGNATURE_RSDS) {
     c.need(24 - 4, 'CV_INFO_PDB70');
     const guid = c.guid();
     const age = c.u32();
     return { signature: 'RSDS', guid, age, pdbPath: c.cstring('CV_INFO_PDB70 PDB path') };
   }
-  if (sig === NB10) {
+  if (sig === CV_SIGNATURE_NB10) {
     c.need(16 - 4, 'CV_INFO_PDB20');
     const offset = c.u32();
     const timestamp = c.u32();

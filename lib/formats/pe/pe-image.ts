@@ -15,7 +15,16 @@ import { badFormat } from '../../api/errors';
 import { Rva } from '../binary/address';
 import { Cursor } from '../binary/cursor';
 import { ByteSource, FileSource } from '../binary/source';
-import { CodeViewRecord, DebugDirectoryEntry, ImageDebugType, readCodeViewRecord, readDebugDirectories, IMAGE_DEBUG_DIRECTORY_SIZE } from './debug-directory';
+import {
+  CodeViewRecord,
+  CV_SIGNATURE_NB10,
+  CV_SIGNATURE_RSDS,
+  DebugDirectoryEntry,
+  IMAGE_DEBUG_DIRECTORY_SIZE,
+  ImageDebugType,
+  readCodeViewRecord,
+  readDebugDirectories,
+} from './debug-directory';
 import { DosHeader, IMAGE_DOS_HEADER_SIZE, readDosHeader } from './dos-header';
 import { ExportDirectory, readExports, RvaReader } from './export-directory';
 import { FileHeader, IMAGE_FILE_HEADER_SIZE, ImageFileCharacteristics, readFileHeader } from './file-header';
@@ -54,6 +63,7 @@ export class PeImage implements RvaReader {
   readonly numberOfRvaAndSizes: number;
   readonly sections: readonly SectionHeader[];
 
+  private sectionIndex: SectionIndex | undefined;
   private debugCache: DebugDirectoryEntry[] | undefined;
   private codeViewCache: { value: CodeViewRecord | undefined } | undefined;
   private exportsCache: { value: ExportDirectory | undefined } | undefined;
@@ -179,7 +189,7 @@ export class PeImage implements RvaReader {
   debugDirectories(): DebugDirectoryEntry[] {
     if (!this.debugCache) {
       const d = this.dataDirectory(ImageDirectoryEntry.DEBUG);
-      const count = d ? Math.floor(d.size / IMAGE_DEBUG_DIRECTORY_SIZE) : 0;
+      const count = d && d.rva !== 0 ? Math.floor(d.size / IMAGE_DEBUG_DIRECTORY_SIZE) : 0;
       this.debugCache =
         d && count > 0
           ? readDebugDirectories(this.readAtRva(d.rva, count * IMAGE_DEBUG_DIRECTORY_SIZE, `debug directory (${count} entries)`, this.dataDirectoryOffset(ImageDirectoryEntry.DEBUG)), count)
@@ -193,7 +203,11 @@ export class PeImage implements RvaReader {
     if (!this.codeViewCache) {
       let value: CodeViewRecord | undefined;
       for (const e of this.debugDirectories()) {
-        if (e.type !== ImageDebugType.CODEVIEW || e.sizeOfData === 0) continue;
+        if (e.type !== ImageDebugType.CODEVIEW || e.sizeOfData < 4) continue;
+        if (e.pointerToRawData === 0 && e.addressOfRawData === 0) continue;
+        // Look at the signature first, so a long run of foreign entries costs 4 bytes each.
+        const sig = this.debugData(e, 4).u32();
+        if (sig !== CV_SIGNATURE_RSDS && sig !== CV_SIGNATURE_NB10) continue;
         value = readCodeViewRecord(this.debugData(e, MAX_CODEVIEW));
         if (value) break;
       }
@@ -229,12 +243,18 @@ export class PeImage implements RvaReader {
     return this.ntHeadersOffset + 4 + IMAGE_FILE_HEADER_SIZE + (this.is64 ? 112 : 96) + index * 8;
   }
 
+  /** The section containing `r`, by binary search over the sections sorted by address. */
+  private sectionOf(r: Rva): SectionHeader | undefined {
+    const idx = (this.sectionIndex ??= new SectionIndex(this.sections));
+    return idx.find(r);
+  }
+
   private locate(r: Rva): { offset: number; available: number } | undefined {
     const size = this.source.size;
-    for (const s of this.sections) {
+    const s = this.sectionOf(r);
+    if (s) {
       const va = s.virtualAddress;
-      const vsize = s.virtualSize || s.sizeOfRawData;
-      if (r < va || r >= va + vsize) continue;
+      const vsize = extent(s);
       const delta = r - va;
       const backed = Math.min(s.sizeOfRawData, vsize);
       const offset = s.pointerToRawData + delta;
@@ -263,6 +283,41 @@ export class PeImage implements RvaReader {
   }
 }
 
+/** How much address space a section covers (a VirtualSize of 0 means SizeOfRawData, as old linkers wrote). */
+const extent = (s: SectionHeader) => s.virtualSize || s.sizeOfRawData;
+
+/**
+ * Sections sorted by VirtualAddress, with the running maximum of their ends, so an RVA finds its
+ * section in O(log n) even in a file with 65535 sections. Overlapping sections (malformed) are
+ * handled by walking back while an earlier section could still reach the RVA.
+ */
+class SectionIndex {
+  private readonly sorted: SectionHeader[];
+  private readonly maxEnd: number[];
+  constructor(sections: readonly SectionHeader[]) {
+    this.sorted = sections.filter((s) => extent(s) > 0).sort((a, b) => a.virtualAddress - b.virtualAddress);
+    let m = 0;
+    this.maxEnd = this.sorted.map((s) => (m = Math.max(m, s.virtualAddress + extent(s))));
+  }
+  find(r: number): SectionHeader | undefined {
+    let lo = 0;
+    let hi = this.sorted.length - 1;
+    let i = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sorted[mid].virtualAddress <= r) {
+        i = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    for (; i >= 0 && this.maxEnd[i] > r; i--) {
+      const s = this.sorted[i];
+      if (r < s.virtualAddress + extent(s)) return s;
+    }
+    return undefined;
+  }
+}
+
 /**
  * Reads at RVAs, served from one prefetched block (the export directory's range, where the
  * linker puts the tables and names) when they fall inside it, so listing exports costs one
@@ -270,6 +325,12 @@ export class PeImage implements RvaReader {
  */
 class BlockReader implements RvaReader {
   private readonly block: Cursor | undefined;
+  /**
+   * Bytes of strings left to read. Real export names do not overlap, so together they are
+   * smaller than the file; a corrupt table pointing thousands of names into one long run of
+   * non-NUL bytes would otherwise cost names x run length.
+   */
+  private budget: number;
   constructor(
     private readonly img: PeImage,
     private readonly range: DataDirectory,
@@ -284,6 +345,7 @@ class BlockReader implements RvaReader {
       }
     }
     this.block = block;
+    this.budget = 2 * img.source.size + 0x100000;
   }
 
   private inBlock(r: Rva, length: number): Cursor | undefined {
@@ -302,10 +364,16 @@ class BlockReader implements RvaReader {
 
   cstringAtRva(r: Rva, what: string, refOffset?: number, limit = MAX_STRING): string {
     const c = this.inBlock(r, 0);
+    let s: string | undefined;
     if (c) {
       const end = c.buf.indexOf(0, c.pos);
-      if (end >= 0 && end < c.end && end - c.pos < limit) return c.cstring(what);
+      if (end >= 0 && end < c.end && end - c.pos < limit) s = c.cstring(what);
     }
-    return this.img.cstringAtRva(r, what, refOffset, limit);
+    s ??= this.img.cstringAtRva(r, what, refOffset, limit);
+    this.budget -= s.length + 1;
+    if (this.budget < 0) {
+      throw badFormat(this.img.fileName, refOffset ?? this.img.sectionTableOffset, `${what} at RVA 0x${r.toString(16)}: the export strings add up to more than twice the file (overlapping names)`);
+    }
+    return s;
   }
 }

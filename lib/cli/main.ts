@@ -1,0 +1,162 @@
+/**
+ * The `dbghelp` command: symbolize, symbols, info, undname (API.md "Command line").
+ * Exit status: 0 success, 1 something asked for was not found, 2 bad usage or bad input.
+ * Errors are one line on stderr that says what to do.
+ */
+import * as fs from 'fs';
+import { DbgHelpError } from '../api/errors';
+import { SymbolHandler } from '../handler';
+import { undecorateSymbolName } from '../demangle';
+import { parseArgs, parseAddress, UsageError, hex } from './args';
+import { describeFile } from './info';
+
+const USAGE = `usage: dbghelp <command> [options]
+  symbolize --image X.exe [--pdb X.pdb] [--base ADDR] [--rva] [--json] ADDR...   (addresses on stdin when none given)
+  symbols FILE [--mask 'ns::*'] [--base ADDR] [--pdb X.pdb] [--json]
+  info FILE [--json]
+  undname DECORATED... [--flags N]                                                 (names on stdin when none given)
+common: --symbol-path P (else _NT_SYMBOL_PATH)`;
+
+export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'symbolize':
+        return await symbolize(rest, out);
+      case 'symbols':
+        return await symbols(rest, out);
+      case 'info':
+        return info(rest, out);
+      case 'undname':
+        return await undname(rest, out);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        (cmd ? out : err).write(USAGE + '\n');
+        return cmd ? 0 : 2;
+      default:
+        throw new UsageError(`unknown command '${cmd}'`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err.write(`dbghelp: ${e.message}\n${USAGE}\n`);
+      return 2;
+    }
+    if (e instanceof DbgHelpError) {
+      err.write(`dbghelp: ${e.message} [${e.code}]\n`);
+      return e.code === 'FILE_NOT_FOUND' || e.code === 'PDB_MISMATCH' ? 1 : 2;
+    }
+    throw e;
+  }
+}
+
+function symbolPath(values: Map<string, string>): string | null {
+  return values.get('symbol-path') ?? process.env._NT_SYMBOL_PATH ?? null;
+}
+
+async function readStdinLines(): Promise<string[]> {
+  if (process.stdin.isTTY) return [];
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+}
+
+async function symbolize(argv: string[], out: NodeJS.WritableStream): Promise<number> {
+  const a = parseArgs(argv, ['image', 'pdb', 'base', 'symbol-path'], ['rva', 'json', 'inlines']);
+  const image = a.values.get('image');
+  if (!image) throw new UsageError('symbolize needs --image X.exe');
+  const inputs = a.positionals.length ? a.positionals : await readStdinLines();
+  if (!inputs.length) throw new UsageError('symbolize needs addresses (arguments or stdin)');
+  const addrs = inputs.map(parseAddress);
+  using sym = SymbolHandler.initialize({ searchPath: symbolPath(a.values) });
+  const base = await sym.loadModule(image, {
+    baseAddress: a.values.has('base') ? parseAddress(a.values.get('base')!) : undefined,
+    pdbPath: a.values.get('pdb'),
+  });
+  const mod = sym.getModuleInfo(base)!;
+  const json = a.flags.has('json');
+  const rvaMode = a.flags.has('rva');
+  let missing = 0;
+  const lines: string[] = [];
+  for (const given of addrs) {
+    const address = rvaMode ? base + given : given;
+    const hit = sym.fromAddr(address);
+    if (!hit) missing++;
+    if (json) {
+      lines.push(
+        JSON.stringify({
+          address: hex(given),
+          module: mod.moduleName,
+          symbol: hit ? hit.symbol.name : null,
+          displacement: hit ? Number(hit.displacement) : null,
+        }),
+      );
+    } else {
+      lines.push(hit ? `${hex(given)} ${mod.moduleName}!${hit.symbol.name}${hit.displacement ? `+${hex(hit.displacement)}` : ''}` : `${hex(given)} ??`);
+    }
+    if (lines.length >= 4096) {
+      out.write(lines.join('\n') + '\n');
+      lines.length = 0;
+    }
+  }
+  if (lines.length) out.write(lines.join('\n') + '\n');
+  return missing ? 1 : 0;
+}
+
+async function symbols(argv: string[], out: NodeJS.WritableStream): Promise<number> {
+  const a = parseArgs(argv, ['mask', 'base', 'pdb', 'symbol-path'], ['json']);
+  const file = a.positionals[0];
+  if (!file || a.positionals.length > 1) throw new UsageError('symbols needs exactly one FILE (an image or a PDB)');
+  using sym = SymbolHandler.initialize({ searchPath: symbolPath(a.values) });
+  const isPdb = /\.pdb$/i.test(file);
+  const baseAddress = a.values.has('base') ? parseAddress(a.values.get('base')!) : isPdb ? 0x10000000n : undefined;
+  const base = await sym.loadModule(file, { baseAddress, pdbPath: a.values.get('pdb') });
+  const mask = a.values.get('mask') ?? '*';
+  const json = a.flags.has('json');
+  let n = 0;
+  let buf: string[] = [];
+  for (const s of sym.enumSymbols({ base, mask })) {
+    n++;
+    buf.push(
+      json
+        ? JSON.stringify({ name: s.name, address: hex(s.address), size: s.size, tag: s.tag, flags: s.flags, typeIndex: s.typeIndex, index: s.index, ...(s.value ? { value: s.value.toString() } : {}) })
+        : `${hex(s.address).padEnd(18)} ${String(s.size).padStart(6)} ${tagName(s.tag).padEnd(12)} ${s.name}`,
+    );
+    if (buf.length >= 4096) {
+      out.write(buf.join('\n') + '\n');
+      buf = [];
+    }
+  }
+  if (buf.length) out.write(buf.join('\n') + '\n');
+  return n ? 0 : 1;
+}
+
+function tagName(tag: number): string {
+  return ({ 5: 'Function', 7: 'Data', 9: 'Label', 10: 'Public', 27: 'Thunk' } as Record<number, string>)[tag] ?? `Tag${tag}`;
+}
+
+function info(argv: string[], out: NodeJS.WritableStream): number {
+  const a = parseArgs(argv, ['symbol-path'], ['json']);
+  const file = a.positionals[0];
+  if (!file || a.positionals.length > 1) throw new UsageError('info needs exactly one FILE (an image or a PDB)');
+  const facts = describeFile(file);
+  if (a.flags.has('json')) out.write(JSON.stringify(facts) + '\n');
+  else for (const [k, v] of Object.entries(facts)) out.write(`${k.padEnd(16)} ${v}\n`);
+  return 0;
+}
+
+async function undname(argv: string[], out: NodeJS.WritableStream): Promise<number> {
+  const a = parseArgs(argv, ['flags'], []);
+  const flagsText = a.values.get('flags') ?? '0';
+  if (!/^(0x[0-9a-f]+|[0-9]+)$/i.test(flagsText)) throw new UsageError(`--flags '${flagsText}' is not a number`);
+  const flags = Number(flagsText);
+  const names = a.positionals.length ? a.positionals : await readStdinLines();
+  if (!names.length) throw new UsageError('undname needs decorated names (arguments or stdin)');
+  out.write(names.map((n) => undecorateSymbolName(n, flags)).join('\n') + '\n');
+  return 0;
+}
+
+export function fileExists(p: string): boolean {
+  return fs.existsSync(p);
+}

@@ -1,0 +1,179 @@
+/**
+ * Decoders for the CodeView symbol records the symbol handler reads (cvinfo.h). Each record is
+ *   u16 reclen (bytes after this field), u16 kind, data[reclen - 2]
+ * and decoders take a cursor over data. Records are yielded undecoded (kind + offset) by the
+ * stream walkers and decoded on demand here.
+ */
+import { Cursor } from '../binary/cursor';
+import { readNumericLeaf } from './numeric-leaf';
+
+/** PROCSYM32 (S_GPROC32, S_LPROC32 and the _ID/_DPC variants), 35 bytes + name. */
+export interface ProcSym {
+  parent: number;
+  end: number;
+  next: number;
+  length: number;
+  dbgStart: number;
+  dbgEnd: number;
+  typeIndex: number;
+  offset: number;
+  segment: number;
+  flags: number;
+  name: string;
+}
+export function readProc(c: Cursor): ProcSym {
+  return {
+    parent: c.u32(),
+    end: c.u32(),
+    next: c.u32(),
+    length: c.u32(),
+    dbgStart: c.u32(),
+    dbgEnd: c.u32(),
+    typeIndex: c.u32(),
+    offset: c.u32(),
+    segment: c.u16(),
+    flags: c.u8(),
+    name: c.cstring('procedure name'),
+  };
+}
+
+/** THUNKSYM32 (S_THUNK32), 21 bytes + name + variant. */
+export interface ThunkSym {
+  parent: number;
+  end: number;
+  next: number;
+  offset: number;
+  segment: number;
+  length: number;
+  ordinal: number;
+  name: string;
+}
+export function readThunk(c: Cursor): ThunkSym {
+  return {
+    parent: c.u32(),
+    end: c.u32(),
+    next: c.u32(),
+    offset: c.u32(),
+    segment: c.u16(),
+    length: c.u16(),
+    ordinal: c.u8(),
+    name: c.cstring('thunk name'),
+  };
+}
+
+/** BLOCKSYM32 (S_BLOCK32), 18 bytes + name. */
+export interface BlockSym {
+  parent: number;
+  end: number;
+  length: number;
+  offset: number;
+  segment: number;
+  name: string;
+}
+export function readBlock(c: Cursor): BlockSym {
+  return { parent: c.u32(), end: c.u32(), length: c.u32(), offset: c.u32(), segment: c.u16(), name: c.cstring('block name') };
+}
+
+/** LABELSYM32 (S_LABEL32), 7 bytes + name. */
+export interface LabelSym {
+  offset: number;
+  segment: number;
+  flags: number;
+  name: string;
+}
+export function readLabel(c: Cursor): LabelSym {
+  return { offset: c.u32(), segment: c.u16(), flags: c.u8(), name: c.cstring('label name') };
+}
+
+/** DATASYM32 (S_GDATA32, S_LDATA32, S_GTHREAD32, S_LTHREAD32), 10 bytes + name. */
+export interface DataSym {
+  typeIndex: number;
+  offset: number;
+  segment: number;
+  name: string;
+}
+export function readData(c: Cursor): DataSym {
+  return { typeIndex: c.u32(), offset: c.u32(), segment: c.u16(), name: c.cstring('data name') };
+}
+
+/** PUBSYM32 (S_PUB32), 10 bytes + name. flags: CVPSF_CODE 1, FUNCTION 2, MANAGED 4, MSIL 8. */
+export interface PublicSym {
+  flags: number;
+  offset: number;
+  segment: number;
+  name: string;
+}
+export const CVPSF_CODE = 1;
+export const CVPSF_FUNCTION = 2;
+export function readPublic(c: Cursor): PublicSym {
+  return { flags: c.u32(), offset: c.u32(), segment: c.u16(), name: c.cstring('public name') };
+}
+
+/** CONSTSYM (S_CONSTANT): type, numeric leaf value, name. */
+export interface ConstantSym {
+  typeIndex: number;
+  value: bigint;
+  name: string;
+}
+export function readConstant(c: Cursor): ConstantSym {
+  const typeIndex = c.u32();
+  const value = readNumericLeaf(c);
+  return { typeIndex, value, name: c.cstring('constant name') };
+}
+
+/** REFSYM2 (S_PROCREF, S_LPROCREF, S_DATAREF): a global's pointer into a module stream. */
+export interface RefSym {
+  sumName: number;
+  /** Offset of the referenced record inside the module's symbol stream. */
+  symOffset: number;
+  /** 1-based module index. */
+  module: number;
+  name: string;
+}
+export function readRef(c: Cursor): RefSym {
+  return { sumName: c.u32(), symOffset: c.u32(), module: c.u16(), name: c.cstring('reference name') };
+}
+
+/** TRAMPOLINESYM (S_TRAMPOLINE): incremental-link and branch-island thunks, no name. */
+export interface TrampolineSym {
+  type: number;
+  size: number;
+  thunkOffset: number;
+  targetOffset: number;
+  thunkSection: number;
+  targetSection: number;
+}
+export function readTrampoline(c: Cursor): TrampolineSym {
+  return {
+    type: c.u16(),
+    size: c.u16(),
+    thunkOffset: c.u32(),
+    targetOffset: c.u32(),
+    thunkSection: c.u16(),
+    targetSection: c.u16(),
+  };
+}
+
+/** SEPCODESYM (S_SEPCODE): a separated block of a procedure (PGO splitting). */
+export interface SepCodeSym {
+  parent: number;
+  end: number;
+  length: number;
+  flags: number;
+  offset: number;
+  parentOffset: number;
+  section: number;
+  parentSection: number;
+}
+export function readSepCode(c: Cursor): SepCodeSym {
+  return {
+    parent: c.u32(),
+    end: c.u32(),
+    length: c.u32(),
+    flags: c.u32(),
+    offset: c.u32(),
+    parentOffset: c.u32(),
+    section: c.u16(),
+    parentSection: c.u16(),
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The MSF container: a file of fixed-size blocks holding numbered streams.
+ *
+ * Opening reads the superblock and the stream directory only (u32 numStreams,
+ * u32 sizes[numStreams], then each stream's block list). A stream's bytes are read on first
+ * use, contiguous block runs coalesced into one read, and kept.
+ */
+import { badFormat } from '../../api/errors';
+import { Cursor } from '../binary/cursor';
+import type { ByteSource } from '../binary/source';
+import { readSuperBlock, SUPERBLOCK_SIZE, type SuperBlock } from './superblock';
+
+const NIL_STREAM = 0xffffffff;
+
+export class MsfFile {
+  readonly superBlock: SuperBlock;
+  private readonly sizes: number[];
+  private readonly blocks: Uint32Array[];
+  private readonly cache = new Map<number, Uint8Array>();
+  /** Indices of the streams read so far, in order (for tests and diagnostics). */
+  readonly streamsRead: number[] = [];
+
+  constructor(readonly source: ByteSource) {
+    const name = source.name;
+    if (source.size < SUPERBLOCK_SIZE) {
+      throw badFormat(name, 0, `not a PDB: ${source.size} bytes is smaller than an MSF superblock`);
+    }
+    const sb = readSuperBlock(Cursor.of(source.read(0, SUPERBLOCK_SIZE), name), source.size);
+    this.superBlock = sb;
+    const bs = sb.blockSize;
+
+    // The directory's own block list lives in block `blockMapAddr`.
+    const dirBlockCount = Math.ceil(sb.numDirectoryBytes / bs);
+    if (dirBlockCount * 4 > bs * 16 || sb.numDirectoryBytes === 0) {
+      throw badFormat(name, 44, `MSF stream directory size ${sb.numDirectoryBytes} is not plausible`);
+    }
+    const mapCursor = Cursor.of(this.readBlocksRaw([sb.blockMapAddr], dirBlockCount * 4, 'directory block map'), name, sb.blockMapAddr * bs);
+    const dirBlocks: number[] = [];
+    for (let i = 0; i < dirBlockCount; i++) dirBlocks.push(this.checkBlock(mapCursor.u32(), mapCursor.offset - 4));
+    const dir = Cursor.of(this.readBlocksRaw(dirBlocks, sb.numDirectoryBytes, 'stream directory'), `${name} (MSF directory)`);
+
+    const numStreams = dir.count(dir.u32(), 4, 'MSF stream');
+    this.sizes = new Array(numStreams);
+    for (let i = 0; i < numStreams; i++) this.sizes[i] = dir.u32();
+    this.blocks = new Array(numStreams);
+    for (let i = 0; i < numStreams; i++) {
+      const size = this.sizes[i];
+      const n = size === NIL_STREAM ? 0 : Math.ceil(size / bs);
+      dir.count(n, 4, `stream ${i} block`);
+      const list = new Uint32Array(n);
+      for (let k = 0; k < n; k++) list[k] = this.checkBlock(dir.u32(), dir.offset - 4);
+      this.blocks[i] = list;
+    }
+  }
+
+  get name(): string {
+    return this.source.name;
+  }
+  get streamCount(): number {
+    return this.sizes.length;
+  }
+  /** Size of a stream in bytes, or undefined for a missing/nil stream. */
+  streamSize(index: number): number | undefined {
+    const s = this.sizes[index];
+    return s === undefined || s === NIL_STREAM ? undefined : s;
+  }
+  hasStream(index: number): boolean {
+    return this.streamSize(index) !== undefined;
+  }
+
+  /** The whole stream, read on first use and kept. Throws BAD_FORMAT for a missing stream. */
+  stream(index: number): Uint8Array {
+    let data = this.cache.get(index);
+    if (data) return data;
+    const size = this.streamSize(index);
+    if (size === undefined) throw badFormat(this.name, 0, `stream ${index} does not exist (the file has ${this.sizes.length})`);
+    data = this.readBlocksRaw(this.blocks[index], size, `stream ${index}`);
+    this.cache.set(index, data);
+    this.streamsRead.push(index);
+    return data;
+  }
+
+  /** A cursor over a stream; `what` names it in error messages. */
+  cursor(index: number, what: string): Cursor {
+    return Cursor.of(this.stream(index), `${this.name} stream ${index} (${what})`);
+  }
+
+  /** Drop a cached stream (large module streams can be re-read instead of kept). */
+  release(index: number): void {
+    this.cache.delete(index);
+  }
+
+  private checkBlock(block: number, at: number): number {
+    if (block >= this.superBlock.numBlocks || block * this.superBlock.blockSize >= this.source.size) {
+      throw badFormat(this.name, at, `block index ${block} beyond the ${this.superBlock.numBlocks}-block file`);
+    }
+    return block;
+  }
+
+  private readBlocksRaw(list: ArrayLike<number>, size: number, what: string): Uint8Array {
+    const bs = this.superBlock.blockSize;
+    if (size > list.length * bs) throw badFormat(this.name, 0, `${what}: ${size} bytes but only ${list.length} blocks`);
+    if (list.length === 1 || size <= bs) {
+      return this.readRun(list[0] * bs, Math.min(size, bs), what).subarray(0, size);
+    }
+    const out = new Uint8Array(size);
+    let done = 0;
+    let i = 0;
+    while (done < size) {
+      // Coalesce a run of consecutive blocks into one read.
+      let j = i + 1;
+      while (j < list.length && list[j] === list[j - 1] + 1) j++;
+      const want = Math.min(size - done, (j - i) * bs);
+      out.set(this.readRun(list[i] * bs, want, what), done);
+      done += want;
+      i = j;
+    }
+    return out;
+  }
+
+  private readRun(offset: number, length: number, what: string): Uint8Array {
+    if (offset + length > this.source.size) {
+      // The final block of a file may be short; anything beyond the file is truncation.
+      throw badFormat(this.name, offset, `${what}: ${length} bytes at block offset run past the end of the ${this.source.size}-byte file`);
+    }
+    return this.source.read(offset, length);
+  }
+}

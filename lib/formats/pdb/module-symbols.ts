@@ -1,0 +1,75 @@
+/**
+ * One module's symbol stream (DBI ModInfo.symStream): u32 signature (4 = CV_SIGNATURE_C13),
+ * then symByteSize - 4 bytes of symbol records, then C11 and C13 line data.
+ *
+ * Built on first use of the module: an address index of its top-level code symbols
+ * (procedures, thunks, trampolines, separated code) as packed arrays sorted by address, so
+ * "which procedure covers this address" is a binary search.
+ */
+import { Cursor } from '../binary/cursor';
+import { S, SymFamily, symFamily } from '../codeview/symbol-kinds';
+import { SymbolStream } from './symbol-stream';
+
+export const CV_SIGNATURE_C13 = 4;
+
+/** A top-level code symbol of a module in PDB section:offset terms. */
+export interface CodeRange {
+  section: number;
+  offset: number;
+  length: number;
+  /** Stream offset of the record. */
+  record: number;
+  kind: number;
+}
+
+export class ModuleSymbols {
+  readonly symbols: SymbolStream;
+
+  constructor(stream: Cursor, symByteSize: number) {
+    if (symByteSize === 0) {
+      this.symbols = new SymbolStream(stream.take(0), 0);
+      return;
+    }
+    if (symByteSize < 4 || symByteSize > stream.remaining) stream.fail(`module symbol size ${symByteSize} outside the ${stream.remaining}-byte stream`, 0);
+    const sig = stream.u32();
+    if (sig !== CV_SIGNATURE_C13) stream.fail(`module symbol signature ${sig} is not 4 (C13)`, 0);
+    this.symbols = new SymbolStream(stream.take(symByteSize - 4, 'module symbols'), 4);
+  }
+
+  /** Top-level procedures, thunks, trampolines and separated-code blocks (not nested ones). */
+  codeRanges(): CodeRange[] {
+    const out: CodeRange[] = [];
+    let depth = 0;
+    this.symbols.forEach((kind, offset) => {
+      const fam = symFamily(kind);
+      if (fam === SymFamily.End) {
+        if (depth > 0) depth--;
+        return;
+      }
+      const opens = fam === SymFamily.Proc || fam === SymFamily.Thunk || fam === SymFamily.Block || fam === SymFamily.Inline || fam === SymFamily.SepCode;
+      if (depth === 0) {
+        const { data } = this.symbols.recordAt(offset);
+        if (fam === SymFamily.Proc) {
+          data.skip(12);
+          const length = data.u32();
+          data.skip(12);
+          const off = data.u32();
+          out.push({ section: data.u16(), offset: off, length, record: offset, kind });
+        } else if (fam === SymFamily.Thunk) {
+          data.skip(12);
+          const off = data.u32();
+          const section = data.u16();
+          out.push({ section, offset: off, length: data.u16(), record: offset, kind });
+        } else if (kind === S.TRAMPOLINE) {
+          data.skip(2);
+          const length = data.u16();
+          const off = data.u32();
+          data.skip(4);
+          out.push({ section: data.u16(), offset: off, length, record: offset, kind });
+        }
+      }
+      if (opens) depth++;
+    });
+    return out;
+  }
+}

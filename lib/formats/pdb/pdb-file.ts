@@ -1,0 +1,201 @@
+/**
+ * A PDB: the MSF container and its streams, each parsed on first use and kept.
+ *
+ * Opening reads the superblock, the stream directory, the info stream (GUID/age, named
+ * streams) and the 64-byte DBI header with its small substreams' bounds. Everything else
+ * (module list, section contributions, publics, globals, symbol records, module streams,
+ * OMAP) is read when a lookup first needs it.
+ */
+import { DbgHelpError } from '../../api/errors';
+import { Cursor } from '../binary/cursor';
+import { FileSource, type ByteSource } from '../binary/source';
+import { MsfFile } from '../msf/msf-file';
+import { readSectionHeaders, type SectionHeader } from '../pe/section-header';
+import { readDbiHeader, type DbiHeader, type DbiSubstreams, DBI_FLAG_STRIPPED } from './dbi-header';
+import { DbgStream, readDebugHeader } from './debug-header';
+import { readFpo, readFrameData, type FpoData, type FrameData } from './fpo';
+import { GsiHashTable } from './gsi';
+import { readInfoStream, type PdbInfo } from './info-stream';
+import { readModuleInfos, NO_STREAM, type ModuleInfo } from './module-info';
+import { ModuleSymbols } from './module-symbols';
+import { NamesStream } from './names-stream';
+import { Omap } from './omap';
+import { readPublicsStream, type PublicsStream } from './publics-stream';
+import { SectionContribs } from './section-contribs';
+import { readSectionMap, type SectionMapEntry } from './section-map';
+import { SymbolStream } from './symbol-stream';
+
+export const STREAM_PDB = 1;
+export const STREAM_TPI = 2;
+export const STREAM_DBI = 3;
+export const STREAM_IPI = 4;
+
+export class PdbFile {
+  readonly msf: MsfFile;
+  readonly info: PdbInfo;
+  readonly dbi: DbiHeader | undefined;
+  private readonly sub: DbiSubstreams | undefined;
+  private memo = new Map<string, unknown>();
+  private moduleSyms = new Map<number, ModuleSymbols>();
+
+  constructor(source: ByteSource) {
+    this.msf = new MsfFile(source);
+    if (!this.msf.hasStream(STREAM_PDB)) throw new DbgHelpError('BAD_FORMAT', `${source.name}: no PDB info stream (stream 1)`, { file: source.name, offset: 0 });
+    this.info = readInfoStream(this.msf.cursor(STREAM_PDB, 'PDB info'));
+    if (this.msf.hasStream(STREAM_DBI)) {
+      const { header, substreams } = readDbiHeader(this.msf.cursor(STREAM_DBI, 'DBI'));
+      this.dbi = header;
+      this.sub = substreams;
+    }
+  }
+
+  static open(path: string): PdbFile {
+    const src = FileSource.open(path);
+    try {
+      return new PdbFile(src);
+    } catch (e) {
+      src.close();
+      throw e;
+    }
+  }
+
+  get name(): string {
+    return this.msf.name;
+  }
+  close(): void {
+    this.msf.source.close();
+  }
+
+  /** The age an image's RSDS record must match: the DBI age (the info stream's can be larger). */
+  get matchAge(): number {
+    return this.dbi?.age ?? this.info.age;
+  }
+  get isStripped(): boolean {
+    return ((this.dbi?.flags ?? 0) & DBI_FLAG_STRIPPED) !== 0;
+  }
+  get machine(): number {
+    return this.dbi?.machine ?? 0;
+  }
+
+  private once<T>(key: string, make: () => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const v = make();
+    this.memo.set(key, v);
+    return v;
+  }
+
+  private get substreams(): DbiSubstreams {
+    if (!this.sub) throw new DbgHelpError('BAD_FORMAT', `${this.name}: the PDB has no DBI stream (stream 3)`, { file: this.name, offset: 0 });
+    return this.sub;
+  }
+
+  modules(): ModuleInfo[] {
+    return this.once('modules', () => readModuleInfos(fresh(this.substreams.modInfo)));
+  }
+  sectionContribs(): SectionContribs {
+    return this.once('sc', () => SectionContribs.read(fresh(this.substreams.sectionContributions)));
+  }
+  sectionMap(): SectionMapEntry[] {
+    return this.once('secmap', () => readSectionMap(fresh(this.substreams.sectionMap)));
+  }
+  private debugStreams(): number[] {
+    return this.once('dbg', () => (this.sub ? readDebugHeader(fresh(this.sub.debugHeader)) : []));
+  }
+  private debugStream(which: number): number | undefined {
+    const s = this.debugStreams()[which];
+    return s === undefined || s === NO_STREAM || !this.msf.hasStream(s) ? undefined : s;
+  }
+
+  /** The image's section headers as the PDB recorded them (stream "Section Header Data"). */
+  sectionHeaders(): SectionHeader[] | undefined {
+    return this.once('sh', () => this.readSections(DbgStream.SectionHdr, 'section headers'));
+  }
+  /** The pre-reordering section headers of an OMAP'd image (symbols are in their terms). */
+  originalSectionHeaders(): SectionHeader[] | undefined {
+    return this.once('sho', () => this.readSections(DbgStream.SectionHdrOrig, 'original section headers'));
+  }
+  private readSections(which: number, what: string): SectionHeader[] | undefined {
+    const s = this.debugStream(which);
+    if (s === undefined) return undefined;
+    const c = this.msf.cursor(s, what);
+    return readSectionHeaders(c, Math.floor(c.remaining / 40));
+  }
+  /** OmapToSrc: image RVA → PDB RVA. */
+  omapToSrc(): Omap | undefined {
+    return this.once('omapTo', () => {
+      const s = this.debugStream(DbgStream.OmapToSrc);
+      return s === undefined ? undefined : Omap.read(this.msf.cursor(s, 'OMAP to source'));
+    });
+  }
+  /** OmapFromSrc: PDB RVA → image RVA. */
+  omapFromSrc(): Omap | undefined {
+    return this.once('omapFrom', () => {
+      const s = this.debugStream(DbgStream.OmapFromSrc);
+      return s === undefined ? undefined : Omap.read(this.msf.cursor(s, 'OMAP from source'));
+    });
+  }
+  fpo(): FpoData[] {
+    return this.once('fpo', () => {
+      const s = this.debugStream(DbgStream.FPO);
+      return s === undefined ? [] : readFpo(this.msf.cursor(s, 'FPO data'));
+    });
+  }
+  frameData(): FrameData[] {
+    return this.once('newfpo', () => {
+      const s = this.debugStream(DbgStream.NewFPO);
+      return s === undefined ? [] : readFrameData(this.msf.cursor(s, 'new FPO data'));
+    });
+  }
+
+  /** The global Symbol Records stream (publics and globals point into it). */
+  symbolRecords(): SymbolStream {
+    return this.once('symrec', () => {
+      const s = this.dbi?.symRecordStream;
+      if (s === undefined || s === NO_STREAM || !this.msf.hasStream(s)) {
+        return new SymbolStream(Cursor.of(new Uint8Array(0), `${this.name} (no symbol records)`), 0);
+      }
+      return new SymbolStream(this.msf.cursor(s, 'symbol records'), 0);
+    });
+  }
+  publics(): PublicsStream | undefined {
+    return this.once('publics', () => {
+      const s = this.dbi?.publicStreamIndex;
+      if (s === undefined || s === NO_STREAM || !this.msf.hasStream(s)) return undefined;
+      return readPublicsStream(this.msf.cursor(s, 'publics'));
+    });
+  }
+  globals(): GsiHashTable | undefined {
+    return this.once('globals', () => {
+      const s = this.dbi?.globalStreamIndex;
+      if (s === undefined || s === NO_STREAM || !this.msf.hasStream(s)) return undefined;
+      return GsiHashTable.read(this.msf.cursor(s, 'globals'));
+    });
+  }
+  names(): NamesStream | undefined {
+    return this.once('names', () => {
+      const s = this.info.namedStreams.get('/names');
+      return s === undefined || !this.msf.hasStream(s) ? undefined : new NamesStream(this.msf.cursor(s, '/names'));
+    });
+  }
+
+  /** A module's symbols, read on first use. undefined when the module has no symbol stream. */
+  moduleSymbols(index: number): ModuleSymbols | undefined {
+    let m = this.moduleSyms.get(index);
+    if (m) return m;
+    const info = this.modules()[index];
+    if (!info || info.symStream === NO_STREAM || !this.msf.hasStream(info.symStream)) return undefined;
+    m = new ModuleSymbols(this.msf.cursor(info.symStream, `module ${index} symbols`), info.symByteSize);
+    this.moduleSyms.set(index, m);
+    return m;
+  }
+
+  /** Streams read so far (stream indices, first-use order). */
+  get streamsRead(): readonly number[] {
+    return this.msf.streamsRead;
+  }
+}
+
+/** A fresh cursor over the same window (substream cursors are re-read from the start). */
+function fresh(c: Cursor): Cursor {
+  return new Cursor(c.buf, c.origin, c.start, c.end, c.base);
+}

@@ -1,0 +1,171 @@
+/**
+ * The portable backend's symbol handler: DbgHelp's semantics over the TypeScript PE/PDB
+ * readers. Modules are kept sorted by base; lookups are synchronous.
+ */
+import { DEFAULT_SYMOPTS, SymFlag, SymOpt } from '../api/constants';
+import { DbgHelpError } from '../api/errors';
+import type {
+  BackendHandler,
+  EnumSymbolsOptions,
+  FromAddrResult,
+  InitializeOptions,
+  LineInfo,
+  LoadModuleOptions,
+  ModuleInfo,
+  SymbolInfo,
+} from '../api/types';
+import { rva } from '../formats/binary/address';
+import { LoadedModule } from './loaded-module';
+import { openModule } from './open-module';
+import type { ModuleSymbol } from './provider';
+import { compileMask, splitModule } from './wildcard';
+
+export class PortableHandler implements BackendHandler {
+  private options = DEFAULT_SYMOPTS;
+  private searchPath: string | null;
+  private modules: LoadedModule[] = [];
+  private debugListener: ((line: string) => void) | undefined;
+
+  constructor(init: InitializeOptions) {
+    this.searchPath = init.searchPath ?? null;
+    if (init.options !== undefined) this.options = init.options >>> 0;
+  }
+
+  setSearchPath(p: string | null): void {
+    this.searchPath = p;
+  }
+  /** SymGetSearchPath: the user's path, or "." for the default (the module's directory). */
+  getSearchPath(): string {
+    return this.searchPath ?? '.';
+  }
+  setOptions(o: number): number {
+    this.options = o >>> 0;
+    return this.options;
+  }
+  getOptions(): number {
+    return this.options;
+  }
+  onDebug(listener: ((line: string) => void) | undefined): void {
+    this.debugListener = listener;
+  }
+  private debug(line: string): void {
+    if (this.debugListener && this.options & SymOpt.DEBUG) this.debugListener(line);
+  }
+
+  async loadModule(imagePath: string, opts: LoadModuleOptions): Promise<bigint> {
+    if (opts.signal?.aborted) throw new DbgHelpError('ABORTED', `loading ${imagePath} was cancelled`, { cause: opts.signal.reason });
+    const searchDirs = (this.searchPath ?? '').split(';').map((s) => s.trim()).filter((s) => s && !/^(srv|cache|symsrv)\*/i.test(s));
+    const mod = openModule(imagePath, opts, {
+      options: this.options,
+      searchDirs,
+      debug: (l) => this.debug(l),
+      signal: opts.signal,
+    });
+    const clash = this.modules.find((m) => m.overlaps(mod.base, mod.size));
+    if (clash) {
+      mod.close();
+      if (clash.base === mod.base && clash.info.imageName === mod.info.imageName) return clash.base;
+      throw new DbgHelpError(
+        'MODULE_EXISTS',
+        `cannot load ${imagePath} at 0x${mod.base.toString(16)}: ${clash.name} already occupies 0x${clash.base.toString(16)}-0x${(clash.base + BigInt(clash.size)).toString(16)}`,
+      );
+    }
+    this.modules.push(mod);
+    this.modules.sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
+    return mod.base;
+  }
+
+  unloadModule(base: bigint): void {
+    const i = this.modules.findIndex((m) => m.base === base);
+    if (i < 0) throw new DbgHelpError('MODULE_NOT_FOUND', `no module is loaded at 0x${base.toString(16)}`);
+    this.modules[i].close();
+    this.modules.splice(i, 1);
+  }
+
+  private moduleAt(address: bigint): LoadedModule | undefined {
+    const mods = this.modules;
+    let lo = 0;
+    let hi = mods.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const m = mods[mid];
+      if (address < m.base) hi = mid - 1;
+      else if (m.contains(address)) return m;
+      else lo = mid + 1;
+    }
+    return undefined;
+  }
+
+  getModuleInfo(address: bigint): ModuleInfo | undefined {
+    const m = this.moduleAt(address);
+    return m ? { ...m.info } : undefined;
+  }
+
+  fromAddr(address: bigint): FromAddrResult | undefined {
+    const m = this.moduleAt(address);
+    if (!m) return undefined;
+    const hit = m.provider.fromRva(rva(Number(address - m.base)), { options: this.options });
+    if (!hit) return undefined;
+    return { symbol: toSymbolInfo(m, hit.symbol), displacement: BigInt(hit.displacement) };
+  }
+
+  fromName(name: string): SymbolInfo | undefined {
+    const { module, rest } = splitModule(name);
+    for (const m of this.modulesNamed(module)) {
+      const s = m.provider.fromName(rest, { options: this.options });
+      if (s) return toSymbolInfo(m, s);
+    }
+    return undefined;
+  }
+
+  *enumSymbols(opts: EnumSymbolsOptions): IterableIterator<SymbolInfo> {
+    const { module, rest } = splitModule(opts.mask ?? '*');
+    let mods = this.modulesNamed(module);
+    if (opts.base !== undefined && opts.base !== 0n) mods = mods.filter((m) => m.base === opts.base);
+    const match = compileMask(rest || '*', (this.options & SymOpt.CASE_INSENSITIVE) !== 0);
+    const q = { options: this.options };
+    for (const m of [...mods]) {
+      for (const s of m.provider.enumerate(q)) {
+        if (match(s.name)) yield toSymbolInfo(m, s);
+      }
+    }
+  }
+
+  private modulesNamed(module: string | undefined): LoadedModule[] {
+    if (module === undefined) return this.modules;
+    const want = module.toLowerCase();
+    return this.modules.filter((m) => m.name.toLowerCase() === want);
+  }
+
+  getTypeFromName(_base: bigint, _name: string): SymbolInfo | undefined {
+    throw new DbgHelpError('UNSUPPORTED', 'getTypeFromName: the portable backend does not read TPI types yet');
+  }
+
+  getLineFromAddr(_address: bigint): LineInfo | undefined {
+    throw new DbgHelpError('UNSUPPORTED', 'getLineFromAddr: the portable backend does not read line tables yet');
+  }
+
+  cleanup(): void {
+    for (const m of this.modules) m.close();
+    this.modules = [];
+  }
+}
+
+function toSymbolInfo(m: LoadedModule, s: ModuleSymbol): SymbolInfo {
+  // Constants have no address; thread-local data is addressed by its offset in the TLS block.
+  const address = s.value !== undefined ? 0n : s.flags & SymFlag.TLSREL ? BigInt(s.rva) : m.base + BigInt(s.rva);
+  return {
+    typeIndex: s.typeIndex,
+    index: s.index,
+    size: s.size,
+    modBase: m.base,
+    flags: s.flags,
+    value: s.value ?? 0n,
+    address,
+    register: s.register ?? 0,
+    scope: 0,
+    tag: s.tag,
+    nameLen: s.name.length,
+    name: s.name,
+  };
+}

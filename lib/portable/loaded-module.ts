@@ -1,0 +1,28 @@
+/**
+ * A module loaded into a portable handler: its place in the address space, what identifies
+ * it, and where its symbols come from.
+ */
+import type { ModuleInfo } from '../api/types';
+import type { SymbolProvider } from './provider';
+
+export class LoadedModule {
+  constructor(
+    readonly base: bigint,
+    readonly size: number,
+    readonly name: string,
+    readonly provider: SymbolProvider,
+    readonly info: ModuleInfo,
+  ) {}
+
+  contains(address: bigint): boolean {
+    return address >= this.base && address < this.base + BigInt(Math.max(this.size, 1));
+  }
+
+  overlaps(base: bigint, size: number): boolean {
+    return base < this.base + BigInt(Math.max(this.size, 1)) && this.base < base + BigInt(Math.max(size, 1));
+  }
+
+  close(): void {
+    this.provider.close();
+  }
+}

@@ -1,0 +1,405 @@
+/**
+ * Symbols of a module from its PDB, looked up lazily:
+ * - by address: section contributions name the module whose stream holds the procedure; that
+ *   module's code symbols are indexed on first use; where no procedure covers the address, the
+ *   nearest preceding public symbol answers (the publics' address map, indexed on first use);
+ * - by name: the globals' and publics' GSI hash tables, then (first miss only) a table of
+ *   publics by their displayed (undecorated) name;
+ * - enumeration: every module's top-level symbols, the globals' data, then the publics that
+ *   do not duplicate a private symbol.
+ * OMAP'd images are handled by translating image RVAs to PDB RVAs and back.
+ */
+import { SymFlag, SymOpt, SymTag, SymType } from '../api/constants';
+import { rva, type Rva } from '../formats/binary/address';
+import { S, SymFamily, symFamily, isThreadData } from '../formats/codeview/symbol-kinds';
+import {
+  CVPSF_CODE,
+  CVPSF_FUNCTION,
+  readConstant,
+  readData,
+  readProc,
+  readPublic,
+  readRef,
+  readThunk,
+  readTrampoline,
+} from '../formats/codeview/symbol-records';
+import type { SectionHeader } from '../formats/pe/section-header';
+import type { PdbFile } from '../formats/pdb/pdb-file';
+import type { SymbolStream } from '../formats/pdb/symbol-stream';
+import { DisplayNames } from './display-name';
+import type { ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
+
+/** Code symbols of one PDB module, sorted by PDB RVA. */
+interface CodeIndex {
+  starts: Uint32Array;
+  lengths: Uint32Array;
+  records: Uint32Array;
+}
+
+/** Publics sorted by image RVA. */
+interface PublicIndex {
+  rvas: Uint32Array;
+  records: Uint32Array;
+}
+
+const EMPTY: CodeIndex = { starts: new Uint32Array(0), lengths: new Uint32Array(0), records: new Uint32Array(0) };
+
+export class PdbProvider implements SymbolProvider {
+  readonly symType = SymType.Pdb;
+  private readonly names: DisplayNames;
+  private readonly codeIndex = new Map<number, CodeIndex>();
+  private publicIndex: PublicIndex | undefined;
+  private publicsByName: Map<string, number[]> | undefined;
+  private readonly ids = new Map<number, number>();
+  private readonly symSections: readonly SectionHeader[];
+
+  constructor(
+    readonly pdb: PdbFile,
+    /** The image's own section headers, used when the PDB lacks its copy. */
+    imageSections: readonly SectionHeader[] | undefined,
+    machine: number,
+  ) {
+    this.names = new DisplayNames(machine);
+    // Symbol records use the pre-OMAP section layout when the image was reordered.
+    this.symSections = pdb.originalSectionHeaders() ?? pdb.sectionHeaders() ?? imageSections ?? [];
+  }
+
+  close(): void {
+    this.pdb.close();
+  }
+
+  // --- address spaces -------------------------------------------------------------------
+
+  private sectionOffsetToPdbRva(section: number, offset: number): number | undefined {
+    const s = this.symSections[section - 1];
+    return s === undefined ? undefined : s.virtualAddress + offset;
+  }
+  private pdbRvaToSectionOffset(pdbRva: number): { section: number; offset: number } | undefined {
+    const secs = this.symSections;
+    for (let i = 0; i < secs.length; i++) {
+      const s = secs[i];
+      const size = Math.max(s.virtualSize, s.sizeOfRawData);
+      if (pdbRva >= s.virtualAddress && pdbRva < s.virtualAddress + size) return { section: i + 1, offset: pdbRva - s.virtualAddress };
+    }
+    return undefined;
+  }
+  private toPdbRva(image: Rva): number | undefined {
+    const omap = this.pdb.omapToSrc();
+    return omap ? omap.map(image) : image;
+  }
+  private toImageRva(pdbRva: number): number {
+    const omap = this.pdb.omapFromSrc();
+    if (!omap) return pdbRva;
+    return omap.map(pdbRva) ?? pdbRva;
+  }
+
+  private id(stream: number, offset: number): number {
+    const key = stream * 0x100000000 + offset;
+    let v = this.ids.get(key);
+    if (v === undefined) {
+      v = this.ids.size + 1;
+      this.ids.set(key, v);
+    }
+    return v;
+  }
+
+  // --- by address -----------------------------------------------------------------------
+
+  fromRva(target: Rva, q: SymbolQuery): { symbol: ModuleSymbol; displacement: number } | undefined {
+    const pdbRva = this.toPdbRva(target);
+    if (!(q.options & SymOpt.PUBLICS_ONLY) && pdbRva !== undefined) {
+      const hit = this.procAt(pdbRva, q);
+      if (hit) return hit.symbol.rva <= target ? { symbol: hit.symbol, displacement: target - hit.symbol.rva } : { symbol: hit.symbol, displacement: hit.pdbDisplacement };
+    }
+    if (q.options & SymOpt.NO_PUBLICS) return undefined;
+    return this.publicAt(target, q);
+  }
+
+  private procAt(pdbRva: number, q: SymbolQuery): { symbol: ModuleSymbol; pdbDisplacement: number } | undefined {
+    const so = this.pdbRvaToSectionOffset(pdbRva);
+    if (!so) return undefined;
+    const mod = this.pdb.sectionContribs().moduleAt(so.section, so.offset);
+    if (mod < 0) return undefined;
+    const idx = this.moduleCode(mod);
+    const { starts, lengths, records } = idx;
+    let lo = 0;
+    let hi = starts.length - 1;
+    let best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid] <= pdbRva) {
+        best = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (best < 0) return undefined;
+    // Among records starting at the same address, the first one in the stream wins.
+    const start = starts[best];
+    while (best > 0 && starts[best - 1] === start) best--;
+    for (let i = best; i < starts.length && starts[i] === start; i++) {
+      if (pdbRva - start < Math.max(lengths[i], 1)) {
+        const symbol = this.moduleSymbol(mod, records[i], q);
+        if (symbol) return { symbol, pdbDisplacement: pdbRva - start };
+      }
+    }
+    return undefined;
+  }
+
+  private moduleCode(mod: number): CodeIndex {
+    let idx = this.codeIndex.get(mod);
+    if (idx) return idx;
+    const ms = this.pdb.moduleSymbols(mod);
+    if (!ms) {
+      this.codeIndex.set(mod, EMPTY);
+      return EMPTY;
+    }
+    const rows: { start: number; length: number; record: number }[] = [];
+    for (const r of ms.codeRanges()) {
+      const start = this.sectionOffsetToPdbRva(r.section, r.offset);
+      if (start !== undefined) rows.push({ start, length: r.length, record: r.record });
+    }
+    rows.sort((a, b) => a.start - b.start || a.record - b.record);
+    idx = {
+      starts: Uint32Array.from(rows, (r) => r.start),
+      lengths: Uint32Array.from(rows, (r) => r.length),
+      records: Uint32Array.from(rows, (r) => r.record),
+    };
+    this.codeIndex.set(mod, idx);
+    return idx;
+  }
+
+  /** A module stream record as a symbol (procedures, thunks, trampolines, data). */
+  private moduleSymbol(mod: number, record: number, q: SymbolQuery): ModuleSymbol | undefined {
+    const ms = this.pdb.moduleSymbols(mod);
+    if (!ms) return undefined;
+    const stream = this.pdb.modules()[mod].symStream;
+    return this.decodeAddressed(ms.symbols, stream, record, q);
+  }
+
+  private decodeAddressed(symbols: SymbolStream, stream: number, record: number, q: SymbolQuery): ModuleSymbol | undefined {
+    const { kind, data } = symbols.recordAt(record);
+    const fam = symFamily(kind);
+    const index = this.id(stream, record);
+    if (fam === SymFamily.Proc) {
+      const p = readProc(data);
+      const start = this.sectionOffsetToPdbRva(p.segment, p.offset);
+      if (start === undefined) return undefined;
+      // *_ID procedures name an IPI item, not a TPI type; those are resolved with the type reader.
+      const typeIndex = kind === S.GPROC32 || kind === S.LPROC32 || kind === S.LPROC32_DPC ? p.typeIndex : 0;
+      return { name: p.name, rva: rva(this.toImageRva(start)), size: p.length, tag: SymTag.Function, flags: SymFlag.FUNCTION, typeIndex, index };
+    }
+    if (fam === SymFamily.Thunk) {
+      const t = readThunk(data);
+      const start = this.sectionOffsetToPdbRva(t.segment, t.offset);
+      if (start === undefined) return undefined;
+      return { name: t.name, rva: rva(this.toImageRva(start)), size: t.length, tag: SymTag.Thunk, flags: SymFlag.THUNK, typeIndex: 0, index };
+    }
+    if (kind === S.TRAMPOLINE) {
+      const t = readTrampoline(data);
+      const start = this.sectionOffsetToPdbRva(t.thunkSection, t.thunkOffset);
+      const target = this.sectionOffsetToPdbRva(t.targetSection, t.targetOffset);
+      if (start === undefined) return undefined;
+      const targetName = target === undefined ? undefined : this.procAt(target, q)?.symbol.name ?? this.publicAt(rva(this.toImageRva(target)), q)?.symbol.name;
+      const name = targetName ? `ILT+${t.thunkOffset.toString(16)}(${targetName})` : `ILT+${t.thunkOffset.toString(16)}`;
+      return { name, rva: rva(this.toImageRva(start)), size: t.size, tag: SymTag.Thunk, flags: SymFlag.THUNK, typeIndex: 0, index };
+    }
+    if (fam === SymFamily.Data) {
+      const d = readData(data);
+      if (isThreadData(kind)) {
+        return { name: d.name, rva: rva(d.offset), size: 0, tag: SymTag.Data, flags: SymFlag.TLSREL, typeIndex: d.typeIndex, index };
+      }
+      const start = this.sectionOffsetToPdbRva(d.segment, d.offset);
+      if (start === undefined) return undefined;
+      return { name: d.name, rva: rva(this.toImageRva(start)), size: 0, tag: SymTag.Data, flags: 0, typeIndex: d.typeIndex, index };
+    }
+    if (fam === SymFamily.Constant) {
+      const k = readConstant(data);
+      return { name: k.name, rva: rva(0), size: 0, tag: SymTag.Data, flags: SymFlag.CONSTANT | SymFlag.VALUEPRESENT, typeIndex: k.typeIndex, index, value: k.value };
+    }
+    return undefined;
+  }
+
+  private publics(): PublicIndex {
+    if (this.publicIndex) return this.publicIndex;
+    const ps = this.pdb.publics();
+    if (!ps) return (this.publicIndex = { rvas: new Uint32Array(0), records: new Uint32Array(0) });
+    const recs = this.pdb.symbolRecords();
+    const n = ps.addressMap.length;
+    const rvas: number[] = [];
+    const records: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const off = ps.addressMap[i];
+      const { kind, data } = recs.recordAt(off);
+      if (kind !== S.PUB32) continue;
+      data.skip(4);
+      const o = data.u32();
+      const seg = data.u16();
+      const start = this.sectionOffsetToPdbRva(seg, o);
+      if (start === undefined) continue;
+      rvas.push(this.toImageRva(start));
+      records.push(off);
+    }
+    const order = Array.from(rvas.keys());
+    order.sort((a, b) => rvas[a] - rvas[b] || a - b);
+    this.publicIndex = { rvas: Uint32Array.from(order, (i) => rvas[i]), records: Uint32Array.from(order, (i) => records[i]) };
+    return this.publicIndex;
+  }
+
+  private publicAt(target: Rva, q: SymbolQuery): { symbol: ModuleSymbol; displacement: number } | undefined {
+    const { rvas, records } = this.publics();
+    let lo = 0;
+    let hi = rvas.length - 1;
+    let best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (rvas[mid] <= target) {
+        best = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (best < 0) return undefined;
+    while (best > 0 && rvas[best - 1] === rvas[best]) best--;
+    const symbol = this.publicSymbol(records[best], rvas[best], q);
+    return { symbol, displacement: target - rvas[best] };
+  }
+
+  private publicSymbol(record: number, imageRva: number, q: SymbolQuery): ModuleSymbol {
+    const { data } = this.pdb.symbolRecords().recordAt(record);
+    const p = readPublic(data);
+    let flags = 0;
+    if (p.flags & CVPSF_FUNCTION) flags |= SymFlag.FUNCTION;
+    if (p.flags & CVPSF_CODE) flags |= SymFlag.PUBLIC_CODE;
+    return {
+      name: this.names.show(p.name, q.options),
+      rva: rva(imageRva),
+      size: 0,
+      tag: SymTag.PublicSymbol,
+      flags,
+      typeIndex: 0,
+      index: this.id(this.pdb.dbi?.symRecordStream ?? 0, record),
+    };
+  }
+
+  private publicByRecord(record: number, q: SymbolQuery): ModuleSymbol | undefined {
+    const { data } = this.pdb.symbolRecords().recordAt(record);
+    const p = readPublic(data);
+    const start = this.sectionOffsetToPdbRva(p.segment, p.offset);
+    if (start === undefined) return undefined;
+    return this.publicSymbol(record, this.toImageRva(start), q);
+  }
+
+  // --- by name --------------------------------------------------------------------------
+
+  fromName(name: string, q: SymbolQuery): ModuleSymbol | undefined {
+    const ci = (q.options & SymOpt.CASE_INSENSITIVE) !== 0;
+    const same = ci ? (a: string) => a.toLowerCase() === name.toLowerCase() : (a: string) => a === name;
+    const recs = this.pdb.symbolRecords();
+    const symRecStream = this.pdb.dbi?.symRecordStream ?? 0;
+    if (!(q.options & SymOpt.PUBLICS_ONLY)) {
+      const globals = this.pdb.globals();
+      if (globals) {
+        for (const off of globals.candidates(name)) {
+          const { kind, data } = recs.recordAt(off);
+          const fam = symFamily(kind);
+          if (fam === SymFamily.Ref && kind !== S.DATAREF) {
+            const r = readRef(data);
+            if (!same(r.name)) continue;
+            const sym = this.moduleSymbol(r.module - 1, r.symOffset, q);
+            if (sym) return sym;
+          } else if (fam === SymFamily.Data || fam === SymFamily.Constant) {
+            const nameAt = fam === SymFamily.Data ? readData(data).name : readConstant(data).name;
+            if (!same(nameAt)) continue;
+            const sym = this.decodeAddressed(recs, symRecStream, off, q);
+            if (sym) return sym;
+          }
+        }
+      }
+    }
+    if (q.options & SymOpt.NO_PUBLICS) return undefined;
+    const ps = this.pdb.publics();
+    if (!ps) return undefined;
+    // The decorated name itself (a user may ask for `?f@@YAXXZ` or `_main`).
+    for (const off of ps.hash.candidates(name)) {
+      const { kind, data } = recs.recordAt(off);
+      if (kind === S.PUB32 && same(readPublic(data).name)) return this.publicByRecord(off, q);
+    }
+    // The displayed name (undecorated under SYMOPT_UNDNAME): one table, built on first need.
+    const key = ci ? name.toLowerCase() : name;
+    const hits = this.publicsByDisplayName(q, ci).get(key);
+    return hits?.length ? this.publicByRecord(hits[0], q) : undefined;
+  }
+
+  private publicsByDisplayName(q: SymbolQuery, ci: boolean): Map<string, number[]> {
+    if (this.publicsByName) return this.publicsByName;
+    const map = new Map<string, number[]>();
+    const ps = this.pdb.publics();
+    const recs = this.pdb.symbolRecords();
+    if (ps) {
+      for (const off of ps.addressMap) {
+        const { kind, data } = recs.recordAt(off);
+        if (kind !== S.PUB32) continue;
+        let shown = this.names.show(readPublic(data).name, q.options | SymOpt.UNDNAME);
+        if (ci) shown = shown.toLowerCase();
+        const list = map.get(shown);
+        if (list) list.push(off);
+        else map.set(shown, [off]);
+      }
+    }
+    this.publicsByName = map;
+    return map;
+  }
+
+  // --- enumeration ----------------------------------------------------------------------
+
+  *enumerate(q: SymbolQuery): IterableIterator<ModuleSymbol> {
+    const seen = new Set<number>();
+    if (!(q.options & SymOpt.PUBLICS_ONLY)) {
+      const mods = this.pdb.modules();
+      for (let m = 0; m < mods.length; m++) {
+        const ms = this.pdb.moduleSymbols(m);
+        if (!ms) continue;
+        const wanted: number[] = [];
+        let depth = 0;
+        ms.symbols.forEach((kind, offset) => {
+          const fam = symFamily(kind);
+          if (fam === SymFamily.End) {
+            if (depth > 0) depth--;
+            return;
+          }
+          if (depth === 0 && (fam === SymFamily.Proc || fam === SymFamily.Thunk || kind === S.TRAMPOLINE || fam === SymFamily.Data)) wanted.push(offset);
+          if (fam === SymFamily.Proc || fam === SymFamily.Thunk || fam === SymFamily.Block || fam === SymFamily.Inline || fam === SymFamily.SepCode) depth++;
+        });
+        for (const off of wanted) {
+          const s = this.decodeAddressed(ms.symbols, mods[m].symStream, off, q);
+          if (!s) continue;
+          if (s.tag !== SymTag.Data || !(s.flags & SymFlag.TLSREL)) seen.add(s.rva);
+          yield s;
+        }
+      }
+      const globals = this.pdb.globals();
+      if (globals) {
+        const recs = this.pdb.symbolRecords();
+        const stream = this.pdb.dbi?.symRecordStream ?? 0;
+        const offs = Array.from(globals.recordOffsets).sort((a, b) => a - b);
+        for (const off of offs) {
+          const kind = recs.kindAt(off);
+          const fam = symFamily(kind);
+          if (fam !== SymFamily.Data && fam !== SymFamily.Constant) continue;
+          const s = this.decodeAddressed(recs, stream, off, q);
+          if (!s) continue;
+          if (fam === SymFamily.Data && !(s.flags & SymFlag.TLSREL)) {
+            if (seen.has(s.rva)) continue;
+            seen.add(s.rva);
+          }
+          yield s;
+        }
+      }
+    }
+    if (q.options & SymOpt.NO_PUBLICS) return;
+    const { rvas, records } = this.publics();
+    for (let i = 0; i < rvas.length; i++) {
+      if (seen.has(rvas[i])) continue;
+      yield this.publicSymbol(records[i], rvas[i], q);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * What a loaded module's symbol source (a PDB, or the image's export table) answers, in
+ * module-relative terms. The module adds its base to turn these into SymbolInfo.
+ */
+import type { Rva } from '../formats/binary/address';
+
+/** A symbol relative to its module: `rva` is image-space (after OMAP). */
+export interface ModuleSymbol {
+  name: string;
+  rva: Rva;
+  size: number;
+  tag: number;
+  flags: number;
+  typeIndex: number;
+  index: number;
+  /** Constants only. */
+  value?: bigint;
+  register?: number;
+}
+
+export interface SymbolQuery {
+  /** SYMOPT_* in effect at the time of the query. */
+  options: number;
+}
+
+export interface SymbolProvider {
+  /** SYM_TYPE for IMAGEHLP_MODULE64.SymType. */
+  readonly symType: number;
+  fromRva(rva: Rva, q: SymbolQuery): { symbol: ModuleSymbol; displacement: number } | undefined;
+  /** Exact name (undecorated where SYMOPT_UNDNAME is set), or undefined. */
+  fromName(name: string, q: SymbolQuery): ModuleSymbol | undefined;
+  /** Every symbol, in DbgHelp's order: privates first, then publics not already listed. */
+  enumerate(q: SymbolQuery): IterableIterator<ModuleSymbol>;
+  close(): void;
+}
