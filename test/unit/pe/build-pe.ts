@@ -24,6 +24,8 @@ export interface ExportSpec {
   functions: ExportTarget[];
   /** name -> index into `functions`; functions with no name are exported by ordinal only. */
   names?: Record<string, number>;
+  /** Raw name-table entries (name RVA, function index) used instead of `names`, for corrupt tables. */
+  rawNames?: [nameRva: number, index: number][];
 }
 
 export type DebugSpec =
@@ -139,14 +141,18 @@ export function buildPe(spec: PeSpec = {}): BuiltPe {
       const start = w.length;
       const nf = e.functions.length;
       const names = Object.entries(e.names ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      const nn = names.length;
+      const nn = e.rawNames ? e.rawNames.length : names.length;
       const funcsAt = start + 40;
       const namesAt = funcsAt + nf * 4;
       const ordsAt = namesAt + nn * 4;
       w.pad(ordsAt + nn * 2);
       const dllNameRva = rdataRva + w.length;
       w.cstring(e.dllName);
-      names.forEach(([name, index], i) => {
+      e.rawNames?.forEach(([nameRva, index], i) => {
+        w.at(namesAt + i * 4).u32(nameRva);
+        w.at(ordsAt + i * 2).u16(index);
+      });
+      if (!e.rawNames) names.forEach(([name, index], i) => {
         w.at(namesAt + i * 4).u32(rdataRva + w.length);
         w.at(ordsAt + i * 2).u16(index);
         w.cstring(name);

@@ -315,3 +315,51 @@ describe('malformed headers', () => {
     expect(() => PeImage.open('/proc/self/cmdline')).toThrow(DbgHelpError);
   });
 });
+
+describe('hostile but well-formed-looking tables stay fast', () => {
+  test('thousands of export names pointing into one long unterminated-looking run', () => {
+    const run = new Uint8Array(0x10000).fill(0x41);
+    run[run.length - 1] = 0;
+    const rawNames = Array.from({ length: 20000 }, (_, i): [number, number] => [0x1000 + (i % 64), 0]);
+    const { buf } = buildPe({ sections: [{ name: '.data', data: run }], exports: { dllName: 'a.dll', functions: [0x1000], rawNames } });
+    const t0 = Date.now();
+    badFormat(() => open(buf).exports(), /export strings add up to more than twice the file/);
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
+  test('thousands of foreign CodeView entries cost four bytes each', () => {
+    const debug = Array.from({ length: 5000 }, () => ({ type: 2, data: new TextEncoder().encode('NB11xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx') }));
+    const img = open(buildPe({ debug }).buf);
+    const before = img.source.bytesRead;
+    expect(img.codeView()).toBeUndefined();
+    expect(img.source.bytesRead - before).toBeLessThan(5000 * 28 + 5000 * 4 + 1);
+  });
+
+  test('65535 sections: RVA lookups are not linear in the section count', () => {
+    const sections = Array.from({ length: 65535 }, (_, i) => ({ name: `s${i}`, data: new Uint8Array(0), virtualSize: 0x1000 }));
+    const { buf, layout } = buildPe({ sections });
+    const img = open(buf);
+    expect(img.sections).toHaveLength(65535);
+    const t0 = Date.now();
+    let unbacked = 0;
+    for (let i = 0; i < 65535; i++) if (img.rvaToFileOffset(layout.sections[i].rva as Rva) === undefined) unbacked++;
+    expect(unbacked).toBe(65535);
+    expect(img.rvaToFileOffset(0x40 as Rva)).toBe(0x40);
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
+  test('overlapping sections (malformed) still map each RVA to a section that contains it', () => {
+    const { buf, layout } = buildPe({
+      sections: [
+        { name: '.big', data: new Uint8Array(0x400).fill(1), virtualSize: 0x8000 },
+        { name: '.b', data: new Uint8Array(0x200).fill(2) },
+      ],
+    });
+    // Move .b's VirtualAddress inside .big's range, and .big's raw data stays at its offset.
+    const b = withU32(buf, layout.sectionTable + 40 + 12, 0x1100);
+    const img = open(b);
+    expect(img.rvaToFileOffset(0x1010 as Rva)).toBe(layout.sections[0].fileOffset + 0x10);
+    expect(img.rvaToFileOffset(0x1110 as Rva)).toBe(layout.sections[1].fileOffset + 0x10);
+    expect(img.rvaToFileOffset(0x1400 as Rva)).toBeUndefined(); // in .big's bss tail, past .b
+  });
+});
