@@ -42,6 +42,11 @@ function outputFlags(flags: number): number {
  * Undecorates an MSVC-decorated C++ name (`?name@scope@@...`), like DbgHelp's
  * UnDecorateSymbolName with the given UNDNAME_* flags. Names that are not
  * decorated, or cannot be decoded, are returned unchanged.
+ *
+ * Layout follows llvm-undname (e.g. template arguments as `<int, class A>`,
+ * `>>` unspaced); Microsoft's own undname writes `<int,class A >`. With
+ * NAME_ONLY the result is the `[scope::]name` part of the full undecoration,
+ * except string literals (`??_C@`), which give "`string'" as DbgHelp does.
  */
 export function undecorateSymbolName(decorated: string, flags = 0): string {
   try {

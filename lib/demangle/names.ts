@@ -4,7 +4,7 @@
  */
 import { Ident, Node, QName, qname } from './ast';
 import { Reader, fail, readNumber, readSigned } from './parser';
-import { renderIdent } from './print';
+import { renderIdent, renderSymbol } from './print';
 import { parseSymbol } from './symbol';
 import { parseType } from './types';
 
@@ -171,8 +171,6 @@ function readScopePiece(r: Reader): Ident {
   return readSimpleName(r, true);
 }
 
-// Late-bound to avoid a load-order cycle (print.ts renders symbols).
-import { renderSymbol } from './print';
 function renderSymbolDefault(s: Parameters<typeof renderSymbol>[0]): string {
   return renderSymbol(s, 0);
 }

@@ -22,7 +22,6 @@ export class Reader {
   pos = 0;
   depth = 0;
   backrefs: Backrefs = { names: [], params: [] };
-  /** Characters rendered so far while parsing (memorized template names). */
   constructor(readonly s: string) {}
 
   get empty(): boolean {

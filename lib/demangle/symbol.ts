@@ -8,7 +8,7 @@ import {
   FuncSig, Ident, QName, Symbol, VarSymbol, lastIdent, qname,
 } from './ast';
 import { readFullyQualifiedSymbolName, readFullyQualifiedTypeName, readScopeChain } from './names';
-import { Reader, fail, readNumber, readSigned, readUnsigned } from './parser';
+import { Reader, fail, readSigned, readUnsigned } from './parser';
 import { readStringLiteral } from './strings';
 import {
   parseFunctionType, parseType, readCallingConvention, readPointerExtQualifiers, readQualifiers,
@@ -235,8 +235,6 @@ function readFunctionEncoding(r: Reader): Symbol & { k: 'fn' } {
   if (thunk) sig.thunk = thunk;
   return { k: 'fn', name: qname([]), sig };
 }
-
-export { readNumber };
 
 /** Thunk adjustments and RTTI offsets are 32-bit fields (as in LLVM's printer). */
 function i32(v: number | bigint): number {
