@@ -277,7 +277,7 @@ export class PeImage implements RvaReader {
   private fileCursor(offset: number, length: number, what: string, refOffset?: number): Cursor {
     if (offset < 0 || length < 0 || offset + length > this.source.size) {
       const at = offset < this.source.size ? offset : (refOffset ?? this.source.size);
-      throw badFormat(this.fileName, at, `truncated ${what}: need ${length} bytes at ${hex(offset)}, the file is ${this.source.size} bytes`);
+      throw badFormat(this.fileName, at, `truncated ${what}: ${length} bytes from ${hex(offset)} run past the end of the ${this.source.size}-byte file`);
     }
     return Cursor.of(this.source.read(offset, length), this.fileName, offset);
   }
