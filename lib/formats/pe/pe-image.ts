@@ -147,7 +147,10 @@ export class PeImage implements RvaReader {
     return this.timeDateStamp.toString(16).toUpperCase().padStart(8, '0') + this.sizeOfImage.toString(16);
   }
 
-  /** A data directory, or undefined when absent (past NumberOfRvaAndSizes, or RVA and size 0). */
+  /**
+   * A data directory, or undefined when absent (past NumberOfRvaAndSizes, or RVA and size 0).
+   * Entry 4 (the certificate table) holds a file offset, not an RVA.
+   */
   dataDirectory(index: number): DataDirectory | undefined {
     const d = this.optionalHeader.dataDirectories[index];
     if (!d || (d.rva === 0 && d.size === 0)) return undefined;
