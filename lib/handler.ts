@@ -3,6 +3,7 @@
  * (SymInitialize ... SymCleanup). It validates arguments, enforces the handle lifetime and
  * delegates to the backend chosen at load time; callers never touch a backend directly.
  */
+import './api/dispose';
 import { EventEmitter } from 'events';
 import { DbgHelpError } from './api/errors';
 import type {
@@ -52,7 +53,8 @@ export class SymbolHandler {
     return this.live.getSearchPath();
   }
   setOptions(o: number): number {
-    if (!Number.isInteger(o) || o < 0 || o > 0xffffffff) throw invalid('setOptions: options must be a 32-bit unsigned integer');
+    // Accept both spellings of a 32-bit mask: JS bitwise results are signed (SymOpt.DEBUG | x < 0).
+    if (!Number.isInteger(o) || o < -0x80000000 || o > 0xffffffff) throw invalid('setOptions: options must be a 32-bit integer of SYMOPT_* bits');
     return this.live.setOptions(o >>> 0);
   }
   getOptions(): number {

@@ -192,7 +192,7 @@ export class PdbProvider implements SymbolProvider {
       const t = readThunk(data);
       const start = this.sectionOffsetToPdbRva(t.segment, t.offset);
       if (start === undefined) return undefined;
-      return { name: t.name, rva: rva(this.toImageRva(start)), size: t.length, tag: SymTag.Thunk, flags: SymFlag.THUNK, typeIndex: 0, index };
+      return { name: this.names.show(t.name, q.options), rva: rva(this.toImageRva(start)), size: t.length, tag: SymTag.Thunk, flags: SymFlag.THUNK, typeIndex: 0, index };
     }
     if (kind === S.TRAMPOLINE) {
       const t = readTrampoline(data);
@@ -268,7 +268,8 @@ export class PdbProvider implements SymbolProvider {
     const p = readPublic(data);
     let flags = 0;
     if (p.flags & CVPSF_FUNCTION) flags |= SymFlag.FUNCTION;
-    if (p.flags & CVPSF_CODE) flags |= SymFlag.PUBLIC_CODE;
+    // lld marks functions CVPSF_FUNCTION only; MSVC's link sets CVPSF_CODE too. Both are code.
+    if (p.flags & (CVPSF_CODE | CVPSF_FUNCTION)) flags |= SymFlag.PUBLIC_CODE;
     return {
       name: this.names.show(p.name, q.options),
       rva: rva(imageRva),
@@ -352,7 +353,8 @@ export class PdbProvider implements SymbolProvider {
   // --- enumeration ----------------------------------------------------------------------
 
   *enumerate(q: SymbolQuery): IterableIterator<ModuleSymbol> {
-    const seen = new Set<number>();
+    const seen = new Set<number>(); // addresses of listed private symbols (publics there are not listed again)
+    const seenData = new Set<string>(); // data listed from a module stream and again in the globals
     if (!(q.options & SymOpt.PUBLICS_ONLY)) {
       const mods = this.pdb.modules();
       for (let m = 0; m < mods.length; m++) {
@@ -372,7 +374,8 @@ export class PdbProvider implements SymbolProvider {
         for (const off of wanted) {
           const s = this.decodeAddressed(ms.symbols, mods[m].symStream, off, q);
           if (!s) continue;
-          if (s.tag !== SymTag.Data || !(s.flags & SymFlag.TLSREL)) seen.add(s.rva);
+          if (s.tag === SymTag.Data) seenData.add(`${s.flags}:${s.name}@${s.rva}`);
+          if (!(s.flags & SymFlag.TLSREL)) seen.add(s.rva);
           yield s;
         }
       }
@@ -387,9 +390,11 @@ export class PdbProvider implements SymbolProvider {
           if (fam !== SymFamily.Data && fam !== SymFamily.Constant) continue;
           const s = this.decodeAddressed(recs, stream, off, q);
           if (!s) continue;
-          if (fam === SymFamily.Data && !(s.flags & SymFlag.TLSREL)) {
-            if (seen.has(s.rva)) continue;
-            seen.add(s.rva);
+          if (fam === SymFamily.Data) {
+            const key = `${s.flags}:${s.name}@${s.rva}`;
+            if (seenData.has(key)) continue;
+            seenData.add(key);
+            if (!(s.flags & SymFlag.TLSREL)) seen.add(s.rva);
           }
           yield s;
         }

@@ -57,7 +57,8 @@ export class Cursor {
   }
 
   need(n: number, what = 'data'): void {
-    if (n < 0 || this.pos + n > this.end) {
+    // (n | 0) !== n also refuses NaN, fractions and lengths past 2 GiB.
+    if ((n | 0) !== n || n < 0 || this.pos + n > this.end) {
       this.fail(`truncated ${what}: need ${n} bytes, ${Math.max(0, this.end - this.pos)} left`);
     }
   }
@@ -158,7 +159,7 @@ export class Cursor {
   }
   /** Checks a count * size product fits in what is left, so a corrupt count cannot hang a loop. */
   count(n: number, size: number, what: string): number {
-    if (n < 0 || n * size > this.remaining) this.fail(`${what} count ${n} (x${size} bytes) exceeds the ${this.remaining} bytes left`);
+    if ((n | 0) !== n || n < 0 || n * size > this.remaining) this.fail(`${what} count ${n} (x${size} bytes) exceeds the ${this.remaining} bytes left`);
     return n;
   }
 }

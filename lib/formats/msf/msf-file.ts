@@ -17,6 +17,8 @@ export class MsfFile {
   private readonly sizes: number[];
   private readonly blocks: Uint32Array[];
   private readonly cache = new Map<number, Uint8Array>();
+  /** The blocks holding the stream directory, in order (read-only; for tests and tools). */
+  readonly directoryBlocks: readonly number[];
   /** Indices of the streams read so far, in order (for tests and diagnostics). */
   readonly streamsRead: number[] = [];
 
@@ -37,6 +39,7 @@ export class MsfFile {
     const mapCursor = Cursor.of(this.readBlocksRaw([sb.blockMapAddr], dirBlockCount * 4, 'directory block map'), name, sb.blockMapAddr * bs);
     const dirBlocks: number[] = [];
     for (let i = 0; i < dirBlockCount; i++) dirBlocks.push(this.checkBlock(mapCursor.u32(), mapCursor.offset - 4));
+    this.directoryBlocks = dirBlocks;
     const dir = Cursor.of(this.readBlocksRaw(dirBlocks, sb.numDirectoryBytes, 'stream directory'), `${name} (MSF directory)`);
 
     const numStreams = dir.count(dir.u32(), 4, 'MSF stream');
@@ -63,6 +66,11 @@ export class MsfFile {
   streamSize(index: number): number | undefined {
     const s = this.sizes[index];
     return s === undefined || s === NIL_STREAM ? undefined : s;
+  }
+  /** The blocks of a stream, in order (empty for a missing/nil stream); a read-only view. */
+  streamBlocks(index: number): readonly number[] {
+    const list = this.blocks[index];
+    return list ? Array.from(list) : [];
   }
   hasStream(index: number): boolean {
     return this.streamSize(index) !== undefined;

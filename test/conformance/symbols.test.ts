@@ -1,0 +1,344 @@
+/**
+ * The conformance suite: the contract of API.md checked on the project's own fixtures
+ * (test/fixtures, built by clang-19/lld-link-19), once per backend.
+ *
+ * Expected values come from the committed LLVM dumps in test/fixtures/expected (llvm-pdbutil,
+ * llvm-readobj, llvm-symbolizer) and from the fixture sources.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { BACKENDS, KNOWN_GAPS, loadBackend, type BackendName } from './backends';
+import { explainDifference, readSymbolizerOracle, sameName } from '../helpers/oracle';
+
+const FIX = path.resolve(__dirname, '..', 'fixtures');
+const bin = (f: string) => path.join(FIX, 'bin', f);
+
+describe.each(BACKENDS)('%s backend', (name: BackendName) => {
+  const loaded = loadBackend(name);
+  if ('error' in loaded) {
+    test(`is not available on ${process.platform}: the load error says what was tried and what to do`, () => {
+      expect(loaded.error).toMatchObject({ name: 'DbgHelpError', code: 'BACKEND_UNAVAILABLE' });
+      expect(loaded.error.message).toMatch(/DBGHELP_BACKEND=portable/);
+    });
+    return;
+  }
+  const { SymbolHandler, SymTag, SymFlag, SymOpt, SymType, DbgHelpError, backend } = loaded.lib;
+  const gaps = KNOWN_GAPS[name];
+  const t = (title: string, fn: () => Promise<void> | void) => (gaps[title] ? test.failing(`${title} [known gap: ${gaps[title]}]`, fn) : test(title, fn));
+
+  t('reports itself as the active backend', () => {
+    expect(backend).toBe(name);
+  });
+
+  describe.each(['basic-x64', 'basic-x86', 'basic-arm64', 'cppfeatures-x64', 'cppfeatures-x86', 'cppfeatures-arm64'])('%s', (fixture) => {
+    const image = bin(`${fixture}.exe`);
+    const oracle = readSymbolizerOracle(path.join(FIX, 'expected', `${fixture}.symbolizer.jsonl`));
+
+    t('fromAddr names every procedure start, middle and last byte and every public as llvm-symbolizer does, or differs for a checked reason', async () => {
+      const sym = SymbolHandler.initialize();
+      try {
+        const base = await sym.loadModule(image);
+        const unexplained: string[] = [];
+        let same = 0;
+        let total = 0;
+        for (const row of oracle.rows) {
+          if (!row.function) continue;
+          total++;
+          const hit = sym.fromAddr(base + BigInt(row.address));
+          if (hit && sameName(hit.symbol.name, row.function)) same++;
+          else if (!hit || !explainDifference(hit.symbol.name, row.function)) unexplained.push(`0x${row.address.toString(16)}: want ${row.function} got ${hit?.symbol.name}`);
+        }
+        expect(unexplained).toEqual([]);
+        // The C fixtures have no templates, deleting destructors or literals: every name is the same.
+        if (fixture.startsWith('basic')) expect(same).toBe(total);
+        else expect(same / total).toBeGreaterThan(0.8);
+      } finally {
+        sym.cleanup();
+      }
+    });
+  });
+
+  t('fromAddr gives the enclosing procedure, its size, tag, flags and the displacement', async () => {
+    const sym = SymbolHandler.initialize();
+    try {
+      const base = await sym.loadModule(bin('cppfeatures-x64.exe'));
+      expect(base).toBe(0x140000000n);
+      // geometry::scale at RVA 0x1000, 5 bytes (expected/cppfeatures-x64.pdbutil.txt: S_GPROC32
+      // `geometry::scale`, addr = 0001:0000, code size = 5).
+      const start = sym.fromAddr(0x140001000n)!;
+      expect(start.displacement).toBe(0n);
+      expect(start.symbol).toMatchObject({ name: 'geometry::scale', address: 0x140001000n, size: 5, tag: SymTag.Function, modBase: base, nameLen: 15 });
+      expect(start.symbol.flags & SymFlag.FUNCTION).toBeTruthy();
+      expect(start.symbol.typeIndex).toBeGreaterThan(0x1000);
+      const inside = sym.fromAddr(0x140001004n)!;
+      expect(inside.symbol.name).toBe('geometry::scale');
+      expect(inside.displacement).toBe(4n);
+      // The same record gives the same index both times.
+      expect(inside.symbol.index).toBe(start.symbol.index);
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('nothing is found outside every module, and before the first symbol of a module', async () => {
+    const sym = SymbolHandler.initialize();
+    try {
+      const base = await sym.loadModule(bin('basic-x64.exe'));
+      expect(sym.fromAddr(base - 1n)).toBeUndefined();
+      expect(sym.fromAddr(base + 0x100000n)).toBeUndefined();
+      expect(sym.fromAddr(base)).toBeUndefined(); // the headers precede every symbol
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('import thunks come back as SymTagThunk with SYMFLAG_THUNK', async () => {
+    const sym = SymbolHandler.initialize();
+    try {
+      await sym.loadModule(bin('cppfeatures-x64.exe'));
+      const thunks = [...sym.enumSymbols({ mask: '*' })].filter((s) => s.tag === SymTag.Thunk);
+      expect(thunks.map((s) => s.name).sort()).toEqual(expect.arrayContaining(['ExportedAdd']));
+      for (const th of thunks) {
+        expect(th.flags & SymFlag.THUNK).toBeTruthy();
+        expect(th.size).toBe(6);
+        expect(sym.fromAddr(th.address)!.symbol.name).toBe(th.name);
+      }
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('public symbols are undecorated to the name alone under SYMOPT_UNDNAME, raw without it', async () => {
+    const sym = SymbolHandler.initialize();
+    try {
+      await sym.loadModule(bin('cppfeatures-x64.exe'));
+      sym.setOptions(sym.getOptions() | SymOpt.PUBLICS_ONLY);
+      const hit = sym.fromAddr(0x140001000n)!;
+      expect(hit.symbol).toMatchObject({ name: 'geometry::scale', tag: SymTag.PublicSymbol, size: 0 });
+      // lld writes S_PUB32 flags = function (expected/cppfeatures-x64.pdbutil.txt).
+      expect(hit.symbol.flags & SymFlag.PUBLIC_CODE).toBeTruthy();
+      expect(hit.symbol.flags & SymFlag.FUNCTION).toBeTruthy();
+      sym.setOptions(sym.getOptions() & ~SymOpt.UNDNAME);
+      expect(sym.fromAddr(0x140001000n)!.symbol.name).toBe('?scale@geometry@@YANNN@Z');
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('x86 C publics lose their decoration (_f, _f@8) under SYMOPT_UNDNAME', async () => {
+    const sym = SymbolHandler.initialize({ options: SymOpt.UNDNAME | SymOpt.PUBLICS_ONLY });
+    try {
+      await sym.loadModule(bin('exports-x86.dll'));
+      const std = sym.fromName('StdcallExport');
+      expect(std).toMatchObject({ tag: SymTag.PublicSymbol, name: 'StdcallExport' });
+      sym.setOptions(SymOpt.PUBLICS_ONLY);
+      expect(sym.fromAddr(std!.address)!.symbol.name).toBe('_StdcallExport@8');
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('fromName finds functions, statics, globals and thread-locals, also as module!name', async () => {
+    const sym = SymbolHandler.initialize();
+    try {
+      const base = await sym.loadModule(bin('basic-x64.exe'));
+      const f = sym.fromName('chain_c')!;
+      expect(f).toMatchObject({ name: 'chain_c', tag: SymTag.Function, address: base + 0x1000n });
+      expect(sym.fromName('basic-x64!chain_c')).toEqual(f);
+      expect(sym.fromName('BASIC-X64!chain_c')).toEqual(f);
+      expect(sym.fromName('other!chain_c')).toBeUndefined();
+      expect(sym.fromName('file_local_square')).toMatchObject({ tag: SymTag.Function });
+      expect(sym.fromName('t_depth')).toMatchObject({ tag: SymTag.Data, flags: SymFlag.TLSREL });
+      expect(sym.fromName('no_such_symbol_anywhere')).toBeUndefined();
+      expect(sym.fromName('CHAIN_C')).toBeUndefined();
+      sym.setOptions(sym.getOptions() | SymOpt.CASE_INSENSITIVE);
+      expect(sym.fromName('CHAIN_C')?.name).toBe('chain_c');
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('enumSymbols honours masks, module!mask and base, and lists each symbol once', async () => {
+    const sym = SymbolHandler.initialize();
+    try {
+      const a = await sym.loadModule(bin('cppfeatures-x64.exe'));
+      const b = await sym.loadModule(bin('basic-x64.exe'), { baseAddress: 0x180000000n });
+      const geo = [...sym.enumSymbols({ mask: 'geometry::*' })].map((s) => s.name);
+      expect(geo).toEqual(expect.arrayContaining(['geometry::scale', 'geometry::Rect::area', 'geometry::detail::clamp']));
+      expect(geo.every((n) => n.startsWith('geometry::'))).toBe(true);
+      expect([...sym.enumSymbols({ mask: 'chain_?' })].map((s) => s.name).sort()).toEqual(['chain_a', 'chain_b', 'chain_c']);
+      expect([...sym.enumSymbols({ mask: 'basic-x64!chain_?' })].every((s) => s.modBase === b)).toBe(true);
+      expect([...sym.enumSymbols({ base: a, mask: 'chain_*' })]).toEqual([]);
+      const all = [...sym.enumSymbols({ base: b })];
+      const keys = all.filter((s) => s.tag !== SymTag.Data || s.address !== 0n).map((s) => `${s.name}@${s.address}`);
+      expect(new Set(keys).size).toBe(keys.length);
+      // A public that duplicates a private function is not listed again.
+      expect(all.filter((s) => s.name === 'chain_c').length).toBe(1);
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('without a PDB, the image exports answer (SymExport), named, ordinal-only and forwarded', async () => {
+    const sym = SymbolHandler.initialize();
+    try {
+      const base = await sym.loadModule(path.join(FIX, 'noPdb', 'exports-x64.dll'));
+      const info = sym.getModuleInfo(base)!;
+      expect(info.symType).toBe(SymType.Export);
+      expect(info.loadedPdbName).toBe('');
+      const all = [...sym.enumSymbols({ base })];
+      expect(all.every((s) => s.tag === SymTag.PublicSymbol && s.flags & SymFlag.EXPORT)).toBe(true);
+      const fwd = all.find((s) => s.name === 'ForwardedTick')!;
+      expect(fwd.flags & SymFlag.FORWARDER).toBeTruthy();
+      expect(all.map((s) => s.name)).toContain('Ordinal5');
+      const add = sym.fromName('ExportedAdd')!;
+      expect(sym.fromAddr(add.address + 2n)).toMatchObject({ displacement: 2n, symbol: { name: 'ExportedAdd' } });
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('a mismatched PDB next to the image is not used: exports answer and pdbUnmatched is set', async () => {
+    const sym = SymbolHandler.initialize();
+    const lines: string[] = [];
+    sym.setOptions(sym.getOptions() | SymOpt.DEBUG);
+    sym.on('debug', (l) => lines.push(l));
+    try {
+      const base = await sym.loadModule(path.join(FIX, 'mismatch', 'basic-x64.exe'));
+      const info = sym.getModuleInfo(base)!;
+      expect(info.pdbUnmatched).toBe(true);
+      expect(info.symType).not.toBe(SymType.Pdb);
+      expect(sym.fromName('chain_c')).toBeUndefined();
+      expect(lines.join('\n')).toMatch(/mismatched pdb/);
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('a mismatched PDB named explicitly is an error, unless SYMOPT_LOAD_ANYTHING', async () => {
+    const sym = SymbolHandler.initialize();
+    try {
+      const img = bin('basic-x64.exe');
+      const pdb = path.join(FIX, 'mismatch', 'basic-x64.pdb');
+      await expect(sym.loadModule(img, { pdbPath: pdb })).rejects.toMatchObject({ code: 'PDB_MISMATCH', win32Error: 2 });
+      sym.setOptions(sym.getOptions() | SymOpt.LOAD_ANYTHING);
+      const base = await sym.loadModule(img, { pdbPath: pdb });
+      expect(sym.getModuleInfo(base)!.symType).toBe(SymType.Pdb);
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('getModuleInfo mirrors IMAGEHLP_MODULE64 (identity from the image, symbols from the PDB)', async () => {
+    const sym = SymbolHandler.initialize();
+    try {
+      const base = await sym.loadModule(bin('basic-x64.exe'));
+      const readobj = fs.readFileSync(path.join(FIX, 'expected', 'basic-x64.readobj.txt'), 'utf8');
+      const ts = Number(/TimeDateStamp: .*\(0x([0-9A-F]+)\)/i.exec(readobj)![1].replace(/^/, '0x'));
+      const info = sym.getModuleInfo(base + 0x1234n)!;
+      expect(info).toMatchObject({
+        baseOfImage: base,
+        moduleName: 'basic-x64',
+        imageName: bin('basic-x64.exe'),
+        loadedPdbName: path.resolve(bin('basic-x64.pdb')),
+        symType: SymType.Pdb,
+        machineType: 0x8664,
+        cvSig: 0x53445352,
+        cvData: 'basic-x64.pdb',
+        pdbAge: 1,
+        pdbUnmatched: false,
+        globalSymbols: true,
+        lineNumbers: true,
+        typeInfo: true,
+        publics: true,
+        timeDateStamp: ts,
+      });
+      expect(info.pdbSig70).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-4C4C-44205044422E$/);
+      expect(sym.getModuleInfo(base - 1n)).toBeUndefined();
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('a PDB loads alone at a given base, and needs one', async () => {
+    const sym = SymbolHandler.initialize();
+    try {
+      await expect(sym.loadModule(bin('basic-x64.pdb'))).rejects.toMatchObject({ code: 'INVALID_PARAMETER' });
+      const base = await sym.loadModule(bin('basic-x64.pdb'), { baseAddress: 0x10000000n });
+      expect(sym.fromAddr(0x10001000n)!.symbol.name).toBe('chain_c');
+      expect(sym.getModuleInfo(base)!.moduleName).toBe('basic-x64');
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('modules cannot overlap; reloading the same file at the same base is a no-op; unload frees the range', async () => {
+    const sym = SymbolHandler.initialize();
+    try {
+      const a = await sym.loadModule(bin('basic-x64.exe'));
+      expect(await sym.loadModule(bin('basic-x64.exe'))).toBe(a);
+      await expect(sym.loadModule(bin('cppfeatures-x64.exe'), { baseAddress: a + 0x10n })).rejects.toMatchObject({ code: 'MODULE_EXISTS' });
+      sym.unloadModule(a);
+      expect(sym.fromAddr(a + 0x1000n)).toBeUndefined();
+      expect(() => sym.unloadModule(a)).toThrow(expect.objectContaining({ code: 'MODULE_NOT_FOUND', win32Error: 126 }));
+      await sym.loadModule(bin('cppfeatures-x64.exe'), { baseAddress: a + 0x10n });
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('a missing file is FILE_NOT_FOUND (2); a file that is neither PE nor PDB is BAD_FORMAT', async () => {
+    const sym = SymbolHandler.initialize();
+    const junk = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dbghelp-')), 'junk.exe');
+    fs.writeFileSync(junk, 'this is not an image');
+    try {
+      await expect(sym.loadModule(bin('nope.exe'))).rejects.toMatchObject({ code: 'FILE_NOT_FOUND', win32Error: 2 });
+      await expect(sym.loadModule(junk)).rejects.toMatchObject({ code: 'BAD_FORMAT', file: junk });
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('cleanup ends the handle: every later call throws INVALID_HANDLE (6); Symbol.dispose cleans up', async () => {
+    const sym = SymbolHandler.initialize({ searchPath: 'C:\\symbols' });
+    expect(sym.getSearchPath()).toBe('C:\\symbols');
+    await sym.loadModule(bin('basic-x64.exe'));
+    sym.cleanup();
+    for (const call of [() => sym.fromAddr(0x140001000n), () => sym.getOptions(), () => sym.cleanup(), () => sym.fromName('x')]) {
+      expect(call).toThrow(DbgHelpError);
+      expect(call).toThrow(expect.objectContaining({ code: 'INVALID_HANDLE', win32Error: 6 }));
+    }
+    await expect(sym.loadModule(bin('basic-x64.exe'))).rejects.toMatchObject({ code: 'INVALID_HANDLE' });
+    let kept: InstanceType<typeof SymbolHandler>;
+    {
+      using s2 = SymbolHandler.initialize();
+      kept = s2;
+    }
+    expect(() => kept.getOptions()).toThrow(expect.objectContaining({ code: 'INVALID_HANDLE' }));
+  });
+
+  t('options: UNDNAME and DEFERRED_LOADS by default; setOptions returns the new set; bad values are refused', () => {
+    const sym = SymbolHandler.initialize();
+    try {
+      expect(sym.getOptions()).toBe(SymOpt.UNDNAME | SymOpt.DEFERRED_LOADS);
+      expect(sym.setOptions(SymOpt.DEBUG)).toBe(SymOpt.DEBUG >>> 0);
+      expect(sym.setOptions(SymOpt.DEBUG | SymOpt.UNDNAME)).toBe((SymOpt.DEBUG | SymOpt.UNDNAME) >>> 0);
+      expect(() => sym.setOptions(2 ** 33)).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER', win32Error: 87 }));
+      expect(() => sym.fromAddr(5 as unknown as bigint)).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER' }));
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('loadModule honours an AbortSignal', async () => {
+    const sym = SymbolHandler.initialize();
+    try {
+      const ac = new AbortController();
+      ac.abort();
+      await expect(sym.loadModule(bin('basic-x64.exe'), { signal: ac.signal })).rejects.toBeDefined();
+    } finally {
+      sym.cleanup();
+    }
+  });
+});
