@@ -12,6 +12,15 @@ export class DisplayNames {
   private readonly memo = new Map<string, string>();
   constructor(private readonly machine: number) {}
 
+  /**
+   * For names of private records (thunks): C++ names are undecorated, but a leading underscore
+   * is part of the name itself (MSVC's thunk for the CRT's `_exit` is named `_exit`; its public
+   * is `__exit`), so C decoration is left alone.
+   */
+  showPrivate(raw: string, options: number): string {
+    return raw.startsWith('?') ? this.show(raw, options) : raw;
+  }
+
   show(raw: string, options: number): string {
     if (!(options & SymOpt.UNDNAME)) return raw;
     let s = this.memo.get(raw);

@@ -192,7 +192,7 @@ export class PdbProvider implements SymbolProvider {
       const t = readThunk(data);
       const start = this.sectionOffsetToPdbRva(t.segment, t.offset);
       if (start === undefined) return undefined;
-      return { name: this.names.show(t.name, q.options), rva: rva(this.toImageRva(start)), size: t.length, tag: SymTag.Thunk, flags: SymFlag.THUNK, typeIndex: 0, index };
+      return { name: this.names.showPrivate(t.name, q.options), rva: rva(this.toImageRva(start)), size: t.length, tag: SymTag.Thunk, flags: SymFlag.THUNK, typeIndex: 0, index };
     }
     if (kind === S.TRAMPOLINE) {
       const t = readTrampoline(data);

@@ -75,25 +75,34 @@ export function sameName(ours: string, llvm: string): boolean {
  * - llvm-x86-underscore: on x86, llvm strips a leading underscore from *private* procedure
  *   names too (`__acrt_lock` → `_acrt_lock`); the record says `__acrt_lock`, as DbgHelp does.
  * - llvm-suffix: llvm prefers the public (`f.llvm.123`) over the procedure record (`f`).
- * - public-decoration: a public whose decorated form llvm-symbolizer does not strip the same way.
+ * - llvm-function-type-arg: llvm-undname 19 drops the return type and calling convention of a
+ *   function type used as a template argument (`operator<(void)>` for `_$$A6AXXZ`, which is
+ *   `operator<void __cdecl(void)>`); the procedure record has it right.
+ * - llvm-throw-info: llvm cuts the trailing `@@` of x86 throw-info publics (`__TI2?AVbad_alloc@std@@`).
  */
 export function explainDifference(ours: string, llvm: string): string | undefined {
   if (sameName(ours, llvm)) return undefined;
-  const fold = (s: string) =>
-    bare(s)
+  // Our names carry no parameter list (DbgHelp's never do), so only llvm's is made bare.
+  const fold = (s: string, isOurs = false) =>
+    (isOurs ? s.trim() : bare(s))
       .replace(/\b(struct|class|enum|union) /g, '')
       .replace(/unsigned __int64/g, 'unsigned long long')
       .replace(/__int64/g, 'long long')
       .replace(/\b(\w+) const \*/g, 'const $1 *')
+      .replace(/\*const\[/g, '*[')
       .replace(/\s+/g, '');
   const o = bare(ours);
   const l = bare(llvm);
-  if (fold(ours) === fold(llvm)) return 'template-spelling';
+  if (fold(ours, true) === fold(llvm) || fold(ours) === fold(llvm)) return 'template-spelling';
   const dd = /^(.*)::`(scalar|vector) deleting dtor'$/.exec(l);
   if (dd && (fold(o) === fold(dd[1] + '::~' + dd[1].replace(/^.*::/, '').replace(/<.*$/, '')) || fold(o).startsWith(fold(dd[1]) + '::~'))) return 'deleting-dtor-record';
   if (/^".*"$|^L".*"$|^u8?".*"$|^U".*"$/.test(l) && o === "`string'") return 'string-literal';
   if (l.length > o.length && fold(l).endsWith(fold(o)) && /[\s*&]$/.test(l.slice(0, l.length - o.length))) return 'data-type-prefix';
   if ('_' + l === o || '_' + fold(l) === fold(o)) return 'llvm-x86-underscore';
+  const dropFnType = (x: string, isOurs = false) => fold(x, isOurs).replace(/[\w*]+__(cdecl|stdcall|fastcall|thiscall|vectorcall|clrcall)\(/g, '(');
+  if (dropFnType(ours, true) === dropFnType(llvm)) return 'llvm-function-type-arg';
+  if (llvm.includes(`*${ours})(`)) return 'data-type-prefix';
+  if (l + '@@' === o) return 'llvm-throw-info';
   if (/\.llvm\.\d+$/.test(l) && l.replace(/\.llvm\.\d+$/, '') === o) return 'llvm-suffix';
   return undefined;
 }
