@@ -25,9 +25,9 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
   }
   const { SymbolHandler, SymTag, SymFlag, SymOpt, SymType, DbgHelpError, backend } = loaded.lib;
   const gaps = KNOWN_GAPS[name];
-  const t = (title: string, fn: () => Promise<void> | void) => (gaps[title] ? test.failing(`${title} [known gap: ${gaps[title]}]`, fn) : test(title, fn));
+  const t = (title: string, fn: () => Promise<unknown>) => (gaps[title] ? test.failing(`${title} [known gap: ${gaps[title]}]`, fn) : test(title, fn));
 
-  t('reports itself as the active backend', () => {
+  t('reports itself as the active backend', async () => {
     expect(backend).toBe(name);
   });
 
@@ -310,7 +310,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
       expect(call).toThrow(expect.objectContaining({ code: 'INVALID_HANDLE', win32Error: 6 }));
     }
     await expect(sym.loadModule(bin('basic-x64.exe'))).rejects.toMatchObject({ code: 'INVALID_HANDLE' });
-    let kept: InstanceType<typeof SymbolHandler>;
+    let kept: { getOptions(): number };
     {
       using s2 = SymbolHandler.initialize();
       kept = s2;
@@ -318,7 +318,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     expect(() => kept.getOptions()).toThrow(expect.objectContaining({ code: 'INVALID_HANDLE' }));
   });
 
-  t('options: UNDNAME and DEFERRED_LOADS by default; setOptions returns the new set; bad values are refused', () => {
+  t('options: UNDNAME and DEFERRED_LOADS by default; setOptions returns the new set; bad values are refused', async () => {
     const sym = SymbolHandler.initialize();
     try {
       expect(sym.getOptions()).toBe(SymOpt.UNDNAME | SymOpt.DEFERRED_LOADS);

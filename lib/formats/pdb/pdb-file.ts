@@ -6,7 +6,7 @@
  * (module list, section contributions, publics, globals, symbol records, module streams,
  * OMAP) is read when a lookup first needs it.
  */
-import { DbgHelpError } from '../../api/errors';
+import { badFormat } from '../../api/errors';
 import { Cursor } from '../binary/cursor';
 import { FileSource, type ByteSource } from '../binary/source';
 import { MsfFile } from '../msf/msf-file';
@@ -40,7 +40,7 @@ export class PdbFile {
 
   constructor(source: ByteSource) {
     this.msf = new MsfFile(source);
-    if (!this.msf.hasStream(STREAM_PDB)) throw new DbgHelpError('BAD_FORMAT', `${source.name}: no PDB info stream (stream 1)`, { file: source.name, offset: 0 });
+    if (!this.msf.hasStream(STREAM_PDB)) throw badFormat(source.name, 0, 'no PDB info stream (stream 1) in the MSF directory');
     this.info = readInfoStream(this.msf.cursor(STREAM_PDB, 'PDB info'));
     if (this.msf.hasStream(STREAM_DBI)) {
       const { header, substreams } = readDbiHeader(this.msf.cursor(STREAM_DBI, 'DBI'));
@@ -85,7 +85,7 @@ export class PdbFile {
   }
 
   private get substreams(): DbiSubstreams {
-    if (!this.sub) throw new DbgHelpError('BAD_FORMAT', `${this.name}: the PDB has no DBI stream (stream 3)`, { file: this.name, offset: 0 });
+    if (!this.sub) throw badFormat(this.name, 0, 'no DBI stream (stream 3) in the MSF directory');
     return this.sub;
   }
 
