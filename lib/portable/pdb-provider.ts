@@ -9,7 +9,7 @@
  *   do not duplicate a private symbol.
  * OMAP'd images are handled by translating image RVAs to PDB RVAs and back.
  */
-import { SymFlag, SymOpt, SymTag, SymType } from '../api/constants';
+import { MachineType, SymFlag, SymOpt, SymTag, SymType } from '../api/constants';
 import { rva, type Rva } from '../formats/binary/address';
 import { S, SymFamily, symFamily, isThreadData } from '../formats/codeview/symbol-kinds';
 import {
@@ -52,6 +52,7 @@ export class PdbProvider implements SymbolProvider {
   private publicsByName: Map<string, number[]> | undefined;
   private readonly ids = new Map<number, number>();
   private readonly symSections: readonly SectionHeader[];
+  private readonly decoratesC: boolean;
 
   constructor(
     readonly pdb: PdbFile,
@@ -60,6 +61,7 @@ export class PdbProvider implements SymbolProvider {
     machine: number,
   ) {
     this.names = new DisplayNames(machine);
+    this.decoratesC = machine === MachineType.I386;
     // Symbol records use the pre-OMAP section layout when the image was reordered.
     this.symSections = pdb.originalSectionHeaders() ?? pdb.sectionHeaders() ?? imageSections ?? [];
   }
@@ -186,7 +188,9 @@ export class PdbProvider implements SymbolProvider {
       if (start === undefined) return undefined;
       // *_ID procedures name an IPI item, not a TPI type; those are resolved with the type reader.
       const typeIndex = kind === S.GPROC32 || kind === S.LPROC32 || kind === S.LPROC32_DPC ? p.typeIndex : 0;
-      return { name: p.name, rva: rva(this.toImageRva(start)), size: p.length, tag: SymTag.Function, flags: SymFlag.FUNCTION, typeIndex, index };
+      const imageRva = this.toImageRva(start);
+      const name = this.isLinkerName(p.name, imageRva) ? this.names.show(p.name, q.options) : p.name;
+      return { name, rva: rva(imageRva), size: p.length, tag: SymTag.Function, flags: SymFlag.FUNCTION, typeIndex, index };
     }
     if (fam === SymFamily.Thunk) {
       const t = readThunk(data);
@@ -217,6 +221,32 @@ export class PdbProvider implements SymbolProvider {
       return { name: k.name, rva: rva(0), size: 0, tag: SymTag.Data, flags: SymFlag.CONSTANT | SymFlag.VALUEPRESENT, typeIndex: k.typeIndex, index, value: k.value };
     }
     return undefined;
+  }
+
+  /**
+   * Whether a procedure record carries the linker's decorated name rather than the source
+   * name. Compilers record source names (`__security_check_cookie`, whose public is
+   * `@__security_check_cookie@4`); the assembler records the decorated one (`__SEH_prolog4`,
+   * `@_EH4_CallFilterFunc@8`, equal to their publics), which DbgHelp shows undecorated
+   * (`_SEH_prolog4`, `_EH4_CallFilterFunc`, as DIA-based dump_syms wrote in breakpad's tests).
+   * Only x86 decorates C names, and only names starting with `_` or `@` can be decorated.
+   */
+  private isLinkerName(name: string, imageRva: number): boolean {
+    if (!this.decoratesC || (name[0] !== '_' && name[0] !== '@')) return false;
+    const { rvas, records } = this.publics();
+    let lo = 0;
+    let hi = rvas.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (rvas[mid] < imageRva) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    const recs = this.pdb.symbolRecords();
+    for (let i = lo; i < rvas.length && rvas[i] === imageRva; i++) {
+      const { data } = recs.recordAt(records[i]);
+      if (readPublic(data).name === name) return true;
+    }
+    return false;
   }
 
   private publics(): PublicIndex {
