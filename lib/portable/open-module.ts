@@ -79,7 +79,9 @@ function openPdbAlone(src: ByteSource, opts: LoadModuleOptions, ctx: OpenContext
     }
     rejectFastLink(pdb);
     const sections = pdb.sectionHeaders();
-    const derived = sections?.length ? Math.max(...sections.map((s) => s.virtualAddress + Math.max(s.virtualSize, s.sizeOfRawData))) : 0;
+    // A loop, not Math.max(...spread): the section header stream is as long as the file says.
+    let derived = 0;
+    for (const s of sections ?? []) derived = Math.max(derived, s.virtualAddress + Math.max(s.virtualSize, s.sizeOfRawData));
     const size = opts.size ?? (derived || DEFAULT_PDB_ONLY_SIZE);
     const name = opts.moduleName ?? moduleNameOf(src.name);
     const provider = new PdbProvider(pdb, undefined, pdb.machine);

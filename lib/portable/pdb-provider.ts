@@ -10,7 +10,9 @@
  * OMAP'd images are handled by translating image RVAs to PDB RVAs and back.
  */
 import { MachineType, SymFlag, SymOpt, SymTag, SymType } from '../api/constants';
+import { badFormat } from '../api/errors';
 import { rva, type Rva } from '../formats/binary/address';
+import { readC13Lines } from '../formats/codeview/c13-lines';
 import { S, SymFamily, symFamily, isThreadData } from '../formats/codeview/symbol-kinds';
 import {
   CVPSF_CODE,
@@ -27,7 +29,7 @@ import type { SectionHeader } from '../formats/pe/section-header';
 import type { PdbFile } from '../formats/pdb/pdb-file';
 import type { SymbolStream } from '../formats/pdb/symbol-stream';
 import { DisplayNames } from './display-name';
-import type { ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
+import type { LineHit, ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
 
 /** Code symbols of one PDB module, sorted by PDB RVA. */
 interface CodeIndex {
@@ -42,12 +44,21 @@ interface PublicIndex {
   records: Uint32Array;
 }
 
+/** A module's line entries sorted by PDB RVA; `ends` is the end of each entry's line section. */
+interface LineIndex {
+  starts: Uint32Array;
+  ends: Uint32Array;
+  lines: Uint32Array;
+  files: Uint32Array;
+}
+
 const EMPTY: CodeIndex = { starts: new Uint32Array(0), lengths: new Uint32Array(0), records: new Uint32Array(0) };
 
 export class PdbProvider implements SymbolProvider {
   readonly symType = SymType.Pdb;
   private readonly names: DisplayNames;
   private readonly codeIndex = new Map<number, CodeIndex>();
+  private readonly lineIndex = new Map<number, LineIndex>();
   private publicIndex: PublicIndex | undefined;
   private publicsByName: Map<string, number[]> | undefined;
   private readonly ids = new Map<number, number>();
@@ -117,7 +128,12 @@ export class PdbProvider implements SymbolProvider {
     return this.publicAt(target, q);
   }
 
-  private procAt(pdbRva: number, q: SymbolQuery): { symbol: ModuleSymbol; pdbDisplacement: number } | undefined {
+  /**
+   * The procedure/thunk/trampoline covering a PDB RVA. `naming` is set when the lookup only
+   * names a trampoline's target: trampolines found then are not resolved in turn, so a
+   * trampoline aimed at itself (or two aimed at each other) cannot recurse without end.
+   */
+  private procAt(pdbRva: number, q: SymbolQuery, naming = false): { symbol: ModuleSymbol; pdbDisplacement: number } | undefined {
     const so = this.pdbRvaToSectionOffset(pdbRva);
     if (!so) return undefined;
     const mod = this.pdb.sectionContribs().moduleAt(so.section, so.offset);
@@ -140,7 +156,7 @@ export class PdbProvider implements SymbolProvider {
     while (best > 0 && starts[best - 1] === start) best--;
     for (let i = best; i < starts.length && starts[i] === start; i++) {
       if (pdbRva - start < Math.max(lengths[i], 1)) {
-        const symbol = this.moduleSymbol(mod, records[i], q);
+        const symbol = this.moduleSymbol(mod, records[i], q, naming);
         if (symbol) return { symbol, pdbDisplacement: pdbRva - start };
       }
     }
@@ -171,14 +187,14 @@ export class PdbProvider implements SymbolProvider {
   }
 
   /** A module stream record as a symbol (procedures, thunks, trampolines, data). */
-  private moduleSymbol(mod: number, record: number, q: SymbolQuery): ModuleSymbol | undefined {
+  private moduleSymbol(mod: number, record: number, q: SymbolQuery, naming = false): ModuleSymbol | undefined {
     const ms = this.pdb.moduleSymbols(mod);
     if (!ms) return undefined;
     const stream = this.pdb.modules()[mod].symStream;
-    return this.decodeAddressed(ms.symbols, stream, record, q);
+    return this.decodeAddressed(ms.symbols, stream, record, q, naming);
   }
 
-  private decodeAddressed(symbols: SymbolStream, stream: number, record: number, q: SymbolQuery): ModuleSymbol | undefined {
+  private decodeAddressed(symbols: SymbolStream, stream: number, record: number, q: SymbolQuery, naming = false): ModuleSymbol | undefined {
     const { kind, data } = symbols.recordAt(record);
     const fam = symFamily(kind);
     const index = this.id(stream, record);
@@ -203,7 +219,8 @@ export class PdbProvider implements SymbolProvider {
       const start = this.sectionOffsetToPdbRva(t.thunkSection, t.thunkOffset);
       const target = this.sectionOffsetToPdbRva(t.targetSection, t.targetOffset);
       if (start === undefined) return undefined;
-      const targetName = target === undefined ? undefined : this.procAt(target, q)?.symbol.name ?? this.publicAt(rva(this.toImageRva(target)), q)?.symbol.name;
+      // Only one level: a target that is itself a trampoline is named without its own target.
+      const targetName = target === undefined || naming ? undefined : this.procAt(target, q, true)?.symbol.name ?? this.publicAt(rva(this.toImageRva(target)), q)?.symbol.name;
       const name = targetName ? `ILT+${t.thunkOffset.toString(16)}(${targetName})` : `ILT+${t.thunkOffset.toString(16)}`;
       return { name, rva: rva(this.toImageRva(start)), size: t.size, tag: SymTag.Thunk, flags: SymFlag.THUNK, typeIndex: 0, index };
     }
@@ -317,6 +334,71 @@ export class PdbProvider implements SymbolProvider {
     const start = this.sectionOffsetToPdbRva(p.segment, p.offset);
     if (start === undefined) return undefined;
     return this.publicSymbol(record, this.toImageRva(start), q);
+  }
+
+  // --- lines ----------------------------------------------------------------------------
+
+  /**
+   * SymGetLineFromAddr64: the line entry at or below the address within the same line section
+   * of the module that contributed the address (section contributions, as for procedures).
+   */
+  lineFromRva(target: Rva, _q: SymbolQuery): LineHit | undefined {
+    const pdbRva = this.toPdbRva(target);
+    if (pdbRva === undefined) return undefined;
+    const so = this.pdbRvaToSectionOffset(pdbRva);
+    if (!so) return undefined;
+    const mod = this.pdb.sectionContribs().moduleAt(so.section, so.offset);
+    if (mod < 0) return undefined;
+    const { starts, ends, lines, files } = this.moduleLines(mod);
+    let lo = 0;
+    let hi = starts.length - 1;
+    let best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid] <= pdbRva) {
+        best = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (best < 0 || pdbRva >= ends[best]) return undefined;
+    const names = this.pdb.names();
+    if (!names) throw badFormat(this.pdb.name, 0, 'line tables name files, but the PDB has no /names stream');
+    const start = starts[best];
+    const imageRva = this.toImageRva(start);
+    return {
+      fileName: names.get(files[best]),
+      lineNumber: lines[best],
+      rva: rva(imageRva),
+      displacement: imageRva <= target ? target - imageRva : pdbRva - start,
+    };
+  }
+
+  private moduleLines(mod: number): LineIndex {
+    let idx = this.lineIndex.get(mod);
+    if (idx) return idx;
+    const info = this.pdb.modules()[mod];
+    const ms = this.pdb.moduleSymbols(mod);
+    const rows: { start: number; end: number; line: number; file: number; order: number }[] = [];
+    if (ms && info.c13ByteSize > 0) {
+      for (const sec of readC13Lines(ms.c13Block(info.c11ByteSize, info.c13ByteSize))) {
+        const base = this.sectionOffsetToPdbRva(sec.section, sec.offset);
+        if (base === undefined) continue;
+        const end = base + sec.length;
+        for (let i = 0; i < sec.offsets.length; i++) {
+          rows.push({ start: base + sec.offsets[i], end, line: sec.lines[i], file: sec.files[i], order: rows.length });
+        }
+      }
+    }
+    // Entries at one address: the first one in the stream answers.
+    rows.sort((a, b) => a.start - b.start || b.order - a.order);
+    idx = {
+      starts: Uint32Array.from(rows, (r) => r.start),
+      ends: Uint32Array.from(rows, (r) => r.end),
+      lines: Uint32Array.from(rows, (r) => r.line),
+      files: Uint32Array.from(rows, (r) => r.file),
+    };
+    this.lineIndex.set(mod, idx);
+    return idx;
   }
 
   // --- by name --------------------------------------------------------------------------

@@ -36,9 +36,18 @@ export class MsfFile {
     if (dirBlockCount * 4 > bs * 16 || sb.numDirectoryBytes === 0) {
       throw badFormat(name, 44, `MSF stream directory size ${sb.numDirectoryBytes} is not plausible`);
     }
+    // Every block belongs to at most one owner (the superblock, the directory's block map, the
+    // directory, one stream). A block listed twice would let a small file claim streams far
+    // larger than itself (one block repeated), so a repeat is a format error.
+    const owned = new Uint8Array(sb.numBlocks);
+    owned[0] = 1;
+    this.claim(owned, sb.blockMapAddr, 52, 'the directory block map');
     const mapCursor = Cursor.of(this.readBlocksRaw([sb.blockMapAddr], dirBlockCount * 4, 'directory block map'), name, sb.blockMapAddr * bs);
     const dirBlocks: number[] = [];
-    for (let i = 0; i < dirBlockCount; i++) dirBlocks.push(this.checkBlock(mapCursor.u32(), mapCursor.offset - 4));
+    for (let i = 0; i < dirBlockCount; i++) {
+      const at = mapCursor.offset;
+      dirBlocks.push(this.claim(owned, this.checkBlock(mapCursor.u32(), at), at, 'the stream directory'));
+    }
     this.directoryBlocks = dirBlocks;
     const dir = Cursor.of(this.readBlocksRaw(dirBlocks, sb.numDirectoryBytes, 'stream directory'), `${name} (MSF directory)`);
 
@@ -51,7 +60,10 @@ export class MsfFile {
       const n = size === NIL_STREAM ? 0 : Math.ceil(size / bs);
       dir.count(n, 4, `stream ${i} block`);
       const list = new Uint32Array(n);
-      for (let k = 0; k < n; k++) list[k] = this.checkBlock(dir.u32(), dir.offset - 4);
+      for (let k = 0; k < n; k++) {
+        const at = dir.offset;
+        list[k] = this.claim(owned, this.checkBlock(dir.u32(), at), at, `stream ${i}`, dir.origin);
+      }
       this.blocks[i] = list;
     }
   }
@@ -96,6 +108,12 @@ export class MsfFile {
   /** Drop a cached stream (large module streams can be re-read instead of kept). */
   release(index: number): void {
     this.cache.delete(index);
+  }
+
+  private claim(owned: Uint8Array, block: number, at: number, what: string, origin = this.name): number {
+    if (owned[block]) throw badFormat(origin, at, `block ${block} of ${what} is already used by another stream or the MSF header`);
+    owned[block] = 1;
+    return block;
   }
 
   private checkBlock(block: number, at: number): number {

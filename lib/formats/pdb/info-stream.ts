@@ -43,7 +43,10 @@ export function readInfoStream(c: Cursor): PdbInfo {
   readBitVector(c); // deleted
   const namedStreams = new Map<string, number>();
   let found = 0;
-  for (let slot = 0; slot < capacity && found < size; slot++) {
+  // Only slots the present bit vector covers can hold entries: bound the walk by it, not by
+  // the capacity read from the file (2^32 - 1 would loop for seconds).
+  const slots = Math.min(capacity, present.length * 32);
+  for (let slot = 0; slot < slots && found < size; slot++) {
     if (!bitSet(present, slot)) continue;
     const nameOffset = c.u32();
     const stream = c.u32();

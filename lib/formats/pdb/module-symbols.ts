@@ -24,8 +24,10 @@ export interface CodeRange {
 
 export class ModuleSymbols {
   readonly symbols: SymbolStream;
+  private readonly stream: Cursor;
 
-  constructor(stream: Cursor, symByteSize: number) {
+  constructor(stream: Cursor, private readonly symByteSize: number) {
+    this.stream = new Cursor(stream.buf, stream.origin, stream.start, stream.end, stream.base);
     if (symByteSize === 0) {
       this.symbols = new SymbolStream(stream.take(0), 0);
       return;
@@ -34,6 +36,17 @@ export class ModuleSymbols {
     const sig = stream.u32();
     if (sig !== CV_SIGNATURE_C13) stream.fail(`module symbol signature ${sig} is not 4 (C13)`, 0);
     this.symbols = new SymbolStream(stream.take(symByteSize - 4, 'module symbols'), 4);
+  }
+
+  /**
+   * The C13 line-information block: `c13ByteSize` bytes after the symbols and the C11 lines
+   * (ModInfo's c11ByteSize/c13ByteSize). A block outside the stream is BAD_FORMAT.
+   */
+  c13Block(c11ByteSize: number, c13ByteSize: number): Cursor {
+    const c = new Cursor(this.stream.buf, this.stream.origin, this.stream.start, this.stream.end, this.stream.base);
+    c.skip(this.symByteSize);
+    c.skip(c11ByteSize);
+    return c.take(c13ByteSize, 'C13 line information');
   }
 
   /** Top-level procedures, thunks, trampolines and separated-code blocks (not nested ones). */

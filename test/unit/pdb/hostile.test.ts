@@ -98,22 +98,6 @@ const cases: (Case & { expect: 'rejected-at-open' | 'any' })[] = [
     ),
   },
   {
-    // Every block of the symbol records stream is its first block: one block read as many.
-    id: 'stream-blocks-repeated',
-    expect: 'rejected-at-open',
-    mutation: (() => {
-      const s = pdb.dbi!.symRecordStream;
-      const list = msf.streamBlocks(s);
-      const dirBytes = msf.superBlock.numDirectoryBytes;
-      void dirBytes;
-      // Find the stream's block list in the directory: after numStreams and sizes, lists in stream order.
-      let at = 4 + 4 * msf.streamCount;
-      for (let i = 0; i < s; i++) at += 4 * msf.streamBlocks(i).length;
-      const dir = blockRanges(msf.directoryBlocks, bs, at, at + 4 * list.length);
-      return all(...dir.map(([from, to]) => ({ kind: 'set' as const, at: from, bytes: Array.from({ length: (to - from) / 4 }, () => le32(list[0])).flat() })));
-    })(),
-  },
-  {
     // Two streams sharing a block: the DBI stream's first block given to the publics stream too.
     id: 'streams-share-a-block',
     expect: 'rejected-at-open',
