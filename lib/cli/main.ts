@@ -83,6 +83,7 @@ async function symbolize(argv: string[], out: NodeJS.WritableStream): Promise<nu
     const address = rvaMode ? base + given : given;
     const hit = sym.fromAddr(address);
     if (!hit) missing++;
+    const line = sym.getLineFromAddr(address);
     if (json) {
       lines.push(
         JSON.stringify({
@@ -90,10 +91,12 @@ async function symbolize(argv: string[], out: NodeJS.WritableStream): Promise<nu
           module: mod.moduleName,
           symbol: hit ? hit.symbol.name : null,
           displacement: hit ? Number(hit.displacement) : null,
+          ...(line ? { file: line.fileName, line: line.lineNumber } : {}),
         }),
       );
     } else {
-      lines.push(hit ? `${hex(given)} ${mod.moduleName}!${hit.symbol.name}${hit.displacement ? `+${hex(hit.displacement)}` : ''}` : `${hex(given)} ??`);
+      const where = line ? ` ${line.fileName}:${line.lineNumber}` : '';
+      lines.push(hit ? `${hex(given)} ${mod.moduleName}!${hit.symbol.name}${hit.displacement ? `+${hex(hit.displacement)}` : ''}${where}` : `${hex(given)} ??${where}`);
     }
     if (lines.length >= 4096) {
       out.write(lines.join('\n') + '\n');

@@ -141,8 +141,11 @@ export class PortableHandler implements BackendHandler {
     throw new DbgHelpError('UNSUPPORTED', 'getTypeFromName: the portable backend does not read TPI types yet');
   }
 
-  getLineFromAddr(_address: bigint): LineInfo | undefined {
-    throw new DbgHelpError('UNSUPPORTED', 'getLineFromAddr: the portable backend does not read line tables yet');
+  getLineFromAddr(address: bigint): LineInfo | undefined {
+    const m = this.moduleAt(address);
+    const hit = m?.provider.lineFromRva?.(rva(Number(address - m.base)), { options: this.options });
+    if (!m || !hit) return undefined;
+    return { fileName: hit.fileName, lineNumber: hit.lineNumber, address: m.base + BigInt(hit.rva), displacement: hit.displacement };
   }
 
   cleanup(): void {

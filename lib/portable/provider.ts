@@ -23,6 +23,14 @@ export interface SymbolQuery {
   options: number;
 }
 
+/** A source line relative to its module: `rva` is the line entry's image-space start. */
+export interface LineHit {
+  fileName: string;
+  lineNumber: number;
+  rva: Rva;
+  displacement: number;
+}
+
 export interface SymbolProvider {
   /** SYM_TYPE for IMAGEHLP_MODULE64.SymType. */
   readonly symType: number;
@@ -31,5 +39,7 @@ export interface SymbolProvider {
   fromName(name: string, q: SymbolQuery): ModuleSymbol | undefined;
   /** Every symbol, in DbgHelp's order: privates first, then publics not already listed. */
   enumerate(q: SymbolQuery): IterableIterator<ModuleSymbol>;
+  /** The line entry covering an address (SymGetLineFromAddr64); absent where the source has no lines (exports). */
+  lineFromRva?(rva: Rva, q: SymbolQuery): LineHit | undefined;
   close(): void;
 }
