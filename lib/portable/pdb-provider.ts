@@ -48,6 +48,8 @@ interface PublicIndex {
 interface LineIndex {
   starts: Uint32Array;
   ends: Uint32Array;
+  /** Which line section (CV_LineSection, in stream order) each entry came from. */
+  blocks: Uint32Array;
   lines: Uint32Array;
   files: Uint32Array;
 }
@@ -349,7 +351,7 @@ export class PdbProvider implements SymbolProvider {
     if (!so) return undefined;
     const mod = this.pdb.sectionContribs().moduleAt(so.section, so.offset);
     if (mod < 0) return undefined;
-    const { starts, ends, lines, files } = this.moduleLines(mod);
+    const { starts, ends, blocks, lines, files } = this.moduleLines(mod);
     let lo = 0;
     let hi = starts.length - 1;
     let best = -1;
@@ -361,6 +363,10 @@ export class PdbProvider implements SymbolProvider {
       } else hi = mid - 1;
     }
     if (best < 0 || pdbRva >= ends[best]) return undefined;
+    // Entries sharing a start (`85 0x0`, `87 0x0`): the earlier ones cover no bytes, so an
+    // address past the start is the last one's, and the start itself is the first one's.
+    // Folded (ICF) code has several line sections over the same bytes: the last one answers.
+    if (starts[best] === pdbRva) while (best > 0 && starts[best - 1] === pdbRva && blocks[best - 1] === blocks[best]) best--;
     const names = this.pdb.names();
     if (!names) throw badFormat(this.pdb.name, 0, 'line tables name files, but the PDB has no /names stream');
     const start = starts[best];
@@ -378,22 +384,24 @@ export class PdbProvider implements SymbolProvider {
     if (idx) return idx;
     const info = this.pdb.modules()[mod];
     const ms = this.pdb.moduleSymbols(mod);
-    const rows: { start: number; end: number; line: number; file: number; order: number }[] = [];
+    const rows: { start: number; end: number; block: number; line: number; file: number; order: number }[] = [];
+    let block = 0;
     if (ms && info.c13ByteSize > 0) {
       for (const sec of readC13Lines(ms.c13Block(info.c11ByteSize, info.c13ByteSize))) {
         const base = this.sectionOffsetToPdbRva(sec.section, sec.offset);
         if (base === undefined) continue;
         const end = base + sec.length;
+        block++;
         for (let i = 0; i < sec.offsets.length; i++) {
-          rows.push({ start: base + sec.offsets[i], end, line: sec.lines[i], file: sec.files[i], order: rows.length });
+          rows.push({ start: base + sec.offsets[i], end, block, line: sec.lines[i], file: sec.files[i], order: rows.length });
         }
       }
     }
-    // Entries at one address: the first one in the stream answers.
-    rows.sort((a, b) => a.start - b.start || b.order - a.order);
+    rows.sort((a, b) => a.start - b.start || a.order - b.order);
     idx = {
       starts: Uint32Array.from(rows, (r) => r.start),
       ends: Uint32Array.from(rows, (r) => r.end),
+      blocks: Uint32Array.from(rows, (r) => r.block),
       lines: Uint32Array.from(rows, (r) => r.line),
       files: Uint32Array.from(rows, (r) => r.file),
     };
