@@ -20,7 +20,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { corpusPath, describeCorpus } from '../../helpers/corpus';
 import type { Case } from './fuzz/drive';
-import { blockSizeOf, makeSubject, regionCases, regions, truncationCases, type Budget } from './fuzz/layout';
+import { blockSizeOf, makeSubject, regionCases, regions, shrinkCases, truncationCases, type Budget } from './fuzz/layout';
 import { CasePool } from './fuzz/pool';
 
 const BIN = path.resolve(__dirname, '..', '..', 'fixtures', 'bin');
@@ -57,28 +57,31 @@ function suite(t: Target): void {
   };
 
   test('truncations at every block boundary and odd offsets', async () => {
-    await check(truncationCases(buf, blockSizeOf(buf, t.name), t.budget.oddCuts, t.seed));
+    await check(truncationCases(buf, blockSizeOf(buf, t.name), t.budget, t.seed));
+  });
+  test('streams cut short inside their last block', async () => {
+    await check(shrinkCases(buf, t.name, t.budget.shrinkModules, t.seed + 5));
   });
   test.each(regs.map((r, i) => [r.name, i] as const))('corrupt %s', async (_name, i) => {
     await check(regionCases(regs[i], t.budget, t.seed + i * 1009));
   });
 }
 
-const fixtureBudget: Budget = { flipsPerRegion: 12, fields: true, oddCuts: 16 };
+const fixtureBudget: Budget = { flipsPerRegion: 24, fields: true, oddCuts: 16, nearBoundaries: true, patchedBoundaries: 32, shrinkModules: 100 };
 const fixtures: Target[] = [
   { name: 'basic-x64', pdb: path.join(BIN, 'basic-x64.pdb'), image: path.join(BIN, 'basic-x64.exe'), budget: fixtureBudget, seed: 11 },
   { name: 'cppfeatures-x86', pdb: path.join(BIN, 'cppfeatures-x86.pdb'), image: path.join(BIN, 'cppfeatures-x86.exe'), budget: fixtureBudget, seed: 23 },
-  { name: 'exports-arm64', pdb: path.join(BIN, 'exports-arm64.pdb'), image: path.join(BIN, 'exports-arm64.dll'), budget: { ...fixtureBudget, fields: false, flipsPerRegion: 6 }, seed: 37 },
+  { name: 'exports-arm64', pdb: path.join(BIN, 'exports-arm64.pdb'), image: path.join(BIN, 'exports-arm64.dll'), budget: { ...fixtureBudget, fields: false, flipsPerRegion: 8 }, seed: 37 },
 ];
 
 describe.each(fixtures.map((f) => [f.name, f] as const))('malformed fixture PDB %s', (_n, t) => suite(t));
 
-const corpusBudget: Budget = { flipsPerRegion: 6, fields: false, oddCuts: 8 };
+const corpusBudget: Budget = { flipsPerRegion: 8, fields: false, oddCuts: 8, nearBoundaries: false, patchedBoundaries: 16, shrinkModules: 6 };
 describeCorpus('malformed corpus PDBs', () => {
   const targets: Target[] = [
     { name: 'crash', pdb: corpusPath('getsentry_symbolic/symbolic-testutils/fixtures/windows/crash.pdb'), image: corpusPath('getsentry_symbolic/symbolic-testutils/fixtures/windows/crash.exe'), budget: corpusBudget, seed: 101 },
     { name: 'omap_reorder_funcs', pdb: corpusPath('google_breakpad/src/tools/windows/dump_syms/testdata/omap_reorder_funcs.pdb'), budget: corpusBudget, seed: 202 },
-    { name: 'softokn3', pdb: corpusPath('mstange_samply/fixtures/win64-ci/softokn3.pdb'), budget: { ...corpusBudget, flipsPerRegion: 4 }, seed: 303 },
+    { name: 'softokn3', pdb: corpusPath('mstange_samply/fixtures/win64-ci/softokn3.pdb'), budget: { ...corpusBudget, flipsPerRegion: 6 }, seed: 303 },
   ].filter((t) => fs.existsSync(t.pdb));
   describe.each(targets.map((t) => [t.name, t] as const))('%s', (_n, t) => suite(t));
 });

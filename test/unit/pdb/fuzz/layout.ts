@@ -131,6 +131,12 @@ export interface Budget {
   fields: boolean;
   /** Odd truncation offsets besides the block boundaries. */
   oddCuts: number;
+  /** Also cut one byte either side of each block boundary. */
+  nearBoundaries: boolean;
+  /** Block boundaries (a spread) also cut with the superblock's block count patched to fit. */
+  patchedBoundaries: number;
+  /** Module symbol streams to cut short (besides the known streams). */
+  shrinkModules: number;
 }
 
 /** Cases aimed at one region: seeded overwrites (1..4 bytes, rotating over its ranges) and hostile field values. */
@@ -154,14 +160,68 @@ export function regionCases(r: Region, budget: Budget, seedBase: number): Case[]
   return out;
 }
 
-/** Truncations: at every MSF block boundary (and one byte either side), plus a seeded spread of odd offsets. */
-export function truncationCases(buf: Uint8Array, blockSize: number, odd: number, seed: number): Case[] {
-  const lengths = new Set<number>();
-  for (let b = 0; b * blockSize < buf.length; b++) for (const d of [-1, 0, 1]) lengths.add(b * blockSize + d);
-  for (const n of [0, 1, 31, 32, 55, 56, 57, buf.length - 1]) lengths.add(n);
+/**
+ * Truncations: at every MSF block boundary (fixtures: and one byte either side), plus a seeded
+ * spread of odd offsets. A plain cut is caught by the superblock's block count; the "patched"
+ * cuts also rewrite numBlocks to fit the shorter file, so the directory and the streams
+ * themselves are what run off the end.
+ */
+export function truncationCases(buf: Uint8Array, blockSize: number, budget: Budget, seed: number): Case[] {
+  const plain = new Set<number>();
+  const blocks = Math.ceil(buf.length / blockSize);
+  for (let b = 0; b < blocks; b++) for (const d of budget.nearBoundaries ? [-1, 0, 1] : [0]) plain.add(b * blockSize + d);
+  for (const n of [0, 1, 31, 32, 55, 56, 57, buf.length - 1]) plain.add(n);
   const r = rng(seed);
-  for (let i = 0; i < odd; i++) lengths.add(Math.floor(r() * buf.length) | 1);
-  return [...lengths].filter((n) => n >= 0 && n < buf.length).sort((a, b) => a - b).map((n) => ({ id: `cut${n}`, mutation: { kind: 'cut' as const, length: n } }));
+  const patched = new Set<number>();
+  for (let i = 0; i < budget.oddCuts; i++) {
+    const n = Math.floor(r() * buf.length) | 1;
+    plain.add(n);
+    patched.add(n);
+  }
+  const every = Math.max(1, Math.floor(blocks / budget.patchedBoundaries));
+  for (let b = 1; b < blocks; b += every) patched.add(b * blockSize);
+  const ok = (n: number) => n >= 0 && n < buf.length;
+  return [
+    ...[...plain].filter(ok).sort((a, b) => a - b).map((n) => ({ id: `cut${n}`, mutation: { kind: 'cut' as const, length: n } })),
+    ...[...patched].filter((n) => ok(n) && n >= 56).sort((a, b) => a - b).map((n) => ({
+      id: `cut${n}+numBlocks`,
+      mutation: { kind: 'all' as const, parts: [{ kind: 'cut' as const, length: n }, { kind: 'set' as const, at: 40, bytes: le32(Math.ceil(n / blockSize)) }] },
+    })),
+  ];
+}
+
+/**
+ * Streams cut short: a stream's size in the directory lowered within its last block (so its
+ * block list, and every list after it, stay where they are). Each parser then meets a stream
+ * that ends early: in a header, in a count-sized table, in the middle of a record.
+ * Covers the known streams (info, DBI, publics, globals, symbol records, debug streams,
+ * /names) and up to `modules` module symbol streams.
+ */
+export function shrinkCases(buf: Uint8Array, name: string, modules: number, seed: number): Case[] {
+  const msf = new MsfFile(new BufferSource(buf, name));
+  const pdb = new PdbFile(new BufferSource(buf, name));
+  const bs = msf.superBlock.blockSize;
+  const streams = new Set<number>([STREAM_PDB, STREAM_DBI]);
+  const d = pdb.dbi!;
+  for (const s of [d.publicStreamIndex, d.globalStreamIndex, d.symRecordStream]) streams.add(s);
+  const dbi = readDbiHeader(msf.cursor(STREAM_DBI, 'DBI')).substreams;
+  for (const s of readDebugHeader(dbi.debugHeader)) streams.add(s);
+  const names = pdb.info.namedStreams.get('/names');
+  if (names !== undefined) streams.add(names);
+  for (const m of pdb.modules().filter((m) => m.symStream !== NO_STREAM).slice(0, modules)) streams.add(m.symStream);
+  const r = rng(seed);
+  const out: Case[] = [];
+  for (const s of [...streams].filter((s) => s !== NO_STREAM && msf.hasStream(s)).sort((a, b) => a - b)) {
+    const size = msf.streamSize(s)!;
+    if (size === 0) continue;
+    const floor = Math.floor((size - 1) / bs) * bs; // start of the last block
+    const sizes = new Set([floor + 1, floor + 7, size - 1, floor + Math.floor(r() * (size - floor))]);
+    for (const n of [...sizes].filter((n) => n > floor && n < size)) {
+      const [[at]] = blockRanges(msf.directoryBlocks, bs, 4 + 4 * s, 8 + 4 * s);
+      out.push({ id: `stream${s}.size${n}`, mutation: { kind: 'set', at, bytes: le32(n) } });
+    }
+  }
+  return out;
 }
 
 /** A subject for the driver: addresses and names taken from the unmutated file through the public API. */
