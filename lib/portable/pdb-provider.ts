@@ -62,7 +62,9 @@ export class PdbProvider implements SymbolProvider {
   private readonly codeIndex = new Map<number, CodeIndex>();
   private readonly lineIndex = new Map<number, LineIndex>();
   private publicIndex: PublicIndex | undefined;
-  private publicsByName: Map<string, number[]> | undefined;
+  /** Name tables built on the first miss, [case-sensitive, case-insensitive]. */
+  private readonly publicNameTables: (Map<string, number[]> | undefined)[] = [];
+  private readonly globalNameTables: (Map<string, number[]> | undefined)[] = [];
   private readonly ids = new Map<number, number>();
   private readonly symSections: readonly SectionHeader[];
   private readonly decoratesC: boolean;
@@ -413,60 +415,86 @@ export class PdbProvider implements SymbolProvider {
 
   fromName(name: string, q: SymbolQuery): ModuleSymbol | undefined {
     const ci = (q.options & SymOpt.CASE_INSENSITIVE) !== 0;
-    const same = ci ? (a: string) => a.toLowerCase() === name.toLowerCase() : (a: string) => a === name;
-    const recs = this.pdb.symbolRecords();
-    const symRecStream = this.pdb.dbi?.symRecordStream ?? 0;
+    const key = ci ? name.toLowerCase() : name;
     if (!(q.options & SymOpt.PUBLICS_ONLY)) {
       const globals = this.pdb.globals();
       if (globals) {
-        for (const off of globals.candidates(name)) {
-          const { kind, data } = recs.recordAt(off);
-          const fam = symFamily(kind);
-          if (fam === SymFamily.Ref && kind !== S.DATAREF) {
-            const r = readRef(data);
-            if (!same(r.name)) continue;
-            const sym = this.moduleSymbol(r.module - 1, r.symOffset, q);
-            if (sym) return sym;
-          } else if (fam === SymFamily.Data || fam === SymFamily.Constant) {
-            const nameAt = fam === SymFamily.Data ? readData(data).name : readConstant(data).name;
-            if (!same(nameAt)) continue;
-            const sym = this.decodeAddressed(recs, symRecStream, off, q);
-            if (sym) return sym;
-          }
-        }
+        // Fast path: the name's GSI hash bucket. Writers do not all agree with the published
+        // hash (lld-link 19 files a few 8-character names elsewhere), so a miss falls back to a
+        // table of every global by name, built once.
+        const hit = this.globalFrom(globals.candidates(name), key, ci, q) ?? this.globalFrom(this.globalsByName(ci).get(key) ?? [], key, ci, q);
+        if (hit) return hit;
       }
     }
     if (q.options & SymOpt.NO_PUBLICS) return undefined;
     const ps = this.pdb.publics();
     if (!ps) return undefined;
-    // The decorated name itself (a user may ask for `?f@@YAXXZ` or `_main`).
+    const recs = this.pdb.symbolRecords();
+    // The decorated name itself (a user may ask for `?f@@YAXXZ` or `_main`) in its hash bucket...
     for (const off of ps.hash.candidates(name)) {
       const { kind, data } = recs.recordAt(off);
-      if (kind === S.PUB32 && same(readPublic(data).name)) return this.publicByRecord(off, q);
+      if (kind === S.PUB32 && fold(readPublic(data).name, ci) === key) return this.publicByRecord(off, q);
     }
-    // The displayed name (undecorated under SYMOPT_UNDNAME): one table, built on first need.
-    const key = ci ? name.toLowerCase() : name;
-    const hits = this.publicsByDisplayName(q, ci).get(key);
+    // ...then the table of publics by decorated and displayed (undecorated) name, built once.
+    const hits = this.publicsByName(q, ci).get(key);
     return hits?.length ? this.publicByRecord(hits[0], q) : undefined;
   }
 
-  private publicsByDisplayName(q: SymbolQuery, ci: boolean): Map<string, number[]> {
-    if (this.publicsByName) return this.publicsByName;
+  private globalFrom(offsets: Iterable<number>, key: string, ci: boolean, q: SymbolQuery): ModuleSymbol | undefined {
+    const recs = this.pdb.symbolRecords();
+    const symRecStream = this.pdb.dbi?.symRecordStream ?? 0;
+    for (const off of offsets) {
+      const { kind, data } = recs.recordAt(off);
+      const fam = symFamily(kind);
+      if (fam === SymFamily.Ref && kind !== S.DATAREF) {
+        const r = readRef(data);
+        if (fold(r.name, ci) !== key) continue;
+        const sym = this.moduleSymbol(r.module - 1, r.symOffset, q);
+        if (sym) return sym;
+      } else if (fam === SymFamily.Data || fam === SymFamily.Constant) {
+        const nameAt = fam === SymFamily.Data ? readData(data).name : readConstant(data).name;
+        if (fold(nameAt, ci) !== key) continue;
+        const sym = this.decodeAddressed(recs, symRecStream, off, q);
+        if (sym) return sym;
+      }
+    }
+    return undefined;
+  }
+
+  private globalsByName(ci: boolean): Map<string, number[]> {
+    const cached = this.globalNameTables[ci ? 1 : 0];
+    if (cached) return cached;
+    const map = new Map<string, number[]>();
+    const globals = this.pdb.globals();
+    const recs = this.pdb.symbolRecords();
+    for (const off of globals?.recordOffsets ?? []) {
+      const { kind, data } = recs.recordAt(off);
+      const fam = symFamily(kind);
+      let n: string | undefined;
+      if (fam === SymFamily.Ref && kind !== S.DATAREF) n = readRef(data).name;
+      else if (fam === SymFamily.Data) n = readData(data).name;
+      else if (fam === SymFamily.Constant) n = readConstant(data).name;
+      if (n !== undefined) push(map, fold(n, ci), off);
+    }
+    this.globalNameTables[ci ? 1 : 0] = map;
+    return map;
+  }
+
+  private publicsByName(q: SymbolQuery, ci: boolean): Map<string, number[]> {
+    const cached = this.publicNameTables[ci ? 1 : 0];
+    if (cached) return cached;
     const map = new Map<string, number[]>();
     const ps = this.pdb.publics();
     const recs = this.pdb.symbolRecords();
-    if (ps) {
-      for (const off of ps.addressMap) {
-        const { kind, data } = recs.recordAt(off);
-        if (kind !== S.PUB32) continue;
-        let shown = this.names.show(readPublic(data).name, q.options | SymOpt.UNDNAME);
-        if (ci) shown = shown.toLowerCase();
-        const list = map.get(shown);
-        if (list) list.push(off);
-        else map.set(shown, [off]);
-      }
+    for (const off of ps?.addressMap ?? []) {
+      const { kind, data } = recs.recordAt(off);
+      if (kind !== S.PUB32) continue;
+      const raw = readPublic(data).name;
+      const shown = this.names.show(raw, q.options | SymOpt.UNDNAME);
+      push(map, fold(raw, ci), off);
+      if (shown !== raw) push(map, fold(shown, ci), off);
     }
-    this.publicsByName = map;
+    this.publicNameTables[ci ? 1 : 0] = map;
     return map;
   }
 
@@ -527,4 +555,14 @@ export class PdbProvider implements SymbolProvider {
       yield this.publicSymbol(records[i], rvas[i], q);
     }
   }
+}
+
+function fold(name: string, ci: boolean): string {
+  return ci ? name.toLowerCase() : name;
+}
+
+function push(map: Map<string, number[]>, key: string, value: number): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

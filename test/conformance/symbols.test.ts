@@ -159,6 +159,23 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     }
   });
 
+  t('fromName finds x86 publics by decorated name even where the writer filed them in another hash bucket', async () => {
+    // lld-link 19 files `_chain_b`, `_chain_a`, `_g_scale` of basic-x86.pdb in buckets other
+    // than hashStringV1(name) % 4096 (checked by walking the bucket table); the lookup must
+    // not depend on the writer agreeing with the hash.
+    const sym = SymbolHandler.initialize({ options: SymOpt.UNDNAME | SymOpt.PUBLICS_ONLY });
+    try {
+      const base = await sym.loadModule(bin('basic-x86.exe'));
+      for (const n of ['_chain_b', '_chain_a', '_g_scale', 'chain_b']) expect(sym.fromName(n)?.modBase).toBe(base);
+      expect(sym.fromName('_chain_b')!.address).toBe(sym.fromName('chain_b')!.address);
+      expect(sym.fromName('_CHAIN_B')).toBeUndefined();
+      sym.setOptions(sym.getOptions() | SymOpt.CASE_INSENSITIVE);
+      expect(sym.fromName('_CHAIN_B')?.name).toBe('chain_b');
+    } finally {
+      sym.cleanup();
+    }
+  });
+
   t('enumSymbols honours masks, module!mask and base, and lists each symbol once', async () => {
     const sym = SymbolHandler.initialize();
     try {
