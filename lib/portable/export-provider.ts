@@ -3,6 +3,7 @@
  * them (tag PublicSymbol, SYMFLAG_EXPORT; forwarders SYMFLAG_FORWARDER and no address here).
  * Ordinal-only exports are named `Ordinal<n>`.
  */
+import { lastAtOrBelow } from '../formats/binary/search';
 import { SymFlag, SymOpt, SymTag, SymType } from '../api/constants';
 import { rva, type Rva } from '../formats/binary/address';
 import type { ExportDirectory } from '../formats/pe/export-directory';
@@ -19,6 +20,7 @@ interface Export {
 export class ExportProvider implements SymbolProvider {
   readonly symType: number;
   private readonly byAddress: Export[];
+  private readonly rvas: Uint32Array;
   private readonly all: Export[];
   private readonly names: DisplayNames;
 
@@ -31,6 +33,7 @@ export class ExportProvider implements SymbolProvider {
       index: i + 1,
     }));
     this.byAddress = this.all.filter((e) => !e.forwarder).sort((a, b) => a.rva - b.rva || a.index - b.index);
+    this.rvas = Uint32Array.from(this.byAddress, (e) => e.rva);
     this.symType = this.all.length ? SymType.Export : SymType.None;
   }
 
@@ -53,16 +56,7 @@ export class ExportProvider implements SymbolProvider {
   fromRva(target: Rva, q: SymbolQuery): { symbol: ModuleSymbol; displacement: number } | undefined {
     if (q.options & SymOpt.NO_PUBLICS) return undefined;
     const list = this.byAddress;
-    let lo = 0;
-    let hi = list.length - 1;
-    let best = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (list[mid].rva <= target) {
-        best = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    let best = lastAtOrBelow(this.rvas, target);
     if (best < 0) return undefined;
     while (best > 0 && list[best - 1].rva === list[best].rva) best--;
     return { symbol: this.symbol(list[best], q), displacement: target - list[best].rva };

@@ -9,6 +9,7 @@
  *   do not duplicate a private symbol.
  * OMAP'd images are handled by translating image RVAs to PDB RVAs and back.
  */
+import { lastAtOrBelow } from '../formats/binary/search';
 import { MachineType, SymFlag, SymOpt, SymTag, SymType } from '../api/constants';
 import { badFormat } from '../api/errors';
 import { rva, type Rva } from '../formats/binary/address';
@@ -144,16 +145,7 @@ export class PdbProvider implements SymbolProvider {
     if (mod < 0) return undefined;
     const idx = this.moduleCode(mod);
     const { starts, lengths, records } = idx;
-    let lo = 0;
-    let hi = starts.length - 1;
-    let best = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (starts[mid] <= pdbRva) {
-        best = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    let best = lastAtOrBelow(starts, pdbRva);
     if (best < 0) return undefined;
     // Among records starting at the same address, the first one in the stream wins.
     const start = starts[best];
@@ -298,16 +290,7 @@ export class PdbProvider implements SymbolProvider {
 
   private publicAt(target: Rva, q: SymbolQuery): { symbol: ModuleSymbol; displacement: number } | undefined {
     const { rvas, records } = this.publics();
-    let lo = 0;
-    let hi = rvas.length - 1;
-    let best = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (rvas[mid] <= target) {
-        best = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    let best = lastAtOrBelow(rvas, target);
     if (best < 0) return undefined;
     while (best > 0 && rvas[best - 1] === rvas[best]) best--;
     const symbol = this.publicSymbol(records[best], rvas[best], q);
@@ -354,16 +337,7 @@ export class PdbProvider implements SymbolProvider {
     const mod = this.pdb.sectionContribs().moduleAt(so.section, so.offset);
     if (mod < 0) return undefined;
     const { starts, ends, blocks, lines, files } = this.moduleLines(mod);
-    let lo = 0;
-    let hi = starts.length - 1;
-    let best = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (starts[mid] <= pdbRva) {
-        best = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    let best = lastAtOrBelow(starts, pdbRva);
     if (best < 0 || pdbRva >= ends[best]) return undefined;
     // Entries sharing a start (`85 0x0`, `87 0x0`): the earlier ones cover no bytes, so an
     // address past the start is the last one's, and the start itself is the first one's.

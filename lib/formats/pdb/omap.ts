@@ -4,6 +4,7 @@
  * sorted by rva. An address maps through the last record at or below it, keeping its distance
  * from that record's start. Used for images reordered after linking (BBT, OMAP).
  */
+import { lastAtOrBelow } from '../binary/search';
 import { Cursor } from '../binary/cursor';
 
 export class Omap {
@@ -30,16 +31,7 @@ export class Omap {
   /** Maps an address, or undefined when it falls before the table or in an unmapped range. */
   map(rva: number): number | undefined {
     const { from, to } = this;
-    let lo = 0;
-    let hi = from.length - 1;
-    let best = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (from[mid] <= rva) {
-        best = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    const best = lastAtOrBelow(from, rva);
     if (best < 0 || to[best] === 0) return undefined;
     return to[best] + (rva - from[best]);
   }
