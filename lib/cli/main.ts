@@ -3,7 +3,6 @@
  * Exit status: 0 success, 1 something asked for was not found, 2 bad usage or bad input.
  * Errors are one line on stderr that says what to do.
  */
-import * as fs from 'fs';
 import { DbgHelpError } from '../api/errors';
 import { SymbolHandler } from '../handler';
 import { undecorateSymbolName } from '../demangle';
@@ -158,8 +157,4 @@ async function undname(argv: string[], out: NodeJS.WritableStream): Promise<numb
   if (!names.length) throw new UsageError('undname needs decorated names (arguments or stdin)');
   out.write(names.map((n) => undecorateSymbolName(n, flags)).join('\n') + '\n');
   return 0;
-}
-
-export function fileExists(p: string): boolean {
-  return fs.existsSync(p);
 }

@@ -14,7 +14,7 @@ import { MachineType, SymFlag, SymOpt, SymTag, SymType } from '../api/constants'
 import { badFormat } from '../api/errors';
 import { rva, type Rva } from '../formats/binary/address';
 import { readC13Lines } from '../formats/codeview/c13-lines';
-import { S, SymFamily, symFamily, isThreadData } from '../formats/codeview/symbol-kinds';
+import { S, SymFamily, symFamily, isIdProc, isThreadData } from '../formats/codeview/symbol-kinds';
 import {
   CVPSF_CODE,
   CVPSF_FUNCTION,
@@ -199,7 +199,7 @@ export class PdbProvider implements SymbolProvider {
       const start = this.sectionOffsetToPdbRva(p.segment, p.offset);
       if (start === undefined) return undefined;
       // *_ID procedures name an IPI item, not a TPI type; those are resolved with the type reader.
-      const typeIndex = kind === S.GPROC32 || kind === S.LPROC32 || kind === S.LPROC32_DPC ? p.typeIndex : 0;
+      const typeIndex = isIdProc(kind) ? 0 : p.typeIndex;
       const imageRva = this.toImageRva(start);
       const name = this.isLinkerName(p.name, imageRva) ? this.names.show(p.name, q.options) : p.name;
       return { name, rva: rva(imageRva), size: p.length, tag: SymTag.Function, flags: SymFlag.FUNCTION, typeIndex, index };
@@ -483,15 +483,9 @@ export class PdbProvider implements SymbolProvider {
         const ms = this.pdb.moduleSymbols(m);
         if (!ms) continue;
         const wanted: number[] = [];
-        let depth = 0;
-        ms.symbols.forEach((kind, offset) => {
+        ms.forEachTopLevel((kind, offset) => {
           const fam = symFamily(kind);
-          if (fam === SymFamily.End) {
-            if (depth > 0) depth--;
-            return;
-          }
-          if (depth === 0 && (fam === SymFamily.Proc || fam === SymFamily.Thunk || kind === S.TRAMPOLINE || fam === SymFamily.Data)) wanted.push(offset);
-          if (fam === SymFamily.Proc || fam === SymFamily.Thunk || fam === SymFamily.Block || fam === SymFamily.Inline || fam === SymFamily.SepCode) depth++;
+          if (fam === SymFamily.Proc || fam === SymFamily.Thunk || kind === S.TRAMPOLINE || fam === SymFamily.Data) wanted.push(offset);
         });
         for (const off of wanted) {
           const s = this.decodeAddressed(ms.symbols, mods[m].symStream, off, q);

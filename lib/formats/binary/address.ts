@@ -25,13 +25,3 @@ export interface SectionOffset {
 export const rva = (n: number): Rva => n as Rva;
 export const va = (n: bigint): Va => n as Va;
 export const pdbRva = (n: number): PdbRva => n as PdbRva;
-
-export function vaToRva(address: Va | bigint, base: Va | bigint): Rva | undefined {
-  const d = BigInt(address) - BigInt(base);
-  if (d < 0n || d > 0xffffffffn) return undefined;
-  return Number(d) as Rva;
-}
-
-export function rvaToVa(r: Rva, base: Va | bigint): Va {
-  return (BigInt(base) + BigInt(r)) as Va;
-}

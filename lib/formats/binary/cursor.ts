@@ -9,7 +9,7 @@
  * the offset of byte 0 of `buf` inside that origin, so nested cursors report offsets in their
  * origin's terms.
  */
-import { badFormat, DbgHelpError } from '../../api/errors';
+import { badFormat } from '../../api/errors';
 
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8');
@@ -141,12 +141,6 @@ export class Cursor {
     if (len < 0) len = n;
     return latin1.decode(v.subarray(0, len));
   }
-  /** A length-prefixed (u8) string, as in old CodeView (ST) records. */
-  pstring(): string {
-    const n = this.u8();
-    const v = this.bytes(n, 'length-prefixed string');
-    return decode(v, 0, n);
-  }
   /** A GUID in its Windows text form, upper case, with dashes. */
   guid(): string {
     const d1 = this.u32();
@@ -175,16 +169,4 @@ function decode(b: Uint8Array, from: number, to: number): string {
   }
   if (ascii) return latin1.decode(b.subarray(from, to));
   return utf8.decode(b.subarray(from, to));
-}
-
-/** Read a u32 at an absolute index of a view with a bounds check (for hot loops over tables). */
-export function u32At(c: Cursor, rel: number): number {
-  const p = c.start + rel;
-  if (rel < 0 || p + 4 > c.end) c.fail(`truncated u32 at ${rel}`, Math.max(c.start, Math.min(p, c.end)));
-  const b = c.buf;
-  return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
-}
-
-export function isDbgHelpError(e: unknown): e is DbgHelpError {
-  return e instanceof DbgHelpError;
 }

@@ -112,13 +112,9 @@ export function symFamily(kind: number): SymFamily {
   return byKind.get(kind)?.family ?? SymFamily.Other;
 }
 
-export function symKindName(kind: number): string {
-  return byKind.get(kind)?.name ?? `S_0x${kind.toString(16)}`;
-}
-
-/** Procedures whose record is global (S_GPROC32*) rather than file-static (S_LPROC32*). */
-export function isGlobalProc(kind: number): boolean {
-  return kind === S.GPROC32 || kind === S.GPROC32_ID;
+/** Records that open a scope closed by S_END (or S_PROC_ID_END / S_INLINESITE_END). */
+export function opensScope(fam: SymFamily): boolean {
+  return fam === SymFamily.Proc || fam === SymFamily.Thunk || fam === SymFamily.Block || fam === SymFamily.Inline || fam === SymFamily.SepCode;
 }
 export function isThreadData(kind: number): boolean {
   return kind === S.LTHREAD32 || kind === S.GTHREAD32;

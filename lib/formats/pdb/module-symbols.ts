@@ -7,7 +7,7 @@
  * "which procedure covers this address" is a binary search.
  */
 import { Cursor } from '../binary/cursor';
-import { S, SymFamily, symFamily } from '../codeview/symbol-kinds';
+import { opensScope, S, SymFamily, symFamily } from '../codeview/symbol-kinds';
 import { SymbolStream } from './symbol-stream';
 
 export const CV_SIGNATURE_C13 = 4;
@@ -49,9 +49,8 @@ export class ModuleSymbols {
     return c.take(c13ByteSize, 'C13 line information');
   }
 
-  /** Top-level procedures, thunks, trampolines and separated-code blocks (not nested ones). */
-  codeRanges(): CodeRange[] {
-    const out: CodeRange[] = [];
+  /** Calls fn(kind, offset) for each record outside every procedure/block/inline scope. */
+  forEachTopLevel(fn: (kind: number, offset: number) => void): void {
     let depth = 0;
     this.symbols.forEach((kind, offset) => {
       const fam = symFamily(kind);
@@ -59,29 +58,37 @@ export class ModuleSymbols {
         if (depth > 0) depth--;
         return;
       }
-      const opens = fam === SymFamily.Proc || fam === SymFamily.Thunk || fam === SymFamily.Block || fam === SymFamily.Inline || fam === SymFamily.SepCode;
-      if (depth === 0) {
-        const { data } = this.symbols.recordAt(offset);
-        if (fam === SymFamily.Proc) {
-          data.skip(12);
-          const length = data.u32();
-          data.skip(12);
-          const off = data.u32();
-          out.push({ section: data.u16(), offset: off, length, record: offset, kind });
-        } else if (fam === SymFamily.Thunk) {
-          data.skip(12);
-          const off = data.u32();
-          const section = data.u16();
-          out.push({ section, offset: off, length: data.u16(), record: offset, kind });
-        } else if (kind === S.TRAMPOLINE) {
-          data.skip(2);
-          const length = data.u16();
-          const off = data.u32();
-          data.skip(4);
-          out.push({ section: data.u16(), offset: off, length, record: offset, kind });
-        }
+      if (depth === 0) fn(kind, offset);
+      if (opensScope(fam)) depth++;
+    });
+  }
+
+  /** Top-level procedures, thunks and trampolines (not nested ones). */
+  codeRanges(): CodeRange[] {
+    const out: CodeRange[] = [];
+    this.forEachTopLevel((kind, offset) => {
+      const fam = symFamily(kind);
+      if (fam !== SymFamily.Proc && fam !== SymFamily.Thunk && kind !== S.TRAMPOLINE) return;
+      // Only the address fields are read here (names are decoded on a hit).
+      const { data } = this.symbols.recordAt(offset);
+      if (fam === SymFamily.Proc) {
+        data.skip(12);
+        const length = data.u32();
+        data.skip(12);
+        const off = data.u32();
+        out.push({ section: data.u16(), offset: off, length, record: offset, kind });
+      } else if (fam === SymFamily.Thunk) {
+        data.skip(12);
+        const off = data.u32();
+        const section = data.u16();
+        out.push({ section, offset: off, length: data.u16(), record: offset, kind });
+      } else {
+        data.skip(2);
+        const length = data.u16();
+        const off = data.u32();
+        data.skip(4);
+        out.push({ section: data.u16(), offset: off, length, record: offset, kind });
       }
-      if (opens) depth++;
     });
     return out;
   }
