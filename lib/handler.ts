@@ -8,13 +8,21 @@ import { EventEmitter } from 'events';
 import { DbgHelpError } from './api/errors';
 import type {
   BackendHandler,
+  EnumLinesOptions,
   EnumSymbolsOptions,
+  FindFileOptions,
   FromAddrResult,
   InitializeOptions,
+  InlineTraceQuery,
+  InlineTraceResult,
   LineInfo,
   LoadModuleOptions,
   ModuleInfo,
+  SourceFile,
+  SourceLine,
+  StackFrameContext,
   SymbolInfo,
+  TypeInfoValue,
 } from './api/types';
 import { activeBackend } from './backend/select';
 
@@ -92,6 +100,106 @@ export class SymbolHandler {
   getLineFromAddr(address: bigint): LineInfo | undefined {
     return this.live.getLineFromAddr(addr(address, 'getLineFromAddr'));
   }
+  /** SymGetLineNext64: the next line entry after `line` in its module, or undefined at the end. */
+  getLineNext(line: LineInfo): LineInfo | undefined {
+    return this.live.getLineNext(lineArg(line, 'getLineNext'));
+  }
+  /** SymGetLinePrev64. */
+  getLinePrev(line: LineInfo): LineInfo | undefined {
+    return this.live.getLinePrev(lineArg(line, 'getLinePrev'));
+  }
+  /**
+   * SymGetLineFromName64: the first address of `fileName:lineNumber` (or of the nearest line
+   * after it that has code; `displacement` says how many lines away). `moduleName` may be
+   * undefined to search every module.
+   */
+  getLineFromName(moduleName: string | undefined, fileName: string, lineNumber: number): LineInfo | undefined {
+    if (moduleName !== undefined && typeof moduleName !== 'string') throw invalid('getLineFromName: moduleName must be a string or undefined');
+    if (typeof fileName !== 'string' || !fileName) throw invalid('getLineFromName: fileName must be a non-empty string');
+    if (!Number.isInteger(lineNumber) || lineNumber < 0 || lineNumber > 0xffffffff) throw invalid('getLineFromName: lineNumber must be a 32-bit unsigned integer');
+    return this.live.getLineFromName(moduleName, fileName, lineNumber);
+  }
+  /** SymEnumLines / SymEnumSourceLines: every line entry of a module, optionally filtered. */
+  enumLines(base: bigint, options: EnumLinesOptions = {}): IterableIterator<SourceLine> {
+    return this.live.enumLines(addr(base, 'enumLines'), options);
+  }
+  /** SymEnumSourceFiles: the source files a module's lines name, optionally matching a mask. */
+  enumSourceFiles(base: bigint, mask?: string): IterableIterator<SourceFile> {
+    if (mask !== undefined && typeof mask !== 'string') throw invalid('enumSourceFiles: mask must be a string');
+    return this.live.enumSourceFiles(addr(base, 'enumSourceFiles'), mask);
+  }
+
+  /** SymAddrIncludeInlineTrace: how many inline frames the address is inside (0 if none). */
+  addrIncludeInlineTrace(address: bigint): number {
+    return this.live.addrIncludeInlineTrace(addr(address, 'addrIncludeInlineTrace'));
+  }
+  /** SymQueryInlineTrace: the inline context and frame index to start a walk at `curAddress`. */
+  queryInlineTrace(query: InlineTraceQuery): InlineTraceResult | undefined {
+    addr(query.startAddress, 'queryInlineTrace');
+    addr(query.startRetAddress, 'queryInlineTrace');
+    addr(query.curAddress, 'queryInlineTrace');
+    u32(query.startContext, 'queryInlineTrace: startContext');
+    return this.live.queryInlineTrace(query);
+  }
+  /** SymFromInlineContext: the (inlined) function an inline context names at an address. */
+  fromInlineContext(address: bigint, inlineContext: number): FromAddrResult | undefined {
+    return this.live.fromInlineContext(addr(address, 'fromInlineContext'), u32(inlineContext, 'fromInlineContext: inlineContext'));
+  }
+  /** SymGetLineFromInlineContext: the line of an inline frame (the call site, for outer frames). */
+  getLineFromInlineContext(address: bigint, inlineContext: number): LineInfo | undefined {
+    return this.live.getLineFromInlineContext(addr(address, 'getLineFromInlineContext'), u32(inlineContext, 'getLineFromInlineContext: inlineContext'));
+  }
+
+  /** SymEnumTypes: every type of a module (UDTs, enums, typedefs). */
+  enumTypes(base: bigint): IterableIterator<SymbolInfo> {
+    return this.live.enumTypes(addr(base, 'enumTypes'), undefined);
+  }
+  /** SymEnumTypesByName: the types whose name matches a DbgHelp mask. */
+  enumTypesByName(base: bigint, mask: string): IterableIterator<SymbolInfo> {
+    if (typeof mask !== 'string') throw invalid('enumTypesByName: mask must be a string');
+    return this.live.enumTypes(addr(base, 'enumTypesByName'), mask);
+  }
+  /**
+   * SymGetTypeInfo: one property (`TypeInfo.GET_*`) of a type or symbol id; undefined where
+   * the property does not apply to it (DbgHelp returns FALSE).
+   */
+  getTypeInfo(base: bigint, typeId: number, request: number): TypeInfoValue | undefined {
+    return this.live.getTypeInfo(addr(base, 'getTypeInfo'), u32(typeId, 'getTypeInfo: typeId'), u32(request, 'getTypeInfo: request'));
+  }
+
+  /**
+   * SymSetContext: the frame whose locals and parameters `enumSymbols()` (no module, no `!` in
+   * the mask) lists. Returns false when the instruction is in no known function.
+   */
+  setContext(frame: StackFrameContext): boolean {
+    if (!frame || typeof frame !== 'object') throw invalid('setContext: frame must be an object');
+    addr(frame.instructionOffset, 'setContext');
+    for (const k of ['returnOffset', 'frameOffset', 'stackOffset'] as const) if (frame[k] !== undefined) addr(frame[k]!, `setContext: ${k}`);
+    if (frame.inlineFrameContext !== undefined) u32(frame.inlineFrameContext, 'setContext: inlineFrameContext');
+    return this.live.setContext(frame);
+  }
+  /** SymSetScopeFromAddr: SymSetContext with just an instruction address. */
+  setScopeFromAddr(address: bigint): boolean {
+    return this.live.setScopeFromAddr(addr(address, 'setScopeFromAddr'));
+  }
+
+  /** SymFindFileInPath: locate (and download) a PDB or image by its identity; its path or undefined. */
+  async findFileInPath(options: FindFileOptions): Promise<string | undefined> {
+    if (!options || typeof options.fileName !== 'string' || !options.fileName) throw invalid('findFileInPath: fileName must be a non-empty string');
+    if (typeof options.id !== 'string' && typeof options.id !== 'number') throw invalid('findFileInPath: id must be a GUID string or a number');
+    u32(options.two, 'findFileInPath: two');
+    options.signal?.throwIfAborted?.();
+    return this.live.findFileInPath(options);
+  }
+  /** SymSetHomeDirectory: where a blank cache (`srv**url`) goes (`<home>/sym`); null resets it. Returns the directory in effect. */
+  setHomeDirectory(dir: string | null): string {
+    if (dir !== null && typeof dir !== 'string') throw invalid('setHomeDirectory: dir must be a string or null');
+    return this.live.setHomeDirectory(dir);
+  }
+  /** SymGetHomeDirectory. */
+  getHomeDirectory(): string {
+    return this.live.getHomeDirectory();
+  }
   /** SymCleanup. A second cleanup throws INVALID_HANDLE, as DbgHelp fails with error 6. */
   cleanup(): void {
     const impl = this.live;
@@ -119,6 +227,17 @@ export class SymbolHandler {
 
 function invalid(message: string): DbgHelpError {
   return new DbgHelpError('INVALID_PARAMETER', message);
+}
+
+function u32(n: number, where: string): number {
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw invalid(`${where} must be a 32-bit unsigned integer`);
+  return n;
+}
+
+function lineArg(line: LineInfo, where: string): LineInfo {
+  if (!line || typeof line !== 'object' || typeof line.fileName !== 'string') throw invalid(`${where}: pass a line from getLineFromAddr or another line call`);
+  addr(line.address, where);
+  return line;
 }
 
 function addr(a: bigint, where: string): bigint {

@@ -2,7 +2,7 @@
 export { SymbolHandler } from './handler';
 export { DbgHelpError, Win32Error } from './api/errors';
 export type { DbgHelpErrorCode } from './api/errors';
-export { SymOpt, SymFlag, SymTag, SymType, MachineType } from './api/constants';
+export { SymOpt, SymFlag, SymTag, SymType, MachineType, TypeInfo, InlineFrameContext } from './api/constants';
 export type {
   SymbolInfo,
   ModuleInfo,
@@ -11,6 +11,14 @@ export type {
   LoadModuleOptions,
   EnumSymbolsOptions,
   FromAddrResult,
+  SourceLine,
+  SourceFile,
+  EnumLinesOptions,
+  InlineTraceQuery,
+  InlineTraceResult,
+  StackFrameContext,
+  TypeInfoValue,
+  FindFileOptions,
 } from './api/types';
 export { undecorateSymbolName, UndName } from './demangle';
 import { activeBackend } from './backend/select';

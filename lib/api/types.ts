@@ -61,8 +61,80 @@ export interface LineInfo {
   fileName: string;
   lineNumber: number;
   address: bigint;
-  /** Displacement of the queried address from `address`. */
+  /**
+   * SymGetLineFromAddr64: the queried address minus `address`. SymGetLineFromName64: how far
+   * the line found is from the line asked for. 0 from SymGetLineNext64/Prev64.
+   */
   displacement: number;
+}
+
+/** SRCCODEINFO (SymEnumLines / SymEnumSourceLines): one line entry of a module. */
+export interface SourceLine {
+  modBase: bigint;
+  /** The object file (compiland) the line belongs to. */
+  obj: string;
+  fileName: string;
+  lineNumber: number;
+  address: bigint;
+}
+
+/** SOURCEFILE (SymEnumSourceFiles). */
+export interface SourceFile {
+  modBase: bigint;
+  fileName: string;
+}
+
+export interface EnumLinesOptions {
+  /** Only lines of this object file (compiland) name, DbgHelp wildcards allowed. */
+  obj?: string;
+  /** Only lines of this source file name, DbgHelp wildcards allowed. */
+  file?: string;
+}
+
+/** SymQueryInlineTrace's inputs. */
+export interface InlineTraceQuery {
+  startAddress: bigint;
+  /** The inline context the walk starts from (0 = INLINE_FRAME_CONTEXT_INIT). */
+  startContext: number;
+  startRetAddress: bigint;
+  curAddress: bigint;
+}
+
+/** SymQueryInlineTrace's outputs. */
+export interface InlineTraceResult {
+  curContext: number;
+  curFrameIndex: number;
+}
+
+/** IMAGEHLP_STACK_FRAME, the fields SymSetContext reads. */
+export interface StackFrameContext {
+  instructionOffset: bigint;
+  returnOffset?: bigint;
+  frameOffset?: bigint;
+  stackOffset?: bigint;
+  /** 0 (INLINE_FRAME_CONTEXT_INIT) or an inline context from SymQueryInlineTrace. */
+  inlineFrameContext?: number;
+}
+
+/**
+ * What SymGetTypeInfo answers for one TI_GET_* request: a number for ids, counts, tags and
+ * offsets; a bigint for LENGTH, ADDRESS and 64-bit VALUEs; a string for SYMNAME; a boolean for
+ * the TI_IS_* / nested / virtual questions; the child ids for TI_FINDCHILDREN.
+ */
+export type TypeInfoValue = number | bigint | string | boolean | number[];
+
+/** SymFindFileInPath's inputs. */
+export interface FindFileOptions {
+  /** The search path to use; the handler's when absent. */
+  searchPath?: string;
+  /** The file's name (`ntdll.pdb`, `ntdll.dll`). */
+  fileName: string;
+  /** A PDB's GUID (string, dashes optional) or NB10 signature; an image's TimeDateStamp. */
+  id: string | number;
+  /** A PDB's age; an image's SizeOfImage. */
+  two: number;
+  three?: number;
+  signal?: AbortSignal;
 }
 
 export interface InitializeOptions {
@@ -108,6 +180,35 @@ export interface BackendHandler {
   enumSymbols(opts: EnumSymbolsOptions): IterableIterator<SymbolInfo>;
   getTypeFromName(base: bigint, name: string): SymbolInfo | undefined;
   getLineFromAddr(address: bigint): LineInfo | undefined;
+
+  // Lines (SymGetLineNext64/Prev64, SymGetLineFromName64, SymEnumLines, SymEnumSourceFiles).
+  getLineNext(line: LineInfo): LineInfo | undefined;
+  getLinePrev(line: LineInfo): LineInfo | undefined;
+  getLineFromName(moduleName: string | undefined, fileName: string, lineNumber: number): LineInfo | undefined;
+  enumLines(base: bigint, opts: EnumLinesOptions): IterableIterator<SourceLine>;
+  enumSourceFiles(base: bigint, mask: string | undefined): IterableIterator<SourceFile>;
+
+  // Inline frames (SymAddrIncludeInlineTrace, SymQueryInlineTrace, SymFromInlineContext,
+  // SymGetLineFromInlineContext).
+  addrIncludeInlineTrace(address: bigint): number;
+  queryInlineTrace(q: InlineTraceQuery): InlineTraceResult | undefined;
+  fromInlineContext(address: bigint, inlineContext: number): FromAddrResult | undefined;
+  getLineFromInlineContext(address: bigint, inlineContext: number): LineInfo | undefined;
+
+  // Types (SymEnumTypes / SymEnumTypesByName, SymGetTypeInfo).
+  enumTypes(base: bigint, mask: string | undefined): IterableIterator<SymbolInfo>;
+  getTypeInfo(base: bigint, typeId: number, request: number): TypeInfoValue | undefined;
+
+  // Scope (SymSetContext, SymSetScopeFromAddr): enumSymbols without a module then lists the
+  // scope's locals and parameters.
+  setContext(frame: StackFrameContext): boolean;
+  setScopeFromAddr(address: bigint): boolean;
+
+  // Search (SymFindFileInPath, SymSetHomeDirectory / SymGetHomeDirectory).
+  findFileInPath(opts: FindFileOptions): Promise<string | undefined>;
+  setHomeDirectory(dir: string | null): string;
+  getHomeDirectory(): string;
+
   cleanup(): void;
   onDebug(listener: ((line: string) => void) | undefined): void;
 }

@@ -6,25 +6,41 @@ import { DEFAULT_SYMOPTS, SymFlag, SymOpt } from '../api/constants';
 import { DbgHelpError } from '../api/errors';
 import type {
   BackendHandler,
+  EnumLinesOptions,
   EnumSymbolsOptions,
+  FindFileOptions,
   FromAddrResult,
   InitializeOptions,
+  InlineTraceQuery,
+  InlineTraceResult,
   LineInfo,
   LoadModuleOptions,
   ModuleInfo,
+  SourceFile,
+  SourceLine,
+  StackFrameContext,
   SymbolInfo,
+  TypeInfoValue,
 } from '../api/types';
 import { rva } from '../formats/binary/address';
 import { LoadedModule } from './loaded-module';
 import { openModule } from './open-module';
 import type { ModuleSymbol } from './provider';
 import { compileMask, splitModule } from './wildcard';
+import type { HandlerContext } from './features/context';
+import * as lines from './features/lines';
+import * as inlines from './features/inlines';
+import * as types from './features/types';
+import { Scope } from './features/scope';
+import { SearchState } from './features/search';
 
-export class PortableHandler implements BackendHandler {
-  private options = DEFAULT_SYMOPTS;
+export class PortableHandler implements BackendHandler, HandlerContext {
+  options = DEFAULT_SYMOPTS;
   private searchPath: string | null;
   private modules: LoadedModule[] = [];
   private debugListener: ((line: string) => void) | undefined;
+  private readonly scope = new Scope();
+  private readonly search = new SearchState();
 
   constructor(init: InitializeOptions) {
     this.searchPath = init.searchPath ?? null;
@@ -48,7 +64,7 @@ export class PortableHandler implements BackendHandler {
   onDebug(listener: ((line: string) => void) | undefined): void {
     this.debugListener = listener;
   }
-  private debug(line: string): void {
+  debug(line: string): void {
     if (this.debugListener && this.options & SymOpt.DEBUG) this.debugListener(line);
   }
 
@@ -82,7 +98,11 @@ export class PortableHandler implements BackendHandler {
     this.modules.splice(i, 1);
   }
 
-  private moduleAt(address: bigint): LoadedModule | undefined {
+  moduleByBase(base: bigint): LoadedModule | undefined {
+    return this.modules.find((m) => m.base === base);
+  }
+
+  moduleAt(address: bigint): LoadedModule | undefined {
     const mods = this.modules;
     let lo = 0;
     let hi = mods.length - 1;
@@ -120,6 +140,11 @@ export class PortableHandler implements BackendHandler {
 
   *enumSymbols(opts: EnumSymbolsOptions): IterableIterator<SymbolInfo> {
     const { module, rest } = splitModule(opts.mask ?? '*');
+    // DbgHelp: no module base and no `module!` in the mask means the scope SymSetContext set.
+    if (this.scope.active && (opts.base === undefined || opts.base === 0n) && module === undefined) {
+      yield* this.scope.enumerate(this, compileMask(rest || '*', (this.options & SymOpt.CASE_INSENSITIVE) !== 0));
+      return;
+    }
     let mods = this.modulesNamed(module);
     if (opts.base !== undefined && opts.base !== 0n) mods = mods.filter((m) => m.base === opts.base);
     const match = compileMask(rest || '*', (this.options & SymOpt.CASE_INSENSITIVE) !== 0);
@@ -131,14 +156,20 @@ export class PortableHandler implements BackendHandler {
     }
   }
 
-  private modulesNamed(module: string | undefined): LoadedModule[] {
+  modulesNamed(module: string | undefined): LoadedModule[] {
     if (module === undefined) return this.modules;
     const want = module.toLowerCase();
     return this.modules.filter((m) => m.name.toLowerCase() === want);
   }
 
-  getTypeFromName(_base: bigint, _name: string): SymbolInfo | undefined {
-    throw new DbgHelpError('UNSUPPORTED', 'getTypeFromName: the portable backend does not read TPI types yet');
+  getTypeFromName(base: bigint, name: string): SymbolInfo | undefined {
+    return types.getTypeFromName(this, base, name);
+  }
+  enumTypes(base: bigint, mask: string | undefined): IterableIterator<SymbolInfo> {
+    return types.enumTypes(this, base, mask);
+  }
+  getTypeInfo(base: bigint, typeId: number, request: number): TypeInfoValue | undefined {
+    return types.getTypeInfo(this, base, typeId, request);
   }
 
   getLineFromAddr(address: bigint): LineInfo | undefined {
@@ -148,7 +179,54 @@ export class PortableHandler implements BackendHandler {
     return { fileName: hit.fileName, lineNumber: hit.lineNumber, address: m.base + BigInt(hit.rva), displacement: hit.displacement };
   }
 
+  getLineNext(line: LineInfo): LineInfo | undefined {
+    return lines.getLineNext(this, line, 1);
+  }
+  getLinePrev(line: LineInfo): LineInfo | undefined {
+    return lines.getLineNext(this, line, -1);
+  }
+  getLineFromName(moduleName: string | undefined, fileName: string, lineNumber: number): LineInfo | undefined {
+    return lines.getLineFromName(this, moduleName, fileName, lineNumber);
+  }
+  enumLines(base: bigint, opts: EnumLinesOptions): IterableIterator<SourceLine> {
+    return lines.enumLines(this, base, opts);
+  }
+  enumSourceFiles(base: bigint, mask: string | undefined): IterableIterator<SourceFile> {
+    return lines.enumSourceFiles(this, base, mask);
+  }
+
+  addrIncludeInlineTrace(address: bigint): number {
+    return inlines.addrIncludeInlineTrace(this, address);
+  }
+  queryInlineTrace(q: InlineTraceQuery): InlineTraceResult | undefined {
+    return inlines.queryInlineTrace(this, q);
+  }
+  fromInlineContext(address: bigint, inlineContext: number): FromAddrResult | undefined {
+    return inlines.fromInlineContext(this, address, inlineContext);
+  }
+  getLineFromInlineContext(address: bigint, inlineContext: number): LineInfo | undefined {
+    return inlines.getLineFromInlineContext(this, address, inlineContext);
+  }
+
+  setContext(frame: StackFrameContext): boolean {
+    return this.scope.set(this, frame);
+  }
+  setScopeFromAddr(address: bigint): boolean {
+    return this.scope.set(this, { instructionOffset: address });
+  }
+
+  findFileInPath(opts: FindFileOptions): Promise<string | undefined> {
+    return this.search.findFileInPath(this, opts.searchPath ?? this.getSearchPath(), opts);
+  }
+  setHomeDirectory(dir: string | null): string {
+    return this.search.setHome(dir);
+  }
+  getHomeDirectory(): string {
+    return this.search.getHome();
+  }
+
   cleanup(): void {
+    this.scope.clear();
     for (const m of this.modules) m.close();
     this.modules = [];
   }

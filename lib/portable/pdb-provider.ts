@@ -46,7 +46,7 @@ interface PublicIndex {
 }
 
 /** A module's line entries sorted by PDB RVA; `ends` is the end of each entry's line section. */
-interface LineIndex {
+export interface LineIndex {
   starts: Uint32Array;
   ends: Uint32Array;
   /** Which line section (CV_LineSection, in stream order) each entry came from. */
@@ -69,6 +69,7 @@ export class PdbProvider implements SymbolProvider {
   private readonly ids = new Map<number, number>();
   private readonly symSections: readonly SectionHeader[];
   private readonly decoratesC: boolean;
+  private readonly featureState = new Map<string, unknown>();
 
   constructor(
     readonly pdb: PdbFile,
@@ -86,13 +87,26 @@ export class PdbProvider implements SymbolProvider {
     this.pdb.close();
   }
 
+  /**
+   * Per-PDB state of the features that live in their own files (lines walk, inline frames,
+   * types, scopes): made on first use, kept with the provider.
+   */
+  memo<T>(key: string, make: () => T): T {
+    let v = this.featureState.get(key) as T | undefined;
+    if (v === undefined) {
+      v = make();
+      this.featureState.set(key, v);
+    }
+    return v;
+  }
+
   // --- address spaces -------------------------------------------------------------------
 
-  private sectionOffsetToPdbRva(section: number, offset: number): number | undefined {
+  sectionOffsetToPdbRva(section: number, offset: number): number | undefined {
     const s = this.symSections[section - 1];
     return s === undefined ? undefined : s.virtualAddress + offset;
   }
-  private pdbRvaToSectionOffset(pdbRva: number): { section: number; offset: number } | undefined {
+  pdbRvaToSectionOffset(pdbRva: number): { section: number; offset: number } | undefined {
     const secs = this.symSections;
     for (let i = 0; i < secs.length; i++) {
       const s = secs[i];
@@ -101,17 +115,17 @@ export class PdbProvider implements SymbolProvider {
     }
     return undefined;
   }
-  private toPdbRva(image: Rva): number | undefined {
+  toPdbRva(image: Rva): number | undefined {
     const omap = this.pdb.omapToSrc();
     return omap ? omap.map(image) : image;
   }
-  private toImageRva(pdbRva: number): number {
+  toImageRva(pdbRva: number): number {
     const omap = this.pdb.omapFromSrc();
     if (!omap) return pdbRva;
     return omap.map(pdbRva) ?? pdbRva;
   }
 
-  private id(stream: number, offset: number): number {
+  id(stream: number, offset: number): number {
     const key = stream * 0x100000000 + offset;
     let v = this.ids.get(key);
     if (v === undefined) {
@@ -138,7 +152,7 @@ export class PdbProvider implements SymbolProvider {
    * names a trampoline's target: trampolines found then are not resolved in turn, so a
    * trampoline aimed at itself (or two aimed at each other) cannot recurse without end.
    */
-  private procAt(pdbRva: number, q: SymbolQuery, naming = false): { symbol: ModuleSymbol; pdbDisplacement: number } | undefined {
+  procAt(pdbRva: number, q: SymbolQuery, naming = false): { symbol: ModuleSymbol; pdbDisplacement: number } | undefined {
     const so = this.pdbRvaToSectionOffset(pdbRva);
     if (!so) return undefined;
     const mod = this.pdb.sectionContribs().moduleAt(so.section, so.offset);
@@ -183,7 +197,7 @@ export class PdbProvider implements SymbolProvider {
   }
 
   /** A module stream record as a symbol (procedures, thunks, trampolines, data). */
-  private moduleSymbol(mod: number, record: number, q: SymbolQuery, naming = false): ModuleSymbol | undefined {
+  moduleSymbol(mod: number, record: number, q: SymbolQuery, naming = false): ModuleSymbol | undefined {
     const ms = this.pdb.moduleSymbols(mod);
     if (!ms) return undefined;
     const stream = this.pdb.modules()[mod].symStream;
@@ -288,7 +302,7 @@ export class PdbProvider implements SymbolProvider {
     return this.publicIndex;
   }
 
-  private publicAt(target: Rva, q: SymbolQuery): { symbol: ModuleSymbol; displacement: number } | undefined {
+  publicAt(target: Rva, q: SymbolQuery): { symbol: ModuleSymbol; displacement: number } | undefined {
     const { rvas, records } = this.publics();
     let best = lastAtOrBelow(rvas, target);
     if (best < 0) return undefined;
@@ -355,7 +369,7 @@ export class PdbProvider implements SymbolProvider {
     };
   }
 
-  private moduleLines(mod: number): LineIndex {
+  moduleLines(mod: number): LineIndex {
     let idx = this.lineIndex.get(mod);
     if (idx) return idx;
     const info = this.pdb.modules()[mod];
