@@ -15,7 +15,7 @@ import { readDbiHeader, type DbiHeader, type DbiSubstreams, DBI_FLAG_STRIPPED } 
 import { DbgStream, readDebugHeader } from './debug-header';
 import { readFpo, readFrameData, type FpoData, type FrameData } from './fpo';
 import { GsiHashTable } from './gsi';
-import { readInfoStream, type PdbInfo } from './info-stream';
+import { PDB_FEATURE, readInfoStream, type PdbInfo } from './info-stream';
 import { readModuleInfos, NO_STREAM, type ModuleInfo } from './module-info';
 import { ModuleSymbols } from './module-symbols';
 import { NamesStream } from './names-stream';
@@ -24,6 +24,7 @@ import { readPublicsStream, type PublicsStream } from './publics-stream';
 import { SectionContribs } from './section-contribs';
 import { readSectionMap, type SectionMapEntry } from './section-map';
 import { SymbolStream } from './symbol-stream';
+import { IpiStream, TpiStream } from './tpi-stream';
 
 export const STREAM_PDB = 1;
 export const STREAM_TPI = 2;
@@ -176,6 +177,28 @@ export class PdbFile {
       const s = this.info.namedStreams.get('/names');
       return s === undefined || !this.msf.hasStream(s) ? undefined : new NamesStream(this.msf.cursor(s, '/names'));
     });
+  }
+
+  /** The TPI stream (types), or undefined when the PDB has none (e.g. /DEBUG:FASTLINK). */
+  tpi(): TpiStream | undefined {
+    return this.once('tpi', () => (this.hasTypeStream(STREAM_TPI) ? new TpiStream(this.msf.cursor(STREAM_TPI, 'TPI'), (s) => this.hashStream(s, 'TPI hash')) : undefined));
+  }
+  /**
+   * The IPI stream (function ids, string ids, build info), or undefined when the PDB has none:
+   * only PDBs whose info stream lists the VC110/VC140 feature have one (LLVM containsIdStream).
+   */
+  ipi(): IpiStream | undefined {
+    const hasIds = this.info.features.includes(PDB_FEATURE.VC140) || this.info.features.includes(PDB_FEATURE.VC110);
+    return this.once('ipi', () =>
+      hasIds && this.hasTypeStream(STREAM_IPI) ? new IpiStream(this.msf.cursor(STREAM_IPI, 'IPI'), (s) => this.hashStream(s, 'IPI hash'), () => this.tpi()) : undefined,
+    );
+  }
+  /** A type stream exists and is not empty (old PDBs have no IPI; FASTLINK ones an empty TPI). */
+  private hasTypeStream(s: number): boolean {
+    return (this.msf.streamSize(s) ?? 0) > 0;
+  }
+  private hashStream(s: number, what: string): Cursor | undefined {
+    return this.msf.hasStream(s) ? this.msf.cursor(s, what) : undefined;
   }
 
   /** A module's symbols, read on first use. undefined when the module has no symbol stream. */

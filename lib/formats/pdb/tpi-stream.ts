@@ -1,0 +1,430 @@
+/**
+ * The TPI (stream 2, types) and IPI (stream 4, ids) streams: Microsoft tpi.h TpiStreamHeader /
+ * HDR_16t, LLVM TpiStream, RawTypes.h TpiStreamHeader.
+ *
+ *   TpiStreamHeader, 56 bytes:
+ *     u32 version (20040203 = V80)   u32 headerSize       u32 typeIndexBegin   u32 typeIndexEnd
+ *     u32 typeRecordBytes            u16 hashStreamIndex  u16 hashAuxStreamIndex
+ *     u32 hashKeySize                u32 numHashBuckets
+ *     i32 hashValueBufferOffset,    u32 hashValueBufferLength
+ *     i32 indexOffsetBufferOffset,  u32 indexOffsetBufferLength
+ *     i32 hashAdjBufferOffset,      u32 hashAdjBufferLength
+ *   then typeRecordBytes of records (u16 reclen, u16 leaf, data), type indices numbered from
+ *   typeIndexBegin (0x1000) in order.
+ *
+ * The hash stream (hashStreamIndex) holds, at the offsets the header gives:
+ *   - hash values: one u32 per record, the record's hash modulo numHashBuckets. UDTs that are
+ *     definitions are hashed by name (hashStringV1), or by unique name when scoped; so a UDT is
+ *     found by name in one bucket;
+ *   - index offsets: (u32 typeIndex, u32 offset) pairs every ~8 KB of records, so a record is
+ *     reached by a binary search and a short walk instead of a scan of the whole stream;
+ *   - hash adjusters (a name → type index table that overrides the hash for duplicate names;
+ *     not used here).
+ *
+ * Everything is lazy: record offsets are learnt chunk by chunk as records are asked for and
+ * kept in one Uint32Array; without a usable index-offset buffer the records are scanned once.
+ * The hash stream is only an accelerator: when its buffers are missing, out of bounds or
+ * disagree with the records, it is ignored and the records answer alone (one scan).
+ */
+import { badFormat } from '../../api/errors';
+import { Cursor } from '../binary/cursor';
+import { lastAtOrBelow } from '../binary/search';
+import { TypeFamily, isTagRecord, typeFamily } from '../codeview/type-kinds';
+import { isForwardRef, readFuncId, readMFuncId, readStringId, readTag, type TagRecord } from '../codeview/type-records';
+import { hashStringV1 } from './gsi';
+
+export const TPI_HEADER_SIZE = 56;
+export const TPI_VERSION_V70 = 19990903;
+export const TPI_VERSION_V80 = 20040203;
+/** The first index a type stream gives its records; lower indices are simple (built-in) types. */
+export const FIRST_TYPE_INDEX = 0x1000;
+const NO_STREAM = 0xffff;
+
+export interface TpiHeader {
+  version: number;
+  headerSize: number;
+  typeIndexBegin: number;
+  typeIndexEnd: number;
+  typeRecordBytes: number;
+  hashStreamIndex: number;
+  hashAuxStreamIndex: number;
+  hashKeySize: number;
+  numHashBuckets: number;
+  hashValues: { offset: number; length: number };
+  indexOffsets: { offset: number; length: number };
+  hashAdjusters: { offset: number; length: number };
+}
+
+export function readTpiHeader(c: Cursor): TpiHeader {
+  const version = c.u32();
+  if (version !== TPI_VERSION_V80 && version !== TPI_VERSION_V70) c.fail(`type stream version ${version} is not V70 (19990903) or V80 (20040203)`, c.pos - 4);
+  const h: TpiHeader = {
+    version,
+    headerSize: c.u32(),
+    typeIndexBegin: c.u32(),
+    typeIndexEnd: c.u32(),
+    typeRecordBytes: c.u32(),
+    hashStreamIndex: c.u16(),
+    hashAuxStreamIndex: c.u16(),
+    hashKeySize: c.u32(),
+    numHashBuckets: c.u32(),
+    hashValues: { offset: c.i32(), length: c.u32() },
+    indexOffsets: { offset: c.i32(), length: c.u32() },
+    hashAdjusters: { offset: c.i32(), length: c.u32() },
+  };
+  if (h.headerSize < TPI_HEADER_SIZE || h.headerSize > c.length) c.fail(`type stream header size ${h.headerSize} is not within [56, ${c.length}]`, 4);
+  if (h.typeIndexBegin < FIRST_TYPE_INDEX || h.typeIndexEnd < h.typeIndexBegin) {
+    c.fail(`type index range [0x${h.typeIndexBegin.toString(16)}, 0x${h.typeIndexEnd.toString(16)}) is not valid`, 8);
+  }
+  if (h.typeRecordBytes > c.length - h.headerSize) c.fail(`type record bytes ${h.typeRecordBytes} exceed the ${c.length - h.headerSize} bytes after the header`, 16);
+  // Every record takes at least 4 bytes (reclen + leaf).
+  if ((h.typeIndexEnd - h.typeIndexBegin) * 4 > h.typeRecordBytes) {
+    c.fail(`${h.typeIndexEnd - h.typeIndexBegin} type records cannot fit in ${h.typeRecordBytes} bytes`, 12);
+  }
+  return h;
+}
+
+/** A record: its leaf and a cursor over its data (after reclen and leaf). */
+export interface TypeRecordView {
+  leaf: number;
+  data: Cursor;
+}
+
+/** The hash stream's buffers, as far as they are usable. */
+interface HashData {
+  /** Hash value per record (index - typeIndexBegin), or undefined. */
+  values: Uint32Array | undefined;
+  /** Index-offset pairs, validated (sorted, inside the records); empty when unusable. */
+  chunkIndex: Uint32Array;
+  chunkOffset: Uint32Array;
+}
+
+export class TypeStream {
+  readonly header: TpiHeader;
+  /** The type records (after the header). */
+  private readonly records: Cursor;
+  /** offset + 1 of each record, 0 while unknown. */
+  private offsets: Uint32Array | undefined;
+  private hash: HashData | undefined;
+  private scanned = false;
+  /** Records by hash bucket (CSR): bucketStart[b]..bucketStart[b+1] in bucketItems. */
+  private buckets: { start: Uint32Array; items: Uint32Array } | undefined;
+
+  constructor(
+    c: Cursor,
+    /** The hash stream, read on first use (undefined when the PDB has none). */
+    private readonly hashStream: (index: number) => Cursor | undefined,
+  ) {
+    this.header = readTpiHeader(c);
+    c.seek(this.header.headerSize);
+    this.records = c.take(this.header.typeRecordBytes, 'type records');
+  }
+
+  get begin(): number {
+    return this.header.typeIndexBegin;
+  }
+  get end(): number {
+    return this.header.typeIndexEnd;
+  }
+  get count(): number {
+    return this.header.typeIndexEnd - this.header.typeIndexBegin;
+  }
+  /** Whether `index` names a record of this stream. */
+  has(index: number): boolean {
+    return index >= this.header.typeIndexBegin && index < this.header.typeIndexEnd;
+  }
+  get origin(): string {
+    return this.records.origin;
+  }
+
+  /** The record with this index. An index outside the stream is BAD_FORMAT (records name it). */
+  record(index: number): TypeRecordView {
+    const at = this.offsetOf(index);
+    const b = this.records.buf;
+    const p = this.records.start + at;
+    const reclen = b[p] | (b[p + 1] << 8);
+    const leaf = b[p + 2] | (b[p + 3] << 8);
+    return { leaf, data: new Cursor(b, this.records.origin, p + 4, p + 2 + reclen, this.records.base) };
+  }
+  leafOf(index: number): number {
+    const p = this.records.start + this.offsetOf(index);
+    return this.records.buf[p + 2] | (this.records.buf[p + 3] << 8);
+  }
+
+  /** Calls fn for every record in index order (a scan; learns every offset on the way). */
+  forEach(fn: (index: number, leaf: number) => void): void {
+    this.scanAll();
+    const offs = this.offsets!;
+    const b = this.records.buf;
+    for (let i = 0; i < offs.length; i++) {
+      const p = this.records.start + offs[i] - 1;
+      fn(this.begin + i, b[p + 2] | (b[p + 3] << 8));
+    }
+  }
+
+  /**
+   * Records whose stored hash equals `hash % numHashBuckets`: the candidates for a name lookup
+   * (callers compare names). undefined when the stream has no usable hash values.
+   */
+  bucket(hash: number): Uint32Array | undefined {
+    const b = this.bucketIndex();
+    if (!b) return undefined;
+    const k = hash % this.header.numHashBuckets;
+    return b.items.subarray(b.start[k], b.start[k + 1]);
+  }
+
+  /** The byte offset (in the records) of a record; learns offsets lazily. */
+  private offsetOf(index: number): number {
+    if (!this.has(index)) {
+      throw badFormat(this.records.origin, this.records.base + this.records.start, `type index 0x${index.toString(16)} is outside [0x${this.begin.toString(16)}, 0x${this.end.toString(16)})`);
+    }
+    const offs = (this.offsets ??= new Uint32Array(this.count));
+    const k = index - this.begin;
+    if (offs[k]) return offs[k] - 1;
+    const h = this.hashData();
+    const chunk = lastAtOrBelow(h.chunkIndex, index);
+    if (chunk < 0) {
+      this.scanAll();
+    } else {
+      const nextIndex = chunk + 1 < h.chunkIndex.length ? h.chunkIndex[chunk + 1] : this.end;
+      const nextOffset = chunk + 1 < h.chunkOffset.length ? h.chunkOffset[chunk + 1] : this.header.typeRecordBytes;
+      try {
+        this.walk(h.chunkIndex[chunk], h.chunkOffset[chunk], nextIndex, nextOffset);
+      } catch {
+        // The index-offset buffer disagrees with the records: forget it (and what it taught),
+        // and learn the offsets from one scan of the records instead.
+        h.chunkIndex = h.chunkOffset = new Uint32Array(0);
+        this.offsets = new Uint32Array(this.count);
+        this.scanAll();
+      }
+    }
+    return this.offsets![k] - 1;
+  }
+
+  /**
+   * Walks records [fromIndex, toIndex) starting at byte `from`, recording their offsets; the
+   * walk must end exactly at `to` (the next chunk's offset, or the end of the records).
+   */
+  private walk(fromIndex: number, from: number, toIndex: number, to: number): void {
+    const offs = (this.offsets ??= new Uint32Array(this.count));
+    const b = this.records.buf;
+    const base = this.records.start;
+    const size = this.header.typeRecordBytes;
+    let p = from;
+    for (let i = fromIndex; i < toIndex; i++) {
+      if (p + 4 > size) this.records.fail(`type record 0x${i.toString(16)} lies past the end of the type records`, base + Math.min(p, size));
+      const reclen = b[base + p] | (b[base + p + 1] << 8);
+      if (reclen < 2 || p + 2 + reclen > size) this.records.fail(`type record 0x${i.toString(16)} of length ${reclen} runs past the end of the type records`, base + p);
+      offs[i - this.begin] = p + 1;
+      p += 2 + reclen;
+    }
+    if (p !== to) this.records.fail(`type records 0x${fromIndex.toString(16)}..0x${(toIndex - 1).toString(16)} end at ${p}, not at ${to} where the next ones start`, base + Math.min(p, size));
+  }
+
+  private scanAll(): void {
+    if (this.scanned) return;
+    this.walk(this.begin, 0, this.end, this.header.typeRecordBytes);
+    this.scanned = true;
+  }
+
+  private hashData(): HashData {
+    if (this.hash) return this.hash;
+    const none: HashData = { values: undefined, chunkIndex: new Uint32Array(0), chunkOffset: new Uint32Array(0) };
+    const h = this.header;
+    const s = h.hashStreamIndex === NO_STREAM ? undefined : this.hashStream(h.hashStreamIndex);
+    if (!s) return (this.hash = none);
+    this.hash = { values: this.readHashValues(s), ...this.readIndexOffsets(s) };
+    return this.hash;
+  }
+
+  /** Hash values, one per record; unusable (undefined) unless the sizes agree. */
+  private readHashValues(s: Cursor): Uint32Array | undefined {
+    const h = this.header;
+    const { offset, length } = h.hashValues;
+    if (h.numHashBuckets === 0 || (h.hashKeySize !== 4 && h.hashKeySize !== 2)) return undefined;
+    if (length !== this.count * h.hashKeySize) return undefined;
+    const c = windowOf(s, offset, length);
+    if (!c) return undefined;
+    const out = new Uint32Array(this.count);
+    for (let i = 0; i < out.length; i++) {
+      const v = h.hashKeySize === 4 ? c.u32() : c.u16();
+      if (v >= h.numHashBuckets) return undefined;
+      out[i] = v;
+    }
+    return out;
+  }
+
+  /** Index-offset pairs: sorted by index, offsets increasing and inside the records. */
+  private readIndexOffsets(s: Cursor): { chunkIndex: Uint32Array; chunkOffset: Uint32Array } {
+    const { offset, length } = this.header.indexOffsets;
+    const none = { chunkIndex: new Uint32Array(0), chunkOffset: new Uint32Array(0) };
+    const c = windowOf(s, offset, length);
+    if (!c) return none;
+    const n = Math.floor(length / 8);
+    const chunkIndex = new Uint32Array(n);
+    const chunkOffset = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      const ti = c.u32();
+      const off = c.u32();
+      const bad =
+        !this.has(ti) ||
+        off >= this.header.typeRecordBytes ||
+        (i === 0 ? ti !== this.begin || off !== 0 : ti <= chunkIndex[i - 1] || off <= chunkOffset[i - 1]);
+      if (bad) return none;
+      chunkIndex[i] = ti;
+      chunkOffset[i] = off;
+    }
+    return { chunkIndex, chunkOffset };
+  }
+
+  private bucketIndex(): { start: Uint32Array; items: Uint32Array } | undefined {
+    if (this.buckets) return this.buckets;
+    const values = this.hashData().values;
+    if (!values) return undefined;
+    const nb = this.header.numHashBuckets;
+    const start = new Uint32Array(nb + 1);
+    for (let i = 0; i < values.length; i++) start[values[i] + 1]++;
+    for (let k = 0; k < nb; k++) start[k + 1] += start[k];
+    const fill = start.slice(0, nb);
+    const items = new Uint32Array(values.length);
+    for (let i = 0; i < values.length; i++) items[fill[values[i]]++] = this.begin + i;
+    this.buckets = { start, items };
+    return this.buckets;
+  }
+}
+
+/** A window of the hash stream, or undefined when the header's bounds are outside it. */
+function windowOf(s: Cursor, offset: number, length: number): Cursor | undefined {
+  if (offset < 0 || length < 0 || offset + length > s.length) return undefined;
+  return new Cursor(s.buf, s.origin, s.start + offset, s.start + offset + length, s.base);
+}
+
+/** A UDT record's lookup key: the unique name when it has one, else the name. */
+function tagKey(t: TagRecord): string {
+  return t.uniqueName || t.name;
+}
+function sameTagKind(a: number, b: number): boolean {
+  const fa = typeFamily(a);
+  const fb = typeFamily(b);
+  const norm = (f: TypeFamily) => (f === TypeFamily.Class2 ? TypeFamily.Class : f === TypeFamily.Union2 ? TypeFamily.Union : f);
+  return norm(fa) === norm(fb);
+}
+
+/** The TPI stream: types, with UDT lookups by name and forward references resolved. */
+export class TpiStream extends TypeStream {
+  private readonly resolved = new Map<number, number>();
+  /** Definitions by key (unique name or name), for PDBs without usable hash values: one scan. */
+  private definitions: Map<string, number> | undefined;
+
+  /** A class/struct/union/enum record, or undefined for other leaves. */
+  tag(index: number): TagRecord | undefined {
+    const { leaf, data } = this.record(index);
+    return isTagRecord(leaf) ? readTag(leaf, data) : undefined;
+  }
+
+  /**
+   * The definition a forward reference stands for (the index itself for definitions, other
+   * leaves and forward references whose definition is not in the PDB).
+   */
+  resolveForwardRef(index: number): number {
+    if (!this.has(index)) return index;
+    const hit = this.resolved.get(index);
+    if (hit !== undefined) return hit;
+    const t = this.tag(index);
+    let out = index;
+    if (t && isForwardRef(t)) out = this.findDefinition(t.name, t.uniqueName, t.leaf) ?? index;
+    this.resolved.set(index, out);
+    return out;
+  }
+
+  /**
+   * The UDT definition (not a forward reference) named `name` (or with this unique name) of the
+   * same kind as `leaf` (any UDT kind when undefined); the first in index order.
+   */
+  findDefinition(name: string, uniqueName = '', leaf?: number): number | undefined {
+    const keys = uniqueName ? [uniqueName, name] : [name];
+    const match = (ti: number): boolean => {
+      const l = this.leafOf(ti);
+      if (!isTagRecord(l) || (leaf !== undefined && !sameTagKind(l, leaf))) return false;
+      const t = this.tag(ti)!;
+      if (isForwardRef(t)) return false;
+      return uniqueName && t.uniqueName ? t.uniqueName === uniqueName : t.name === name;
+    };
+    if (this.bucket(0) !== undefined) {
+      let best: number | undefined;
+      for (const k of keys) {
+        for (const ti of this.bucket(hashStringV1(k))!) if (match(ti) && (best === undefined || ti < best)) best = ti;
+      }
+      return best;
+    }
+    // No hash values to trust: index every definition once.
+    const defs = this.definitionTable();
+    for (const k of keys) {
+      const ti = defs.get(k);
+      if (ti !== undefined && match(ti)) return ti;
+    }
+    return undefined;
+  }
+
+  private definitionTable(): Map<string, number> {
+    if (this.definitions) return this.definitions;
+    const map = new Map<string, number>();
+    this.forEach((ti, leaf) => {
+      if (!isTagRecord(leaf)) return;
+      const t = this.tag(ti)!;
+      if (isForwardRef(t)) return;
+      for (const k of t.uniqueName ? [t.uniqueName, t.name] : [t.name]) if (!map.has(k)) map.set(k, ti);
+    });
+    this.definitions = map;
+    return map;
+  }
+}
+
+/** The IPI stream: function ids, string ids, build info, UDT source lines. */
+export class IpiStream extends TypeStream {
+  constructor(
+    c: Cursor,
+    hashStream: (index: number) => Cursor | undefined,
+    private readonly tpi: () => TpiStream | undefined,
+  ) {
+    super(c, hashStream);
+  }
+
+  /** An LF_STRING_ID's text. */
+  stringId(id: number): string {
+    const { leaf, data } = this.record(id);
+    if (typeFamily(leaf) !== TypeFamily.StringId) data.fail(`id 0x${id.toString(16)} is not an LF_STRING_ID`, data.start - 4);
+    return readStringId(data).text;
+  }
+
+  /**
+   * The qualified name of a function id (what S_INLINESITE's inlinee and S_*PROC32_ID's type
+   * name): LF_FUNC_ID `scope::name` (scope an LF_STRING_ID, often a namespace), LF_MFUNC_ID
+   * `Class::name`. An id that is not a function id is BAD_FORMAT.
+   */
+  functionIdName(id: number): string {
+    const { leaf, data } = this.record(id);
+    const fam = typeFamily(leaf);
+    if (fam === TypeFamily.FuncId) {
+      const f = readFuncId(data);
+      if (!f.scope) return f.name;
+      return `${this.stringId(f.scope)}::${f.name}`;
+    }
+    if (fam === TypeFamily.MFuncId) {
+      const f = readMFuncId(data);
+      const tpi = this.tpi();
+      const cls = tpi && tpi.has(f.parentType) ? tpi.tag(f.parentType)?.name : undefined;
+      return cls ? `${cls}::${f.name}` : f.name;
+    }
+    return data.fail(`id 0x${id.toString(16)} is not an LF_FUNC_ID or LF_MFUNC_ID`, data.start - 4);
+  }
+
+  /** The TPI function type (LF_PROCEDURE / LF_MFUNCTION) a function id names. */
+  functionType(id: number): number {
+    const { leaf, data } = this.record(id);
+    const fam = typeFamily(leaf);
+    if (fam === TypeFamily.FuncId) return readFuncId(data).type;
+    if (fam === TypeFamily.MFuncId) return readMFuncId(data).type;
+    return data.fail(`id 0x${id.toString(16)} is not an LF_FUNC_ID or LF_MFUNC_ID`, data.start - 4);
+  }
+}
