@@ -17,6 +17,9 @@
  *
  * Lines 0xfeefee and 0xf00f00 are "hidden" (compiler-generated code with no source line);
  * DbgHelp does not report them, so they are left out here.
+ *
+ * Columns (CV_LINES_HAVE_COLUMNS) are kept per entry: IMAGEHLP_LINE64 has no column, so the
+ * public API does not show them, but they are read and checked like the lines.
  */
 import { Cursor } from '../binary/cursor';
 
@@ -35,12 +38,37 @@ export interface LineSection {
   offsets: number[];
   lines: number[];
   files: number[];
+  /** Per line entry, with CV_LINES_HAVE_COLUMNS only: CV_Column_t offColumnStart / offColumnEnd. */
+  columns?: number[];
+  columnEnds?: number[];
+}
+
+/** One DEBUG_S_FILECHKSMS entry (CV_FileChecksum / LLVM FileChecksumEntry). */
+export interface FileChecksum {
+  /** Offset of the entry in the subsection: what line blocks and inlinee lines refer to. */
+  offset: number;
+  /** The file's name as an offset into /names. */
+  nameOffset: number;
+  /** CHKSUM_TYPE_NONE 0, MD5 1, SHA1 2, SHA_256 3. */
+  kind: number;
+  checksum: Uint8Array;
+}
+
+/** A module's C13 block: its line sections (stream order) and file checksum entries. */
+export interface C13Lines {
+  sections: LineSection[];
+  checksums: FileChecksum[];
 }
 
 /** Parses a module's C13 block into its line sections, with file names as /names offsets. */
 export function readC13Lines(c: Cursor): LineSection[] {
+  return readC13(c).sections;
+}
+
+/** Parses a module's C13 block: line sections and file checksums. */
+export function readC13(c: Cursor): C13Lines {
   const linesSubsections: Cursor[] = [];
-  let checksums: Cursor | undefined;
+  let checksumBody: Cursor | undefined;
   while (c.remaining > 0) {
     if (c.remaining < 8) c.fail(`truncated debug subsection header: ${c.remaining} bytes left`);
     const kind = c.u32();
@@ -49,24 +77,28 @@ export function readC13Lines(c: Cursor): LineSection[] {
     c.align(4);
     if (kind & DEBUG_S_IGNORE) continue;
     if (kind === DEBUG_S_LINES) linesSubsections.push(body);
-    else if (kind === DEBUG_S_FILECHKSMS) checksums = body;
+    else if (kind === DEBUG_S_FILECHKSMS) {
+      if (checksumBody) body.fail('a second DEBUG_S_FILECHKSMS subsection (line blocks would be ambiguous)', body.start - 8);
+      checksumBody = body;
+    }
   }
-  if (!linesSubsections.length) return [];
-  const fileNames = checksums ? readChecksumNames(checksums) : new Map<number, number>();
-  return linesSubsections.map((body) => readLineSection(body, fileNames));
+  const checksums = checksumBody ? readFileChecksums(checksumBody) : [];
+  if (!linesSubsections.length) return { sections: [], checksums };
+  const fileNames = new Map<number, number>(checksums.map((k) => [k.offset, k.nameOffset]));
+  return { sections: linesSubsections.map((body) => readLineSection(body, fileNames)), checksums };
 }
 
-/** DEBUG_S_FILECHKSMS: subsection-relative entry offset → /names offset of the file name. */
-function readChecksumNames(c: Cursor): Map<number, number> {
-  const out = new Map<number, number>();
+/** DEBUG_S_FILECHKSMS: u32 name offset, u8 size, u8 kind, size bytes, aligned to 4, repeated. */
+export function readFileChecksums(c: Cursor): FileChecksum[] {
+  const out: FileChecksum[] = [];
   while (c.remaining > 0) {
-    const at = c.rel;
+    const offset = c.rel;
     const nameOffset = c.u32();
     const size = c.u8();
-    c.u8(); // checksum kind
-    c.skip(size);
+    const kind = c.u8();
+    const checksum = c.bytes(size, 'file checksum');
     c.align(4);
-    out.set(at, nameOffset);
+    out.push({ offset, nameOffset, kind, checksum });
   }
   return out;
 }
@@ -76,9 +108,11 @@ function readLineSection(c: Cursor, fileNames: Map<number, number>): LineSection
   const section = c.u16();
   const flags = c.u16();
   const length = c.u32();
-  const columns = (flags & CV_LINES_HAVE_COLUMNS) !== 0;
-  const entrySize = columns ? 12 : 8;
+  const hasColumns = (flags & CV_LINES_HAVE_COLUMNS) !== 0;
+  const entrySize = hasColumns ? 12 : 8;
   const out: LineSection = { section, offset, length, offsets: [], lines: [], files: [] };
+  const columns: number[] = [];
+  const columnEnds: number[] = [];
   while (c.remaining > 0) {
     const blockAt = c.pos;
     const checksumOffset = c.u32();
@@ -88,14 +122,31 @@ function readLineSection(c: Cursor, fileNames: Map<number, number>): LineSection
     block.count(nLines, entrySize, 'line');
     const file = fileNames.get(checksumOffset);
     if (file === undefined) c.fail(`line block names file checksum offset ${checksumOffset}, which is no file checksum entry`, blockAt);
+    // CV_Column_t entries follow all the CV_Line_t ones; `kept` remembers which lines stay.
+    const kept: boolean[] = [];
     for (let i = 0; i < nLines; i++) {
       const off = block.u32();
       const line = block.u32() & 0xffffff;
-      if (HIDDEN_LINES.has(line)) continue;
+      const keep = !HIDDEN_LINES.has(line);
+      kept.push(keep);
+      if (!keep) continue;
       out.offsets.push(off);
       out.lines.push(line);
       out.files.push(file);
     }
+    if (hasColumns) {
+      for (let i = 0; i < nLines; i++) {
+        const start = block.u16();
+        const end = block.u16();
+        if (!kept[i]) continue;
+        columns.push(start);
+        columnEnds.push(end);
+      }
+    }
+  }
+  if (hasColumns) {
+    out.columns = columns;
+    out.columnEnds = columnEnds;
   }
   return out;
 }

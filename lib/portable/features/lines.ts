@@ -1,22 +1,255 @@
 /**
- * Line walks: SymGetLineNext64/Prev64, SymGetLineFromName64, SymEnumLines, SymEnumSourceFiles.
+ * Line walks over a module's C13 line tables (DEBUG_S_LINES + DEBUG_S_FILECHKSMS + /names):
+ * SymGetLineNext64/Prev64, SymGetLineFromName64, SymEnumLines / SymEnumSourceLines and
+ * SymEnumSourceFiles. SymGetLineFromAddr64 is PdbProvider.lineFromRva.
+ *
+ * What we chose where DbgHelp's documentation is silent (ARCHITECTURE.md has the reasons):
+ * - Next/Prev walk the line entries of the compiland (DBI module) that holds the line, in
+ *   address order (entries sharing an address in stream order), across functions and files of
+ *   that object file; past its first or last entry they answer undefined. Every entry is
+ *   visited once, so a walk from the first line lists the whole compiland.
+ * - getLineFromName matches the file name case-insensitively with `\` and `/` alike, against
+ *   the whole path or a tail of it that starts after a separator (`locals.c`,
+ *   `src\locals.c`); the answer is the lowest address of that line, or when the line has no
+ *   code, of the nearest following line that has, `displacement` being the lines skipped.
+ * - enumLines lists entries in stream order (module, line section, block, entry), the order
+ *   llvm-pdbutil's `dump -l` prints them; `obj` and `file` are DbgHelp wildcards matched
+ *   case-insensitively against the whole name or its last path component.
+ * - enumSourceFiles lists each file name of the module's DEBUG_S_FILECHKSMS once, in order of
+ *   first appearance (DBI module order, then checksum order).
+ * Hidden lines (0xfeefee, 0xf00f00) are never reported (c13-lines.ts drops them).
  */
-import { DbgHelpError } from '../../api/errors';
+import { DbgHelpError, badFormat } from '../../api/errors';
 import type { EnumLinesOptions, LineInfo, SourceFile, SourceLine } from '../../api/types';
-import type { HandlerContext } from './context';
+import { rva } from '../../formats/binary/address';
+import { lastAtOrBelow } from '../../formats/binary/search';
+import { readC13, type C13Lines, type FileChecksum } from '../../formats/codeview/c13-lines';
+import type { NamesStream } from '../../formats/pdb/names-stream';
+import type { LoadedModule } from '../loaded-module';
+import type { PdbProvider } from '../pdb-provider';
+import { compileMask, splitModule } from '../wildcard';
+import { pdbOf, type HandlerContext } from './context';
 
-export function getLineNext(_h: HandlerContext, _line: LineInfo, _step: 1 | -1): LineInfo | undefined {
-  throw new DbgHelpError('UNSUPPORTED', 'getLineNext/getLinePrev: not implemented in the portable backend yet');
+/** Per-PDB state: each DBI module's file checksum entries, read on first use. */
+interface LinesState {
+  checksums: Map<number, FileChecksum[]>;
 }
 
-export function getLineFromName(_h: HandlerContext, _moduleName: string | undefined, _fileName: string, _lineNumber: number): LineInfo | undefined {
-  throw new DbgHelpError('UNSUPPORTED', 'getLineFromName: not implemented in the portable backend yet');
+function state(pdb: PdbProvider): LinesState {
+  return pdb.memo<LinesState>('lines', () => ({ checksums: new Map() }));
 }
 
-export function enumLines(_h: HandlerContext, _base: bigint, _opts: EnumLinesOptions): IterableIterator<SourceLine> {
-  throw new DbgHelpError('UNSUPPORTED', 'enumLines: not implemented in the portable backend yet');
+/** A DBI module's C13 block, parsed (undefined when it has none). */
+function moduleC13(pdb: PdbProvider, mod: number): C13Lines | undefined {
+  const info = pdb.pdb.modules()[mod];
+  const ms = pdb.pdb.moduleSymbols(mod);
+  if (!info || !ms || info.c13ByteSize === 0) return undefined;
+  return readC13(ms.c13Block(info.c11ByteSize, info.c13ByteSize));
 }
 
-export function enumSourceFiles(_h: HandlerContext, _base: bigint, _mask: string | undefined): IterableIterator<SourceFile> {
-  throw new DbgHelpError('UNSUPPORTED', 'enumSourceFiles: not implemented in the portable backend yet');
+function moduleChecksums(pdb: PdbProvider, mod: number): FileChecksum[] {
+  const st = state(pdb);
+  let list = st.checksums.get(mod);
+  if (!list) {
+    list = moduleC13(pdb, mod)?.checksums ?? [];
+    st.checksums.set(mod, list);
+  }
+  return list;
+}
+
+function namesOf(pdb: PdbProvider): NamesStream {
+  const names = pdb.pdb.names();
+  if (!names) throw badFormat(pdb.pdb.name, 0, 'line tables name files, but the PDB has no /names stream');
+  return names;
+}
+
+function moduleAtBase(h: HandlerContext, base: bigint, where: string): LoadedModule {
+  const m = h.moduleByBase(base);
+  if (!m) throw new DbgHelpError('MODULE_NOT_FOUND', `${where}: no module is loaded at 0x${base.toString(16)}`);
+  return m;
+}
+
+// --- names -----------------------------------------------------------------------------
+
+const norm = (p: string) => p.replace(/\//g, '\\').toLowerCase();
+
+/** DbgHelp's "file name" match: the whole path, or a tail of it that starts after a separator. */
+export function fileNameMatches(pdbName: string, query: string): boolean {
+  const a = norm(pdbName);
+  const q = norm(query);
+  if (a === q) return true;
+  if (!q || q.length >= a.length || !a.endsWith(q)) return false;
+  return q[0] === '\\' || a[a.length - q.length - 1] === '\\';
+}
+
+const lastComponent = (p: string) => p.slice(Math.max(p.lastIndexOf('\\'), p.lastIndexOf('/')) + 1);
+
+/** A wildcard mask (case-insensitive) over a path: the whole path or its last component. */
+function pathMask(mask: string | undefined): (name: string) => boolean {
+  if (mask === undefined || mask === '' || mask === '*') return () => true;
+  const m = compileMask(mask, true);
+  return (name) => m(name) || m(lastComponent(name));
+}
+
+// --- SymGetLineNext64 / SymGetLinePrev64 -----------------------------------------------
+
+export function getLineNext(h: HandlerContext, line: LineInfo, step: 1 | -1): LineInfo | undefined {
+  const m = h.moduleAt(line.address);
+  const pdb = pdbOf(m);
+  if (!m || !pdb) return undefined;
+  const pdbRva = pdb.toPdbRva(rva(Number(line.address - m.base)));
+  if (pdbRva === undefined) return undefined;
+  const so = pdb.pdbRvaToSectionOffset(pdbRva);
+  if (!so) return undefined;
+  const mod = pdb.pdb.sectionContribs().moduleAt(so.section, so.offset);
+  if (mod < 0) return undefined;
+  const { starts, ends, blocks, lines, files } = pdb.moduleLines(mod);
+  const names = namesOf(pdb);
+  const at = lastAtOrBelow(starts, pdbRva);
+  if (at < 0 || pdbRva >= ends[at]) return undefined;
+  // The entry the caller holds: one starting at its address with its file and line; else the
+  // one getLineFromAddr gives for the address (a LineInfo made by hand).
+  let cur = at;
+  if (starts[at] === pdbRva) {
+    let first = at;
+    while (first > 0 && starts[first - 1] === pdbRva) first--;
+    let exact = -1;
+    for (let i = first; i <= at && exact < 0; i++) if (lines[i] === line.lineNumber && names.get(files[i]) === line.fileName) exact = i;
+    if (exact >= 0) cur = exact;
+    else while (cur > 0 && starts[cur - 1] === pdbRva && blocks[cur - 1] === blocks[cur]) cur--;
+  }
+  // Entries identical to the current one (same address, file and line: folded code) are one
+  // step, so a walk always moves on.
+  const same = (i: number) => starts[i] === starts[cur] && lines[i] === lines[cur] && files[i] === files[cur];
+  let next = cur + step;
+  while (next >= 0 && next < starts.length && same(next)) next += step;
+  if (next < 0 || next >= starts.length) return undefined;
+  return {
+    fileName: names.get(files[next]),
+    lineNumber: lines[next],
+    address: m.base + BigInt(pdb.toImageRva(starts[next])),
+    displacement: 0,
+  };
+}
+
+// --- SymGetLineFromName64 -----------------------------------------------------------------
+
+export function getLineFromName(h: HandlerContext, moduleName: string | undefined, fileName: string, lineNumber: number): LineInfo | undefined {
+  for (const m of h.modulesNamed(moduleName)) {
+    const pdb = pdbOf(m);
+    if (!pdb) continue;
+    const hit = lineFromNameIn(pdb, fileName, lineNumber);
+    if (hit) return { fileName: hit.fileName, lineNumber: hit.line, address: m.base + BigInt(hit.imageRva), displacement: hit.line - lineNumber };
+  }
+  return undefined;
+}
+
+interface NameHit {
+  fileName: string;
+  line: number;
+  imageRva: number;
+}
+
+function lineFromNameIn(pdb: PdbProvider, query: string, lineNumber: number): NameHit | undefined {
+  const names = namesOf(pdb);
+  // Matching file names in order of first appearance, each with the modules that name it.
+  const byName = new Map<string, { mod: number; offsets: Set<number> }[]>();
+  const mods = pdb.pdb.modules();
+  for (let mod = 0; mod < mods.length; mod++) {
+    for (const k of moduleChecksums(pdb, mod)) {
+      const name = names.get(k.nameOffset);
+      if (!fileNameMatches(name, query)) continue;
+      let list = byName.get(name);
+      if (!list) byName.set(name, (list = []));
+      const last = list[list.length - 1];
+      if (last && last.mod === mod) last.offsets.add(k.nameOffset);
+      else list.push({ mod, offsets: new Set([k.nameOffset]) });
+    }
+  }
+  for (const [name, where] of byName) {
+    let best: NameHit | undefined;
+    for (const { mod, offsets } of where) {
+      const { starts, lines, files } = pdb.moduleLines(mod);
+      for (let i = 0; i < starts.length; i++) {
+        const l = lines[i];
+        if (l < lineNumber || !offsets.has(files[i])) continue;
+        if (best && l > best.line) continue;
+        const imageRva = pdb.toImageRva(starts[i]);
+        if (!best || l < best.line || imageRva < best.imageRva) best = { fileName: name, line: l, imageRva };
+      }
+    }
+    if (best) return best;
+  }
+  return undefined;
+}
+
+// --- SymEnumLines / SymEnumSourceLines ---------------------------------------------------
+
+export function enumLines(h: HandlerContext, base: bigint, opts: EnumLinesOptions): IterableIterator<SourceLine> {
+  const mods = base === 0n ? h.modulesNamed(undefined).slice() : [moduleAtBase(h, base, 'enumLines')];
+  return linesOf(mods, pathMask(opts.obj || undefined), pathMask(opts.file || undefined));
+}
+
+function* linesOf(mods: LoadedModule[], objMatch: (n: string) => boolean, fileMatch: (n: string) => boolean): IterableIterator<SourceLine> {
+  for (const m of mods) {
+    const pdb = pdbOf(m);
+    if (!pdb) continue;
+    const infos = pdb.pdb.modules();
+    for (let mod = 0; mod < infos.length; mod++) {
+      const obj = infos[mod].moduleName;
+      if (!objMatch(obj)) continue;
+      const c13 = moduleC13(pdb, mod);
+      if (!c13 || !c13.sections.length) continue;
+      const names = namesOf(pdb);
+      const fileOk = new Map<number, string | null>();
+      for (const sec of c13.sections) {
+        const start = pdb.sectionOffsetToPdbRva(sec.section, sec.offset);
+        if (start === undefined) continue;
+        for (let i = 0; i < sec.offsets.length; i++) {
+          let fileName = fileOk.get(sec.files[i]);
+          if (fileName === undefined) {
+            const n = names.get(sec.files[i]);
+            fileName = fileMatch(n) ? n : null;
+            fileOk.set(sec.files[i], fileName);
+          }
+          if (fileName === null) continue;
+          yield { modBase: m.base, obj, fileName, lineNumber: sec.lines[i], address: m.base + BigInt(pdb.toImageRva(start + sec.offsets[i])) };
+        }
+      }
+    }
+  }
+}
+
+// --- SymEnumSourceFiles ---------------------------------------------------------------------
+
+export function enumSourceFiles(h: HandlerContext, base: bigint, mask: string | undefined): IterableIterator<SourceFile> {
+  let mods: LoadedModule[];
+  let fileMask = mask;
+  if (base === 0n) {
+    // DbgHelp: base 0 with `module!mask` looks in the modules named; without `!`, everywhere.
+    const { module, rest } = splitModule(mask ?? '*');
+    mods = h.modulesNamed(module).slice();
+    fileMask = module === undefined ? mask : rest;
+  } else mods = [moduleAtBase(h, base, 'enumSourceFiles')];
+  return sourceFilesOf(mods, pathMask(fileMask || undefined));
+}
+
+function* sourceFilesOf(mods: LoadedModule[], match: (n: string) => boolean): IterableIterator<SourceFile> {
+  for (const m of mods) {
+    const pdb = pdbOf(m);
+    if (!pdb) continue;
+    const seen = new Set<string>();
+    const count = pdb.pdb.modules().length;
+    for (let mod = 0; mod < count; mod++) {
+      const checksums = moduleChecksums(pdb, mod);
+      if (!checksums.length) continue;
+      const names = namesOf(pdb);
+      for (const k of checksums) {
+        const fileName = names.get(k.nameOffset);
+        if (seen.has(fileName)) continue;
+        seen.add(fileName);
+        if (match(fileName)) yield { modBase: m.base, fileName };
+      }
+    }
+  }
 }

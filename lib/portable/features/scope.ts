@@ -1,21 +1,355 @@
 /**
  * The scope SymSetContext / SymSetScopeFromAddr selects, and the locals and parameters
- * SymEnumSymbols lists for it.
+ * SymEnumSymbols lists for it (BaseOfDll 0 and no `module!` in the mask).
+ *
+ * The scope is the procedure (S_*PROC32*) covering the instruction address. Its symbols are
+ * the records directly inside it and inside every S_BLOCK32 that contains the address, in
+ * record order; blocks that do not contain it, and inline sites (whose locals belong to the
+ * inlined function), are left out. What each record becomes (ARCHITECTURE.md says why):
+ *
+ *   S_LOCAL + S_DEFRANGE_*   the first range covering the address (outside its gaps) gives
+ *                            the location: _REGISTER / _SUBFIELD_REGISTER → REGISTER;
+ *                            _REGISTER_REL → REGREL; _FRAMEPOINTER_REL(_FULL_SCOPE) →
+ *                            REGREL from S_FRAMEPROC's local or parameter base register
+ *                            (FRAMEREL when that is x86's virtual frame VFRAME). No range
+ *                            there: a same-named S_REGREL32/S_BPREL32/S_REGISTER of the same
+ *                            scope answers, else the value is unavailable (SYMFLAG_NULL).
+ *                            PARAMETER from the record's fIsParam.
+ *   S_REGREL32               REGREL, register + offset; a parameter when the offset is at or
+ *                            past S_FRAMEPROC's frame size (Wine's rule; MSVC's own S_LOCAL
+ *                            twins agree on the corpus).
+ *   S_BPREL32                REGREL from the frame pointer (EBP on x86); a parameter when
+ *                            the offset is positive.
+ *   S_REGISTER               REGISTER.
+ *   S_CONSTANT               LOCAL | CONSTANT | VALUEPRESENT with the value.
+ *   S_LDATA32 / S_LTHREAD32  static locals: their address (TLSREL offset for thread data).
+ * LOCAL is set on every local and parameter; Address holds the register-relative offset as a
+ * 64-bit two's complement (BigInt.asIntN(64, address) gives it back signed); Register the raw
+ * CV_HREG_e number of the module's machine. A S_LOCAL and its same-named S_REGREL32 twin
+ * (MSVC writes both) are listed once. Size is 0 until TPI types are read; typeIndex is the
+ * record's TPI index.
  */
-import { DbgHelpError } from '../../api/errors';
+import { SymFlag, SymOpt, SymTag } from '../../api/constants';
 import type { StackFrameContext, SymbolInfo } from '../../api/types';
-import type { HandlerContext } from './context';
+import { rva } from '../../formats/binary/address';
+import { lastAtOrBelow } from '../../formats/binary/search';
+import { isDefRange, rangeCovers, readDefRange, type DefRange } from '../../formats/codeview/def-ranges';
+import { readFrameProc, type FrameProcSym } from '../../formats/codeview/frame-proc';
+import { LocalFlags, LocalKind, readBpRel, readLocal, readRegRel, readRegister } from '../../formats/codeview/local-records';
+import { bpRelRegister, CvReg, decodeFramePointer, defaultFramePointer } from '../../formats/codeview/registers';
+import { S, SymFamily, symFamily, isThreadData, opensScope } from '../../formats/codeview/symbol-kinds';
+import { readBlock, readConstant, readData, readProc } from '../../formats/codeview/symbol-records';
+import type { SymbolStream } from '../../formats/pdb/symbol-stream';
+import type { LoadedModule } from '../loaded-module';
+import type { PdbProvider } from '../pdb-provider';
+import { pdbOf, type HandlerContext } from './context';
+
+/** One DBI module's procedures sorted by PDB RVA (record = stream offset). */
+interface ProcIndex {
+  starts: Uint32Array;
+  lengths: Uint32Array;
+  records: Uint32Array;
+}
+
+/** What SymSetContext selected. `proc` is absent when the address is in no procedure. */
+interface Selection {
+  module: LoadedModule;
+  pdb: PdbProvider | undefined;
+  pdbRva: number;
+  proc?: { mod: number; record: number };
+  symbols?: SymbolInfo[];
+}
 
 export class Scope {
-  /** SymSetContext: false when the instruction is in no known function. */
-  set(_h: HandlerContext, _frame: StackFrameContext): boolean {
-    throw new DbgHelpError('UNSUPPORTED', 'setContext: scopes are not implemented in the portable backend yet');
+  private sel: Selection | undefined;
+
+  /**
+   * SymSetContext: selects the procedure at `frame.instructionOffset`. False when the address
+   * is in no module (the previous scope stays, as in DbgHelp) or in no procedure with PDB
+   * symbols (the scope is then empty: enumSymbols lists nothing). Inline frame contexts are
+   * not used yet: the scope is the physical function's.
+   */
+  set(h: HandlerContext, frame: StackFrameContext): boolean {
+    const m = h.moduleAt(frame.instructionOffset);
+    if (!m) return false;
+    const pdb = pdbOf(m);
+    const pdbRva = pdb?.toPdbRva(rva(Number(frame.instructionOffset - m.base)));
+    const proc = pdb && pdbRva !== undefined ? procAt(pdb, pdbRva) : undefined;
+    this.sel = { module: m, pdb, pdbRva: pdbRva ?? -1, proc };
+    if (!proc) h.debug(`DBGHELP: no function with symbols at 0x${frame.instructionOffset.toString(16)}: the local scope is empty`);
+    return proc !== undefined;
   }
+
   /** Whether a context is set (enumSymbols without a module then lists the scope). */
   get active(): boolean {
-    return false;
+    return this.sel !== undefined;
   }
+
   /** The scope's locals and parameters matching a mask. */
-  *enumerate(_h: HandlerContext, _match: (name: string) => boolean): IterableIterator<SymbolInfo> {}
-  clear(): void {}
+  *enumerate(h: HandlerContext, match: (name: string) => boolean): IterableIterator<SymbolInfo> {
+    const sel = this.sel;
+    if (!sel?.proc || !sel.pdb || h.moduleByBase(sel.module.base) !== sel.module) return;
+    sel.symbols ??= scopeSymbols(sel.module, sel.pdb, sel.proc.mod, sel.proc.record, sel.pdbRva, h.options);
+    for (const s of sel.symbols) if (match(s.name)) yield { ...s };
+  }
+
+  clear(): void {
+    this.sel = undefined;
+  }
+}
+
+// --- which procedure ----------------------------------------------------------------------
+
+function procIndex(pdb: PdbProvider, mod: number): ProcIndex {
+  const all = pdb.memo('scope.procs', () => new Map<number, ProcIndex>());
+  let idx = all.get(mod);
+  if (idx) return idx;
+  const ms = pdb.pdb.moduleSymbols(mod);
+  const rows: { start: number; length: number; record: number }[] = [];
+  for (const r of ms?.codeRanges() ?? []) {
+    if (symFamily(r.kind) !== SymFamily.Proc) continue;
+    const start = pdb.sectionOffsetToPdbRva(r.section, r.offset);
+    if (start !== undefined) rows.push({ start, length: r.length, record: r.record });
+  }
+  rows.sort((a, b) => a.start - b.start || a.record - b.record);
+  idx = {
+    starts: Uint32Array.from(rows, (r) => r.start),
+    lengths: Uint32Array.from(rows, (r) => r.length),
+    records: Uint32Array.from(rows, (r) => r.record),
+  };
+  all.set(mod, idx);
+  return idx;
+}
+
+/** The procedure covering a PDB RVA: its DBI module and record (the first one in the stream). */
+function procAt(pdb: PdbProvider, pdbRva: number): { mod: number; record: number } | undefined {
+  const so = pdb.pdbRvaToSectionOffset(pdbRva);
+  if (!so) return undefined;
+  const mod = pdb.pdb.sectionContribs().moduleAt(so.section, so.offset);
+  if (mod < 0) return undefined;
+  const { starts, lengths, records } = procIndex(pdb, mod);
+  let i = lastAtOrBelow(starts, pdbRva);
+  if (i < 0) return undefined;
+  const start = starts[i];
+  while (i > 0 && starts[i - 1] === start) i--;
+  for (; i < starts.length && starts[i] === start; i++) if (pdbRva - start < Math.max(lengths[i], 1)) return { mod, record: records[i] };
+  return undefined;
+}
+
+// --- the procedure's records ---------------------------------------------------------------
+
+/** A record of the scope, before its location is worked out. */
+interface Raw {
+  kind: number;
+  record: number;
+  /** Stream offset of the innermost scope (procedure or block) holding the record. */
+  scope: number;
+  name: string;
+  typeIndex: number;
+  localFlags?: number;
+  ranges?: { range: DefRange; start: number | undefined }[];
+  offset?: number;
+  register?: number;
+  value?: bigint;
+  address?: number;
+  tls?: boolean;
+}
+
+function nextRecord(symbols: SymbolStream, offset: number): { kind: number; data: ReturnType<SymbolStream['recordAt']>['data']; next: number } {
+  const { kind, data } = symbols.recordAt(offset);
+  return { kind, data, next: offset + 4 + data.length };
+}
+
+/** Walks the procedure at `record`: the records of the scopes containing `pdbRva`. */
+function collect(pdb: PdbProvider, symbols: SymbolStream, record: number, pdbRva: number): { raws: Raw[]; frame: FrameProcSym | undefined } {
+  const raws: Raw[] = [];
+  let frame: FrameProcSym | undefined;
+  const first = nextRecord(symbols, record);
+  readProc(first.data);
+  // Open scopes: [record offset, whether it contains the address].
+  const open: [number, boolean][] = [[record, true]];
+  let last: Raw | undefined; // the S_LOCAL that following S_DEFRANGE_* records describe
+  let off = first.next;
+  while (open.length) {
+    const { kind, data, next } = nextRecord(symbols, off);
+    const fam = symFamily(kind);
+    const [scope, active] = open[open.length - 1];
+    if (fam === SymFamily.End) {
+      open.pop();
+      last = undefined;
+    } else if (opensScope(fam)) {
+      let inside = false;
+      if (fam === SymFamily.Block && active) {
+        const b = readBlock(data);
+        const start = pdb.sectionOffsetToPdbRva(b.segment, b.offset);
+        inside = start !== undefined && pdbRva >= start && pdbRva - start < b.length;
+      }
+      open.push([off, inside]);
+      last = undefined;
+    } else if (isDefRange(kind)) {
+      if (active && last) {
+        const range = readDefRange(kind, data);
+        const start = range.range ? pdb.sectionOffsetToPdbRva(range.range.section, range.range.offset) : undefined;
+        last.ranges!.push({ range, start });
+      }
+    } else {
+      last = undefined;
+      if (active) {
+        const raw = decodeLocal(pdb, kind, data, off, scope);
+        if (raw) {
+          raws.push(raw);
+          if (kind === LocalKind.LOCAL) last = raw;
+        } else if (kind === LocalKind.FRAMEPROC && open.length === 1 && !frame) frame = readFrameProc(data);
+      }
+    }
+    off = next;
+  }
+  return { raws, frame };
+}
+
+function decodeLocal(pdb: PdbProvider, kind: number, data: Parameters<typeof readLocal>[0], record: number, scope: number): Raw | undefined {
+  switch (kind) {
+    case LocalKind.LOCAL: {
+      const l = readLocal(data);
+      // Globals and statics cached in a register are not locals (Wine leaves them out too).
+      if (l.flags & (LocalFlags.ENREG_GLOBAL | LocalFlags.ENREG_STATIC)) return undefined;
+      return { kind, record, scope, name: l.name, typeIndex: l.typeIndex, localFlags: l.flags, ranges: [] };
+    }
+    case LocalKind.REGREL32: {
+      const r = readRegRel(data);
+      return { kind, record, scope, name: r.name, typeIndex: r.typeIndex, offset: r.offset, register: r.register };
+    }
+    case LocalKind.BPREL32: {
+      const r = readBpRel(data);
+      return { kind, record, scope, name: r.name, typeIndex: r.typeIndex, offset: r.offset };
+    }
+    case LocalKind.REGISTER: {
+      const r = readRegister(data);
+      return { kind, record, scope, name: r.name, typeIndex: r.typeIndex, register: r.register };
+    }
+  }
+  const fam = symFamily(kind);
+  if (fam === SymFamily.Constant && kind === S.CONSTANT) {
+    const k = readConstant(data);
+    return { kind, record, scope, name: k.name, typeIndex: k.typeIndex, value: k.value };
+  }
+  if (fam === SymFamily.Data) {
+    const d = readData(data);
+    if (isThreadData(kind)) return { kind, record, scope, name: d.name, typeIndex: d.typeIndex, address: d.offset, tls: true };
+    const start = pdb.sectionOffsetToPdbRva(d.segment, d.offset);
+    if (start === undefined) return undefined;
+    return { kind, record, scope, name: d.name, typeIndex: d.typeIndex, address: pdb.toImageRva(start) };
+  }
+  return undefined;
+}
+
+// --- locations -----------------------------------------------------------------------------
+
+interface Location {
+  flags: number;
+  register: number;
+  offset: number;
+}
+
+const NULL_LOCATION: Location = { flags: SymFlag.NULL, register: 0, offset: 0 };
+
+function frameRegister(frame: FrameProcSym | undefined, param: boolean, machine: number): number {
+  const reg = frame ? decodeFramePointer(param ? frame.paramBasePointer : frame.localBasePointer, machine) : CvReg.NONE;
+  return reg === CvReg.NONE ? defaultFramePointer(machine) : reg;
+}
+
+function regRel(register: number, offset: number): Location {
+  // x86's virtual frame is no register a caller can read: DbgHelp's "frame relative".
+  return register === CvReg.VFRAME ? { flags: SymFlag.FRAMEREL, register, offset } : { flags: SymFlag.REGREL, register, offset };
+}
+
+/** Where an S_LOCAL lives at `pdbRva`: its first covering range for the variable's start. */
+function fromRanges(raw: Raw, pdbRva: number, frame: FrameProcSym | undefined, machine: number): Location | undefined {
+  const param = ((raw.localFlags ?? 0) & LocalFlags.IS_PARAM) !== 0;
+  for (const { range: r, start } of raw.ranges ?? []) {
+    if (r.range) {
+      if (start === undefined || !rangeCovers(r.range, start, pdbRva)) continue;
+    }
+    switch (r.kind) {
+      case 'register':
+        if (r.offsetInParent !== 0) continue; // another piece of a variable split over registers
+        return { flags: SymFlag.REGISTER, register: r.register, offset: 0 };
+      case 'regrel':
+        if (r.offsetInParent !== 0) continue;
+        return regRel(r.register, r.offset);
+      case 'framerel':
+        return regRel(frameRegister(frame, param, machine), r.offset);
+      case 'program':
+        continue; // a DIA program: its encoding is not public
+    }
+  }
+  return undefined;
+}
+
+/** A S_REGREL32 / S_BPREL32 / S_REGISTER's location and whether it is a parameter. */
+function classic(raw: Raw, frame: FrameProcSym | undefined, machine: number): { loc: Location; param: boolean } {
+  if (raw.kind === LocalKind.REGISTER) return { loc: { flags: SymFlag.REGISTER, register: raw.register!, offset: 0 }, param: false };
+  if (raw.kind === LocalKind.BPREL32) return { loc: regRel(bpRelRegister(machine), raw.offset!), param: raw.offset! > 0 };
+  return { loc: regRel(raw.register!, raw.offset!), param: frame !== undefined && raw.offset! >= frame.frameSize };
+}
+
+const CLASSIC = new Set<number>([LocalKind.REGREL32, LocalKind.BPREL32, LocalKind.REGISTER]);
+
+function scopeSymbols(m: LoadedModule, pdb: PdbProvider, mod: number, record: number, pdbRva: number, options: number): SymbolInfo[] {
+  const ms = pdb.pdb.moduleSymbols(mod);
+  if (!ms) return [];
+  const stream = pdb.pdb.modules()[mod].symStream;
+  const { raws, frame } = collect(pdb, ms.symbols, record, pdbRva);
+  const machine = m.info.machineType;
+  const key = (r: Raw) => `${r.scope}\u0000${(options & SymOpt.CASE_INSENSITIVE) !== 0 ? r.name.toLowerCase() : r.name}`;
+  const locals = new Set(raws.filter((r) => r.kind === LocalKind.LOCAL).map(key));
+  const twins = new Map<string, Raw>();
+  for (const r of raws) if (CLASSIC.has(r.kind) && !twins.has(key(r))) twins.set(key(r), r);
+  const out: SymbolInfo[] = [];
+  for (const r of raws) {
+    let flags = 0;
+    let loc: Location | undefined;
+    let address = 0n;
+    let value = 0n;
+    if (r.kind === LocalKind.LOCAL) {
+      const param = ((r.localFlags ?? 0) & LocalFlags.IS_PARAM) !== 0;
+      loc = fromRanges(r, pdbRva, frame, machine);
+      const twin = twins.get(key(r));
+      if (!loc && twin) loc = classic(twin, frame, machine).loc;
+      flags = SymFlag.LOCAL | (param ? SymFlag.PARAMETER : 0);
+      loc ??= NULL_LOCATION;
+    } else if (CLASSIC.has(r.kind)) {
+      if (locals.has(key(r))) continue; // listed with its S_LOCAL
+      const c = classic(r, frame, machine);
+      loc = c.loc;
+      flags = SymFlag.LOCAL | (c.param ? SymFlag.PARAMETER : 0);
+    } else if (r.value !== undefined) {
+      flags = SymFlag.LOCAL | SymFlag.CONSTANT | SymFlag.VALUEPRESENT;
+      value = r.value;
+    } else if (r.tls) {
+      flags = SymFlag.TLSREL;
+      address = BigInt(r.address!);
+    } else {
+      address = m.base + BigInt(r.address!);
+    }
+    if (loc) {
+      flags |= loc.flags;
+      address = loc.flags & (SymFlag.REGREL | SymFlag.FRAMEREL) ? BigInt.asUintN(64, BigInt(loc.offset)) : 0n;
+    }
+    out.push({
+      typeIndex: r.typeIndex,
+      index: pdb.id(stream, r.record),
+      size: 0,
+      modBase: m.base,
+      flags,
+      value,
+      address,
+      register: loc?.register ?? 0,
+      scope: 0,
+      tag: SymTag.Data,
+      nameLen: r.name.length,
+      name: r.name,
+    });
+  }
+  return out;
 }
