@@ -135,6 +135,18 @@ export interface FindFileOptions {
   two: number;
   three?: number;
   signal?: AbortSignal;
+  /** Told as a file is copied or downloaded into a downstream store. */
+  onProgress?: (p: SymbolFileProgress) => void;
+}
+
+/** A copy or download in progress (`onProgress` of loadModule and findFileInPath). */
+export interface SymbolFileProgress {
+  /** Bytes received so far. */
+  readonly bytes: number;
+  /** Total bytes when known. */
+  readonly total?: number;
+  /** Where they come from (a path or URL). */
+  readonly from: string;
 }
 
 export interface InitializeOptions {
@@ -152,6 +164,8 @@ export interface LoadModuleOptions {
   /** A PDB to use instead of searching for one (still checked against the image). */
   pdbPath?: string;
   signal?: AbortSignal;
+  /** Told as a symbol file is copied or downloaded into a downstream store. */
+  onProgress?: (p: SymbolFileProgress) => void;
 }
 
 export interface EnumSymbolsOptions {

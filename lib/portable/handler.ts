@@ -33,26 +33,32 @@ import * as inlines from './features/inlines';
 import * as types from './features/types';
 import { Scope } from './features/scope';
 import { SearchState } from './features/search';
+import { effectiveSearchPath } from '../symsrv/symbol-path';
 
 export class PortableHandler implements BackendHandler, HandlerContext {
   options = DEFAULT_SYMOPTS;
-  private searchPath: string | null;
+  /** The path in effect (SymGetSearchPath), fixed when set, as DbgHelp does. */
+  private searchPath: string;
   private modules: LoadedModule[] = [];
   private debugListener: ((line: string) => void) | undefined;
   private readonly scope = new Scope();
   private readonly search = new SearchState();
 
   constructor(init: InitializeOptions) {
-    this.searchPath = init.searchPath ?? null;
     if (init.options !== undefined) this.options = init.options >>> 0;
+    this.searchPath = effectiveSearchPath(init.searchPath ?? null, this.options);
   }
 
+  /**
+   * SymSetSearchPath: the user's path as given; null builds DbgHelp's default from `.`,
+   * _NT_SYMBOL_PATH and _NT_ALT_SYMBOL_PATH (lib/symsrv/symbol-path.ts).
+   */
   setSearchPath(p: string | null): void {
-    this.searchPath = p;
+    this.searchPath = effectiveSearchPath(p, this.options);
   }
-  /** SymGetSearchPath: the user's path, or "." for the default (the module's directory). */
+  /** SymGetSearchPath. The module's directory is searched after it without being part of it. */
   getSearchPath(): string {
-    return this.searchPath ?? '.';
+    return this.searchPath;
   }
   setOptions(o: number): number {
     this.options = o >>> 0;
@@ -70,13 +76,18 @@ export class PortableHandler implements BackendHandler, HandlerContext {
 
   async loadModule(imagePath: string, opts: LoadModuleOptions): Promise<bigint> {
     if (opts.signal?.aborted) throw new DbgHelpError('ABORTED', `loading ${imagePath} was cancelled`, { cause: opts.signal.reason });
-    const searchDirs = (this.searchPath ?? '').split(';').map((s) => s.trim()).filter((s) => s && !/^(srv|cache|symsrv)\*/i.test(s));
-    const mod = openModule(imagePath, opts, {
+    const mod = await openModule(imagePath, opts, {
       options: this.options,
-      searchDirs,
+      searchPath: this.searchPath,
+      homeDirectory: this.search.getHome(),
       debug: (l) => this.debug(l),
       signal: opts.signal,
+      onProgress: opts.onProgress,
     });
+    if (opts.signal?.aborted) {
+      mod.close();
+      throw new DbgHelpError('ABORTED', `loading ${imagePath} was cancelled`, { cause: opts.signal.reason });
+    }
     const clash = this.modules.find((m) => m.overlaps(mod.base, mod.size));
     if (clash) {
       mod.close();

@@ -2,14 +2,14 @@
  * SymLoadModuleEx for the portable backend: open an image (and find its PDB) or a PDB alone,
  * and describe the result as IMAGEHLP_MODULE64.
  *
- * An image's PDB is tried, in order: the PDB the caller named; the path in the image's
- * CodeView record; that file name in each directory of the search path; then in the image's
- * directory. A PDB whose GUID (or NB10 signature) and DBI age differ from the image's is not
- * used (SYMOPT_LOAD_ANYTHING overrides), and the module falls back to the image's exports
- * with pdbUnmatched set. A /DEBUG:FASTLINK PDB is refused with an error saying why.
+ * An image's PDB is the one the caller named (`pdbPath`), else the one the symbol search finds
+ * (lib/symsrv/search.ts): the path in the image's CodeView record, then every element of the
+ * search path (directories, `cache*` and `srv*` stores, which may copy or download it), then the
+ * image's directory. A PDB whose GUID (or NB10 signature) and DBI age differ from the image's is
+ * not used (SYMOPT_LOAD_ANYTHING overrides): the search goes on, and if nothing matches the
+ * module falls back to the image's exports (not under SYMOPT_EXACT_SYMBOLS) with pdbUnmatched
+ * set. A /DEBUG:FASTLINK PDB is refused with an error saying why.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { SymOpt, SymType } from '../api/constants';
 import { DbgHelpError } from '../api/errors';
 import type { LoadModuleOptions, ModuleInfo } from '../api/types';
@@ -23,6 +23,10 @@ import { ExportProvider } from './export-provider';
 import { LoadedModule } from './loaded-module';
 import { PdbProvider } from './pdb-provider';
 import type { SymbolProvider } from './provider';
+import { searchFile } from '../symsrv/search';
+import type { FetchProgress } from '../symsrv/store';
+import type { FileIdentity } from '../symsrv/identify';
+import { baseName, dirName, extensionOf } from '../symsrv/paths';
 
 const ZERO_GUID = '00000000-0000-0000-0000-000000000000';
 /** Base DbgHelp needs for a PDB loaded alone when the caller gives no size. */
@@ -30,10 +34,13 @@ const DEFAULT_PDB_ONLY_SIZE = 0x10000000;
 
 export interface OpenContext {
   options: number;
-  /** Directories of the search path (already split). */
-  searchDirs: string[];
+  /** The handler's search path (SymGetSearchPath's answer). */
+  searchPath: string;
+  /** SymGetHomeDirectory (the default downstream store is `<home>/sym`). */
+  homeDirectory: string;
   debug(line: string): void;
   signal?: AbortSignal;
+  onProgress?(p: FetchProgress): void;
 }
 
 type FileKind = 'pe' | 'pdb';
@@ -48,12 +55,12 @@ function sniff(src: ByteSource): FileKind {
 }
 
 export function moduleNameOf(file: string): string {
-  const base = path.basename(file.replace(/\\/g, '/'));
+  const base = baseName(file);
   const dot = base.lastIndexOf('.');
   return dot > 0 ? base.slice(0, dot) : base;
 }
 
-export function openModule(file: string, opts: LoadModuleOptions, ctx: OpenContext): LoadedModule {
+export async function openModule(file: string, opts: LoadModuleOptions, ctx: OpenContext): Promise<LoadedModule> {
   const src = FileSource.open(file);
   let kind: FileKind;
   try {
@@ -85,7 +92,7 @@ function openPdbAlone(src: ByteSource, opts: LoadModuleOptions, ctx: OpenContext
     const size = opts.size ?? (derived || DEFAULT_PDB_ONLY_SIZE);
     const name = opts.moduleName ?? moduleNameOf(src.name);
     const provider = new PdbProvider(pdb, undefined, pdb.machine);
-    ctx.debug(`DBGHELP: ${name} - private symbols & lines \r\n        ${src.name}`);
+    symbolsLine(ctx, name, pdb, src.name);
     const info = baseInfo(opts.baseAddress, size, name, src.name);
     Object.assign(info, pdbFacts(pdb), {
       symType: SymType.Pdb,
@@ -101,7 +108,7 @@ function openPdbAlone(src: ByteSource, opts: LoadModuleOptions, ctx: OpenContext
   }
 }
 
-function openImage(src: ByteSource, opts: LoadModuleOptions, ctx: OpenContext): LoadedModule {
+async function openImage(src: ByteSource, opts: LoadModuleOptions, ctx: OpenContext): Promise<LoadedModule> {
   let image: PeImage;
   try {
     image = PeImage.fromSource(src);
@@ -125,14 +132,16 @@ function openImage(src: ByteSource, opts: LoadModuleOptions, ctx: OpenContext): 
       pdbAge: cv?.age ?? 0,
     });
 
-    const found = findPdb(src.name, image, cv, opts, ctx, info);
+    const found = await findPdb(src.name, cv, opts, ctx, info);
     let provider: SymbolProvider;
     if (found) {
       provider = new PdbProvider(found, image.sections, image.machine);
       Object.assign(info, pdbFacts(found), { symType: SymType.Pdb, loadedPdbName: found.name, pdbUnmatched: false });
-      ctx.debug(`DBGHELP: ${name} - private symbols & lines \r\n        ${found.name}`);
+      symbolsLine(ctx, name, found, found.name);
     } else {
-      const exp = new ExportProvider(image.exports(), image.machine);
+      // SYMOPT_EXACT_SYMBOLS: "do not load export symbols if all else fails".
+      const exact = (ctx.options & SymOpt.EXACT_SYMBOLS) !== 0;
+      const exp = new ExportProvider(exact ? undefined : image.exports(), image.machine);
       provider = exp;
       Object.assign(info, { symType: exp.symType, numSyms: exp.count });
       ctx.debug(`DBGHELP: ${name} - ${exp.count ? 'export symbols' : 'no symbols loaded'}`);
@@ -145,14 +154,13 @@ function openImage(src: ByteSource, opts: LoadModuleOptions, ctx: OpenContext): 
   }
 }
 
-function findPdb(
+async function findPdb(
   imagePath: string,
-  image: PeImage,
   cv: CodeViewRecord | undefined,
   opts: LoadModuleOptions,
   ctx: OpenContext,
   info: ModuleInfo,
-): PdbFile | undefined {
+): Promise<PdbFile | undefined> {
   const loadAnything = (ctx.options & SymOpt.LOAD_ANYTHING) !== 0;
   if (opts.pdbPath) {
     const pdb = PdbFile.open(opts.pdbPath);
@@ -169,46 +177,41 @@ function findPdb(
     }
   }
   if (!cv && !loadAnything) return undefined;
-  const pdbName = cv ? path.win32.basename(cv.pdbPath) : `${moduleNameOf(imagePath)}.pdb`;
-  const candidates: string[] = [];
-  if (cv && !(ctx.options & SymOpt.IGNORE_CVREC)) candidates.push(cv.pdbPath);
-  for (const dir of ctx.searchDirs) candidates.push(path.join(dir, pdbName));
-  candidates.push(path.join(path.dirname(imagePath), pdbName));
-  const tried = new Set<string>();
-  for (const c of candidates) {
-    if (ctx.signal?.aborted) throw new DbgHelpError('ABORTED', `loading ${imagePath} was cancelled`, { cause: ctx.signal.reason });
-    const p = path.resolve(c);
-    if (tried.has(p)) continue;
-    tried.add(p);
-    if (!isFile(p)) {
-      ctx.debug(`DBGHELP: ${c} - file not found`);
-      continue;
-    }
-    const pdb = PdbFile.open(p);
-    try {
-      rejectFastLink(pdb);
-      const why = mismatch(pdb, cv);
-      if (why && !loadAnything) {
-        ctx.debug(`DBGHELP: ${c} - mismatched pdb (${why})`);
+  const identity: FileIdentity = !cv
+    ? { kind: 'any' }
+    : cv.signature === 'RSDS'
+      ? { kind: 'pdb70', guid: cv.guid, age: cv.age }
+      : { kind: 'pdb20', signature: cv.timestamp, age: cv.age };
+  const fileName = cv && baseName(cv.pdbPath) ? baseName(cv.pdbPath) : `${moduleNameOf(imagePath)}.pdb`;
+  const found = await searchFile(
+    ctx.searchPath,
+    {
+      fileName,
+      identity,
+      subdir: extensionOf(imagePath) || undefined,
+      first: cv && cv.pdbPath && !(ctx.options & SymOpt.IGNORE_CVREC) ? [cv.pdbPath] : [],
+      imageDir: dirName(imagePath) || '.',
+      onMismatch: () => {
         info.pdbUnmatched = true;
-        pdb.close();
-        continue;
-      }
-      return pdb;
-    } catch (e) {
-      pdb.close();
-      throw e;
-    }
+      },
+    },
+    { options: ctx.options, homeDirectory: ctx.homeDirectory, debug: ctx.debug, signal: ctx.signal, onProgress: ctx.onProgress },
+  );
+  if (!found) return undefined;
+  const pdb = PdbFile.open(found);
+  try {
+    rejectFastLink(pdb);
+    return pdb;
+  } catch (e) {
+    pdb.close();
+    throw e;
   }
-  return undefined;
 }
 
-function isFile(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
+/** DbgHelp's closing line for a module with a PDB, then the PDB's path on its own line. */
+function symbolsLine(ctx: OpenContext, name: string, pdb: PdbFile, file: string): void {
+  ctx.debug(`DBGHELP: ${name} - ${pdb.isStripped ? 'public symbols' : 'private symbols & lines'}`);
+  ctx.debug(`        ${file}`);
 }
 
 /** Why a PDB does not match the image's CodeView record, or undefined when it does. */

@@ -8,6 +8,10 @@
  * `xx/` is the two-tier layout: when `<root>/index2.txt` exists, files live under the first
  * two characters of their name (`nt/ntdll.pdb/...`). The key is tried as given, then in upper
  * case (stores written by tools that upper-case SizeOfImage or the age).
+ *
+ * A flat store (SYMOPT_FLAT_DIRECTORY: "symbols are stored in the root directory of the default
+ * downstream store") keeps `<root>/<name>` with no key directories; what is found there is
+ * told apart by the identity check alone.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -29,7 +33,10 @@ export class LocalStore implements StoreSource {
   private twoTier: boolean | undefined;
 
   /** `root` as written in the search path; `hostPath` turns it into a path for this OS. */
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    readonly layout: { flat?: boolean } = {},
+  ) {}
 
   describe(): string {
     return this.root;
@@ -43,6 +50,7 @@ export class LocalStore implements StoreSource {
 
   /** Where a request's files live in this store, as written (for logs): `root/[xx/]name/key`. */
   keyDir(req: StoreRequest, key = req.key): string {
+    if (this.layout.flat) return this.root;
     return joinHost(this.root, ...tier(req.fileName, this.isTwoTier()), req.fileName, key);
   }
 
@@ -54,7 +62,7 @@ export class LocalStore implements StoreSource {
   async fetch(req: StoreRequest, opts: FetchOptions): Promise<FetchOutcome> {
     checkAbort(opts.signal);
     const favorCompressed = ((opts.options ?? 0) & SymOpt.FAVOR_COMPRESSED) !== 0;
-    for (const key of keyVariants(req.key)) {
+    for (const key of this.layout.flat ? [req.key] : keyVariants(req.key)) {
       const dir = this.keyDir(req, key);
       const forms: Array<['file' | 'compressed', string]> = [
         ['file', joinHost(dir, req.fileName)],
