@@ -35,6 +35,17 @@ import { queryInfoLine, statusName, transportLine } from './wininet';
 /** Largest file.ptr or index2.txt body read. */
 const SMALL_BODY = 64 * 1024;
 
+/**
+ * Each store URL's layout (index2.txt: two-tier), asked once per process: the search makes a
+ * new HttpStore per lookup. A 404 is also in the negative cache, for the next process.
+ */
+const layouts = new Map<string, Promise<boolean | undefined>>();
+
+/** Forget the stores' layouts (tests). */
+export function forgetLayouts(): void {
+  layouts.clear();
+}
+
 /** Where a GET's body goes. */
 type Target = { kind: 'file'; path: string; expected: Expected } | { kind: 'memory'; expected: Expected };
 
@@ -45,6 +56,7 @@ type GetOutcome =
 
 interface Call {
   opts: FetchOptions;
+  /** Date.now() by which this fetch must be over (the real clock, whatever `now` says). */
   deadline: number;
   debug(line: string): void;
 }
@@ -57,7 +69,6 @@ export class HttpStore implements StoreSource {
   private readonly base: URL;
   private readonly misses: NegativeCache | undefined;
   private readonly board: BreakerBoard;
-  private layoutProbe: Promise<boolean | undefined> | undefined;
 
   constructor(url: string, options?: Partial<HttpStoreOptions>) {
     this.options = resolveOptions(options);
@@ -75,18 +86,15 @@ export class HttpStore implements StoreSource {
 
   async fetch(req: StoreRequest, opts: FetchOptions): Promise<FetchOutcome> {
     const debug = opts.debug ?? (() => {});
-    const tried = this.urlFor(storePaths(req).file).href;
     const bad = unsafeComponent('file name', req.fileName) ?? unsafeComponent('key', req.key);
-    if (bad) {
-      debug(`SYMSRV:  ${this.url} - refused before any request: ${bad}`);
-      return { status: 'unavailable', reason: bad, tried };
-    }
+    if (bad) return { status: 'unavailable', reason: `refused before any request: ${bad}`, tried: this.url };
+    const tried = this.urlFor(storePaths(req).file).href;
     checkAbort(opts.signal);
     if (!opts.copyTo) return { status: 'unavailable', reason: 'an HTTP store needs a downstream store to copy into', tried };
-    const call: Call = { opts, deadline: this.options.now() + this.options.totalTimeoutMs, debug };
+    const call: Call = { opts, deadline: Date.now() + this.options.totalTimeoutMs, debug };
 
     const twoTier = await this.layout(call);
-    if (twoTier === undefined) return { status: 'unavailable', reason: `${this.url} did not answer for index2.txt`, tried };
+    if (twoTier === undefined) return { status: 'unavailable', reason: 'no usable answer for index2.txt', tried: this.urlFor('index2.txt').href };
     const tier = twoTier ? `${req.fileName.slice(0, 2)}/` : '';
     const paths = storePaths(req);
     const forms: Array<['file' | 'compressed', string, Expected]> = [
@@ -98,10 +106,7 @@ export class HttpStore implements StoreSource {
     for (const [form, rel, expected] of forms) {
       const url = this.urlFor(rel);
       const r = await this.get(url, { kind: 'file', path: opts.copyTo, expected }, call);
-      if (r.kind === 'ok') {
-        debug(`SYMSRV:  ${lastSegment(rel)} from ${this.url}: ${r.bytes} bytes - copied`);
-        return { status: 'found', form, path: opts.copyTo, bytes: r.bytes, from: url.href };
-      }
+      if (r.kind === 'ok') return { status: 'found', form, path: opts.copyTo, bytes: r.bytes, from: url.href };
       if (r.kind === 'failed') return { status: 'unavailable', reason: r.reason, tried: url.href };
     }
 
@@ -118,8 +123,7 @@ export class HttpStore implements StoreSource {
     debug(`SYMSRV:  PATH: ${ptr.target}`);
     if (/^https?:\/\//i.test(ptr.target)) return this.followUrlPointer(ptr.target, ptrUrl, opts.copyTo, call);
     if (!this.options.allowHttpFilePtrToLocal) {
-      const reason = `${ptrUrl.href} points at the local path ${ptr.target}: a file.ptr served over HTTP may not send us to the local file system (allowHttpFilePtrToLocal to permit it)`;
-      debug(`SYMSRV:  ${reason}`);
+      const reason = `refused: points at the local path ${ptr.target}; a file.ptr served over HTTP may not send us to the local file system (allowHttpFilePtrToLocal permits it)`;
       return { status: 'unavailable', reason, tried: ptrUrl.href };
     }
     return { status: 'pointer', target: ptr.target, from: ptrUrl.href };
@@ -131,20 +135,15 @@ export class HttpStore implements StoreSource {
     try {
       url = new URL(target);
     } catch {
-      return { status: 'unavailable', reason: `${from.href}: unusable PATH ${target}`, tried: from.href };
+      return { status: 'unavailable', reason: `unusable PATH ${target}`, tried: from.href };
     }
     if (from.protocol === 'https:' && url.protocol === 'http:') {
-      const reason = `${from.href} points from https to plain http (${target}): refused`;
-      call.debug(`SYMSRV:  ${reason}`);
-      return { status: 'unavailable', reason, tried: from.href };
+      return { status: 'unavailable', reason: `refused: points from https to plain http (${target})`, tried: from.href };
     }
     const name = lastSegment(url.pathname);
     const compressed = name.endsWith('_');
     const r = await this.get(url, { kind: 'file', path: copyTo, expected: expectedFor(name) }, call);
-    if (r.kind === 'ok') {
-      call.debug(`SYMSRV:  ${name} from ${url.origin}: ${r.bytes} bytes - copied`);
-      return { status: 'found', form: compressed ? 'compressed' : 'file', path: copyTo, bytes: r.bytes, from: url.href };
-    }
+    if (r.kind === 'ok') return { status: 'found', form: compressed ? 'compressed' : 'file', path: copyTo, bytes: r.bytes, from: url.href };
     if (r.kind === 'missing') return { status: 'not-found', tried: url.href };
     return { status: 'unavailable', reason: r.reason, tried: url.href };
   }
@@ -152,13 +151,21 @@ export class HttpStore implements StoreSource {
   /** Two-tier (true), one-tier (false), or undefined when the server did not answer. Asked once. */
   private async layout(call: Call): Promise<boolean | undefined> {
     if (!this.options.probeIndex2) return false;
-    if (!this.layoutProbe) {
-      this.layoutProbe = this.get(this.urlFor('index2.txt'), { kind: 'memory', expected: 'any' }, call).then((r) =>
+    let probe = layouts.get(this.url);
+    if (!probe) {
+      probe = this.get(this.urlFor('index2.txt'), { kind: 'memory', expected: 'any' }, call).then((r) =>
         r.kind === 'ok' ? true : r.kind === 'missing' ? false : undefined,
       );
+      layouts.set(this.url, probe);
     }
-    const v = await this.layoutProbe;
-    if (v === undefined) this.layoutProbe = undefined; // ask again next time
+    let v: boolean | undefined;
+    try {
+      v = await probe;
+    } catch (e) {
+      layouts.delete(this.url);
+      throw e;
+    }
+    if (v === undefined) layouts.delete(this.url); // ask again next time
     return v;
   }
 
@@ -229,17 +236,17 @@ export class HttpStore implements StoreSource {
         }
         if (!(status >= 500 || status === 429 || status === 408)) {
           this.board.success(host);
-          return { kind: 'failed', reason: `${url.href}: HTTP ${status} (${statusName(status)})` };
+          return { kind: 'failed', reason: `HTTP ${status} (${statusName(status)})` };
         }
         this.board.failure(host, breakerOpts);
         retryAfterMs = r.head.retryAfterMs;
-        why = `${url.href}: HTTP ${status} (${statusName(status)})`;
+        why = `HTTP ${status} (${statusName(status)})`;
       } catch (e) {
         await sink.discard();
         if (e instanceof ContentRefused) {
           this.board.success(host); // the host answered; what it sent is not a symbol file
           debug(`SYMSRV:  HTTPGET: ${shown} - refused: ${e.message}`);
-          return { kind: 'failed', reason: `${url.href}: ${e.message}` };
+          return { kind: 'failed', reason: `refused: ${e.message}` };
         }
         if (!(e instanceof HttpFailure)) {
           this.board.release(host);
@@ -250,17 +257,17 @@ export class HttpStore implements StoreSource {
           throw new DbgHelpError('ABORTED', `${url.href}: download cancelled`, { cause: opts.signal?.reason ?? e });
         }
         debug(transportLine(e.phase, e.wininet));
-        if (e.kind === 'too-large' || e.kind === 'redirect') {
+        if (e.kind === 'too-large' || e.kind === 'overrun' || e.kind === 'redirect') {
           this.board.success(host);
-          debug(`SYMSRV:  HTTPGET: ${shown} - refused: ${e.message}`);
-          return { kind: 'failed', reason: e.message };
+          debug(`SYMSRV:  HTTPGET: ${shown} - refused: ${withoutUrl(e.message, url)}`);
+          return { kind: 'failed', reason: `refused: ${withoutUrl(e.message, url)}` };
         }
         this.board.failure(host, breakerOpts);
-        if (!e.retryable) return { kind: 'failed', reason: e.message };
-        why = e.message;
+        why = withoutUrl(e.message, url);
+        if (!e.retryable) return { kind: 'failed', reason: why };
       }
       const wait = this.backoff(attempt, retryAfterMs);
-      if (attempt >= attempts || o.now() + wait >= call.deadline) return { kind: 'failed', reason: why };
+      if (attempt >= attempts || Date.now() + wait >= call.deadline) return { kind: 'failed', reason: why };
       debug(`SYMSRV:  HTTPGET: ${shown} - retry ${attempt} of ${attempts - 1} in ${wait} ms (${why})`);
       await sleep(wait, opts.signal);
     }
@@ -362,12 +369,17 @@ async function writeAll(fh: fs.promises.FileHandle, chunk: Buffer): Promise<void
  * Checked before any request: `..`, separators, drive colons, NUL and control characters.
  */
 export function unsafeComponent(what: string, s: string): string | undefined {
-  if (!s) return `empty ${what}`;
+  if (!s) return `${what} is empty`;
   if (s === '.' || s === '..' || /(^|[\\/])\.\.([\\/]|$)/.test(s)) return `${what} '${s}' climbs out of the store ('..')`;
   if (/[\\/:]/.test(s)) return `${what} '${s}' is not a single path segment`;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(s)) return `${what} '${JSON.stringify(s)}' holds control characters`;
   return undefined;
+}
+
+/** An HttpFailure message without its leading `<url>: ` (the outcome's `tried` names the URL). */
+function withoutUrl(message: string, url: URL): string {
+  return message.startsWith(`${url.href}: `) ? message.slice(url.href.length + 2) : message;
 }
 
 function lastSegment(p: string): string {

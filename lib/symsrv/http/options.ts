@@ -41,7 +41,7 @@ export interface HttpStoreOptions {
   userAgent: string;
   /** Extra request headers (an Authorization header for a private server...). */
   headers: Record<string, string>;
-  /** Clock (tests). */
+  /** Clock of the negative cache and the breakers (tests); timeouts use the real clock. */
   now: () => number;
   /** Breakers to use; default the process-wide board. */
   breakers: BreakerBoard | undefined;

@@ -26,6 +26,7 @@ export type FailureKind =
   | 'reset' //           the connection broke
   | 'truncated' //       the body ended before its Content-Length
   | 'too-large' //       the body is (or announces) more than maxBytes
+  | 'overrun' //         more bytes came than the Content-Length announced
   | 'protocol' //        not a valid HTTP response
   | 'tls' //             certificate or TLS failure
   | 'redirect' //        too many redirects, a downgrade, or a Location we cannot follow
@@ -107,15 +108,18 @@ export async function httpGet(url: URL, opts: GetOptions, onHead: (head: Respons
     if (hop >= opts.maxRedirects) {
       throw new HttpFailure('redirect', `${url.href}: more than ${opts.maxRedirects} redirects`, 'send', InternetError.REDIRECT_FAILED);
     }
-    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-      throw new HttpFailure('redirect', `${current.href} redirects to ${next.protocol} URL ${next.href}, which is not followed`, 'send', InternetError.REDIRECT_FAILED);
-    }
-    if (current.protocol === 'https:' && next.protocol === 'http:') {
-      throw new HttpFailure('redirect', `${current.href} redirects from https to plain http (${next.href}): refused`, 'send', InternetError.REDIRECT_FAILED);
-    }
+    const refused = redirectRefusal(current, next);
+    if (refused) throw new HttpFailure('redirect', refused, 'send', InternetError.REDIRECT_FAILED);
     opts.onRedirect?.(current, next, r.status);
     current = next;
   }
+}
+
+/** Why a redirect from `from` to `to` is not followed, or undefined when it may be. */
+export function redirectRefusal(from: URL, to: URL): string | undefined {
+  if (to.protocol !== 'http:' && to.protocol !== 'https:') return `${from.href} redirects to a ${to.protocol} URL (${to.href}), which is not followed`;
+  if (from.protocol === 'https:' && to.protocol === 'http:') return `${from.href} redirects from https to plain http (${to.href}): refused`;
+  return undefined;
 }
 
 type Exchange = { result: GetResult } | { redirect: URL; status: number };
@@ -320,6 +324,11 @@ function classify(url: URL, e: unknown, phase: 'send' | 'read', received: number
   if (code === 'ECONNREFUSED') return mk('refused', 'connection refused', InternetError.CANNOT_CONNECT);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') return mk('dns', `host ${url.hostname} not found`, InternetError.NAME_NOT_RESOLVED);
   if (code === 'ETIMEDOUT') return mk('timeout', 'timed out', InternetError.TIMEOUT);
+  // With a Content-Length the parser never judges body bytes: an error after the head means
+  // bytes past the announced end (the 'data' events for the body may not have run yet).
+  if (code.startsWith('HPE_') && phase === 'read' && contentLength !== undefined) {
+    return mk('overrun', `the server sent more than the ${contentLength} bytes its Content-Length announced`, InternetError.INVALID_SERVER_RESPONSE);
+  }
   if (code.startsWith('HPE_')) return mk('protocol', `not a valid HTTP response (${err.message})`, InternetError.INVALID_SERVER_RESPONSE);
   if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|DEPTH_ZERO/.test(code)) return mk('tls', `TLS failure: ${err.message}`, InternetError.INVALID_CA);
   if (phase === 'read' && contentLength !== undefined && received < contentLength) {
