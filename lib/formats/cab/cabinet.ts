@@ -81,7 +81,9 @@ export class Cabinet {
     if (h.cFiles === 0) c.fail('cabinet has no files (cFiles 0)', 28);
     c.seek(h.foldersAt);
     this.cfFolders = readCfFolders(c, h.cFolders, h.cbCFFolder);
-    c.seek(h.coffFiles);
+    // CFFILEs follow the CFFOLDERs. A cabinet whose coffFiles points elsewhere lists different
+    // files to readers that seek to it (Microsoft's) and readers that read on (libmspack).
+    if (h.coffFiles !== c.offset) c.fail(`coffFiles 0x${h.coffFiles.toString(16)} is not where the CFFOLDERs end (0x${c.offset.toString(16)})`, 16);
     this.cfFiles = readCfFiles(c, h.cFiles);
     for (const f of this.cfFiles) {
       if (f.iFolder >= h.cFolders && f.iFolder < IFOLD_CONTINUED_FROM_PREV) {

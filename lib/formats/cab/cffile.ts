@@ -16,6 +16,8 @@
 import { Cursor } from '../binary/cursor';
 
 export const CFFILE_SIZE = 16;
+/** CB_MAX_FILENAME is 256 with the NUL. */
+export const MAX_NAME = 255;
 
 export const CabFileAttributes = {
   RDONLY: 0x01,
@@ -64,6 +66,7 @@ export function readCfFiles(c: Cursor, count: number): CfFile[] {
     while (end < c.end && b[end] !== 0) end++;
     if (end >= c.end) c.fail('unterminated CFFILE szName', nameAt);
     if (end === nameAt) c.fail('empty CFFILE szName', nameAt);
+    if (end - nameAt > MAX_NAME) c.fail(`CFFILE szName of ${end - nameAt} bytes (at most ${MAX_NAME})`, nameAt);
     const raw = c.bytes(end - nameAt, 'CFFILE szName');
     c.skip(1);
     const name = attribs & CabFileAttributes.NAME_IS_UTF ? utf8.decode(raw) : latin1.decode(raw);

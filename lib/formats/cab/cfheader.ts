@@ -105,13 +105,19 @@ export function readCfHeader(c: Cursor): CfHeader {
     reserve,
     foldersAt: 0,
   };
+  const name = (what: string) => {
+    const at = c.pos;
+    const s = c.cstring(what);
+    if (c.pos - at - 1 > 255) c.fail(`${what} of ${c.pos - at - 1} bytes (at most 255)`, at);
+    return s;
+  };
   if (flags & CabHeaderFlags.PREV_CABINET) {
-    h.prevCabinet = c.cstring('szCabinetPrev');
-    h.prevDisk = c.cstring('szDiskPrev');
+    h.prevCabinet = name('szCabinetPrev');
+    h.prevDisk = name('szDiskPrev');
   }
   if (flags & CabHeaderFlags.NEXT_CABINET) {
-    h.nextCabinet = c.cstring('szCabinetNext');
-    h.nextDisk = c.cstring('szDiskNext');
+    h.nextCabinet = name('szCabinetNext');
+    h.nextDisk = name('szDiskNext');
   }
   h.foldersAt = c.rel;
   return h;

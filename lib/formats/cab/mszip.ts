@@ -41,7 +41,7 @@ export function inflateMszipBlock(data: Uint8Array, out: Uint8Array, at: number,
  * "CK" + raw deflate with the last 32 KiB of history as dictionary, or "CK" + a stored deflate
  * block when compression would not make it smaller.
  */
-export function deflateMszipBlock(block: Uint8Array, history: Uint8Array, level = 9): Uint8Array {
+export function deflateMszipBlock(block: Uint8Array, history: Uint8Array, level = 6): Uint8Array {
   const dict = history.subarray(Math.max(0, history.length - HISTORY));
   const packed = deflateRawSync(block, { level, ...(dict.length ? { dictionary: dict } : {}) });
   if (packed.length <= block.length + 5) {

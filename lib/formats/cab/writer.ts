@@ -23,7 +23,7 @@ export interface CabInputFile {
 }
 
 export interface WriteCabOptions {
-  /** zlib level 0-9 (default 9). 0 writes stored deflate blocks. */
+  /** zlib level 0-9 (default 6: level 9 takes three times as long for about 1% less). 0 writes stored deflate blocks. */
   level?: number;
   /** Compress every block on its own, with no history from the block before. */
   independentBlocks?: boolean;
@@ -35,7 +35,7 @@ const MAX_BLOCKS = 65535;
 const utf8 = new TextEncoder();
 
 export function writeCab(files: readonly CabInputFile[], options: WriteCabOptions = {}): Uint8Array {
-  const level = options.level ?? 9;
+  const level = options.level ?? 6;
   if (!Number.isInteger(level) || level < 0 || level > 9) throw invalid(`level ${level} is not 0-9`);
   if (files.length === 0) throw invalid('a cabinet needs at least one file');
   if (files.length > 0xffff) throw invalid(`${files.length} files: a cabinet holds at most 65535`);
