@@ -83,7 +83,7 @@ export class ProgressBar {
   private readonly intervalMs: number;
 
   constructor(
-    private readonly stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number },
+    private readonly stream: { write(s: string): unknown; isTTY?: boolean; columns?: number },
     o: ProgressBarOptions = {},
   ) {
     this.now = o.now ?? Date.now;

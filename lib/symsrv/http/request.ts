@@ -172,6 +172,10 @@ function exchange(url: URL, opts: GetOptions, onHead: (head: ResponseHead) => Bo
     const reqOpts: http.RequestOptions = { method: 'GET', headers, agent };
     if (opts.createConnection) (reqOpts as { createConnection?: unknown }).createConnection = opts.createConnection;
     const req = (isHttps ? https : http).request(url, reqOpts);
+    // First of all: a destroyed request emits 'error' later, and an unheard 'error' kills the process.
+    req.on('error', (e) => {
+      if (!settled) fail(classify(url, e, phase, received, contentLength));
+    });
 
     if (opts.signal?.aborted) {
       onAbort();
@@ -197,10 +201,6 @@ function exchange(url: URL, opts: GetOptions, onHead: (head: ResponseHead) => Bo
       if ((socket as { connecting?: boolean }).connecting) socket.once(isHttps ? 'secureConnect' : 'connect', connected);
       else connected();
     });
-    req.on('error', (e) => {
-      if (!settled) fail(classify(url, e, phase, received, contentLength));
-    });
-
     req.on('response', (res) => {
       phase = 'read';
       armIdle();
