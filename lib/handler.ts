@@ -94,7 +94,12 @@ export class SymbolHandler {
     if (options.base !== undefined) addr(options.base, 'enumSymbols');
     return this.live.enumSymbols(options);
   }
+  /**
+   * SymGetTypeFromName: a UDT, enum or typedef by name in the module at `base` (0n: every
+   * module, or the one `module!name` names).
+   */
   getTypeFromName(base: bigint, name: string): SymbolInfo | undefined {
+    if (typeof name !== 'string' || !name) throw invalid('getTypeFromName: name must be a non-empty string');
     return this.live.getTypeFromName(addr(base, 'getTypeFromName'), name);
   }
   getLineFromAddr(address: bigint): LineInfo | undefined {

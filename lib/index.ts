@@ -2,7 +2,7 @@
 export { SymbolHandler } from './handler';
 export { DbgHelpError, Win32Error } from './api/errors';
 export type { DbgHelpErrorCode } from './api/errors';
-export { SymOpt, SymFlag, SymTag, SymType, MachineType, TypeInfo, InlineFrameContext } from './api/constants';
+export { SymOpt, SymFlag, SymTag, SymType, MachineType, TypeInfo, InlineFrameContext, BasicType, UdtKind, DataKind, CvCall } from './api/constants';
 export type {
   SymbolInfo,
   ModuleInfo,

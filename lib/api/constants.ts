@@ -186,3 +186,81 @@ export const InlineFrameContext = {
   /** INLINE_FRAME_CONTEXT_IGNORE. */
   IGNORE: 0xffffffff,
 } as const;
+
+/** BasicType (cvconst.h): what SymGetTypeInfo TI_GET_BASETYPE answers for a base type. */
+export const BasicType = {
+  NoType: 0,
+  Void: 1,
+  Char: 2,
+  WChar: 3,
+  Int: 6,
+  UInt: 7,
+  Float: 8,
+  BCD: 9,
+  Bool: 10,
+  Long: 13,
+  ULong: 14,
+  Currency: 25,
+  Date: 26,
+  Variant: 27,
+  Complex: 28,
+  Bit: 29,
+  BSTR: 30,
+  Hresult: 31,
+  Char16: 32,
+  Char32: 33,
+  Char8: 34,
+} as const;
+
+/** UdtKind (cvconst.h): TI_GET_UDTKIND. */
+export const UdtKind = {
+  Struct: 0,
+  Class: 1,
+  Union: 2,
+  Interface: 3,
+  TaggedUnion: 4,
+} as const;
+
+/** DataKind (cvconst.h): TI_GET_DATAKIND. */
+export const DataKind = {
+  Unknown: 0,
+  Local: 1,
+  StaticLocal: 2,
+  Param: 3,
+  ObjectPtr: 4,
+  FileStatic: 5,
+  Global: 6,
+  Member: 7,
+  StaticMember: 8,
+  Constant: 9,
+} as const;
+
+/** CV_call_e (cvconst.h): TI_GET_CALLING_CONVENTION. */
+export const CvCall = {
+  NEAR_C: 0x00,
+  FAR_C: 0x01,
+  NEAR_PASCAL: 0x02,
+  FAR_PASCAL: 0x03,
+  NEAR_FAST: 0x04,
+  FAR_FAST: 0x05,
+  SKIPPED: 0x06,
+  NEAR_STD: 0x07,
+  FAR_STD: 0x08,
+  NEAR_SYS: 0x09,
+  FAR_SYS: 0x0a,
+  THISCALL: 0x0b,
+  MIPSCALL: 0x0c,
+  GENERIC: 0x0d,
+  ALPHACALL: 0x0e,
+  PPCCALL: 0x0f,
+  SHCALL: 0x10,
+  ARMCALL: 0x11,
+  AM33CALL: 0x12,
+  TRICALL: 0x13,
+  SH5CALL: 0x14,
+  M32RCALL: 0x15,
+  CLRCALL: 0x16,
+  INLINE: 0x17,
+  NEAR_VECTOR: 0x18,
+  SWIFT: 0x19,
+} as const;

@@ -8,10 +8,18 @@
 export interface DumpMember {
   kind: string;
   name: string;
+  /** Member type, base class, nested type (`parent`), method type, vfunctab type, or method list. */
   type: number;
+  /** Data members and base classes: the offset; methods: the vftable offset. */
   offset?: number;
   value?: bigint;
   attrs: string;
+  /** Virtual bases. */
+  vbptr?: number;
+  vbptrOffset?: number;
+  vtableIndex?: number;
+  /** LF_METHOD: the overload count. */
+  overloads?: number;
 }
 
 export interface DumpRecord {
@@ -52,6 +60,8 @@ export interface DumpRecord {
   callConv?: string;
   /** LF_ARGLIST. */
   args?: number[];
+  /** LF_METHODLIST entries. */
+  methods?: { type: number; vtableOffset: number; attrs: string }[];
   /** LF_FUNC_ID / LF_MFUNC_ID. */
   funcName?: string;
   type?: number;
@@ -76,9 +86,9 @@ export function parseTypeDump(text: string): TypeDump {
     if (line.includes('Types (TPI Stream)')) list = out.tpi;
     else if (line.includes('Types (IPI Stream)')) list = out.ipi;
     if (!list) continue;
-    const head = /^\s+(0x[0-9A-F]+) \| (LF_\w+) \[size = (\d+), hash = (0x[0-9A-F]+)\](?: `(.*)`)?(.*)$/.exec(line);
+    const head = /^\s+(0x[0-9A-F]+) \| (LF_\w+) \[size = (\d+)(?:, hash = (0x[0-9A-F]+))?\](?: `(.*)`)?(.*)$/.exec(line);
     if (head) {
-      cur = { index: parseInt(head[1], 16), kind: head[2], size: Number(head[3]), hash: parseInt(head[4], 16) };
+      cur = { index: parseInt(head[1], 16), kind: head[2], size: Number(head[3]), hash: head[4] ? parseInt(head[4], 16) : -1 };
       if (head[5] !== undefined) cur.name = head[5];
       const sid = /ID: (.*?), String: (.*)$/.exec(head[6]);
       if (sid) cur.text = sid[2];
@@ -88,9 +98,13 @@ export function parseTypeDump(text: string): TypeDump {
     }
     if (!cur) continue;
     let m: RegExpExecArray | null;
-    if ((m = /^\s+- (LF_\w+) (.*)$/.exec(line))) {
-      member = parseMember(m[1], m[2]);
+    if ((m = /^\s+- (LF_\w+)(?: (.*))?$/.exec(line))) {
+      member = parseMember(m[1], m[2] ?? '');
       (cur.members ??= []).push(member);
+      continue;
+    }
+    if ((m = /^\s+- Method \[type = (0x[0-9A-F]+), vftable offset = (-?\d+), attrs = (.*)\]$/.exec(line))) {
+      (cur.methods ??= []).push({ type: ti(m[1]), vtableOffset: Number(m[2]), attrs: m[3] });
       continue;
     }
     if (member && (m = /^\s+type = (0x[0-9A-F]+).*?vftable offset = (-?\d+), attrs = (.*)$/.exec(line))) {
@@ -99,12 +113,30 @@ export function parseTypeDump(text: string): TypeDump {
       member.attrs = m[3];
       continue;
     }
+    if (member && (m = /^\s+type = (0x[0-9A-F]+)[^,]*, offset = (-?\d+), attrs = (.*)$/.exec(line))) {
+      member.type = ti(m[1]);
+      member.offset = Number(m[2]);
+      member.attrs = m[3];
+      continue;
+    }
+    if (member && (m = /^\s+base = (0x[0-9A-F]+)[^,]*, vbptr = (0x[0-9A-F]+)[^,]*, vbptr offset = (-?\d+), vtable index = (\d+)/.exec(line))) {
+      member.type = ti(m[1]);
+      member.vbptr = ti(m[2]);
+      member.vbptrOffset = Number(m[3]);
+      member.vtableIndex = Number(m[4]);
+      continue;
+    }
+    if (member && (m = /^\s+attrs = (.*)$/.exec(line))) {
+      member.attrs = m[1];
+      continue;
+    }
     if ((m = /^\s+unique name: `(.*)`/.exec(line))) cur.uniqueName = m[1];
     if ((m = /vtable: (.*?), base list: (.*?), field list: (.*)$/.exec(line))) {
       cur.vtable = ti(m[1]);
       cur.baseList = ti(m[2]);
       cur.fieldList = ti(m[3]);
     }
+    if ((m = /^\s+field list: (0x[0-9A-F]+|<no type>)$/.exec(line))) cur.fieldList = ti(m[1]);
     if ((m = /field list: (0x[0-9A-F]+|<no type>), underlying type: (.*)$/.exec(line)) && cur.kind === 'LF_ENUM') {
       cur.fieldList = ti(m[1]);
       cur.underlying = ti(m[2]);
@@ -157,14 +189,15 @@ export function parseTypeDump(text: string): TypeDump {
 }
 
 function parseMember(kind: string, rest: string): DumpMember {
-  const field = (k: string) => new RegExp(`${k} = ([^,\\]]*)`).exec(rest)?.[1];
-  const name = /name = `(.*?)`/.exec(rest)?.[1] ?? '';
-  const type = field('(?:[Tt]ype|base type|type)');
-  const off = field('offset');
-  const val = field('value');
-  const attrs = /attrs = ([^\]]*)/.exec(rest)?.[1] ?? '';
-  const m: DumpMember = { kind, name, type: type ? ti(type.split(' ')[0]) : 0, attrs };
-  if (off !== undefined) m.offset = Number(off);
-  if (val !== undefined) m.value = BigInt(val);
+  const m: DumpMember = { kind, name: /name = `(.*?)`/.exec(rest)?.[1] ?? '', type: 0, attrs: /attrs = ([^\]]*)/.exec(rest)?.[1] ?? '' };
+  let x: RegExpExecArray | null;
+  if (kind === 'LF_ENUMERATE' && (x = /^\[(.*) = (-?\d+)\]$/.exec(rest))) {
+    m.name = x[1];
+    m.value = BigInt(x[2]);
+  }
+  if ((x = /(?:Type|type|parent) = (0x[0-9A-F]+|<no type>)/.exec(rest))) m.type = ti(x[1]);
+  if ((x = /overload list = (0x[0-9A-F]+)/.exec(rest))) m.type = ti(x[1]);
+  if ((x = /# overloads = (\d+)/.exec(rest))) m.overloads = Number(x[1]);
+  if ((x = /offset = (-?\d+)/.exec(rest))) m.offset = Number(x[1]);
   return m;
 }
