@@ -58,7 +58,11 @@ export function ensureFile(
   check: (tmp: string) => string | undefined,
   opts: EnsureOptions = {},
 ): Promise<EnsureResult> {
-  return once(`store-file:${path.resolve(dest)}`, opts.signal, () => ensureUnshared(dest, produce, check, opts));
+  let mine = false;
+  return once(`store-file:${path.resolve(dest)}`, opts.signal, () => {
+    mine = true;
+    return ensureUnshared(dest, produce, check, opts);
+  }).then((r) => (r.status === 'written' && !mine ? { status: 'cached', path: r.path } : r));
 }
 
 async function ensureUnshared(

@@ -54,16 +54,3 @@ function u32(n: number, what: string): number {
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new TypeError(`${what} ${n} is not a 32-bit unsigned integer`);
   return n;
 }
-
-/**
- * The key SymFindFileInPath's (id, two) name, for a file name: a GUID string is a PDB 7.0
- * (id = GUID, two = age); a number is an NB10 signature for `.pdb` (two = age) or a
- * TimeDateStamp for anything else (two = SizeOfImage).
- */
-export function keyFor(fileName: string, id: string | number, two: number): string {
-  if (typeof id === 'string') {
-    if (guidHex(id) !== undefined) return pdbKey(id, two);
-    throw new TypeError(`'${id}' is not a GUID (a PDB's signature); pass a number for an image's TimeDateStamp`);
-  }
-  return /\.pdb$/i.test(fileName) ? nb10Key(id, two) : imageKey(id, two);
-}

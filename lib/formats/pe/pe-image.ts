@@ -12,6 +12,7 @@
  * BAD_FORMAT naming the file and offset.
  */
 import { badFormat } from '../../api/errors';
+import { imageKey } from '../../symsrv/keys';
 import { Rva } from '../binary/address';
 import { Cursor } from '../binary/cursor';
 import { ByteSource, FileSource } from '../binary/source';
@@ -142,9 +143,9 @@ export class PeImage implements RvaReader {
     return (this.characteristics & ImageFileCharacteristics.DLL) !== 0;
   }
 
-  /** symstore key of the image: TimeDateStamp as %08X, then SizeOfImage as %x. */
+  /** symstore key of the image: TimeDateStamp as %08X, then SizeOfImage as %x (lib/symsrv/keys.ts). */
   get symbolStoreKey(): string {
-    return this.timeDateStamp.toString(16).toUpperCase().padStart(8, '0') + this.sizeOfImage.toString(16);
+    return imageKey(this.timeDateStamp, this.sizeOfImage);
   }
 
   /**
