@@ -58,7 +58,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
   const gaps = KNOWN_GAPS[name];
   const t = (title: string, fn: () => Promise<unknown>) => (gaps[title] ? test.failing(`${title} [known gap: ${gaps[title]}]`, fn) : test(title, fn));
 
-  type Sym = InstanceType<typeof SymbolHandler>;
+  type Sym = ReturnType<typeof SymbolHandler.initialize>;
 
   /** What a type looks like through the API: tag, then name / base type and length, pointee. */
   function looks(sym: Sym, base: bigint, id: number, depth = 0): string {
