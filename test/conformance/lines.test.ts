@@ -55,7 +55,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
   const { SymbolHandler, DbgHelpError } = loaded.lib;
   const gaps = KNOWN_GAPS[name];
   const t = (title: string, fn: () => Promise<unknown>) => (gaps[title] ? test.failing(`${title} [known gap: ${gaps[title]}]`, fn) : test(title, fn));
-  async function withModule<T>(img: string, fn: (sym: InstanceType<typeof SymbolHandler>, base: bigint) => T): Promise<T> {
+  async function withModule<T>(img: string, fn: (sym: ReturnType<typeof SymbolHandler.initialize>, base: bigint) => T): Promise<T> {
     const sym = SymbolHandler.initialize();
     try {
       const base = await sym.loadModule(bin(img));

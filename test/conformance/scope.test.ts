@@ -187,7 +187,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
   const { SymbolHandler, SymTag, SymOpt } = loaded.lib;
   const gaps = KNOWN_GAPS[name];
   const t = (title: string, fn: () => Promise<unknown>) => (gaps[title] ? test.failing(`${title} [known gap: ${gaps[title]}]`, fn) : test(title, fn));
-  type Handler = InstanceType<typeof SymbolHandler>;
+  type Handler = ReturnType<typeof SymbolHandler.initialize>;
   async function withModule<T>(img: string, fn: (sym: Handler, base: bigint) => T): Promise<T> {
     const sym = SymbolHandler.initialize();
     try {

@@ -161,7 +161,7 @@ function nextRecord(symbols: SymbolStream, offset: number): { kind: number; data
 }
 
 /** Walks the procedure at `record`: the records of the scopes containing `pdbRva`. */
-function collect(pdb: PdbProvider, symbols: SymbolStream, record: number, pdbRva: number): { raws: Raw[]; frame: FrameProcSym | undefined } {
+function collect(pdb: AddressMap, symbols: SymbolStream, record: number, pdbRva: number): { raws: Raw[]; frame: FrameProcSym | undefined } {
   const raws: Raw[] = [];
   let frame: FrameProcSym | undefined;
   const first = nextRecord(symbols, record);
@@ -207,7 +207,7 @@ function collect(pdb: PdbProvider, symbols: SymbolStream, record: number, pdbRva
   return { raws, frame };
 }
 
-function decodeLocal(pdb: PdbProvider, kind: number, data: Parameters<typeof readLocal>[0], record: number, scope: number): Raw | undefined {
+function decodeLocal(pdb: AddressMap, kind: number, data: Parameters<typeof readLocal>[0], record: number, scope: number): Raw | undefined {
   switch (kind) {
     case LocalKind.LOCAL: {
       const l = readLocal(data);
@@ -295,61 +295,79 @@ function classic(raw: Raw, frame: FrameProcSym | undefined, machine: number): { 
 
 const CLASSIC = new Set<number>([LocalKind.REGREL32, LocalKind.BPREL32, LocalKind.REGISTER]);
 
+/** The address translations the walk needs (PdbProvider has them). */
+export interface AddressMap {
+  sectionOffsetToPdbRva(section: number, offset: number): number | undefined;
+  toImageRva(pdbRva: number): number;
+}
+
+/** One local of a scope, before it becomes a SymbolInfo. */
+export interface ScopeLocal {
+  /** Stream offset of the record. */
+  record: number;
+  name: string;
+  typeIndex: number;
+  flags: number;
+  register: number;
+  /** Register-relative offset (REGREL/FRAMEREL), else 0. */
+  offset: number;
+  /** Constants only. */
+  value?: bigint;
+  /** Static locals: image RVA (or TLS offset with TLSREL). */
+  rva?: number;
+}
+
+/**
+ * The locals and parameters of the procedure whose record is at `record` in `symbols`, as
+ * seen from `pdbRva` (see the header comment for what each record becomes).
+ */
+export function localsAt(symbols: SymbolStream, record: number, pdbRva: number, machine: number, addr: AddressMap, caseInsensitive = false): ScopeLocal[] {
+  const { raws, frame } = collect(addr, symbols, record, pdbRva);
+  const key = (r: Raw) => `${r.scope}\u0000${caseInsensitive ? r.name.toLowerCase() : r.name}`;
+  const locals = new Set(raws.filter((r) => r.kind === LocalKind.LOCAL).map(key));
+  const twins = new Map<string, Raw>();
+  for (const r of raws) if (CLASSIC.has(r.kind) && !twins.has(key(r))) twins.set(key(r), r);
+  const out: ScopeLocal[] = [];
+  for (const r of raws) {
+    const base = { record: r.record, name: r.name, typeIndex: r.typeIndex };
+    if (r.kind === LocalKind.LOCAL) {
+      const param = ((r.localFlags ?? 0) & LocalFlags.IS_PARAM) !== 0;
+      const twin = twins.get(key(r));
+      const loc = fromRanges(r, pdbRva, frame, machine) ?? (twin ? classic(twin, frame, machine).loc : NULL_LOCATION);
+      out.push({ ...base, flags: SymFlag.LOCAL | (param ? SymFlag.PARAMETER : 0) | loc.flags, register: loc.register, offset: loc.offset });
+    } else if (CLASSIC.has(r.kind)) {
+      if (locals.has(key(r))) continue; // listed with its S_LOCAL
+      const { loc, param } = classic(r, frame, machine);
+      out.push({ ...base, flags: SymFlag.LOCAL | (param ? SymFlag.PARAMETER : 0) | loc.flags, register: loc.register, offset: loc.offset });
+    } else if (r.value !== undefined) {
+      out.push({ ...base, flags: SymFlag.LOCAL | SymFlag.CONSTANT | SymFlag.VALUEPRESENT, register: 0, offset: 0, value: r.value });
+    } else {
+      out.push({ ...base, flags: r.tls ? SymFlag.TLSREL : 0, register: 0, offset: 0, rva: r.address });
+    }
+  }
+  return out;
+}
+
 function scopeSymbols(m: LoadedModule, pdb: PdbProvider, mod: number, record: number, pdbRva: number, options: number): SymbolInfo[] {
   const ms = pdb.pdb.moduleSymbols(mod);
   if (!ms) return [];
   const stream = pdb.pdb.modules()[mod].symStream;
-  const { raws, frame } = collect(pdb, ms.symbols, record, pdbRva);
-  const machine = m.info.machineType;
-  const key = (r: Raw) => `${r.scope}\u0000${(options & SymOpt.CASE_INSENSITIVE) !== 0 ? r.name.toLowerCase() : r.name}`;
-  const locals = new Set(raws.filter((r) => r.kind === LocalKind.LOCAL).map(key));
-  const twins = new Map<string, Raw>();
-  for (const r of raws) if (CLASSIC.has(r.kind) && !twins.has(key(r))) twins.set(key(r), r);
-  const out: SymbolInfo[] = [];
-  for (const r of raws) {
-    let flags = 0;
-    let loc: Location | undefined;
-    let address = 0n;
-    let value = 0n;
-    if (r.kind === LocalKind.LOCAL) {
-      const param = ((r.localFlags ?? 0) & LocalFlags.IS_PARAM) !== 0;
-      loc = fromRanges(r, pdbRva, frame, machine);
-      const twin = twins.get(key(r));
-      if (!loc && twin) loc = classic(twin, frame, machine).loc;
-      flags = SymFlag.LOCAL | (param ? SymFlag.PARAMETER : 0);
-      loc ??= NULL_LOCATION;
-    } else if (CLASSIC.has(r.kind)) {
-      if (locals.has(key(r))) continue; // listed with its S_LOCAL
-      const c = classic(r, frame, machine);
-      loc = c.loc;
-      flags = SymFlag.LOCAL | (c.param ? SymFlag.PARAMETER : 0);
-    } else if (r.value !== undefined) {
-      flags = SymFlag.LOCAL | SymFlag.CONSTANT | SymFlag.VALUEPRESENT;
-      value = r.value;
-    } else if (r.tls) {
-      flags = SymFlag.TLSREL;
-      address = BigInt(r.address!);
-    } else {
-      address = m.base + BigInt(r.address!);
-    }
-    if (loc) {
-      flags |= loc.flags;
-      address = loc.flags & (SymFlag.REGREL | SymFlag.FRAMEREL) ? BigInt.asUintN(64, BigInt(loc.offset)) : 0n;
-    }
-    out.push({
-      typeIndex: r.typeIndex,
-      index: pdb.id(stream, r.record),
+  return localsAt(ms.symbols, record, pdbRva, m.info.machineType, pdb, (options & SymOpt.CASE_INSENSITIVE) !== 0).map((l) => {
+    const relative = (l.flags & (SymFlag.REGREL | SymFlag.FRAMEREL)) !== 0;
+    const address = relative ? BigInt.asUintN(64, BigInt(l.offset)) : l.rva === undefined ? 0n : l.flags & SymFlag.TLSREL ? BigInt(l.rva) : m.base + BigInt(l.rva);
+    return {
+      typeIndex: l.typeIndex,
+      index: pdb.id(stream, l.record),
       size: 0,
       modBase: m.base,
-      flags,
-      value,
+      flags: l.flags,
+      value: l.value ?? 0n,
       address,
-      register: loc?.register ?? 0,
+      register: l.register,
       scope: 0,
       tag: SymTag.Data,
-      nameLen: r.name.length,
-      name: r.name,
-    });
-  }
-  return out;
+      nameLen: l.name.length,
+      name: l.name,
+    };
+  });
 }
