@@ -14,6 +14,9 @@
  * (`copyTo`) only after its Content-Type and first bytes pass `content-check.ts`; on any failure
  * the temporary file is removed, so the caller finds either the whole body or nothing.
  *
+ * A finished transfer is logged as symsrv does (`ntdll.pdb from https://...: 570542 bytes -
+ * copied`); the writer then checks the file against its key and logs a mismatch.
+ *
  * Outcomes follow lib/symsrv/store.ts: all 404 → `not-found`; a server error, a timeout, a
  * refused body, an open breaker → `unavailable` (the search logs it and moves on); a file.ptr
  * → `pointer` / `message`, except that a file.ptr served over HTTP pointing at a local or UNC
@@ -106,7 +109,10 @@ export class HttpStore implements StoreSource {
     for (const [form, rel, expected] of forms) {
       const url = this.urlFor(rel);
       const r = await this.get(url, { kind: 'file', path: opts.copyTo, expected }, call);
-      if (r.kind === 'ok') return { status: 'found', form, path: opts.copyTo, bytes: r.bytes, from: url.href };
+      if (r.kind === 'ok') {
+        debug(`SYMSRV:  ${lastSegment(rel)} from ${this.url}: ${r.bytes} bytes - copied`);
+        return { status: 'found', form, path: opts.copyTo, bytes: r.bytes, from: url.href };
+      }
       if (r.kind === 'failed') return { status: 'unavailable', reason: r.reason, tried: url.href };
     }
 
@@ -143,7 +149,10 @@ export class HttpStore implements StoreSource {
     const name = lastSegment(url.pathname);
     const compressed = name.endsWith('_');
     const r = await this.get(url, { kind: 'file', path: copyTo, expected: expectedFor(name) }, call);
-    if (r.kind === 'ok') return { status: 'found', form: compressed ? 'compressed' : 'file', path: copyTo, bytes: r.bytes, from: url.href };
+    if (r.kind === 'ok') {
+      call.debug(`SYMSRV:  ${name} from ${url.origin}: ${r.bytes} bytes - copied`);
+      return { status: 'found', form: compressed ? 'compressed' : 'file', path: copyTo, bytes: r.bytes, from: url.href };
+    }
     if (r.kind === 'missing') return { status: 'not-found', tried: url.href };
     return { status: 'unavailable', reason: r.reason, tried: url.href };
   }

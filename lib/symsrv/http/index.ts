@@ -29,8 +29,21 @@ export function defaultNegativeCacheFile(homeDirectory: string): string {
   return path.join(homeDirectory, 'sym', '.dbghelp', 'misses.jsonl');
 }
 
+let processDefaults: Partial<HttpStoreOptions> = {};
+
+/**
+ * Options every HTTP store made from a search path starts from, for the process (timeouts,
+ * retries, allowHttpFilePtrToLocal...); a context's own `http` options go on top. Returns the
+ * previous defaults. Call with `{}` to go back to DEFAULT_HTTP_OPTIONS.
+ */
+export function setHttpStoreDefaults(o: Partial<HttpStoreOptions>): Partial<HttpStoreOptions> {
+  const prev = processDefaults;
+  processDefaults = { ...o };
+  return prev;
+}
+
 export function createHttpStore(url: string, ctx: HttpStoreContext): HttpStore {
-  const o: Partial<HttpStoreOptions> = { ...ctx.http };
+  const o: Partial<HttpStoreOptions> = { ...processDefaults, ...ctx.http };
   if (o.negativeCacheFile === undefined && ctx.homeDirectory) o.negativeCacheFile = defaultNegativeCacheFile(ctx.homeDirectory);
   return new HttpStore(url, o);
 }

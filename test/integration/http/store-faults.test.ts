@@ -124,6 +124,7 @@ describe('HttpStore: the happy path and symsrv wording', () => {
       'SYMSRV:  HttpQueryInfo: 80190194 - HTTP_STATUS_NOT_FOUND',
       `SYMSRV:  HTTPGET: ${FILE}`,
       'SYMSRV:  HttpQueryInfo: 801900c8 - HTTP_STATUS_OK',
+      `SYMSRV:  ${PDB.name} from ${server.url}/sym: ${PDB.bytes.length} bytes - copied`,
     ]);
     const last = r.progress[r.progress.length - 1];
     expect(last).toEqual({ bytes: PDB.bytes.length, total: PDB.bytes.length, from: `${server.url}${FILE}` });
