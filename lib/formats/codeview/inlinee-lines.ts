@@ -1,0 +1,87 @@
+/**
+ * DEBUG_S_INLINEELINES (0xf6): where each inlined function starts in its source, one subsection
+ * among a module's C13 debug subsections (cvinfo.h CodeViewInlineeSourceLine*):
+ *   u32 signature                      CV_INLINEE_SOURCE_LINE_SIGNATURE (0) or _EX (1)
+ *   then per inlinee:
+ *     InlineeSourceLine (12):          u32 inlinee (ItemId)  u32 fileId  u32 sourceLineNum
+ *     InlineeSourceLineEx (16 + 4n):   the same, u32 countOfExtraFiles, u32 extraFileId[n]
+ * fileId is a byte offset into the module's DEBUG_S_FILECHKSMS subsection, whose entry starts
+ * with the /names offset of the file name (see c13-lines.ts).
+ */
+import type { Cursor } from '../binary/cursor';
+import { DEBUG_S_CROSSSCOPEEXPORTS, DEBUG_S_CROSSSCOPEIMPORTS } from './cross-scope-ids';
+
+export const DEBUG_S_INLINEELINES = 0xf6;
+export const CV_INLINEE_SOURCE_LINE_SIGNATURE = 0;
+export const CV_INLINEE_SOURCE_LINE_SIGNATURE_EX = 1;
+const DEBUG_S_IGNORE = 0x80000000;
+const DEBUG_S_FILECHKSMS = 0xf4;
+
+export interface InlineeSourceLine {
+  /** ItemId (IPI) of the inlined function. */
+  inlinee: number;
+  /** File checksum offset of the file the inlinee starts in. */
+  fileId: number;
+  /** The inlinee's first line. */
+  line: number;
+  /** The _EX variant's other files (headers the inlinee's body spans). */
+  extraFileIds: number[];
+}
+
+/** The subsections inline frames need from a module's C13 block. */
+export interface InlineeSubsections {
+  /** Every DEBUG_S_INLINEELINES body (usually one). */
+  inlineeLines: Cursor[];
+  checksums: Cursor | undefined;
+  /** DEBUG_S_CROSSSCOPEIMPORTS / EXPORTS (cross-scope-ids.ts), in LTCG modules. */
+  crossScopeImports: Cursor | undefined;
+  crossScopeExports: Cursor | undefined;
+}
+
+/** Walks a module's C13 debug subsections (u32 kind, u32 length, body aligned to 4). */
+export function findInlineeSubsections(c13: Cursor): InlineeSubsections {
+  const out: InlineeSubsections = { inlineeLines: [], checksums: undefined, crossScopeImports: undefined, crossScopeExports: undefined };
+  while (c13.remaining > 0) {
+    if (c13.remaining < 8) c13.fail(`truncated debug subsection header: ${c13.remaining} bytes left`);
+    const kind = c13.u32();
+    const length = c13.u32();
+    const body = c13.take(length, `debug subsection 0x${kind.toString(16)}`);
+    c13.align(4);
+    if (kind & DEBUG_S_IGNORE) continue;
+    if (kind === DEBUG_S_INLINEELINES) out.inlineeLines.push(body);
+    else if (kind === DEBUG_S_FILECHKSMS) out.checksums = body;
+    else if (kind === DEBUG_S_CROSSSCOPEIMPORTS) out.crossScopeImports = body;
+    else if (kind === DEBUG_S_CROSSSCOPEEXPORTS) out.crossScopeExports = body;
+  }
+  return out;
+}
+
+/** Parses one DEBUG_S_INLINEELINES body. */
+export function readInlineeLines(c: Cursor): InlineeSourceLine[] {
+  const signature = c.u32();
+  if (signature !== CV_INLINEE_SOURCE_LINE_SIGNATURE && signature !== CV_INLINEE_SOURCE_LINE_SIGNATURE_EX) {
+    c.fail(`inlinee lines signature ${signature} is neither 0 nor 1`, c.pos - 4);
+  }
+  const ex = signature === CV_INLINEE_SOURCE_LINE_SIGNATURE_EX;
+  const out: InlineeSourceLine[] = [];
+  while (c.remaining > 0) {
+    const inlinee = c.u32();
+    const fileId = c.u32();
+    const line = c.u32();
+    const extraFileIds: number[] = [];
+    if (ex) {
+      const n = c.count(c.u32(), 4, 'inlinee extra file');
+      for (let i = 0; i < n; i++) extraFileIds.push(c.u32());
+    }
+    out.push({ inlinee, fileId, line, extraFileIds });
+  }
+  return out;
+}
+
+/** The /names offset of the file a DEBUG_S_FILECHKSMS entry (at byte `fileId`) names. */
+export function checksumFileNameOffset(checksums: Cursor, fileId: number): number {
+  if (!Number.isInteger(fileId) || fileId < 0 || fileId + 4 > checksums.length) {
+    checksums.fail(`file checksum offset ${fileId} outside the ${checksums.length}-byte file checksum subsection`, checksums.start);
+  }
+  return checksums.seek(fileId).u32();
+}

@@ -1,0 +1,107 @@
+/**
+ * A hang watchdog for synchronous parsers: cases run one by one in a worker thread, which says
+ * when each starts; a case that gives no answer within `caseMs` is reported as a hang (the
+ * worker is terminated and a fresh one carries on with the next case). A case running in the
+ * jest process itself could not be cut off: a synchronous loop never yields to jest's timeout.
+ *
+ * The worker loads `cases.ts` through a require hook that transpiles TypeScript with the
+ * project's own `typescript`, as ts-jest does with isolatedModules. One worker serves every
+ * batch of a test file (starting one costs seconds), until close() or a hang.
+ */
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import type { CaseName, CaseResult } from './cases';
+
+const CASES_TS = path.join(__dirname, 'cases.ts');
+
+const BOOTSTRAP = `
+const fs = require('fs');
+const { parentPort } = require('worker_threads');
+const ts = require(${JSON.stringify(require.resolve('typescript'))});
+const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, isolatedModules: true };
+require.extensions['.ts'] = (module, filename) => {
+  const out = ts.transpileModule(fs.readFileSync(filename, 'utf8'), { compilerOptions: options, fileName: filename });
+  module._compile(out.outputText, filename);
+};
+const cases = require(${JSON.stringify(CASES_TS)});
+parentPort.postMessage({ type: 'ready' });
+parentPort.on('message', async (m) => {
+  for (let i = m.from; i < m.args.length; i++) {
+    parentPort.postMessage({ type: 'start', i });
+    let r;
+    try { r = await cases.run(m.name, m.args[i]); } catch (e) { r = { outcome: 'driver failed', detail: String(e && e.stack || e) }; }
+    parentPort.postMessage({ type: 'done', i, r });
+  }
+  parentPort.postMessage({ type: 'end' });
+});
+`;
+
+export type GuardedResult = CaseResult | { outcome: 'hang'; detail: string };
+
+export class Watchdog {
+  private worker: Worker | undefined;
+  private ready: Promise<void> | undefined;
+
+  constructor(private readonly caseMs = 2000) {}
+
+  private start(): Promise<void> {
+    if (this.ready) return this.ready;
+    const w = new Worker(BOOTSTRAP, { eval: true });
+    this.worker = w;
+    this.ready = new Promise((resolve, reject) => {
+      w.once('message', () => resolve());
+      w.once('error', reject);
+    });
+    return this.ready;
+  }
+
+  private async kill(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    this.ready = undefined;
+    await w?.terminate();
+  }
+
+  /** Runs `cases.run(name, arg)` for each arg; a case slower than caseMs is reported as a hang. */
+  async run(name: CaseName, args: unknown[]): Promise<GuardedResult[]> {
+    const results: GuardedResult[] = new Array(args.length);
+    let from = 0;
+    while (from < args.length) {
+      await this.start();
+      const w = this.worker!;
+      const hung = await new Promise<number | undefined>((resolve, reject) => {
+        let timer: NodeJS.Timeout | undefined;
+        const done = (v: number | undefined) => {
+          clearTimeout(timer);
+          w.off('message', onMsg);
+          w.off('error', onErr);
+          resolve(v);
+        };
+        const onErr = (e: Error) => {
+          clearTimeout(timer);
+          w.off('message', onMsg);
+          reject(e);
+        };
+        const onMsg = (m: { type: string; i: number; r: CaseResult }) => {
+          if (m.type === 'start') {
+            clearTimeout(timer);
+            timer = setTimeout(() => done(m.i), this.caseMs);
+          } else if (m.type === 'done') results[m.i] = m.r;
+          else if (m.type === 'end') done(undefined);
+        };
+        w.on('message', onMsg);
+        w.on('error', onErr);
+        w.postMessage({ name, args, from });
+      });
+      if (hung === undefined) break;
+      results[hung] = { outcome: 'hang', detail: `no answer within ${this.caseMs} ms` };
+      await this.kill();
+      from = hung + 1;
+    }
+    return results;
+  }
+
+  close(): Promise<void> {
+    return this.kill();
+  }
+}
