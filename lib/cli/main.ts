@@ -8,12 +8,16 @@ import { SymbolHandler } from '../handler';
 import { undecorateSymbolName } from '../demangle';
 import { parseArgs, parseAddress, UsageError, hex } from './args';
 import { describeFile } from './info';
+import { find } from './find';
+import { store } from './store';
 
 const USAGE = `usage: dbghelp <command> [options]
   symbolize --image X.exe [--pdb X.pdb] [--base ADDR] [--rva] [--json] ADDR...   (addresses on stdin when none given)
   symbols FILE [--mask 'ns::*'] [--base ADDR] [--pdb X.pdb] [--json]
   info FILE [--json]
   undname DECORATED... [--flags N]                                                 (names on stdin when none given)
+  find --image X.exe | --pdb-name N --guid G --age A | --name X.dll --timestamp T --size S [--home DIR] [--verbose] [--json]
+  store add FILE... --store D [--compress] [--json]                                 (publish into a symstore-layout store)
 common: --symbol-path P (else _NT_SYMBOL_PATH)`;
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
@@ -28,6 +32,10 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         return info(rest, out);
       case 'undname':
         return await undname(rest, out);
+      case 'find':
+        return await find(rest, out, err);
+      case 'store':
+        return await store(rest, out);
       case undefined:
       case '-h':
       case '--help':
