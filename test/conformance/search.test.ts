@@ -1,0 +1,130 @@
+/**
+ * Conformance: symbol search paths and stores (SymSetSearchPath/SymGetSearchPath,
+ * SymFindFileInPath, SymSetHomeDirectory, SymLoadModuleEx through `cache*` and `srv*`), once
+ * per backend, on synthetic stores built in a temporary directory from the fixtures.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { BACKENDS, KNOWN_GAPS, loadBackend, type BackendName } from './backends';
+
+const FIX = path.resolve(__dirname, '..', 'fixtures');
+const PDB = path.join(FIX, 'bin', 'basic-x64.pdb');
+const IMAGE = path.join(FIX, 'bin', 'basic-x64.exe');
+// test/fixtures/expected/basic-x64.readobj.txt
+const GUID = '8C6EB4D7-60FE-3FA6-4C4C-44205044422E';
+const KEY = '8C6EB4D760FE3FA64C4C44205044422E1';
+const TIMESTAMP = 0x982681b8;
+const SIZE_OF_IMAGE = 0x8000;
+
+function tempStore(): { root: string; S: string; C: string; image: string } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dbghelp-conf-search-'));
+  const S = path.join(root, 'S');
+  fs.mkdirSync(path.join(S, 'basic-x64.pdb', KEY), { recursive: true });
+  fs.copyFileSync(PDB, path.join(S, 'basic-x64.pdb', KEY, 'basic-x64.pdb'));
+  fs.mkdirSync(path.join(S, 'basic-x64.exe', '982681B88000'), { recursive: true });
+  fs.copyFileSync(IMAGE, path.join(S, 'basic-x64.exe', '982681B88000', 'basic-x64.exe'));
+  fs.mkdirSync(path.join(root, 'app'));
+  const image = path.join(root, 'app', 'basic-x64.exe');
+  fs.copyFileSync(IMAGE, image);
+  return { root, S, C: path.join(root, 'C'), image };
+}
+
+describe.each(BACKENDS)('%s backend', (name: BackendName) => {
+  const loaded = loadBackend(name);
+  if ('error' in loaded) {
+    test(`is not available on ${process.platform}: the load error says what was tried and what to do`, () => {
+      expect(loaded.error).toMatchObject({ name: 'DbgHelpError', code: 'BACKEND_UNAVAILABLE' });
+    });
+    return;
+  }
+  const { SymbolHandler, SymOpt, SymType } = loaded.lib;
+  const gaps = KNOWN_GAPS[name];
+  const t = (title: string, fn: () => Promise<unknown>) => (gaps[title] ? test.failing(`${title} [known gap: ${gaps[title]}]`, fn) : test(title, fn));
+
+  t('SymGetSearchPath answers the path SymInitialize or SymSetSearchPath was given', async () => {
+    const sym = SymbolHandler.initialize({ searchPath: 'srv*x*y;z' });
+    try {
+      expect(sym.getSearchPath()).toBe('srv*x*y;z');
+      sym.setSearchPath('a;b');
+      expect(sym.getSearchPath()).toBe('a;b');
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('SymSetHomeDirectory sets the directory SymGetHomeDirectory answers', async () => {
+    const sym = SymbolHandler.initialize();
+    try {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbghelp-home-'));
+      expect(sym.setHomeDirectory(dir)).toBe(dir);
+      expect(sym.getHomeDirectory()).toBe(dir);
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('SymLoadModuleEx through cache*C;srv*S: the PDB is copied into C and loaded from there', async () => {
+    const { root, S, C, image } = tempStore();
+    const sym = SymbolHandler.initialize({ searchPath: `cache*${C};srv*${S}` });
+    try {
+      sym.setHomeDirectory(root);
+      const base = await sym.loadModule(image);
+      const info = sym.getModuleInfo(base)!;
+      expect(info.symType).toBe(SymType.Pdb);
+      expect(path.resolve(info.loadedPdbName)).toBe(path.join(C, 'basic-x64.pdb', KEY, 'basic-x64.pdb'));
+      expect(fs.readFileSync(info.loadedPdbName).equals(fs.readFileSync(PDB))).toBe(true);
+      expect(sym.fromAddr(base + 0x1000n)?.symbol.name).toBe('chain_c');
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('SYMOPT_DEBUG: the cache miss and the copy are logged in DbgHelp wording', async () => {
+    const { root, S, C, image } = tempStore();
+    const sym = SymbolHandler.initialize({ searchPath: `cache*${C};srv*${S}` });
+    const lines: string[] = [];
+    try {
+      sym.setHomeDirectory(root);
+      sym.setOptions(sym.getOptions() | SymOpt.DEBUG);
+      sym.on('debug', (l) => lines.push(l.trim()));
+      await sym.loadModule(image);
+      const inC = path.join(C, 'basic-x64.pdb', KEY, 'basic-x64.pdb');
+      expect(lines).toContain(`SYMSRV: ${inC} not found`);
+      expect(lines.some((l) => /^SYMSRV: +basic-x64\.pdb from .*: \d+ bytes - copied$/.test(l))).toBe(true);
+      expect(lines).toContain('DBGHELP: basic-x64 - private symbols & lines');
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('SymFindFileInPath finds a PDB by GUID and age and an image by TimeDateStamp and SizeOfImage in a store', async () => {
+    const { root, S } = tempStore();
+    const sym = SymbolHandler.initialize({ searchPath: `srv*${S}` });
+    try {
+      sym.setHomeDirectory(root);
+      const pdb = await sym.findFileInPath({ fileName: 'basic-x64.pdb', id: GUID, two: 1 });
+      expect(path.resolve(pdb!)).toBe(path.join(S, 'basic-x64.pdb', KEY, 'basic-x64.pdb'));
+      const img = await sym.findFileInPath({ fileName: 'basic-x64.exe', id: TIMESTAMP, two: SIZE_OF_IMAGE });
+      expect(path.resolve(img!)).toBe(path.join(S, 'basic-x64.exe', '982681B88000', 'basic-x64.exe'));
+      expect(await sym.findFileInPath({ fileName: 'basic-x64.pdb', id: GUID, two: 7 })).toBeUndefined();
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('a PDB of another build under the right key is not loaded (pdbUnmatched, no private symbols)', async () => {
+    const { root, S, image } = tempStore();
+    fs.copyFileSync(path.join(FIX, 'mismatch', 'basic-x64.pdb'), path.join(S, 'basic-x64.pdb', KEY, 'basic-x64.pdb'));
+    const sym = SymbolHandler.initialize({ searchPath: `srv*${S}` });
+    try {
+      sym.setHomeDirectory(root);
+      const base = await sym.loadModule(image);
+      const info = sym.getModuleInfo(base)!;
+      expect(info.symType).not.toBe(SymType.Pdb);
+      expect(info.pdbUnmatched).toBe(true);
+    } finally {
+      sym.cleanup();
+    }
+  });
+});
