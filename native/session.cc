@@ -208,8 +208,10 @@ void Session::CleanupLocked() {
 }
 
 // Line numbers are always asked for: the contract answers getLineFromAddr under the default
-// options, which DbgHelp does only with SYMOPT_LOAD_LINES.
-void Session::ApplyOptions() const { SymSetOptions(options_ | SYMOPT_LOAD_LINES); }
+// options, which DbgHelp does only with SYMOPT_LOAD_LINES. Loads are never deferred: loadModule
+// runs on a worker thread, so the PDB is opened there rather than by the first (synchronous)
+// lookup on the JS thread, and getModuleInfo tells what was found, not SymDeferred.
+void Session::ApplyOptions() const { SymSetOptions((options_ | SYMOPT_LOAD_LINES) & ~SYMOPT_DEFERRED_LOADS); }
 
 void Session::QueueDebugLine(const WCHAR *line) {
   if (line) pendingDebug_.emplace_back(reinterpret_cast<const char16_t *>(line));

@@ -1,9 +1,28 @@
 /**
- * The native backend slot: the N-API addon over dbghelp.dll (native/). It is not built yet;
- * until it is, loading it fails with a message that says so.
+ * The native backend: the N-API addon (native/, built by cmake-js) over dbghelp.dll, found by
+ * node-gyp-build in prebuilds/win32-<arch>/ or a local build/Release/. Its surface is typed in
+ * dbghelp-session.ts; DllHandler maps the contract onto it.
  */
+import * as path from 'path';
+import { DEFAULT_SYMOPTS } from '../api/constants';
 import { DbgHelpError } from '../api/errors';
+import type { InitializeOptions } from '../api/types';
+import type { DbgHelpSession, SessionInit } from './dbghelp-session';
+import { DllHandler } from './dll-handler';
 import type { Backend } from './types';
+import { CODE_BY_WIN32 } from './win32-codes';
+import { unusableFunctions } from './wine';
+
+/** The addon's exports (native/addon.cc). */
+interface Addon {
+  Session: new (searchPath: string | null, options: number, invadePid: number) => DbgHelpSession;
+  setup(errorClass: typeof DbgHelpError, codes: Readonly<Record<number, string>>): void;
+  /** The dbghelp.dll the process loaded. */
+  dllPath(): string | undefined;
+}
+
+/** The package root: this file is lib/backend/native.ts or dist/backend/native.js. */
+export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
 
 export function loadNative(): Backend {
   if (process.platform !== 'win32') {
@@ -12,8 +31,48 @@ export function loadNative(): Backend {
       `the native backend calls dbghelp.dll and runs only on Windows (this is ${process.platform}); use DBGHELP_BACKEND=portable`,
     );
   }
-  throw new DbgHelpError(
-    'BACKEND_UNAVAILABLE',
-    `the native backend is not built in this version: no prebuilds/win32-${process.arch}/dbghelp.node and no build/Release/dbghelp.node; use DBGHELP_BACKEND=portable`,
-  );
+  const addon = requireAddon();
+  addon.setup(DbgHelpError, CODE_BY_WIN32);
+  const dllPath = addon.dllPath();
+  const unusable = unusableFunctions(dllPath);
+  return {
+    name: 'native',
+    dllPath,
+    createHandler: (options: InitializeOptions) => new DllHandler(new addon.Session(...sessionArgs(options)), unusable, dllPath),
+  };
+}
+
+export function sessionArgs(options: InitializeOptions): [string | null, number, number] {
+  const init: SessionInit = {
+    searchPath: options.searchPath ?? null,
+    options: (options.options ?? DEFAULT_SYMOPTS) >>> 0,
+    invadePid: options.invadeProcess ? process.pid : 0,
+  };
+  return [init.searchPath, init.options, init.invadePid];
+}
+
+function requireAddon(): Addon {
+  const tried = [
+    path.join(PACKAGE_ROOT, 'build', 'Release', 'dbghelp.node'),
+    path.join(PACKAGE_ROOT, 'prebuilds', `${process.platform}-${process.arch}`, '*.node'),
+  ];
+  try {
+    // node-gyp-build looks in build/Release, build/Debug, then prebuilds/<platform>-<arch>/.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const load = require('node-gyp-build') as (dir: string) => unknown;
+    return load(PACKAGE_ROOT) as Addon;
+  } catch (e) {
+    throw new DbgHelpError(
+      'BACKEND_UNAVAILABLE',
+      `the native backend could not load its addon for ${process.platform}-${process.arch} (node ${process.versions.node}, N-API ${process.versions.napi}): ` +
+        `${firstLine(e)}. Looked for ${tried.join(' and ')}. Possible solutions: reinstall the package so its prebuild for ` +
+        `${process.platform}-${process.arch} is present; or build the addon with \`npx cmake-js build\` (needs CMake and a C++ compiler); ` +
+        'or use DBGHELP_BACKEND=ffi (needs the optional dependency koffi) or DBGHELP_BACKEND=portable.',
+      { cause: e },
+    );
+  }
+}
+
+function firstLine(e: unknown): string {
+  return String((e as Error)?.message ?? e).split('\n')[0];
 }

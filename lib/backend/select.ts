@@ -38,7 +38,14 @@ export function select(forced: string | undefined, platform: NodeJS.Platform): B
   const failures: string[] = [];
   for (const name of ['native', 'ffi'] as const) {
     try {
-      return loaders[name]();
+      const b = loaders[name]();
+      if (failures.length) {
+        process.emitWarning(
+          `dbghelp: using the ${name} backend; tried ${failures.join('; ')}. Set DBGHELP_BACKEND=${name} to silence this.`,
+          { code: 'DBGHELP_BACKEND_FALLBACK' },
+        );
+      }
+      return b;
     } catch (e) {
       failures.push(`${name}: ${(e as Error).message}`);
     }

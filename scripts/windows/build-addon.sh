@@ -18,8 +18,13 @@ for arch in "${arches[@]}"; do
   command -v "$triple-w64-mingw32-g++-posix" >/dev/null || { echo "build-addon: install mingw-w64 (apt-get install -y mingw-w64 cmake ninja-build)" >&2; exit 2; }
   out="build/win32-$arch"
   echo "== win32-$arch"
-  npx --no-install cmake-js build --silent --out "$out" --arch "$arch" -G Ninja \
-    --CDCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/mingw-w64-$triple.cmake" --CDCMAKE_BUILD_TYPE=Release
+  mkdir -p "$out"
+  if ! npx --no-install cmake-js build --out "$out" --arch "$arch" -G Ninja \
+    --CDCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/mingw-w64-$triple.cmake" --CDCMAKE_BUILD_TYPE=Release >"$out/cmake-js.log" 2>&1; then
+    cat "$out/cmake-js.log" >&2
+    echo "build-addon: cmake-js failed for win32-$arch (log above)" >&2
+    exit 1
+  fi
   dest="prebuilds/win32-$arch"
   mkdir -p "$dest"
   cp "$out/Release/dbghelp.node" "$dest/dbghelp.napi.node"

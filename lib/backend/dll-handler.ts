@@ -1,0 +1,265 @@
+/**
+ * The BackendHandler over dbghelp.dll, shared by the native and ffi backends: both hand it a
+ * DbgHelpSession (one DbgHelp process handle) and it maps the contract onto DbgHelp's calls.
+ *
+ * What it adds to the DLL, and why:
+ * - enumSymbols with no base and no `module!` means every module in the contract (`*!mask`),
+ *   unless a scope was set (setContext), which is what DbgHelp itself reads it as.
+ * - loadModule's `pdbPath`: DbgHelp has no such argument; the PDB's directory is put in front
+ *   of the search path for that one load, after checking (with the project's own PE/PDB readers)
+ *   that the PDB matches the image, as the contract asks (PDB_MISMATCH unless LOAD_ANYTHING).
+ * - Before DbgHelp sees an image, the project's PE reader opens it: a missing file is
+ *   FILE_NOT_FOUND, a file that is not PE is BAD_FORMAT with the offset (DbgHelp's answers to
+ *   both vary by version: Wine says 183 for a junk file), and its preferred base and size are
+ *   known, so a range taken by another module is MODULE_EXISTS and loading the same file at
+ *   the same base again returns that base, whatever the DLL does with overlaps.
+ * - A .pdb loaded alone needs a base (DbgHelp would invent one); a cancelled load is unloaded.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { SymOpt, TypeInfo } from '../api/constants';
+import { DbgHelpError } from '../api/errors';
+import type {
+  BackendHandler,
+  EnumLinesOptions,
+  EnumSymbolsOptions,
+  FindFileOptions,
+  FromAddrResult,
+  InlineTraceQuery,
+  InlineTraceResult,
+  LineInfo,
+  LoadModuleOptions,
+  ModuleInfo,
+  SourceFile,
+  SourceLine,
+  StackFrameContext,
+  SymbolInfo,
+  TypeInfoValue,
+} from '../api/types';
+import type { DbgHelpSession } from './dbghelp-session';
+import { checkPdbMatchesImage } from './pdb-identity';
+import { PeImage } from '../formats/pe/pe-image';
+
+/** SymGetTypeInfo requests whose answer is a BOOL. */
+const BOOLEAN_REQUESTS: ReadonlySet<number> = new Set([
+  TypeInfo.GET_VIRTUALBASECLASS,
+  TypeInfo.GET_NESTED,
+  TypeInfo.IS_EQUIV_TO,
+  TypeInfo.IS_CLOSE_EQUIV_TO,
+  TypeInfo.GET_IS_REFERENCE,
+  TypeInfo.GET_INDIRECTVIRTUALBASECLASS,
+]);
+
+export class DllHandler implements BackendHandler {
+  private scopeActive = false;
+
+  /**
+   * @param unusable dbghelp.dll functions this DLL only has as aborting stubs (Wine's): the
+   *   methods that need them throw UNSUPPORTED.
+   */
+  constructor(
+    private readonly s: DbgHelpSession,
+    private readonly unusable: ReadonlySet<string> = new Set(),
+    private readonly dllPath = 'dbghelp.dll',
+  ) {}
+
+  /** The per-module calls name a loaded module's base; DbgHelp's answer otherwise varies. */
+  private module(base: bigint, where: string): void {
+    if (this.s.getModuleInfo(base)?.baseOfImage !== base) {
+      throw new DbgHelpError('MODULE_NOT_FOUND', `${where}: no module is loaded at 0x${base.toString(16)}`);
+    }
+  }
+
+  private need(fn: string): void {
+    if (this.unusable.has(fn)) {
+      throw new DbgHelpError('UNSUPPORTED', `${this.dllPath} (Wine's) has ${fn} only as a stub that would abort the process; use DBGHELP_BACKEND=portable for this call`);
+    }
+  }
+
+  setSearchPath(p: string | null): void {
+    this.s.setSearchPath(p);
+  }
+  getSearchPath(): string {
+    return this.s.getSearchPath();
+  }
+  setOptions(o: number): number {
+    return this.s.setOptions(o >>> 0);
+  }
+  getOptions(): number {
+    return this.s.getOptions();
+  }
+
+  async loadModule(imagePath: string, opts: LoadModuleOptions): Promise<bigint> {
+    opts.signal?.throwIfAborted();
+    const isPdb = path.extname(imagePath).toLowerCase() === '.pdb';
+    if (isPdb && !opts.baseAddress) {
+      throw new DbgHelpError('INVALID_PARAMETER', `loadModule: ${imagePath} is a PDB without an image; give a baseAddress to load it at`);
+    }
+    const planned = isPdb ? { base: opts.baseAddress!, size: opts.size ?? 1 } : plannedRange(imagePath, opts);
+    const existing = this.overlapping(planned.base, planned.size);
+    if (existing) {
+      if (samePath(existing.imageName, imagePath) && existing.baseOfImage === planned.base) return existing.baseOfImage;
+      throw new DbgHelpError(
+        'MODULE_EXISTS',
+        `loadModule: ${imagePath} at 0x${planned.base.toString(16)} would overlap ${existing.moduleName} (0x${existing.baseOfImage.toString(16)}, ${existing.imageSize} bytes)`,
+      );
+    }
+    let base: bigint;
+    if (opts.pdbPath !== undefined && !isPdb) {
+      const dir = checkPdbMatchesImage(imagePath, opts.pdbPath, (this.s.getOptions() & SymOpt.LOAD_ANYTHING) !== 0);
+      const saved = this.s.getSearchPath();
+      this.s.setSearchPath(`${dir};${saved}`);
+      try {
+        base = await this.s.loadModule(imagePath, opts.moduleName ?? null, planned.base, opts.size ?? 0);
+      } finally {
+        this.s.setSearchPath(saved);
+      }
+    } else {
+      base = await this.s.loadModule(imagePath, opts.moduleName ?? null, planned.base, opts.size ?? 0);
+    }
+    if (opts.signal?.aborted) {
+      this.s.unloadModule(base);
+      throw new DbgHelpError('ABORTED', `loadModule(${imagePath}) was cancelled`, { cause: opts.signal.reason });
+    }
+    return base;
+  }
+  /** The loaded module whose range meets [base, base + size), if any. */
+  private overlapping(base: bigint, size: number): ModuleInfo | undefined {
+    for (const b of this.s.listModules()) {
+      const m = this.s.getModuleInfo(b);
+      if (m && base < m.baseOfImage + BigInt(Math.max(m.imageSize, 1)) && m.baseOfImage < base + BigInt(Math.max(size, 1))) return m;
+    }
+    return undefined;
+  }
+  unloadModule(base: bigint): void {
+    this.s.unloadModule(base);
+  }
+  getModuleInfo(address: bigint): ModuleInfo | undefined {
+    return this.s.getModuleInfo(address);
+  }
+  fromAddr(address: bigint): FromAddrResult | undefined {
+    return this.s.fromAddr(address);
+  }
+  fromName(name: string): SymbolInfo | undefined {
+    return this.s.fromName(name);
+  }
+  enumSymbols(opts: EnumSymbolsOptions): IterableIterator<SymbolInfo> {
+    const base = opts.base ?? 0n;
+    let mask = opts.mask ?? '*';
+    if (base === 0n && !mask.includes('!') && !this.scopeActive) mask = `*!${mask}`;
+    return this.s.enumSymbols(base, mask)[Symbol.iterator]();
+  }
+  getTypeFromName(base: bigint, name: string): SymbolInfo | undefined {
+    this.need('SymGetTypeFromNameW');
+    return this.s.getTypeFromName(base, name);
+  }
+  getLineFromAddr(address: bigint): LineInfo | undefined {
+    return this.s.getLineFromAddr(address);
+  }
+
+  getLineNext(line: LineInfo): LineInfo | undefined {
+    return this.s.getLineNext(line.address);
+  }
+  getLinePrev(line: LineInfo): LineInfo | undefined {
+    return this.s.getLinePrev(line.address);
+  }
+  getLineFromName(moduleName: string | undefined, fileName: string, lineNumber: number): LineInfo | undefined {
+    const r = this.s.getLineFromName(moduleName ?? null, fileName, lineNumber);
+    return r && { ...r.line, displacement: r.displacement };
+  }
+  enumLines(base: bigint, opts: EnumLinesOptions): IterableIterator<SourceLine> {
+    this.module(base, 'enumLines');
+    this.need('SymEnumLinesW');
+    return this.s.enumLines(base, opts.obj ?? null, opts.file ?? null)[Symbol.iterator]();
+  }
+  enumSourceFiles(base: bigint, mask: string | undefined): IterableIterator<SourceFile> {
+    this.module(base, 'enumSourceFiles');
+    return this.s.enumSourceFiles(base, mask ?? null)[Symbol.iterator]();
+  }
+
+  addrIncludeInlineTrace(address: bigint): number {
+    return this.s.addrIncludeInlineTrace(address);
+  }
+  queryInlineTrace(q: InlineTraceQuery): InlineTraceResult | undefined {
+    const r = this.s.queryInlineTrace(q.startAddress, q.startContext, q.startRetAddress, q.curAddress);
+    return r && { curContext: r.context, curFrameIndex: r.frameIndex };
+  }
+  fromInlineContext(address: bigint, inlineContext: number): FromAddrResult | undefined {
+    return this.s.fromInlineContext(address, inlineContext);
+  }
+  getLineFromInlineContext(address: bigint, inlineContext: number): LineInfo | undefined {
+    return this.s.getLineFromInlineContext(address, inlineContext, null);
+  }
+
+  enumTypes(base: bigint, mask: string | undefined): IterableIterator<SymbolInfo> {
+    this.module(base, 'enumTypes');
+    return this.s.enumTypes(base, mask ?? null)[Symbol.iterator]();
+  }
+  getTypeInfo(base: bigint, typeId: number, request: number): TypeInfoValue | undefined {
+    this.module(base, 'getTypeInfo');
+    const v = this.s.getTypeInfo(base, typeId, request);
+    if (v !== undefined && BOOLEAN_REQUESTS.has(request)) return v !== 0;
+    return v;
+  }
+
+  setContext(frame: StackFrameContext): boolean {
+    // Once a scope was asked for, enumSymbols without a module means the scope (DbgHelp's
+    // reading), even when this call failed and left it empty or unchanged.
+    this.scopeActive = true;
+    return this.s.setContext(frame.instructionOffset, frame.returnOffset ?? 0n, frame.frameOffset ?? 0n, frame.stackOffset ?? 0n, frame.inlineFrameContext ?? 0);
+  }
+  setScopeFromAddr(address: bigint): boolean {
+    this.scopeActive = true;
+    return this.s.setScopeFromAddr(address);
+  }
+
+  async findFileInPath(opts: FindFileOptions): Promise<string | undefined> {
+    opts.signal?.throwIfAborted();
+    const id = typeof opts.id === 'string' ? { guid: dashedGuid(opts.id) } : { dword: opts.id >>> 0 };
+    const found = await this.s.findFileInPath(opts.searchPath ?? null, opts.fileName, id, opts.two >>> 0, (opts.three ?? 0) >>> 0);
+    opts.signal?.throwIfAborted();
+    return found;
+  }
+  setHomeDirectory(dir: string | null): string {
+    return this.s.setHomeDirectory(dir);
+  }
+  getHomeDirectory(): string {
+    this.need('SymGetHomeDirectoryW');
+    return this.s.getHomeDirectory(0) ?? '';
+  }
+
+  cleanup(): void {
+    this.s.cleanup();
+  }
+  onDebug(listener: ((line: string) => void) | undefined): void {
+    this.s.setDebugListener(listener);
+  }
+}
+
+/**
+ * Where an image will go: the caller's base or the image's preferred ImageBase (passed to
+ * DbgHelp explicitly: Wine refuses base 0 for a 32-bit image in a 64-bit process). Opening it
+ * with the PE reader also turns a missing or malformed file into FILE_NOT_FOUND / BAD_FORMAT.
+ */
+function plannedRange(imagePath: string, opts: LoadModuleOptions): { base: bigint; size: number } {
+  if (!fs.existsSync(imagePath)) {
+    throw new DbgHelpError('FILE_NOT_FOUND', `loadModule: ${imagePath} does not exist`, { file: imagePath });
+  }
+  const image = PeImage.open(imagePath);
+  try {
+    return { base: opts.baseAddress || image.imageBase, size: opts.size || image.sizeOfImage };
+  } finally {
+    image.close();
+  }
+}
+
+function samePath(a: string, b: string): boolean {
+  return path.resolve(a).toLowerCase() === path.resolve(b).toLowerCase();
+}
+
+/** A GUID with or without dashes/braces → `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX`. */
+function dashedGuid(g: string): string {
+  const hex = g.replace(/[{}-]/g, '');
+  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new DbgHelpError('INVALID_PARAMETER', `findFileInPath: ${g} is not a GUID`);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`.toUpperCase();
+}

@@ -1,0 +1,18 @@
+// A jest reporter for the Wine lane: writes each test's backend, title and status to the file
+// named by DBGHELP_LANE_RESULT (jest's own --json cannot serialize failures that hold BigInts).
+'use strict';
+const fs = require('fs');
+
+class LaneSummaryReporter {
+  onRunComplete(_contexts, results) {
+    const out = process.env.DBGHELP_LANE_RESULT;
+    if (!out) return;
+    const tests = [];
+    for (const suite of results.testResults) {
+      if (suite.testExecError) tests.push({ file: suite.testFilePath, ancestors: [], title: 'suite failed to run', status: 'failed' });
+      for (const t of suite.testResults) tests.push({ file: suite.testFilePath, ancestors: t.ancestorTitles, title: t.title, status: t.status });
+    }
+    fs.writeFileSync(out, JSON.stringify({ success: results.success && results.numFailedTests === 0 && results.numRuntimeErrorTestSuites === 0, tests }, null, 1));
+  }
+}
+module.exports = LaneSummaryReporter;
