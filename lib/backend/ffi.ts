@@ -82,10 +82,13 @@ interface Api {
 
 function bind(k: Koffi): Api {
   const dll = k.load('dbghelp.dll');
+  // koffi registers type names in its native module, shared by every load of this file in the
+  // process (each jest test file has its own globalThis): a per-bind suffix keeps them unique.
+  const tag = `_${Math.random().toString(36).slice(2, 10)}`;
   const kernel32 = k.load('kernel32.dll');
   const cc = process.arch === 'ia32' ? '__stdcall' : '';
-  const GUID = k.struct('DBGHELP_GUID', { Data1: 'uint32', Data2: 'uint16', Data3: 'uint16', Data4: k.array('uint8', 8) });
-  const MODULE = k.struct('IMAGEHLP_MODULEW64', {
+  const GUID = k.struct(`DBGHELP_GUID${tag}`, { Data1: 'uint32', Data2: 'uint16', Data3: 'uint16', Data4: k.array('uint8', 8) });
+  const MODULE = k.struct(`IMAGEHLP_MODULEW64${tag}`, {
     SizeOfStruct: 'uint32',
     BaseOfImage: 'uint64',
     ImageSize: 'uint32',
@@ -112,7 +115,7 @@ function bind(k: Koffi): Api {
     MachineType: 'uint32',
     Reserved: 'uint32',
   });
-  const LINE = k.struct('IMAGEHLP_LINEW64', { SizeOfStruct: 'uint32', Key: 'void *', LineNumber: 'uint32', FileName: 'void *', Address: 'uint64' });
+  const LINE = k.struct(`IMAGEHLP_LINEW64${tag}`, { SizeOfStruct: 'uint32', Key: 'void *', LineNumber: 'uint32', FileName: 'void *', Address: 'uint64' });
   const fn = (decl: string) => dll.func(decl.replace('CC ', cc ? `${cc} ` : ''));
   const f: Record<string, Fn> = {
     SymInitializeW: fn('int CC SymInitializeW(void *h, const char16_t *path, int invade)'),
@@ -176,11 +179,11 @@ function bind(k: Koffi): Api {
     LINE,
     moduleSize: k.sizeof(MODULE),
     lineSize: k.sizeof(LINE),
-    enumSymProto: k.pointer(k.proto(`int ${cc} DbgHelpEnumSymbolsCb(void *info, uint32 size, void *ctx)`.replace('  ', ' '))),
-    enumLinesProto: k.pointer(k.proto(`int ${cc} DbgHelpEnumLinesCb(void *line, void *ctx)`.replace('  ', ' '))),
-    enumFilesProto: k.pointer(k.proto(`int ${cc} DbgHelpEnumFilesCb(void *file, void *ctx)`.replace('  ', ' '))),
-    enumModsProto: k.pointer(k.proto(`int ${cc} DbgHelpEnumModulesCb(const char16_t *name, uint64 base, void *ctx)`.replace('  ', ' '))),
-    regProto: k.pointer(k.proto(`int ${cc} DbgHelpRegisteredCb(void *h, uint32 action, ${dataArgs}, uint64 ctx)`.replace('  ', ' '))),
+    enumSymProto: k.pointer(k.proto(`int ${cc} DbgHelpEnumSymbolsCb${tag}(void *info, uint32 size, void *ctx)`.replace('  ', ' '))),
+    enumLinesProto: k.pointer(k.proto(`int ${cc} DbgHelpEnumLinesCb${tag}(void *line, void *ctx)`.replace('  ', ' '))),
+    enumFilesProto: k.pointer(k.proto(`int ${cc} DbgHelpEnumFilesCb${tag}(void *file, void *ctx)`.replace('  ', ' '))),
+    enumModsProto: k.pointer(k.proto(`int ${cc} DbgHelpEnumModulesCb${tag}(const char16_t *name, uint64 base, void *ctx)`.replace('  ', ' '))),
+    regProto: k.pointer(k.proto(`int ${cc} DbgHelpRegisteredCb${tag}(void *h, uint32 action, ${dataArgs}, uint64 ctx)`.replace('  ', ' '))),
     dllPath: n ? pathBuf.toString('utf16le', 0, n * 2) : undefined,
   };
   if (process.arch === 'x64' && api.moduleSize !== 3264) throw new Error(`IMAGEHLP_MODULEW64 is ${api.moduleSize} bytes, not 3264`);

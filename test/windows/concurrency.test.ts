@@ -37,7 +37,7 @@ if ('error' in loaded) {
       while (settled < images.length) {
         for (let i = 0; i < 200; i++) {
           expect(sym.fromAddr(basic + 0x1000n)!.symbol.name).toBe(want);
-          expect(sym.fromName('chain_c')!.address).toBe(basic + 0x1000n);
+          expect(sym.fromName('basic-x64!chain_c')!.address).toBe(basic + 0x1000n);
           lookups++;
         }
         await new Promise((r) => setImmediate(r));
@@ -55,10 +55,13 @@ if ('error' in loaded) {
     }
   });
 
-  test('cleanup while a load is queued: the load rejects with INVALID_HANDLE, nothing hangs', async () => {
+  test('cleanup while a load is in flight: the load settles (done before, or INVALID_HANDLE after), nothing hangs', async () => {
     const sym = SymbolHandler.initialize();
     const p = sym.loadModule(bin('cppfeatures-x64.exe'));
     sym.cleanup();
-    await expect(p).rejects.toMatchObject({ code: expect.stringMatching(/INVALID_HANDLE|IO_ERROR/) });
+    // The worker may take the lock before or after cleanup: both are legal, a hang is not.
+    const r = await p.then((b) => b, (e: { code: string }) => e.code);
+    expect([0x140000000n, 'INVALID_HANDLE']).toContain(r);
+    expect(() => sym.fromAddr(0x140001000n)).toThrow(expect.objectContaining({ code: 'INVALID_HANDLE' }));
   });
 }
