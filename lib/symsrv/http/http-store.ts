@@ -17,7 +17,9 @@
  * A finished transfer is logged as symsrv does (`ntdll.pdb from https://...: 570542 bytes -
  * copied`); the writer then checks the file against its key and logs a mismatch.
  *
- * Outcomes follow lib/symsrv/store.ts: all 404 → `not-found`; a server error, a timeout, a
+ * Outcomes follow lib/symsrv/store.ts: all 404 → `not-found` (401/403 count as a miss for the
+ * probing, as S3-style stores answer 403 for a missing key, but end as `unavailable`: the file
+ * may be there for someone with credentials; index2.txt answered 4xx means one-tier); a server error, a timeout, a
  * refused body, an open breaker → `unavailable` (the search logs it and moves on); a file.ptr
  * → `pointer` / `message`, except that a file.ptr served over HTTP pointing at a local or UNC
  * path is refused unless `allowHttpFilePtrToLocal` (an http(s) target is fetched here).
@@ -106,9 +108,12 @@ export class HttpStore implements StoreSource {
     ];
     if (((opts.options ?? 0) & SymOpt.FAVOR_COMPRESSED) !== 0) forms.reverse();
 
+    /** A 401/403 on a probe: a miss for the probing, but the store is not "without the file". */
+    let denied: number | undefined;
     for (const [form, rel, expected] of forms) {
       const url = this.urlFor(rel);
       const r = await this.get(url, { kind: 'file', path: opts.copyTo, expected }, call);
+      if (r.kind === 'missing' && (r.status === 401 || r.status === 403)) denied ??= r.status;
       if (r.kind === 'ok') {
         debug(`SYMSRV:  ${lastSegment(rel)} from ${this.url}: ${r.bytes} bytes - copied`);
         return { status: 'found', form, path: opts.copyTo, bytes: r.bytes, from: url.href };
@@ -119,7 +124,10 @@ export class HttpStore implements StoreSource {
     const ptrUrl = this.urlFor(tier + paths.pointer);
     const p = await this.get(ptrUrl, { kind: 'memory', expected: 'any' }, call);
     if (p.kind === 'failed') return { status: 'unavailable', reason: p.reason, tried: ptrUrl.href };
-    if (p.kind === 'missing') return { status: 'not-found', tried };
+    if (p.kind === 'missing') {
+      if (denied) return { status: 'unavailable', reason: `HTTP ${denied} (${statusName(denied)})`, tried };
+      return { status: 'not-found', tried };
+    }
     const ptr = parseFilePtr(p.text ?? '');
     if (!ptr) {
       debug(`SYMSRV:  ${ptrUrl.href} - neither PATH: nor MSG:, ignored`);
@@ -241,6 +249,11 @@ export class HttpStore implements StoreSource {
         if (status === 404 || status === 410) {
           this.board.success(host);
           this.misses?.record(url.href, status, o.missTtlMs);
+          return { kind: 'missing', status };
+        }
+        if (status === 401 || status === 403) {
+          // Not remembered: credentials may change. (S3-style stores answer 403 for a missing key.)
+          this.board.success(host);
           return { kind: 'missing', status };
         }
         if (!(status >= 500 || status === 429 || status === 408)) {

@@ -418,6 +418,20 @@ describe('HttpStore: faults leave copyTo holding the whole file or nothing', () 
     expectNothingLeft(r);
   });
 
+  test('403 everywhere (an S3-style store, or one wanting credentials): every form asked, then unavailable, nothing remembered', async () => {
+    for (const p of ['/sym/index2.txt', FILE, PD_, PTR]) server.on(p, status(403));
+    const r = await run(store());
+    expect(r.out).toEqual({ status: 'unavailable', reason: 'HTTP 403 (HTTP_STATUS_FORBIDDEN)', tried: `${server.url}${FILE}` });
+    expect(server.log).toEqual(['/sym/index2.txt', FILE, PD_, PTR]);
+    expect(fs.existsSync(path.join(dir, 'state', 'misses.jsonl'))).toBe(false);
+    expectNothingLeft(r);
+    server.reset();
+    server.on('/sym/index2.txt', status(403));
+    server.on(PD_, serve(writeCab([{ name: PDB.name, data: PDB.bytes }])));
+    forgetLayouts();
+    expect((await run(store())).out).toMatchObject({ status: 'found', form: 'compressed' }); // 403 on index2.txt: one-tier
+  });
+
   test('connection refused: HttpSendRequest CANNOT_CONNECT, unavailable', async () => {
     const dead = await FaultServer.start();
     const url = dead.url;
