@@ -469,8 +469,13 @@ export class TypeModel {
     return n.child.kind === ChildKind.VTable || n.child.kind === ChildKind.Arg ? undefined : n.child.name;
   }
 
-  /** TI_GET_LENGTH: bytes (bits for bitfield members), as a bigint (ULONG64). */
-  private length(n: Node): bigint | undefined {
+  /**
+   * TI_GET_LENGTH: bytes (bits for bitfield members), as a bigint (ULONG64). `depth` bounds
+   * the references followed (an enum whose underlying type is an enum whose underlying...).
+   */
+  private length(n: Node, depth = 0): bigint | undefined {
+    if (depth > MAX_CHAIN) throw badFormat(this.tpi?.origin ?? this.pdb.name, 0, `type 0x${n.id.toString(16)}: its length depends on more than ${MAX_CHAIN} other types (a cycle)`);
+    const ref = (ti: number) => this.lengthOfRef(ti, depth + 1);
     switch (n.t) {
       case 'base':
       case 'sptr':
@@ -478,11 +483,11 @@ export class TypeModel {
       case 'pointer':
         return BigInt(n.size);
       case 'tag':
-        return n.rec.family === TypeFamily.Enum ? this.lengthOfRef(n.rec.underlying) : BigInt(n.rec.size);
+        return n.rec.family === TypeFamily.Enum ? ref(n.rec.underlying) : BigInt(n.rec.size);
       case 'array':
         return BigInt(n.size);
       case 'typedef':
-        return this.lengthOfRef(n.type);
+        return ref(n.type);
       case 'child': {
         const c = n.child;
         if (c.kind === ChildKind.Member) {
@@ -490,22 +495,22 @@ export class TypeModel {
           if (bf) return BigInt(bf.length);
         }
         if (c.kind === ChildKind.Method) return undefined;
-        if (c.kind === ChildKind.Enumerator) return this.lengthOfRef(n.owner);
-        return this.lengthOfRef(c.type);
+        if (c.kind === ChildKind.Enumerator) return ref(n.owner);
+        return ref(c.type);
       }
       default:
         return undefined;
     }
   }
 
-  private lengthOfRef(ti: number): bigint | undefined {
+  private lengthOfRef(ti: number, depth = 0): bigint | undefined {
     const n = this.node(this.canonical(ti));
-    return n && this.length(n);
+    return n && this.length(n, depth);
   }
 
   private bitField(ti: number): { length: number; position: number } | undefined {
     let t = ti;
-    // Through modifiers only: `const int x : 3` is a modifier of... no: a bitfield of a modifier.
+    // A member's type is the LF_BITFIELD itself, or (rarely) a modifier of one.
     for (let i = 0; i < MAX_CHAIN && t >= FIRST_TYPE_INDEX; i++) {
       const { leaf, data } = this.requireTpi(t).record(t);
       if (leaf === LF.BITFIELD) return readBitField(data);
