@@ -60,7 +60,7 @@ export interface BuiltTpi {
  * the header) holds them (4 bytes each, `buckets` buckets) and index offsets every `chunk`
  * records.
  */
-export function buildTpi(records: Uint8Array[], opts: { hashValues?: number[]; buckets?: number; chunk?: number } = {}): BuiltTpi {
+export function buildTpi(records: Uint8Array[], opts: { hashValues?: readonly number[]; buckets?: number; chunk?: number } = {}): BuiltTpi {
   const offsets: number[] = [];
   let size = 0;
   for (const r of records) {
