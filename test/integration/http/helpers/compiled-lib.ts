@@ -57,5 +57,10 @@ export function compiledLib(): string {
   } catch {
     fs.rmSync(tmp, { recursive: true, force: true }); // another run made it first
   }
+  // Copies for older sources, unused for an hour, go.
+  for (const old of fs.readdirSync(path.dirname(out))) {
+    const p = path.join(path.dirname(out), old);
+    if (p !== out && Date.now() - fs.statSync(p).mtimeMs > 3_600_000) fs.rmSync(p, { recursive: true, force: true });
+  }
   return out;
 }
