@@ -326,9 +326,13 @@ class FileSink implements BodySink {
         this.checked = true;
       }
     }
-    this.opening ??= fs.promises.open(this.path, 'w');
-    const fh = (this.fh = await this.opening);
-    await writeAll(fh, chunk);
+    try {
+      this.opening ??= fs.promises.open(this.path, 'w');
+      const fh = (this.fh = await this.opening);
+      await writeAll(fh, chunk);
+    } catch (e) {
+      throw new DbgHelpError('IO_ERROR', `cannot write the download to ${this.path}: ${(e as Error).message}`, { file: this.path, cause: e });
+    }
     this.bytes += chunk.length;
     this.progress?.(this.bytes, this.total);
   }
@@ -339,7 +343,9 @@ class FileSink implements BodySink {
         if (this.bytes === 0) throw new ContentRefused('empty body', 'magic');
         checkMagic(this.head, this.expected);
       }
-      await this.fh?.close();
+      await this.fh?.close().catch((e: Error) => {
+        throw new DbgHelpError('IO_ERROR', `cannot write the download to ${this.path}: ${e.message}`, { file: this.path, cause: e });
+      });
       this.fh = undefined;
     } catch (e) {
       await this.discard();

@@ -547,6 +547,15 @@ describe('HttpStore: names, file.ptr, breaker, cancellation', () => {
     expect(fs.existsSync(copyTo)).toBe(false);
   });
 
+  test('a copyTo that cannot be written is IO_ERROR (a DbgHelpError), and the host is not blamed', async () => {
+    server.on(FILE, serve(PDB.bytes));
+    const s = store({ probeIndex2: false, breakerThreshold: 1 });
+    const e = await s.fetch(REQ, { copyTo: path.join(dir, 'no', 'such', 'dir', 'x.tmp') }).catch((x) => x);
+    expect(e).toBeInstanceOf(DbgHelpError);
+    expect(e.code).toBe('IO_ERROR');
+    expectFound(await run(s), PDB.bytes); // the breaker stayed closed
+  });
+
   test('without copyTo an HTTP store is unavailable (it has nowhere to write)', async () => {
     const out = await store().fetch(REQ, {});
     expect(out).toMatchObject({ status: 'unavailable' });
