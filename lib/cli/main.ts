@@ -3,6 +3,7 @@
  * Exit status: 0 success, 1 something asked for was not found, 2 bad usage or bad input.
  * Errors are one line on stderr that says what to do.
  */
+import { InlineFrameContext, SymTag } from '../api/constants';
 import { DbgHelpError } from '../api/errors';
 import { SymbolHandler } from '../handler';
 import { undecorateSymbolName } from '../demangle';
@@ -12,7 +13,7 @@ import { find } from './find';
 import { store } from './store';
 
 const USAGE = `usage: dbghelp <command> [options]
-  symbolize --image X.exe [--pdb X.pdb] [--base ADDR] [--rva] [--json] ADDR...   (addresses on stdin when none given)
+  symbolize --image X.exe [--pdb X.pdb] [--base ADDR] [--rva] [--inlines] [--json] ADDR...   (addresses on stdin when none given)
   symbols FILE [--mask 'ns::*'] [--base ADDR] [--pdb X.pdb] [--json]
   info FILE [--json]
   undname DECORATED... [--flags N]                                                 (names on stdin when none given)
@@ -84,13 +85,16 @@ async function symbolize(argv: string[], out: NodeJS.WritableStream): Promise<nu
   const mod = sym.getModuleInfo(base)!;
   const json = a.flags.has('json');
   const rvaMode = a.flags.has('rva');
+  const withInlines = a.flags.has('inlines');
   let missing = 0;
   const lines: string[] = [];
   for (const given of addrs) {
     const address = rvaMode ? base + given : given;
     const hit = sym.fromAddr(address);
     if (!hit) missing++;
+    // The physical frame's line: for inlined code, the call site in the enclosing function.
     const line = sym.getLineFromAddr(address);
+    const inlines = withInlines ? inlineFrames(sym, address) : [];
     if (json) {
       lines.push(
         JSON.stringify({
@@ -99,11 +103,13 @@ async function symbolize(argv: string[], out: NodeJS.WritableStream): Promise<nu
           symbol: hit ? hit.symbol.name : null,
           displacement: hit ? Number(hit.displacement) : null,
           ...(line ? { file: line.fileName, line: line.lineNumber } : {}),
+          ...(withInlines ? { inlines } : {}),
         }),
       );
     } else {
       const where = line ? ` ${line.fileName}:${line.lineNumber}` : '';
       lines.push(hit ? `${hex(given)} ${mod.moduleName}!${hit.symbol.name}${hit.displacement ? `+${hex(hit.displacement)}` : ''}${where}` : `${hex(given)} ??${where}`);
+      for (const f of inlines) lines.push(`  inlined ${f.symbol}${f.file !== undefined ? ` ${f.file}:${f.line}` : ''}`);
     }
     if (lines.length >= 4096) {
       out.write(lines.join('\n') + '\n');
@@ -112,6 +118,36 @@ async function symbolize(argv: string[], out: NodeJS.WritableStream): Promise<nu
   }
   if (lines.length) out.write(lines.join('\n') + '\n');
   return missing ? 1 : 0;
+}
+
+interface InlineFrame {
+  symbol: string;
+  file?: string;
+  line?: number;
+}
+
+/**
+ * The inline frames at an address, innermost first, walked the way DbgHelp users do:
+ * SymAddrIncludeInlineTrace gives the count, SymQueryInlineTrace the innermost frame's context,
+ * and `context + i` each frame further out (SymFromInlineContext, SymGetLineFromInlineContext).
+ * The physical frame is the caller's SymFromAddr answer and is never listed here: a context
+ * that answers with something other than an inline site (a backend falling back to SymFromAddr,
+ * which is what context 0 gives) ends the walk instead of repeating the function.
+ */
+function inlineFrames(sym: SymbolHandler, address: bigint): InlineFrame[] {
+  const n = sym.addrIncludeInlineTrace(address);
+  if (!n) return [];
+  const q = sym.queryInlineTrace({ startAddress: address, startContext: InlineFrameContext.INIT, startRetAddress: address, curAddress: address });
+  if (!q) return [];
+  const out: InlineFrame[] = [];
+  for (let i = 0; i < n; i++) {
+    const ctx = (q.curContext + i) >>> 0;
+    const hit = sym.fromInlineContext(address, ctx);
+    if (!hit || hit.symbol.tag !== SymTag.InlineSite) break;
+    const line = sym.getLineFromInlineContext(address, ctx);
+    out.push(line ? { symbol: hit.symbol.name, file: line.fileName, line: line.lineNumber } : { symbol: hit.symbol.name });
+  }
+  return out;
 }
 
 async function symbols(argv: string[], out: NodeJS.WritableStream): Promise<number> {

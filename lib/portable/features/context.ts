@@ -3,6 +3,7 @@
  * the handler: its options and its loaded modules. Each feature keeps its per-PDB state with
  * `PdbProvider.memo`, so the handler itself stays a thin dispatcher.
  */
+import type { FromAddrResult, LineInfo } from '../../api/types';
 import type { LoadedModule } from '../loaded-module';
 import { PdbProvider } from '../pdb-provider';
 
@@ -17,6 +18,10 @@ export interface HandlerContext {
   modulesNamed(name: string | undefined): LoadedModule[];
   /** A verbose line (sent only under SYMOPT_DEBUG). */
   debug(line: string): void;
+  /** SymFromAddr, as the handler answers it (optional so that test doubles need not give it). */
+  fromAddr?(address: bigint): FromAddrResult | undefined;
+  /** SymGetLineFromAddr64, as the handler answers it (optional, as fromAddr). */
+  getLineFromAddr?(address: bigint): LineInfo | undefined;
 }
 
 /** The module's PDB provider, or undefined for modules answered from exports. */

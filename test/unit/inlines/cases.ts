@@ -82,6 +82,13 @@ export function run(name: CaseName, arg: unknown): CaseResult | Promise<CaseResu
 }
 
 let tmp: string | undefined;
+let handler: typeof import('../../../lib/handler') | undefined;
+
+/** Loads what a kind of case needs before the first case's clock starts. */
+export async function prepare(name: CaseName): Promise<void> {
+  // Loaded here, not at the top: the format cases stay quick to start in a fresh worker.
+  if (name === 'pdb') handler ??= await import('../../../lib/handler');
+}
 
 /** Loads the mutated PDB with its image and asks every inline question at every RVA. */
 async function pdbCase(a: PdbCaseArg): Promise<CaseResult> {
@@ -90,9 +97,8 @@ async function pdbCase(a: PdbCaseArg): Promise<CaseResult> {
   tmp ??= fs.mkdtempSync(path.join(os.tmpdir(), 'dbghelp-inlines-'));
   const file = path.join(tmp, path.basename(a.pdb));
   fs.writeFileSync(file, buf);
-  // Loaded here, not at the top: the format cases stay quick to start in a fresh worker.
-  const { SymbolHandler } = await import('../../../lib/handler');
-  const sym = SymbolHandler.initialize();
+  await prepare('pdb');
+  const sym = handler!.SymbolHandler.initialize();
   try {
     let base: bigint;
     try {

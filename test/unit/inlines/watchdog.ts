@@ -5,8 +5,9 @@
  * jest process itself could not be cut off: a synchronous loop never yields to jest's timeout.
  *
  * The worker loads `cases.ts` through a require hook that transpiles TypeScript with the
- * project's own `typescript`, as ts-jest does with isolatedModules. One worker serves every
- * batch of a test file (starting one costs seconds), until close() or a hang.
+ * project's own `typescript`, as ts-jest does with isolatedModules, and keeps the output in a
+ * cache under the temp directory. One worker serves every batch of a test file, until close()
+ * or a hang.
  */
 import * as path from 'path';
 import { Worker } from 'worker_threads';
@@ -16,16 +17,39 @@ const CASES_TS = path.join(__dirname, 'cases.ts');
 
 const BOOTSTRAP = `
 const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const crypto = require('crypto');
 const { parentPort } = require('worker_threads');
-const ts = require(${JSON.stringify(require.resolve('typescript'))});
-const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, isolatedModules: true };
+const TS = ${JSON.stringify(require.resolve('typescript'))};
+const options = { module: 1 /* CommonJS */, target: 9 /* ES2022 */, esModuleInterop: true, isolatedModules: true };
+// Transpiled sources are kept in a cache keyed by their text (and the compiler's version), so a
+// fresh worker does not pay seconds for transpiling the library again.
+const version = JSON.parse(fs.readFileSync(path.join(path.dirname(TS), '..', 'package.json'), 'utf8')).version;
+const cacheDir = path.join(os.tmpdir(), 'dbghelp-test-ts-cache');
+let ts;
 require.extensions['.ts'] = (module, filename) => {
-  const out = ts.transpileModule(fs.readFileSync(filename, 'utf8'), { compilerOptions: options, fileName: filename });
-  module._compile(out.outputText, filename);
+  const src = fs.readFileSync(filename, 'utf8');
+  const file = path.join(cacheDir, crypto.createHash('sha1').update(version + JSON.stringify(options) + filename + src).digest('hex') + '.js');
+  let out;
+  try {
+    out = fs.readFileSync(file, 'utf8');
+  } catch {
+    ts ??= require(TS);
+    out = ts.transpileModule(src, { compilerOptions: options, fileName: filename }).outputText;
+    try {
+      fs.mkdirSync(cacheDir, { recursive: true });
+      fs.writeFileSync(file + '.' + process.pid, out);
+      fs.renameSync(file + '.' + process.pid, file);
+    } catch {}
+  }
+  module._compile(out, filename);
 };
 const cases = require(${JSON.stringify(CASES_TS)});
 parentPort.postMessage({ type: 'ready' });
 parentPort.on('message', async (m) => {
+  // Loading what the cases need is not part of any case's time.
+  try { await cases.prepare(m.name); } catch {}
   for (let i = m.from; i < m.args.length; i++) {
     parentPort.postMessage({ type: 'start', i });
     let r;
