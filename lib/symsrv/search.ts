@@ -37,7 +37,7 @@ import { checkFile, type FileIdentity } from './identify';
 import { imageKey, nb10Key, pdbKey } from './keys';
 import { copyWithProgress, isFile, LocalStore, PINGME_FILE } from './local-store';
 import { hostPath, isForeignWindowsPath, joinHost } from './paths';
-import { remoteStoreFactory, type FetchProgress, type StoreRequest, type StoreSource } from './store';
+import { remoteStoreFactory, storePaths, type FetchProgress, type StoreRequest, type StoreSource } from './store';
 import { parseSymbolPath, type StoreLocation } from './symbol-path';
 // Installs the HTTP(S) store as the remote store factory.
 import './http';
@@ -192,7 +192,7 @@ class Search {
       if (!hit) continue;
       // A cache* element to the left keeps a copy of what is found further right.
       if (this.storeReq && this.caches.length) {
-        const cached = await this.copyInto([...this.caches].reverse(), c, { path: hit, form: 'file' });
+        const cached = await this.copyInto([...this.caches].reverse(), dir, { path: hit, form: 'file', from: c });
         if (cached) return cached;
       }
       return hit;
@@ -278,7 +278,7 @@ class Search {
    * Puts a found file (plain or compressed) into `dests[0]`, then copies it on into the other
    * destinations, each from the one before; returns the last (leftmost) copy.
    */
-  private async copyInto(dests: LocalStore[], fromStore: string, found: { path: string; form: 'file' | 'compressed' }): Promise<string | undefined> {
+  private async copyInto(dests: LocalStore[], fromStore: string, found: { path: string; form: 'file' | 'compressed'; from?: string }): Promise<string | undefined> {
     const req = this.storeReq!;
     const first = await this.ensure(dests[0], async (tmp) => {
       const bytes =
@@ -287,7 +287,7 @@ class Search {
           : await copyWithProgress(found.path, tmp, statSize(found.path), found.path, this.fetchOpts());
       return { written: true, bytes };
     });
-    return this.afterFirst(dests, fromStore, first);
+    return this.afterFirst(dests, fromStore, found.from ?? found.path, first);
   }
 
   /** A remote store: download straight into the nearest downstream store (the default one when none). */
@@ -325,7 +325,7 @@ class Search {
     });
     if (first.status === 'not-found' || first.status === 'unavailable') removeEmptyKeyDirs(dests[0], req);
     // A remote store logs its own transfer ("... bytes - copied"): only the hops after it are logged here.
-    return this.afterFirst(dests, src.describe(), first, false);
+    return this.afterFirst(dests, src.describe(), `${src.describe()}/${storePaths(req).file}`, first, false);
   }
 
   /** ensureFile for one destination store, with IO errors logged as a failed element. */
@@ -348,11 +348,11 @@ class Search {
     return checkFile(file, this.req.identity);
   }
 
-  private async afterFirst(dests: LocalStore[], fromStore: string, first: EnsureResult | { status: 'failed' }, logFirst = true): Promise<string | undefined> {
+  private async afterFirst(dests: LocalStore[], fromStore: string, fromFile: string, first: EnsureResult | { status: 'failed' }, logFirst = true): Promise<string | undefined> {
     const req = this.storeReq!;
     if (first.status === 'mismatch') {
-      this.env.debug(`DBGHELP: ${fromStore} - mismatched ${this.req.mismatchWord ?? 'pdb'}`);
-      this.req.onMismatch?.(fromStore, first.reason ?? 'mismatch');
+      this.env.debug(`DBGHELP: ${fromFile} - mismatched ${this.req.mismatchWord ?? 'pdb'}`);
+      this.req.onMismatch?.(fromFile, first.reason ?? 'mismatch');
       return undefined;
     }
     if (first.status !== 'written' && first.status !== 'cached') return undefined;

@@ -177,9 +177,9 @@ describe('store layouts', () => {
 describe('matching', () => {
   test('a PDB of another build filed under the image key is refused: logged, not cached, pdbUnmatched, exports fallback', async () => {
     const { root, image, d } = setup();
-    putInStore(d('S'), path.join(FIX, 'mismatch', PDB), KEY);
+    const wrong = putInStore(d('S'), path.join(FIX, 'mismatch', PDB), KEY);
     const { lines, info } = await load(`srv*${d('C')}*${d('S')}`, root, image);
-    expect(lines).toContain(`DBGHELP: ${d('S')} - mismatched pdb`);
+    expect(lines).toContain(`DBGHELP: ${wrong} - mismatched pdb`);
     expect(info?.pdbUnmatched).toBe(true);
     expect(info?.symType).toBe(SymType.None);
     expect(listFiles(d('C'))).toEqual([]);
