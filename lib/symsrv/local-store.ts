@@ -76,6 +76,7 @@ export class LocalStore implements StoreSource {
         const bytes = await copyWithProgress(hostPath(p), opts.copyTo, st.size, p, opts);
         return { status: 'found', form, path: opts.copyTo, bytes, from: p };
       }
+      if (this.layout.flat) continue; // no key directory, so no file.ptr
       const ptrPath = joinHost(dir, 'file.ptr');
       let text: string | undefined;
       try {
