@@ -41,7 +41,10 @@ import { S, SymFamily, symFamily } from '../../lib/formats/codeview/symbol-kinds
 import { PdbFile } from '../../lib/formats/pdb/pdb-file';
 import { PdbProvider } from '../../lib/portable/pdb-provider';
 import { CORPUS, corpusPath, describeCorpus } from '../helpers/corpus';
+import { rng } from '../helpers/mutate';
 import { bare, sameName } from '../helpers/oracle';
+import type { PdbCaseArg } from '../unit/inlines/cases';
+import { Watchdog } from '../unit/inlines/watchdog';
 
 const ORACLES = [
   'getsentry_symbolic/symbolic-testutils/fixtures/windows/CrashWithException.exe',
@@ -307,5 +310,70 @@ describeCorpus('corpus: inline frames against llvm-symbolizer-19', () => {
     // corpus-score --inlines counts rows where llvm found inline frames; llvm's x86 underscore
     // (153 rows of basic32.dll, 4 of crash.exe) and its containment rule keep it below 98%.
     if (chains) expect(chainsSame / chains).toBeGreaterThan(0.6);
+  });
+});
+
+// --- malformed MSVC inline data --------------------------------------------------------------
+
+/** File offsets of stream bytes [from, to). */
+function fileOffsets(pdb: PdbFile, stream: number, from: number, to: number): number[] {
+  const bs = pdb.msf.superBlock.blockSize;
+  const blocks = pdb.msf.streamBlocks(stream);
+  const out: number[] = [];
+  for (let o = from; o < to; o++) out.push(blocks[Math.floor(o / bs)] * bs + (o % bs));
+  return out;
+}
+
+describeCorpus('corpus: malformed MSVC inline data (crash.pdb; each case in a worker, 4 s bound)', () => {
+  const guard = new Watchdog(4000);
+  afterAll(() => guard.close());
+
+  test('overwritten annotations, inlinee lines and cross-scope imports/exports: every inline call answers or says BAD_FORMAT', async () => {
+    const dir = 'getsentry_symbolic/symbolic-testutils/fixtures/windows';
+    const pdbPath = corpusPath(`${dir}/crash.pdb`);
+    const pdb = PdbFile.open(pdbPath);
+    const regions: number[][] = [];
+    try {
+      for (const info of pdb.modules()) {
+        const ms = pdb.moduleSymbols(info.index);
+        if (!ms) continue;
+        ms.symbols.forEach((kind, offset, reclen) => {
+          if (kind === S.INLINESITE) regions.push(fileOffsets(pdb, info.symStream, offset + 4 + 12, offset + 2 + reclen));
+        });
+        if (!info.c13ByteSize) continue;
+        const c13 = ms.c13Block(info.c11ByteSize, info.c13ByteSize);
+        const base = info.symByteSize + info.c11ByteSize;
+        while (c13.remaining >= 8) {
+          const at = c13.rel;
+          const kind = c13.u32();
+          const len = c13.u32();
+          if (kind >= 0xf6 && kind <= 0xf8) regions.push(fileOffsets(pdb, info.symStream, base + at + 8, base + at + 8 + len));
+          c13.skip(len).align(4);
+        }
+      }
+    } finally {
+      pdb.close();
+    }
+    // The oracle's addresses: every procedure's start, middle and end, and the publics.
+    const rvas = fs
+      .readFileSync(path.join(CORPUS, 'oracle', `${dir}/crash.exe.llvm-symbolizer-19.jsonl`), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .slice(1)
+      .map((l) => Number(BigInt(JSON.parse(l).Address)));
+    const r = rng(777);
+    const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
+    const hostile = [0x00, 0xff, 0xc0, 0xdf, 0xe0, 0x0c, 0x04, 0x80, 0x7f];
+    const cases: PdbCaseArg[] = [];
+    for (let k = 0; k < 24; k++) {
+      const region = pick(regions);
+      const sets: [number, number][] = [];
+      for (let f = 0; f < 1 + (k % 3); f++) sets.push([pick(region), r() < 0.6 ? pick(hostile) : Math.floor(r() * 256)]);
+      cases.push({ pdb: pdbPath, image: corpusPath(`${dir}/crash.exe`), sets, rvas });
+    }
+    const results = await guard.run('pdb', cases);
+    const problems = results.map((x, i) => (x.outcome === 'ok' || x.outcome === 'BAD_FORMAT' ? undefined : `case ${i} ${JSON.stringify(cases[i].sets)}: ${x.outcome}: ${x.detail}`)).filter(Boolean);
+    expect(problems).toEqual([]);
+    expect(results.filter((x) => x.outcome === 'BAD_FORMAT').length).toBeGreaterThan(2);
   });
 });
