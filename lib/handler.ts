@@ -36,13 +36,17 @@ export class SymbolHandler {
 
   /** SymInitialize. */
   static initialize(options: InitializeOptions = {}): SymbolHandler {
-    if (options.invadeProcess) {
+    if (options.processId !== undefined && (!Number.isInteger(options.processId) || options.processId <= 0)) {
+      throw invalid('initialize: processId must be a positive integer');
+    }
+    const backend = activeBackend();
+    if (options.invadeProcess && backend.name !== 'native') {
       throw new DbgHelpError(
         'INVALID_PARAMETER',
-        `invadeProcess needs the native backend on Windows; the ${activeBackend().name} backend has no live process to read`,
+        `invadeProcess needs the native backend on Windows; the ${backend.name} backend has no live process to read`,
       );
     }
-    const h = new SymbolHandler(activeBackend().createHandler(options));
+    const h = new SymbolHandler(backend.createHandler(options));
     return h;
   }
 
@@ -82,6 +86,10 @@ export class SymbolHandler {
   }
   getModuleInfo(address: bigint): ModuleInfo | undefined {
     return this.live.getModuleInfo(addr(address, 'getModuleInfo'));
+  }
+  /** SymEnumerateModules64: the loaded modules (after invadeProcess, the process's), by base. */
+  enumModules(): ModuleInfo[] {
+    return this.live.enumModules();
   }
   fromAddr(address: bigint): FromAddrResult | undefined {
     return this.live.fromAddr(addr(address, 'fromAddr'));

@@ -152,7 +152,13 @@ export interface SymbolFileProgress {
 export interface InitializeOptions {
   /** SymInitialize's UserSearchPath: null means the default (module directory). */
   searchPath?: string | null;
+  /**
+   * SymInitialize's fInvadeProcess: enumerate and load the modules of a live process (Windows,
+   * native backend only). The current process unless `processId` names another.
+   */
   invadeProcess?: boolean;
+  /** With invadeProcess: the process to read (default: this one). */
+  processId?: number;
   /** SYMOPT_* to set right after initialization. */
   options?: number;
 }
@@ -189,6 +195,8 @@ export interface BackendHandler {
   loadModule(imagePath: string, opts: LoadModuleOptions): Promise<bigint>;
   unloadModule(base: bigint): void;
   getModuleInfo(address: bigint): ModuleInfo | undefined;
+  /** SymEnumerateModulesW64: every loaded module, in ascending base order. */
+  enumModules(): ModuleInfo[];
   fromAddr(address: bigint): FromAddrResult | undefined;
   fromName(name: string): SymbolInfo | undefined;
   enumSymbols(opts: EnumSymbolsOptions): IterableIterator<SymbolInfo>;

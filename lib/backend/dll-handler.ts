@@ -137,6 +137,14 @@ export class DllHandler implements BackendHandler {
   getModuleInfo(address: bigint): ModuleInfo | undefined {
     return this.s.getModuleInfo(address);
   }
+  enumModules(): ModuleInfo[] {
+    const out: ModuleInfo[] = [];
+    for (const base of [...this.s.listModules()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const m = this.s.getModuleInfo(base);
+      if (m) out.push(m);
+    }
+    return out;
+  }
   fromAddr(address: bigint): FromAddrResult | undefined {
     return this.s.fromAddr(address);
   }

@@ -46,7 +46,7 @@ export function sessionArgs(options: InitializeOptions): [string | null, number,
   const init: SessionInit = {
     searchPath: options.searchPath ?? null,
     options: (options.options ?? DEFAULT_SYMOPTS) >>> 0,
-    invadePid: options.invadeProcess ? process.pid : 0,
+    invadePid: options.invadeProcess ? options.processId ?? process.pid : 0,
   };
   return [init.searchPath, init.options, init.invadePid];
 }

@@ -132,6 +132,10 @@ export class PortableHandler implements BackendHandler, HandlerContext {
     return m ? { ...m.info } : undefined;
   }
 
+  enumModules(): ModuleInfo[] {
+    return this.modules.map((m) => ({ ...m.info }));
+  }
+
   fromAddr(address: bigint): FromAddrResult | undefined {
     const m = this.moduleAt(address);
     if (!m) return undefined;
