@@ -4,7 +4,8 @@
  *   being section offsets;
  * - `dump -files` ("Files"): per module, its source files;
  * - `dump -section-headers`: each section's virtual address, to turn section:offset into an RVA.
- * Hidden lines (0xfeefee, 0xf00f00) are dropped, as DbgHelp never reports them.
+ * Hidden lines (0xfeefee, 0xf00f00, printed as numbers or `NSI`) are dropped, as DbgHelp never
+ * reports them.
  */
 
 export interface DumpLine {
@@ -54,7 +55,7 @@ export function readDumpLines(text: string): DumpLine[] {
       file = '';
       continue;
     }
-    const f = /^(\S.*) \((?:MD5|SHA1|SHA256|None)[^)]*\)\s*$/.exec(l);
+    const f = /^(\S.*) \((?:MD5|SHA-?1|SHA-?256|None)\b[^)]*\)\s*$/.exec(l);
     if (f) {
       file = f[1];
       continue;
@@ -64,10 +65,11 @@ export function readDumpLines(text: string): DumpLine[] {
       section = parseInt(s[1], 16);
       continue;
     }
-    if (/^\s+\d+ [0-9A-F]{8}/.test(l)) {
-      for (const e of l.matchAll(/(\d+) ([0-9A-F]{8})/g)) {
+    // A row of `line offset` pairs; llvm-pdbutil writes hidden lines as NSI ("no step into").
+    if (/^\s+(\d+|[A-Z]+) [0-9A-F]{8}\b/.test(l)) {
+      for (const e of l.matchAll(/(\d+|[A-Z]+) ([0-9A-F]{8})\b/g)) {
         const line = Number(e[1]);
-        if (HIDDEN.has(line)) continue;
+        if (!Number.isInteger(line) || HIDDEN.has(line)) continue;
         out.push({ mod, obj, file, line, section, offset: parseInt(e[2], 16) });
       }
     }

@@ -30,13 +30,18 @@ import type { PdbProvider } from '../pdb-provider';
 import { compileMask, splitModule } from '../wildcard';
 import { pdbOf, type HandlerContext } from './context';
 
-/** Per-PDB state: each DBI module's file checksum entries, read on first use. */
+/** Per-PDB state, made on first use. */
 interface LinesState {
+  /** Each DBI module's file checksum entries. */
   checksums: Map<number, FileChecksum[]>;
+  /** Every file name of the PDB (first-appearance order) and where its lines are. */
+  files?: Map<string, Map<number, Set<number>>>;
+  /** Per file name: its line entries sorted by line, then image RVA. */
+  fileLines: Map<string, { lines: Uint32Array; rvas: Uint32Array }>;
 }
 
 function state(pdb: PdbProvider): LinesState {
-  return pdb.memo<LinesState>('lines', () => ({ checksums: new Map() }));
+  return pdb.memo<LinesState>('lines', () => ({ checksums: new Map(), fileLines: new Map() }));
 }
 
 /** A DBI module's C13 block, parsed (undefined when it has none). */
@@ -150,35 +155,69 @@ interface NameHit {
   imageRva: number;
 }
 
-function lineFromNameIn(pdb: PdbProvider, query: string, lineNumber: number): NameHit | undefined {
+/** Every file name of the PDB with, per DBI module, the /names offsets that spell it. */
+function fileIndex(pdb: PdbProvider): Map<string, Map<number, Set<number>>> {
+  const st = state(pdb);
+  if (st.files) return st.files;
   const names = namesOf(pdb);
-  // Matching file names in order of first appearance, each with the modules that name it.
-  const byName = new Map<string, { mod: number; offsets: Set<number> }[]>();
-  const mods = pdb.pdb.modules();
-  for (let mod = 0; mod < mods.length; mod++) {
+  const files = new Map<string, Map<number, Set<number>>>();
+  const count = pdb.pdb.modules().length;
+  for (let mod = 0; mod < count; mod++) {
     for (const k of moduleChecksums(pdb, mod)) {
       const name = names.get(k.nameOffset);
-      if (!fileNameMatches(name, query)) continue;
-      let list = byName.get(name);
-      if (!list) byName.set(name, (list = []));
-      const last = list[list.length - 1];
-      if (last && last.mod === mod) last.offsets.add(k.nameOffset);
-      else list.push({ mod, offsets: new Set([k.nameOffset]) });
+      let mods = files.get(name);
+      if (!mods) files.set(name, (mods = new Map()));
+      let offsets = mods.get(mod);
+      if (!offsets) mods.set(mod, (offsets = new Set()));
+      offsets.add(k.nameOffset);
     }
   }
-  for (const [name, where] of byName) {
-    let best: NameHit | undefined;
-    for (const { mod, offsets } of where) {
-      const { starts, lines, files } = pdb.moduleLines(mod);
-      for (let i = 0; i < starts.length; i++) {
-        const l = lines[i];
-        if (l < lineNumber || !offsets.has(files[i])) continue;
-        if (best && l > best.line) continue;
-        const imageRva = pdb.toImageRva(starts[i]);
-        if (!best || l < best.line || imageRva < best.imageRva) best = { fileName: name, line: l, imageRva };
-      }
+  return (st.files = files);
+}
+
+/** A file's line entries, sorted by line then image RVA (built on first use per file). */
+function linesOfFile(pdb: PdbProvider, name: string): { lines: Uint32Array; rvas: Uint32Array } {
+  const st = state(pdb);
+  let t = st.fileLines.get(name);
+  if (t) return t;
+  const rows: [number, number][] = [];
+  for (const [mod, offsets] of fileIndex(pdb).get(name) ?? []) {
+    const { starts, lines, files } = pdb.moduleLines(mod);
+    for (let i = 0; i < starts.length; i++) if (offsets.has(files[i])) rows.push([lines[i], pdb.toImageRva(starts[i])]);
+  }
+  rows.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  t = { lines: Uint32Array.from(rows, (r) => r[0]), rvas: Uint32Array.from(rows, (r) => r[1]) };
+  st.fileLines.set(name, t);
+  return t;
+}
+
+/**
+ * The files a query names, best first: the exact path, then the path in another case or with
+ * other slashes, then paths ending with it; first appearance within each rank.
+ */
+function filesMatching(pdb: PdbProvider, query: string): string[] {
+  const ranked: [number, string][] = [];
+  const q = norm(query);
+  for (const name of fileIndex(pdb).keys()) {
+    if (name === query) ranked.push([0, name]);
+    else if (norm(name) === q) ranked.push([1, name]);
+    else if (fileNameMatches(name, query)) ranked.push([2, name]);
+  }
+  return ranked.sort((a, b) => a[0] - b[0]).map((r) => r[1]);
+}
+
+function lineFromNameIn(pdb: PdbProvider, query: string, lineNumber: number): NameHit | undefined {
+  for (const fileName of filesMatching(pdb, query)) {
+    const { lines, rvas } = linesOfFile(pdb, fileName);
+    // The first entry at or after the line: the lowest address of the nearest line with code.
+    let lo = 0;
+    let hi = lines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (lines[mid] < lineNumber) lo = mid + 1;
+      else hi = mid;
     }
-    if (best) return best;
+    if (lo < lines.length) return { fileName, line: lines[lo], imageRva: rvas[lo] };
   }
   return undefined;
 }

@@ -50,7 +50,15 @@ function runCase(original: Uint8Array, job: Job, c: CorruptCase): { problems: st
   let provider: PdbProvider | undefined;
   if (!step('open', () => (provider = new PdbProvider(new PdbFile(new BufferSource(bytes, 'mutated.pdb')), undefined, job.machine)))) return { problems, rejected };
   const m = new LoadedModule(BASE, 0x100000, 'mutated', provider!, { machineType: job.machine } as ModuleInfo);
-  const h: HandlerContext = { options: 0, moduleAt: (a) => (m.contains(a) ? m : undefined), moduleByBase: (b) => (b === BASE ? m : undefined), modulesNamed: () => [m], debug: () => {} };
+  const h = {
+    options: 0,
+    moduleAt: (a: bigint) => (m.contains(a) ? m : undefined),
+    moduleByBase: (b: bigint) => (b === BASE ? m : undefined),
+    modulesNamed: () => [m],
+    debug: () => {},
+    fromAddr: () => undefined,
+    getLineFromAddr: () => undefined,
+  } as HandlerContext;
   let all: ReturnType<typeof lines.enumLines> extends IterableIterator<infer T> ? T[] : never = [];
   step('enumLines', () => (all = [...lines.enumLines(h, BASE, {})]));
   step('enumSourceFiles', () => void [...lines.enumSourceFiles(h, BASE, undefined)]);
