@@ -14,7 +14,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
   }
   const { SymbolHandler } = loaded.lib;
   const gaps = KNOWN_GAPS[name];
-  const t = (title: string, fn: () => void | Promise<void>) => (gaps[title] ? test.failing(`${title} [known gap: ${gaps[title]}]`, fn) : test(title, fn));
+  const t = (title: string, fn: () => Promise<unknown>) => (gaps[title] ? test.failing(`${title} [known gap: ${gaps[title]}]`, fn) : test(title, fn));
 
   t('enumModules lists loaded modules by base, and nothing before a load', async () => {
     const sym = SymbolHandler.initialize();
@@ -35,13 +35,13 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     }
   });
 
-  t('rejects a processId that is not a positive integer', () => {
+  t('rejects a processId that is not a positive integer', async () => {
     expect(() => SymbolHandler.initialize({ invadeProcess: true, processId: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER' }));
     expect(() => SymbolHandler.initialize({ invadeProcess: true, processId: 1.5 })).toThrow(/processId/);
   });
 
   if (name === 'native') {
-    t('invades the current process: its own image is a loaded module', () => {
+    t('invades the current process: its own image is a loaded module', async () => {
       const sym = SymbolHandler.initialize({ invadeProcess: true });
       try {
         const mods = sym.enumModules();
@@ -54,7 +54,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
       }
     });
   } else {
-    t('refuses invadeProcess: there is no live process to read', () => {
+    t('refuses invadeProcess: there is no live process to read', async () => {
       expect(() => SymbolHandler.initialize({ invadeProcess: true })).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER', message: expect.stringMatching(/native backend on Windows/) }));
     });
   }
