@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { BACKENDS, KNOWN_GAPS, loadBackend, type BackendName } from './backends';
 import { parseTypeDump } from '../helpers/type-dump';
-import { BT, definitions, describeChild, expectedChildren, expectedLooks, fieldMembers, looks, SIMPLE, type Query } from '../helpers/type-walk';
+import { BT, definitions, describeChild, expectedChildren, expectedLooks, fieldMembers, looks, SIMPLE, walkContext, type Query } from '../helpers/type-walk';
 
 const FIX = path.resolve(__dirname, '..', 'fixtures');
 const bin = (f: string) => path.join(FIX, 'bin', f);
@@ -46,6 +46,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
       try {
         const base = await sym.loadModule(bin(`${fixture}.exe`));
         const q = (id: number, r: number) => sym.getTypeInfo(base, id, r);
+        walkContext.pointerSize = fixture.endsWith('x86') ? 4 : 8;
         expect(defs.length).toBeGreaterThan(fixture.startsWith('types') ? 15 : 4);
         for (const d of defs) {
           const hit = sym.getTypeFromName(base, d.name!);
@@ -66,7 +67,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
             expect(q(id, TI.GET_UDTKIND)).toBe(kind);
           }
           const members = d.fieldList ? fieldMembers(byIndex, d.fieldList) : [];
-          const want = members.flatMap((m) => expectedChildren(byIndex, m));
+          const want = members.flatMap((m) => expectedChildren(byIndex, m, d.name!));
           const ids = q(id, TI.FINDCHILDREN) as number[];
           expect(q(id, TI.GET_CHILDRENCOUNT)).toBe(ids.length);
           const got = ids.map((c) => describeChild(apiOf(sym, base), id, c));

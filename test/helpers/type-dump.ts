@@ -144,7 +144,7 @@ export function parseTypeDump(text: string): TypeDump {
     if ((m = /^\s+options: (.*?)(?:, sizeof (\d+))?$/.exec(line))) {
       cur.options = m[1];
       if (m[2] !== undefined) cur.sizeof = Number(m[2]);
-      const f = /forward ref \(-> (0x[0-9A-F]+)\)/.exec(m[1]);
+      const f = /forward ref \((?:->|<-) (0x[0-9A-F]+)\)/.exec(m[1]);
       if (f) cur.forwardTo = parseInt(f[1], 16);
     }
     if ((m = /^\s+referent = (0x[0-9A-F]+).*?, mode = (.*?), opts = (.*?), kind = (\w+)/.exec(line))) {
@@ -189,7 +189,7 @@ export function parseTypeDump(text: string): TypeDump {
 }
 
 function parseMember(kind: string, rest: string): DumpMember {
-  const m: DumpMember = { kind, name: /name = `(.*?)`/.exec(rest)?.[1] ?? '', type: 0, attrs: /attrs = ([^\]]*)/.exec(rest)?.[1] ?? '' };
+  const m: DumpMember = { kind, name: /name = `(.*?)`(?=[,\]])/.exec(rest)?.[1] ?? '', type: 0, attrs: /attrs = ([^\]]*)/.exec(rest)?.[1] ?? '' };
   let x: RegExpExecArray | null;
   if (kind === 'LF_ENUMERATE' && (x = /^\[(.*) = (-?\d+)\]$/.exec(rest))) {
     m.name = x[1];

@@ -52,6 +52,8 @@ export const SIMPLE: Record<number, [number, number]> = {
 };
 /** Simple pointer modes: near32 and near64. */
 export const POINTER_SIZE: Record<number, number> = { 4: 4, 6: 8 };
+/** T_PVOID (0x0103) is what compilers write for std::nullptr_t; its size is the machine's pointer size. */
+export const walkContext = { pointerSize: 8 };
 
 const TAGS = new Set(['LF_STRUCTURE', 'LF_CLASS', 'LF_UNION', 'LF_INTERFACE', 'LF_ENUM']);
 
@@ -94,6 +96,7 @@ export function expectedLooks(dump: Map<number, DumpRecord>, ti: number, depth =
     const kind = SIMPLE[ti & 0xff];
     if (!kind) throw new Error(`the test's table lacks simple kind 0x${(ti & 0xff).toString(16)}`);
     const b = `base(${kind[0]},${kind[1]})`;
+    if (ti === 0x0103) return `ptr(${walkContext.pointerSize})->${b}`;
     return mode ? `ptr(${POINTER_SIZE[mode]})->${b}` : b;
   }
   const r = dump.get(ti)!;
@@ -169,7 +172,7 @@ export function describeChild(api: Query, parent: number, c: number): string {
 }
 
 
-export function expectedChildren(dump: Map<number, DumpRecord>, m: DumpMember): string[] {
+export function expectedChildren(dump: Map<number, DumpRecord>, m: DumpMember, owner: string): string[] {
   switch (m.kind) {
     case 'LF_BCLASS':
       return [`base ${expectedLooks(dump, m.type)} @${m.offset}`];
@@ -196,7 +199,8 @@ export function expectedChildren(dump: Map<number, DumpRecord>, m: DumpMember): 
       return [`vtable ${expectedLooks(dump, m.type)}`];
     case 'LF_NESTTYPE': {
       const looksAs = expectedLooks(dump, m.type);
-      return [/^(udt|enum) .*::/.test(looksAs) && looksAs.endsWith(`::${m.name}`) ? `nested ${looksAs}` : `typedef ${m.name}: ${looksAs}`];
+      // Nested when the named UDT is `Owner::name`; else a member typedef (`typedef ::X X;`).
+      return [looksAs === `udt ${owner}::${m.name}` || looksAs === `enum ${owner}::${m.name}` ? `nested ${looksAs}` : `typedef ${m.name}: ${looksAs}`];
     }
     default:
       return [];

@@ -313,7 +313,10 @@ function sameTagKind(a: number, b: number): boolean {
 /** The TPI stream: types, with UDT lookups by name and forward references resolved. */
 export class TpiStream extends TypeStream {
   private readonly resolved = new Map<number, number>();
-  /** Definitions by key (unique name or name), for PDBs without usable hash values: one scan. */
+  /**
+   * Definitions by key (unique name and name; the first in index order), built by one scan for
+   * PDBs without usable hash values and for scoped or anonymous names the hash cannot find.
+   */
   private definitions: Map<string, number> | undefined;
 
   /** A class/struct/union/enum record, or undefined for other leaves. */
@@ -355,9 +358,12 @@ export class TpiStream extends TypeStream {
       for (const k of keys) {
         for (const ti of this.bucket(hashStringV1(k))!) if (match(ti) && (best === undefined || ti < best)) best = ti;
       }
-      return best;
+      // The hash answers for every definition except scoped ones (types local to a function,
+      // `f::__l2::Local`) and anonymous ones (`<unnamed-tag>`): those are hashed by their unique
+      // name or bytes. Only such names fall back to the table (one scan, on the first such miss).
+      if (best !== undefined || !(name.includes('::') || name.startsWith('<'))) return best;
     }
-    // No hash values to trust: index every definition once.
+    // No hash values to trust (or a scoped name): index every definition once.
     const defs = this.definitionTable();
     for (const k of keys) {
       const ti = defs.get(k);

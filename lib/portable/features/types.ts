@@ -23,7 +23,7 @@
  * What each request answers follows DIA's documentation (IDiaSymbol::get_*), with Wine's
  * dbghelp (type.c symt_get_info) where DIA's is silent; ARCHITECTURE.md lists the choices.
  */
-import { BasicType, DataKind, SymOpt, SymTag, TypeInfo, UdtKind } from '../../api/constants';
+import { BasicType, DataKind, MachineType, SymOpt, SymTag, TypeInfo, UdtKind } from '../../api/constants';
 import { DbgHelpError, badFormat } from '../../api/errors';
 import type { SymbolInfo, TypeInfoValue } from '../../api/types';
 import { FieldFamily, LF, PtrMode, TypeFamily, CvProp, isTagRecord, methodProp, MethodProp, typeFamily } from '../../formats/codeview/type-kinds';
@@ -112,10 +112,16 @@ export class TypeModel {
   private readonly children = new Map<number, Child[]>();
   private nextId = SYNTHETIC_BASE;
 
+  /** The machine's pointer size, for std::nullptr_t (T_PVOID, 0x0103). */
+  private readonly pointerSize: number;
+
   constructor(
     private readonly pdb: PdbFile,
     readonly tpi: TpiStream | undefined,
-  ) {}
+  ) {
+    const m = pdb.machine;
+    this.pointerSize = m === MachineType.AMD64 || m === MachineType.ARM64 ? 8 : 4;
+  }
 
   // --- ids ------------------------------------------------------------------------------
 
@@ -150,10 +156,10 @@ export class TypeModel {
   node(id: number): Node | undefined {
     if (id === 0) return undefined;
     if (id >= SYNTHETIC_BASE) return this.synthetic(id);
-    if (id < FIRST_TYPE_INDEX) return simpleNode(id);
+    if (id < FIRST_TYPE_INDEX) return simpleNode(id, this.pointerSize);
     if (!this.tpi || !this.tpi.has(id)) return undefined;
     const c = this.canonical(id);
-    if (c < FIRST_TYPE_INDEX) return c === 0 ? undefined : simpleNode(c);
+    if (c < FIRST_TYPE_INDEX) return c === 0 ? undefined : simpleNode(c, this.pointerSize);
     const { leaf, data } = this.tpi.record(c);
     switch (typeFamily(leaf)) {
       case TypeFamily.Class:
@@ -222,7 +228,7 @@ export class TypeModel {
       this.blockOf.set(owner, b);
     }
     const list = this.childList(owner);
-    return list.map((c, i) => (c.kind === ChildKind.Nested ? this.nestedIsType(c) : undefined) ?? b.first + i);
+    return list.map((c, i) => (c.kind === ChildKind.Nested ? this.nestedIsType(owner, c) : undefined) ?? b.first + i);
   }
 
   /** The id of a typedef (an S_UDT record of the globals), numbered on first use. */
@@ -312,13 +318,14 @@ export class TypeModel {
   }
 
   /**
-   * A nested-type entry stands for the nested UDT itself when it names one whose name ends in
-   * `::name`; otherwise it is a member typedef (`typedef int T;` in a class).
+   * A nested-type entry stands for the nested UDT itself when that UDT is named `Owner::name`;
+   * otherwise it is a member typedef (`typedef int T;`, or `typedef ::X X;` in a class).
    */
-  private nestedIsType(c: Child): number | undefined {
+  private nestedIsType(owner: number, c: Child): number | undefined {
     const t = this.canonical(c.type);
     const n = t >= FIRST_TYPE_INDEX ? this.node(t) : undefined;
-    if (n?.t === 'tag' && (n.rec.name === c.name || n.rec.name.endsWith(`::${c.name}`))) return t;
+    const o = this.node(owner);
+    if (n?.t === 'tag' && o?.t === 'tag' && n.rec.name === `${o.rec.name}::${c.name}`) return t;
     return undefined;
   }
 
@@ -336,7 +343,7 @@ export class TypeModel {
     if (!n) return undefined;
     // A nested UDT entry is the UDT itself.
     if (n.t === 'child' && n.child.kind === ChildKind.Nested) {
-      const t = this.nestedIsType(n.child);
+      const t = this.nestedIsType(n.owner, n.child);
       if (t !== undefined && request !== TypeInfo.GET_CLASSPARENTID) n = this.node(t)!;
     }
     switch (request) {
@@ -656,6 +663,8 @@ export class TypeModel {
   }
 }
 
+const T_NULLPTR = 0x0103;
+
 /** S_UDT (cvinfo.h UDTSYM): u32 type, name. */
 const S_UDT = 0x1108;
 
@@ -671,8 +680,11 @@ function qualifier(name: string): string | undefined {
   return undefined;
 }
 
-function simpleNode(id: number): Node {
+function simpleNode(id: number, pointerSize: number): Node {
   const mode = simpleMode(id);
+  // T_PVOID (0x0103, a near16 pointer to void by the encoding) is what compilers write for
+  // std::nullptr_t: as large as any pointer of the machine.
+  if (id === T_NULLPTR) return { t: 'sptr', id, to: 0x03, length: pointerSize };
   if (mode) return { t: 'sptr', id, to: id & 0xff, length: simplePointerSize(id) };
   const k = simpleKind(id);
   return { t: 'base', id, basicType: k?.basicType ?? BasicType.NoType, length: k?.length ?? 0 };
