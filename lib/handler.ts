@@ -78,7 +78,7 @@ export class SymbolHandler {
     if (options.baseAddress !== undefined && typeof options.baseAddress !== 'bigint') {
       throw invalid('loadModule: baseAddress must be a bigint');
     }
-    options.signal?.throwIfAborted?.();
+    notAborted(options.signal, `loading ${imagePath}`);
     return this.live.loadModule(imagePath, options);
   }
   unloadModule(base: bigint): void {
@@ -201,7 +201,7 @@ export class SymbolHandler {
     if (!options || typeof options.fileName !== 'string' || !options.fileName) throw invalid('findFileInPath: fileName must be a non-empty string');
     if (typeof options.id !== 'string' && typeof options.id !== 'number') throw invalid('findFileInPath: id must be a GUID string or a number');
     u32(options.two, 'findFileInPath: two');
-    options.signal?.throwIfAborted?.();
+    notAborted(options.signal, `finding ${options.fileName}`);
     return this.live.findFileInPath(options);
   }
   /** SymSetHomeDirectory: where a blank cache (`srv**url`) goes (`<home>/sym`); null resets it. Returns the directory in effect. */
@@ -240,6 +240,10 @@ export class SymbolHandler {
 
 function invalid(message: string): DbgHelpError {
   return new DbgHelpError('INVALID_PARAMETER', message);
+}
+
+function notAborted(signal: AbortSignal | undefined, what: string): void {
+  if (signal?.aborted) throw new DbgHelpError('ABORTED', `${what} was cancelled`, { cause: signal.reason });
 }
 
 function u32(n: number, where: string): number {

@@ -3,6 +3,7 @@
  */
 import { FileSource } from '../formats/binary/source';
 import { PeImage } from '../formats/pe/pe-image';
+import { nb10Key, pdbKey } from '../symsrv/keys';
 import { PdbFile } from '../formats/pdb/pdb-file';
 import { MachineType } from '../api/constants';
 
@@ -34,9 +35,9 @@ export function describeFile(file: string): Record<string, string | number> {
         symbolStoreKey: img.symbolStoreKey,
       };
       if (cv?.signature === 'RSDS') {
-        Object.assign(facts, { pdb: cv.pdbPath, guid: cv.guid, age: cv.age, pdbStoreKey: cv.guid.replace(/-/g, '') + cv.age.toString(16).toUpperCase() });
+        Object.assign(facts, { pdb: cv.pdbPath, guid: cv.guid, age: cv.age, pdbStoreKey: pdbKey(cv.guid, cv.age) });
       } else if (cv) {
-        Object.assign(facts, { pdb: cv.pdbPath, signature: `0x${cv.timestamp.toString(16)}`, age: cv.age, pdbStoreKey: cv.timestamp.toString(16).toUpperCase() + cv.age.toString(16).toUpperCase() });
+        Object.assign(facts, { pdb: cv.pdbPath, signature: `0x${cv.timestamp.toString(16)}`, age: cv.age, pdbStoreKey: nb10Key(cv.timestamp, cv.age) });
       }
       return facts;
     }
@@ -49,7 +50,7 @@ export function describeFile(file: string): Record<string, string | number> {
       infoAge: pdb.info.age,
       signature: `0x${pdb.info.signature.toString(16)}`,
       fastLink: pdb.info.fastLink ? 'yes' : 'no',
-      symbolStoreKey: pdb.info.guid.replace(/-/g, '') + pdb.matchAge.toString(16).toUpperCase(),
+      symbolStoreKey: pdbKey(pdb.info.guid, pdb.matchAge),
     };
   } finally {
     src.close();

@@ -35,6 +35,20 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     }
   });
 
+  t('an already-aborted signal fails loadModule and findFileInPath with ABORTED, the reason as cause', async () => {
+    const sym = SymbolHandler.initialize();
+    try {
+      const ac = new AbortController();
+      ac.abort(new Error('user gave up'));
+      const image = require('path').resolve(__dirname, '..', 'fixtures', 'bin', 'basic-x64.exe');
+      await expect(sym.loadModule(image, { signal: ac.signal })).rejects.toMatchObject({ name: 'DbgHelpError', code: 'ABORTED', cause: ac.signal.reason });
+      await expect(sym.findFileInPath({ fileName: 'basic-x64.pdb', id: '00000000-0000-0000-0000-000000000000', two: 1, signal: ac.signal })).rejects.toMatchObject({ code: 'ABORTED' });
+      expect(sym.enumModules()).toEqual([]);
+    } finally {
+      sym.cleanup();
+    }
+  });
+
   t('rejects a processId that is not a positive integer', async () => {
     expect(() => SymbolHandler.initialize({ invadeProcess: true, processId: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER' }));
     expect(() => SymbolHandler.initialize({ invadeProcess: true, processId: 1.5 })).toThrow(/processId/);
