@@ -19,6 +19,7 @@ export type {
   StackFrameContext,
   TypeInfoValue,
   FindFileOptions,
+  SymbolFileProgress,
 } from './api/types';
 export { undecorateSymbolName, UndName } from './demangle';
 import { activeBackend } from './backend/select';
