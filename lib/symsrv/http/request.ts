@@ -91,6 +91,8 @@ export interface GetResult {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** setTimeout's longest delay (a larger one fires at once); longer limits are no limit. */
+const MAX_TIMER = 0x7fffffff;
 /** A discarded body (404 page, redirect) is drained for keep-alive up to this much, else dropped. */
 const DRAIN_LIMIT = 64 * 1024;
 
@@ -160,7 +162,7 @@ function exchange(url: URL, opts: GetOptions, onHead: (head: ResponseHead) => Bo
       clearTimeout(idleTimer);
       idleTimer = setTimeout(
         () => failure('timeout', `no data for ${opts.idleTimeoutMs} ms ${phase === 'send' ? 'waiting for the response' : `after ${received} bytes of the body`}`, InternetError.TIMEOUT),
-        opts.idleTimeoutMs,
+        Math.min(opts.idleTimeoutMs, MAX_TIMER),
       );
     };
     function onAbort() {
@@ -187,10 +189,10 @@ function exchange(url: URL, opts: GetOptions, onHead: (head: ResponseHead) => Bo
       failure('deadline', 'the time allowed for this download ran out', InternetError.TIMEOUT);
       return;
     }
-    if (Number.isFinite(left)) {
+    if (left <= MAX_TIMER) {
       deadlineTimer = setTimeout(() => failure('deadline', `not finished within the time allowed (${received} bytes received)`, InternetError.TIMEOUT), left);
     }
-    connectTimer = setTimeout(() => failure('connect-timeout', `no connection within ${opts.connectTimeoutMs} ms`, InternetError.TIMEOUT), opts.connectTimeoutMs);
+    connectTimer = setTimeout(() => failure('connect-timeout', `no connection within ${opts.connectTimeoutMs} ms`, InternetError.TIMEOUT), Math.min(opts.connectTimeoutMs, MAX_TIMER));
 
     req.on('socket', (socket) => {
       const connected = () => {
