@@ -59,8 +59,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   }
 }
 
+/** `--symbol-path P`, else null: the handler then builds DbgHelp's default from _NT_SYMBOL_PATH / _NT_ALT_SYMBOL_PATH. */
 function symbolPath(values: Map<string, string>): string | null {
-  return values.get('symbol-path') ?? process.env._NT_SYMBOL_PATH ?? null;
+  return values.get('symbol-path') ?? null;
 }
 
 async function readStdinLines(): Promise<string[]> {
