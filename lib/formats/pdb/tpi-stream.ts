@@ -107,8 +107,8 @@ export class TypeStream {
   private offsets: Uint32Array | undefined;
   private hash: HashData | undefined;
   private scanned = false;
-  /** Records by hash bucket (CSR): bucketStart[b]..bucketStart[b+1] in bucketItems. */
-  private buckets: { start: Uint32Array; items: Uint32Array } | undefined;
+  /** Records by hash value modulo `mask + 1` (CSR): start[s]..start[s+1] in items. */
+  private buckets: { start: Uint32Array; items: Uint32Array; mask: number } | undefined;
 
   constructor(
     c: Cursor,
@@ -170,7 +170,9 @@ export class TypeStream {
     const b = this.bucketIndex();
     if (!b) return undefined;
     const k = hash % this.header.numHashBuckets;
-    return b.items.subarray(b.start[k], b.start[k + 1]);
+    const slot = b.items.subarray(b.start[k & b.mask], b.start[(k & b.mask) + 1]);
+    const values = this.hash!.values!;
+    return slot.filter((ti) => values[ti - this.begin] === k);
   }
 
   /** The byte offset (in the records) of a record; learns offsets lazily. */
@@ -277,27 +279,35 @@ export class TypeStream {
     return { chunkIndex, chunkOffset };
   }
 
-  private bucketIndex(): { start: Uint32Array; items: Uint32Array } | undefined {
+  /**
+   * Records grouped by hash value (CSR arrays), built once. Grouped by the value modulo a power
+   * of two near the record count rather than by all 2^18 buckets, so building costs O(records).
+   */
+  private bucketIndex(): { start: Uint32Array; items: Uint32Array; mask: number } | undefined {
     if (this.buckets) return this.buckets;
     const values = this.hashData().values;
     if (!values) return undefined;
-    const nb = this.header.numHashBuckets;
-    const start = new Uint32Array(nb + 1);
-    for (let i = 0; i < values.length; i++) start[values[i] + 1]++;
-    for (let k = 0; k < nb; k++) start[k + 1] += start[k];
-    const fill = start.slice(0, nb);
+    let size = 16;
+    while (size < values.length && size < this.header.numHashBuckets) size *= 2;
+    const mask = size - 1;
+    const start = new Uint32Array(size + 1);
+    for (let i = 0; i < values.length; i++) start[(values[i] & mask) + 1]++;
+    for (let k = 0; k < size; k++) start[k + 1] += start[k];
+    const fill = start.slice(0, size);
     const items = new Uint32Array(values.length);
-    for (let i = 0; i < values.length; i++) items[fill[values[i]]++] = this.begin + i;
-    this.buckets = { start, items };
+    for (let i = 0; i < values.length; i++) items[fill[values[i] & mask]++] = this.begin + i;
+    this.buckets = { start, items, mask };
     return this.buckets;
   }
 }
 
-/** A window of the hash stream, or undefined when the header's bounds are outside it. */
 function windowOf(s: Cursor, offset: number, length: number): Cursor | undefined {
   if (offset < 0 || length < 0 || offset + length > s.length) return undefined;
   return new Cursor(s.buf, s.origin, s.start + offset, s.start + offset + length, s.base);
 }
+
+/** Names of types the TPI hash files by unique name or bytes: block-scoped or anonymous. */
+const LOCAL_OR_ANONYMOUS = /::__l\d+::|<unnamed-|<anonymous-|<lambda_|^</;
 
 /** A UDT record's lookup key: the unique name when it has one, else the name. */
 function tagKey(t: TagRecord): string {
@@ -358,10 +368,11 @@ export class TpiStream extends TypeStream {
       for (const k of keys) {
         for (const ti of this.bucket(hashStringV1(k))!) if (match(ti) && (best === undefined || ti < best)) best = ti;
       }
-      // The hash answers for every definition except scoped ones (types local to a function,
-      // `f::__l2::Local`) and anonymous ones (`<unnamed-tag>`): those are hashed by their unique
-      // name or bytes. Only such names fall back to the table (one scan, on the first such miss).
-      if (best !== undefined || !(name.includes('::') || name.startsWith('<'))) return best;
+      // The hash answers for every definition except scoped ones (types local to a function)
+      // and anonymous ones, hashed by their unique name or bytes. Only names that look like
+      // those (MSVC's `f::__l2::Local`, `<unnamed-tag>`, `<lambda_...>`) fall back to the table
+      // (one scan, on the first such miss), so a misspelt `ns::Type` costs no scan.
+      if (best !== undefined || !LOCAL_OR_ANONYMOUS.test(name)) return best;
     }
     // No hash values to trust (or a scoped name): index every definition once.
     const defs = this.definitionTable();
