@@ -28,7 +28,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     });
     return;
   }
-  const { SymbolHandler, SymTag, TypeInfo: TI, DataKind, UdtKind } = loaded.lib;
+  const { SymbolHandler, SymTag, SymOpt, TypeInfo: TI, UdtKind } = loaded.lib;
   const gaps = KNOWN_GAPS[name];
   const t = (title: string, fn: () => Promise<unknown>) => (gaps[title] ? test.failing(`${title} [known gap: ${gaps[title]}]`, fn) : test(title, fn));
 
@@ -223,6 +223,21 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
       expect(q(add.typeIndex, TI.GET_SYMTAG)).toBe(SymTag.FunctionType);
       expect(q(add.typeIndex, TI.GET_COUNT)).toBe(2);
       expect(looks(apiOf(sym, base), q(add.typeIndex, TI.GET_TYPE) as number)).toBe(`base(${BT.Int},4)`);
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('getTypeFromName is case-sensitive unless SYMOPT_CASE_INSENSITIVE; module!name with base 0 searches that module', async () => {
+    const sym = SymbolHandler.initialize();
+    try {
+      const base = await sym.loadModule(bin('types-x64.exe'));
+      expect(sym.getTypeFromName(base, 'SHAPES::FLAGS')).toBeUndefined();
+      sym.setOptions(sym.getOptions() | SymOpt.CASE_INSENSITIVE);
+      expect(sym.getTypeFromName(base, 'SHAPES::FLAGS')).toMatchObject({ name: 'shapes::Flags', size: 8 });
+      sym.setOptions(sym.getOptions() & ~SymOpt.CASE_INSENSITIVE);
+      expect(sym.getTypeFromName(0n, 'types-x64!shapes::Flags')).toMatchObject({ name: 'shapes::Flags', modBase: base });
+      expect(sym.getTypeFromName(0n, 'nosuchmodule!shapes::Flags')).toBeUndefined();
     } finally {
       sym.cleanup();
     }
