@@ -288,7 +288,7 @@ Napi::Value Session::GetOptions(const Napi::CallbackInfo &info) {
   return Napi::Number::New(env, options_);
 }
 
-// loadModule(image: string, moduleName: string | null, base: bigint, size: number): Promise<bigint>
+// loadModule(image: string, moduleName: string | null, base: bigint, size: number, searchPath?: string | null): Promise<bigint>
 Napi::Value Session::LoadModule(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   if (!Check(env)) return env.Undefined();
@@ -297,15 +297,30 @@ Napi::Value Session::LoadModule(const Napi::CallbackInfo &info) {
   auto name = std::make_shared<std::u16string>(hasName ? Wide(info[1]) : std::u16string());
   uint64_t base = ToU64(info[2]);
   DWORD size = info[3].As<Napi::Number>().Uint32Value();
+  // Optional: a search path for this load only, set and restored under the lock, so no other
+  // call (of this session or another thread's) ever sees it.
+  bool swap = info.Length() > 4 && !IsNullish(info[4]);
+  auto loadPath = std::make_shared<std::u16string>(swap ? Wide(info[4]) : std::u16string());
   auto result = std::make_shared<DWORD64>(0);
   HANDLE process = process_;
   auto *w = new LockedWorker(
       env, this, Value(), "SymLoadModuleExW(" + Utf8(*image) + ")",
       [=]() -> DWORD {
+        std::vector<WCHAR> saved;
+        if (swap) {
+          saved.resize(32768);
+          SetLastError(0);
+          if (!SymGetSearchPathW(process, saved.data(), static_cast<DWORD>(saved.size())) ||
+              !SymSetSearchPathW(process, W(*loadPath))) {
+            DWORD e = GetLastError();
+            return e ? e : ERROR_NOT_FOUND;
+          }
+        }
         SetLastError(0);
         *result = SymLoadModuleExW(process, nullptr, W(*image), hasName ? W(*name) : nullptr, base, size, nullptr, 0);
+        DWORD err = *result != 0 ? 0 : GetLastError();
+        if (swap) SymSetSearchPathW(process, saved.data());
         if (*result != 0) return 0;
-        DWORD err = GetLastError();
         // 0 with ERROR_SUCCESS: the same module is already loaded at that base (documented).
         if (err == ERROR_SUCCESS) {
           *result = base;
@@ -588,7 +603,7 @@ Napi::Value Session::AddrIncludeInlineTrace(const Napi::CallbackInfo &info) {
   return Napi::Number::New(env, n);
 }
 
-// queryInlineTrace(start, startContext, retAddr, cur): { context, frameIndex } | undefined
+// queryInlineTrace(start, startContext, retAddr, cur): { context, frameIndex } | undefined; throws INVALID_PARAMETER
 Napi::Value Session::QueryInlineTrace(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   if (!Check(env)) return env.Undefined();
@@ -598,6 +613,11 @@ Napi::Value Session::QueryInlineTrace(const Napi::CallbackInfo &info) {
   uint64_t cur = ToU64(info[3]);
   DWORD ctx = 0, frame = 0;
   DWORD err = Locked(this, env, [&] { return Inline().QueryInlineTrace && Inline().QueryInlineTrace(process_, start, startCtx, ret, cur, &ctx, &frame); });
+  // A start outside CurAddress's function is the caller's mistake (DbgHelp: ERROR_INVALID_PARAMETER).
+  if (err == ERROR_INVALID_PARAMETER) {
+    MakeError(env, Win32Message("SymQueryInlineTrace", err), err).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
   if (err) return env.Undefined();
   Napi::Object o = Napi::Object::New(env);
   o.Set("context", Napi::Number::New(env, ctx));

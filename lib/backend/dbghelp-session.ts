@@ -15,8 +15,12 @@ export interface DbgHelpSession {
   /** Per session: applied (with SYMOPT_LOAD_LINES) before each call, since SymSetOptions is process-wide. */
   setOptions(options: number): number;
   getOptions(): number;
-  /** SymLoadModuleExW; resolves to the base. Runs off the JS thread in the addon. */
-  loadModule(image: string, moduleName: string | null, base: bigint, size: number): Promise<bigint>;
+  /**
+   * SymLoadModuleExW; resolves to the base. Runs off the JS thread in the addon. `searchPath`,
+   * when given, is the search path for this load only: set before and restored after it, inside
+   * the DbgHelp lock, so no other call sees it.
+   */
+  loadModule(image: string, moduleName: string | null, base: bigint, size: number, searchPath?: string | null): Promise<bigint>;
   unloadModule(base: bigint): void;
   getModuleInfo(address: bigint): ModuleInfo | undefined;
   /** SymEnumerateModulesW64: every module's base (after invading a process, its modules). */
@@ -34,6 +38,7 @@ export interface DbgHelpSession {
   enumLines(base: bigint, obj: string | null, file: string | null): SourceLine[];
   enumSourceFiles(base: bigint, mask: string | null): SourceFile[];
   addrIncludeInlineTrace(address: bigint): number;
+  /** SymQueryInlineTrace; FALSE with ERROR_INVALID_PARAMETER (a start in another function) throws INVALID_PARAMETER. */
   queryInlineTrace(start: bigint, startContext: number, retAddress: bigint, cur: bigint): { context: number; frameIndex: number } | undefined;
   fromInlineContext(address: bigint, inlineContext: number): FromAddrResult | undefined;
   getLineFromInlineContext(address: bigint, inlineContext: number, base: bigint | null): LineInfo | undefined;

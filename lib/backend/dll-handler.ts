@@ -14,10 +14,21 @@
  *   known, so a range taken by another module is MODULE_EXISTS and loading the same file at
  *   the same base again returns that base, whatever the DLL does with overlaps.
  * - A .pdb loaded alone needs a base (DbgHelp would invent one); a cancelled load is unloaded.
+ * - Symbol stores (`srv*`, `cache*`, pingme.txt directories) when the DLL cannot read them (no
+ *   symsrv.dll beside it, or Wine's): loadModule and findFileInPath first run the package's own
+ *   symbol search (store-search.ts), then dbghelp.dll loads the PDB it found from that file's
+ *   directory; the search's lines go to the 'debug' listener (SYMOPT_DEBUG), and a PDB of
+ *   another build it saw sets pdbUnmatched on a module left without one.
+ * - The home directory, when the DLL has none (Wine: SymSetHomeDirectoryW is a stub returning
+ *   NULL, SymGetHomeDirectoryW one that aborts): the handler keeps it, for its own store search
+ *   (`<home>/sym` is the default downstream store).
+ * - SYMBOL_INFO.Register is 0 unless Flags says the symbol lives in or relative to a register
+ *   (the contract; Wine copies its SYMBOL_INFO from an uninitialised heap block, so Register of
+ *   a function is whatever the heap held).
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { SymOpt, TypeInfo } from '../api/constants';
+import { SymFlag, SymOpt, SymType, TypeInfo } from '../api/constants';
 import { DbgHelpError } from '../api/errors';
 import type {
   BackendHandler,
@@ -39,6 +50,10 @@ import type {
 import type { DbgHelpSession } from './dbghelp-session';
 import { checkPdbMatchesImage } from './pdb-identity';
 import { PeImage } from '../formats/pe/pe-image';
+import { defaultHomeDirectory } from '../portable/features/search';
+import type { SearchEnv } from '../symsrv/search';
+import type { FetchProgress } from '../symsrv/store';
+import { dllReadsStores, findFile, findImagePdb, hasStoreElements } from './store-search';
 
 /** SymGetTypeInfo requests whose answer is a BOOL. */
 const BOOLEAN_REQUESTS: ReadonlySet<number> = new Set([
@@ -50,18 +65,58 @@ const BOOLEAN_REQUESTS: ReadonlySet<number> = new Set([
   TypeInfo.GET_INDIRECTVIRTUALBASECLASS,
 ]);
 
+/** Flags under which SYMBOL_INFO.Register means something. */
+const REGISTER_FLAGS = SymFlag.REGISTER | SymFlag.REGREL | SymFlag.FRAMEREL | SymFlag.REGREL_ALIASINDIR;
+
+/** The contract's SymbolInfo: Register only where Flags gives it a meaning. */
+function cleanSymbol(s: SymbolInfo): SymbolInfo {
+  return s.register !== 0 && !(s.flags & REGISTER_FLAGS) ? { ...s, register: 0 } : s;
+}
+function cleanHit(r: FromAddrResult | undefined): FromAddrResult | undefined {
+  return r && { ...r, symbol: cleanSymbol(r.symbol) };
+}
+
 export class DllHandler implements BackendHandler {
   private scopeActive = false;
+  private debugListener: ((line: string) => void) | undefined;
+  /** Bases of modules left without a PDB where the handler's own search saw one of another build. */
+  private readonly unmatched = new Set<bigint>();
+  /** The home directory the handler keeps when the DLL has none (null: the default). */
+  private home: string | null = null;
+  private readonly ownHome: boolean;
 
   /**
    * @param unusable dbghelp.dll functions this DLL only has as aborting stubs (Wine's): the
    *   methods that need them throw UNSUPPORTED.
+   * @param readsStores whether the DLL serves `srv*`/`cache*` itself (symsrv.dll beside it);
+   *   when not, the handler searches stores for it.
    */
   constructor(
     private readonly s: DbgHelpSession,
     private readonly unusable: ReadonlySet<string> = new Set(),
     private readonly dllPath = 'dbghelp.dll',
-  ) {}
+    private readonly readsStores = dllReadsStores(dllPath),
+  ) {
+    this.ownHome = unusable.has('SymGetHomeDirectoryW');
+  }
+
+  /** The environment of the handler's own store search: options, home, debug lines, signal. */
+  private searchEnv(signal: AbortSignal | undefined, onProgress: ((p: FetchProgress) => void) | undefined): SearchEnv {
+    const options = this.s.getOptions();
+    return {
+      options,
+      homeDirectory: this.getHomeDirectory(),
+      debug: (line) => {
+        if (options & SymOpt.DEBUG) this.debugListener?.(line);
+      },
+      signal,
+      onProgress,
+    };
+  }
+  /** The search path when the handler must search its stores itself, else undefined. */
+  private storePath(searchPath: string): string | undefined {
+    return !this.readsStores && hasStoreElements(searchPath, this.s.getOptions()) ? searchPath : undefined;
+  }
 
   /** The per-module calls name a loaded module's base; DbgHelp's answer otherwise varies. */
   private module(base: bigint, where: string): void {
@@ -105,22 +160,27 @@ export class DllHandler implements BackendHandler {
       );
     }
     let base: bigint;
+    let unmatched = false;
+    const load = (searchPath?: string) => this.s.loadModule(imagePath, opts.moduleName ?? null, planned.base, opts.size ?? 0, searchPath);
+    const stores = isPdb ? undefined : this.storePath(this.s.getSearchPath());
     if (opts.pdbPath !== undefined && !isPdb) {
       const dir = checkPdbMatchesImage(imagePath, opts.pdbPath, (this.s.getOptions() & SymOpt.LOAD_ANYTHING) !== 0);
-      const saved = this.s.getSearchPath();
-      this.s.setSearchPath(`${dir};${saved}`);
-      try {
-        base = await this.s.loadModule(imagePath, opts.moduleName ?? null, planned.base, opts.size ?? 0);
-      } finally {
-        this.s.setSearchPath(saved);
-      }
+      base = await load(`${dir};${this.s.getSearchPath()}`);
+    } else if (stores !== undefined) {
+      // The DLL cannot read the path's stores: find the PDB with the package's search, then let
+      // the DLL read it from its directory (it checks GUID and age again as it loads).
+      const r = await findImagePdb(imagePath, stores, this.searchEnv(opts.signal, opts.onProgress));
+      opts.signal?.throwIfAborted();
+      base = r.found ? await load(path.dirname(path.resolve(r.found))) : await load();
+      unmatched = r.mismatched && !r.found;
     } else {
-      base = await this.s.loadModule(imagePath, opts.moduleName ?? null, planned.base, opts.size ?? 0);
+      base = await load();
     }
     if (opts.signal?.aborted) {
       this.s.unloadModule(base);
       throw new DbgHelpError('ABORTED', `loadModule(${imagePath}) was cancelled`, { cause: opts.signal.reason });
     }
+    if (unmatched && this.s.getModuleInfo(base)?.symType !== SymType.Pdb) this.unmatched.add(base);
     return base;
   }
   /** The loaded module whose range meets [base, base + size), if any. */
@@ -133,33 +193,37 @@ export class DllHandler implements BackendHandler {
   }
   unloadModule(base: bigint): void {
     this.s.unloadModule(base);
+    this.unmatched.delete(base);
   }
   getModuleInfo(address: bigint): ModuleInfo | undefined {
-    return this.s.getModuleInfo(address);
+    const m = this.s.getModuleInfo(address);
+    return m && !m.pdbUnmatched && this.unmatched.has(m.baseOfImage) ? { ...m, pdbUnmatched: true } : m;
   }
   enumModules(): ModuleInfo[] {
     const out: ModuleInfo[] = [];
     for (const base of [...this.s.listModules()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const m = this.s.getModuleInfo(base);
+      const m = this.getModuleInfo(base);
       if (m) out.push(m);
     }
     return out;
   }
   fromAddr(address: bigint): FromAddrResult | undefined {
-    return this.s.fromAddr(address);
+    return cleanHit(this.s.fromAddr(address));
   }
   fromName(name: string): SymbolInfo | undefined {
-    return this.s.fromName(name);
+    const r = this.s.fromName(name);
+    return r && cleanSymbol(r);
   }
   enumSymbols(opts: EnumSymbolsOptions): IterableIterator<SymbolInfo> {
     const base = opts.base ?? 0n;
     let mask = opts.mask ?? '*';
     if (base === 0n && !mask.includes('!') && !this.scopeActive) mask = `*!${mask}`;
-    return this.s.enumSymbols(base, mask)[Symbol.iterator]();
+    return this.s.enumSymbols(base, mask).map(cleanSymbol)[Symbol.iterator]();
   }
   getTypeFromName(base: bigint, name: string): SymbolInfo | undefined {
     this.need('SymGetTypeFromNameW');
-    return this.s.getTypeFromName(base, name);
+    const r = this.s.getTypeFromName(base, name);
+    return r && cleanSymbol(r);
   }
   getLineFromAddr(address: bigint): LineInfo | undefined {
     return this.s.getLineFromAddr(address);
@@ -193,7 +257,7 @@ export class DllHandler implements BackendHandler {
     return r && { curContext: r.context, curFrameIndex: r.frameIndex };
   }
   fromInlineContext(address: bigint, inlineContext: number): FromAddrResult | undefined {
-    return this.s.fromInlineContext(address, inlineContext);
+    return cleanHit(this.s.fromInlineContext(address, inlineContext));
   }
   getLineFromInlineContext(address: bigint, inlineContext: number): LineInfo | undefined {
     return this.s.getLineFromInlineContext(address, inlineContext, null);
@@ -201,7 +265,7 @@ export class DllHandler implements BackendHandler {
 
   enumTypes(base: bigint, mask: string | undefined): IterableIterator<SymbolInfo> {
     this.module(base, 'enumTypes');
-    return this.s.enumTypes(base, mask ?? null)[Symbol.iterator]();
+    return this.s.enumTypes(base, mask ?? null).map(cleanSymbol)[Symbol.iterator]();
   }
   getTypeInfo(base: bigint, typeId: number, request: number): TypeInfoValue | undefined {
     this.module(base, 'getTypeInfo');
@@ -224,15 +288,21 @@ export class DllHandler implements BackendHandler {
   async findFileInPath(opts: FindFileOptions): Promise<string | undefined> {
     opts.signal?.throwIfAborted();
     const id = typeof opts.id === 'string' ? { guid: dashedGuid(opts.id) } : { dword: opts.id >>> 0 };
-    const found = await this.s.findFileInPath(opts.searchPath ?? null, opts.fileName, id, opts.two >>> 0, (opts.three ?? 0) >>> 0);
+    const stores = this.storePath(opts.searchPath ?? this.s.getSearchPath());
+    const found =
+      stores !== undefined
+        ? await findFile(stores, opts.fileName, opts.id, opts.two, this.searchEnv(opts.signal, opts.onProgress))
+        : await this.s.findFileInPath(opts.searchPath ?? null, opts.fileName, id, opts.two >>> 0, (opts.three ?? 0) >>> 0);
     opts.signal?.throwIfAborted();
     return found;
   }
   setHomeDirectory(dir: string | null): string {
-    return this.s.setHomeDirectory(dir);
+    if (!this.ownHome) return this.s.setHomeDirectory(dir);
+    this.home = dir;
+    return this.getHomeDirectory();
   }
   getHomeDirectory(): string {
-    this.need('SymGetHomeDirectoryW');
+    if (this.ownHome) return this.home ?? defaultHomeDirectory();
     return this.s.getHomeDirectory(0) ?? '';
   }
 
@@ -240,6 +310,7 @@ export class DllHandler implements BackendHandler {
     this.s.cleanup();
   }
   onDebug(listener: ((line: string) => void) | undefined): void {
+    this.debugListener = listener;
     this.s.setDebugListener(listener);
   }
 }

@@ -16,6 +16,7 @@ import { DllHandler } from './dll-handler';
 import type { Backend } from './types';
 import { CODE_BY_WIN32 } from './win32-codes';
 import { unusableFunctions } from './wine';
+import { dllReadsStores } from './store-search';
 
 type Koffi = typeof import('koffi');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -55,10 +56,11 @@ export function loadFfi(): Backend {
     api = g[API_KEY] = bind(koffi);
   }
   const unusable = unusableFunctions(api.dllPath);
+  const readsStores = dllReadsStores(api.dllPath);
   return {
     name: 'ffi',
     dllPath: api.dllPath,
-    createHandler: (options: InitializeOptions) => new DllHandler(new FfiSession(api, options), unusable, api.dllPath),
+    createHandler: (options: InitializeOptions) => new DllHandler(new FfiSession(api, options), unusable, api.dllPath, readsStores),
   };
 }
 
@@ -266,10 +268,19 @@ class FfiSession implements DbgHelpSession {
     this.check();
     return this.options;
   }
-  async loadModule(image: string, moduleName: string | null, base: bigint, size: number): Promise<bigint> {
-    const r = BigInt(this.call(() => this.f.SymLoadModuleExW(this.h, null, image, moduleName, base, size, null, 0)));
+  async loadModule(image: string, moduleName: string | null, base: bigint, size: number, searchPath?: string | null): Promise<bigint> {
+    // A search path for this load only: set and restored inside this one synchronous call.
+    const saved = searchPath != null ? this.getSearchPath() : undefined;
+    if (searchPath != null) this.setSearchPath(searchPath);
+    let r: bigint;
+    let n: number;
+    try {
+      r = BigInt(this.call(() => this.f.SymLoadModuleExW(this.h, null, image, moduleName, base, size, null, 0)));
+      n = r === 0n ? (this.f.GetLastError() as number) : 0;
+    } finally {
+      if (saved !== undefined) this.setSearchPath(saved);
+    }
     if (r !== 0n) return r;
-    const n = this.f.GetLastError() as number;
     if (n === 0 && base !== 0n) return base; // already loaded there (documented: 0 with ERROR_SUCCESS)
     throw new DbgHelpError(CODE_BY_WIN32[n] ?? 'IO_ERROR', `SymLoadModuleExW(${image}) failed (Win32 error ${n})`, { win32Error: n, file: image });
   }
@@ -411,7 +422,11 @@ class FfiSession implements DbgHelpSession {
     const fn = this.inline('SymQueryInlineTrace');
     const ctx = [0];
     const frame = [0];
-    if (!this.call(() => fn(this.h, start, startContext, retAddress, cur, ctx, frame))) return undefined;
+    if (!this.call(() => fn(this.h, start, startContext, retAddress, cur, ctx, frame))) {
+      // A start outside CurAddress's function is the caller's mistake (ERROR_INVALID_PARAMETER).
+      if (this.f.GetLastError() === 87) throw this.error('SymQueryInlineTrace');
+      return undefined;
+    }
     return { context: ctx[0], frameIndex: frame[0] };
   }
   fromInlineContext(address: bigint, inlineContext: number): FromAddrResult | undefined {

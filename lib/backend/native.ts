@@ -12,6 +12,7 @@ import { DllHandler } from './dll-handler';
 import type { Backend } from './types';
 import { CODE_BY_WIN32 } from './win32-codes';
 import { unusableFunctions } from './wine';
+import { dllReadsStores } from './store-search';
 
 /** The addon's exports (native/addon.cc). */
 interface Addon {
@@ -35,10 +36,11 @@ export function loadNative(): Backend {
   addon.setup(DbgHelpError, CODE_BY_WIN32);
   const dllPath = addon.dllPath();
   const unusable = unusableFunctions(dllPath);
+  const readsStores = dllReadsStores(dllPath);
   return {
     name: 'native',
     dllPath,
-    createHandler: (options: InitializeOptions) => new DllHandler(new addon.Session(...sessionArgs(options)), unusable, dllPath),
+    createHandler: (options: InitializeOptions) => new DllHandler(new addon.Session(...sessionArgs(options)), unusable, dllPath, readsStores),
   };
 }
 

@@ -58,6 +58,9 @@ const WINE_ENUMLINES = "Wine 8's SymEnumLinesW is an unimplemented stub (calling
 const WINE_LINE_FROM_NAME = "Wine's SymGetLineFromNameW64 finds no line in these PDBs (it answers FALSE)";
 const WINE_TYPE_FROM_NAME = "Wine 8's SymGetTypeFromNameW is an unimplemented stub (calling it aborts the process), so getTypeFromName is UNSUPPORTED there";
 const WINE_SCOPE = "Wine's scope lists other locals than the CodeView records say (DBGHELP-NOTES: locals at wrong addresses; here a parameter is missing or a live range is ignored)";
+const WINE_INLINE_NAMES =
+  "Wine names an inline frame by the bare name of its LF_FUNC_ID/LF_MFUNC_ID (dlls/dbghelp/msc.c builds the inline site from func_id_v3.name / mfunc_id_v3.name: the ParentScope namespace and the method's class are dropped, 'FIXME we just declare a function, not a method'): outer, not geometry::outer";
+const INLINE_CHAINS = 'inline chains, innermost first, with names, files and lines as llvm-symbolizer gives them; the physical line is the call site';
 export const WINE_DIFFERENCES: Record<string, string> = {
   'basic-x86 fromAddr names every procedure start, middle and last byte and every public as llvm-symbolizer does, or differs for a checked reason': WINE_X86,
   'cppfeatures-x86 fromAddr names every procedure start, middle and last byte and every public as llvm-symbolizer does, or differs for a checked reason': WINE_X86,
@@ -98,9 +101,31 @@ export const WINE_DIFFERENCES: Record<string, string> = {
   'types-x64: base types, pointers, references, arrays, function pointers and pointers to members': WINE_TYPE_FROM_NAME,
   'types-x86: __stdcall function pointers and 4-byte pointers': WINE_TYPE_FROM_NAME,
   'typedefs (S_UDT naming another type) are found by name and listed by enumTypes': WINE_TYPE_FROM_NAME,
+  'getTypeFromName is case-sensitive unless SYMOPT_CASE_INSENSITIVE; module!name with base 0 searches that module': WINE_TYPE_FROM_NAME,
   'ids that name nothing answer undefined; a module that is not loaded is MODULE_NOT_FOUND': WINE_TYPE_FROM_NAME,
   'enumTypes lists each definition once (no forward references); enumTypesByName filters by mask':
     "Wine's SymEnumTypesW also lists a type it makes up for each vtable shape (__internal_vt_shape_...)",
+
+  // inlines.test.ts (checked against dlls/dbghelp/symbol.c of Wine 8, SymQueryInlineTrace and SymFromInlineContext)
+  [`inline-x64.exe › ${INLINE_CHAINS}`]: WINE_INLINE_NAMES,
+  [`cppfeatures-x64.exe › ${INLINE_CHAINS}`]: WINE_INLINE_NAMES,
+  [`cppfeatures-arm64.exe › ${INLINE_CHAINS}`]: WINE_INLINE_NAMES,
+  [`inline-x86.exe › ${INLINE_CHAINS}`]: WINE_X86,
+  [`cppfeatures-x86.exe › ${INLINE_CHAINS}`]: WINE_X86,
+  'member functions are Class::name (LF_MFUNC_ID); one inlinee inlined twice gives two sites': WINE_INLINE_NAMES,
+  'a four-deep chain: count, contexts counted outwards, names, lines; past the chain the physical frame':
+    "Wine's SymQueryInlineTrace answers CurFrameIndex = the inline depth (4 here), not 0 (symbol.c: *CurFrameIndex = depth), and its inline names are bare (outer, not geometry::outer)",
+  'an inline frame is an SymTagInlineSite symbol at the start of its code range, the displacement from there':
+    "Wine's SymFromInlineContext gives the start of the site's first code range (ranges[0].low: 0x1029 here) as Address and the displacement from there, not the range holding the address (0x102f)",
+  'context 0 (INIT) and 0xffffffff (IGNORE) name the physical frame: never an inline frame twice':
+    "Wine's SymFromInlineContext refuses INLINE_FRAME_CONTEXT_INIT (0): its mode bits (31:30) are 0, which its switch sends to ERROR_INVALID_PARAMETER (IGNORE and REGULAR answer as SymFromAddr)",
+
+  // search.test.ts: the loads themselves work under Wine (the handler searches the stores, see
+  // store-search.ts); what Wine's DLL reports about them differs.
+  'SymLoadModuleEx through cache*C;srv*S: the PDB is copied into C and loaded from there':
+    "Wine's LoadedPdbName is the PDB name the image records (basic-x64.pdb, relative), not the file it read (the copy in C)",
+  'SYMOPT_DEBUG: the cache miss and the copy are logged in DbgHelp wording':
+    "Wine's dbghelp.dll sends no CBA_DEBUG_INFO lines, so DbgHelp's closing 'DBGHELP: basic-x64 - private symbols & lines' never comes (the store search's SYMSRV lines, the handler's, do)",
 
   // scope.test.ts: Wine's SymSetContext scope (locals and parameters).
   'the scope keeps each record\'s TPI type and a stable index': "Wine numbers types its own way: TypeIndex is Wine's symbol id (1, 3), not the TPI index (0x1004, 0x74)",

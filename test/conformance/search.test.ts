@@ -80,6 +80,79 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     }
   });
 
+  // A PDB only in a local store S, behind a downstream store C, in the three spellings of a
+  // store chain. The dbghelp.dll backends load it whether the DLL has symsrv.dll beside it or
+  // not (then the handler's own store search finds it and the DLL reads the copy in C): without
+  // the store, the image's PDB is nowhere the DLL looks (its CodeView path is bare, the image
+  // directory holds no PDB).
+  const CHAINS: [string, (C: string, S: string) => string][] = [
+    ['srv*C*S', (C, S) => `srv*${C}*${S}`],
+    ['symsrv*symsrv.dll*C*S', (C, S) => `symsrv*symsrv.dll*${C}*${S}`],
+    ['cache*C;srv*S', (C, S) => `cache*${C};srv*${S}`],
+  ];
+  for (const [form, make] of CHAINS) {
+    t(`a load through ${form} reads the store's PDB from its copy in C; with S gone, C alone serves the next load`, async () => {
+      const { root, S, C, image } = tempStore();
+      const handlers: { cleanup(): void }[] = [];
+      try {
+        const load = async () => {
+          const sym = SymbolHandler.initialize({ searchPath: make(C, S) });
+          handlers.push(sym);
+          sym.setHomeDirectory(root);
+          const base = await sym.loadModule(image);
+          const info = sym.getModuleInfo(base)!;
+          expect(info.symType).toBe(SymType.Pdb);
+          expect([info.pdbSig70, info.pdbAge, info.pdbUnmatched]).toEqual([GUID, 1, false]);
+          // test/fixtures/expected/basic-x64.symbolizer.jsonl: 0x1000 is chain_c, basic.c:40.
+          expect(sym.fromAddr(base + 0x1000n)?.symbol.name).toBe('chain_c');
+          expect(sym.getLineFromAddr(base + 0x1000n)).toMatchObject({ lineNumber: 40, fileName: 'C:\\dbghelp\\fixtures\\src\\basic.c' });
+        };
+        await load();
+        const inC = path.join(C, 'basic-x64.pdb', KEY, 'basic-x64.pdb');
+        expect(fs.readFileSync(inC).equals(fs.readFileSync(PDB))).toBe(true);
+        expect(fs.readdirSync(path.dirname(inC))).toEqual(['basic-x64.pdb']);
+        fs.rmSync(S, { recursive: true });
+        await load();
+      } finally {
+        for (const h of handlers) h.cleanup();
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    });
+  }
+
+  t('SYMOPT_DEBUG: a load through srv*C*S logs the miss in C and the copy from S', async () => {
+    const { root, S, C, image } = tempStore();
+    const sym = SymbolHandler.initialize({ searchPath: `srv*${C}*${S}` });
+    const lines: string[] = [];
+    try {
+      sym.setHomeDirectory(root);
+      sym.setOptions(sym.getOptions() | SymOpt.DEBUG);
+      sym.on('debug', (l) => lines.push(l.trim()));
+      await sym.loadModule(image);
+      expect(lines).toContain(`SYMSRV: ${path.join(C, 'basic-x64.pdb', KEY, 'basic-x64.pdb')} not found`);
+      expect(lines.filter((l) => /^SYMSRV: +basic-x64\.pdb from .*: \d+ bytes - copied$/.test(l))).toEqual([`SYMSRV: basic-x64.pdb from ${S}: ${fs.statSync(PDB).size} bytes - copied`]);
+    } finally {
+      sym.cleanup();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  t('SymFindFileInPath through srv*C*S answers the copy in C', async () => {
+    const { root, S, C } = tempStore();
+    const sym = SymbolHandler.initialize({ searchPath: `srv*${C}*${S}` });
+    try {
+      sym.setHomeDirectory(root);
+      const inC = path.join(C, 'basic-x64.pdb', KEY, 'basic-x64.pdb');
+      expect(path.resolve((await sym.findFileInPath({ fileName: 'basic-x64.pdb', id: GUID, two: 1 }))!)).toBe(inC);
+      expect(fs.readFileSync(inC).equals(fs.readFileSync(PDB))).toBe(true);
+      // An explicit path overrides the handler's: S alone answers S's file.
+      expect(path.resolve((await sym.findFileInPath({ searchPath: `srv*${S}`, fileName: 'basic-x64.pdb', id: GUID, two: 1 }))!)).toBe(path.join(S, 'basic-x64.pdb', KEY, 'basic-x64.pdb'));
+    } finally {
+      sym.cleanup();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   t('SYMOPT_DEBUG: the cache miss and the copy are logged in DbgHelp wording', async () => {
     const { root, S, C, image } = tempStore();
     const sym = SymbolHandler.initialize({ searchPath: `cache*${C};srv*${S}` });

@@ -1,0 +1,75 @@
+/**
+ * `srv*` with a dbghelp.dll that has no symsrv.dll beside it (System32's, Wine's): the DLL
+ * alone finds nothing in a store, silently; the handler's own store search (lib/backend/
+ * store-search.ts) is what makes the load work. Runs where the native and ffi backends load
+ * (the Wine lane); elsewhere it says why it did not run.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { SymType } from '../../lib/api/constants';
+import type { BackendHandler } from '../../lib/api/types';
+import { dllReadsStores } from '../../lib/backend/store-search';
+import { isWineBuiltin } from '../../lib/backend/wine';
+import { loadBackend } from '../conformance/backends';
+
+const FIX = path.resolve(__dirname, '..', 'fixtures');
+const KEY = '8C6EB4D760FE3FA64C4C44205044422E1'; // basic-x64.pdb: GUID + age (expected/basic-x64.readobj.txt)
+
+function tempStore(): { root: string; S: string; C: string; image: string } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dbghelp-win-store-'));
+  const S = path.join(root, 'S');
+  fs.mkdirSync(path.join(S, 'basic-x64.pdb', KEY), { recursive: true });
+  fs.copyFileSync(path.join(FIX, 'bin', 'basic-x64.pdb'), path.join(S, 'basic-x64.pdb', KEY, 'basic-x64.pdb'));
+  fs.mkdirSync(path.join(root, 'app'));
+  const image = path.join(root, 'app', 'basic-x64.exe');
+  fs.copyFileSync(path.join(FIX, 'bin', 'basic-x64.exe'), image);
+  return { root, S, C: path.join(root, 'C'), image };
+}
+
+describe.each(['native', 'ffi'] as const)('%s backend', (name) => {
+  const loaded = loadBackend(name);
+  if ('error' in loaded) {
+    test(`not available on ${process.platform}: nothing to compare (the Wine lane runs this)`, () => {
+      expect(loaded.error).toMatchObject({ code: 'BACKEND_UNAVAILABLE' });
+    });
+    return;
+  }
+  const { backend } = loaded;
+
+  test('the DLL in use has no symsrv.dll beside it (Wine\'s never has), so the handler searches stores', () => {
+    const beside = fs.existsSync(path.join(path.dirname(backend.dllPath!), 'symsrv.dll'));
+    expect(dllReadsStores(backend.dllPath)).toBe(beside && !isWineBuiltin(backend.dllPath));
+    if (loaded.wine) expect(dllReadsStores(backend.dllPath)).toBe(false);
+  });
+
+  // With symsrv.dll beside it (a debugger's dbghelp.dll) the DLL reads stores itself: nothing to show.
+  const withoutSymsrv = dllReadsStores(backend.dllPath) ? test.skip : test;
+  withoutSymsrv('srv*C*S: the DLL alone loads no PDB and copies nothing; with the handler\'s search it loads the store\'s PDB', async () => {
+    const { root, S, C, image } = tempStore();
+    const handlers: BackendHandler[] = [];
+    const open = (readsStores: boolean) => {
+      const h = backend.createHandler({ searchPath: `srv*${C}*${S}` });
+      handlers.push(h);
+      // What the handler would do with a DLL that has symsrv.dll: hand it the path as it is.
+      if (readsStores) Object.assign(h, { readsStores: true });
+      h.setHomeDirectory(root);
+      return h;
+    };
+    try {
+      const alone = open(true);
+      const b1 = await alone.loadModule(image, {});
+      expect(alone.getModuleInfo(b1)!.symType).not.toBe(SymType.Pdb);
+      expect(fs.existsSync(C)).toBe(false);
+
+      const helped = open(false);
+      const b2 = await helped.loadModule(image, {});
+      expect(helped.getModuleInfo(b2)!.symType).toBe(SymType.Pdb);
+      expect(fs.existsSync(path.join(C, 'basic-x64.pdb', KEY, 'basic-x64.pdb'))).toBe(true);
+      expect(helped.fromAddr(b2 + 0x1000n)?.symbol.name).toBe('chain_c');
+    } finally {
+      for (const h of handlers) h.cleanup();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
