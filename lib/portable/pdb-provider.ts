@@ -11,7 +11,7 @@
  */
 import { lastAtOrBelow } from '../formats/binary/search';
 import { MachineType, SymFlag, SymOpt, SymTag, SymType } from '../api/constants';
-import { badFormat } from '../api/errors';
+import { badFormat, DbgHelpError } from '../api/errors';
 import { rva, type Rva } from '../formats/binary/address';
 import { readC13Lines } from '../formats/codeview/c13-lines';
 import { S, SymFamily, symFamily, isIdProc, isThreadData } from '../formats/codeview/symbol-kinds';
@@ -55,6 +55,10 @@ export interface LineIndex {
   files: Uint32Array;
 }
 
+/** Symbol ids (SYMBOL_INFO.Index) are SYMBOL_ID_BASE.. SYMBOL_ID_LIMIT - 1: above every simple type and TPI index, below the types feature's synthetic ids (0x80000000). */
+export const SYMBOL_ID_BASE = 0x40000000;
+export const SYMBOL_ID_LIMIT = 0x80000000;
+
 const EMPTY: CodeIndex = { starts: new Uint32Array(0), lengths: new Uint32Array(0), records: new Uint32Array(0) };
 
 export class PdbProvider implements SymbolProvider {
@@ -67,6 +71,7 @@ export class PdbProvider implements SymbolProvider {
   private readonly publicNameTables: (Map<string, number[]> | undefined)[] = [];
   private readonly globalNameTables: (Map<string, number[]> | undefined)[] = [];
   private readonly ids = new Map<number, number>();
+  private readonly idKeys: number[] = [];
   private readonly symSections: readonly SectionHeader[];
   private readonly decoratesC: boolean;
   private readonly featureState = new Map<string, unknown>();
@@ -125,14 +130,26 @@ export class PdbProvider implements SymbolProvider {
     return omap.map(pdbRva) ?? pdbRva;
   }
 
+  /**
+   * SYMBOL_INFO.Index of the record at `offset` in symbol stream `stream`: SYMBOL_ID_BASE + n,
+   * numbered on first use (ARCHITECTURE.md "Ids": the range keeps symbols apart from type ids,
+   * so SymGetTypeInfo can take either).
+   */
   id(stream: number, offset: number): number {
     const key = stream * 0x100000000 + offset;
     let v = this.ids.get(key);
     if (v === undefined) {
-      v = this.ids.size + 1;
+      if (this.idKeys.length >= SYMBOL_ID_LIMIT - SYMBOL_ID_BASE) throw new DbgHelpError('UNSUPPORTED', `${this.pdb.name}: more symbols than the symbol id range can number`);
+      v = SYMBOL_ID_BASE + this.idKeys.length;
+      this.idKeys.push(key);
       this.ids.set(key, v);
     }
     return v;
+  }
+  /** The stream and record offset a symbol id was given for, or undefined. */
+  idRecord(id: number): { stream: number; offset: number } | undefined {
+    const key = this.idKeys[id - SYMBOL_ID_BASE];
+    return key === undefined ? undefined : { stream: Math.floor(key / 0x100000000), offset: key % 0x100000000 };
   }
 
   // --- by address -----------------------------------------------------------------------
