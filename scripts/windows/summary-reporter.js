@@ -12,7 +12,9 @@ class LaneSummaryReporter {
       if (suite.testExecError) tests.push({ file: suite.testFilePath, ancestors: [], title: 'suite failed to run', status: 'failed' });
       for (const t of suite.testResults) tests.push({ file: suite.testFilePath, ancestors: t.ancestorTitles, title: t.title, status: t.status });
     }
-    fs.writeFileSync(out, JSON.stringify({ success: results.success && results.numFailedTests === 0 && results.numRuntimeErrorTestSuites === 0, tests }, null, 1));
+    // jest sets results.success only after the reporters' onRunComplete: decide from the counts.
+    const success = results.numFailedTests === 0 && results.numRuntimeErrorTestSuites === 0 && !results.snapshot.failure && !results.runExecError;
+    fs.writeFileSync(out, JSON.stringify({ success, tests }, null, 1));
   }
 }
 module.exports = LaneSummaryReporter;

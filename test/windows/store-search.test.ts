@@ -5,6 +5,8 @@
  * (the Wine lane); elsewhere it says why it did not run.
  */
 import * as fs from 'fs';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { SymType } from '../../lib/api/constants';
@@ -69,6 +71,43 @@ describe.each(['native', 'ffi'] as const)('%s backend', (name) => {
       expect(helped.fromAddr(b2 + 0x1000n)?.symbol.name).toBe('chain_c');
     } finally {
       for (const h of handlers) h.cleanup();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  withoutSymsrv('srv*C*http://127.0.0.1:port: the PDB is downloaded once into C, then read by the DLL', async () => {
+    const { root, S, C, image } = tempStore();
+    const gets: string[] = [];
+    // A one-tier store over HTTP: the files of S by URL path, 404 for anything else.
+    const server = http.createServer((req, res) => {
+      gets.push(req.url ?? '');
+      const file = path.join(S, ...decodeURIComponent(req.url ?? '').split('/').filter(Boolean));
+      if (file.startsWith(S + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile()) {
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': fs.statSync(file).size });
+        fs.createReadStream(file).pipe(res);
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const handlers: BackendHandler[] = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        const h = backend.createHandler({ searchPath: `srv*${C}*${url}` });
+        handlers.push(h);
+        h.setHomeDirectory(root);
+        const base = await h.loadModule(image, {});
+        expect(h.getModuleInfo(base)!.symType).toBe(SymType.Pdb);
+        expect(h.fromAddr(base + 0x1000n)?.symbol.name).toBe('chain_c');
+      }
+      const pdbGets = gets.filter((g) => g === `/basic-x64.pdb/${KEY}/basic-x64.pdb`);
+      expect(pdbGets).toHaveLength(1); // the second load reads the copy in C
+      expect(fs.readFileSync(path.join(C, 'basic-x64.pdb', KEY, 'basic-x64.pdb')).equals(fs.readFileSync(path.join(FIX, 'bin', 'basic-x64.pdb')))).toBe(true);
+    } finally {
+      for (const h of handlers) h.cleanup();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
