@@ -31,6 +31,7 @@ import type { HandlerContext } from './features/context';
 import * as lines from './features/lines';
 import * as inlines from './features/inlines';
 import * as types from './features/types';
+import { isSymbolId, symbolTypeInfo } from './features/symbol-info';
 import { Scope } from './features/scope';
 import { SearchState } from './features/search';
 import { effectiveSearchPath } from '../symsrv/symbol-path';
@@ -184,7 +185,8 @@ export class PortableHandler implements BackendHandler, HandlerContext {
     return types.enumTypes(this, base, mask);
   }
   getTypeInfo(base: bigint, typeId: number, request: number): TypeInfoValue | undefined {
-    return types.getTypeInfo(this, base, typeId, request);
+    // SymGetTypeInfo takes a SYMBOL_INFO.Index as well as a type id: symbol ids have their own range.
+    return isSymbolId(typeId) ? symbolTypeInfo(this, base, typeId, request) : types.getTypeInfo(this, base, typeId, request);
   }
 
   getLineFromAddr(address: bigint): LineInfo | undefined {
@@ -250,10 +252,12 @@ export class PortableHandler implements BackendHandler, HandlerContext {
 function toSymbolInfo(m: LoadedModule, s: ModuleSymbol): SymbolInfo {
   // Constants have no address; thread-local data is addressed by its offset in the TLS block.
   const address = s.value !== undefined ? 0n : s.flags & SymFlag.TLSREL ? BigInt(s.rva) : m.base + BigInt(s.rva);
+  // Data symbols: their type as an id and its length as Size (read now, for this symbol only).
+  const { typeIndex, size } = types.symbolType(m, s.tag, s.typeIndex, s.size);
   return {
-    typeIndex: s.typeIndex,
+    typeIndex,
     index: s.index,
-    size: s.size,
+    size,
     modBase: m.base,
     flags: s.flags,
     value: s.value ?? 0n,

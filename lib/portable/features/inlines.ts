@@ -214,6 +214,22 @@ class ModuleInlines {
     });
   }
 
+  /** The site whose S_INLINESITE is at a record offset, or -1. */
+  siteAt(record: number): number {
+    this.starts();
+    const sites = this.sites;
+    // Sites are numbered in stream order, so their records are sorted.
+    let lo = 0;
+    let hi = sites.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sites[mid].record === record) return mid;
+      if (sites[mid].record < record) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
   /** The procedure holding a PDB RVA, among those with inline sites. */
   procAt(pdbRva: number): number {
     const starts = this.starts();
@@ -352,6 +368,20 @@ class PdbInlines {
     return { mod, state, hits, signature: signature(mod, state.sites[hits[hits.length - 1].site].record) };
   }
 
+  /**
+   * An S_INLINESITE as a symbol (SymGetTypeInfo on its id): the inlinee's name and function
+   * type, and the PDB RVA where its first code range starts (Wine's TI_GET_ADDRESS of an
+   * inline site: its first range's start); no start for a site without code.
+   */
+  siteFacts(mod: number, record: number, kind: number, data: Cursor): { name: string; typeIndex: number; start: number | undefined } {
+    const { inlinee } = readInlineSite(kind, data);
+    const { name, typeIndex } = this.name(mod, inlinee);
+    const state = this.module(mod);
+    const site = state.siteAt(record);
+    const ranges = site < 0 ? undefined : state.siteRanges(site);
+    return { name, typeIndex, start: ranges && ranges.starts.length ? ranges.starts[0] : undefined };
+  }
+
   private module(mod: number): ModuleInlines {
     let state = this.modules.get(mod);
     if (!state) {
@@ -450,6 +480,24 @@ function frameOf(loc: Located | undefined, ctx: number): number {
   if (!loc || !d || d.signature !== loc.chain.signature) return -1;
   const depth = loc.chain.hits.length;
   return d.frameId < depth ? depth - 1 - d.frameId : -1;
+}
+
+/**
+ * SymSetScopeFromInlineContext: the inline frame a context names at an address, as its DBI
+ * module and S_INLINESITE record; undefined when the context names the physical frame (INIT,
+ * IGNORE, another chain's context, a FrameId past the chain: the same rule as
+ * SymFromInlineContext).
+ */
+export function inlineFrameAt(h: HandlerContext, address: bigint, ctx: number): { mod: number; record: number } | undefined {
+  const loc = decodeInlineContext(ctx) ? locate(h, address) : undefined;
+  const frame = frameOf(loc, ctx);
+  if (!loc || frame < 0) return undefined;
+  return { mod: loc.chain.mod, record: loc.chain.state.sites[loc.chain.hits[frame].site].record };
+}
+
+/** The inline-site facts of a record (see PdbInlines.siteFacts), with the provider's per-PDB state. */
+export function inlineSiteFacts(provider: PdbProvider, mod: number, record: number, kind: number, data: Cursor): { name: string; typeIndex: number; start: number | undefined } {
+  return provider.memo('inlines', () => new PdbInlines(provider)).siteFacts(mod, record, kind, data);
 }
 
 /** Image VA of a PDB RVA in a located module, and the displacement of `address` from it. */

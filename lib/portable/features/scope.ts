@@ -2,10 +2,12 @@
  * The scope SymSetContext / SymSetScopeFromAddr selects, and the locals and parameters
  * SymEnumSymbols lists for it (BaseOfDll 0 and no `module!` in the mask).
  *
- * The scope is the procedure (S_*PROC32*) covering the instruction address. Its symbols are
- * the records directly inside it and inside every S_BLOCK32 that contains the address, in
- * record order; blocks that do not contain it, and inline sites (whose locals belong to the
- * inlined function), are left out. What each record becomes (ARCHITECTURE.md says why):
+ * The scope is the procedure (S_*PROC32*) covering the instruction address or, with an inline
+ * frame context from SymQueryInlineTrace (SymSetScopeFromInlineContext), the S_INLINESITE of
+ * that frame. Its symbols are the records directly inside it and inside every S_BLOCK32 within
+ * it that contains the address, in record order; blocks that do not contain it, and nested
+ * inline sites (whose locals belong to the inlined function, another frame), are left out.
+ * What each record becomes (ARCHITECTURE.md says why):
  *
  *   S_LOCAL + S_DEFRANGE_*   the first range covering the address (outside its gaps) gives
  *                            the location: _REGISTER / _SUBFIELD_REGISTER → REGISTER;
@@ -26,10 +28,14 @@
  * LOCAL is set on every local and parameter; Address holds the register-relative offset as a
  * 64-bit two's complement (BigInt.asIntN(64, address) gives it back signed); Register the raw
  * CV_HREG_e number of the module's machine. A S_LOCAL and its same-named S_REGREL32 twin
- * (MSVC writes both) are listed once. Size is 0 until TPI types are read; typeIndex is the
- * record's TPI index.
+ * (MSVC writes both) are listed once. TypeIndex is the record's type as a type id (modifiers
+ * and forward references resolved) and Size that type's length, read when the scope is listed.
+ *
+ * Every local handed out is remembered per PDB (its lexical parent, DataKind and the location
+ * it was listed with) for SymGetTypeInfo on its Index (features/symbol-info.ts), which also
+ * lists a procedure's, block's or inline site's children through scopeChildIds.
  */
-import { MachineType, SymFlag, SymOpt, SymTag } from '../../api/constants';
+import { DataKind, MachineType, SymFlag, SymOpt, SymTag } from '../../api/constants';
 import type { StackFrameContext, SymbolInfo } from '../../api/types';
 import { rva } from '../../formats/binary/address';
 import { lastAtOrBelow } from '../../formats/binary/search';
@@ -43,6 +49,8 @@ import type { SymbolStream } from '../../formats/pdb/symbol-stream';
 import type { LoadedModule } from '../loaded-module';
 import type { PdbProvider } from '../pdb-provider';
 import { pdbOf, type HandlerContext } from './context';
+import { inlineFrameAt } from './inlines';
+import { dataType } from './types';
 
 /** One DBI module's procedures sorted by PDB RVA (record = stream offset). */
 interface ProcIndex {
@@ -51,12 +59,15 @@ interface ProcIndex {
   records: Uint32Array;
 }
 
-/** What SymSetContext selected. `proc` is absent when the address is in no procedure. */
+/**
+ * What SymSetContext selected. `proc` is absent when the address is in no procedure; `target`
+ * is the scope record whose locals are listed: the procedure's, or an inline site's.
+ */
 interface Selection {
   module: LoadedModule;
   pdb: PdbProvider | undefined;
   pdbRva: number;
-  proc?: { mod: number; record: number };
+  proc?: { mod: number; record: number; target: number };
   symbols?: SymbolInfo[];
 }
 
@@ -66,15 +77,29 @@ export class Scope {
   /**
    * SymSetContext: selects the procedure at `frame.instructionOffset`. False when the address
    * is in no module (the previous scope stays, as in DbgHelp) or in no procedure with PDB
-   * symbols (the scope is then empty: enumSymbols lists nothing). Inline frame contexts are
-   * not used yet: the scope is the physical function's.
+   * symbols (the scope is then empty: enumSymbols lists nothing). An inline frame context
+   * naming a frame of the address's inline chain (SymSetScopeFromInlineContext) selects that
+   * frame's S_INLINESITE; any other context (INIT, IGNORE, another chain's, past the chain)
+   * selects the physical function, as Wine's SymSetScopeFromInlineContext falls back to
+   * SymSetScopeFromAddr.
    */
   set(h: HandlerContext, frame: StackFrameContext): boolean {
     const m = h.moduleAt(frame.instructionOffset);
     if (!m) return false;
     const pdb = pdbOf(m);
     const pdbRva = pdb?.toPdbRva(rva(Number(frame.instructionOffset - m.base)));
-    const proc = pdb && pdbRva !== undefined ? procAt(pdb, pdbRva) : undefined;
+    const at = pdb && pdbRva !== undefined ? procAt(pdb, pdbRva) : undefined;
+    let proc: Selection['proc'];
+    if (at && pdb) {
+      proc = { ...at, target: at.record };
+      const inline = frame.inlineFrameContext ? inlineFrameAt(h, frame.instructionOffset, frame.inlineFrameContext) : undefined;
+      if (inline && inline.mod === at.mod) {
+        // The site's own procedure (its parents lead there), which is the one covering the address.
+        const symbols = pdb.pdb.moduleSymbols(at.mod)?.symbols;
+        const owner = symbols && enclosingProc(symbols, inline.record);
+        if (owner !== undefined) proc = { mod: at.mod, record: owner, target: inline.record };
+      }
+    }
     this.sel = { module: m, pdb, pdbRva: pdbRva ?? -1, proc };
     if (!proc) h.debug(`DBGHELP: no function with symbols at 0x${frame.instructionOffset.toString(16)}: the local scope is empty`);
     return proc !== undefined;
@@ -89,7 +114,7 @@ export class Scope {
   *enumerate(h: HandlerContext, match: (name: string) => boolean): IterableIterator<SymbolInfo> {
     const sel = this.sel;
     if (!sel?.proc || !sel.pdb || h.moduleByBase(sel.module.base) !== sel.module) return;
-    sel.symbols ??= scopeSymbols(sel.module, sel.pdb, sel.proc.mod, sel.proc.record, sel.pdbRva, h.options);
+    sel.symbols ??= scopeSymbols(sel.module, sel.pdb, sel.proc, sel.pdbRva, h.options);
     for (const s of sel.symbols) if (match(s.name)) yield { ...s };
   }
 
@@ -160,14 +185,20 @@ function nextRecord(symbols: SymbolStream, offset: number): { kind: number; data
   return { kind, data, next: offset + 4 + data.length };
 }
 
-/** Walks the procedure at `record`: the records of the scopes containing `pdbRva`. */
-function collect(pdb: AddressMap, symbols: SymbolStream, record: number, pdbRva: number): { raws: Raw[]; frame: FrameProcSym | undefined } {
+/**
+ * Walks the procedure at `record` for the scope `target` (the procedure itself, or a block or
+ * inline site inside it): the records directly in the target and in the blocks inside it that
+ * contain `pdbRva` (NaN: none), not those of nested inline sites; `scopes` are the target's
+ * direct child scopes (blocks, inline sites). S_FRAMEPROC is read from the procedure.
+ */
+function collect(pdb: AddressMap, symbols: SymbolStream, record: number, pdbRva: number, target = record): { raws: Raw[]; frame: FrameProcSym | undefined; scopes: number[] } {
   const raws: Raw[] = [];
+  const scopes: number[] = [];
   let frame: FrameProcSym | undefined;
   const first = nextRecord(symbols, record);
   readProc(first.data);
-  // Open scopes: [record offset, whether it contains the address].
-  const open: [number, boolean][] = [[record, true]];
+  // Open scopes: [record offset, whether its records are listed].
+  const open: [number, boolean][] = [[record, record === target]];
   let last: Raw | undefined; // the S_LOCAL that following S_DEFRANGE_* records describe
   let off = first.next;
   while (open.length) {
@@ -177,13 +208,15 @@ function collect(pdb: AddressMap, symbols: SymbolStream, record: number, pdbRva:
     if (fam === SymFamily.End) {
       open.pop();
       last = undefined;
+      if (scope === target) break; // nothing after the target's end is listed
     } else if (opensScope(fam)) {
-      let inside = false;
-      if (fam === SymFamily.Block && active) {
+      let inside = off === target;
+      if (!inside && fam === SymFamily.Block && active) {
         const b = readBlock(data);
         const start = pdb.sectionOffsetToPdbRva(b.segment, b.offset);
         inside = start !== undefined && pdbRva >= start && pdbRva - start < b.length;
       }
+      if (scope === target) scopes.push(off);
       open.push([off, inside]);
       last = undefined;
     } else if (isDefRange(kind)) {
@@ -194,17 +227,38 @@ function collect(pdb: AddressMap, symbols: SymbolStream, record: number, pdbRva:
       }
     } else {
       last = undefined;
-      if (active) {
+      if (kind === LocalKind.FRAMEPROC && open.length === 1) {
+        frame ??= readFrameProc(data);
+      } else if (active) {
         const raw = decodeLocal(pdb, kind, data, off, scope);
         if (raw) {
           raws.push(raw);
           if (kind === LocalKind.LOCAL) last = raw;
-        } else if (kind === LocalKind.FRAMEPROC && open.length === 1 && !frame) frame = readFrameProc(data);
+        }
       }
     }
     off = next;
   }
-  return { raws, frame };
+  return { raws, frame, scopes };
+}
+
+/**
+ * The procedure a scope record (block, inline site, separated code) is in, by its pParent
+ * links; the record itself when it is a procedure. Undefined for records outside procedures.
+ * A parent at or after its child is BAD_FORMAT (so the walk always ends).
+ */
+export function enclosingProc(symbols: SymbolStream, record: number): number | undefined {
+  let off = record;
+  for (;;) {
+    const { kind, data } = symbols.recordAt(off);
+    const fam = symFamily(kind);
+    if (fam === SymFamily.Proc) return off;
+    if (fam !== SymFamily.Block && fam !== SymFamily.Inline && fam !== SymFamily.SepCode) return undefined;
+    const parent = data.u32();
+    if (parent === 0) return undefined;
+    if (parent >= off) data.fail(`scope record at ${off} names its parent at ${parent}, which is not before it`, data.start);
+    off = parent;
+  }
 }
 
 function decodeLocal(pdb: AddressMap, kind: number, data: Parameters<typeof readLocal>[0], record: number, scope: number): Raw | undefined {
@@ -263,11 +317,15 @@ function regRel(register: number, offset: number): Location {
   return register === CvReg.VFRAME ? { flags: SymFlag.FRAMEREL, register, offset } : { flags: SymFlag.REGREL, register, offset };
 }
 
-/** Where an S_LOCAL lives at `pdbRva`: its first covering range for the variable's start. */
+/**
+ * Where an S_LOCAL lives at `pdbRva`: its first covering range for the variable's start.
+ * Without an address (NaN: a child listed by TI_FINDCHILDREN), its first range's location.
+ */
 function fromRanges(raw: Raw, pdbRva: number, frame: FrameProcSym | undefined, machine: number): Location | undefined {
   const param = ((raw.localFlags ?? 0) & LocalFlags.IS_PARAM) !== 0;
+  const anywhere = Number.isNaN(pdbRva);
   for (const { range: r, start } of raw.ranges ?? []) {
-    if (r.range) {
+    if (r.range && !anywhere) {
       if (start === undefined || !rangeCovers(r.range, start, pdbRva)) continue;
     }
     switch (r.kind) {
@@ -320,6 +378,8 @@ export interface AddressMap {
 export interface ScopeLocal {
   /** Stream offset of the record. */
   record: number;
+  /** Stream offset of the innermost scope record (procedure, block, inline site) holding it. */
+  scope: number;
   name: string;
   typeIndex: number;
   flags: number;
@@ -334,17 +394,22 @@ export interface ScopeLocal {
 
 /**
  * The locals and parameters of the procedure whose record is at `record` in `symbols`, as
- * seen from `pdbRva` (see the header comment for what each record becomes).
+ * seen from `pdbRva` (see the header comment for what each record becomes); with `target`,
+ * those of that block or inline site of the procedure instead. A NaN `pdbRva` lists the
+ * target's own records only (no block is entered), each S_LOCAL at its first range.
  */
-export function localsAt(symbols: SymbolStream, record: number, pdbRva: number, machine: number, addr: AddressMap, caseInsensitive = false): ScopeLocal[] {
-  const { raws, frame } = collect(addr, symbols, record, pdbRva);
+export function localsAt(symbols: SymbolStream, record: number, pdbRva: number, machine: number, addr: AddressMap, caseInsensitive = false, target = record): ScopeLocal[] {
+  return locate(collect(addr, symbols, record, pdbRva, target), pdbRva, machine, caseInsensitive);
+}
+
+function locate({ raws, frame }: { raws: Raw[]; frame: FrameProcSym | undefined }, pdbRva: number, machine: number, caseInsensitive: boolean): ScopeLocal[] {
   const key = (r: Raw) => `${r.scope}\u0000${caseInsensitive ? r.name.toLowerCase() : r.name}`;
   const locals = new Set(raws.filter((r) => r.kind === LocalKind.LOCAL).map(key));
   const twins = new Map<string, Raw>();
   for (const r of raws) if (CLASSIC.has(r.kind) && !twins.has(key(r))) twins.set(key(r), r);
   const out: ScopeLocal[] = [];
   for (const r of raws) {
-    const base = { record: r.record, name: r.name, typeIndex: r.typeIndex };
+    const base = { record: r.record, scope: r.scope, name: r.name, typeIndex: r.typeIndex };
     if (r.kind === LocalKind.LOCAL) {
       const param = ((r.localFlags ?? 0) & LocalFlags.IS_PARAM) !== 0;
       const twin = twins.get(key(r));
@@ -363,17 +428,76 @@ export function localsAt(symbols: SymbolStream, record: number, pdbRva: number, 
   return out;
 }
 
-function scopeSymbols(m: LoadedModule, pdb: PdbProvider, mod: number, record: number, pdbRva: number, options: number): SymbolInfo[] {
+// --- symbols and their facts ------------------------------------------------------------------
+
+/** What SymGetTypeInfo answers about a local beyond its record (remembered when it is listed). */
+export interface LocalFacts {
+  /** Id of the scope (procedure, block, inline site) the record is in: TI_GET_LEXICALPARENT. */
+  parent: number;
+  /** TI_GET_DATAKIND. */
+  dataKind: number;
+  /** SYMFLAG_* location bits and register it was last listed with. */
+  flags: number;
+  register: number;
+  /** Register-relative offset (REGREL/FRAMEREL), else 0. */
+  offset: number;
+}
+
+function factsTable(pdb: PdbProvider): Map<number, LocalFacts> {
+  return pdb.memo('scope.facts', () => new Map<number, LocalFacts>());
+}
+
+/** The facts remembered for a local's id (SymbolInfo.index), if it was ever listed. */
+export function localFacts(pdb: PdbProvider, id: number): LocalFacts | undefined {
+  return factsTable(pdb).get(id);
+}
+
+function dataKindOf(l: ScopeLocal): number {
+  if (l.flags & SymFlag.CONSTANT) return DataKind.Constant;
+  if (l.rva !== undefined) return DataKind.StaticLocal;
+  return l.flags & SymFlag.PARAMETER ? DataKind.Param : DataKind.Local;
+}
+
+/** Ids for a list of locals; each one's facts remembered. */
+function remember(pdb: PdbProvider, stream: number, locals: ScopeLocal[]): number[] {
+  const table = factsTable(pdb);
+  return locals.map((l) => {
+    const id = pdb.id(stream, l.record);
+    table.set(id, { parent: pdb.id(stream, l.scope), dataKind: dataKindOf(l), flags: l.flags, register: l.register, offset: l.offset });
+    return id;
+  });
+}
+
+/**
+ * TI_FINDCHILDREN of a procedure, block or inline site (`target`, in procedure `proc` of DBI
+ * module `mod`): its own locals and parameters (an S_LOCAL and its twin once) and its blocks
+ * and inline sites, in record order, as symbol ids.
+ */
+export function scopeChildIds(pdb: PdbProvider, mod: number, proc: number, target: number, machine: number, options: number): number[] {
   const ms = pdb.pdb.moduleSymbols(mod);
   if (!ms) return [];
   const stream = pdb.pdb.modules()[mod].symStream;
-  return localsAt(ms.symbols, record, pdbRva, m.info.machineType, pdb, (options & SymOpt.CASE_INSENSITIVE) !== 0).map((l) => {
+  const walked = collect(pdb, ms.symbols, proc, NaN, target);
+  const locals = locate(walked, NaN, machine, (options & SymOpt.CASE_INSENSITIVE) !== 0);
+  const ids = remember(pdb, stream, locals);
+  const rows = [...locals.map((l, i) => ({ record: l.record, id: ids[i] })), ...walked.scopes.map((r) => ({ record: r, id: pdb.id(stream, r) }))];
+  return rows.sort((a, b) => a.record - b.record).map((r) => r.id);
+}
+
+function scopeSymbols(m: LoadedModule, pdb: PdbProvider, proc: { mod: number; record: number; target: number }, pdbRva: number, options: number): SymbolInfo[] {
+  const ms = pdb.pdb.moduleSymbols(proc.mod);
+  if (!ms) return [];
+  const stream = pdb.pdb.modules()[proc.mod].symStream;
+  const locals = localsAt(ms.symbols, proc.record, pdbRva, m.info.machineType, pdb, (options & SymOpt.CASE_INSENSITIVE) !== 0, proc.target);
+  const ids = remember(pdb, stream, locals);
+  return locals.map((l, i) => {
     const relative = (l.flags & (SymFlag.REGREL | SymFlag.FRAMEREL)) !== 0;
     const address = relative ? BigInt.asUintN(64, BigInt(l.offset)) : l.rva === undefined ? 0n : l.flags & SymFlag.TLSREL ? BigInt(l.rva) : m.base + BigInt(l.rva);
+    const { typeIndex, size } = dataType(pdb, l.typeIndex);
     return {
-      typeIndex: l.typeIndex,
-      index: pdb.id(stream, l.record),
-      size: 0,
+      typeIndex,
+      index: ids[i],
+      size,
       modBase: m.base,
       flags: l.flags,
       value: l.value ?? 0n,

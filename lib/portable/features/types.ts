@@ -715,12 +715,43 @@ function asNumber(v: bigint): number | bigint {
 
 // --- the feature's entry points ---------------------------------------------------------
 
-function model(pdb: PdbProvider): TypeModel {
+export function model(pdb: PdbProvider): TypeModel {
   return pdb.memo('types', () => new TypeModel(pdb.pdb, pdb.pdb.tpi()));
 }
 
+/**
+ * SYMBOL_INFO.TypeIndex and Size of a data symbol (global, static, local, parameter, constant)
+ * whose record names type `ti`: the type as an id (modifiers, forward references resolved, so
+ * it equals what TI_GET_TYPE answers for the symbol) and its length (TI_GET_LENGTH of the type,
+ * as DbgHelp fills Size). Read only when such a symbol is handed out. A type the TPI stream
+ * cannot answer (missing, malformed) leaves the record's index and size 0: the symbol is still
+ * found; SymGetTypeInfo on the type reports the BAD_FORMAT.
+ */
+export function dataType(pdb: PdbProvider, ti: number): { typeIndex: number; size: number } {
+  const cache = pdb.memo('types.data', () => new Map<number, { typeIndex: number; size: number }>());
+  let hit = cache.get(ti);
+  if (hit) return hit;
+  try {
+    const tm = model(pdb);
+    const typeIndex = ti === 0 ? 0 : tm.canonical(ti);
+    const length = typeIndex === 0 ? undefined : tm.info(typeIndex, TypeInfo.GET_LENGTH);
+    hit = { typeIndex, size: typeof length === 'bigint' && length <= 0xffffffffn ? Number(length) : 0 };
+  } catch (e) {
+    if (!(e instanceof DbgHelpError) || e.code !== 'BAD_FORMAT') throw e;
+    hit = { typeIndex: ti, size: 0 };
+  }
+  cache.set(ti, hit);
+  return hit;
+}
+
+/** SymbolInfo.typeIndex and size of a symbol of a module: data symbols' from their type (dataType). */
+export function symbolType(m: LoadedModule, tag: number, typeIndex: number, size: number): { typeIndex: number; size: number } {
+  const p = tag === SymTag.Data ? pdbOf(m) : undefined;
+  return p ? dataType(p, typeIndex) : { typeIndex, size };
+}
+
 /** The module a type call names: by base (or an address inside it). */
-function moduleFor(h: HandlerContext, base: bigint, where: string): LoadedModule {
+export function moduleFor(h: HandlerContext, base: bigint, where: string): LoadedModule {
   const m = h.moduleByBase(base) ?? h.moduleAt(base);
   if (!m) throw new DbgHelpError('MODULE_NOT_FOUND', `${where}: no module is loaded at 0x${base.toString(16)}`);
   return m;
