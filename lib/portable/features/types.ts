@@ -18,7 +18,8 @@
  *   numbered when its parent's children are first listed, so an id is stable for the
  *   handler's life and equal ids mean the same symbol.
  * Ids DbgHelp would not have (LF_ARGLIST, LF_FIELDLIST, LF_METHODLIST, unknown numbers)
- * answer undefined to every request.
+ * answer undefined to every request. Symbol ids (SYMBOL_INFO.Index, 0x40000000..0x7fffffff)
+ * are answered by features/symbol-info.ts (ARCHITECTURE.md "Ids" has the whole map).
  *
  * What each request answers follows DIA's documentation (IDiaSymbol::get_*), with Wine's
  * dbghelp (type.c symt_get_info) where DIA's is silent; ARCHITECTURE.md lists the choices.
