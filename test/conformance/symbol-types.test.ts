@@ -351,6 +351,22 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     });
   });
 
+  t("a member function's class parent is its class; `this` is its parameter, a pointer to that class (cppfeatures-x64)", async () => {
+    await withModule('cppfeatures-x64.exe', (sym, base) => {
+      const q = (id: number, r: number) => sym.getTypeInfo(base, id, r);
+      const rect = sym.getTypeFromName(base, 'geometry::Rect')!.typeIndex;
+      // S_GPROC32 `geometry::Rect::area`, type 0x103D `double geometry::Rect::()`; S_LOCAL `this` (param).
+      const area = sym.fromName('geometry::Rect::area')!;
+      expect(q(area.index, TI.GET_CLASSPARENTID)).toBe(rect);
+      const kids = q(area.index, TI.FINDCHILDREN) as number[];
+      expect(kids.map((k) => [q(k, TI.GET_SYMNAME), q(k, TI.GET_DATAKIND)])).toEqual([['this', DK.Param]]);
+      const self = q(kids[0], TI.GET_TYPE) as number;
+      expect([q(self, TI.GET_SYMTAG), q(q(self, TI.GET_TYPE) as number, TI.GET_SYMNAME), q(kids[0], TI.GET_LENGTH)]).toEqual([SymTag.PointerType, 'geometry::Rect', 8n]);
+      // A free function has no class parent.
+      expect(q(sym.fromName('geometry::scale')!.index, TI.GET_CLASSPARENTID)).toBeUndefined();
+    });
+  });
+
   t('ids that name no symbol answer undefined; symbol and type ids do not collide', async () => {
     await withModule('locals-x64.exe', (sym, base) => {
       const f = sym.fromName('sum_pair')!;
