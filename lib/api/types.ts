@@ -4,9 +4,12 @@
 
 /** SYMBOL_INFO, field for field. Addresses are bigint (ULONG64). */
 export interface SymbolInfo {
-  /** TypeIndex: the TPI type of the symbol (0 when it has none, e.g. publics). */
+  /** TypeIndex: the symbol's type, an id to pass to getTypeInfo (0 when it has none, e.g. publics). */
   typeIndex: number;
-  /** Index: the symbol's unique id inside its module (for DbgHelp, a DIA symbol id). */
+  /**
+   * Index: the symbol's unique id inside its module (for DbgHelp, a DIA symbol id); getTypeInfo
+   * accepts it too (TI_GET_SYMTAG, SYMNAME, TYPE, LENGTH, ADDRESS... of the symbol itself).
+   */
   index: number;
   /** Size in bytes (0 when unknown, as for publics). */
   size: number;
