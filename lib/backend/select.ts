@@ -7,13 +7,13 @@
  */
 import { DbgHelpError } from '../api/errors';
 import type { Backend, BackendName } from './types';
-import { loadNative } from './native';
-import { loadFfi } from './ffi';
 import { portableBackend } from '../portable/backend';
 
+// The Windows backends are required only when tried: elsewhere they never load, which keeps
+// start-up (the CLI's cold lookup) to the portable backend's modules.
 const loaders: Record<BackendName, () => Backend> = {
-  native: loadNative,
-  ffi: loadFfi,
+  native: () => (require('./native') as typeof import('./native')).loadNative(),
+  ffi: () => (require('./ffi') as typeof import('./ffi')).loadFfi(),
   portable: () => portableBackend,
 };
 

@@ -6,11 +6,9 @@
 import { InlineFrameContext, SymTag } from '../api/constants';
 import { DbgHelpError } from '../api/errors';
 import { SymbolHandler } from '../handler';
-import { undecorateSymbolName } from '../demangle';
 import { parseArgs, parseAddress, UsageError, hex } from './args';
-import { describeFile } from './info';
-import { find } from './find';
-import { store } from './store';
+// The other subcommands' modules (info, find, store, the undecorator) are required when their
+// command runs: `symbolize` starts without them (bench/README.md, cold lookup).
 
 const USAGE = `usage: dbghelp <command> [options]
   symbolize --image X.exe [--pdb X.pdb] [--base ADDR] [--rva] [--inlines] [--json] ADDR...   (addresses on stdin when none given)
@@ -34,9 +32,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       case 'undname':
         return await undname(rest, out);
       case 'find':
-        return await find(rest, out, err);
+        return await (require('./find') as typeof import('./find')).find(rest, out, err);
       case 'store':
-        return await store(rest, out);
+        return await (require('./store') as typeof import('./store')).store(rest, out);
       case undefined:
       case '-h':
       case '--help':
@@ -89,6 +87,16 @@ async function symbolize(argv: string[], out: NodeJS.WritableStream): Promise<nu
   const withInlines = a.flags.has('inlines');
   let missing = 0;
   const lines: string[] = [];
+  // JSON lines are written field by field (the same text JSON.stringify gives for the object
+  // {address, module, symbol, displacement, file?, line?, inlines?}): at 100,000 addresses the
+  // object and its spreads cost more than the lookup. File names repeat, so each is quoted once.
+  const moduleJson = JSON.stringify(mod.moduleName);
+  const quoted = new Map<string, string>();
+  const quote = (s: string) => {
+    let q = quoted.get(s);
+    if (q === undefined) quoted.set(s, (q = JSON.stringify(s)));
+    return q;
+  };
   for (const given of addrs) {
     const address = rvaMode ? base + given : given;
     const hit = sym.fromAddr(address);
@@ -97,16 +105,10 @@ async function symbolize(argv: string[], out: NodeJS.WritableStream): Promise<nu
     const line = sym.getLineFromAddr(address);
     const inlines = withInlines ? inlineFrames(sym, address) : [];
     if (json) {
-      lines.push(
-        JSON.stringify({
-          address: hex(given),
-          module: mod.moduleName,
-          symbol: hit ? hit.symbol.name : null,
-          displacement: hit ? Number(hit.displacement) : null,
-          ...(line ? { file: line.fileName, line: line.lineNumber } : {}),
-          ...(withInlines ? { inlines } : {}),
-        }),
-      );
+      let row = `{"address":"${hex(given)}","module":${moduleJson},"symbol":${hit ? JSON.stringify(hit.symbol.name) : 'null'},"displacement":${hit ? Number(hit.displacement) : 'null'}`;
+      if (line) row += `,"file":${quote(line.fileName)},"line":${line.lineNumber}`;
+      if (withInlines) row += `,"inlines":${JSON.stringify(inlines)}`;
+      lines.push(row + '}');
     } else {
       const where = line ? ` ${line.fileName}:${line.lineNumber}` : '';
       lines.push(hit ? `${hex(given)} ${mod.moduleName}!${hit.symbol.name}${hit.displacement ? `+${hex(hit.displacement)}` : ''}${where}` : `${hex(given)} ??${where}`);
@@ -187,7 +189,7 @@ function info(argv: string[], out: NodeJS.WritableStream): number {
   const a = parseArgs(argv, ['symbol-path'], ['json']);
   const file = a.positionals[0];
   if (!file || a.positionals.length > 1) throw new UsageError('info needs exactly one FILE (an image or a PDB)');
-  const facts = describeFile(file);
+  const facts = (require('./info') as typeof import('./info')).describeFile(file);
   if (a.flags.has('json')) out.write(JSON.stringify(facts) + '\n');
   else for (const [k, v] of Object.entries(facts)) out.write(`${k.padEnd(16)} ${v}\n`);
   return 0;
@@ -200,6 +202,7 @@ async function undname(argv: string[], out: NodeJS.WritableStream): Promise<numb
   const flags = Number(flagsText);
   const names = a.positionals.length ? a.positionals : await readStdinLines();
   if (!names.length) throw new UsageError('undname needs decorated names (arguments or stdin)');
+  const { undecorateSymbolName } = require('../demangle') as typeof import('../demangle');
   out.write(names.map((n) => undecorateSymbolName(n, flags)).join('\n') + '\n');
   return 0;
 }

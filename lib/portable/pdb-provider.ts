@@ -13,7 +13,8 @@ import { lastAtOrBelow } from '../formats/binary/search';
 import { MachineType, SymFlag, SymOpt, SymTag, SymType } from '../api/constants';
 import { badFormat, DbgHelpError } from '../api/errors';
 import { rva, type Rva } from '../formats/binary/address';
-import { readC13Lines } from '../formats/codeview/c13-lines';
+import { Cursor } from '../formats/binary/cursor';
+import { readC13LineTable } from '../formats/codeview/c13-lines';
 import { S, SymFamily, symFamily, isIdProc, isThreadData } from '../formats/codeview/symbol-kinds';
 import {
   CVPSF_CODE,
@@ -27,22 +28,42 @@ import {
   readTrampoline,
 } from '../formats/codeview/symbol-records';
 import type { SectionHeader } from '../formats/pe/section-header';
+import type { Omap } from '../formats/pdb/omap';
+import type { ModuleSymbols } from '../formats/pdb/module-symbols';
 import type { PdbFile } from '../formats/pdb/pdb-file';
+import type { SectionContribs } from '../formats/pdb/section-contribs';
 import type { SymbolStream } from '../formats/pdb/symbol-stream';
 import { DisplayNames } from './display-name';
 import type { LineHit, ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
 
-/** Code symbols of one PDB module, sorted by PDB RVA. */
+/**
+ * Code symbols of one PDB module, sorted by PDB RVA, with a copy of each record: a hit is
+ * decoded from the copy, so the module stream itself is not kept once this is built.
+ */
 interface CodeIndex {
   starts: Uint32Array;
   lengths: Uint32Array;
+  /** Stream offsets of the records (what ids and the features name them by). */
   records: Uint32Array;
+  /** Where each record's copy (reclen, kind, data) starts in `copies`. */
+  copyAt: Uint32Array;
+  copies: Uint8Array;
+  /** SYMBOL_INFO.Index given to each entry so far (0: none yet). */
+  ids: Uint32Array;
+  /** The module stream, for ids and error messages. */
+  stream: number;
+  origin: string;
 }
 
-/** Publics sorted by image RVA. */
+/**
+ * Publics sorted by image RVA: their record offsets and sizes, so a hit reads its one record
+ * (the Symbol Records stream is not kept for this).
+ */
 interface PublicIndex {
   rvas: Uint32Array;
   records: Uint32Array;
+  /** reclen + 2 of each record. */
+  sizes: Uint32Array;
 }
 
 /** A module's line entries sorted by PDB RVA; `ends` is the end of each entry's line section. */
@@ -59,7 +80,8 @@ export interface LineIndex {
 export const SYMBOL_ID_BASE = 0x40000000;
 export const SYMBOL_ID_LIMIT = 0x80000000;
 
-const EMPTY: CodeIndex = { starts: new Uint32Array(0), lengths: new Uint32Array(0), records: new Uint32Array(0) };
+const NONE = new Uint32Array(0);
+const EMPTY: CodeIndex = { starts: NONE, lengths: NONE, records: NONE, copyAt: NONE, copies: new Uint8Array(0), ids: NONE, stream: 0, origin: '' };
 
 export class PdbProvider implements SymbolProvider {
   readonly symType = SymType.Pdb;
@@ -75,6 +97,14 @@ export class PdbProvider implements SymbolProvider {
   private readonly symSections: readonly SectionHeader[];
   private readonly decoratesC: boolean;
   private readonly featureState = new Map<string, unknown>();
+  private omapTo: Omap | null | undefined;
+  private omapFrom: Omap | null | undefined;
+  private contribs: SectionContribs | undefined;
+  /** The last moduleOfRva answer (a symbol and its line are asked for one after the other). */
+  private lastModRva = -1;
+  private lastMod = -1;
+  /** The module stream read last, not kept by the PDB: its code and line indexes read it in turn. */
+  private lastStream: { mod: number; ms: ModuleSymbols | undefined } | undefined;
 
   constructor(
     readonly pdb: PdbFile,
@@ -121,13 +151,14 @@ export class PdbProvider implements SymbolProvider {
     return undefined;
   }
   toPdbRva(image: Rva): number | undefined {
-    const omap = this.pdb.omapToSrc();
-    return omap ? omap.map(image) : image;
+    // The OMAP streams are looked for on first use; null: the PDB has none.
+    if (this.omapTo === undefined) this.omapTo = this.pdb.omapToSrc() ?? null;
+    return this.omapTo ? this.omapTo.map(image) : image;
   }
   toImageRva(pdbRva: number): number {
-    const omap = this.pdb.omapFromSrc();
-    if (!omap) return pdbRva;
-    return omap.map(pdbRva) ?? pdbRva;
+    if (this.omapFrom === undefined) this.omapFrom = this.pdb.omapFromSrc() ?? null;
+    if (!this.omapFrom) return pdbRva;
+    return this.omapFrom.map(pdbRva) ?? pdbRva;
   }
 
   /**
@@ -170,12 +201,10 @@ export class PdbProvider implements SymbolProvider {
    * trampoline aimed at itself (or two aimed at each other) cannot recurse without end.
    */
   procAt(pdbRva: number, q: SymbolQuery, naming = false): { symbol: ModuleSymbol; pdbDisplacement: number } | undefined {
-    const so = this.pdbRvaToSectionOffset(pdbRva);
-    if (!so) return undefined;
-    const mod = this.pdb.sectionContribs().moduleAt(so.section, so.offset);
+    const mod = this.moduleOfRva(pdbRva);
     if (mod < 0) return undefined;
     const idx = this.moduleCode(mod);
-    const { starts, lengths, records } = idx;
+    const { starts, lengths } = idx;
     let best = lastAtOrBelow(starts, pdbRva);
     if (best < 0) return undefined;
     // Among records starting at the same address, the first one in the stream wins.
@@ -183,32 +212,87 @@ export class PdbProvider implements SymbolProvider {
     while (best > 0 && starts[best - 1] === start) best--;
     for (let i = best; i < starts.length && starts[i] === start; i++) {
       if (pdbRva - start < Math.max(lengths[i], 1)) {
-        const symbol = this.moduleSymbol(mod, records[i], q, naming);
+        const symbol = this.codeSymbol(idx, i, q, naming);
         if (symbol) return { symbol, pdbDisplacement: pdbRva - start };
       }
     }
     return undefined;
   }
 
+  /** The DBI module whose section contribution covers a PDB RVA, or -1. */
+  private moduleOfRva(pdbRva: number): number {
+    if (pdbRva === this.lastModRva) return this.lastMod;
+    const so = this.pdbRvaToSectionOffset(pdbRva);
+    const mod = so ? (this.contribs ??= this.pdb.sectionContribs()).moduleAt(so.section, so.offset) : -1;
+    this.lastModRva = pdbRva;
+    this.lastMod = mod;
+    return mod;
+  }
+
+  /** A module's symbols, read for an index (not kept by the PDB; the last one is kept here). */
+  private moduleStream(mod: number): ModuleSymbols | undefined {
+    if (this.lastStream?.mod !== mod) this.lastStream = { mod, ms: this.pdb.readModuleSymbols(mod) };
+    return this.lastStream.ms;
+  }
+
+  /** Entry i of a code index as a symbol, decoded from its record's copy. */
+  private codeSymbol(idx: CodeIndex, i: number, q: SymbolQuery, naming: boolean): ModuleSymbol | undefined {
+    const b = idx.copies;
+    const at = idx.copyAt[i];
+    const reclen = b[at] | (b[at + 1] << 8);
+    const kind = b[at + 2] | (b[at + 3] << 8);
+    // `base` maps the copy's offsets back to the module stream's, for error messages.
+    const data = new Cursor(b, idx.origin, at + 4, at + 2 + reclen, idx.records[i] - at);
+    const id = idx.ids[i] || (idx.ids[i] = this.id(idx.stream, idx.records[i]));
+    return this.decodeRecord(kind, data, id, q, naming);
+  }
+
+  /**
+   * A module's code index: its top-level procedures, thunks and trampolines sorted by PDB RVA
+   * (ties in stream order), built in one walk of the module stream, which is not kept.
+   */
   private moduleCode(mod: number): CodeIndex {
     let idx = this.codeIndex.get(mod);
     if (idx) return idx;
-    const ms = this.pdb.moduleSymbols(mod);
+    const ms = this.moduleStream(mod);
     if (!ms) {
       this.codeIndex.set(mod, EMPTY);
       return EMPTY;
     }
-    const rows: { start: number; length: number; record: number }[] = [];
-    for (const r of ms.codeRanges()) {
-      const start = this.sectionOffsetToPdbRva(r.section, r.offset);
-      if (start !== undefined) rows.push({ start, length: r.length, record: r.record });
+    let n = 0;
+    let starts: Uint32Array = new Uint32Array(64);
+    let lengths: Uint32Array = new Uint32Array(64);
+    let records: Uint32Array = new Uint32Array(64);
+    let sorted = true;
+    ms.forEachCodeRange((section, offset, length, record) => {
+      const start = this.sectionOffsetToPdbRva(section, offset);
+      if (start === undefined) return;
+      if (n === starts.length) {
+        starts = grow(starts);
+        lengths = grow(lengths);
+        records = grow(records);
+      }
+      if (n > 0 && start < starts[n - 1]) sorted = false;
+      starts[n] = start;
+      lengths[n] = length;
+      records[n] = record;
+      n++;
+    });
+    // Stream order is address order in most modules; otherwise sort, ties in stream order.
+    const order = sorted ? undefined : sortedOrder(starts, n);
+    const pick = (a: Uint32Array) => (order ? Uint32Array.from(order, (k) => a[k]) : a.slice(0, n));
+    starts = pick(starts);
+    lengths = pick(lengths);
+    records = pick(records);
+    const copyAt = new Uint32Array(n);
+    let size = 0;
+    for (let i = 0; i < n; i++) {
+      copyAt[i] = size;
+      size += ms.symbols.recordBytes(records[i]).length;
     }
-    rows.sort((a, b) => a.start - b.start || a.record - b.record);
-    idx = {
-      starts: Uint32Array.from(rows, (r) => r.start),
-      lengths: Uint32Array.from(rows, (r) => r.length),
-      records: Uint32Array.from(rows, (r) => r.record),
-    };
+    const copies = new Uint8Array(size);
+    for (let i = 0; i < n; i++) copies.set(ms.symbols.recordBytes(records[i]), copyAt[i]);
+    idx = { starts, lengths, records, copyAt, copies, ids: new Uint32Array(n), stream: this.pdb.modules()[mod].symStream, origin: ms.symbols.c.origin };
     this.codeIndex.set(mod, idx);
     return idx;
   }
@@ -223,8 +307,12 @@ export class PdbProvider implements SymbolProvider {
 
   private decodeAddressed(symbols: SymbolStream, stream: number, record: number, q: SymbolQuery, naming = false): ModuleSymbol | undefined {
     const { kind, data } = symbols.recordAt(record);
+    return this.decodeRecord(kind, data, this.id(stream, record), q, naming);
+  }
+
+  /** A record (kind, data) as a symbol with SYMBOL_INFO.Index `index`. */
+  private decodeRecord(kind: number, data: Cursor, index: number, q: SymbolQuery, naming: boolean): ModuleSymbol | undefined {
     const fam = symFamily(kind);
-    const index = this.id(stream, record);
     if (fam === SymFamily.Proc) {
       const p = readProc(data);
       const start = this.sectionOffsetToPdbRva(p.segment, p.offset);
@@ -277,7 +365,7 @@ export class PdbProvider implements SymbolProvider {
    */
   private isLinkerName(name: string, imageRva: number): boolean {
     if (!this.decoratesC || (name[0] !== '_' && name[0] !== '@')) return false;
-    const { rvas, records } = this.publics();
+    const { rvas, records, sizes } = this.publics();
     let lo = 0;
     let hi = rvas.length - 1;
     while (lo <= hi) {
@@ -285,9 +373,8 @@ export class PdbProvider implements SymbolProvider {
       if (rvas[mid] < imageRva) lo = mid + 1;
       else hi = mid - 1;
     }
-    const recs = this.pdb.symbolRecords();
     for (let i = lo; i < rvas.length && rvas[i] === imageRva; i++) {
-      const { data } = recs.recordAt(records[i]);
+      const { data } = this.pdb.symbolRecordAt(records[i], sizes[i]);
       if (readPublic(data).name === name) return true;
     }
     return false;
@@ -296,40 +383,65 @@ export class PdbProvider implements SymbolProvider {
   private publics(): PublicIndex {
     if (this.publicIndex) return this.publicIndex;
     const ps = this.pdb.publics();
-    if (!ps) return (this.publicIndex = { rvas: new Uint32Array(0), records: new Uint32Array(0) });
-    const recs = this.pdb.symbolRecords();
+    if (!ps) return (this.publicIndex = { rvas: NONE, records: NONE, sizes: NONE });
+    // Read for this walk and dropped: hits read their own record (symbolRecordAt).
+    const recs = this.pdb.readSymbolRecords();
+    const { buf, start: s0, end } = recs.c;
     const n = ps.addressMap.length;
-    const rvas: number[] = [];
-    const records: number[] = [];
+    let rvas: Uint32Array = new Uint32Array(n);
+    let records: Uint32Array = new Uint32Array(n);
+    let sizes: Uint32Array = new Uint32Array(n);
+    let k = 0;
+    let sorted = true;
     for (let i = 0; i < n; i++) {
       const off = ps.addressMap[i];
-      const { kind, data } = recs.recordAt(off);
-      if (kind !== S.PUB32) continue;
-      data.skip(4);
-      const o = data.u32();
-      const seg = data.u16();
+      // PUBSYM32 after reclen and kind: u32 flags, u32 off, u16 seg, name. The fast path reads
+      // the fields in place; anything out of bounds goes through recordAt and its cursor, which
+      // fail with the same BAD_FORMAT as always.
+      const at = s0 + off - recs.firstOffset;
+      const ok = off >= recs.firstOffset && at + 4 <= end;
+      const reclen = ok ? buf[at] | (buf[at + 1] << 8) : 0;
+      const kind = ok ? buf[at + 2] | (buf[at + 3] << 8) : 0;
+      let o: number;
+      let seg: number;
+      if (ok && reclen >= 12 && at + 2 + reclen <= end) {
+        if (kind !== S.PUB32) continue;
+        o = (buf[at + 8] | (buf[at + 9] << 8) | (buf[at + 10] << 16)) + buf[at + 11] * 0x1000000;
+        seg = buf[at + 12] | (buf[at + 13] << 8);
+      } else {
+        const r = recs.recordAt(off);
+        if (r.kind !== S.PUB32) continue;
+        r.data.skip(4);
+        o = r.data.u32();
+        seg = r.data.u16();
+      }
       const start = this.sectionOffsetToPdbRva(seg, o);
       if (start === undefined) continue;
-      rvas.push(this.toImageRva(start));
-      records.push(off);
+      const imageRva = this.toImageRva(start);
+      if (k > 0 && imageRva < rvas[k - 1]) sorted = false;
+      rvas[k] = imageRva;
+      records[k] = off;
+      sizes[k] = reclen + 2;
+      k++;
     }
-    const order = Array.from(rvas.keys());
-    order.sort((a, b) => rvas[a] - rvas[b] || a - b);
-    this.publicIndex = { rvas: Uint32Array.from(order, (i) => rvas[i]), records: Uint32Array.from(order, (i) => records[i]) };
+    // The address map is in section:offset order, which is RVA order unless OMAP reordered.
+    const order = sorted ? undefined : sortedOrder(rvas, k);
+    const pick = (a: Uint32Array) => (order ? Uint32Array.from(order, (j) => a[j]) : a.slice(0, k));
+    this.publicIndex = { rvas: pick(rvas), records: pick(records), sizes: pick(sizes) };
     return this.publicIndex;
   }
 
   publicAt(target: Rva, q: SymbolQuery): { symbol: ModuleSymbol; displacement: number } | undefined {
-    const { rvas, records } = this.publics();
+    const { rvas, records, sizes } = this.publics();
     let best = lastAtOrBelow(rvas, target);
     if (best < 0) return undefined;
     while (best > 0 && rvas[best - 1] === rvas[best]) best--;
-    const symbol = this.publicSymbol(records[best], rvas[best], q);
+    const symbol = this.publicSymbol(records[best], sizes[best], rvas[best], q);
     return { symbol, displacement: target - rvas[best] };
   }
 
-  private publicSymbol(record: number, imageRva: number, q: SymbolQuery): ModuleSymbol {
-    const { data } = this.pdb.symbolRecords().recordAt(record);
+  private publicSymbol(record: number, size: number, imageRva: number, q: SymbolQuery): ModuleSymbol {
+    const { data } = this.pdb.symbolRecordAt(record, size);
     const p = readPublic(data);
     let flags = 0;
     if (p.flags & CVPSF_FUNCTION) flags |= SymFlag.FUNCTION;
@@ -347,11 +459,11 @@ export class PdbProvider implements SymbolProvider {
   }
 
   private publicByRecord(record: number, q: SymbolQuery): ModuleSymbol | undefined {
-    const { data } = this.pdb.symbolRecords().recordAt(record);
-    const p = readPublic(data);
+    const recs = this.pdb.symbolRecords();
+    const p = readPublic(recs.recordAt(record).data);
     const start = this.sectionOffsetToPdbRva(p.segment, p.offset);
     if (start === undefined) return undefined;
-    return this.publicSymbol(record, this.toImageRva(start), q);
+    return this.publicSymbol(record, recs.recordBytes(record).length, this.toImageRva(start), q);
   }
 
   // --- lines ----------------------------------------------------------------------------
@@ -363,9 +475,7 @@ export class PdbProvider implements SymbolProvider {
   lineFromRva(target: Rva, _q: SymbolQuery): LineHit | undefined {
     const pdbRva = this.toPdbRva(target);
     if (pdbRva === undefined) return undefined;
-    const so = this.pdbRvaToSectionOffset(pdbRva);
-    if (!so) return undefined;
-    const mod = this.pdb.sectionContribs().moduleAt(so.section, so.offset);
+    const mod = this.moduleOfRva(pdbRva);
     if (mod < 0) return undefined;
     const { starts, ends, blocks, lines, files } = this.moduleLines(mod);
     let best = lastAtOrBelow(starts, pdbRva);
@@ -386,32 +496,62 @@ export class PdbProvider implements SymbolProvider {
     };
   }
 
+  /**
+   * A module's line entries sorted by PDB RVA (ties in stream order), built from its C13 block
+   * on first use; the module stream is not kept.
+   */
   moduleLines(mod: number): LineIndex {
     let idx = this.lineIndex.get(mod);
     if (idx) return idx;
     const info = this.pdb.modules()[mod];
-    const ms = this.pdb.moduleSymbols(mod);
-    const rows: { start: number; end: number; block: number; line: number; file: number; order: number }[] = [];
-    let block = 0;
-    if (ms && info.c13ByteSize > 0) {
-      for (const sec of readC13Lines(ms.c13Block(info.c11ByteSize, info.c13ByteSize))) {
-        const base = this.sectionOffsetToPdbRva(sec.section, sec.offset);
-        if (base === undefined) continue;
-        const end = base + sec.length;
-        block++;
-        for (let i = 0; i < sec.offsets.length; i++) {
-          rows.push({ start: base + sec.offsets[i], end, block, line: sec.lines[i], file: sec.files[i], order: rows.length });
-        }
-      }
+    const ms = info && info.c13ByteSize > 0 ? this.moduleStream(mod) : undefined;
+    if (!ms) {
+      idx = { starts: NONE, ends: NONE, blocks: NONE, lines: NONE, files: NONE };
+      this.lineIndex.set(mod, idx);
+      return idx;
     }
-    rows.sort((a, b) => a.start - b.start || a.order - b.order);
-    idx = {
-      starts: Uint32Array.from(rows, (r) => r.start),
-      ends: Uint32Array.from(rows, (r) => r.end),
-      blocks: Uint32Array.from(rows, (r) => r.block),
-      lines: Uint32Array.from(rows, (r) => r.line),
-      files: Uint32Array.from(rows, (r) => r.file),
-    };
+    const t = readC13LineTable(ms.c13Block(info.c11ByteSize, info.c13ByteSize));
+    // Line sections outside the PDB's sections are left out; the others are numbered from 1.
+    const nsec = t.sectionOffsets.length;
+    const bases = new Float64Array(nsec).fill(-1);
+    const blockOf = new Uint32Array(nsec);
+    let block = 0;
+    for (let k = 0; k < nsec; k++) {
+      const base = this.sectionOffsetToPdbRva(t.sectionSegments[k], t.sectionOffsets[k]);
+      if (base === undefined) continue;
+      bases[k] = base;
+      blockOf[k] = ++block;
+    }
+    let n = 0;
+    for (let i = 0; i < t.count; i++) if (bases[t.sections[i]] >= 0) n++;
+    let starts: Uint32Array = new Uint32Array(n);
+    let ends: Uint32Array = new Uint32Array(n);
+    let blocks: Uint32Array = new Uint32Array(n);
+    let lines: Uint32Array = new Uint32Array(n);
+    let files: Uint32Array = new Uint32Array(n);
+    let sorted = true;
+    for (let i = 0, j = 0; i < t.count; i++) {
+      const k = t.sections[i];
+      const base = bases[k];
+      if (base < 0) continue;
+      starts[j] = base + t.offsets[i];
+      ends[j] = base + t.sectionLengths[k];
+      blocks[j] = blockOf[k];
+      lines[j] = t.lines[i];
+      files[j] = t.files[i];
+      if (j > 0 && starts[j] < starts[j - 1]) sorted = false;
+      j++;
+    }
+    if (!sorted) {
+      const order = sortedOrder(starts, n);
+      const pick = (a: Uint32Array) => Uint32Array.from(order, (k) => a[k]);
+      starts = pick(starts);
+      ends = pick(ends);
+      blocks = pick(blocks);
+      lines = pick(lines);
+      files = pick(files);
+    }
+    idx = { starts, ends, blocks, lines, files };
     this.lineIndex.set(mod, idx);
     return idx;
   }
@@ -548,10 +688,12 @@ export class PdbProvider implements SymbolProvider {
       }
     }
     if (q.options & SymOpt.NO_PUBLICS) return;
-    const { rvas, records } = this.publics();
+    const { rvas, records, sizes } = this.publics();
+    // Every public is decoded: keep the Symbol Records stream rather than read record by record.
+    if (rvas.length) this.pdb.symbolRecords();
     for (let i = 0; i < rvas.length; i++) {
       if (seen.has(rvas[i])) continue;
-      yield this.publicSymbol(records[i], rvas[i], q);
+      yield this.publicSymbol(records[i], sizes[i], rvas[i], q);
     }
   }
 }
@@ -564,4 +706,17 @@ function push(map: Map<string, number[]>, key: string, value: number): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+function grow(a: Uint32Array): Uint32Array {
+  const b = new Uint32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** Indices 0..n-1 ordered by `keys`, ties in index order (a stable sort of a permutation). */
+function sortedOrder(keys: Uint32Array, n: number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order.sort((a, b) => keys[a] - keys[b] || a - b);
 }

@@ -31,16 +31,20 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { SymOpt } from '../api/constants';
 import { DbgHelpError } from '../api/errors';
-import { ensureFile, type EnsureResult, type ProduceResult } from './cache';
-import { expandCab } from './expand';
+import type { EnsureResult, ProduceResult } from './cache';
 import { checkFile, type FileIdentity } from './identify';
 import { imageKey, nb10Key, pdbKey } from './keys';
 import { copyWithProgress, isFile, LocalStore, PINGME_FILE } from './local-store';
 import { hostPath, isForeignWindowsPath, joinHost } from './paths';
 import { remoteStoreFactory, storePaths, type FetchProgress, type StoreRequest, type StoreSource } from './store';
 import { parseSymbolPath, type StoreLocation } from './symbol-path';
-// Installs the HTTP(S) store as the remote store factory.
-import './http';
+
+// Required on first use, not at start-up: the HTTP(S) store (which installs itself as the
+// remote store factory when loaded) for the first URL element, the cabinet reader for the first
+// .pd_, the downstream-store writer (crypto, locks) for the first copy. A search of local
+// directories loads none of them (bench/README.md, cold lookup).
+const expandCab: typeof import('./expand').expandCab = (...a) => (require('./expand') as typeof import('./expand')).expandCab(...a);
+const ensureFile: typeof import('./cache').ensureFile = (...a) => (require('./cache') as typeof import('./cache')).ensureFile(...a);
 
 export interface SearchRequest {
   /** The file's name (`ntdll.pdb`). */
@@ -207,6 +211,7 @@ class Search {
 
   private source(loc: StoreLocation): StoreSource {
     if (loc.kind !== 'url') return this.localStore(loc);
+    require('./http');
     const make = remoteStoreFactory();
     return make ? make(loc.url, { homeDirectory: this.env.homeDirectory }) : new UnavailableStore(loc.url, 'HTTP symbol stores are not available in this build');
   }

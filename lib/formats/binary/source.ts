@@ -16,6 +16,8 @@ export interface ByteSource {
   read(offset: number, length: number): Uint8Array;
   /** Total bytes handed out by `read` so far. */
   readonly bytesRead: number;
+  /** Bytes [offset, offset+length) copied into `into` at `at` (no intermediate buffer). */
+  readInto(into: Uint8Array, at: number, offset: number, length: number): void;
   close(): void;
 }
 
@@ -34,6 +36,9 @@ export class BufferSource implements ByteSource {
     }
     this.bytesRead += length;
     return this.buf.subarray(offset, offset + length);
+  }
+  readInto(into: Uint8Array, at: number, offset: number, length: number): void {
+    into.set(this.read(offset, length), at);
   }
   close(): void {}
 }
@@ -75,14 +80,22 @@ export class FileSource implements ByteSource {
       throw badFormat(this.name, offset, `read of ${length} bytes past the end of the ${this.size}-byte file`);
     }
     const out = Buffer.allocUnsafe(length);
+    this.readInto(out, 0, offset, length);
+    return out;
+  }
+
+  readInto(into: Uint8Array, at: number, offset: number, length: number): void {
+    if (this.fd === undefined) throw new DbgHelpError('INVALID_HANDLE', `${this.name}: read after close`);
+    if (offset < 0 || length < 0 || offset + length > this.size || at < 0 || at + length > into.length) {
+      throw badFormat(this.name, offset, `read of ${length} bytes past the end of the ${this.size}-byte file`);
+    }
     let done = 0;
     while (done < length) {
-      const n = fs.readSync(this.fd, out, done, length - done, offset + done);
+      const n = fs.readSync(this.fd, into, at + done, length - done, offset + done);
       if (n === 0) throw badFormat(this.name, offset + done, 'file shrank while reading');
       done += n;
     }
     this.bytesRead += length;
-    return out;
   }
 
   close(): void {

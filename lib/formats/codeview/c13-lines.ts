@@ -60,6 +60,119 @@ export interface C13Lines {
   checksums: FileChecksum[];
 }
 
+/**
+ * A module's line entries as flat arrays in stream order, with no object per entry or per line
+ * section: what an address index is built from. `count` entries are valid (the arrays may be
+ * longer); hidden lines are left out as in readC13Lines.
+ */
+export interface LineTable {
+  count: number;
+  /** Per line section (CV_LineSection, stream order): segCon, offCon, cbCon. */
+  sectionSegments: Uint16Array;
+  sectionOffsets: Uint32Array;
+  sectionLengths: Uint32Array;
+  /** Per entry: its line section (index into the arrays above), offset from offCon, line, /names offset of its file. */
+  sections: Uint32Array;
+  offsets: Uint32Array;
+  lines: Uint32Array;
+  files: Uint32Array;
+}
+
+/**
+ * readC13Lines' entries as a LineTable: the same checks, in the same order, so the same input
+ * fails the same way. A first pass over the block headers sizes the arrays.
+ */
+export function readC13LineTable(c: Cursor): LineTable {
+  const { subsections, fileNames } = splitC13(c);
+  let capacity = 0;
+  for (const body of subsections) capacity += walkLineSection(fresh(body), fileNames, undefined, 0);
+  const t: LineTable = {
+    count: 0,
+    sectionSegments: new Uint16Array(subsections.length),
+    sectionOffsets: new Uint32Array(subsections.length),
+    sectionLengths: new Uint32Array(subsections.length),
+    sections: new Uint32Array(capacity),
+    offsets: new Uint32Array(capacity),
+    lines: new Uint32Array(capacity),
+    files: new Uint32Array(capacity),
+  };
+  subsections.forEach((body, i) => walkLineSection(body, fileNames, t, i));
+  return t;
+}
+
+function fresh(c: Cursor): Cursor {
+  return new Cursor(c.buf, c.origin, c.start, c.end, c.base);
+}
+
+/** The DEBUG_S_LINES bodies of a C13 block and its file checksum offsets → /names offsets. */
+function splitC13(c: Cursor): { subsections: Cursor[]; fileNames: Map<number, number> } {
+  const subsections: Cursor[] = [];
+  let checksumBody: Cursor | undefined;
+  while (c.remaining > 0) {
+    if (c.remaining < 8) c.fail(`truncated debug subsection header: ${c.remaining} bytes left`);
+    const kind = c.u32();
+    const length = c.u32();
+    const body = c.take(length, `debug subsection 0x${kind.toString(16)}`);
+    c.align(4);
+    if (kind & DEBUG_S_IGNORE) continue;
+    if (kind === DEBUG_S_LINES) subsections.push(body);
+    else if (kind === DEBUG_S_FILECHKSMS) {
+      if (checksumBody) body.fail('a second DEBUG_S_FILECHKSMS subsection (line blocks would be ambiguous)', body.start - 8);
+      checksumBody = body;
+    }
+  }
+  const fileNames = new Map<number, number>();
+  if (checksumBody) for (const k of readFileChecksums(checksumBody)) fileNames.set(k.offset, k.nameOffset);
+  return { subsections, fileNames };
+}
+
+/**
+ * One DEBUG_S_LINES body, as readLineSection reads it. Without `into`, only the block headers
+ * are read and the entry count (hidden lines included) is returned; with it, the kept entries
+ * are appended as section `index`.
+ */
+function walkLineSection(c: Cursor, fileNames: Map<number, number>, into: LineTable | undefined, index: number): number {
+  const offset = c.u32();
+  const section = c.u16();
+  const flags = c.u16();
+  const length = c.u32();
+  if (into) {
+    into.sectionSegments[index] = section;
+    into.sectionOffsets[index] = offset;
+    into.sectionLengths[index] = length;
+  }
+  const entrySize = flags & CV_LINES_HAVE_COLUMNS ? 12 : 8;
+  let total = 0;
+  while (c.remaining > 0) {
+    const blockAt = c.pos;
+    const checksumOffset = c.u32();
+    const nLines = c.u32();
+    const cbBlock = c.u32();
+    const block = c.take(cbBlock - 12, 'line block');
+    block.count(nLines, entrySize, 'line');
+    const file = fileNames.get(checksumOffset);
+    if (file === undefined) c.fail(`line block names file checksum offset ${checksumOffset}, which is no file checksum entry`, blockAt);
+    total += nLines;
+    if (!into) continue;
+    // block.count checked that nLines entries fit: the reads below stay inside the block.
+    const b = block.buf;
+    let p = block.pos;
+    let n = into.count;
+    for (let i = 0; i < nLines; i++, p += 8) {
+      const off = (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
+      const line = b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16);
+      if (line === 0xfeefee || line === 0xf00f00) continue;
+      into.sections[n] = index;
+      into.offsets[n] = off;
+      into.lines[n] = line;
+      into.files[n] = file;
+      n++;
+    }
+    into.count = n;
+  }
+  return total;
+}
+
 /** Parses a module's C13 block into its line sections, with file names as /names offsets. */
 export function readC13Lines(c: Cursor): LineSection[] {
   return readC13(c).sections;

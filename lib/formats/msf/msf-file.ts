@@ -21,6 +21,7 @@ export class MsfFile {
   readonly directoryBlocks: readonly number[];
   /** Indices of the streams read so far, in order (for tests and diagnostics). */
   readonly streamsRead: number[] = [];
+  private readonly seen = new Set<number>();
 
   constructor(readonly source: ByteSource) {
     const name = source.name;
@@ -92,17 +93,59 @@ export class MsfFile {
   stream(index: number): Uint8Array {
     let data = this.cache.get(index);
     if (data) return data;
-    const size = this.streamSize(index);
-    if (size === undefined) throw badFormat(this.name, 0, `stream ${index} does not exist (the file has ${this.sizes.length})`);
-    data = this.readBlocksRaw(this.blocks[index], size, `stream ${index}`);
+    data = this.readStream(index);
     this.cache.set(index, data);
-    this.streamsRead.push(index);
     return data;
   }
 
+  /**
+   * The whole stream without keeping it (the cached copy when there is one): for streams a
+   * caller digests into an index of its own and then drops, such as module symbol streams
+   * when symbolizing, so their bytes do not stay in memory.
+   */
+  readStream(index: number): Uint8Array {
+    const cached = this.cache.get(index);
+    if (cached) return cached;
+    const size = this.streamSize(index);
+    if (size === undefined) throw badFormat(this.name, 0, `stream ${index} does not exist (the file has ${this.sizes.length})`);
+    const data = this.readBlocksRaw(this.blocks[index], size, `stream ${index}`);
+    if (!this.seen.has(index)) {
+      this.seen.add(index);
+      this.streamsRead.push(index);
+    }
+    return data;
+  }
+
+  /**
+   * Bytes [offset, offset + length) of a stream, reading only the blocks they lie in (from the
+   * kept copy when there is one): a few records of a big stream without reading it all.
+   */
+  readStreamRange(index: number, offset: number, length: number): Uint8Array {
+    const size = this.streamSize(index);
+    if (size === undefined) throw badFormat(this.name, 0, `stream ${index} does not exist (the file has ${this.sizes.length})`);
+    if (offset < 0 || length < 0 || offset + length > size) throw badFormat(`${this.name} stream ${index}`, offset, `read of ${length} bytes past the end of the ${size}-byte stream`);
+    const cached = this.cache.get(index);
+    if (cached) return cached.subarray(offset, offset + length);
+    const bs = this.superBlock.blockSize;
+    const list = this.blocks[index];
+    const first = Math.floor(offset / bs);
+    const within = offset - first * bs;
+    if (within + length <= bs) return this.readRun(list[first] * bs + within, length, `stream ${index}`);
+    const out = new Uint8Array(length);
+    let done = 0;
+    for (let k = first; done < length; k++) {
+      const from = k === first ? within : 0;
+      const n = Math.min(bs - from, length - done);
+      this.checkRun(list[k] * bs + from, n, `stream ${index}`);
+      this.source.readInto(out, done, list[k] * bs + from, n);
+      done += n;
+    }
+    return out;
+  }
+
   /** A cursor over a stream; `what` names it in error messages. */
-  cursor(index: number, what: string): Cursor {
-    return Cursor.of(this.stream(index), `${this.name} stream ${index} (${what})`);
+  cursor(index: number, what: string, keep = true): Cursor {
+    return Cursor.of(keep ? this.stream(index) : this.readStream(index), `${this.name} stream ${index} (${what})`);
   }
 
   /** Drop a cached stream (large module streams can be re-read instead of kept). */
@@ -137,7 +180,8 @@ export class MsfFile {
       let j = i + 1;
       while (j < list.length && list[j] === list[j - 1] + 1) j++;
       const want = Math.min(size - done, (j - i) * bs);
-      out.set(this.readRun(list[i] * bs, want, what), done);
+      this.checkRun(list[i] * bs, want, what);
+      this.source.readInto(out, done, list[i] * bs, want);
       done += want;
       i = j;
     }
@@ -145,10 +189,14 @@ export class MsfFile {
   }
 
   private readRun(offset: number, length: number, what: string): Uint8Array {
+    this.checkRun(offset, length, what);
+    return this.source.read(offset, length);
+  }
+
+  private checkRun(offset: number, length: number, what: string): void {
     if (offset + length > this.source.size) {
       // The final block of a file may be short; anything beyond the file is truncation.
       throw badFormat(this.name, offset, `${what}: ${length} bytes at block offset run past the end of the ${this.source.size}-byte file`);
     }
-    return this.source.read(offset, length);
   }
 }

@@ -66,30 +66,41 @@ export class ModuleSymbols {
   /** Top-level procedures, thunks and trampolines (not nested ones). */
   codeRanges(): CodeRange[] {
     const out: CodeRange[] = [];
+    this.forEachCodeRange((section, offset, length, record, kind) => out.push({ section, offset, length, record, kind }));
+    return out;
+  }
+
+  /**
+   * Calls fn for each top-level procedure, thunk and trampoline, in stream order, reading only
+   * their address fields (names are decoded on a hit): what an address index is built from,
+   * without an object per record.
+   */
+  forEachCodeRange(fn: (section: number, offset: number, length: number, record: number, kind: number) => void): void {
     this.forEachTopLevel((kind, offset) => {
       const fam = symFamily(kind);
       if (fam !== SymFamily.Proc && fam !== SymFamily.Thunk && kind !== S.TRAMPOLINE) return;
-      // Only the address fields are read here (names are decoded on a hit).
       const { data } = this.symbols.recordAt(offset);
       if (fam === SymFamily.Proc) {
+        // PROCSYM32: pParent pEnd pNext len DbgStart DbgEnd typind off seg
         data.skip(12);
         const length = data.u32();
         data.skip(12);
         const off = data.u32();
-        out.push({ section: data.u16(), offset: off, length, record: offset, kind });
+        fn(data.u16(), off, length, offset, kind);
       } else if (fam === SymFamily.Thunk) {
+        // THUNKSYM32: pParent pEnd pNext off seg len
         data.skip(12);
         const off = data.u32();
         const section = data.u16();
-        out.push({ section, offset: off, length: data.u16(), record: offset, kind });
+        fn(section, off, data.u16(), offset, kind);
       } else {
+        // TRAMPOLINESYM: trampType cbThunk offThunk offTarget sectThunk
         data.skip(2);
         const length = data.u16();
         const off = data.u32();
         data.skip(4);
-        out.push({ section: data.u16(), offset: off, length, record: offset, kind });
+        fn(data.u16(), off, length, offset, kind);
       }
     });
-    return out;
   }
 }

@@ -158,6 +158,27 @@ export class PdbFile {
       return new SymbolStream(this.msf.cursor(s, 'symbol records'), 0);
     });
   }
+  /** The Symbol Records stream without keeping it (the kept one when symbolRecords() read it). */
+  readSymbolRecords(): SymbolStream {
+    const kept = this.memo.get('symrec') as SymbolStream | undefined;
+    if (kept) return kept;
+    const s = this.dbi?.symRecordStream;
+    if (s === undefined || s === NO_STREAM || !this.msf.hasStream(s)) return this.symbolRecords();
+    return new SymbolStream(this.msf.cursor(s, 'symbol records', false), 0);
+  }
+
+  /**
+   * The record of `size` bytes (reclen + 2) at `offset` in the Symbol Records stream, read on
+   * its own (or from the kept stream): one public's name without the whole stream in memory.
+   */
+  symbolRecordAt(offset: number, size: number): { kind: number; data: Cursor } {
+    const kept = this.memo.get('symrec') as SymbolStream | undefined;
+    const s = this.dbi?.symRecordStream;
+    if (kept || s === undefined || s === NO_STREAM || !this.msf.hasStream(s)) return this.symbolRecords().recordAt(offset);
+    const bytes = this.msf.readStreamRange(s, offset, Math.min(size, (this.msf.streamSize(s) ?? 0) - offset));
+    return new SymbolStream(Cursor.of(bytes, `${this.name} stream ${s} (symbol records)`, offset), offset).recordAt(offset);
+  }
+
   publics(): PublicsStream | undefined {
     return this.once('publics', () => {
       const s = this.dbi?.publicStreamIndex;
@@ -210,6 +231,18 @@ export class PdbFile {
     m = new ModuleSymbols(this.msf.cursor(info.symStream, `module ${index} symbols`), info.symByteSize);
     this.moduleSyms.set(index, m);
     return m;
+  }
+
+  /**
+   * A module's symbols without keeping its stream (the cached ones when a feature already
+   * holds them): for building an index that is kept instead of the bytes.
+   */
+  readModuleSymbols(index: number): ModuleSymbols | undefined {
+    const m = this.moduleSyms.get(index);
+    if (m) return m;
+    const info = this.modules()[index];
+    if (!info || info.symStream === NO_STREAM || !this.msf.hasStream(info.symStream)) return undefined;
+    return new ModuleSymbols(this.msf.cursor(info.symStream, `module ${index} symbols`, false), info.symByteSize);
   }
 
   /** Streams read so far (stream indices, first-use order). */

@@ -30,24 +30,42 @@ export class SectionContribs {
     const version = c.u32();
     const size = version === SC_V2 ? 32 : version === SC_VER60 ? 28 : c.fail(`unknown section contribution version 0x${version.toString(16)}`, c.pos - 4);
     const n = Math.floor(c.remaining / size);
-    const rows: [number, number, number, number][] = [];
-    for (let i = 0; i < n; i++) {
-      const r = c.take(size, 'section contribution');
-      const section = r.u16();
-      r.u16();
-      const offset = r.u32();
-      const sz = r.i32();
-      r.u32();
-      const module = r.u16();
-      if (sz > 0) rows.push([section, offset, sz, module]);
+    const body = c.take(n * size, 'section contributions');
+    const b = body.buf;
+    let sections = new Uint16Array(n);
+    let offsets = new Uint32Array(n);
+    let sizes = new Uint32Array(n);
+    let modules = new Uint16Array(n);
+    let k = 0;
+    let sorted = true;
+    // take() checked that n records fit: the reads below stay inside the substream.
+    for (let i = 0, p = body.start; i < n; i++, p += size) {
+      const sz = (b[p + 8] | (b[p + 9] << 8) | (b[p + 10] << 16) | (b[p + 11] << 24)) | 0;
+      if (sz <= 0) continue;
+      const section = b[p] | (b[p + 1] << 8);
+      const offset = (b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16)) + b[p + 7] * 0x1000000;
+      if (k > 0 && (section < sections[k - 1] || (section === sections[k - 1] && offset < offsets[k - 1]))) sorted = false;
+      sections[k] = section;
+      offsets[k] = offset;
+      sizes[k] = sz;
+      modules[k] = b[p + 16] | (b[p + 17] << 8);
+      k++;
     }
-    rows.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    return new SectionContribs(
-      Uint16Array.from(rows, (r) => r[0]),
-      Uint32Array.from(rows, (r) => r[1]),
-      Uint32Array.from(rows, (r) => r[2]),
-      Uint16Array.from(rows, (r) => r[3]),
-    );
+    if (!sorted) {
+      // By section, then offset; ties keep their order in the substream.
+      const order = Array.from({ length: k }, (_, i) => i);
+      order.sort((x, y) => sections[x] - sections[y] || offsets[x] - offsets[y] || x - y);
+      sections = Uint16Array.from(order, (i) => sections[i]);
+      offsets = Uint32Array.from(order, (i) => offsets[i]);
+      sizes = Uint32Array.from(order, (i) => sizes[i]);
+      modules = Uint16Array.from(order, (i) => modules[i]);
+    } else {
+      sections = sections.slice(0, k);
+      offsets = offsets.slice(0, k);
+      sizes = sizes.slice(0, k);
+      modules = modules.slice(0, k);
+    }
+    return new SectionContribs(sections, offsets, sizes, modules);
   }
 
   /** The 0-based module index whose contribution covers section:offset, or -1. */

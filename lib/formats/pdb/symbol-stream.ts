@@ -45,6 +45,12 @@ export class SymbolStream {
     return { kind, data };
   }
 
+  /** The whole record at a stream offset (reclen, kind and data), a view of the stream. */
+  recordBytes(offset: number): Uint8Array {
+    const { reclen, at } = this.header(offset);
+    return this.c.buf.subarray(at, at + 2 + reclen);
+  }
+
   private header(offset: number): { kind: number; reclen: number; at: number } {
     const rel = offset - this.firstOffset;
     const at = this.c.start + rel;
