@@ -4,9 +4,15 @@
 // (this machine is shared and noisy; absolute times drift). Not a test: it asserts nothing.
 //
 //   node bench/symbolize.js [--n 100000] [--image X --pdb Y]...
+//   node bench/symbolize.js --big [bench/big.js options]    (npm run bench -- --big)
 //
 // Default inputs: the largest corpus images with PDBs (../shared/corpus), else the fixtures.
 'use strict';
+// `npm run bench -- --big`: the generated big-PDB benchmark (bench/big.js) instead.
+if (process.argv.includes('--big')) {
+  require('./big.js');
+  return;
+}
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');

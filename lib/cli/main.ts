@@ -62,20 +62,50 @@ function symbolPath(values: Map<string, string>): string | null {
   return values.get('symbol-path') ?? null;
 }
 
-async function readStdinLines(): Promise<string[]> {
-  if (process.stdin.isTTY) return [];
+async function readStdin(): Promise<Buffer> {
+  if (process.stdin.isTTY) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return Buffer.concat(chunks);
+}
+
+async function readStdinLines(): Promise<string[]> {
+  return (await readStdin()).toString('utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+}
+
+/**
+ * The addresses given as arguments, else one per stdin line (blank lines skipped), all parsed
+ * before anything is looked up (a bad one is a usage error, exit 2, with no output). Kept in a
+ * BigUint64Array: 100,000 addresses as 800 KB outside the JS heap rather than 100,000 strings
+ * and bigints the collector would copy and promote for the whole run.
+ */
+async function readAddresses(positionals: string[]): Promise<BigUint64Array> {
+  if (positionals.length) return BigUint64Array.from(positionals, parseAddress);
+  const text = (await readStdin()).toString('utf8');
+  let out = new BigUint64Array(1024);
+  let n = 0;
+  for (let from = 0; from < text.length; ) {
+    let to = text.indexOf('\n', from);
+    if (to < 0) to = text.length;
+    const line = text.slice(from, to).trim();
+    from = to + 1;
+    if (!line) continue;
+    if (n === out.length) {
+      const bigger = new BigUint64Array(n * 2);
+      bigger.set(out);
+      out = bigger;
+    }
+    out[n++] = parseAddress(line);
+  }
+  return out.subarray(0, n);
 }
 
 async function symbolize(argv: string[], out: NodeJS.WritableStream): Promise<number> {
   const a = parseArgs(argv, ['image', 'pdb', 'base', 'symbol-path'], ['rva', 'json', 'inlines']);
   const image = a.values.get('image');
   if (!image) throw new UsageError('symbolize needs --image X.exe');
-  const inputs = a.positionals.length ? a.positionals : await readStdinLines();
-  if (!inputs.length) throw new UsageError('symbolize needs addresses (arguments or stdin)');
-  const addrs = inputs.map(parseAddress);
+  const addrs = await readAddresses(a.positionals);
+  if (!addrs.length) throw new UsageError('symbolize needs addresses (arguments or stdin)');
   using sym = SymbolHandler.initialize({ searchPath: symbolPath(a.values) });
   const base = await sym.loadModule(image, {
     baseAddress: a.values.has('base') ? parseAddress(a.values.get('base')!) : undefined,
@@ -114,7 +144,9 @@ async function symbolize(argv: string[], out: NodeJS.WritableStream): Promise<nu
       lines.push(hit ? `${hex(given)} ${mod.moduleName}!${hit.symbol.name}${hit.displacement ? `+${hex(hit.displacement)}` : ''}${where}` : `${hex(given)} ??${where}`);
       for (const f of inlines) lines.push(`  inlined ${f.symbol}${f.file !== undefined ? ` ${f.file}:${f.line}` : ''}`);
     }
-    if (lines.length >= 4096) {
+    // Written in small batches: rows kept longer would outlive young-generation collections
+    // and be copied into the old generation (peak memory) before they are dropped.
+    if (lines.length >= 512) {
       out.write(lines.join('\n') + '\n');
       lines.length = 0;
     }

@@ -34,6 +34,7 @@ import type { PdbFile } from '../formats/pdb/pdb-file';
 import type { SectionContribs } from '../formats/pdb/section-contribs';
 import type { SymbolStream } from '../formats/pdb/symbol-stream';
 import { DisplayNames } from './display-name';
+import { RecordIds } from './record-ids';
 import type { LineHit, ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
 
 /**
@@ -92,8 +93,7 @@ export class PdbProvider implements SymbolProvider {
   /** Name tables built on the first miss, [case-sensitive, case-insensitive]. */
   private readonly publicNameTables: (Map<string, number[]> | undefined)[] = [];
   private readonly globalNameTables: (Map<string, number[]> | undefined)[] = [];
-  private readonly ids = new Map<number, number>();
-  private readonly idKeys: number[] = [];
+  private readonly ids = new RecordIds();
   private readonly symSections: readonly SectionHeader[];
   private readonly decoratesC: boolean;
   private readonly featureState = new Map<string, unknown>();
@@ -167,20 +167,16 @@ export class PdbProvider implements SymbolProvider {
    * so SymGetTypeInfo can take either).
    */
   id(stream: number, offset: number): number {
-    const key = stream * 0x100000000 + offset;
-    let v = this.ids.get(key);
-    if (v === undefined) {
-      if (this.idKeys.length >= SYMBOL_ID_LIMIT - SYMBOL_ID_BASE) throw new DbgHelpError('UNSUPPORTED', `${this.pdb.name}: more symbols than the symbol id range can number`);
-      v = SYMBOL_ID_BASE + this.idKeys.length;
-      this.idKeys.push(key);
-      this.ids.set(key, v);
+    let n = this.ids.find(stream, offset);
+    if (n < 0) {
+      if (this.ids.size >= SYMBOL_ID_LIMIT - SYMBOL_ID_BASE) throw new DbgHelpError('UNSUPPORTED', `${this.pdb.name}: more symbols than the symbol id range can number`);
+      n = this.ids.add(stream, offset);
     }
-    return v;
+    return SYMBOL_ID_BASE + n;
   }
   /** The stream and record offset a symbol id was given for, or undefined. */
   idRecord(id: number): { stream: number; offset: number } | undefined {
-    const key = this.idKeys[id - SYMBOL_ID_BASE];
-    return key === undefined ? undefined : { stream: Math.floor(key / 0x100000000), offset: key % 0x100000000 };
+    return this.ids.record(id - SYMBOL_ID_BASE);
   }
 
   // --- by address -----------------------------------------------------------------------

@@ -1,0 +1,316 @@
+/**
+ * The speed work's building blocks (bench/README.md), each checked against the slower code it
+ * replaced or a plain reference: symbol ids in typed arrays, ranged and uncached MSF stream
+ * reads, C13 lines as flat arrays, section contributions parsed in place, and the provider's
+ * indexes (code records copied, module streams and the Symbol Records stream not kept).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { DbgHelpError } from '../../../lib/api/errors';
+import { SymOpt } from '../../../lib/api/constants';
+import { rva } from '../../../lib/formats/binary/address';
+import { Cursor } from '../../../lib/formats/binary/cursor';
+import { BufferSource } from '../../../lib/formats/binary/source';
+import { readC13LineTable, readC13Lines } from '../../../lib/formats/codeview/c13-lines';
+import { readDbiHeader } from '../../../lib/formats/pdb/dbi-header';
+import { PdbFile } from '../../../lib/formats/pdb/pdb-file';
+import { SectionContribs } from '../../../lib/formats/pdb/section-contribs';
+import { PdbProvider } from '../../../lib/portable/pdb-provider';
+import { RecordIds } from '../../../lib/portable/record-ids';
+import { corruptions, rng, truncations } from '../../helpers/mutate';
+import { corpusPath, describeCorpus } from '../../helpers/corpus';
+
+const BIN = path.join(__dirname, '..', '..', 'fixtures', 'bin');
+const FIXTURES = ['cppfeatures-x64.pdb', 'cppfeatures-x86.pdb', 'inline-x64.pdb', 'locals-arm64.pdb', 'types-x64.pdb'];
+const open = (file: string) => new PdbFile(new BufferSource(fs.readFileSync(file), path.basename(file)));
+const Q = { options: SymOpt.UNDNAME };
+
+function failure(fn: () => unknown): DbgHelpError | 'ok' | unknown {
+  try {
+    fn();
+    return 'ok';
+  } catch (e) {
+    return e;
+  }
+}
+
+describe('RecordIds', () => {
+  test('numbers pairs in first-use order and maps each number back, like a Map keyed by stream * 2^32 + offset', () => {
+    const ids = new RecordIds();
+    const ref = new Map<number, number>();
+    const r = rng(7);
+    const got: number[] = [];
+    const wanted: number[] = [];
+    for (let i = 0; i < 20000; i++) {
+      // Few streams, clustered offsets: many hash neighbours, and repeats.
+      const stream = Math.floor(r() * 5) * 1000 + 11;
+      const offset = Math.floor(r() * 4000) * 4;
+      const key = stream * 0x100000000 + offset;
+      let want = ref.get(key);
+      if (want === undefined) ref.set(key, (want = ref.size));
+      let n = ids.find(stream, offset);
+      if (n < 0) n = ids.add(stream, offset);
+      got.push(n);
+      wanted.push(want);
+    }
+    expect(got).toEqual(wanted);
+    expect(ids.size).toBe(ref.size);
+    expect([...ref].map(([, n]) => ids.record(n))).toEqual([...ref].map(([key]) => ({ stream: Math.floor(key / 0x100000000), offset: key % 0x100000000 })));
+    for (const bad of [-1, ref.size, 0.5, NaN]) expect(ids.record(bad)).toBeUndefined();
+  });
+  test('offsets and streams at the ends of the u32 range stay apart', () => {
+    const ids = new RecordIds();
+    const pairs = [
+      [0, 0],
+      [0, 0xffffffff],
+      [0xffff, 0],
+      [0xffff, 0xffffffff],
+      [1, 0x80000000],
+    ];
+    pairs.forEach(([s, o], i) => expect(ids.add(s, o)).toBe(i));
+    pairs.forEach(([s, o], i) => expect(ids.find(s, o)).toBe(i));
+    expect(ids.find(1, 0)).toBe(-1);
+  });
+});
+
+describe('MsfFile: uncached and ranged stream reads', () => {
+  test('readStreamRange gives the bytes stream() holds, across block boundaries, without keeping the stream', () => {
+    const pdb = open(path.join(BIN, 'cppfeatures-x64.pdb'));
+    const msf = pdb.msf;
+    const r = rng(3);
+    for (let s = 1; s < msf.streamCount; s++) {
+      const size = msf.streamSize(s);
+      if (!size) continue;
+      const whole = Uint8Array.from(msf.readStream(s));
+      for (let k = 0; k < 40; k++) {
+        const off = Math.floor(r() * size);
+        const len = Math.floor(r() * Math.min(size - off, 3 * msf.superBlock.blockSize));
+        expect(Buffer.from(msf.readStreamRange(s, off, len)).equals(Buffer.from(whole.subarray(off, off + len)))).toBe(true);
+      }
+      expect(Buffer.from(msf.readStreamRange(s, 0, size)).equals(Buffer.from(whole))).toBe(true);
+    }
+    // Nothing read this way is kept: a second whole read is a new copy.
+    const s = pdb.dbi!.symRecordStream;
+    expect(msf.readStream(s)).not.toBe(msf.readStream(s));
+    expect(msf.stream(s)).toBe(msf.stream(s));
+    // ...and streamsRead lists a stream once however often it was read.
+    expect(msf.streamsRead.filter((x) => x === s)).toEqual([s]);
+  });
+  test('a range past the end of a stream, or of a missing stream, is BAD_FORMAT', () => {
+    const msf = open(path.join(BIN, 'cppfeatures-x64.pdb')).msf;
+    const size = msf.streamSize(1)!;
+    for (const [s, off, len] of [
+      [1, size, 1],
+      [1, 0, size + 1],
+      [1, -1, 2],
+      [msf.streamCount + 5, 0, 1],
+    ]) {
+      const e = failure(() => msf.readStreamRange(s, off, len));
+      expect(e).toBeInstanceOf(DbgHelpError);
+      expect((e as DbgHelpError).code).toBe('BAD_FORMAT');
+    }
+  });
+});
+
+/** readC13Lines' sections flattened the way readC13LineTable lays them out. */
+function flatten(c: Cursor) {
+  const out = { sections: [] as number[][], entries: [] as number[][] };
+  readC13Lines(c).forEach((s, k) => {
+    out.sections.push([s.section, s.offset, s.length]);
+    s.offsets.forEach((o, i) => out.entries.push([k, o, s.lines[i], s.files[i]]));
+  });
+  return out;
+}
+function table(c: Cursor) {
+  const t = readC13LineTable(c);
+  const out = { sections: [] as number[][], entries: [] as number[][] };
+  for (let k = 0; k < t.sectionOffsets.length; k++) out.sections.push([t.sectionSegments[k], t.sectionOffsets[k], t.sectionLengths[k]]);
+  for (let i = 0; i < t.count; i++) out.entries.push([t.sections[i], t.offsets[i], t.lines[i], t.files[i]]);
+  return out;
+}
+function c13Blocks(pdb: PdbFile): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  pdb.modules().forEach((info, m) => {
+    const ms = pdb.moduleSymbols(m);
+    if (!ms || !info.c13ByteSize) return;
+    const c = ms.c13Block(info.c11ByteSize, info.c13ByteSize);
+    out.push(c.buf.subarray(c.start, c.end));
+  });
+  return out;
+}
+/** Same answer, or the same BAD_FORMAT message. */
+function sameOutcome(bytes: Uint8Array): void {
+  const a = failure(() => flatten(Cursor.of(bytes, 'c13')));
+  const b = failure(() => table(Cursor.of(bytes, 'c13')));
+  if (a instanceof DbgHelpError) {
+    expect(b).toBeInstanceOf(DbgHelpError);
+    expect((b as DbgHelpError).message).toBe(a.message);
+  } else {
+    expect(a).not.toBeInstanceOf(Error);
+    expect(table(Cursor.of(bytes, 'c13'))).toEqual(flatten(Cursor.of(bytes, 'c13')));
+  }
+}
+
+describe('readC13LineTable', () => {
+  test.each(FIXTURES)('%s: every module reads as readC13Lines reads it', (f) => {
+    const blocks = c13Blocks(open(path.join(BIN, f)));
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const b of blocks) sameOutcome(b);
+  });
+  test('truncated and corrupted blocks fail (or not) exactly as readC13Lines does', () => {
+    const blocks = c13Blocks(open(path.join(BIN, 'inline-x64.pdb')));
+    const biggest = blocks.reduce((a, b) => (b.length > a.length ? b : a));
+    for (const t of truncations(biggest, 16)) sameOutcome(t);
+    for (const c of corruptions(biggest, 300, 3, 11)) sameOutcome(c);
+  });
+});
+
+/** The section contribution reader before it was rewritten: rows, then a stable sort. */
+function referenceContribs(c: Cursor): number[][] {
+  c.u32();
+  const rows: number[][] = [];
+  while (c.remaining >= 28) {
+    const r = c.take(28);
+    const section = r.u16();
+    r.u16();
+    const offset = r.u32();
+    const size = r.i32();
+    r.u32();
+    const module = r.u16();
+    if (size > 0) rows.push([section, offset, size, module]);
+  }
+  return rows.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+}
+function contribBytes(rows: number[][]): Uint8Array {
+  const b = Buffer.alloc(4 + rows.length * 28);
+  b.writeUInt32LE(0xeffe0000 + 19970605, 0);
+  rows.forEach(([section, offset, size, module], i) => {
+    const at = 4 + i * 28;
+    b.writeUInt16LE(section, at);
+    b.writeUInt32LE(offset, at + 4);
+    b.writeInt32LE(size, at + 8);
+    b.writeUInt16LE(module, at + 16);
+  });
+  return b;
+}
+function contribSubstream(pdb: PdbFile): Cursor {
+  const c = readDbiHeader(pdb.msf.cursor(3, 'DBI')).substreams.sectionContributions;
+  return new Cursor(c.buf, c.origin, c.start, c.end, c.base);
+}
+const rowsOf = (sc: SectionContribs) => Array.from({ length: sc.length }, (_, i) => [sc.sections[i], sc.offsets[i], sc.sizes[i], sc.modules[i]]);
+
+describe('SectionContribs.read', () => {
+  test('out-of-order entries are sorted by section:offset, ties in substream order; empty and negative sizes dropped', () => {
+    const r = rng(5);
+    const rows: number[][] = [];
+    for (let i = 0; i < 3000; i++) rows.push([1 + Math.floor(r() * 3), Math.floor(r() * 500) * 16, Math.floor(r() * 40) - 5, i & 0xffff]);
+    const bytes = contribBytes(rows);
+    expect(rowsOf(SectionContribs.read(Cursor.of(bytes, 'sc')))).toEqual(referenceContribs(Cursor.of(bytes, 'sc')));
+    // Already in order: the same arrays, no sort needed.
+    const sorted = referenceContribs(Cursor.of(bytes, 'sc'));
+    expect(rowsOf(SectionContribs.read(Cursor.of(contribBytes(sorted), 'sc')))).toEqual(sorted);
+  });
+  test.each(FIXTURES)('%s: the same contributions as the reference reader', (f) => {
+    const pdb = open(path.join(BIN, f));
+    expect(pdb.sectionContribs().length).toBeGreaterThan(0);
+    expect(rowsOf(pdb.sectionContribs())).toEqual(referenceContribs(contribSubstream(pdb)));
+  });
+});
+
+describe('PdbProvider indexes', () => {
+  test.each(FIXTURES)('%s: every code symbol decoded from its copy equals the module stream record; no module stream is kept', (f) => {
+    const pdb = open(path.join(BIN, f));
+    const reference = open(path.join(BIN, f));
+    const p = new PdbProvider(pdb, undefined, pdb.machine);
+    const q = new PdbProvider(reference, undefined, reference.machine);
+    let n = 0;
+    let total = 0;
+    pdb.modules().forEach((_, m) => {
+      const ms = reference.moduleSymbols(m);
+      ms?.forEachCodeRange((section, offset, _length, record) => {
+        const at = p.sectionOffsetToPdbRva(section, offset);
+        if (at === undefined) return;
+        total++;
+        // Some code is contributed by another module (import thunks by `* Linker *`): skipped.
+        const hit = p.procAt(at, Q);
+        if (!hit) return;
+        // The first record in the stream at an address answers: compare it with that record
+        // decoded from the module stream (ids are numbered per provider, so left out).
+        if (p.idRecord(hit!.symbol.index)?.offset !== record) return;
+        expect({ ...hit!.symbol, index: 0 }).toEqual({ ...q.moduleSymbol(m, record, Q), index: 0 });
+        n++;
+      });
+    });
+    expect(n).toBeGreaterThan(total / 2);
+    const moduleStreams = new Set(pdb.modules().map((m) => m.symStream));
+    // MsfFile keeps what stream() read; module streams went through readStream only.
+    for (const s of moduleStreams) expect((pdb.msf as unknown as { cache: Map<number, Uint8Array> }).cache.has(s)).toBe(false);
+    expect(pdb.streamsRead.some((s) => moduleStreams.has(s))).toBe(true);
+  });
+  test('ids agree whichever path reaches a record (code index, module stream), in either order', () => {
+    const pdb = open(path.join(BIN, 'cppfeatures-x64.pdb'));
+    const p = new PdbProvider(pdb, undefined, pdb.machine);
+    let n = 0;
+    pdb.modules().forEach((info, m) => {
+      let k = 0;
+      pdb.moduleSymbols(m)?.forEachCodeRange((section, offset, _l, record) => {
+        const at = p.sectionOffsetToPdbRva(section, offset);
+        if (at === undefined) return;
+        // Every other record is first numbered through the module stream.
+        const first = k++ % 2 ? p.moduleSymbol(m, record, Q)?.index : undefined;
+        const viaIndex = p.procAt(at, Q)?.symbol;
+        if (!viaIndex) return;
+        const back = p.idRecord(viaIndex.index)!;
+        expect(back.stream).toBe(info.symStream);
+        if (back.offset !== record) return;
+        if (first !== undefined) expect(viaIndex.index).toBe(first);
+        expect(p.moduleSymbol(m, record, Q)!.index).toBe(viaIndex.index);
+        expect(p.id(info.symStream, record)).toBe(viaIndex.index);
+        n++;
+      });
+    });
+    expect(n).toBeGreaterThan(10);
+  });
+  test('a public hit reads its one record: the Symbol Records stream is not kept, and the answer is the one it gives', () => {
+    const pdb = open(path.join(BIN, 'cppfeatures-x64.pdb'));
+    const reference = open(path.join(BIN, 'cppfeatures-x64.pdb'));
+    const p = new PdbProvider(pdb, undefined, pdb.machine);
+    const q = new PdbProvider(reference, undefined, reference.machine);
+    reference.symbolRecords(); // the reference reads every record from the kept stream
+    const cache = (pdb.msf as unknown as { cache: Map<number, Uint8Array> }).cache;
+    let hits = 0;
+    for (let a = 0x1000; a < 0x6000; a += 7) {
+      const got = p.publicAt(rva(a), Q);
+      const want = q.publicAt(rva(a), Q);
+      expect(got).toEqual(want);
+      if (got) hits++;
+    }
+    expect(hits).toBeGreaterThan(100);
+    expect(cache.has(pdb.dbi!.symRecordStream)).toBe(false);
+  });
+  test('a public whose record is cut short by the end of the stream is BAD_FORMAT from the ranged read', () => {
+    const pdb = open(path.join(BIN, 'cppfeatures-x64.pdb'));
+    const s = pdb.dbi!.symRecordStream;
+    const size = pdb.msf.streamSize(s)!;
+    const e = failure(() => pdb.symbolRecordAt(size - 2, 64));
+    expect(e).toBeInstanceOf(DbgHelpError);
+    expect((e as DbgHelpError).code).toBe('BAD_FORMAT');
+  });
+});
+
+describeCorpus('corpus: flat line tables and section contributions', () => {
+  test('MSVC PDBs: readC13LineTable reads every module as readC13Lines does; contributions as the reference reader', () => {
+    for (const rel of ['mstange_samply/fixtures/win64-ci/softokn3.pdb', 'derived/mozilla_dump_syms/test_data/windows/basic32.pdb']) {
+      const file = corpusPath(rel);
+      if (!fs.existsSync(file)) continue;
+      const pdb = PdbFile.open(file);
+      try {
+        for (const b of c13Blocks(pdb)) sameOutcome(b);
+        expect(pdb.sectionContribs().length).toBeGreaterThan(0);
+        expect(rowsOf(pdb.sectionContribs())).toEqual(referenceContribs(contribSubstream(pdb)));
+      } finally {
+        pdb.close();
+      }
+    }
+  });
+});
