@@ -19,7 +19,7 @@ export class MsfFile {
   private readonly cache = new Map<number, Uint8Array>();
   /** The blocks holding the stream directory, in order (read-only; for tests and tools). */
   readonly directoryBlocks: readonly number[];
-  /** Indices of the streams read so far, in order (for tests and diagnostics). */
+  /** Indices of the streams read so far, wholly or in part, in first-read order (for tests and diagnostics). */
   readonly streamsRead: number[] = [];
   private readonly seen = new Set<number>();
 
@@ -61,10 +61,17 @@ export class MsfFile {
       const n = size === NIL_STREAM ? 0 : Math.ceil(size / bs);
       dir.count(n, 4, `stream ${i} block`);
       const list = new Uint32Array(n);
-      for (let k = 0; k < n; k++) {
-        const at = dir.offset;
-        list[k] = this.claim(owned, this.checkBlock(dir.u32(), at), at, `stream ${i}`, dir.origin);
+      // count() checked that the n block numbers are there; read them in place (a big PDB
+      // lists tens of thousands), with checkBlock/claim's checks and messages.
+      const b = dir.buf;
+      for (let k = 0, p = dir.pos; k < n; k++, p += 4) {
+        const block = (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
+        if (block >= sb.numBlocks || block * bs >= source.size) this.checkBlock(block, dir.base + p);
+        if (owned[block]) this.claim(owned, block, dir.base + p, `stream ${i}`, dir.origin);
+        owned[block] = 1;
+        list[k] = block;
       }
+      dir.skip(4 * n);
       this.blocks[i] = list;
     }
   }
@@ -109,11 +116,15 @@ export class MsfFile {
     const size = this.streamSize(index);
     if (size === undefined) throw badFormat(this.name, 0, `stream ${index} does not exist (the file has ${this.sizes.length})`);
     const data = this.readBlocksRaw(this.blocks[index], size, `stream ${index}`);
+    this.touched(index);
+    return data;
+  }
+
+  private touched(index: number): void {
     if (!this.seen.has(index)) {
       this.seen.add(index);
       this.streamsRead.push(index);
     }
-    return data;
   }
 
   /**
@@ -126,12 +137,13 @@ export class MsfFile {
     if (offset < 0 || length < 0 || offset + length > size) throw badFormat(`${this.name} stream ${index}`, offset, `read of ${length} bytes past the end of the ${size}-byte stream`);
     const cached = this.cache.get(index);
     if (cached) return cached.subarray(offset, offset + length);
+    this.touched(index);
     const bs = this.superBlock.blockSize;
     const list = this.blocks[index];
     const first = Math.floor(offset / bs);
     const within = offset - first * bs;
     if (within + length <= bs) return this.readRun(list[first] * bs + within, length, `stream ${index}`);
-    const out = new Uint8Array(length);
+    const out = Buffer.allocUnsafeSlow(length); // every byte is read into below
     let done = 0;
     for (let k = first; done < length; k++) {
       const from = k === first ? within : 0;
@@ -172,7 +184,7 @@ export class MsfFile {
     if (list.length === 1 || size <= bs) {
       return this.readRun(list[0] * bs, Math.min(size, bs), what).subarray(0, size);
     }
-    const out = new Uint8Array(size);
+    const out = Buffer.allocUnsafeSlow(size); // every byte is read into below (or this throws)
     let done = 0;
     let i = 0;
     while (done < size) {

@@ -40,7 +40,26 @@ export interface DbiSubstreams {
 export const DBI_FLAG_INCREMENTAL = 1;
 export const DBI_FLAG_STRIPPED = 2;
 
-export function readDbiHeader(c: Cursor): { header: DbiHeader; substreams: DbiSubstreams } {
+/** Where each substream lies in the DBI stream (byte offset and size). */
+export type DbiLayout = Record<keyof DbiSubstreams, { offset: number; size: number }>;
+
+const SUBSTREAMS: [keyof DbiSubstreams, string][] = [
+  ['modInfo', 'module info substream'],
+  ['sectionContributions', 'section contribution substream'],
+  ['sectionMap', 'section map substream'],
+  ['sourceInfo', 'source info substream'],
+  ['typeServerMap', 'type server map substream'],
+  ['ec', 'EC substream'],
+  ['debugHeader', 'optional debug header'],
+];
+
+/**
+ * The header and where the substreams lie, from a cursor over (at least) the stream's first
+ * 64 bytes and the stream's size: a PDB opens without reading the substreams, each is read
+ * when first used. Sizes that do not fit are BAD_FORMAT, worded as readDbiHeader words them.
+ */
+export function readDbiLayout(head: Cursor, streamSize: number): { header: DbiHeader; layout: DbiLayout } {
+  const c = head;
   const signature = c.i32();
   if (signature !== -1) c.fail(`DBI stream signature ${signature} is not -1 (pre-VC 4.1 DBI streams are not supported)`, 0);
   const versionHeader = c.u32();
@@ -59,21 +78,28 @@ export function readDbiHeader(c: Cursor): { header: DbiHeader; substreams: DbiSu
   const flags = c.u16();
   const machine = c.u16();
   c.u32();
-  const take = (n: number, what: string): Cursor => {
-    if (n < 0) c.fail(`negative ${what} size ${n}`);
-    return c.take(n, what);
-  };
-  const substreams: DbiSubstreams = {
-    modInfo: take(sizes[0], 'module info substream'),
-    sectionContributions: take(sizes[1], 'section contribution substream'),
-    sectionMap: take(sizes[2], 'section map substream'),
-    sourceInfo: take(sizes[3], 'source info substream'),
-    typeServerMap: take(sizes[4], 'type server map substream'),
-    ec: take(ecSize, 'EC substream'),
-    debugHeader: take(dbgSize, 'optional debug header'),
-  };
+  sizes.push(ecSize, dbgSize);
+  const layout = {} as DbiLayout;
+  let pos = c.rel;
+  SUBSTREAMS.forEach(([key, what], i) => {
+    const n = sizes[i];
+    if (n < 0) c.fail(`negative ${what} size ${n}`, c.start + pos);
+    if (pos + n > streamSize) c.fail(`truncated ${what}: need ${n} bytes, ${Math.max(0, streamSize - pos)} left`, c.start + pos);
+    layout[key] = { offset: pos, size: n };
+    pos += n;
+  });
   return {
     header: { versionHeader, age, globalStreamIndex, publicStreamIndex, symRecordStream, buildNumber, flags, machine },
-    substreams,
+    layout,
   };
+}
+
+/** The header and the substreams as windows of a cursor over the whole DBI stream. */
+export function readDbiHeader(c: Cursor): { header: DbiHeader; substreams: DbiSubstreams } {
+  const { header, layout } = readDbiLayout(new Cursor(c.buf, c.origin, c.pos, c.end, c.base), c.end - c.pos);
+  const at = c.pos;
+  const window = (k: keyof DbiSubstreams) => new Cursor(c.buf, c.origin, at + layout[k].offset, at + layout[k].offset + layout[k].size, c.base);
+  const substreams = {} as DbiSubstreams;
+  for (const [key] of SUBSTREAMS) substreams[key] = window(key);
+  return { header, substreams };
 }

@@ -11,7 +11,7 @@ import { Cursor } from '../binary/cursor';
 import { FileSource, type ByteSource } from '../binary/source';
 import { MsfFile } from '../msf/msf-file';
 import { readSectionHeaders, type SectionHeader } from '../pe/section-header';
-import { readDbiHeader, type DbiHeader, type DbiSubstreams, DBI_FLAG_STRIPPED } from './dbi-header';
+import { DBI_HEADER_SIZE, readDbiLayout, type DbiHeader, type DbiLayout, type DbiSubstreams, DBI_FLAG_STRIPPED } from './dbi-header';
 import { DbgStream, readDebugHeader } from './debug-header';
 import { readFpo, readFrameData, type FpoData, type FrameData } from './fpo';
 import { GsiHashTable } from './gsi';
@@ -35,7 +35,8 @@ export class PdbFile {
   readonly msf: MsfFile;
   readonly info: PdbInfo;
   readonly dbi: DbiHeader | undefined;
-  private readonly sub: DbiSubstreams | undefined;
+  /** Where the DBI substreams lie; each is read on first use (its bytes are not kept). */
+  private readonly sub: DbiLayout | undefined;
   private memo = new Map<string, unknown>();
   private moduleSyms = new Map<number, ModuleSymbols>();
 
@@ -44,9 +45,13 @@ export class PdbFile {
     if (!this.msf.hasStream(STREAM_PDB)) throw badFormat(source.name, 0, 'no PDB info stream (stream 1) in the MSF directory');
     this.info = readInfoStream(this.msf.cursor(STREAM_PDB, 'PDB info'));
     if (this.msf.hasStream(STREAM_DBI)) {
-      const { header, substreams } = readDbiHeader(this.msf.cursor(STREAM_DBI, 'DBI'));
+      // The 64-byte header only: a big PDB's DBI stream is megabytes of substreams, most of
+      // which a lookup never needs (and matching a PDB needs none).
+      const size = this.msf.streamSize(STREAM_DBI)!;
+      const head = Cursor.of(this.msf.readStreamRange(STREAM_DBI, 0, Math.min(size, DBI_HEADER_SIZE)), `${this.name} stream ${STREAM_DBI} (DBI)`);
+      const { header, layout } = readDbiLayout(head, size);
       this.dbi = header;
-      this.sub = substreams;
+      this.sub = layout;
     }
   }
 
@@ -85,22 +90,24 @@ export class PdbFile {
     return v;
   }
 
-  private get substreams(): DbiSubstreams {
+  /** A DBI substream, read now (offsets in messages are the DBI stream's). */
+  private substream(which: keyof DbiSubstreams): Cursor {
     if (!this.sub) throw badFormat(this.name, 0, 'no DBI stream (stream 3) in the MSF directory');
-    return this.sub;
+    const { offset, size } = this.sub[which];
+    return Cursor.of(this.msf.readStreamRange(STREAM_DBI, offset, size), `${this.name} stream ${STREAM_DBI} (DBI)`, offset);
   }
 
   modules(): ModuleInfo[] {
-    return this.once('modules', () => readModuleInfos(fresh(this.substreams.modInfo)));
+    return this.once('modules', () => readModuleInfos(this.substream('modInfo')));
   }
   sectionContribs(): SectionContribs {
-    return this.once('sc', () => SectionContribs.read(fresh(this.substreams.sectionContributions)));
+    return this.once('sc', () => SectionContribs.read(this.substream('sectionContributions')));
   }
   sectionMap(): SectionMapEntry[] {
-    return this.once('secmap', () => readSectionMap(fresh(this.substreams.sectionMap)));
+    return this.once('secmap', () => readSectionMap(this.substream('sectionMap')));
   }
   private debugStreams(): number[] {
-    return this.once('dbg', () => (this.sub ? readDebugHeader(fresh(this.sub.debugHeader)) : []));
+    return this.once('dbg', () => (this.sub ? readDebugHeader(this.substream('debugHeader')) : []));
   }
   private debugStream(which: number): number | undefined {
     const s = this.debugStreams()[which];
@@ -249,9 +256,4 @@ export class PdbFile {
   get streamsRead(): readonly number[] {
     return this.msf.streamsRead;
   }
-}
-
-/** A fresh cursor over the same window (substream cursors are re-read from the start). */
-function fresh(c: Cursor): Cursor {
-  return new Cursor(c.buf, c.origin, c.start, c.end, c.base);
 }
