@@ -12,7 +12,7 @@ import { rva } from '../../../lib/formats/binary/address';
 import { Cursor } from '../../../lib/formats/binary/cursor';
 import { BufferSource } from '../../../lib/formats/binary/source';
 import { readC13LineTable, readC13Lines } from '../../../lib/formats/codeview/c13-lines';
-import { readDbiHeader } from '../../../lib/formats/pdb/dbi-header';
+import { readDbiHeader, readDbiLayout } from '../../../lib/formats/pdb/dbi-header';
 import { PdbFile } from '../../../lib/formats/pdb/pdb-file';
 import { SectionContribs } from '../../../lib/formats/pdb/section-contribs';
 import { PdbProvider } from '../../../lib/portable/pdb-provider';
@@ -214,6 +214,46 @@ describe('SectionContribs.read', () => {
     const pdb = open(path.join(BIN, f));
     expect(pdb.sectionContribs().length).toBeGreaterThan(0);
     expect(rowsOf(pdb.sectionContribs())).toEqual(referenceContribs(contribSubstream(pdb)));
+  });
+});
+
+describe('DBI layout: a PDB opens with the 64-byte header only', () => {
+  test.each(FIXTURES)('%s: the same substream windows as readDbiHeader; opening reads no substream', (f) => {
+    const bytes = fs.readFileSync(path.join(BIN, f));
+    const src = new BufferSource(bytes, f);
+    const pdb = new PdbFile(src);
+    const dbi = pdb.msf.streamSize(3)!;
+    expect(pdb.streamsRead).toEqual([1, 3]);
+    // Superblock, directory and its block map, the info stream, 64 bytes of DBI.
+    expect(src.bytesRead).toBeLessThan(3 * pdb.msf.superBlock.blockSize + pdb.msf.streamSize(1)! + 64 + 1);
+    expect(dbi).toBeGreaterThan(64);
+    const whole = readDbiHeader(pdb.msf.cursor(3, 'DBI'));
+    const { header, layout } = readDbiLayout(Cursor.of(pdb.msf.readStreamRange(3, 0, 64), 'DBI'), dbi);
+    expect(header).toEqual(whole.header);
+    for (const [k, r] of Object.entries(layout)) {
+      const w = whole.substreams[k as keyof typeof whole.substreams];
+      expect([r.offset, r.offset + r.size]).toEqual([w.start, w.end]);
+    }
+  });
+  test('substream sizes that do not fit fail as readDbiHeader fails, at open', () => {
+    const dbi = Uint8Array.from(open(path.join(BIN, 'cppfeatures-x64.pdb')).msf.stream(3));
+    const r = rng(9);
+    let failures = 0;
+    for (let k = 0; k < 400; k++) {
+      const d = Uint8Array.from(dbi);
+      // The seven size fields (24..43, 48..55) and a cut short stream.
+      const at = [24, 28, 32, 36, 40, 48, 52][Math.floor(r() * 7)] + Math.floor(r() * 4);
+      d[at] = [0xff, 0x7f, 0x80, 0x10][Math.floor(r() * 4)];
+      const cut = k % 5 === 0 ? d.subarray(0, Math.floor(r() * d.length)) : d;
+      const a = failure(() => readDbiHeader(Cursor.of(cut, 'DBI')));
+      const b = failure(() => readDbiLayout(Cursor.of(cut.subarray(0, Math.min(64, cut.length)), 'DBI'), cut.length));
+      if (a instanceof DbgHelpError) {
+        failures++;
+        expect(b).toBeInstanceOf(DbgHelpError);
+        expect((b as DbgHelpError).message).toBe(a.message);
+      } else expect(b).not.toBeInstanceOf(Error);
+    }
+    expect(failures).toBeGreaterThan(100);
   });
 });
 
