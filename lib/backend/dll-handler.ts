@@ -145,7 +145,7 @@ export class DllHandler implements BackendHandler {
   }
 
   async loadModule(imagePath: string, opts: LoadModuleOptions): Promise<bigint> {
-    opts.signal?.throwIfAborted();
+    notAborted(opts.signal, `loadModule(${imagePath})`);
     const isPdb = path.extname(imagePath).toLowerCase() === '.pdb';
     if (isPdb && !opts.baseAddress) {
       throw new DbgHelpError('INVALID_PARAMETER', `loadModule: ${imagePath} is a PDB without an image; give a baseAddress to load it at`);
@@ -170,7 +170,7 @@ export class DllHandler implements BackendHandler {
       // The DLL cannot read the path's stores: find the PDB with the package's search, then let
       // the DLL read it from its directory (it checks GUID and age again as it loads).
       const r = await findImagePdb(imagePath, stores, this.searchEnv(opts.signal, opts.onProgress));
-      opts.signal?.throwIfAborted();
+      notAborted(opts.signal, `loadModule(${imagePath})`);
       base = r.found ? await load(path.dirname(path.resolve(r.found))) : await load();
       unmatched = r.mismatched && !r.found;
     } else {
@@ -286,14 +286,14 @@ export class DllHandler implements BackendHandler {
   }
 
   async findFileInPath(opts: FindFileOptions): Promise<string | undefined> {
-    opts.signal?.throwIfAborted();
+    notAborted(opts.signal, `findFileInPath(${opts.fileName})`);
     const id = typeof opts.id === 'string' ? { guid: dashedGuid(opts.id) } : { dword: opts.id >>> 0 };
     const stores = this.storePath(opts.searchPath ?? this.s.getSearchPath());
     const found =
       stores !== undefined
         ? await findFile(stores, opts.fileName, opts.id, opts.two, this.searchEnv(opts.signal, opts.onProgress))
         : await this.s.findFileInPath(opts.searchPath ?? null, opts.fileName, id, opts.two >>> 0, (opts.three ?? 0) >>> 0);
-    opts.signal?.throwIfAborted();
+    notAborted(opts.signal, `findFileInPath(${opts.fileName})`);
     return found;
   }
   setHomeDirectory(dir: string | null): string {
@@ -330,6 +330,11 @@ function plannedRange(imagePath: string, opts: LoadModuleOptions): { base: bigin
   } finally {
     image.close();
   }
+}
+
+/** An aborted signal is DbgHelpError ABORTED with the reason as cause (the facade's rule). */
+function notAborted(signal: AbortSignal | undefined, what: string): void {
+  if (signal?.aborted) throw new DbgHelpError('ABORTED', `${what} was cancelled`, { cause: signal.reason });
 }
 
 function samePath(a: string, b: string): boolean {

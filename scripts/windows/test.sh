@@ -20,11 +20,17 @@ mkdir -p "$out"
 rm -f "$out/result.json"
 export DBGHELP_LANE_RESULT="$(winpath "$out")\\result.json"
 echo "== jest under Wine: ${args[*]}"
+# --forceExit: a test that leaves a socket or a load behind must not keep node.exe (and with it
+# the wineserver that `wineserver -w` waits for) alive; the time bound catches a hang inside a test.
 set +e
-run_node "$out/stdout.txt" "$out/stderr.txt" node_modules/jest/bin/jest.js --ci --runInBand "${args[@]}" \
+WINE_LANE_TIMEOUT="${DBGHELP_WINE_LANE_TIMEOUT:-1800}"
+timeout --kill-after=30 "$WINE_LANE_TIMEOUT" bash -c "$(declare -f run_node); NODE_EXE='$NODE_EXE' run_node \"\$@\"" _ \
+  "$out/stdout.txt" "$out/stderr.txt" node_modules/jest/bin/jest.js --ci --runInBand --forceExit "${args[@]}" \
   --reporters=default --reporters=./scripts/windows/summary-reporter.js
 status=$?
 set -e
+[ $status -ne 124 ] || echo "Wine lane: jest under Wine did not finish within $WINE_LANE_TIMEOUT s; stopped" >&2
+wineserver -k 2>/dev/null || true   # this lane's private prefix only (WINEPREFIX from env.sh)
 wineserver -w || true
 cat "$out/stderr.txt"
 node scripts/windows/summary.js "$out/result.json" || status=1

@@ -75,6 +75,41 @@ describe.each(['native', 'ffi'] as const)('%s backend', (name) => {
     }
   });
 
+  withoutSymsrv('a load aborted while the store search downloads: ABORTED with the reason, no module, nothing left in C', async () => {
+    const { root, C, image } = tempStore();
+    let started!: () => void;
+    const pdbAsked = new Promise<void>((r) => (started = r));
+    // Sends the PDB's first bytes, then nothing: the download is in progress when the caller gives up.
+    const server = http.createServer((req, res) => {
+      if (req.url === `/basic-x64.pdb/${KEY}/basic-x64.pdb`) {
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': 81920 });
+        res.write(fs.readFileSync(path.join(FIX, 'bin', 'basic-x64.pdb')).subarray(0, 4096));
+        started();
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const h = backend.createHandler({ searchPath: `srv*${C}*${url}` });
+    try {
+      h.setHomeDirectory(root);
+      const ac = new AbortController();
+      const load = h.loadModule(image, { signal: ac.signal });
+      await pdbAsked;
+      ac.abort(new Error('user gave up'));
+      await expect(load).rejects.toMatchObject({ name: 'DbgHelpError', code: 'ABORTED' });
+      expect(h.enumModules()).toEqual([]);
+      const keyDir = path.join(C, 'basic-x64.pdb', KEY);
+      expect(fs.existsSync(keyDir) ? fs.readdirSync(keyDir) : []).toEqual([]);
+    } finally {
+      h.cleanup();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   withoutSymsrv('srv*C*http://127.0.0.1:port: the PDB is downloaded once into C, then read by the DLL', async () => {
     const { root, S, C, image } = tempStore();
     const gets: string[] = [];
