@@ -18,7 +18,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { BACKENDS, KNOWN_GAPS, loadBackend, type BackendName } from './backends';
+import { BACKENDS, gapTest, KNOWN_GAPS, loadBackend, type BackendName } from './backends';
 import { bare, explainDifference, sameName } from '../helpers/oracle';
 import type { SymbolHandler as Handler } from '../../lib';
 
@@ -92,11 +92,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
   }
 
   describe.each(ORACLES.filter(([img]) => fs.existsSync(bin(img))))('%s', (image, oracle) => {
-    // A known gap of one image is listed as `<image> › <title>`.
-    const ti = (title: string, fn: () => Promise<unknown>) => {
-      const why = gaps[`${image} › ${title}`] ?? gaps[title];
-      return why ? test.failing(`${title} [known gap: ${why}]`, fn) : test(title, fn);
-    };
+    const ti = gapTest(gaps, image); // a known gap of one image: `<image> › <title>`
     ti('inline chains, innermost first, with names, files and lines as llvm-symbolizer gives them; the physical line is the call site', async () => {
       const rows = readRows(path.join(FIX, 'expected', oracle));
       const x86 = image.includes('-x86');

@@ -20,7 +20,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { BACKENDS, KNOWN_GAPS, loadBackend, type BackendName } from './backends';
+import { BACKENDS, gapTest, KNOWN_GAPS, loadBackend, type BackendName } from './backends';
 import type { SymbolHandler as Handler, SymbolInfo } from '../../lib';
 
 const FIX = path.resolve(__dirname, '..', 'fixtures');
@@ -133,6 +133,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
   }
 
   describe.each(IMAGES)('%s', (img) => {
+    const t = gapTest(gaps, img); // a known gap of one image: `<image> › <title>`
     t('every function, thunk and datum answers SymGetTypeInfo on its Index with its own SymbolInfo: tag, name, type, length, address', async () => {
       await withModule(img, (sym, base) => {
         const all = [...sym.enumSymbols({ base })].filter((s) => s.tag !== SymTag.PublicSymbol);
@@ -164,6 +165,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
   });
 
   describe.each(['x64', 'x86', 'arm64'])('basic-%s', (arch) => {
+    const t = gapTest(gaps, `basic-${arch}`);
     t('data symbols: Size is the length of their type, DataKind global or file static, the same by name and by Index', async () => {
       await withModule(`basic-${arch}.exe`, (sym, base) => {
         const listed = new Map([...sym.enumSymbols({ base })].filter((s) => s.tag === SymTag.Data).map((s) => [s.name, s]));
@@ -191,6 +193,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
   });
 
   describe.each(['x64', 'x86', 'arm64'])('locals-%s', (arch) => {
+    const t = gapTest(gaps, `locals-${arch}`);
     const img = `locals-${arch}.exe`;
     t("a function's TYPE is a FunctionType whose arguments are its parameters, in order and type", async () => {
       await withModule(img, (sym, base) => {
@@ -295,6 +298,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
   });
 
   describe.each(Object.keys(INLINE))('inline-%s', (arch) => {
+    const t = gapTest(gaps, `inline-${arch}`);
     const c = INLINE[arch];
     const img = `inline-${arch}.exe`;
     t(`setContext with each inline frame's context lists that inlinee's parameters and locals (run_chain at 0x${c.at.toString(16)})`, async () => {
