@@ -16,6 +16,7 @@
 //   --rounds R     bulk rounds, best of (default 3)         --cold C      cold runs (11)
 //   --inlines      also time both with inline frames (ours --inlines, llvm default)
 //   --ours-only    skip llvm (profiling our side; no ratios)
+//   --cli PATH     our CLI from another build (bin/dbghelp.js of a checkout: before/after)
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -29,7 +30,7 @@ const N = Number(opt('--n', '100000'));
 const rounds = Number(opt('--rounds', '3'));
 const coldRuns = Number(opt('--cold', '11'));
 const oursOnly = args.includes('--ours-only');
-const cli = path.join(root, 'bin', 'dbghelp.js');
+const cli = path.resolve(opt('--cli', path.join(root, 'bin', 'dbghelp.js')));
 
 function need(tool, hint) {
   if (spawnSync(tool, ['--version']).status !== 0) {
@@ -184,6 +185,8 @@ if (oursOnly) {
     `  answers (${t.rows} addresses): function same ${pct(t.fnSame)}, explained spelling ${pct(t.fnExplained)}, differ ${pct(t.fnDiffer)}, both none ${pct(t.bothNone)}; ` +
       `file:line same ${pct(t.lineSame)}, differ ${pct(t.lineDiffer)}, both none ${pct(t.noLineBoth)}`,
   );
+  const why = Object.entries(t.why).map(([k, v]) => `${k} ${v}`).join(', ');
+  if (why) console.log(`    explained (the same function, spelled as test/helpers/oracle.ts explains): ${why}`);
   for (const e of t.examples) console.log(`    ${e}`);
 }
 
@@ -217,4 +220,5 @@ const empty = [];
 for (let i = 0; i < coldRuns; i++) empty.push(timed(process.execPath, ['-e', '0'], ''));
 results.nodeStartup = { ms: median(empty, 'ms'), rssKb: median(empty, 'rssKb') };
 console.log(`  (node -e 0 alone: ${results.nodeStartup.ms.toFixed(0)} ms ${mb(results.nodeStartup.rssKb)} MB)`);
+results.cli = cli;
 fs.writeFileSync(path.join(__dirname, '.cache', `big-${sizeMb}-results.json`), JSON.stringify(results, null, 1));

@@ -22,7 +22,7 @@ const args = process.argv.slice(2);
 const opt = (k, d) => (args.includes(k) ? args[args.indexOf(k) + 1] : d);
 const N = Number(opt('--n', '100000'));
 const corpus = path.resolve(root, '..', 'shared', 'corpus');
-const cli = path.join(root, 'bin', 'dbghelp.js');
+const cli = path.resolve(opt('--cli', path.join(root, 'bin', 'dbghelp.js'))); // --cli: another build's, for before/after
 
 function inputs() {
   if (args.includes('--image')) return [{ image: opt('--image'), pdb: opt('--pdb') }];

@@ -31,6 +31,12 @@ export const STREAM_TPI = 2;
 export const STREAM_DBI = 3;
 export const STREAM_IPI = 4;
 
+/**
+ * A Symbol Records stream up to this size is kept once read (publics' hits read their records
+ * from it); a bigger one is read for the publics index and dropped, hits reading one record each.
+ */
+export const KEEP_SYMBOL_RECORDS = 8 << 20;
+
 export class PdbFile {
   readonly msf: MsfFile;
   readonly info: PdbInfo;
@@ -39,6 +45,8 @@ export class PdbFile {
   private readonly sub: DbiLayout | undefined;
   private memo = new Map<string, unknown>();
   private moduleSyms = new Map<number, ModuleSymbols>();
+  /** KEEP_SYMBOL_RECORDS, per file (tests lower it to read records one by one). */
+  keepSymbolRecordsUpTo = KEEP_SYMBOL_RECORDS;
 
   constructor(source: ByteSource) {
     this.msf = new MsfFile(source);
@@ -165,25 +173,31 @@ export class PdbFile {
       return new SymbolStream(this.msf.cursor(s, 'symbol records'), 0);
     });
   }
-  /** The Symbol Records stream without keeping it (the kept one when symbolRecords() read it). */
+  /**
+   * The Symbol Records stream for one walk, not kept when it is big (the kept one when
+   * symbolRecords() read it; a small one is kept: see symbolRecordAt).
+   */
   readSymbolRecords(): SymbolStream {
-    const kept = this.memo.get('symrec') as SymbolStream | undefined;
-    if (kept) return kept;
     const s = this.dbi?.symRecordStream;
-    if (s === undefined || s === NO_STREAM || !this.msf.hasStream(s)) return this.symbolRecords();
-    return new SymbolStream(this.msf.cursor(s, 'symbol records', false), 0);
+    if (this.memo.has('symrec') || !this.bigSymbolRecords(s)) return this.symbolRecords();
+    return new SymbolStream(this.msf.cursor(s!, 'symbol records', false), 0);
   }
 
   /**
-   * The record of `size` bytes (reclen + 2) at `offset` in the Symbol Records stream, read on
-   * its own (or from the kept stream): one public's name without the whole stream in memory.
+   * The record of `size` bytes (reclen + 2) at `offset` in the Symbol Records stream. When the
+   * stream is big and not kept, the record is read on its own: one public's name without the
+   * whole stream in memory. A small stream is kept instead (one read beats many).
    */
   symbolRecordAt(offset: number, size: number): { kind: number; data: Cursor } {
-    const kept = this.memo.get('symrec') as SymbolStream | undefined;
     const s = this.dbi?.symRecordStream;
-    if (kept || s === undefined || s === NO_STREAM || !this.msf.hasStream(s)) return this.symbolRecords().recordAt(offset);
-    const bytes = this.msf.readStreamRange(s, offset, Math.min(size, (this.msf.streamSize(s) ?? 0) - offset));
+    if (this.memo.has('symrec') || !this.bigSymbolRecords(s)) return this.symbolRecords().recordAt(offset);
+    const bytes = this.msf.readStreamRange(s!, offset, Math.min(size, (this.msf.streamSize(s!) ?? 0) - offset));
     return new SymbolStream(Cursor.of(bytes, `${this.name} stream ${s} (symbol records)`, offset), offset).recordAt(offset);
+  }
+
+  /** Whether the Symbol Records stream exists and is over keepSymbolRecordsUpTo bytes. */
+  private bigSymbolRecords(s: number | undefined): boolean {
+    return s !== undefined && s !== NO_STREAM && (this.msf.streamSize(s) ?? 0) > this.keepSymbolRecordsUpTo;
   }
 
   publics(): PublicsStream | undefined {
