@@ -6,8 +6,19 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 mkdir -p "$WINE_HOME"
 
-need() { command -v "$1" >/dev/null 2>&1 || { echo "setup: $1 is missing; install: apt-get install -y wine wine64 mingw-w64 cmake ninja-build" >&2; exit 2; }; }
+PACKAGES="wine wine64 mingw-w64 cmake ninja-build"
+# As root on Debian/Ubuntu, what is missing is installed (as the nginx lane does); else say what to install.
+missing=""
+for c in wine x86_64-w64-mingw32-g++-posix cmake ninja; do command -v "$c" >/dev/null 2>&1 || missing="$missing $c"; done
+if [ -n "$missing" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "== apt-get install $PACKAGES (missing:$missing)"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $PACKAGES) >/dev/null
+fi
+need() { command -v "$1" >/dev/null 2>&1 || { echo "setup: $1 is missing; install: apt-get install -y $PACKAGES" >&2; exit 2; }; }
 need wine
+need x86_64-w64-mingw32-g++-posix
+need cmake
+need ninja
 need node
 
 if [ ! -f "$WINEPREFIX/.dbghelp-ready" ]; then
