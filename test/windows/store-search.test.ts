@@ -9,9 +9,9 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { SymType } from '../../lib/api/constants';
+import { SymOpt, SymType } from '../../lib/api/constants';
 import type { BackendHandler } from '../../lib/api/types';
-import { dllReadsStores } from '../../lib/backend/store-search';
+import { dllReadsStores, findImagePdb, hasStoreElements } from '../../lib/backend/store-search';
 import { isWineBuiltin } from '../../lib/backend/wine';
 import { loadBackend } from '../conformance/backends';
 
@@ -28,6 +28,58 @@ function tempStore(): { root: string; S: string; C: string; image: string } {
   fs.copyFileSync(path.join(FIX, 'bin', 'basic-x64.exe'), image);
   return { root, S, C: path.join(root, 'C'), image };
 }
+
+// The pieces that decide and do the handler's store search: pure TypeScript, tested everywhere.
+describe('store-search.ts (any platform)', () => {
+  test('dllReadsStores: only a non-Wine dbghelp.dll with symsrv.dll in its own directory', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbghelp-dll-'));
+    try {
+      const dll = path.join(dir, 'dbghelp.dll');
+      const mz = Buffer.alloc(0x80);
+      mz.write('MZ', 0);
+      fs.writeFileSync(dll, mz);
+      expect(dllReadsStores(undefined)).toBe(false);
+      expect(dllReadsStores(dll)).toBe(false); // no symsrv.dll beside it (System32's case)
+      fs.writeFileSync(path.join(dir, 'symsrv.dll'), mz);
+      expect(dllReadsStores(dll)).toBe(true); // the Debugging Tools' pair
+      mz.write('Wine builtin DLL', 0x40);
+      fs.writeFileSync(dll, mz);
+      expect(dllReadsStores(dll)).toBe(false); // Wine's never loads symsrv.dll
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('hasStoreElements: srv*, symsrv*, cache*, URLs and pingme.txt directories (unless autodetect is off)', () => {
+    const { root, S } = tempStore();
+    try {
+      for (const p of ['srv*C*S', 'srv*', 'symsrv*symsrv.dll*C*S', 'cache*C', 'cache*', 'a;https://symbols.example/x']) expect([p, hasStoreElements(p, 0)]).toEqual([p, true]);
+      for (const p of ['', 'a;b', S, ';;']) expect([p, hasStoreElements(p, 0)]).toEqual([p, false]);
+      fs.writeFileSync(path.join(S, 'pingme.txt'), '');
+      expect(hasStoreElements(`a;${S}`, 0)).toBe(true);
+      expect(hasStoreElements(`a;${S}`, SymOpt.DISABLE_SYMSRV_AUTODETECT)).toBe(false);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('findImagePdb: the store copy of the image\'s PDB through srv*C*S; a PDB of another build is reported, not taken', async () => {
+    const { root, S, C, image } = tempStore();
+    try {
+      const lines: string[] = [];
+      const env = { options: 0, homeDirectory: root, debug: (l: string) => lines.push(l) };
+      const inC = path.join(C, 'basic-x64.pdb', KEY, 'basic-x64.pdb');
+      expect(await findImagePdb(image, `srv*${C}*${S}`, env)).toEqual({ found: inC, mismatched: false });
+      expect(lines).toContain(`SYMSRV: ${inC} not found`);
+      fs.rmSync(C, { recursive: true });
+      fs.copyFileSync(path.join(FIX, 'mismatch', 'basic-x64.pdb'), path.join(S, 'basic-x64.pdb', KEY, 'basic-x64.pdb'));
+      expect(await findImagePdb(image, `srv*${C}*${S}`, env)).toEqual({ found: undefined, mismatched: true });
+      expect(fs.existsSync(inC)).toBe(false);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
 
 describe.each(['native', 'ffi'] as const)('%s backend', (name) => {
   const loaded = loadBackend(name);
