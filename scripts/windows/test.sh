@@ -23,7 +23,7 @@ echo "== jest under Wine: ${args[*]}"
 # --forceExit: a test that leaves a socket or a load behind must not keep node.exe (and with it
 # the wineserver that `wineserver -w` waits for) alive; the time bound catches a hang inside a test.
 set +e
-WINE_LANE_TIMEOUT="${DBGHELP_WINE_LANE_TIMEOUT:-1800}"
+WINE_LANE_TIMEOUT="${DBGHELP_WINE_LANE_TIMEOUT:-900}"
 timeout --kill-after=30 "$WINE_LANE_TIMEOUT" bash -c "$(declare -f run_node); NODE_EXE='$NODE_EXE' run_node \"\$@\"" _ \
   "$out/stdout.txt" "$out/stderr.txt" node_modules/jest/bin/jest.js --ci --runInBand --forceExit "${args[@]}" \
   --reporters=default --reporters=./scripts/windows/summary-reporter.js
