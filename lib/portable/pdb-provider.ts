@@ -29,6 +29,7 @@ import {
 } from '../formats/codeview/symbol-records';
 import type { SectionHeader } from '../formats/pe/section-header';
 import type { Omap } from '../formats/pdb/omap';
+import type { StreamScratch } from '../formats/msf/msf-file';
 import type { ModuleSymbols } from '../formats/pdb/module-symbols';
 import type { PdbFile } from '../formats/pdb/pdb-file';
 import type { SectionContribs } from '../formats/pdb/section-contribs';
@@ -103,8 +104,12 @@ export class PdbProvider implements SymbolProvider {
   /** The last moduleOfRva answer (a symbol and its line are asked for one after the other). */
   private lastModRva = -1;
   private lastMod = -1;
-  /** The module stream read last, not kept by the PDB: its code and line indexes read it in turn. */
+  /**
+   * The module stream read last, not kept by the PDB: its code and line indexes read it in
+   * turn. Module streams are read into one reused buffer (nothing outlives indexing but copies).
+   */
   private lastStream: { mod: number; ms: ModuleSymbols | undefined } | undefined;
+  private readonly scratch: StreamScratch = { buf: new Uint8Array(0) };
 
   constructor(
     readonly pdb: PdbFile,
@@ -227,7 +232,10 @@ export class PdbProvider implements SymbolProvider {
 
   /** A module's symbols, read for an index (not kept by the PDB; the last one is kept here). */
   private moduleStream(mod: number): ModuleSymbols | undefined {
-    if (this.lastStream?.mod !== mod) this.lastStream = { mod, ms: this.pdb.readModuleSymbols(mod) };
+    if (this.lastStream?.mod !== mod) {
+      this.lastStream = undefined;
+      this.lastStream = { mod, ms: this.pdb.readModuleSymbols(mod, this.scratch) };
+    }
     return this.lastStream.ms;
   }
 

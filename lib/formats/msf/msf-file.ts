@@ -12,6 +12,15 @@ import { readSuperBlock, SUPERBLOCK_SIZE, type SuperBlock } from './superblock';
 
 const NIL_STREAM = 0xffffffff;
 
+/**
+ * A buffer reused by readStream for streams digested one after another (module streams while
+ * indexing): each read overwrites the last, so their bytes do not pile up between garbage
+ * collections. It grows to the largest stream read; views of an earlier read are invalid.
+ */
+export interface StreamScratch {
+  buf: Uint8Array;
+}
+
 export class MsfFile {
   readonly superBlock: SuperBlock;
   private readonly sizes: number[];
@@ -110,12 +119,17 @@ export class MsfFile {
    * caller digests into an index of its own and then drops, such as module symbol streams
    * when symbolizing, so their bytes do not stay in memory.
    */
-  readStream(index: number): Uint8Array {
+  readStream(index: number, scratch?: StreamScratch): Uint8Array {
     const cached = this.cache.get(index);
     if (cached) return cached;
     const size = this.streamSize(index);
     if (size === undefined) throw badFormat(this.name, 0, `stream ${index} does not exist (the file has ${this.sizes.length})`);
-    const data = this.readBlocksRaw(this.blocks[index], size, `stream ${index}`);
+    let into: Uint8Array | undefined;
+    if (scratch) {
+      if (scratch.buf.length < size) scratch.buf = Buffer.allocUnsafeSlow(Math.max(size, 2 * scratch.buf.length));
+      into = scratch.buf;
+    }
+    const data = this.readBlocksRaw(this.blocks[index], size, `stream ${index}`, into);
     this.touched(index);
     return data;
   }
@@ -178,13 +192,14 @@ export class MsfFile {
     return block;
   }
 
-  private readBlocksRaw(list: ArrayLike<number>, size: number, what: string): Uint8Array {
+  /** The blocks' bytes, into `into` (a view of its first `size` bytes) when given. */
+  private readBlocksRaw(list: ArrayLike<number>, size: number, what: string, into?: Uint8Array): Uint8Array {
     const bs = this.superBlock.blockSize;
     if (size > list.length * bs) throw badFormat(this.name, 0, `${what}: ${size} bytes but only ${list.length} blocks`);
-    if (list.length === 1 || size <= bs) {
+    if (!into && (list.length === 1 || size <= bs)) {
       return this.readRun(list[0] * bs, Math.min(size, bs), what).subarray(0, size);
     }
-    const out = Buffer.allocUnsafeSlow(size); // every byte is read into below (or this throws)
+    const out = into ? into.subarray(0, size) : Buffer.allocUnsafeSlow(size); // every byte is read into below (or this throws)
     let done = 0;
     let i = 0;
     while (done < size) {

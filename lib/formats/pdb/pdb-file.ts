@@ -9,7 +9,7 @@
 import { badFormat } from '../../api/errors';
 import { Cursor } from '../binary/cursor';
 import { FileSource, type ByteSource } from '../binary/source';
-import { MsfFile } from '../msf/msf-file';
+import { MsfFile, type StreamScratch } from '../msf/msf-file';
 import { readSectionHeaders, type SectionHeader } from '../pe/section-header';
 import { DBI_HEADER_SIZE, readDbiLayout, type DbiHeader, type DbiLayout, type DbiSubstreams, DBI_FLAG_STRIPPED } from './dbi-header';
 import { DbgStream, readDebugHeader } from './debug-header';
@@ -256,14 +256,16 @@ export class PdbFile {
 
   /**
    * A module's symbols without keeping its stream (the cached ones when a feature already
-   * holds them): for building an index that is kept instead of the bytes.
+   * holds them): for building an index that is kept instead of the bytes. With `scratch`, the
+   * stream is read into it (see StreamScratch: the next read through it overwrites this one).
    */
-  readModuleSymbols(index: number): ModuleSymbols | undefined {
+  readModuleSymbols(index: number, scratch?: StreamScratch): ModuleSymbols | undefined {
     const m = this.moduleSyms.get(index);
     if (m) return m;
     const info = this.modules()[index];
     if (!info || info.symStream === NO_STREAM || !this.msf.hasStream(info.symStream)) return undefined;
-    return new ModuleSymbols(this.msf.cursor(info.symStream, `module ${index} symbols`, false), info.symByteSize);
+    const bytes = this.msf.readStream(info.symStream, scratch);
+    return new ModuleSymbols(Cursor.of(bytes, `${this.name} stream ${info.symStream} (module ${index} symbols)`), info.symByteSize);
   }
 
   /** Streams read so far (stream indices, first-use order). */

@@ -96,6 +96,24 @@ describe('MsfFile: uncached and ranged stream reads', () => {
     // ...and streamsRead lists a stream once however often it was read.
     expect(msf.streamsRead.filter((x) => x === s)).toEqual([s]);
   });
+  test('readStream through a scratch buffer: the same bytes, one buffer reused (grown when a stream is bigger)', () => {
+    const msf = open(path.join(BIN, 'cppfeatures-x64.pdb')).msf;
+    const scratch = { buf: new Uint8Array(0) };
+    // Stream 1 (the info stream) was read and kept when the PDB opened: readStream answers that copy.
+    expect(msf.readStream(1, scratch)).toBe(msf.stream(1));
+    const streams = Array.from({ length: msf.streamCount }, (_, i) => i).filter((i) => i !== 1 && (msf.streamSize(i) ?? 0) > 0);
+    let grown = 0;
+    for (const s of streams) {
+      const before = scratch.buf;
+      const got = msf.readStream(s, scratch);
+      if (scratch.buf !== before) grown++;
+      expect(got.buffer).toBe(scratch.buf.buffer);
+      expect(Buffer.from(got).equals(Buffer.from(msf.readStreamRange(s, 0, msf.streamSize(s)!)))).toBe(true);
+    }
+    expect(grown).toBeGreaterThan(0);
+    expect(grown).toBeLessThan(streams.length / 2);
+    expect(scratch.buf.length).toBeGreaterThanOrEqual(Math.max(...streams.map((s) => msf.streamSize(s)!)));
+  });
   test('a range past the end of a stream, or of a missing stream, is BAD_FORMAT', () => {
     const msf = open(path.join(BIN, 'cppfeatures-x64.pdb')).msf;
     const size = msf.streamSize(1)!;
