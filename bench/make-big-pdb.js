@@ -3,7 +3,7 @@
 // templates, virtual functions, enums, always-inlined helpers at -O2 so inline sites and inlinee
 // lines exist, line tables with columns) built with clang-19 --target=x86_64-pc-windows-msvc
 // -gcodeview and lld-link-19 /DEBUG:FULL into big.exe + big.pdb under bench/.cache/big-<MB>/.
-// Nothing here is committed as a binary; the build is deterministic (same sources, same flags).
+// Nothing here is committed as a binary; the sources are the same on every machine (seeded).
 //
 //   node bench/make-big-pdb.js [--size MB] [--jobs N] [--out DIR] [--force] [--keep]
 //
