@@ -104,8 +104,8 @@ function fresh(c: Cursor): Cursor {
   return new Cursor(c.buf, c.origin, c.start, c.end, c.base);
 }
 
-/** The DEBUG_S_LINES bodies of a C13 block and its file checksum offsets → /names offsets. */
-function splitC13(c: Cursor): { subsections: Cursor[]; fileNames: Map<number, number> } {
+/** The DEBUG_S_LINES bodies of a C13 block, its file checksums, and checksum offsets → /names offsets. */
+function splitC13(c: Cursor): { subsections: Cursor[]; checksums: FileChecksum[]; fileNames: Map<number, number> } {
   const subsections: Cursor[] = [];
   let checksumBody: Cursor | undefined;
   while (c.remaining > 0) {
@@ -121,9 +121,9 @@ function splitC13(c: Cursor): { subsections: Cursor[]; fileNames: Map<number, nu
       checksumBody = body;
     }
   }
-  const fileNames = new Map<number, number>();
-  if (checksumBody) for (const k of readFileChecksums(checksumBody)) fileNames.set(k.offset, k.nameOffset);
-  return { subsections, fileNames };
+  const checksums = checksumBody ? readFileChecksums(checksumBody) : [];
+  const fileNames = new Map<number, number>(checksums.map((k) => [k.offset, k.nameOffset]));
+  return { subsections, checksums, fileNames };
 }
 
 /**
@@ -180,24 +180,8 @@ export function readC13Lines(c: Cursor): LineSection[] {
 
 /** Parses a module's C13 block: line sections and file checksums. */
 export function readC13(c: Cursor): C13Lines {
-  const linesSubsections: Cursor[] = [];
-  let checksumBody: Cursor | undefined;
-  while (c.remaining > 0) {
-    if (c.remaining < 8) c.fail(`truncated debug subsection header: ${c.remaining} bytes left`);
-    const kind = c.u32();
-    const length = c.u32();
-    const body = c.take(length, `debug subsection 0x${kind.toString(16)}`);
-    c.align(4);
-    if (kind & DEBUG_S_IGNORE) continue;
-    if (kind === DEBUG_S_LINES) linesSubsections.push(body);
-    else if (kind === DEBUG_S_FILECHKSMS) {
-      if (checksumBody) body.fail('a second DEBUG_S_FILECHKSMS subsection (line blocks would be ambiguous)', body.start - 8);
-      checksumBody = body;
-    }
-  }
-  const checksums = checksumBody ? readFileChecksums(checksumBody) : [];
+  const { subsections: linesSubsections, checksums, fileNames } = splitC13(c);
   if (!linesSubsections.length) return { sections: [], checksums };
-  const fileNames = new Map<number, number>(checksums.map((k) => [k.offset, k.nameOffset]));
   return { sections: linesSubsections.map((body) => readLineSection(body, fileNames)), checksums };
 }
 
