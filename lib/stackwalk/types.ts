@@ -1,0 +1,82 @@
+/**
+ * The stack walker's contract (StackWalkEx's job): what it is given and what it answers.
+ * The minidump reader produces RegisterSet and MemoryReader; the dump handler produces
+ * WalkModule; the unwinders in this directory consume them.
+ */
+
+export type WalkArch = 'x86' | 'amd64' | 'arm64';
+
+/**
+ * Register values by lower-case name: x86 `eip esp ebp eax ebx ecx edx esi edi`; amd64 `rip rsp
+ * rbp rax rbx rcx rdx rsi rdi r8`..`r15`; arm64 `pc sp fp lr x0`..`x28`. A register missing from
+ * the set is unknown (not recovered by the unwind that produced this frame).
+ */
+export type RegisterSet = Map<string, bigint>;
+
+/** Reads process memory (from a dump's memory lists or a module image). */
+export interface MemoryReader {
+  /** `size` bytes at `address`, or undefined when any of them is not available. */
+  read(address: bigint, size: number): Uint8Array | undefined;
+}
+
+/** One x86 frame-data record for an address (FPO_DATA or FRAMEDATA from the PDB). */
+export interface X86FrameInfo {
+  kind: 'fpo' | 'framedata';
+  /** RVA and length of the code block it covers. */
+  rvaStart: number;
+  codeSize: number;
+  prologSize: number;
+  savedRegsSize: number;
+  localsSize: number;
+  paramsSize: number;
+  maxStackSize?: number;
+  /** FRAMEDATA: the postfix program (`$T0 .raSearch = $eip $T0 ^ = $esp $T0 4 + = ...`). */
+  program?: string;
+  allocatesBasePointer: boolean;
+  hasSeh?: boolean;
+  /** FPO_DATA frame type (0 FPO, 1 TRAP, 2 TSS, 3 non-FPO). */
+  fpoFrameType?: number;
+}
+
+/** A module as the walker sees it. */
+export interface WalkModule {
+  name: string;
+  base: bigint;
+  size: number;
+  /**
+   * Image bytes at an RVA: from the image file when it was found, else from the dump's memory
+   * (modules are often captured in part). Headers at RVA 0 give the exception directory.
+   */
+  readRva(rva: number, size: number): Uint8Array | undefined;
+  /** x86: the frame data covering an RVA, from the PDB, when symbols are loaded. */
+  x86FrameInfo?(rva: number): X86FrameInfo | undefined;
+}
+
+/** How a frame was found (rust-minidump's `trust` names). */
+export type FrameTrust = 'context' | 'cfi' | 'frame_pointer' | 'cfi_scan' | 'scan' | 'prewalked' | 'none';
+
+export interface WalkedFrame {
+  /** The frame's instruction pointer (the return address for caller frames). */
+  instruction: bigint;
+  trust: FrameTrust;
+  /** Registers recovered for this frame (all of them for the context frame). */
+  registers: RegisterSet;
+  /** The module holding `instruction`, when one does. */
+  module?: WalkModule;
+}
+
+export interface WalkOptions {
+  arch: WalkArch;
+  context: RegisterSet;
+  memory: MemoryReader;
+  moduleAt(address: bigint): WalkModule | undefined;
+  /** Frame cap (default 1024). */
+  maxFrames?: number;
+  signal?: AbortSignal;
+}
+
+export interface WalkResult {
+  frames: WalkedFrame[];
+  /** Set when the walk stopped early for a reason other than reaching the stack's end. */
+  truncated?: 'frame-cap' | 'loop' | 'bad-memory' | 'aborted';
+}
