@@ -164,6 +164,36 @@ export interface InitializeOptions {
   processId?: number;
   /** SYMOPT_* to set right after initialization. */
   options?: number;
+  /** How this handler talks to HTTP symbol servers (`srv*C*https://...` elements). */
+  symbolServer?: SymbolServerOptions;
+}
+
+/**
+ * Settings for HTTP(S) symbol servers, per handler. Unset fields keep the defaults
+ * (lib/symsrv/http/options.ts says each one and why).
+ */
+export interface SymbolServerOptions {
+  /** Extra request headers, e.g. `{ authorization: 'Bearer ...' }` for a private server. */
+  headers?: Record<string, string>;
+  /** TCP connect and TLS handshake must finish within this. Default 10 s. */
+  connectTimeoutMs?: number;
+  /** No byte for this long is a stall. Default 30 s. */
+  idleTimeoutMs?: number;
+  /** One file's fetch, retries and redirects included. Default 30 min. */
+  totalTimeoutMs?: number;
+  /** Extra attempts after a retryable failure (reset, timeout, 5xx, 429). Default 2. */
+  retries?: number;
+  /** How long a server's "not found" is remembered on disk. Default 1 hour; 0 turns the miss cache off. */
+  missCacheTtlMs?: number;
+  /**
+   * Proxy URL (`http://proxy:3128`), or `false` for none. Default: `_NT_SYMBOL_PROXY`, then
+   * `HTTPS_PROXY`/`HTTP_PROXY` with `NO_PROXY`.
+   */
+  proxy?: string | false;
+  /** Follow a `file.ptr` served over HTTP to a local or UNC path. Default false (a server could make us read local files). */
+  allowHttpFilePtrToLocal?: boolean;
+  /** User-Agent sent. Default `Microsoft-Symbol-Server/10.0.0.0 (dbghelp for Node.js)`. */
+  userAgent?: string;
 }
 
 export interface LoadModuleOptions {

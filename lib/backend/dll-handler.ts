@@ -45,6 +45,7 @@ import type {
   SourceLine,
   StackFrameContext,
   SymbolInfo,
+  SymbolServerOptions,
   TypeInfoValue,
 } from '../api/types';
 import type { DbgHelpSession } from './dbghelp-session';
@@ -96,6 +97,8 @@ export class DllHandler implements BackendHandler {
     private readonly unusable: ReadonlySet<string> = new Set(),
     private readonly dllPath = 'dbghelp.dll',
     private readonly readsStores = dllReadsStores(dllPath),
+    /** Settings for the package's own HTTP store search (used where the DLL has no symsrv.dll). */
+    private readonly symbolServer?: SymbolServerOptions,
   ) {
     this.ownHome = unusable.has('SymGetHomeDirectoryW');
   }
@@ -111,6 +114,7 @@ export class DllHandler implements BackendHandler {
       },
       signal,
       onProgress,
+      symbolServer: this.symbolServer,
     };
   }
   /** The search path when the handler must search its stores itself, else undefined. */

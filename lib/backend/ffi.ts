@@ -60,7 +60,7 @@ export function loadFfi(): Backend {
   return {
     name: 'ffi',
     dllPath: api.dllPath,
-    createHandler: (options: InitializeOptions) => new DllHandler(new FfiSession(api, options), unusable, api.dllPath, readsStores),
+    createHandler: (options: InitializeOptions) => new DllHandler(new FfiSession(api, options), unusable, api.dllPath, readsStores, options.symbolServer),
   };
 }
 

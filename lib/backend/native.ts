@@ -40,7 +40,7 @@ export function loadNative(): Backend {
   return {
     name: 'native',
     dllPath,
-    createHandler: (options: InitializeOptions) => new DllHandler(new addon.Session(...sessionArgs(options)), unusable, dllPath, readsStores),
+    createHandler: (options: InitializeOptions) => new DllHandler(new addon.Session(...sessionArgs(options)), unusable, dllPath, readsStores, options.symbolServer),
   };
 }
 

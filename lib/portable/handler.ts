@@ -43,9 +43,10 @@ export class PortableHandler implements BackendHandler, HandlerContext {
   private modules: LoadedModule[] = [];
   private debugListener: ((line: string) => void) | undefined;
   private readonly scope = new Scope();
-  private readonly search = new SearchState();
+  private readonly search: SearchState;
 
   constructor(init: InitializeOptions) {
+    this.search = new SearchState(init.symbolServer);
     if (init.options !== undefined) this.options = init.options >>> 0;
     this.searchPath = effectiveSearchPath(init.searchPath ?? null, this.options);
   }
@@ -81,6 +82,7 @@ export class PortableHandler implements BackendHandler, HandlerContext {
       options: this.options,
       searchPath: this.searchPath,
       homeDirectory: this.search.getHome(),
+      symbolServer: this.search.symbolServer,
       debug: (l) => this.debug(l),
       signal: opts.signal,
       onProgress: opts.onProgress,

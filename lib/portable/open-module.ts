@@ -12,7 +12,7 @@
  */
 import { SymOpt, SymType } from '../api/constants';
 import { DbgHelpError } from '../api/errors';
-import type { LoadModuleOptions, ModuleInfo } from '../api/types';
+import type { LoadModuleOptions, ModuleInfo, SymbolServerOptions } from '../api/types';
 import { badFormat } from '../api/errors';
 import { FileSource, type ByteSource } from '../formats/binary/source';
 import { MSF7_MAGIC, MSF2_MAGIC_PREFIX } from '../formats/msf/superblock';
@@ -38,6 +38,8 @@ export interface OpenContext {
   searchPath: string;
   /** SymGetHomeDirectory (the default downstream store is `<home>/sym`). */
   homeDirectory: string;
+  /** The handler's HTTP symbol-server settings. */
+  symbolServer?: SymbolServerOptions;
   debug(line: string): void;
   signal?: AbortSignal;
   onProgress?(p: FetchProgress): void;
@@ -195,7 +197,7 @@ async function findPdb(
         info.pdbUnmatched = true;
       },
     },
-    { options: ctx.options, homeDirectory: ctx.homeDirectory, debug: ctx.debug, signal: ctx.signal, onProgress: ctx.onProgress },
+    { options: ctx.options, homeDirectory: ctx.homeDirectory, debug: ctx.debug, signal: ctx.signal, onProgress: ctx.onProgress, symbolServer: ctx.symbolServer },
   );
   if (!found) return undefined;
   const pdb = PdbFile.open(found);

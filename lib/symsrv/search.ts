@@ -36,7 +36,10 @@ import { checkFile, type FileIdentity } from './identify';
 import { imageKey, nb10Key, pdbKey } from './keys';
 import { copyWithProgress, isFile, LocalStore, PINGME_FILE } from './local-store';
 import { hostPath, isForeignWindowsPath, joinHost } from './paths';
-import { remoteStoreFactory, storePaths, type FetchProgress, type StoreRequest, type StoreSource } from './store';
+import type { SymbolServerOptions } from '../api/types';
+import { httpStoreFactory } from './remote-store';
+import type { RemoteStoreFactory } from './store';
+import { storePaths, type FetchProgress, type StoreRequest, type StoreSource } from './store';
 import { parseSymbolPath, type StoreLocation } from './symbol-path';
 
 // Required on first use, not at start-up: the HTTP(S) store (which installs itself as the
@@ -70,6 +73,10 @@ export interface SearchEnv {
   debug(line: string): void;
   signal?: AbortSignal;
   onProgress?(p: FetchProgress): void;
+  /** The handler's symbol-server settings (headers, timeouts, proxy, miss cache). */
+  symbolServer?: SymbolServerOptions;
+  /** Makes the store of an `http(s)://` element; default the HTTP store (lib/symsrv/remote-store.ts). */
+  remoteStore?: RemoteStoreFactory;
 }
 
 /** The store key of an identity, or undefined when only the name is known. */
@@ -211,9 +218,8 @@ class Search {
 
   private source(loc: StoreLocation): StoreSource {
     if (loc.kind !== 'url') return this.localStore(loc);
-    require('./http');
-    const make = remoteStoreFactory();
-    return make ? make(loc.url, { homeDirectory: this.env.homeDirectory }) : new UnavailableStore(loc.url, 'HTTP symbol stores are not available in this build');
+    const make = this.env.remoteStore ?? httpStoreFactory();
+    return make(loc.url, { homeDirectory: this.env.homeDirectory, symbolServer: this.env.symbolServer });
   }
 
   /**

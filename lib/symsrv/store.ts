@@ -19,6 +19,7 @@
  * - a local store asked without `copyTo` answers where the file lies (`path`), and nothing is
  *   copied: DbgHelp opens files in a plain `srv*\\server\share` store in place.
  */
+import type { SymbolServerOptions } from '../api/types';
 
 /** Which file is wanted: `ntdll.pdb` under key `0F7F...2` (lib/symsrv/keys.ts). */
 export interface StoreRequest {
@@ -85,24 +86,15 @@ export interface StoreSource {
 export interface StoreContext {
   /** SymGetHomeDirectory: remote stores may keep their state (negative cache) under it. */
   readonly homeDirectory: string;
+  /** The handler's symbol-server settings (InitializeOptions.symbolServer). */
+  readonly symbolServer?: SymbolServerOptions;
 }
-
-/** Makes the source for an `http://` or `https://` store element. */
-export type RemoteStoreFactory = (url: string, ctx: StoreContext) => StoreSource;
-
-let remoteFactory: RemoteStoreFactory | undefined;
 
 /**
- * Installs the HTTP store implementation (lib/symsrv/http/ calls this when loaded; see
- * lib/symsrv/sources.ts). Until one is installed, HTTP elements answer `unavailable`.
+ * Makes the source for an `http://` or `https://` store element. The search is handed one
+ * (SearchEnv.remoteStore); without one it uses lib/symsrv/remote-store.ts's HTTP store.
  */
-export function setRemoteStoreFactory(f: RemoteStoreFactory | undefined): void {
-  remoteFactory = f;
-}
-
-export function remoteStoreFactory(): RemoteStoreFactory | undefined {
-  return remoteFactory;
-}
+export type RemoteStoreFactory = (url: string, ctx: StoreContext) => StoreSource;
 
 /** `ntdll.pdb` → `ntdll.pd_`: the name symstore gives a compressed file. */
 export function compressedName(fileName: string): string {

@@ -31,11 +31,6 @@ export function loadBackend(name: BackendName): LoadedBackend | { error: Error }
       try {
         const lib = require('../../lib') as typeof Lib;
         const backend = (require('../../lib/backend/select') as typeof import('../../lib/backend/select')).activeBackend();
-        // The library requires some modules on first use (lib/symsrv/search.ts: the HTTP store,
-        // which installs itself into lib/symsrv/store.ts). A require that runs after this block
-        // resolves in jest's main registry, not this isolated one, so the HTTP store would land
-        // in another store.ts: load it here, where the backend's copy of store.ts sees it.
-        require('../../lib/symsrv/http');
         const wine = isWineBuiltin(backend.dllPath);
         // Every conformance suite reads KNOWN_GAPS[name] after loading: under Wine it holds
         // Wine's differences too.

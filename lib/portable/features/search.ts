@@ -13,7 +13,7 @@
  * mstange/symsrv chose the same). The default downstream store is `<home>/sym`.
  */
 import * as os from 'os';
-import type { FindFileOptions } from '../../api/types';
+import type { FindFileOptions, SymbolServerOptions } from '../../api/types';
 import { identityFor } from '../../symsrv/identify';
 import { extensionOf } from '../../symsrv/paths';
 import { searchFile } from '../../symsrv/search';
@@ -28,6 +28,9 @@ export function defaultHomeDirectory(): string {
 
 export class SearchState {
   private home: string | null = null;
+
+  /** `symbolServer`: the handler's HTTP symbol-server settings, handed to every search. */
+  constructor(readonly symbolServer?: SymbolServerOptions) {}
 
   /** SymSetHomeDirectory; null restores the default. Returns the directory in effect. */
   setHome(dir: string | null): string {
@@ -49,7 +52,7 @@ export class SearchState {
         subdir: IMAGE_EXTENSIONS.has(ext) ? ext : undefined,
         mismatchWord: identity.kind === 'pdb70' || identity.kind === 'pdb20' ? 'pdb' : ext || 'file',
       },
-      { options: h.options, homeDirectory: this.getHome(), debug: (l) => h.debug(l), signal: opts.signal, onProgress: opts.onProgress },
+      { options: h.options, homeDirectory: this.getHome(), debug: (l) => h.debug(l), signal: opts.signal, onProgress: opts.onProgress, symbolServer: this.symbolServer },
     );
   }
 }

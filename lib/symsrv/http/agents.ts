@@ -5,6 +5,7 @@
  */
 import * as http from 'http';
 import * as https from 'https';
+import { closeProxyAgents } from './proxy';
 
 let agents: { http: http.Agent; https: https.Agent } | undefined;
 
@@ -21,4 +22,5 @@ export function closeSharedAgents(): void {
   agents?.http.destroy();
   agents?.https.destroy();
   agents = undefined;
+  closeProxyAgents();
 }

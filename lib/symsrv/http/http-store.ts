@@ -29,6 +29,7 @@ import { SymOpt } from '../../api/constants';
 import { DbgHelpError } from '../../api/errors';
 import { parseFilePtr, storePaths, type FetchOptions, type FetchOutcome, type StoreRequest, type StoreSource } from '../store';
 import { sharedAgents } from './agents';
+import { proxyAgent, proxyFor } from './proxy';
 import { breakers as processBreakers, type BreakerBoard } from './breaker';
 import { checkHeaders, checkMagic, ContentRefused, expectedFor, MAGIC_BYTES, type Expected } from './content-check';
 import { sleep } from './file-lock';
@@ -227,6 +228,10 @@ export class HttpStore implements StoreSource {
             signal: opts.signal,
             headers: { 'user-agent': o.userAgent, ...o.headers },
             agents: sharedAgents(),
+            agentFor: o.createConnection ? undefined : (u: URL) => {
+              const proxy = proxyFor(u.href, o.proxy);
+              return proxy ? proxyAgent(proxy, u.protocol === 'https:' ? 'https:' : 'http:') : undefined;
+            },
             createConnection: o.createConnection,
             onRedirect: (from, to, status) => debug(`SYMSRV: HTTPGET: ${from.pathname} - ${status} redirect to ${to.href}`),
           },

@@ -1,11 +1,12 @@
 /**
  * The HTTP(S) symbol-store client (SymSrv's protocol over node:http/https).
  *
- * Importing this module installs `createHttpStore` as the remote store factory of
- * lib/symsrv/store.ts, so `srv*cache*https://...` elements of a search path use it.
+ * `createHttpStore` is the RemoteStoreFactory a search uses for `srv*cache*https://...` elements
+ * (handed to it by lib/symsrv/remote-store.ts; importing this module registers nothing).
  */
 import * as path from 'path';
-import { setRemoteStoreFactory, type StoreContext } from '../store';
+import type { SymbolServerOptions } from '../../api/types';
+import type { StoreContext } from '../store';
 import { HttpStore } from './http-store';
 import type { HttpStoreOptions } from './options';
 
@@ -42,10 +43,26 @@ export function setHttpStoreDefaults(o: Partial<HttpStoreOptions>): Partial<Http
   return prev;
 }
 
+/** A handler's SymbolServerOptions as HTTP store options (only the fields it sets). */
+export function fromSymbolServerOptions(s: SymbolServerOptions | undefined): Partial<HttpStoreOptions> {
+  if (!s) return {};
+  const o: Partial<HttpStoreOptions> = {};
+  if (s.headers) o.headers = { ...s.headers };
+  if (s.connectTimeoutMs !== undefined) o.connectTimeoutMs = s.connectTimeoutMs;
+  if (s.idleTimeoutMs !== undefined) o.idleTimeoutMs = s.idleTimeoutMs;
+  if (s.totalTimeoutMs !== undefined) o.totalTimeoutMs = s.totalTimeoutMs;
+  if (s.retries !== undefined) o.retries = s.retries;
+  if (s.missCacheTtlMs !== undefined) o.missTtlMs = s.missCacheTtlMs;
+  if (s.proxy !== undefined) o.proxy = s.proxy;
+  if (s.allowHttpFilePtrToLocal !== undefined) o.allowHttpFilePtrToLocal = s.allowHttpFilePtrToLocal;
+  if (s.userAgent !== undefined) o.userAgent = s.userAgent;
+  return o;
+}
+
+/** The process defaults, then the handler's settings, then the context's own `http` options. */
 export function createHttpStore(url: string, ctx: HttpStoreContext): HttpStore {
-  const o: Partial<HttpStoreOptions> = { ...processDefaults, ...ctx.http };
+  const o: Partial<HttpStoreOptions> = { ...processDefaults, ...fromSymbolServerOptions(ctx.symbolServer), ...ctx.http };
   if (o.negativeCacheFile === undefined && ctx.homeDirectory) o.negativeCacheFile = defaultNegativeCacheFile(ctx.homeDirectory);
   return new HttpStore(url, o);
 }
 
-setRemoteStoreFactory(createHttpStore);

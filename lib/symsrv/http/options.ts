@@ -41,6 +41,12 @@ export interface HttpStoreOptions {
   userAgent: string;
   /** Extra request headers (an Authorization header for a private server...). */
   headers: Record<string, string>;
+  /**
+   * The proxy to reach servers through: a URL (`http://proxy:3128`), `false` for none, or
+   * undefined to follow the environment (`_NT_SYMBOL_PROXY`, then `HTTPS_PROXY`/`HTTP_PROXY`
+   * with `NO_PROXY`: lib/symsrv/http/proxy.ts).
+   */
+  proxy: string | false | undefined;
   /** Clock of the negative cache and the breakers (tests); timeouts use the real clock. */
   now: () => number;
   /** Breakers to use; default the process-wide board. */
@@ -66,6 +72,7 @@ export const DEFAULT_HTTP_OPTIONS: Readonly<HttpStoreOptions> = Object.freeze({
   probeIndex2: true,
   userAgent: 'Microsoft-Symbol-Server/10.0.0.0 (dbghelp for Node.js)',
   headers: {},
+  proxy: undefined,
   now: Date.now,
   breakers: undefined,
   createConnection: undefined,

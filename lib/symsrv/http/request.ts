@@ -78,6 +78,8 @@ export interface GetOptions {
   signal?: AbortSignal;
   headers?: Record<string, string>;
   agents?: { http?: http.Agent; https?: https.Agent };
+  /** The agent for one URL (a proxy's, say); wins over `agents`. Asked again after each redirect. */
+  agentFor?(url: URL): http.Agent | undefined;
   /** Told about each redirect followed. */
   onRedirect?(from: URL, to: URL, status: number): void;
   /** Test seam: make the connection (see http.request's createConnection). */
@@ -170,7 +172,7 @@ function exchange(url: URL, opts: GetOptions, onHead: (head: ResponseHead) => Bo
     }
 
     const headers: Record<string, string> = { 'accept-encoding': 'identity', ...opts.headers };
-    const agent = isHttps ? opts.agents?.https : opts.agents?.http;
+    const agent = opts.agentFor?.(url) ?? (isHttps ? opts.agents?.https : opts.agents?.http);
     const reqOpts: http.RequestOptions = { method: 'GET', headers, agent };
     if (opts.createConnection) (reqOpts as { createConnection?: unknown }).createConnection = opts.createConnection;
     const req = (isHttps ? https : http).request(url, reqOpts);
