@@ -37,10 +37,15 @@ export class DumpFile {
 
   /** A cursor over [rva, rva+size) of the file; out of the file is BAD_FORMAT at `rva`. */
   cursor(rva: number, size: number, what: string): Cursor {
+    this.check(rva, size, what);
+    return new Cursor(this.source.read(rva, size), `${this.name} (${what})`, 0, size, rva);
+  }
+
+  /** Throws BAD_FORMAT at `rva` unless [rva, rva+size) lies inside the file; reads nothing. */
+  check(rva: number, size: number, what: string): void {
     if (!Number.isSafeInteger(rva) || !Number.isSafeInteger(size) || rva < 0 || size < 0 || rva + size > this.source.size) {
       throw badFormat(this.name, rva, `${what}: ${size} bytes at 0x${rva.toString(16)} run past the end of the ${this.source.size}-byte file`);
     }
-    return new Cursor(this.source.read(rva, size), `${this.name} (${what})`, 0, size, rva);
   }
 
   /** The bytes a location descriptor names. */

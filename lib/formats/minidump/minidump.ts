@@ -158,7 +158,7 @@ export class Minidump {
     return this.once('memory', () => {
       const ranges: DumpMemoryRange[] = [];
       for (const d of this.memoryList()) {
-        this.file.at(d.location, `memory at 0x${d.start.toString(16)}`); // bounds check only
+        this.file.check(d.location.rva, d.location.dataSize, `memory at 0x${d.start.toString(16)}`);
         ranges.push({ start: d.start, size: d.location.dataSize, fileOffset: d.location.rva });
       }
       for (const r of this.memory64List()) {
