@@ -32,7 +32,7 @@ function exercise(buf: Uint8Array, name: string): string[] {
     'threads', 'modules', 'unloadedModules', 'exception', 'systemInfo', 'miscInfo', 'memoryList', 'memory64List',
     'memoryInfo', 'threadInfo', 'threadNames', 'handles', 'comment', 'breakpadInfo', 'assertionInfo', 'crashpadInfo', 'exceptionContext',
   ];
-  for (const a of accessors) check(a, () => (m[a] as () => unknown).call(m));
+  for (const a of accessors) check(String(a), () => (m[a] as () => unknown).call(m));
   check('thread contexts', () => m.threads().forEach((t) => m.threadContext(t)));
   check('memory', () => {
     const mem = m.memory();
