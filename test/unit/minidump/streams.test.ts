@@ -128,3 +128,12 @@ test('streams are read on first use', () => {
   d.systemInfo();
   expect(d.bytesRead).toBe(again);
 });
+
+test('the package exports the reader and loadDump', async () => {
+  const pkg = await import('../../../lib');
+  const d = pkg.openMinidump(sampleDump());
+  expect(d).toBeInstanceOf(pkg.Minidump);
+  expect(d.entry(pkg.StreamType.SystemInfo)).toBeDefined();
+  expect(pkg.streamTypeName(0x43500001)).toBe('CrashpadInfo');
+  expect(typeof pkg.loadDump).toBe('function');
+});
