@@ -30,3 +30,28 @@ export type { BackendName };
 
 /** Which backend is active: 'native', 'ffi' or 'portable'. Picked once, at load time. */
 export const backend: BackendName = activeBackend().name;
+
+// Minidumps (issue 12): the reader and a symbol handler over a dump.
+export { openMinidump, Minidump } from './formats/minidump/minidump';
+export { StreamType, streamTypeName } from './formats/minidump/stream-types';
+export { DumpMemory } from './formats/minidump/dump-memory';
+export type { MinidumpHeader, DirectoryEntry } from './formats/minidump/header';
+export type { MinidumpThread } from './formats/minidump/thread-list';
+export type { MinidumpModule } from './formats/minidump/module-list';
+export type { ModuleCodeView, DebugMisc } from './formats/minidump/codeview-record';
+export type { FixedFileInfo } from './formats/minidump/fixed-file-info';
+export type { UnloadedModule } from './formats/minidump/unloaded-module-list';
+export type { ExceptionStream } from './formats/minidump/exception';
+export type { SystemInfo } from './formats/minidump/system-info';
+export type { MiscInfo, XStateConfig } from './formats/minidump/misc-info';
+export type { MemoryDescriptor } from './formats/minidump/memory-list';
+export type { Memory64Range } from './formats/minidump/memory64-list';
+export type { MemoryInfo } from './formats/minidump/memory-info-list';
+export type { ThreadInfo } from './formats/minidump/thread-info-list';
+export type { HandleDescriptor } from './formats/minidump/handle-data';
+export type { BreakpadInfo, AssertionInfo } from './formats/minidump/breakpad-info';
+export type { CrashpadInfo, CrashpadModuleInfo, CrashpadAnnotation } from './formats/minidump/crashpad-info';
+export type { ThreadContext } from './formats/minidump/context';
+export { loadDump } from './dump/load-dump';
+export type { LoadDumpOptions, LoadedDump, DumpLoadProgress } from './dump/load-dump';
+export { DumpModule } from './dump/dump-module';

@@ -1,0 +1,151 @@
+/**
+ * One module of a dump: find its image (store key TIMESTAMP+SizeOfImage) and its PDB (GUID+age
+ * from the dump's CodeView record) through the search path, load it into the handler at the
+ * dump's base, and say why it has the symbols it has (ModuleStatus). Never throws for the
+ * module's own trouble: only an abort escapes.
+ *
+ * Loading: image and PDB found → the image with that PDB; PDB only → the PDB alone at the
+ * module's base and size (SymLoadModuleEx of a .pdb with BaseOfDll); image only → the image
+ * (exports, or nothing). The handler's own search path is empty while loading (loadDump sets
+ * it afterwards), so a load never searches or downloads a second time.
+ */
+import { DbgHelpError } from '../api/errors';
+import type { ModuleStatus, SymbolFileIdentity } from '../api/module-status';
+import { SymType } from '../api/constants';
+import type { SymbolHandler } from '../handler';
+import { searchFile, storeKey, type SearchEnv } from '../symsrv/search';
+import type { FileIdentity } from '../symsrv/identify';
+import { baseName, dirName, extensionOf } from '../symsrv/paths';
+import type { DumpModule } from './dump-module';
+import { SearchTrace } from './search-trace';
+import { PdbFile } from '../formats/pdb/pdb-file';
+import { PeImage } from '../formats/pe/pe-image';
+import { imageKey, pdbKey } from '../symsrv/keys';
+
+export interface ModuleLoadContext {
+  handler: SymbolHandler;
+  searchPath: string;
+  env: SearchEnv;
+}
+
+export async function loadDumpModule(mod: DumpModule, ctx: ModuleLoadContext): Promise<void> {
+  const rec = mod.record;
+  const imageName = mod.name;
+  const imageId: FileIdentity = { kind: 'image', timeDateStamp: rec.timeDateStamp, sizeOfImage: rec.size };
+  const wantImage: SymbolFileIdentity = { name: imageName, codeId: rec.codeId };
+  const cv = rec.codeView && rec.codeView.signature !== 'other' ? rec.codeView : undefined;
+  const pdbName = cv ? baseName(cv.pdbPath) || `${imageName.replace(/\.[^.]*$/, '')}.pdb` : undefined;
+  const pdbId: FileIdentity | undefined = cv && (cv.signature === 'RSDS' ? { kind: 'pdb70', guid: cv.guid, age: cv.age } : { kind: 'pdb20', signature: cv.timestamp, age: cv.age });
+  const wantPdb: SymbolFileIdentity | undefined = pdbName ? { name: pdbName, debugId: rec.debugId } : undefined;
+
+  const imageTrace = new SearchTrace(imageName, storeKey(imageId), ctx.env.debug);
+  const imagePath = await searchFile(ctx.searchPath, { fileName: imageName, identity: imageId, mismatchWord: 'image', onMismatch: imageTrace.mismatch }, { ...ctx.env, debug: imageTrace.line });
+  mod.imageFile = imagePath;
+
+  let pdbPath: string | undefined;
+  const pdbTrace = pdbName ? new SearchTrace(pdbName, storeKey(pdbId!), ctx.env.debug) : undefined;
+  if (pdbName && pdbTrace) {
+    pdbPath = await searchFile(
+      ctx.searchPath,
+      {
+        fileName: pdbName,
+        identity: pdbId!,
+        subdir: extensionOf(imageName) || undefined,
+        first: cv!.pdbPath ? [cv!.pdbPath] : [],
+        imageDir: imagePath ? dirName(imagePath) || '.' : undefined,
+        onMismatch: pdbTrace.mismatch,
+      },
+      { ...ctx.env, debug: pdbTrace.line },
+    );
+    mod.symbolFile = pdbPath;
+  }
+
+  const opts = { baseAddress: rec.base, size: rec.size, moduleName: imageName.replace(/\.[^.]*$/, '') || imageName, signal: ctx.env.signal };
+  let loadError: DbgHelpError | undefined;
+  let loadedFrom: string | undefined;
+  const load = async (file: string, pdb?: string): Promise<boolean> => {
+    try {
+      await ctx.handler.loadModule(file, { ...opts, pdbPath: pdb });
+      mod.loaded = true;
+      loadedFrom = file;
+      return true;
+    } catch (e) {
+      if (!(e instanceof DbgHelpError) || e.code === 'ABORTED') throw e;
+      loadError = e;
+      return false;
+    }
+  };
+  if (imagePath) {
+    // A bad image: the PDB alone still gives symbols.
+    if (!(await load(imagePath, pdbPath))) {
+      mod.imageError = loadError?.message;
+      if (pdbPath) await load(pdbPath);
+    }
+  } else if (pdbPath) {
+    await load(pdbPath);
+  }
+  mod.status = statusOf(mod, { imagePath, pdbPath, wantImage, wantPdb, imageTrace, pdbTrace, loadError, loadedFrom, ctx });
+}
+
+interface Outcome {
+  imagePath?: string;
+  pdbPath?: string;
+  wantImage: SymbolFileIdentity;
+  wantPdb?: SymbolFileIdentity;
+  imageTrace: SearchTrace;
+  pdbTrace?: SearchTrace;
+  loadError?: DbgHelpError;
+  loadedFrom?: string;
+  ctx: ModuleLoadContext;
+}
+
+function statusOf(mod: DumpModule, o: Outcome): ModuleStatus {
+  if (o.loadError && !mod.loaded) {
+    const e = o.loadError;
+    const path = e.file ?? o.pdbPath ?? o.imagePath ?? '';
+    if (e.code !== 'BAD_FORMAT') return { kind: 'unsupported', path, reason: e.message };
+    return { kind: 'malformed', path, error: e.message, offset: e.offset };
+  }
+  if (o.pdbPath && mod.loaded && o.loadedFrom) {
+    return { kind: 'loaded', source: 'pdb', symbolFile: o.pdbPath, imageFile: o.imagePath };
+  }
+  if (o.wantPdb && o.pdbTrace) return missing(o.wantPdb, o.pdbTrace, [...o.imageTrace.searched, ...o.pdbTrace.searched]);
+  // No CodeView record: the image is all there is.
+  if (!o.imagePath) return missing(o.wantImage, o.imageTrace, o.imageTrace.searched, true);
+  const info = o.ctx.handler.getModuleInfo(mod.base);
+  return { kind: 'loaded', source: info?.symType === SymType.Export ? 'exports' : 'none', imageFile: o.imagePath };
+}
+
+function missing(wanted: SymbolFileIdentity, t: SearchTrace, searched: string[], image = false): ModuleStatus {
+  if (t.unavailable.length) {
+    const u = t.unavailable[0];
+    return { kind: 'unavailable', wanted, server: u.server, reason: u.reason, httpStatus: u.httpStatus };
+  }
+  if (t.mismatched.length) {
+    const m = t.mismatched[0];
+    return { kind: 'mismatched', wanted, found: { name: baseName(m.file), path: m.file, ...foundId(m.file) } };
+  }
+  return image ? { kind: 'image-missing', image: wanted, searched } : { kind: 'symbols-missing', wanted, searched };
+}
+
+/** The identity of a file that did not match, for the status (best effort: a bad file has none). */
+function foundId(file: string): Partial<SymbolFileIdentity> {
+  try {
+    if (/\.pdb$/i.test(file)) {
+      const pdb = PdbFile.open(file);
+      try {
+        return { debugId: pdbKey(pdb.info.guid, pdb.matchAge).toUpperCase() };
+      } finally {
+        pdb.close();
+      }
+    }
+    const img = PeImage.open(file);
+    try {
+      return { codeId: imageKey(img.timeDateStamp, img.sizeOfImage).toUpperCase() };
+    } finally {
+      img.close();
+    }
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,139 @@
+/** Every stream of a synthetic dump, read back field by field. */
+import { openMinidump } from '../../../lib/formats/minidump/minidump';
+import { StreamType } from '../../../lib/formats/minidump/stream-types';
+import { DumpBuilder, W } from '../../helpers/minidump-synth';
+import { SAMPLE, sampleDump } from './sample-dump';
+
+const dump = () => openMinidump(sampleDump(), 'sample.dmp');
+
+test('header and directory', () => {
+  const d = dump();
+  expect(d.header.version & 0xffff).toBe(0xa793);
+  expect(d.header.timeDateStamp).toBe(0x5f000000);
+  expect(d.directory.map((e) => e.streamType)).toContain(StreamType.CrashpadInfo);
+  expect(d.entry(StreamType.ThreadList)).toBeUndefined();
+});
+
+test('SystemInfo with a service-pack string', () => {
+  const s = dump().systemInfo()!;
+  expect(s).toMatchObject({ processorArchitecture: 9, majorVersion: 10, minorVersion: 0, buildNumber: 19045, platformId: 2, csdVersion: 'Service Pack 1', numberOfProcessors: 4 });
+  expect(s.x86Cpu!.vendorId).toBe('AuthenticAMD');
+  expect(dump().arch()).toBe('amd64');
+});
+
+test('ThreadExList: threads, stacks, backing store, contexts', () => {
+  const d = dump();
+  const t = d.threads();
+  expect(t.map((x) => x.threadId)).toEqual([0x10, 0x20]);
+  expect(t[0].teb).toBe(0x7ff000n);
+  expect(t[0].stack.start).toBe(SAMPLE.stack0);
+  expect(t[0].stack.location.dataSize).toBe(32);
+  expect(t[0].backingStore).toEqual({ start: 0n, location: { dataSize: 0, rva: 0 } });
+  expect(t[1].suspendCount).toBe(1);
+  const c0 = d.threadContext(t[0])!;
+  expect(c0.registers.get('rip')).toBe(SAMPLE.crashAddress);
+  expect(c0.registers.get('rsp')).toBe(SAMPLE.stack0 + 8n);
+  expect(c0.registers.get('r15')).toBe(15n);
+  expect(c0.cet).toEqual({ uCet: 1n, ssp: SAMPLE.ssp });
+  // CONTROL only: no integer registers.
+  const c1 = d.threadContext(t[1])!;
+  expect([...c1.registers.keys()].sort()).toEqual(['rip', 'rsp']);
+  expect(c1.raw.get('rax')).toBe(0n);
+});
+
+test('ModuleList: names, ids, CodeView RSDS and NB10, misc record, version', () => {
+  const [a, b] = dump().modules();
+  expect(a).toMatchObject({ name: 'C:\\app\\app.exe', base: 0x7ff600000000n, size: 0x9000, checkSum: 0xabcd, timeDateStamp: 0x5ab38077, version: '1.2.3.4' });
+  expect(a.codeId).toBe('5AB380779000');
+  expect(a.debugId).toBe('3249D99D0C4049318610F4E4FB0B69363');
+  expect(a.debugFile).toBe('C:\\build\\app.pdb');
+  expect(a.codeView).toMatchObject({ signature: 'RSDS', guid: SAMPLE.guid, age: 3 });
+  expect(b.codeView).toMatchObject({ signature: 'NB10', timestamp: 0x3a2b1c0d, age: 2, pdbPath: 'old.pdb' });
+  expect(b.debugId).toBe('3A2B1C0D2');
+  expect(b.misc).toEqual({ dataType: 1, unicode: false, data: 'old.dbg' });
+  expect(b.version).toBeUndefined();
+  expect(dump().moduleAt(0x7ff600001234n)?.name).toBe('C:\\app\\app.exe');
+  expect(dump().moduleAt(0x7ff600009000n)).toBeUndefined();
+});
+
+test('UnloadedModuleList', () => {
+  expect(dump().unloadedModules()).toEqual([{ base: 0x20000000n, size: 0x4000, checkSum: 7, timeDateStamp: 0x11223344, name: 'C:\\gone.dll' }]);
+});
+
+test('Exception and its context', () => {
+  const d = dump();
+  expect(d.exception()).toMatchObject({ threadId: 0x10, exceptionCode: 0xc0000005, exceptionAddress: SAMPLE.crashAddress, parameters: [1n, 0x45n] });
+  expect(d.exceptionContext()!.registers.get('rip')).toBe(SAMPLE.crashAddress);
+});
+
+test('MiscInfo level 1', () => {
+  expect(dump().miscInfo()).toEqual({ level: 1, sizeOfInfo: 24, flags1: 3, processId: 4242, processCreateTime: 1600000000, processUserTime: 5, processKernelTime: 6 });
+});
+
+test('MemoryInfoList, ThreadInfoList, ThreadNames, HandleData _2', () => {
+  const d = dump();
+  expect(d.memoryInfo()).toEqual([{ baseAddress: 0x9000n, allocationBase: 0x9000n, allocationProtect: 4, regionSize: 0x1000n, state: 0x1000, protect: 4, type: 0x20000 }]);
+  expect(d.threadInfo()).toEqual([
+    { threadId: 0x10, dumpFlags: 1, dumpError: 0, exitStatus: 259, createTime: 100n, exitTime: 0n, kernelTime: 3n, userTime: 4n, startAddress: 0x7ff600001000n, affinity: 0xffn },
+  ]);
+  expect(d.threadNames()).toEqual(new Map([[0x10, 'main thread']]));
+  expect(d.handles()).toEqual([
+    { handle: 0x44n, typeName: 'Event', objectName: '\\BaseNamedObjects\\x', attributes: 0, grantedAccess: 0x1f0003, handleCount: 2, pointerCount: 3, objectInfoRva: 0 },
+  ]);
+});
+
+test('comments: W preferred, A alone', () => {
+  expect(dump().comment()).toBe('wide comment é');
+  const b = new DumpBuilder();
+  b.stream(StreamType.CommentA, new W().ascii('only ansi'));
+  expect(openMinidump(b.build()).comment()).toBe('only ansi');
+});
+
+test('Breakpad info and assertion', () => {
+  const d = dump();
+  expect(d.breakpadInfo()).toEqual({ validity: 3, dumpThreadId: 0x30, requestingThreadId: 0x10 });
+  expect(d.assertionInfo()).toEqual({ expression: 'x != 0', function: 'f', file: 'a.cc', line: 42, type: 1 });
+});
+
+test('Crashpad info with module annotations', () => {
+  const c = dump().crashpadInfo()!;
+  expect(c.version).toBe(1);
+  expect(c.reportId).toBe('01020304-0506-0708-090a-0b0c0d0e0f10');
+  expect(c.clientId).toBe('11111111-2222-3333-4444-555555555555');
+  expect(c.simpleAnnotations).toEqual(new Map([['ver', '1.0']]));
+  expect(c.modules).toHaveLength(1);
+  expect(c.modules[0].moduleIndex).toBe(0);
+  expect(c.modules[0].listAnnotations).toEqual(['list one']);
+  expect(c.modules[0].simpleAnnotations).toEqual(new Map([['mkey', 'mval']]));
+  expect(c.modules[0].annotationObjects).toEqual([{ name: 'obj', type: 1, value: Uint8Array.from([0x78, 0x79, 0x7a]) }]);
+});
+
+test('an empty dump answers empty lists and undefined', () => {
+  const d = openMinidump(new DumpBuilder().build());
+  expect(d.threads()).toEqual([]);
+  expect(d.modules()).toEqual([]);
+  expect(d.exception()).toBeUndefined();
+  expect(d.systemInfo()).toBeUndefined();
+  expect(d.memory().read(0n, 1)).toBeUndefined();
+  expect(d.threadNames().size).toBe(0);
+  expect(d.comment()).toBeUndefined();
+});
+
+test('streams are read on first use', () => {
+  const d = dump();
+  const after = d.bytesRead;
+  d.systemInfo();
+  expect(d.bytesRead).toBeGreaterThan(after);
+  const again = d.bytesRead;
+  d.systemInfo();
+  expect(d.bytesRead).toBe(again);
+});
+
+test('the package exports the reader and loadDump', async () => {
+  const pkg = await import('../../../lib');
+  const d = pkg.openMinidump(sampleDump());
+  expect(d).toBeInstanceOf(pkg.Minidump);
+  expect(d.entry(pkg.StreamType.SystemInfo)).toBeDefined();
+  expect(pkg.streamTypeName(0x43500001)).toBe('CrashpadInfo');
+  expect(typeof pkg.loadDump).toBe('function');
+});
