@@ -114,7 +114,7 @@ function opsFor(m: WalkModule, f: Arm64RuntimeFunction, offset: number): Functio
   const info = readArm64UnwindInfo(Cursor.of(bytes, origin, rva));
   if (offset >= info.functionLength) return undefined;
   const scopes = info.epilogs.map((e) => ({ start: e.start, ops: arm64OpsAt(info, e.codeIndex) }));
-  if (info.singleEpilogCodeIndex !== undefined && info.singleEpilogCodeIndex > 0) {
+  if (info.singleEpilogCodeIndex !== undefined) {
     const ops = arm64OpsAt(info, info.singleEpilogCodeIndex);
     scopes.push({ start: info.functionLength - 4 * (instructions(ops) + 1), ops });
   }

@@ -5,7 +5,8 @@
  * ExtendedCodeWords:8), EpilogCount epilog scope words unless E (EpilogStartOffset:18 in 4-byte
  * units, Res:4, EpilogStartIndex:10), CodeWords words of unwind code bytes, then the handler's
  * RVA when X. With E set there is one epilog, at the end of the function, whose codes start at
- * byte EpilogCount of the code bytes. The prolog's codes start at byte 0.
+ * byte EpilogCount of the code bytes (0: it shares the prolog's). The prolog's codes start at
+ * byte 0. In an epilog, `end` stands for the `ret`.
  */
 import { Cursor } from '../binary/cursor';
 import { Arm64UnwindOp, readArm64UnwindCodes } from './arm64-unwind-code';
