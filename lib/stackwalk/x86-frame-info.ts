@@ -15,9 +15,16 @@ interface Indexed {
   infos: X86FrameInfo[];
 }
 
+/**
+ * Sorted by start, then longest block first, then (same start and size: duplicates, which
+ * crash.pdb has) later records first, so the lookup's last candidate is the innermost block
+ * and, among duplicates, the first record (the one DIA answers).
+ */
 function index(infos: X86FrameInfo[]): Indexed {
-  infos.sort((a, b) => a.rvaStart - b.rvaStart || b.codeSize - a.codeSize);
-  return { starts: Float64Array.from(infos, (i) => i.rvaStart), infos };
+  const order = infos.map((_, i) => i);
+  order.sort((a, b) => infos[a].rvaStart - infos[b].rvaStart || infos[b].codeSize - infos[a].codeSize || b - a);
+  const sorted = order.map((i) => infos[i]);
+  return { starts: Float64Array.from(sorted, (i) => i.rvaStart), infos: sorted };
 }
 
 function lookup(t: Indexed, rva: number): X86FrameInfo | undefined {
@@ -38,10 +45,16 @@ function lookup(t: Indexed, rva: number): X86FrameInfo | undefined {
   return undefined;
 }
 
-/** A lookup over `pdb`'s frame data; reads the FPO streams on the first call. */
+/** A lookup over `pdb`'s frame data (FRAMEDATA first, then FPO_DATA); reads the FPO streams on the first call. */
 export function pdbX86FrameInfo(pdb: PdbFile): (rva: number) => X86FrameInfo | undefined {
+  const t = pdbX86FrameTables(pdb);
+  return (rva) => t.frameData(rva) ?? t.fpo(rva);
+}
+
+/** The two tables apart (FRAMEDATA, FPO_DATA), for callers and tests that want one kind. */
+export function pdbX86FrameTables(pdb: PdbFile): { frameData(rva: number): X86FrameInfo | undefined; fpo(rva: number): X86FrameInfo | undefined } {
   let tables: { frameData: Indexed; fpo: Indexed } | undefined;
-  return (rva: number) => {
+  const load = () => {
     if (!tables) {
       const names = pdb.names();
       const fd = pdb.frameData().map(
@@ -75,6 +88,7 @@ export function pdbX86FrameInfo(pdb: PdbFile): (rva: number) => X86FrameInfo | u
       );
       tables = { frameData: index(fd), fpo: index(fpo) };
     }
-    return lookup(tables.frameData, rva) ?? lookup(tables.fpo, rva);
+    return tables;
   };
+  return { frameData: (rva) => lookup(load().frameData, rva), fpo: (rva) => lookup(load().fpo, rva) };
 }

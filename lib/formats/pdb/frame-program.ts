@@ -1,7 +1,7 @@
 /**
  * The x86 frame program of a FRAMEDATA record (cvinfo.h "New FPO"; the program text is a /names
  * string): a postfix language that computes the caller's registers from the callee's. Tokens are
- * separated by white space:
+ * separated by white space (an `=` glued to a neighbour is split off):
  *   numbers (decimal; 0x hex accepted), variables (`$eip`, `$esp`, `$ebp`, `$ebx`, `$esi`,
  *   `$edi`, temporaries `$T0`.., `$L`, `$P`; `$20`..`$24` are CodeView register numbers for
  *   EBX, ESP, EBP, ESI, EDI), inputs (`.raSearch`, `.raSearchStart`, `.cbSavedRegs`,
@@ -42,7 +42,11 @@ function parseNumber(tok: string): number | undefined {
 
 /** Runs `program`; the result holds every variable's final value (the inputs included). */
 export function runFrameProgram(program: string, env: FrameProgramEnv): FrameProgramResult {
-  const tokens = program.split(/\s+/).filter((t) => t.length > 0);
+  // Some compilers glue `=` to the next token (`=$eip`, seen in crash.pdb): split it off.
+  const tokens = program
+    .split(/\s+/)
+    .flatMap((t) => (t.length > 1 && t.startsWith('=') ? ['=', t.slice(1)] : t.length > 1 && t.endsWith('=') ? [t.slice(0, -1), '='] : [t]))
+    .filter((t) => t.length > 0);
   if (tokens.length > MAX_FRAME_PROGRAM_TOKENS) return { ok: false, reason: 'syntax', detail: `${tokens.length} tokens (at most ${MAX_FRAME_PROGRAM_TOKENS})` };
   const vars = new Map<string, number>();
   for (const [k, v] of env.vars) vars.set(canonical(k), v >>> 0);
