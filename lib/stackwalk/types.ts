@@ -56,7 +56,13 @@ export interface WalkModule {
 export type FrameTrust = 'context' | 'cfi' | 'frame_pointer' | 'cfi_scan' | 'scan' | 'prewalked' | 'none';
 
 export interface WalkedFrame {
-  /** The frame's instruction pointer (the return address for caller frames). */
+  /**
+   * The frame's instruction pointer: where the context frame stopped, and for every caller frame
+   * the return address itself (the instruction after the call). Looking up the calling function
+   * or line is the symbolizer's job and must use `instruction - 1` for caller frames (trust other
+   * than 'context'), as DbgHelp's users do with STACKFRAME_EX.AddrPC: the return address can be
+   * the first byte of the next function when the call is a function's last instruction.
+   */
   instruction: bigint;
   trust: FrameTrust;
   /** Registers recovered for this frame (all of them for the context frame). */
@@ -77,6 +83,15 @@ export interface WalkOptions {
 
 export interface WalkResult {
   frames: WalkedFrame[];
-  /** Set when the walk stopped early for a reason other than reaching the stack's end. */
-  truncated?: 'frame-cap' | 'loop' | 'bad-memory' | 'aborted';
+  /**
+   * Set when the walk stopped early for a reason other than reaching the stack's end:
+   * 'frame-cap' maxFrames reached; 'loop' a caller's stack pointer not above its callee's (or a
+   * frame repeated); 'bad-memory' the unwind data said where the caller's registers were saved
+   * and that memory is not readable (and no fallback found a caller); 'bad-unwind-info' the
+   * unwind data is corrupt (and no fallback found a caller); 'aborted' the signal fired.
+   * Unset when a return address of 0 ended the walk, or when no method had anything to go on.
+   */
+  truncated?: 'frame-cap' | 'loop' | 'bad-memory' | 'bad-unwind-info' | 'aborted';
+  /** Why the walk stopped (each method tried for the last frame and what it said), for logs. */
+  detail?: string;
 }

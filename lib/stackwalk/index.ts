@@ -1,0 +1,5 @@
+/** Stack walking (StackWalkEx's job) over registers, memory and modules: see walk.ts. */
+export * from './types';
+export { walkStack, DEFAULT_MAX_FRAMES, SCAN_WORDS, SCAN_WORDS_CONTEXT } from './walk';
+export { pdbX86FrameInfo, pdbX86FrameTables } from './x86-frame-info';
+export { isReturnAddress } from './scan';
