@@ -1,0 +1,55 @@
+/**
+ * One walked frame, symbolicated through the handler's DbgHelp-shaped API: SymFromAddr and
+ * SymGetLineFromAddr64 at the lookup address (the instruction for the context frame, return
+ * address - 1 for callers, so a call at a function's end is not taken for the next function),
+ * and the inline frames there, innermost first, as DbgHelp users walk them
+ * (SymAddrIncludeInlineTrace, SymQueryInlineTrace, SymFromInlineContext,
+ * SymGetLineFromInlineContext). The physical frame keeps SymGetLineFromAddr64's line: inside
+ * inlined code, the call site in the enclosing function; no frame is listed twice.
+ */
+import { InlineFrameContext, SymTag } from '../api/constants';
+import type { SymbolHandler } from '../handler';
+import type { InlineFrameOut } from './process-state';
+
+export interface FrameSymbols {
+  function?: string;
+  functionOffset?: bigint;
+  file?: string;
+  line?: number;
+  lineOffset?: bigint;
+  inlines: InlineFrameOut[];
+}
+
+export function symbolicateAt(sym: SymbolHandler, lookup: bigint, withInlines: boolean): FrameSymbols {
+  const out: FrameSymbols = { inlines: [] };
+  const hit = sym.fromAddr(lookup);
+  if (hit) {
+    out.function = hit.symbol.name;
+    out.functionOffset = lookup - hit.symbol.address;
+  }
+  const line = sym.getLineFromAddr(lookup);
+  if (line) {
+    out.file = line.fileName;
+    out.line = line.lineNumber;
+    out.lineOffset = lookup - line.address;
+  }
+  if (withInlines && hit) out.inlines = inlineFrames(sym, lookup);
+  return out;
+}
+
+/** The inline frames at an address, innermost first; [] when none (or the backend has none). */
+export function inlineFrames(sym: SymbolHandler, address: bigint): InlineFrameOut[] {
+  const n = sym.addrIncludeInlineTrace(address);
+  if (n <= 0) return [];
+  const q = sym.queryInlineTrace({ startAddress: address, startContext: InlineFrameContext.INIT, startRetAddress: address, curAddress: address });
+  if (!q) return [];
+  const out: InlineFrameOut[] = [];
+  for (let i = 0; i < n; i++) {
+    const ctx = q.curContext + i;
+    const f = sym.fromInlineContext(address, ctx);
+    if (!f || f.symbol.tag !== SymTag.InlineSite) break;
+    const l = sym.getLineFromInlineContext(address, ctx);
+    out.push(l ? { function: f.symbol.name, file: l.fileName, line: l.lineNumber } : { function: f.symbol.name });
+  }
+  return out;
+}
