@@ -9,7 +9,9 @@
  * - each truth frame in crashes-x64.exe lies inside the image, and the project's own
  *   SymbolHandler, loading the committed image + PDB, names it as the truth does (physical
  *   function at the frame's lookup address, inline frames innermost first);
- * - the chains are the ones src/expected.json says the programs were written to have.
+ * - the chains are the ones src/expected.json says the programs were written to have;
+ * - Microsoft's StackWalkEx over each dump (<scenario>.mswalk.json, tools/mswalk.c) found the same
+ *   frames: physical frames at the same pc and sp, inline frames with the same names.
  * The dumps are read here through the project's bounds-checked Cursor (a minimal reading of
  * MINIDUMP_HEADER/DIRECTORY/THREAD/MODULE/EXCEPTION_STREAM, not the project's minidump reader).
  */
@@ -46,6 +48,11 @@ interface Truth {
   modules: { name: string; base: string; size: string }[];
   threads: Thread[];
   precrash: Frame[];
+}
+
+interface MsWalk {
+  dbghelp: { checkSum: string; timeDateStamp: string };
+  threads: { id: number; crashing: boolean; frames: { pc: string; sp: string; inline: boolean; function: string | null }[] }[];
 }
 
 const expected = JSON.parse(fs.readFileSync(path.join(DIR, 'src', 'expected.json'), 'utf8'));
@@ -163,6 +170,7 @@ describe('test/fixtures/dumps: the committed dumps', () => {
       expect(size).toBeLessThan(300_000);
       total += size;
       expect(fs.existsSync(path.join(DIR, `${s}.truth.json`))).toBe(true);
+      expect(fs.existsSync(path.join(DIR, `${s}.mswalk.json`))).toBe(true);
     }
     expect(total).toBeLessThan(2_000_000);
   });
@@ -249,6 +257,23 @@ describe('test/fixtures/dumps: the committed dumps', () => {
         }
       } finally {
         sym.cleanup();
+      }
+    });
+
+    test("Microsoft's StackWalkEx over the dump found the truth's frames (<scenario>.mswalk.json)", () => {
+      const ms = JSON.parse(fs.readFileSync(path.join(DIR, `${s}.mswalk.json`), 'utf8')) as MsWalk;
+      expect(ms.dbghelp).toMatchObject({ checkSum: '0x001d0bc4', timeDateStamp: '0xfbae593b' });
+      for (const t of truth.threads) {
+        const mt = ms.threads.find((x) => x.id === t.id)!;
+        expect(mt.crashing).toBe(t.role === 'crashing');
+        const physical = mt.frames.filter((f) => !f.inline);
+        expect(physical.map((f) => [f.pc, f.sp])).toEqual(t.frames.map((f) => [f.pc, f.sp]));
+        // inline frames come first at their physical frame's pc, innermost first
+        const inl = t.frames.map((f) => mt.frames.filter((m) => m.inline && m.pc === f.pc).map((m) => m.function));
+        expect(inl).toEqual(t.frames.map((f) => f.inlines ?? []));
+        for (const f of t.frames.filter((x) => x.module === IMAGE_NAME)) {
+          expect([f.pc, physical.find((m) => m.pc === f.pc)!.function]).toEqual([f.pc, f.function]);
+        }
       }
     });
 
