@@ -11,7 +11,9 @@
  *   function at the frame's lookup address, inline frames innermost first);
  * - the chains are the ones src/expected.json says the programs were written to have;
  * - Microsoft's StackWalkEx over each dump (<scenario>.mswalk.json, tools/mswalk.c) found the same
- *   frames: physical frames at the same pc and sp, inline frames with the same names.
+ *   frames: physical frames at the same pc and sp, inline frames with the same names; with only
+ *   our image to unwind with (.mswalk-exeonly.json), the same frames down to the first frame in
+ *   one of Wine's DLLs.
  * The dumps are read here through the project's bounds-checked Cursor (a minimal reading of
  * MINIDUMP_HEADER/DIRECTORY/THREAD/MODULE/EXCEPTION_STREAM, not the project's minidump reader).
  */
@@ -171,6 +173,7 @@ describe('test/fixtures/dumps: the committed dumps', () => {
       total += size;
       expect(fs.existsSync(path.join(DIR, `${s}.truth.json`))).toBe(true);
       expect(fs.existsSync(path.join(DIR, `${s}.mswalk.json`))).toBe(true);
+      expect(fs.existsSync(path.join(DIR, `${s}.mswalk-exeonly.json`))).toBe(true);
     }
     expect(total).toBeLessThan(2_000_000);
   });
@@ -274,6 +277,16 @@ describe('test/fixtures/dumps: the committed dumps', () => {
         for (const f of t.frames.filter((x) => x.module === IMAGE_NAME)) {
           expect([f.pc, physical.find((m) => m.pc === f.pc)!.function]).toEqual([f.pc, f.function]);
         }
+      }
+    });
+
+    test("with our image only (<scenario>.mswalk-exeonly.json), StackWalkEx agrees up to the first foreign frame", () => {
+      const ms = JSON.parse(fs.readFileSync(path.join(DIR, `${s}.mswalk-exeonly.json`), 'utf8')) as MsWalk;
+      for (const t of truth.threads) {
+        const physical = ms.threads.find((x) => x.id === t.id)!.frames.filter((f) => !f.inline);
+        const n = t.frames.findIndex((f) => f.module !== IMAGE_NAME) + 1; // through the first frame in Wine's DLLs
+        expect(n).toBeGreaterThan(0);
+        expect(physical.slice(0, n).map((f) => [f.pc, f.sp])).toEqual(t.frames.slice(0, n).map((f) => [f.pc, f.sp]));
       }
     });
 
