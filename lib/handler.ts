@@ -25,6 +25,7 @@ import type {
   TypeInfoValue,
 } from './api/types';
 import { activeBackend } from './backend/select';
+import { statusFromModuleInfo, statusOfError, type ModuleStatus } from './api/module-status';
 
 export class SymbolHandler {
   private impl: BackendHandler | undefined;
@@ -80,6 +81,30 @@ export class SymbolHandler {
     }
     notAborted(options.signal, `loading ${imagePath}`);
     return this.live.loadModule(imagePath, options);
+  }
+  /**
+   * loadModule that never rejects because of the module's files: the module's status either
+   * way (docs/API.md "Module status"). `base` is set when the module loaded (with a PDB, with
+   * exports only, or with nothing). Bad arguments and a cleaned-up handler still throw.
+   */
+  async tryLoadModule(imagePath: string, options: LoadModuleOptions = {}): Promise<{ base: bigint | undefined; status: ModuleStatus }> {
+    try {
+      const base = await this.loadModule(imagePath, options);
+      return { base, status: this.getModuleStatus(base)! };
+    } catch (e) {
+      const status = statusOfError(imagePath, e);
+      if (!status) throw e;
+      return { base: undefined, status };
+    }
+  }
+  /** Why the module holding `address` has the symbols it has; undefined when no module holds it. */
+  getModuleStatus(address: bigint): ModuleStatus | undefined {
+    const impl = this.live;
+    const a = addr(address, 'getModuleStatus');
+    const own = impl.getModuleStatus?.(a);
+    if (own) return own;
+    const info = impl.getModuleInfo(a);
+    return info ? statusFromModuleInfo(info) : undefined;
   }
   unloadModule(base: bigint): void {
     this.live.unloadModule(addr(base, 'unloadModule'));

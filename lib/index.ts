@@ -22,7 +22,7 @@ export type {
   SymbolFileProgress,
 } from './api/types';
 export { undecorateSymbolName, UndName } from './demangle';
-export { describeModuleStatus, hasSymbols } from './api/module-status';
+export { describeModuleStatus, hasSymbols, statusOfError } from './api/module-status';
 export type { ModuleStatus, ModuleStatusKind, SymbolSource, SymbolFileIdentity } from './api/module-status';
 import { activeBackend } from './backend/select';
 import type { BackendName } from './backend/types';
