@@ -30,3 +30,14 @@ export type { BackendName };
 
 /** Which backend is active: 'native', 'ffi' or 'portable'. Picked once, at load time. */
 export const backend: BackendName = activeBackend().name;
+
+export { symbolicate, Symbolicator, splitDebugId } from './symbolicate';
+export type {
+  SymbolicationRequest,
+  SymbolicationJob,
+  SymbolicationResponse,
+  SymbolicationResult,
+  SymbolicatedFrame,
+  SymbolicatedInlineFrame,
+  SymbolicateOptions,
+} from './symbolicate';
