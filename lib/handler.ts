@@ -27,12 +27,27 @@ import type {
 import { activeBackend } from './backend/select';
 import { statusFromModuleInfo, statusOfError, type ModuleStatus } from './api/module-status';
 
+/**
+ * Handlers collected without cleanup(): their backend is cleaned up then (files closed), with a
+ * warning, as Node closes a FileHandle that was never closed. The held value is the backend
+ * handler, which never references its SymbolHandler (so the SymbolHandler can be collected).
+ */
+const leaked = new FinalizationRegistry<BackendHandler>((impl) => {
+  try {
+    impl.cleanup();
+  } catch {
+    // cleanup after the fact: nothing more to do with its error
+  }
+  process.emitWarning('a SymbolHandler was garbage-collected without cleanup(): its files were closed now. Call cleanup(), or use try/finally (or `using` on Node 24 / TypeScript >= 5.2)', { code: 'DBGHELP_HANDLER_NOT_CLEANED_UP' });
+});
+
 export class SymbolHandler {
   private impl: BackendHandler | undefined;
   private readonly events = new EventEmitter();
 
   private constructor(impl: BackendHandler) {
     this.impl = impl;
+    leaked.register(this, impl, this);
   }
 
   /** SymInitialize. */
@@ -242,6 +257,7 @@ export class SymbolHandler {
   cleanup(): void {
     const impl = this.live;
     this.impl = undefined;
+    leaked.unregister(this);
     impl.onDebug(undefined);
     impl.cleanup();
     this.events.removeAllListeners();
@@ -253,8 +269,9 @@ export class SymbolHandler {
   /** 'debug': DbgHelp's verbose lines (SYMOPT_DEBUG), in DbgHelp's own wording. */
   on(event: 'debug', listener: (line: string) => void): this {
     if (event !== 'debug') throw invalid(`on: unknown event '${String(event)}'`);
-    this.events.on('debug', listener);
-    this.live.onDebug((line) => this.events.emit('debug', line));
+    const events = this.events; // not `this`: the backend must not keep the handler alive (see `leaked`)
+    events.on('debug', listener);
+    this.live.onDebug((line) => events.emit('debug', line));
     return this;
   }
   off(event: 'debug', listener: (line: string) => void): this {
