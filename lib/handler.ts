@@ -25,6 +25,21 @@ import type {
   TypeInfoValue,
 } from './api/types';
 import { activeBackend } from './backend/select';
+import { statusFromModuleInfo, statusOfError, type ModuleStatus } from './api/module-status';
+
+/**
+ * Handlers collected without cleanup(): their backend is cleaned up then (files closed), with a
+ * warning, as Node closes a FileHandle that was never closed. The held value is the backend
+ * handler, which never references its SymbolHandler (so the SymbolHandler can be collected).
+ */
+const leaked = new FinalizationRegistry<BackendHandler>((impl) => {
+  try {
+    impl.cleanup();
+  } catch {
+    // cleanup after the fact: nothing more to do with its error
+  }
+  process.emitWarning('a SymbolHandler was garbage-collected without cleanup(): its files were closed now. Call cleanup(), or use try/finally (or `using` on Node 24 / TypeScript >= 5.2)', { code: 'DBGHELP_HANDLER_NOT_CLEANED_UP' });
+});
 
 export class SymbolHandler {
   private impl: BackendHandler | undefined;
@@ -32,6 +47,7 @@ export class SymbolHandler {
 
   private constructor(impl: BackendHandler) {
     this.impl = impl;
+    leaked.register(this, impl, this);
   }
 
   /** SymInitialize. */
@@ -80,6 +96,30 @@ export class SymbolHandler {
     }
     notAborted(options.signal, `loading ${imagePath}`);
     return this.live.loadModule(imagePath, options);
+  }
+  /**
+   * loadModule that never rejects because of the module's files: the module's status either
+   * way (docs/API.md "Module status"). `base` is set when the module loaded (with a PDB, with
+   * exports only, or with nothing). Bad arguments and a cleaned-up handler still throw.
+   */
+  async tryLoadModule(imagePath: string, options: LoadModuleOptions = {}): Promise<{ base: bigint | undefined; status: ModuleStatus }> {
+    try {
+      const base = await this.loadModule(imagePath, options);
+      return { base, status: this.getModuleStatus(base)! };
+    } catch (e) {
+      const status = statusOfError(imagePath, e);
+      if (!status) throw e;
+      return { base: undefined, status };
+    }
+  }
+  /** Why the module holding `address` has the symbols it has; undefined when no module holds it. */
+  getModuleStatus(address: bigint): ModuleStatus | undefined {
+    const impl = this.live;
+    const a = addr(address, 'getModuleStatus');
+    const own = impl.getModuleStatus?.(a);
+    if (own) return own;
+    const info = impl.getModuleInfo(a);
+    return info ? statusFromModuleInfo(info) : undefined;
   }
   unloadModule(base: bigint): void {
     this.live.unloadModule(addr(base, 'unloadModule'));
@@ -217,6 +257,7 @@ export class SymbolHandler {
   cleanup(): void {
     const impl = this.live;
     this.impl = undefined;
+    leaked.unregister(this);
     impl.onDebug(undefined);
     impl.cleanup();
     this.events.removeAllListeners();
@@ -228,8 +269,9 @@ export class SymbolHandler {
   /** 'debug': DbgHelp's verbose lines (SYMOPT_DEBUG), in DbgHelp's own wording. */
   on(event: 'debug', listener: (line: string) => void): this {
     if (event !== 'debug') throw invalid(`on: unknown event '${String(event)}'`);
-    this.events.on('debug', listener);
-    this.live.onDebug((line) => this.events.emit('debug', line));
+    const events = this.events; // not `this`: the backend must not keep the handler alive (see `leaked`)
+    events.on('debug', listener);
+    this.live.onDebug((line) => events.emit('debug', line));
     return this;
   }
   off(event: 'debug', listener: (line: string) => void): this {

@@ -22,7 +22,7 @@ export type {
   SymbolFileProgress,
 } from './api/types';
 export { undecorateSymbolName, UndName } from './demangle';
-export { describeModuleStatus, hasSymbols } from './api/module-status';
+export { describeModuleStatus, hasSymbols, statusOfError } from './api/module-status';
 export type { ModuleStatus, ModuleStatusKind, SymbolSource, SymbolFileIdentity } from './api/module-status';
 import { activeBackend } from './backend/select';
 import type { BackendName } from './backend/types';
@@ -55,3 +55,13 @@ export type { ThreadContext } from './formats/minidump/context';
 export { loadDump } from './dump/load-dump';
 export type { LoadDumpOptions, LoadedDump, DumpLoadProgress } from './dump/load-dump';
 export { DumpModule } from './dump/dump-module';
+export { symbolicate, Symbolicator, splitDebugId } from './symbolicate';
+export type {
+  SymbolicationRequest,
+  SymbolicationJob,
+  SymbolicationResponse,
+  SymbolicationResult,
+  SymbolicatedFrame,
+  SymbolicatedInlineFrame,
+  SymbolicateOptions,
+} from './symbolicate';

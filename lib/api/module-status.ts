@@ -70,3 +70,69 @@ export function describeModuleStatus(moduleName: string, s: ModuleStatus): strin
       return `${moduleName}: unsupported symbols${s.path ? ` in ${s.path}` : ''}: ${s.reason}`;
   }
 }
+
+/** Statuses the loader attached to the errors it threw (attachStatus), read by statusOfError. */
+const attached = new WeakMap<object, ModuleStatus>();
+
+/** Records the status a load that throws `error` ends with, when the loader knows it in full. */
+export function attachStatus<E extends object>(error: E, status: ModuleStatus): E {
+  attached.set(error, status);
+  return error;
+}
+
+/**
+ * The status of a module whose load threw `error` (a DbgHelpError, by its code): so that one
+ * module's failure is a value on that module, not the end of a batch. `file` is the image (or
+ * PDB) the caller asked to load. Errors that are not about the module's files (bad arguments,
+ * a cleaned-up handler) are not statuses: undefined.
+ */
+export function statusOfError(file: string, error: unknown): ModuleStatus | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const known = attached.get(error);
+  if (known) return known;
+  const e = error as { code?: string; message?: string; file?: string; offset?: number };
+  const name = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+  switch (e.code) {
+    case 'FILE_NOT_FOUND':
+      return e.file && e.file !== file
+        ? { kind: 'symbols-missing', wanted: { name: e.file.slice(Math.max(e.file.lastIndexOf('/'), e.file.lastIndexOf('\\')) + 1) }, searched: [e.file] }
+        : { kind: 'image-missing', image: { name }, searched: [file] };
+    case 'BAD_FORMAT':
+    case 'IO_ERROR':
+      return { kind: 'malformed', path: e.file ?? file, error: e.message ?? String(error), ...(e.offset !== undefined ? { offset: e.offset } : {}) };
+    case 'UNSUPPORTED':
+      return { kind: 'unsupported', path: e.file ?? file, reason: e.message ?? String(error) };
+    case 'PDB_MISMATCH':
+      return { kind: 'mismatched', wanted: { name }, found: { name: e.file ?? name, ...(e.file ? { path: e.file } : {}) } };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The status a module's IMAGEHLP_MODULE64 alone implies (backends that keep no status, i.e.
+ * dbghelp.dll's): SymPdb is loaded from the PDB; otherwise a PDB the image names was not used,
+ * mismatched when pdbUnmatched says so.
+ */
+export function statusFromModuleInfo(info: {
+  symType: number;
+  loadedPdbName: string;
+  loadedImageName: string;
+  cvSig: number;
+  cvData: string;
+  pdbSig70: string;
+  pdbAge: number;
+  pdbUnmatched: boolean;
+  timeDateStamp: number;
+  imageSize: number;
+}): ModuleStatus {
+  const SYM_PDB = 3;
+  const SYM_EXPORT = 4;
+  if (info.symType === SYM_PDB) return { kind: 'loaded', source: 'pdb', symbolFile: info.loadedPdbName || undefined, imageFile: info.loadedImageName || undefined };
+  const source: SymbolSource = info.symType === SYM_EXPORT ? 'exports' : 'none';
+  if (!info.cvSig || !info.cvData) return { kind: 'loaded', source, imageFile: info.loadedImageName || undefined };
+  const name = info.cvData.slice(Math.max(info.cvData.lastIndexOf('/'), info.cvData.lastIndexOf('\\')) + 1);
+  const debugId = info.cvSig === 0x53445352 ? info.pdbSig70.replace(/-/g, '').toUpperCase() + info.pdbAge.toString(16).toUpperCase() : undefined;
+  const wanted: SymbolFileIdentity = { name, ...(debugId ? { debugId } : {}) };
+  return info.pdbUnmatched ? { kind: 'mismatched', wanted, found: { name } } : { kind: 'symbols-missing', wanted, searched: [] };
+}

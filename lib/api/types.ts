@@ -1,6 +1,7 @@
 /**
  * The contract's data shapes: SYMBOL_INFO, IMAGEHLP_MODULE64 and IMAGEHLP_LINE64 in camelCase.
  */
+import type { ModuleStatus } from './module-status';
 
 /** SYMBOL_INFO, field for field. Addresses are bigint (ULONG64). */
 export interface SymbolInfo {
@@ -228,6 +229,8 @@ export interface BackendHandler {
   loadModule(imagePath: string, opts: LoadModuleOptions): Promise<bigint>;
   unloadModule(base: bigint): void;
   getModuleInfo(address: bigint): ModuleInfo | undefined;
+  /** Why the module holding `address` has the symbols it has; absent: SymbolHandler derives it from getModuleInfo. */
+  getModuleStatus?(address: bigint): ModuleStatus | undefined;
   /** SymEnumerateModulesW64: every loaded module, in ascending base order. */
   enumModules(): ModuleInfo[];
   fromAddr(address: bigint): FromAddrResult | undefined;

@@ -14,12 +14,45 @@
 import { SymOpt, SymType } from '../api/constants';
 import { SymbolHandler } from '../handler';
 import { ProgressBar } from '../symsrv/http/progress-bar';
-import { parseArgs, UsageError } from './args';
+import { splitDebugId } from '../symbolicate/debug-id';
+import { UsageError, type CommandSpec, type ParsedArgs } from './args';
 
 type Stream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
-export async function find(argv: string[], out: NodeJS.WritableStream, err: Stream = process.stderr): Promise<number> {
-  const a = parseArgs(argv, ['image', 'pdb-name', 'guid', 'age', 'name', 'timestamp', 'size', 'symbol-path', 'home'], ['json', 'verbose']);
+export const FIND: CommandSpec = {
+  name: 'find',
+  usage: `usage: dbghelp find (--image X.exe | --pdb-name N.pdb (--debug-id ID | --guid G --age A) | --name X.dll --timestamp T --size S) [options]
+  Locates a symbol file through the symbol path (copying or downloading it as the path says)
+  and prints its path. ID is the debug id 'dbghelp info' prints (GUID without dashes, then age).
+  --symbol-path P   else _NT_SYMBOL_PATH
+  --home DIR        the default downstream store is DIR/sym
+  --verbose         print the search's log on stderr
+  --json            {"file": path or null, ...what was asked}
+  exit: 0 found, 1 not found, 2 bad usage`,
+  options: {
+    image: { type: 'string' },
+    'pdb-name': { type: 'string' },
+    'debug-id': { type: 'string' },
+    guid: { type: 'string' },
+    age: { type: 'string' },
+    name: { type: 'string' },
+    timestamp: { type: 'string' },
+    size: { type: 'string' },
+    'symbol-path': { type: 'string' },
+    home: { type: 'string' },
+    json: { type: 'boolean' },
+    verbose: { type: 'boolean' },
+  },
+};
+
+/** A debug id (`3249D99D0C4049318610F4E4FB0B69361`, dashes and braces allowed) as GUID and age. */
+function debugId(id: string): { guid: string; age: number } {
+  const r = splitDebugId(id);
+  if (!r) throw new UsageError(`'${id}' is not a debug id (32 hex digits of GUID, then the age in hex, as 'dbghelp info' prints it)`);
+  return r;
+}
+
+export async function find(a: ParsedArgs, out: NodeJS.WritableStream, err: Stream = process.stderr): Promise<number> {
   if (a.positionals.length) throw new UsageError(`find takes no positional arguments (got '${a.positionals[0]}')`);
   const v = (k: string) => a.values.get(k);
   const modes = [v('image') !== undefined, v('pdb-name') !== undefined, v('name') !== undefined].filter(Boolean).length;
@@ -43,9 +76,17 @@ export async function find(argv: string[], out: NodeJS.WritableStream, err: Stre
       found = info.symType === SymType.Pdb ? info.loadedPdbName : undefined;
       what = { image, pdb: info.cvData || null, guid: info.pdbSig70, age: info.pdbAge };
     } else if (v('pdb-name') !== undefined) {
-      const guid = v('guid');
-      if (guid === undefined || v('age') === undefined) throw new UsageError('find --pdb-name needs --guid G and --age A');
-      const age = number(v('age')!, '--age');
+      let guid = v('guid');
+      let age: number;
+      if (v('debug-id') !== undefined) {
+        if (guid !== undefined || v('age') !== undefined) throw new UsageError('give either --debug-id ID or --guid G --age A');
+        ({ guid, age } = debugId(v('debug-id')!));
+      } else if (guid !== undefined && v('age') === undefined && guid.replace(/[{}-]/g, '').length > 32) {
+        ({ guid, age } = debugId(guid)); // --guid given a debug id
+      } else {
+        if (guid === undefined || v('age') === undefined) throw new UsageError('find --pdb-name needs --debug-id ID, or --guid G and --age A');
+        age = number(v('age')!, '--age');
+      }
       const id = /^[0-9a-f{}-]+$/i.test(guid) && guid.replace(/[{}-]/g, '').length === 32 ? guid : number(guid, '--guid');
       found = await sym.findFileInPath({ fileName: v('pdb-name')!, id, two: age, onProgress });
       what = { name: v('pdb-name'), guid, age };

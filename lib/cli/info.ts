@@ -33,24 +33,28 @@ export function describeFile(file: string): Record<string, string | number> {
         sizeOfImage: `0x${img.sizeOfImage.toString(16)}`,
         imageBase: `0x${img.imageBase.toString(16)}`,
         symbolStoreKey: img.symbolStoreKey,
+        codeId: img.symbolStoreKey,
       };
       if (cv?.signature === 'RSDS') {
-        Object.assign(facts, { pdb: cv.pdbPath, guid: cv.guid, age: cv.age, pdbStoreKey: pdbKey(cv.guid, cv.age) });
+        Object.assign(facts, { pdb: cv.pdbPath, guid: cv.guid, age: cv.age, pdbStoreKey: pdbKey(cv.guid, cv.age), debugId: pdbKey(cv.guid, cv.age) });
       } else if (cv) {
-        Object.assign(facts, { pdb: cv.pdbPath, signature: `0x${cv.timestamp.toString(16)}`, age: cv.age, pdbStoreKey: nb10Key(cv.timestamp, cv.age) });
+        Object.assign(facts, { pdb: cv.pdbPath, signature: `0x${cv.timestamp.toString(16)}`, age: cv.age, pdbStoreKey: nb10Key(cv.timestamp, cv.age), debugId: nb10Key(cv.timestamp, cv.age) });
       }
       return facts;
     }
     const pdb = new PdbFile(src);
+    // A PDB without a DBI stream (the compiler's, before linking) has no machine and no DBI age:
+    // its identity is the info stream's GUID and age, as llvm-pdbutil reads it.
     return {
-      kind: 'PDB',
-      machine: machineName(pdb.machine),
+      kind: pdb.dbi ? 'PDB' : 'PDB (types only: no DBI stream)',
+      machine: pdb.dbi ? machineName(pdb.machine) : 'unknown',
       guid: pdb.info.guid,
       age: pdb.matchAge,
       infoAge: pdb.info.age,
       signature: `0x${pdb.info.signature.toString(16)}`,
       fastLink: pdb.info.fastLink ? 'yes' : 'no',
       symbolStoreKey: pdbKey(pdb.info.guid, pdb.matchAge),
+      debugId: pdbKey(pdb.info.guid, pdb.matchAge),
     };
   } finally {
     src.close();

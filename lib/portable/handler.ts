@@ -23,6 +23,7 @@ import type {
   TypeInfoValue,
 } from '../api/types';
 import { rva } from '../formats/binary/address';
+import type { ModuleStatus } from '../api/module-status';
 import { LoadedModule } from './loaded-module';
 import { openModule } from './open-module';
 import type { ModuleSymbol } from './provider';
@@ -133,6 +134,10 @@ export class PortableHandler implements BackendHandler, HandlerContext {
   getModuleInfo(address: bigint): ModuleInfo | undefined {
     const m = this.moduleAt(address);
     return m ? { ...m.info } : undefined;
+  }
+
+  getModuleStatus(address: bigint): ModuleStatus | undefined {
+    return this.moduleAt(address)?.status;
   }
 
   enumModules(): ModuleInfo[] {

@@ -4,8 +4,12 @@
  */
 import type { ModuleInfo } from '../api/types';
 import type { SymbolProvider } from './provider';
+import type { ModuleStatus } from '../api/module-status';
 
 export class LoadedModule {
+  /** Why the module has the symbols it has (set by openModule). */
+  status: ModuleStatus | undefined;
+
   constructor(
     readonly base: bigint,
     readonly size: number,

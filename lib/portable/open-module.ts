@@ -27,6 +27,9 @@ import { searchFile } from '../symsrv/search';
 import type { FetchProgress } from '../symsrv/store';
 import type { FileIdentity } from '../symsrv/identify';
 import { baseName, dirName, extensionOf } from '../symsrv/paths';
+import { attachStatus, type ModuleStatus } from '../api/module-status';
+import { imageKey } from '../symsrv/keys';
+import { pdbIdentity, SearchObserver, wantedPdb } from './load-status';
 
 const ZERO_GUID = '00000000-0000-0000-0000-000000000000';
 /** Base DbgHelp needs for a PDB loaded alone when the caller gives no size. */
@@ -87,6 +90,7 @@ function openPdbAlone(src: ByteSource, opts: LoadModuleOptions, ctx: OpenContext
       throw new DbgHelpError('INVALID_PARAMETER', `${src.name}: loading a PDB without its image needs a baseAddress (SymLoadModuleEx's BaseOfDll)`);
     }
     rejectFastLink(pdb);
+    rejectTypesOnly(pdb);
     const sections = pdb.sectionHeaders();
     // A loop, not Math.max(...spread): the section header stream is as long as the file says.
     let derived = 0;
@@ -103,7 +107,9 @@ function openPdbAlone(src: ByteSource, opts: LoadModuleOptions, ctx: OpenContext
       pdbAge: pdb.matchAge,
       machineType: pdb.machine,
     });
-    return new LoadedModule(opts.baseAddress, size, name, provider, info);
+    const mod = new LoadedModule(opts.baseAddress, size, name, provider, info);
+    mod.status = { kind: 'loaded', source: 'pdb', symbolFile: src.name };
+    return mod;
   } catch (e) {
     pdb.close();
     throw e;
@@ -134,7 +140,9 @@ async function openImage(src: ByteSource, opts: LoadModuleOptions, ctx: OpenCont
       pdbAge: cv?.age ?? 0,
     });
 
-    const found = await findPdb(src.name, cv, opts, ctx, info);
+    const codeId = imageKey(image.timeDateStamp, image.sizeOfImage);
+    const search = await findPdb(src.name, cv, opts, ctx, info, codeId);
+    const found = search.pdb;
     let provider: SymbolProvider;
     if (found) {
       provider = new PdbProvider(found, image.sections, image.machine);
@@ -149,7 +157,9 @@ async function openImage(src: ByteSource, opts: LoadModuleOptions, ctx: OpenCont
       ctx.debug(`DBGHELP: ${name} - ${exp.count ? 'export symbols' : 'no symbols loaded'}`);
     }
     image.close();
-    return new LoadedModule(base, size, name, provider, info);
+    const mod = new LoadedModule(base, size, name, provider, info);
+    mod.status = found ? { kind: 'loaded', source: 'pdb', symbolFile: found.name, imageFile: src.name } : search.status;
+    return mod;
   } catch (e) {
     image.close();
     throw e;
@@ -162,29 +172,34 @@ async function findPdb(
   opts: LoadModuleOptions,
   ctx: OpenContext,
   info: ModuleInfo,
-): Promise<PdbFile | undefined> {
+  codeId: string,
+): Promise<{ pdb?: PdbFile; status: ModuleStatus }> {
   const loadAnything = (ctx.options & SymOpt.LOAD_ANYTHING) !== 0;
+  const exportsOnly: ModuleStatus = { kind: 'loaded', source: 'exports', imageFile: imagePath };
   if (opts.pdbPath) {
     const pdb = PdbFile.open(opts.pdbPath);
     try {
       rejectFastLink(pdb);
+      rejectTypesOnly(pdb);
       const why = mismatch(pdb, cv);
       if (why && !loadAnything) {
-        throw new DbgHelpError('PDB_MISMATCH', `${opts.pdbPath} does not match ${imagePath}: ${why}`, { file: opts.pdbPath });
+        const err = new DbgHelpError('PDB_MISMATCH', `${opts.pdbPath} does not match ${imagePath}: ${why}`, { file: opts.pdbPath });
+        throw attachStatus(err, { kind: 'mismatched', wanted: wantedPdb(baseName(cv?.pdbPath ?? '') || baseName(opts.pdbPath), cv, codeId), found: pdbIdentity(opts.pdbPath) });
       }
-      return pdb;
+      return { pdb, status: exportsOnly };
     } catch (e) {
       pdb.close();
       throw e;
     }
   }
-  if (!cv && !loadAnything) return undefined;
+  if (!cv && !loadAnything) return { status: exportsOnly };
   const identity: FileIdentity = !cv
     ? { kind: 'any' }
     : cv.signature === 'RSDS'
       ? { kind: 'pdb70', guid: cv.guid, age: cv.age }
       : { kind: 'pdb20', signature: cv.timestamp, age: cv.age };
   const fileName = cv && baseName(cv.pdbPath) ? baseName(cv.pdbPath) : `${moduleNameOf(imagePath)}.pdb`;
+  const seen = new SearchObserver();
   const found = await searchFile(
     ctx.searchPath,
     {
@@ -193,17 +208,20 @@ async function findPdb(
       subdir: extensionOf(imagePath) || undefined,
       first: cv && cv.pdbPath && !(ctx.options & SymOpt.IGNORE_CVREC) ? [cv.pdbPath] : [],
       imageDir: dirName(imagePath) || '.',
-      onMismatch: () => {
+      ...seen.callbacks,
+      onMismatch: (file, why) => {
         info.pdbUnmatched = true;
+        seen.callbacks.onMismatch!(file, why);
       },
     },
     { options: ctx.options, homeDirectory: ctx.homeDirectory, debug: ctx.debug, signal: ctx.signal, onProgress: ctx.onProgress, symbolServer: ctx.symbolServer },
   );
-  if (!found) return undefined;
+  if (!found) return { status: seen.missing(wantedPdb(fileName, cv, codeId)) };
   const pdb = PdbFile.open(found);
   try {
     rejectFastLink(pdb);
-    return pdb;
+    rejectTypesOnly(pdb);
+    return { pdb, status: exportsOnly };
   } catch (e) {
     pdb.close();
     throw e;
@@ -233,6 +251,21 @@ function rejectFastLink(pdb: PdbFile): void {
     throw new DbgHelpError(
       'UNSUPPORTED',
       `${pdb.name} was linked with /DEBUG:FASTLINK: its symbols stay in the object files, which this reader does not open; relink with /DEBUG:FULL`,
+      { file: pdb.name },
+    );
+  }
+}
+
+/**
+ * A PDB without a DBI stream is what the compiler writes alone (cl /Zi's vc140.pdb, /Fd):
+ * types and ids only, no modules, symbols, publics or lines. Its identity reads (`info`), but
+ * there is nothing to answer addresses with.
+ */
+function rejectTypesOnly(pdb: PdbFile): void {
+  if (!pdb.dbi) {
+    throw new DbgHelpError(
+      'UNSUPPORTED',
+      `${pdb.name} has no DBI stream: it holds types only, as the compiler writes it (cl /Zi, /Fd) before linking; its symbols are in the PDB the linker writes (/DEBUG)`,
       { file: pdb.name },
     );
   }

@@ -63,6 +63,10 @@ export interface SearchRequest {
   mismatchWord?: string;
   /** Told about every candidate that exists but does not match. */
   onMismatch?(file: string, reason: string): void;
+  /** Told about every place looked at that did not have the file (a path, a store URL). */
+  onNotFound?(where: string): void;
+  /** Told about every store that could not answer (`server` as in the path; `reason` as logged). */
+  onUnavailable?(server: string, reason: string, tried: string): void;
 }
 
 export interface SearchEnv {
@@ -177,6 +181,7 @@ class Search {
     this.abortCheck();
     if (isForeignWindowsPath(shown)) {
       this.env.debug(`DBGHELP: ${shown} - file not found`);
+      this.req.onNotFound?.(shown);
       return undefined;
     }
     const p = hostPath(shown);
@@ -185,6 +190,7 @@ class Search {
     this.tried.add(resolved);
     if (!isFile(p)) {
       this.env.debug(`DBGHELP: ${shown} - file not found`);
+      this.req.onNotFound?.(shown);
       return undefined;
     }
     return this.matches(p, shown) ? p : undefined;
@@ -248,9 +254,11 @@ class Search {
     switch (r.status) {
       case 'not-found':
         this.env.debug(`SYMSRV: ${r.tried} not found`);
+        this.req.onNotFound?.(r.tried);
         return undefined;
       case 'unavailable':
         this.env.debug(`SYMSRV: ${r.tried} - ${r.reason}`);
+        this.req.onUnavailable?.(src.describe(), r.reason, r.tried);
         return undefined;
       case 'message':
         this.env.debug(`SYMSRV: ${r.from}: MSG: ${r.message}`);
@@ -316,9 +324,11 @@ class Search {
             return { written: true, bytes: r.bytes };
           case 'not-found':
             this.env.debug(`SYMSRV: ${r.tried} not found`);
+            this.req.onNotFound?.(r.tried);
             return { written: false, outcome: 'not-found' };
           case 'unavailable':
             this.env.debug(`SYMSRV: ${r.tried} - ${r.reason}`);
+            this.req.onUnavailable?.(src.describe(), r.reason, r.tried);
             return { written: false, outcome: 'unavailable', reason: r.reason };
           case 'message':
             this.env.debug(`SYMSRV: ${r.from}: MSG: ${r.message}`);
