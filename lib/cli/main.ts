@@ -16,6 +16,7 @@ import { isBrokenPipe, written } from './output';
 const USAGE = `usage: dbghelp <command> [options]      (dbghelp <command> --help for its options)
   symbolize    addresses, module+0xOFFSET, module!symbol to function, file and line
   symbolicate  a Mozilla symbolication API v5 request (JSON) to symbolicated stacks
+  stack        every thread of a minidump (.dmp), walked and symbolicated
   symbols      list the symbols of an image or a PDB
   info         what identifies an image or a PDB (GUID, age, debug id, store keys)
   find         locate or download a symbol file through the symbol path
@@ -61,6 +62,7 @@ const lazy = <M>(id: string) => () => require(id) as M;
 const findModule = lazy<typeof import('./find')>('./find');
 const storeModule = lazy<typeof import('./store')>('./store');
 const symbolicateModule = lazy<typeof import('./symbolicate')>('./symbolicate');
+const stackModule = lazy<typeof import('./stack')>('./stack');
 
 const COMMANDS: Record<string, () => Command> = {
   symbolize: () => ({ spec: SYMBOLIZE, run: symbolize }),
@@ -70,6 +72,7 @@ const COMMANDS: Record<string, () => Command> = {
   find: () => ({ spec: findModule().FIND, run: findModule().find }),
   store: () => ({ spec: storeModule().STORE, run: storeModule().store }),
   symbolicate: () => ({ spec: symbolicateModule().SYMBOLICATE, run: symbolicateModule().symbolicateCommand }),
+  stack: () => ({ spec: stackModule().STACK, run: stackModule().stack }),
 };
 
 export function version(): string {

@@ -7,8 +7,8 @@
  * SymGetLineFromInlineContext). The physical frame keeps SymGetLineFromAddr64's line: inside
  * inlined code, the call site in the enclosing function; no frame is listed twice.
  */
-import { InlineFrameContext, SymTag } from '../api/constants';
 import type { SymbolHandler } from '../handler';
+import { inlineFrames } from '../symbolicate/inline-frames';
 import type { InlineFrameOut } from './process-state';
 
 export interface FrameSymbols {
@@ -33,23 +33,6 @@ export function symbolicateAt(sym: SymbolHandler, lookup: bigint, withInlines: b
     out.line = line.lineNumber;
     out.lineOffset = lookup - line.address;
   }
-  if (withInlines && hit) out.inlines = inlineFrames(sym, lookup);
-  return out;
-}
-
-/** The inline frames at an address, innermost first; [] when none (or the backend has none). */
-export function inlineFrames(sym: SymbolHandler, address: bigint): InlineFrameOut[] {
-  const n = sym.addrIncludeInlineTrace(address);
-  if (n <= 0) return [];
-  const q = sym.queryInlineTrace({ startAddress: address, startContext: InlineFrameContext.INIT, startRetAddress: address, curAddress: address });
-  if (!q) return [];
-  const out: InlineFrameOut[] = [];
-  for (let i = 0; i < n; i++) {
-    const ctx = q.curContext + i;
-    const f = sym.fromInlineContext(address, ctx);
-    if (!f || f.symbol.tag !== SymTag.InlineSite) break;
-    const l = sym.getLineFromInlineContext(address, ctx);
-    out.push(l ? { function: f.symbol.name, file: l.fileName, line: l.lineNumber } : { function: f.symbol.name });
-  }
+  if (withInlines && hit) out.inlines = inlineFrames(sym, lookup).map((f) => (f.file !== undefined ? { function: f.symbol, file: f.file, line: f.line } : { function: f.symbol }));
   return out;
 }
