@@ -113,6 +113,12 @@ function statusOf(mod: DumpModule, o: Outcome): ModuleStatus {
   // No CodeView record: the image is all there is.
   if (!o.imagePath) return missing(o.wantImage, o.imageTrace, o.imageTrace.searched, true);
   const info = o.ctx.handler.getModuleInfo(mod.base);
+  // The dump had no CodeView record (Wine's MiniDumpWriteDump writes none), but the image names
+  // its PDB and the load found it beside the image.
+  if (info?.symType === SymType.Pdb && info.loadedPdbName) {
+    mod.symbolFile = info.loadedPdbName;
+    return { kind: 'loaded', source: 'pdb', symbolFile: info.loadedPdbName, imageFile: o.imagePath };
+  }
   return { kind: 'loaded', source: info?.symType === SymType.Export ? 'exports' : 'none', imageFile: o.imagePath };
 }
 

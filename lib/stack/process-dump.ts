@@ -74,14 +74,24 @@ export function processLoaded(loaded: LoadedDump, opts: ProcessOptions = {}): Pr
     });
     if (walk.truncated) out.truncated = walk.truncated;
     walk.frames.forEach((w, i) => {
-      const instruction = i === 0 || w.trust === 'context' ? w.instruction : w.instruction - 1n;
-      const dm = loaded.moduleAt(w.instruction);
+      // Callers are looked up at return address - 1 (inside the call), and their offsets are
+      // printed from the return address, as Breakpad's minidump_stackwalk prints them.
+      const instruction = w.instruction;
+      const lookup = i === 0 || w.trust === 'context' ? instruction : instruction - 1n;
+      const dm = loaded.moduleAt(lookup);
       const module = dm ? modules.get(dm) : undefined;
       const f: FrameOut = { trust: w.trust, instruction, registers: w.registers, inlines: [] };
       if (module && dm) {
         f.module = module;
         f.moduleOffset = instruction - module.base;
-        if (dm.loaded) Object.assign(f, symbolicateAt(loaded.handler, instruction, withInlines));
+        if (dm.loaded) {
+          const s = symbolicateAt(loaded.handler, lookup, withInlines);
+          const shift = instruction - lookup;
+          Object.assign(f, s, {
+            functionOffset: s.functionOffset === undefined ? undefined : s.functionOffset + shift,
+            lineOffset: s.lineOffset === undefined ? undefined : s.lineOffset + shift,
+          });
+        }
       }
       out.frames.push(f);
     });
@@ -102,7 +112,8 @@ export function processLoaded(loaded: LoadedDump, opts: ProcessOptions = {}): Pr
         osVersion: `${sys.majorVersion}.${sys.minorVersion}.${sys.buildNumber}`,
         servicePack: sys.csdVersion || undefined,
         cpuArch: arch,
-        cpuInfo: cpuInfo(sys.x86Cpu?.vendorId, sys.processorLevel, sys.processorRevision, arch),
+        // Wine's dumps leave the CPUID vendor as uninitialised bytes: print it only when it is text.
+        cpuInfo: cpuInfo(/^[\x20-\x7e]+$/.test(sys.x86Cpu?.vendorId ?? '') ? sys.x86Cpu?.vendorId : undefined, sys.processorLevel, sys.processorRevision, arch),
         cpuCount: sys.numberOfProcessors,
       }
     : { os: 'unknown', osVersion: '', cpuArch: arch };

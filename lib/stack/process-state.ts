@@ -20,7 +20,7 @@ export interface FrameOut {
   /** `instruction - module.base`. */
   moduleOffset?: bigint;
   function?: string;
-  /** From the function's start to the looked-up address (instruction, or return address - 1 + 1). */
+  /** From the function's start to `instruction` (symbols are looked up at return address - 1). */
   functionOffset?: bigint;
   file?: string;
   line?: number;
