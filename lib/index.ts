@@ -65,3 +65,11 @@ export type {
   SymbolicatedInlineFrame,
   SymbolicateOptions,
 } from './symbolicate';
+// Stack walking over a dump, symbolicated (dbghelp stack).
+export { processMinidump } from './stack/process-dump';
+export type { ProcessOptions } from './stack/process-dump';
+export { formatText as formatStackText } from './stack/format-text';
+export { formatJson as formatStackJson, toRustMinidumpJson } from './stack/format-json';
+export type { ProcessState, ThreadOut, FrameOut, ModuleOut, InlineFrameOut, SystemOut } from './stack/process-state';
+export { walkStack } from './stackwalk';
+export type { WalkOptions, WalkResult, WalkedFrame, WalkModule, RegisterSet, MemoryReader, FrameTrust, WalkArch } from './stackwalk/types';

@@ -20,6 +20,7 @@ import type { DumpModule } from './dump-module';
 import { SearchTrace } from './search-trace';
 import { PdbFile } from '../formats/pdb/pdb-file';
 import { PeImage } from '../formats/pe/pe-image';
+import type { CodeViewRecord } from '../formats/pe/debug-directory';
 import { imageKey, pdbKey } from '../symsrv/keys';
 
 export interface ModuleLoadContext {
@@ -33,14 +34,16 @@ export async function loadDumpModule(mod: DumpModule, ctx: ModuleLoadContext): P
   const imageName = mod.name;
   const imageId: FileIdentity = { kind: 'image', timeDateStamp: rec.timeDateStamp, sizeOfImage: rec.size };
   const wantImage: SymbolFileIdentity = { name: imageName, codeId: rec.codeId };
-  const cv = rec.codeView && rec.codeView.signature !== 'other' ? rec.codeView : undefined;
-  const pdbName = cv ? baseName(cv.pdbPath) || `${imageName.replace(/\.[^.]*$/, '')}.pdb` : undefined;
-  const pdbId: FileIdentity | undefined = cv && (cv.signature === 'RSDS' ? { kind: 'pdb70', guid: cv.guid, age: cv.age } : { kind: 'pdb20', signature: cv.timestamp, age: cv.age });
-  const wantPdb: SymbolFileIdentity | undefined = pdbName ? { name: pdbName, debugId: rec.debugId } : undefined;
-
   const imageTrace = new SearchTrace(imageName, storeKey(imageId), ctx.env.debug);
   const imagePath = await searchFile(ctx.searchPath, { fileName: imageName, identity: imageId, mismatchWord: 'image', onMismatch: imageTrace.mismatch }, { ...ctx.env, debug: imageTrace.line });
   mod.imageFile = imagePath;
+
+  // The PDB's identity: the dump's CodeView record, else (Wine's MiniDumpWriteDump writes none)
+  // the one in the image found, so the PDB is searched on the same path as the image.
+  const cv = (rec.codeView && rec.codeView.signature !== 'other' ? rec.codeView : undefined) ?? (imagePath ? imageCodeView(imagePath) : undefined);
+  const pdbName = cv ? baseName(cv.pdbPath) || `${imageName.replace(/\.[^.]*$/, '')}.pdb` : undefined;
+  const pdbId: FileIdentity | undefined = cv && (cv.signature === 'RSDS' ? { kind: 'pdb70', guid: cv.guid, age: cv.age } : { kind: 'pdb20', signature: cv.timestamp, age: cv.age });
+  const wantPdb: SymbolFileIdentity | undefined = pdbName && pdbId ? { name: pdbName, debugId: rec.debugId ?? storeKey(pdbId) } : undefined;
 
   let pdbPath: string | undefined;
   const pdbTrace = pdbName ? new SearchTrace(pdbName, storeKey(pdbId!), ctx.env.debug) : undefined;
@@ -153,5 +156,18 @@ function foundId(file: string): Partial<SymbolFileIdentity> {
     }
   } catch {
     return {};
+  }
+}
+
+/** The CodeView record of an image file, or undefined when it has none or cannot be read. */
+function imageCodeView(file: string): CodeViewRecord | undefined {
+  let img: PeImage | undefined;
+  try {
+    img = PeImage.open(file);
+    return img.codeView();
+  } catch {
+    return undefined; // a bad image: its load reports it
+  } finally {
+    img?.close();
   }
 }
