@@ -107,6 +107,25 @@ test('image and PDB in a symbol store: loaded at the dump base with private symb
   }
 });
 
+test('files copied from an upstream store into the cache report download progress for their module', async () => {
+  const store = put(path.join(tmp, 'store'), ['basic-x64.exe', 'basic-x64.pdb'], true);
+  const cache = path.join(tmp, 'cache');
+  const events: DumpLoadProgress[] = [];
+  const d = await loadDump(synthDump([{ fx: X64, base: 0x140000000n }]), { searchPath: `srv*${cache}*${store}`, onProgress: (p) => events.push(p) });
+  try {
+    expect(d.modules[0].symbolFile).toBe(path.join(cache, 'basic-x64.pdb', '8C6EB4D760FE3FA64C4C44205044422E1', 'basic-x64.pdb'));
+    const downloads = events.filter((e): e is Extract<DumpLoadProgress, { kind: 'download' }> => e.kind === 'download');
+    expect(downloads.length).toBeGreaterThan(0);
+    expect(new Set(downloads.map((e) => e.name))).toEqual(new Set(['basic-x64.exe']));
+    const pdbSize = fs.statSync(path.join(BIN, 'basic-x64.pdb')).size;
+    expect(downloads.some((e) => e.progress.bytes === pdbSize && e.progress.from.endsWith('basic-x64.pdb'))).toBe(true);
+    expect(events[0].kind).toBe('module-start');
+    expect(events[events.length - 1]).toMatchObject({ kind: 'module-done', completed: 1, total: 1, status: { kind: 'loaded', source: 'pdb' } });
+  } finally {
+    d.close();
+  }
+});
+
 test('PDB only: loaded alone at the dump base; the image is not needed for symbols', async () => {
   const dir = put(path.join(tmp, 'd'), ['basic-x86.pdb']);
   const base = 0x10000000n;
