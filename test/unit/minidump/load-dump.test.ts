@@ -235,6 +235,39 @@ describe('an HTTP symbol server answering 500 for every file', () => {
   });
 });
 
+test('a broken memory list or SystemInfo is a warning; a search that fails is that module\'s status only', async () => {
+  const dump = synthDump([{ fx: X64, base: 0x140000000n }]);
+  const b = new DumpBuilder();
+  b.stream(StreamType.SystemInfo, new W().u32(9)); // 4 bytes of 56
+  b.stream(StreamType.MemoryList, new W().u32(0x1000000));
+  const ml = new W().u32(1);
+  module(ml, { base: 0x140000000n, size: X64.sizeOfImage, timeDateStamp: X64.timeDateStamp, nameRva: b.string('C:\\app\\basic-x64.exe'), cv: b.add(rsds(X64.guid, X64.age, 'basic-x64.pdb')) });
+  b.stream(StreamType.ModuleList, ml);
+  const dir = put(path.join(tmp, 'd'), ['basic-x64.exe', 'basic-x64.pdb']);
+  const d = await loadDump(b.build(), { searchPath: dir });
+  try {
+    expect(d.warnings).toHaveLength(2);
+    expect(d.warnings[0]).toMatch(/^SystemInfo: .*BAD_FORMAT|^SystemInfo: .*truncated/);
+    expect(d.warnings[1]).toMatch(/^memory lists: .*count 16777216/);
+    expect(d.arch).toBeUndefined();
+    expect(d.memory.read(0n, 1)).toBeUndefined();
+    expect(d.modules[0].status).toMatchObject({ kind: 'loaded', source: 'pdb' });
+  } finally {
+    d.close();
+  }
+  // A downstream store that cannot be created (its parent is a file).
+  const store = put(path.join(tmp, 'store'), ['basic-x64.exe', 'basic-x64.pdb'], true);
+  fs.writeFileSync(path.join(tmp, 'file'), '');
+  const e = await loadDump(dump, { searchPath: `srv*${path.join(tmp, 'file', 'cache')}*${store}` });
+  try {
+    // lib/symsrv gives up on a store it cannot copy from into the cache: not found, not thrown.
+    expect(e.modules[0].status).toMatchObject({ kind: 'symbols-missing', wanted: { name: 'basic-x64.pdb' } });
+    expect(e.modules).toHaveLength(1);
+  } finally {
+    e.close();
+  }
+});
+
 test('concurrency bounds the modules in flight; progress tells each start and end', async () => {
   const dir = put(path.join(tmp, 'd'), ['exports-x64.dll']);
   const mods = Array.from({ length: 7 }, (_, i) => ({ fx: EXPORTS, base: 0x180000000n + BigInt(i) * 0x100000n }));
