@@ -39,6 +39,11 @@ export interface LoadDumpOptions {
   options?: number;
   /** Verbose search lines (DbgHelp's wording), as SymbolHandler's 'debug' event gives them. */
   onDebug?: (line: string) => void;
+  /**
+   * Also find each module's image (default true): the walker's unwind data (x64 .pdata) and
+   * exports come from it. False searches PDBs only; readRva then serves the dump's memory.
+   */
+  findImages?: boolean;
   /** A name for a dump given as bytes (messages). */
   name?: string;
 }
@@ -107,6 +112,7 @@ export async function loadDump(dumpPathOrBuffer: string | Uint8Array, opts: Load
           await loadDumpModule(mod, {
             handler: h,
             searchPath,
+            findImages: opts.findImages ?? true,
             env: {
               options: h.getOptions(),
               homeDirectory: h.getHomeDirectory(),

@@ -25,6 +25,8 @@ import { imageKey, pdbKey } from '../symsrv/keys';
 export interface ModuleLoadContext {
   handler: SymbolHandler;
   searchPath: string;
+  /** Search for the image too (else the PDB only). */
+  findImages: boolean;
   env: SearchEnv;
 }
 
@@ -39,7 +41,9 @@ export async function loadDumpModule(mod: DumpModule, ctx: ModuleLoadContext): P
   const wantPdb: SymbolFileIdentity | undefined = pdbName ? { name: pdbName, debugId: rec.debugId } : undefined;
 
   const imageTrace = new SearchTrace(imageName, storeKey(imageId), ctx.env.debug);
-  const imagePath = await searchFile(ctx.searchPath, { fileName: imageName, identity: imageId, mismatchWord: 'image', onMismatch: imageTrace.mismatch }, { ...ctx.env, debug: imageTrace.line });
+  const imagePath = ctx.findImages
+    ? await searchFile(ctx.searchPath, { fileName: imageName, identity: imageId, mismatchWord: 'image', onMismatch: imageTrace.mismatch }, { ...ctx.env, debug: imageTrace.line })
+    : undefined;
   mod.imageFile = imagePath;
 
   let pdbPath: string | undefined;

@@ -14,7 +14,7 @@ import { DbgHelpError } from '../../../lib/api/errors';
 import { loadDump, type DumpLoadProgress } from '../../../lib/dump/load-dump';
 import { StreamType } from '../../../lib/formats/minidump/stream-types';
 import { PeImage } from '../../../lib/formats/pe/pe-image';
-import { closeSharedAgents, setHttpStoreDefaults } from '../../../lib/symsrv/http';
+import { breakers, closeSharedAgents, setHttpStoreDefaults } from '../../../lib/symsrv/http';
 import { DumpBuilder, module, rsds, systemInfo, thread, W, x86Context } from '../../helpers/minidump-synth';
 
 const BIN = path.resolve(__dirname, '../../fixtures/bin');
@@ -102,6 +102,18 @@ test('image and PDB in a symbol store: loaded at the dump base with private symb
     expect(m.x86FrameInfo).toBeUndefined(); // amd64
     expect(d.moduleAt(base + 0x7fffn)).toBe(m);
     expect(d.moduleAt(base + 0x8000n)).toBeUndefined();
+  } finally {
+    d.close();
+  }
+});
+
+test('findImages: false searches PDBs only', async () => {
+  const dir = put(path.join(tmp, 'd'), ['basic-x64.exe', 'basic-x64.pdb']);
+  const d = await loadDump(synthDump([{ fx: X64, base: 0x140000000n }]), { searchPath: dir, findImages: false });
+  try {
+    expect(d.modules[0].imageFile).toBeUndefined();
+    expect(d.modules[0].status).toEqual({ kind: 'loaded', source: 'pdb', symbolFile: path.join(dir, 'basic-x64.pdb'), imageFile: undefined });
+    expect(d.handler.getModuleInfo(0x140000000n)!.loadedImageName).toBe(path.join(dir, 'basic-x64.pdb'));
   } finally {
     d.close();
   }
@@ -206,6 +218,7 @@ describe('an HTTP symbol server answering 500 for every file', () => {
   let requests = 0;
   beforeAll(async () => {
     setHttpStoreDefaults({ retries: 0, connectTimeoutMs: 1000, idleTimeoutMs: 500 });
+    breakers.reset();
     server = http.createServer((req, res) => {
       requests++;
       // index2.txt missing: a one-tier store; every file then answers 500.
@@ -216,6 +229,7 @@ describe('an HTTP symbol server answering 500 for every file', () => {
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sym`;
   });
   afterAll(async () => {
+    breakers.reset();
     setHttpStoreDefaults({});
     closeSharedAgents();
     await new Promise((r) => server.close(r));
