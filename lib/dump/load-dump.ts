@@ -62,8 +62,12 @@ export interface LoadedDump {
   readonly warnings: readonly string[];
   /** The module holding an address (a WalkModule), if any. */
   moduleAt(address: bigint): DumpModule | undefined;
-  /** The threads and their contexts; the exception's context for the crashing thread. */
-  threads(): { thread: MinidumpThread; name?: string; context?: ThreadContext; crashed: boolean }[];
+  /**
+   * The threads (ThreadList/ThreadExList, whose own corruption throws BAD_FORMAT) with their
+   * names and contexts: the exception's context for the crashing thread; `contextError` when a
+   * thread's context record could not be read.
+   */
+  threads(): { thread: MinidumpThread; name?: string; context?: ThreadContext; crashed: boolean; contextError?: string }[];
   /** Cleans up the handler, closes the dump and every image/PDB opened for the walker. */
   close(): void;
 }
@@ -171,8 +175,14 @@ function makeLoaded(dump: Minidump, handler: SymbolHandler, modules: DumpModule[
       const names = dump.threadNames();
       return dump.threads().map((thread) => {
         const crashed = ex !== undefined && ex.threadId === thread.threadId;
-        const context = crashed ? (dump.exceptionContext() ?? dump.threadContext(thread)) : dump.threadContext(thread);
-        return { thread, name: names.get(thread.threadId), context, crashed };
+        // A thread whose context record is bad keeps its place, with the error instead.
+        try {
+          const context = crashed ? (dump.exceptionContext() ?? dump.threadContext(thread)) : dump.threadContext(thread);
+          return { thread, name: names.get(thread.threadId), context, crashed };
+        } catch (e) {
+          if (!(e instanceof DbgHelpError)) throw e;
+          return { thread, name: names.get(thread.threadId), crashed, contextError: e.message };
+        }
       });
     },
     close() {

@@ -336,4 +336,10 @@ test('a dump that is not a dump rejects with BAD_FORMAT; bad options with INVALI
   expect(d.modules).toEqual([]);
   expect(d.threads().map((t) => [t.thread.threadId, t.crashed, t.context!.registers.get('eip')])).toEqual([[7, false, 0x401000n]]);
   d.close();
+  // A thread whose context record lies past the end of the file.
+  const b = new DumpBuilder();
+  b.stream(StreamType.ThreadList, thread(new W().u32(1), { id: 9, context: { rva: 0x10000, dataSize: 716 } }));
+  const e = await loadDump(b.build());
+  expect(e.threads()).toEqual([expect.objectContaining({ crashed: false, contextError: expect.stringMatching(/thread 0x9 context: 716 bytes at 0x10000 run past the end/) })]);
+  e.close();
 });
