@@ -1,7 +1,7 @@
 /** Every stream of a synthetic dump, read back field by field. */
 import { openMinidump } from '../../../lib/formats/minidump/minidump';
 import { StreamType } from '../../../lib/formats/minidump/stream-types';
-import { DumpBuilder, W } from '../../helpers/minidump-synth';
+import { DumpBuilder, thread, W } from '../../helpers/minidump-synth';
 import { SAMPLE, sampleDump } from './sample-dump';
 
 const dump = () => openMinidump(sampleDump(), 'sample.dmp');
@@ -175,4 +175,14 @@ test('MiscInfo levels 2, 3 and 4: processor power, integrity, time zone, build s
   // SizeOfInfo larger than the bytes: truncated.
   const short = level4.done().slice(0, 200);
   expect(() => read(new W().bytes(short))).toThrow(expect.objectContaining({ code: 'BAD_FORMAT' }));
+});
+
+test('list streams padded with 4 bytes after the count (Breakpad writers on 64-bit ABIs)', () => {
+  const b = new DumpBuilder();
+  const ctx = b.add(new Uint8Array(0));
+  b.stream(StreamType.ThreadList, thread(new W().u32(1).u32(0), { id: 0x42, context: ctx }));
+  b.stream(StreamType.MemoryList, new W().u32(1).u32(0).u64(0x1000n).u32(0).u32(0));
+  const d = openMinidump(b.build());
+  expect(d.threads().map((t) => t.threadId)).toEqual([0x42]);
+  expect(d.memoryList().map((r) => r.start)).toEqual([0x1000n]);
 });
