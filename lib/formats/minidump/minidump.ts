@@ -161,7 +161,7 @@ export class Minidump {
     return e && this.context(e.contextLocation, 'exception context');
   }
 
-  /** Process memory from MemoryList and Memory64List. */
+  /** Process memory from MemoryList and Memory64List (and thread stacks the lists lack). */
   memory(): DumpMemory {
     return this.once('memory', () => {
       const ranges: DumpMemoryRange[] = [];
@@ -172,8 +172,29 @@ export class Minidump {
       for (const r of this.memory64List()) {
         ranges.push({ start: r.start, size: Number(r.size > 0x7fffffffn ? 0x7fffffffn : r.size), fileOffset: Number(r.fileOffset) });
       }
-      return new DumpMemory(this.file.source, ranges);
+      const mem = new DumpMemory(this.file.source, ranges);
+      // Thread stacks missing from the lists (writers that record them only in the thread list).
+      const extra = this.stacksOutside(mem);
+      return extra.length ? new DumpMemory(this.file.source, [...ranges, ...extra]) : mem;
     });
+  }
+
+  private stacksOutside(mem: DumpMemory): DumpMemoryRange[] {
+    let threads: MinidumpThread[];
+    try {
+      threads = this.threads();
+    } catch (e) {
+      if (e instanceof DbgHelpError) return []; // threads() reports it to whoever asks for threads
+      throw e;
+    }
+    const out: DumpMemoryRange[] = [];
+    for (const t of threads) {
+      const { start, location } = t.stack;
+      if (!location.dataSize || mem.rangeAt(start) || mem.rangeAt(start + BigInt(location.dataSize - 1))) continue;
+      if (location.rva + location.dataSize > this.file.size) continue; // an extra: a bad one is left out
+      out.push({ start, size: location.dataSize, fileOffset: location.rva });
+    }
+    return out;
   }
 
   /** The module holding an address. */
