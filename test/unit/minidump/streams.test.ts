@@ -1,4 +1,5 @@
 /** Every stream of a synthetic dump, read back field by field. */
+import { exceptionName } from '../../../lib/formats/minidump/exception-codes';
 import { openMinidump } from '../../../lib/formats/minidump/minidump';
 import { StreamType } from '../../../lib/formats/minidump/stream-types';
 import { DumpBuilder, thread, W } from '../../helpers/minidump-synth';
@@ -185,4 +186,13 @@ test('list streams padded with 4 bytes after the count (Breakpad writers on 64-b
   const d = openMinidump(b.build());
   expect(d.threads().map((t) => t.threadId)).toEqual([0x42]);
   expect(d.memoryList().map((r) => r.start)).toEqual([0x1000n]);
+});
+
+test('exception names', () => {
+  expect(exceptionName(0xc0000005, [0n, 0x10n])).toBe('EXCEPTION_ACCESS_VIOLATION_READ');
+  expect(exceptionName(0xc0000005, [8n, 0x10n])).toBe('EXCEPTION_ACCESS_VIOLATION_EXEC');
+  expect(exceptionName(0xc0000005, [])).toBe('EXCEPTION_ACCESS_VIOLATION');
+  expect(exceptionName(0xc00000fd)).toBe('EXCEPTION_STACK_OVERFLOW');
+  expect(exceptionName(0x12345)).toBe('0x00012345');
+  expect(exceptionName(-0x3ffffffb)).toBe('EXCEPTION_ACCESS_VIOLATION'); // 0xc0000005 as a signed int
 });
