@@ -2,8 +2,10 @@
  * DumpModule: one module of a dump as the stack walker sees it (WalkModule) and as the caller
  * sees its symbols (ModuleStatus, the files found).
  *
- * readRva reads the image file when one was found (sections as mapped: file-backed bytes only),
- * else, or where the file has no bytes (bss), the dump's memory at base + rva. x86FrameInfo
+ * readRva reads the image file when one was found (sections as mapped: file-backed bytes only;
+ * not relocated, so a module loaded away from its preferred base differs from memory in its
+ * fixed-up pointers: unwind and exception data, made of RVAs, do not), else, or where the file
+ * has no bytes (bss), the dump's memory at base + rva. x86FrameInfo
  * reads the PDB's FPO / FRAMEDATA streams (frame-info.ts) on first use.
  */
 import type { ModuleStatus } from '../api/module-status';

@@ -3,7 +3,7 @@
  * every module of the dump at its base through the search path (images by TimeDateStamp +
  * SizeOfImage, PDBs by the dump's CodeView GUID/age), `concurrency` modules at a time, with
  * progress events and an AbortSignal. Each module gets a ModuleStatus; one bad module never
- * fails the dump. The result also serves the stack walker: the dump's memory (MemoryReader),
+ * fails the dump, nor does a broken SystemInfo or memory list (`warnings` says what was lost). The result also serves the stack walker: the dump's memory (MemoryReader),
  * a WalkModule per module, thread contexts (RegisterSet).
  */
 import { DbgHelpError } from '../api/errors';
@@ -12,7 +12,8 @@ import type { InitializeOptions, SymbolFileProgress } from '../api/types';
 import { SymbolHandler } from '../handler';
 import { openMinidump, type Minidump } from '../formats/minidump/minidump';
 import type { ThreadContext } from '../formats/minidump/context';
-import type { DumpMemory } from '../formats/minidump/dump-memory';
+import { DumpMemory } from '../formats/minidump/dump-memory';
+import { BufferSource } from '../formats/binary/source';
 import type { MinidumpThread } from '../formats/minidump/thread-list';
 import type { WalkArch } from '../stackwalk/types';
 import { effectiveSearchPath } from '../symsrv/symbol-path';
@@ -38,6 +39,11 @@ export interface LoadDumpOptions {
   options?: number;
   /** Verbose search lines (DbgHelp's wording), as SymbolHandler's 'debug' event gives them. */
   onDebug?: (line: string) => void;
+  /**
+   * Also find each module's image (default true): the walker's unwind data (x64 .pdata) and
+   * exports come from it. False searches PDBs only; readRva then serves the dump's memory.
+   */
+  findImages?: boolean;
   /** A name for a dump given as bytes (messages). */
   name?: string;
 }
@@ -52,10 +58,16 @@ export interface LoadedDump {
   readonly arch: WalkArch | undefined;
   /** Process memory from the dump (MemoryList + Memory64List). */
   readonly memory: DumpMemory;
+  /** Streams that could not be read and were done without (SystemInfo, memory lists), with why. */
+  readonly warnings: readonly string[];
   /** The module holding an address (a WalkModule), if any. */
   moduleAt(address: bigint): DumpModule | undefined;
-  /** The threads and their contexts; the exception's context for the crashing thread. */
-  threads(): { thread: MinidumpThread; name?: string; context?: ThreadContext; crashed: boolean }[];
+  /**
+   * The threads (ThreadList/ThreadExList, whose own corruption throws BAD_FORMAT) with their
+   * names and contexts: the exception's context for the crashing thread; `contextError` when a
+   * thread's context record could not be read.
+   */
+  threads(): { thread: MinidumpThread; name?: string; context?: ThreadContext; crashed: boolean; contextError?: string }[];
   /** Cleans up the handler, closes the dump and every image/PDB opened for the walker. */
   close(): void;
 }
@@ -69,8 +81,19 @@ export async function loadDump(dumpPathOrBuffer: string | Uint8Array, opts: Load
   let handler: SymbolHandler | undefined;
   const modules: DumpModule[] = [];
   try {
-    const arch = dump.arch();
-    const memory = dump.memory();
+    // A broken SystemInfo or memory list costs the walker those, not the symbols.
+    const warnings: string[] = [];
+    const tolerate = <T>(what: string, read: () => T, fallback: T): T => {
+      try {
+        return read();
+      } catch (e) {
+        if (!(e instanceof DbgHelpError)) throw e;
+        warnings.push(`${what}: ${e.message}`);
+        return fallback;
+      }
+    };
+    const arch = tolerate('SystemInfo', () => dump.arch(), undefined);
+    const memory = tolerate('memory lists', () => dump.memory(), new DumpMemory(new BufferSource(new Uint8Array(0), dump.name), []));
     const records = dump.modules();
     const init: InitializeOptions = { searchPath: '' };
     if (opts.options !== undefined) init.options = opts.options;
@@ -89,17 +112,25 @@ export async function loadDump(dumpPathOrBuffer: string | Uint8Array, opts: Load
         aborted(opts.signal);
         const mod = modules[next++];
         opts.onProgress?.({ kind: 'module-start', index: mod.index, name: mod.name, total });
-        await loadDumpModule(mod, {
-          handler: h,
-          searchPath,
-          env: {
-            options: h.getOptions(),
-            homeDirectory: h.getHomeDirectory(),
-            debug,
-            signal: opts.signal,
-            onProgress: (p) => opts.onProgress?.({ kind: 'download', index: mod.index, name: mod.name, progress: p }),
-          },
-        });
+        try {
+          await loadDumpModule(mod, {
+            handler: h,
+            searchPath,
+            findImages: opts.findImages ?? true,
+            env: {
+              options: h.getOptions(),
+              homeDirectory: h.getHomeDirectory(),
+              debug,
+              signal: opts.signal,
+              onProgress: (p) => opts.onProgress?.({ kind: 'download', index: mod.index, name: mod.name, progress: p }),
+            },
+          });
+        } catch (e) {
+          // The search itself failed (an unreadable store, a cache that cannot be written):
+          // this module only.
+          if (!(e instanceof DbgHelpError) || e.code === 'ABORTED') throw e;
+          mod.status = { kind: 'unavailable', wanted: { name: mod.record.debugFile?.split(/[\\/]/).pop() || mod.name, debugId: mod.record.debugId, codeId: mod.record.codeId }, server: e.file ?? 'symbol search', reason: e.message };
+        }
         completed++;
         opts.onProgress?.({ kind: 'module-done', index: mod.index, name: mod.name, total, completed, status: mod.status });
       }
@@ -109,7 +140,7 @@ export async function loadDump(dumpPathOrBuffer: string | Uint8Array, opts: Load
     if (failed) throw failed.reason;
     aborted(opts.signal);
     handler.setSearchPath(opts.searchPath ?? null);
-    return makeLoaded(dump, handler, modules, arch, memory);
+    return makeLoaded(dump, handler, modules, arch, memory, warnings);
   } catch (e) {
     for (const m of modules) m.close();
     handler?.cleanup();
@@ -118,7 +149,7 @@ export async function loadDump(dumpPathOrBuffer: string | Uint8Array, opts: Load
   }
 }
 
-function makeLoaded(dump: Minidump, handler: SymbolHandler, modules: DumpModule[], arch: WalkArch | undefined, memory: DumpMemory): LoadedDump {
+function makeLoaded(dump: Minidump, handler: SymbolHandler, modules: DumpModule[], arch: WalkArch | undefined, memory: DumpMemory, warnings: string[]): LoadedDump {
   const byBase = [...modules].sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
   return {
     dump,
@@ -126,6 +157,7 @@ function makeLoaded(dump: Minidump, handler: SymbolHandler, modules: DumpModule[
     modules,
     arch,
     memory,
+    warnings,
     moduleAt(address: bigint): DumpModule | undefined {
       let lo = 0;
       let hi = byBase.length - 1;
@@ -143,8 +175,14 @@ function makeLoaded(dump: Minidump, handler: SymbolHandler, modules: DumpModule[
       const names = dump.threadNames();
       return dump.threads().map((thread) => {
         const crashed = ex !== undefined && ex.threadId === thread.threadId;
-        const context = crashed ? (dump.exceptionContext() ?? dump.threadContext(thread)) : dump.threadContext(thread);
-        return { thread, name: names.get(thread.threadId), context, crashed };
+        // A thread whose context record is bad keeps its place, with the error instead.
+        try {
+          const context = crashed ? (dump.exceptionContext() ?? dump.threadContext(thread)) : dump.threadContext(thread);
+          return { thread, name: names.get(thread.threadId), context, crashed };
+        } catch (e) {
+          if (!(e instanceof DbgHelpError)) throw e;
+          return { thread, name: names.get(thread.threadId), crashed, contextError: e.message };
+        }
       });
     },
     close() {

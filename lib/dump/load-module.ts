@@ -26,6 +26,8 @@ import { imageKey, pdbKey } from '../symsrv/keys';
 export interface ModuleLoadContext {
   handler: SymbolHandler;
   searchPath: string;
+  /** Search for the image too (else the PDB only). */
+  findImages: boolean;
   env: SearchEnv;
 }
 
@@ -35,7 +37,9 @@ export async function loadDumpModule(mod: DumpModule, ctx: ModuleLoadContext): P
   const imageId: FileIdentity = { kind: 'image', timeDateStamp: rec.timeDateStamp, sizeOfImage: rec.size };
   const wantImage: SymbolFileIdentity = { name: imageName, codeId: rec.codeId };
   const imageTrace = new SearchTrace(imageName, storeKey(imageId), ctx.env.debug);
-  const imagePath = await searchFile(ctx.searchPath, { fileName: imageName, identity: imageId, mismatchWord: 'image', onMismatch: imageTrace.mismatch }, { ...ctx.env, debug: imageTrace.line });
+  const imagePath = ctx.findImages
+    ? await searchFile(ctx.searchPath, { fileName: imageName, identity: imageId, mismatchWord: 'image', onMismatch: imageTrace.mismatch }, { ...ctx.env, debug: imageTrace.line })
+    : undefined;
   mod.imageFile = imagePath;
 
   // The PDB's identity: the dump's CodeView record, else (Wine's MiniDumpWriteDump writes none)

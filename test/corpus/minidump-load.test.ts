@@ -4,7 +4,11 @@
  * minidump2.dmp, whose PDBs are not in the corpus (every module: symbols-missing).
  */
 import * as fs from 'fs';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import * as os from 'os';
 import * as path from 'path';
+import { breakers, closeSharedAgents, setHttpStoreDefaults } from '../../lib/symsrv/http';
 import { loadDump } from '../../lib/dump/load-dump';
 import { SymType } from '../../lib/api/constants';
 import { corpusPath, describeCorpus } from '../helpers/corpus';
@@ -116,6 +120,51 @@ describeCorpus('loadDump: minidump2.dmp without its PDBs', () => {
       expect(d.handler.enumModules()).toEqual([]);
     } finally {
       d.close();
+    }
+  });
+});
+
+describeCorpus('loadDump: minidump2.dmp against a symbol server that answers 503', () => {
+  let server: http.Server;
+  let url: string;
+  beforeAll(async () => {
+    setHttpStoreDefaults({ retries: 0, connectTimeoutMs: 1000, idleTimeoutMs: 500 });
+    breakers.reset();
+    server = http.createServer((req, res) => {
+      res.statusCode = req.url?.endsWith('/index2.txt') ? 404 : 503;
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/symbols`;
+  });
+  afterAll(async () => {
+    breakers.reset();
+    setHttpStoreDefaults({});
+    closeSharedAgents();
+    await new Promise((r) => server.close(r));
+  });
+
+  test('every module: unavailable, with the server, the status and the identity wanted', async () => {
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'md2-'));
+    try {
+      const d = await loadDump(corpusPath('google_breakpad/src/processor/testdata/minidump2.dmp'), { searchPath: `srv*${cache}*${url}`, concurrency: 3 });
+      try {
+        expect(d.modules).toHaveLength(13);
+        // The first modules see the 503s; once the host breaker opens (lib/symsrv/http) the rest
+        // are skipped without a request, and say so.
+        for (const m of d.modules) {
+          expect(m.status).toMatchObject({ kind: 'unavailable', server: url, wanted: { debugId: m.record.debugId } });
+          if (m.status.kind !== 'unavailable') continue;
+          if (m.status.httpStatus !== undefined) expect([m.status.httpStatus, m.status.reason]).toEqual([503, 'HTTP 503 (HTTP_STATUS_SERVICE_UNAVAIL)']);
+          else expect(m.status.reason).toMatch(/^127\.0\.0\.1:\d+ skipped: \d+ failures in a row/);
+        }
+        expect(d.modules[0].status).toMatchObject({ httpStatus: 503 });
+        expect(d.modules[1].status).toMatchObject({ wanted: { name: 'ntdll.pdb', debugId: '36515FB5D04345E491F672FA2E2878C02' } });
+      } finally {
+        d.close();
+      }
+    } finally {
+      fs.rmSync(cache, { recursive: true, force: true });
     }
   });
 });

@@ -6,6 +6,7 @@
  * module's debug id). Values, not shapes: every number below comes from those files.
  */
 import * as fs from 'fs';
+import { exceptionName } from '../../lib/formats/minidump/exception-codes';
 import { openMinidump } from '../../lib/formats/minidump/minidump';
 import { corpusPath, describeCorpus, manifest } from '../helpers/corpus';
 
@@ -256,6 +257,9 @@ describeCorpus('minidump reader: minidump2.dmp vs Breakpad minidump_dump and min
       expect([name, ctx.raw.get(name)]).toEqual([name, BigInt(v)]);
     }
     expect(walkOut).toContain('5.1.2600 Service Pack 2');
+    const ex = d.exception()!;
+    expect(walkOut).toContain(`Crash reason:  ${exceptionName(ex.exceptionCode, ex.parameters)}\n`);
+    expect(exceptionName(ex.exceptionCode, ex.parameters)).toBe('EXCEPTION_ACCESS_VIOLATION_WRITE');
     expect(walkOut).toContain(`Crash address: 0x${d.exception()!.parameters[1].toString(16)}`);
     const mods = [...walkOut.matchAll(/^(0x[0-9a-f]+) - (0x[0-9a-f]+)\s+(\S+)\s+(\S+)/gm)];
     expect(mods).toHaveLength(13);

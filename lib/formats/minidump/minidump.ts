@@ -12,6 +12,9 @@ import { BufferSource, FileSource, type ByteSource } from '../binary/source';
 import { readAssertionInfo, readBreakpadInfo, type AssertionInfo, type BreakpadInfo } from './breakpad-info';
 import { readComment } from './comment';
 import { archOfProcessor, guessArch, readContext, type ThreadContext } from './context';
+import { CONTEXT_AMD64_SIZE } from './context-amd64';
+import { CONTEXT_ARM64_SIZE } from './context-arm64';
+import { CONTEXT_X86_SIZE } from './context-x86';
 import { readCrashpadInfo, type CrashpadInfo } from './crashpad-info';
 import { DumpFile, type Location } from './dump-file';
 import { DumpMemory, type DumpMemoryRange } from './dump-memory';
@@ -31,6 +34,8 @@ import { readThreadList, type MinidumpThread } from './thread-list';
 import { readThreadNames } from './thread-names';
 import { readUnloadedModuleList, type UnloadedModule } from './unloaded-module-list';
 import type { Cursor } from '../binary/cursor';
+
+const CONTEXT_SIZES: Record<WalkArch, number> = { x86: CONTEXT_X86_SIZE, amd64: CONTEXT_AMD64_SIZE, arm64: CONTEXT_ARM64_SIZE };
 
 export class Minidump {
   readonly header: MinidumpHeader;
@@ -140,7 +145,10 @@ export class Minidump {
   context(loc: Location, what = 'thread context'): ThreadContext | undefined {
     if (!loc.dataSize) return undefined;
     const c = this.file.at(loc, what);
-    const arch = this.arch() ?? guessArch(c);
+    // A 32-bit process dumped on 64-bit Windows (WoW64): SystemInfo says AMD64, the records are
+    // x86. A record too short for SystemInfo's layout is read as what its shape says.
+    let arch = this.arch();
+    if (!arch || c.length < CONTEXT_SIZES[arch]) arch = guessArch(c) ?? arch;
     if (!arch) return undefined;
     return readContext(c, arch, { xstate: this.miscInfo()?.xstate });
   }
@@ -153,7 +161,7 @@ export class Minidump {
     return e && this.context(e.contextLocation, 'exception context');
   }
 
-  /** Process memory from MemoryList and Memory64List. */
+  /** Process memory from MemoryList and Memory64List (and thread stacks the lists lack). */
   memory(): DumpMemory {
     return this.once('memory', () => {
       const ranges: DumpMemoryRange[] = [];
@@ -164,8 +172,29 @@ export class Minidump {
       for (const r of this.memory64List()) {
         ranges.push({ start: r.start, size: Number(r.size > 0x7fffffffn ? 0x7fffffffn : r.size), fileOffset: Number(r.fileOffset) });
       }
-      return new DumpMemory(this.file.source, ranges);
+      const mem = new DumpMemory(this.file.source, ranges);
+      // Thread stacks missing from the lists (writers that record them only in the thread list).
+      const extra = this.stacksOutside(mem);
+      return extra.length ? new DumpMemory(this.file.source, [...ranges, ...extra]) : mem;
     });
+  }
+
+  private stacksOutside(mem: DumpMemory): DumpMemoryRange[] {
+    let threads: MinidumpThread[];
+    try {
+      threads = this.threads();
+    } catch (e) {
+      if (e instanceof DbgHelpError) return []; // threads() reports it to whoever asks for threads
+      throw e;
+    }
+    const out: DumpMemoryRange[] = [];
+    for (const t of threads) {
+      const { start, location } = t.stack;
+      if (!location.dataSize || mem.rangeAt(start) || mem.rangeAt(start + BigInt(location.dataSize - 1))) continue;
+      if (location.rva + location.dataSize > this.file.size) continue; // an extra: a bad one is left out
+      out.push({ start, size: location.dataSize, fileOffset: location.rva });
+    }
+    return out;
   }
 
   /** The module holding an address. */

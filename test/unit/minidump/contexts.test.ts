@@ -92,3 +92,9 @@ test('a short record is BAD_FORMAT naming the structure', () => {
     expect((err as DbgHelpError).offset).toBe(0x100);
   }
 });
+
+test('WoW64: SystemInfo says AMD64, a 716-byte record is read as x86', () => {
+  const c = oneThread(x86Context({ eip: 0x401000, esp: 0x19ff00 }), 9);
+  expect(c.arch).toBe('x86');
+  expect(c.registers.get('eip')).toBe(0x401000n);
+});

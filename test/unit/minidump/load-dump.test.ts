@@ -14,7 +14,7 @@ import { DbgHelpError } from '../../../lib/api/errors';
 import { loadDump, type DumpLoadProgress } from '../../../lib/dump/load-dump';
 import { StreamType } from '../../../lib/formats/minidump/stream-types';
 import { PeImage } from '../../../lib/formats/pe/pe-image';
-import { closeSharedAgents, setHttpStoreDefaults } from '../../../lib/symsrv/http';
+import { breakers, closeSharedAgents, setHttpStoreDefaults } from '../../../lib/symsrv/http';
 import { DumpBuilder, module, rsds, systemInfo, thread, W, x86Context } from '../../helpers/minidump-synth';
 
 const BIN = path.resolve(__dirname, '../../fixtures/bin');
@@ -107,6 +107,37 @@ test('image and PDB in a symbol store: loaded at the dump base with private symb
   }
 });
 
+test('findImages: false searches PDBs only', async () => {
+  const dir = put(path.join(tmp, 'd'), ['basic-x64.exe', 'basic-x64.pdb']);
+  const d = await loadDump(synthDump([{ fx: X64, base: 0x140000000n }]), { searchPath: dir, findImages: false });
+  try {
+    expect(d.modules[0].imageFile).toBeUndefined();
+    expect(d.modules[0].status).toEqual({ kind: 'loaded', source: 'pdb', symbolFile: path.join(dir, 'basic-x64.pdb'), imageFile: undefined });
+    expect(d.handler.getModuleInfo(0x140000000n)!.loadedImageName).toBe(path.join(dir, 'basic-x64.pdb'));
+  } finally {
+    d.close();
+  }
+});
+
+test('files copied from an upstream store into the cache report download progress for their module', async () => {
+  const store = put(path.join(tmp, 'store'), ['basic-x64.exe', 'basic-x64.pdb'], true);
+  const cache = path.join(tmp, 'cache');
+  const events: DumpLoadProgress[] = [];
+  const d = await loadDump(synthDump([{ fx: X64, base: 0x140000000n }]), { searchPath: `srv*${cache}*${store}`, onProgress: (p) => events.push(p) });
+  try {
+    expect(d.modules[0].symbolFile).toBe(path.join(cache, 'basic-x64.pdb', '8C6EB4D760FE3FA64C4C44205044422E1', 'basic-x64.pdb'));
+    const downloads = events.filter((e): e is Extract<DumpLoadProgress, { kind: 'download' }> => e.kind === 'download');
+    expect(downloads.length).toBeGreaterThan(0);
+    expect(new Set(downloads.map((e) => e.name))).toEqual(new Set(['basic-x64.exe']));
+    const pdbSize = fs.statSync(path.join(BIN, 'basic-x64.pdb')).size;
+    expect(downloads.some((e) => e.progress.bytes === pdbSize && e.progress.from.endsWith('basic-x64.pdb'))).toBe(true);
+    expect(events[0].kind).toBe('module-start');
+    expect(events[events.length - 1]).toMatchObject({ kind: 'module-done', completed: 1, total: 1, status: { kind: 'loaded', source: 'pdb' } });
+  } finally {
+    d.close();
+  }
+});
+
 test('PDB only: loaded alone at the dump base; the image is not needed for symbols', async () => {
   const dir = put(path.join(tmp, 'd'), ['basic-x86.pdb']);
   const base = 0x10000000n;
@@ -187,6 +218,7 @@ describe('an HTTP symbol server answering 500 for every file', () => {
   let requests = 0;
   beforeAll(async () => {
     setHttpStoreDefaults({ retries: 0, connectTimeoutMs: 1000, idleTimeoutMs: 500 });
+    breakers.reset();
     server = http.createServer((req, res) => {
       requests++;
       // index2.txt missing: a one-tier store; every file then answers 500.
@@ -197,6 +229,7 @@ describe('an HTTP symbol server answering 500 for every file', () => {
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sym`;
   });
   afterAll(async () => {
+    breakers.reset();
     setHttpStoreDefaults({});
     closeSharedAgents();
     await new Promise((r) => server.close(r));
@@ -214,6 +247,39 @@ describe('an HTTP symbol server answering 500 for every file', () => {
       d.close();
     }
   });
+});
+
+test('a broken memory list or SystemInfo is a warning; a search that fails is that module\'s status only', async () => {
+  const dump = synthDump([{ fx: X64, base: 0x140000000n }]);
+  const b = new DumpBuilder();
+  b.stream(StreamType.SystemInfo, new W().u32(9)); // 4 bytes of 56
+  b.stream(StreamType.MemoryList, new W().u32(0x1000000));
+  const ml = new W().u32(1);
+  module(ml, { base: 0x140000000n, size: X64.sizeOfImage, timeDateStamp: X64.timeDateStamp, nameRva: b.string('C:\\app\\basic-x64.exe'), cv: b.add(rsds(X64.guid, X64.age, 'basic-x64.pdb')) });
+  b.stream(StreamType.ModuleList, ml);
+  const dir = put(path.join(tmp, 'd'), ['basic-x64.exe', 'basic-x64.pdb']);
+  const d = await loadDump(b.build(), { searchPath: dir });
+  try {
+    expect(d.warnings).toHaveLength(2);
+    expect(d.warnings[0]).toMatch(/^SystemInfo: .*BAD_FORMAT|^SystemInfo: .*truncated/);
+    expect(d.warnings[1]).toMatch(/^memory lists: .*count 16777216/);
+    expect(d.arch).toBeUndefined();
+    expect(d.memory.read(0n, 1)).toBeUndefined();
+    expect(d.modules[0].status).toMatchObject({ kind: 'loaded', source: 'pdb' });
+  } finally {
+    d.close();
+  }
+  // A downstream store that cannot be created (its parent is a file).
+  const store = put(path.join(tmp, 'store'), ['basic-x64.exe', 'basic-x64.pdb'], true);
+  fs.writeFileSync(path.join(tmp, 'file'), '');
+  const e = await loadDump(dump, { searchPath: `srv*${path.join(tmp, 'file', 'cache')}*${store}` });
+  try {
+    // lib/symsrv gives up on a store it cannot copy from into the cache: not found, not thrown.
+    expect(e.modules[0].status).toMatchObject({ kind: 'symbols-missing', wanted: { name: 'basic-x64.pdb' } });
+    expect(e.modules).toHaveLength(1);
+  } finally {
+    e.close();
+  }
 });
 
 test('concurrency bounds the modules in flight; progress tells each start and end', async () => {
@@ -270,4 +336,10 @@ test('a dump that is not a dump rejects with BAD_FORMAT; bad options with INVALI
   expect(d.modules).toEqual([]);
   expect(d.threads().map((t) => [t.thread.threadId, t.crashed, t.context!.registers.get('eip')])).toEqual([[7, false, 0x401000n]]);
   d.close();
+  // A thread whose context record lies past the end of the file.
+  const b = new DumpBuilder();
+  b.stream(StreamType.ThreadList, thread(new W().u32(1), { id: 9, context: { rva: 0x10000, dataSize: 716 } }));
+  const e = await loadDump(b.build());
+  expect(e.threads()).toEqual([expect.objectContaining({ crashed: false, contextError: expect.stringMatching(/thread 0x9 context: 716 bytes at 0x10000 run past the end/) })]);
+  e.close();
 });

@@ -1,7 +1,7 @@
 /** DumpMemory over MemoryList and Memory64List. */
 import { openMinidump } from '../../../lib/formats/minidump/minidump';
 import { StreamType } from '../../../lib/formats/minidump/stream-types';
-import { DumpBuilder, W } from '../../helpers/minidump-synth';
+import { DumpBuilder, thread, W } from '../../helpers/minidump-synth';
 import { SAMPLE, sampleDump } from './sample-dump';
 
 const text = (b: Uint8Array | undefined) => (b ? Buffer.from(b).toString('latin1') : undefined);
@@ -59,4 +59,16 @@ test('a path is read on demand, not whole', () => {
     d.close();
     fs.rmSync(path.dirname(file), { recursive: true });
   }
+});
+
+test('a thread stack recorded only in the thread list is readable', () => {
+  const b = new DumpBuilder();
+  const stack = b.add(new W().ascii('STACKSTACKSTACK!'));
+  b.stream(StreamType.ThreadList, thread(new W().u32(1), { id: 1, stackStart: 0x7000n, stack }));
+  const other = b.add(new W().ascii('other'));
+  b.stream(StreamType.MemoryList, new W().u32(1).u64(0x100n).u32(other.dataSize).u32(other.rva));
+  const m = openMinidump(b.build()).memory();
+  expect(text(m.read(0x7005n, 5))).toBe('STACK');
+  expect(text(m.read(0x100n, 5))).toBe('other');
+  expect(m.ranges).toHaveLength(2);
 });

@@ -1,7 +1,8 @@
 /** Every stream of a synthetic dump, read back field by field. */
+import { exceptionName } from '../../../lib/formats/minidump/exception-codes';
 import { openMinidump } from '../../../lib/formats/minidump/minidump';
 import { StreamType } from '../../../lib/formats/minidump/stream-types';
-import { DumpBuilder, W } from '../../helpers/minidump-synth';
+import { DumpBuilder, thread, W } from '../../helpers/minidump-synth';
 import { SAMPLE, sampleDump } from './sample-dump';
 
 const dump = () => openMinidump(sampleDump(), 'sample.dmp');
@@ -136,4 +137,62 @@ test('the package exports the reader and loadDump', async () => {
   expect(d.entry(pkg.StreamType.SystemInfo)).toBeDefined();
   expect(pkg.streamTypeName(0x43500001)).toBe('CrashpadInfo');
   expect(typeof pkg.loadDump).toBe('function');
+});
+
+test('MiscInfo levels 2, 3 and 4: processor power, integrity, time zone, build strings', () => {
+  const tz = (w: W) => w.u32(-60 >>> 0).utf16('W. Europe Standard Time', 32).zeros(16 + 4).utf16('W. Europe Daylight Time', 32).zeros(16 + 4);
+  const level4 = tz(new W().u32(832).u32(0x1f7).u32(99).u32(1).u32(2).u32(3).u32(2900).u32(2800).u32(2700).u32(1).u32(0).u32(0x2000).u32(0x32).u32(0).u32(2))
+    .utf16('10.0.19041.1 (WinBuild.160101.0800)', 260)
+    .utf16('dbgcore.amd64,10.0.19041.1', 40);
+  const read = (w: W) => {
+    const b = new DumpBuilder();
+    b.stream(StreamType.MiscInfo, w);
+    return openMinidump(b.build()).miscInfo()!;
+  };
+  const m4 = read(level4);
+  expect(m4).toEqual({
+    level: 4,
+    sizeOfInfo: 832,
+    flags1: 0x1f7,
+    processId: 99,
+    processCreateTime: 1,
+    processUserTime: 2,
+    processKernelTime: 3,
+    processor: { maxMhz: 2900, currentMhz: 2800, mhzLimit: 2700, maxIdleState: 1, currentIdleState: 0 },
+    processIntegrityLevel: 0x2000,
+    processExecuteFlags: 0x32,
+    protectedProcess: 0,
+    timeZone: { id: 2, bias: -60, standardName: 'W. Europe Standard Time', daylightName: 'W. Europe Daylight Time' },
+    buildString: '10.0.19041.1 (WinBuild.160101.0800)',
+    dbgBuildString: 'dbgcore.amd64,10.0.19041.1',
+  });
+  // Level 2: the first 44 bytes; flags without PROCESSOR_POWER_INFO hide the processor fields.
+  const l2 = level4.done().slice(0, 44);
+  l2[0] = 44;
+  l2[1] = 0;
+  expect(read(new W().bytes(l2))).toMatchObject({ level: 2, processor: { maxMhz: 2900 } });
+  l2[4] = 0x3;
+  expect(read(new W().bytes(l2)).processor).toBeUndefined();
+  // SizeOfInfo larger than the bytes: truncated.
+  const short = level4.done().slice(0, 200);
+  expect(() => read(new W().bytes(short))).toThrow(expect.objectContaining({ code: 'BAD_FORMAT' }));
+});
+
+test('list streams padded with 4 bytes after the count (Breakpad writers on 64-bit ABIs)', () => {
+  const b = new DumpBuilder();
+  const ctx = b.add(new Uint8Array(0));
+  b.stream(StreamType.ThreadList, thread(new W().u32(1).u32(0), { id: 0x42, context: ctx }));
+  b.stream(StreamType.MemoryList, new W().u32(1).u32(0).u64(0x1000n).u32(0).u32(0));
+  const d = openMinidump(b.build());
+  expect(d.threads().map((t) => t.threadId)).toEqual([0x42]);
+  expect(d.memoryList().map((r) => r.start)).toEqual([0x1000n]);
+});
+
+test('exception names', () => {
+  expect(exceptionName(0xc0000005, [0n, 0x10n])).toBe('EXCEPTION_ACCESS_VIOLATION_READ');
+  expect(exceptionName(0xc0000005, [8n, 0x10n])).toBe('EXCEPTION_ACCESS_VIOLATION_EXEC');
+  expect(exceptionName(0xc0000005, [])).toBe('EXCEPTION_ACCESS_VIOLATION');
+  expect(exceptionName(0xc00000fd)).toBe('EXCEPTION_STACK_OVERFLOW');
+  expect(exceptionName(0x12345)).toBe('0x00012345');
+  expect(exceptionName(-0x3ffffffb)).toBe('EXCEPTION_ACCESS_VIOLATION'); // 0xc0000005 as a signed int
 });
