@@ -35,7 +35,7 @@ export const backend: BackendName = activeBackend().name;
 export { openMinidump, Minidump } from './formats/minidump/minidump';
 export { StreamType, streamTypeName } from './formats/minidump/stream-types';
 export { DumpMemory } from './formats/minidump/dump-memory';
-export { exceptionName } from './formats/minidump/exception-codes';
+export { exceptionName, crashReason } from './stack/exception-codes';
 export type { MinidumpHeader, DirectoryEntry } from './formats/minidump/header';
 export type { MinidumpThread } from './formats/minidump/thread-list';
 export type { MinidumpModule } from './formats/minidump/module-list';

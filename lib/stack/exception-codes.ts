@@ -117,8 +117,12 @@ const FAST_FAIL: ReadonlyMap<number, string> = new Map([
   [63, 'FAST_FAIL_INVALID_PFN'],
 ]);
 
-/** The name of an exception code, or `0x<hex>` when it has none here. */
-export function exceptionName(code: number): string {
+/**
+ * The name of an exception code, or `0x<hex>` when it has none here. With the exception's
+ * parameters, the crash reason's spelling (`EXCEPTION_ACCESS_VIOLATION_WRITE`, `FAST_FAIL_...`).
+ */
+export function exceptionName(code: number, parameters?: readonly bigint[]): string {
+  if (parameters) return crashReason(code, 0n, parameters).type;
   return NAMES.get(code >>> 0) ?? `0x${(code >>> 0).toString(16).padStart(8, '0')}`;
 }
 

@@ -6,7 +6,7 @@
  * module's debug id). Values, not shapes: every number below comes from those files.
  */
 import * as fs from 'fs';
-import { exceptionName } from '../../lib/formats/minidump/exception-codes';
+import { exceptionName } from '../../lib/stack/exception-codes';
 import { openMinidump } from '../../lib/formats/minidump/minidump';
 import { corpusPath, describeCorpus, manifest } from '../helpers/corpus';
 

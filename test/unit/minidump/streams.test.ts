@@ -1,5 +1,5 @@
 /** Every stream of a synthetic dump, read back field by field. */
-import { exceptionName } from '../../../lib/formats/minidump/exception-codes';
+import { exceptionName } from '../../../lib/stack/exception-codes';
 import { openMinidump } from '../../../lib/formats/minidump/minidump';
 import { StreamType } from '../../../lib/formats/minidump/stream-types';
 import { DumpBuilder, thread, W } from '../../helpers/minidump-synth';
