@@ -75,12 +75,41 @@ export async function symbolize(a: ParsedArgs, out: NodeJS.WritableStream, err: 
   return state.bad ? 2 : state.missing ? 1 : 0;
 }
 
-/** Stdin as batches of complete lines: each chunk's whole lines, as soon as the chunk arrives. */
-export async function* lineBatches(input: NodeJS.ReadableStream): AsyncGenerator<string[]> {
-  let rest = '';
+/**
+ * Stdin as batches of complete lines. A batch is what arrives until no more comes for 1 ms (a
+ * co-process's one line is answered at once), up to about 1 MB: a file or a fast pipe is
+ * answered in big batches, since answering each 64 KB chunk as it comes cost 10-15% more CPU
+ * and 15 MB more peak RSS at 100,000 lines (dump_syms_regtest64, measured against the
+ * read-everything-first loop this replaced).
+ */
+export async function* lineBatches(input: NodeJS.ReadableStream, maxBatch = 1 << 20): AsyncGenerator<string[]> {
+  const it = input[Symbol.asyncIterator]() as AsyncIterator<string | Uint8Array>;
   const decoder = new TextDecoder();
-  for await (const chunk of input) {
-    const text = rest + (typeof chunk === 'string' ? chunk : decoder.decode(chunk as Uint8Array, { stream: true }));
+  const decode = (c: string | Uint8Array) => (typeof c === 'string' ? c : decoder.decode(c, { stream: true }));
+  const IDLE = Symbol('idle');
+  let rest = '';
+  let pending: Promise<IteratorResult<string | Uint8Array>> | undefined;
+  let ended = false;
+  while (!ended) {
+    const first = await (pending ?? it.next());
+    pending = undefined;
+    if (first.done) break;
+    let text = rest + decode(first.value);
+    while (text.length < maxBatch) {
+      const next = it.next();
+      let timer: NodeJS.Timeout | undefined;
+      const r = await Promise.race([next, new Promise<typeof IDLE>((resolve) => (timer = setTimeout(resolve, 1, IDLE)))]);
+      clearTimeout(timer);
+      if (r === IDLE) {
+        pending = next;
+        break;
+      }
+      if (r.done) {
+        ended = true;
+        break;
+      }
+      text += decode(r.value);
+    }
     const last = text.lastIndexOf('\n');
     if (last < 0) {
       rest = text;
