@@ -3,9 +3,9 @@
  *
  * Inputs (arguments, else stdin lines): `0x140001000` (or decimal; module-relative with
  * `--rva`), `module+0x1000` (module-relative, by module or file name), `module!symbol`.
- * Stdin is answered as it arrives: every complete line of a chunk is answered, in one write,
- * before the next chunk is read, so a co-process that sends one line and waits gets its answer,
- * and 100,000 piped lines are still answered a few thousand per write.
+ * Stdin is answered as it arrives (lineBatches: what came until input paused for 1 ms), so a
+ * co-process that sends one line and waits gets its answer, and 100,000 piped lines are
+ * answered as one batch, 512 rows per write.
  * A bad line gets an error row (`--json`: {"input","error"}) or a line on stderr, and the rest
  * goes on. Exit status: 2 if any line was bad (after every good line is answered), else 1 if
  * any address had no symbol, else 0.
