@@ -73,9 +73,10 @@ export function parseAddress(s: string): bigint {
 /** The address `s` spells (hex `0x...` or decimal, surrounding blanks allowed), or undefined. */
 export function tryAddress(s: string): bigint | undefined {
   const t = s.trim();
-  if (!/^(0x[0-9a-f]{1,16}|[0-9]{1,20})$/i.test(t)) return undefined;
+  if (!ADDRESS.test(t)) return undefined;
   const v = BigInt(t);
   return v > 0xffffffffffffffffn ? undefined : v;
 }
+const ADDRESS = /^(?:0[xX][0-9a-fA-F]{1,16}|[0-9]{1,20})$/;
 
 export const hex = (v: bigint | number): `0x${string}` => `0x${v.toString(16)}`;

@@ -6,7 +6,7 @@
 import { SymOpt } from '../api/constants';
 import { describeModuleStatus, hasSymbols, statusOfError, type ModuleStatus } from '../api/module-status';
 import type { SymbolHandler } from '../handler';
-import { hex, tryAddress, UsageError } from './args';
+import { tryAddress, UsageError } from './args';
 
 export interface ModuleSpec {
   file: string;
@@ -87,4 +87,3 @@ function fileNameOf(p: string): string {
   return p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
 }
 
-export { hex };

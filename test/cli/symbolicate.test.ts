@@ -109,6 +109,18 @@ describeCorpus('dbghelp symbolicate: Mozilla symbolication API v5', () => {
     check(await symbolicate(request as never, { searchPath }));
   });
 
+  test('each module is looked for once, however many jobs and frames name it', async () => {
+    const lines: string[] = [];
+    const nowhere = path.join(ROOT, 'no-such-dir');
+    const job = { memoryMap: [['crash.pdb', CRASH_ID], ['xul.pdb', MISSING_ID]], stacks: [[[0, 0x1000], [1, 0x10], [0, 0x1004]]] };
+    const res = await symbolicate({ jobs: [job, job] } as never, { searchPath: `${nowhere};${corpusPath(CRASH_DIR)}`, onDebug: (l) => lines.push(l) });
+    expect(lines.filter((l) => l.includes(nowhere))).toEqual([`DBGHELP: ${path.join(nowhere, 'crash.pdb')} - file not found`, `DBGHELP: ${path.join(nowhere, 'xul.pdb')} - file not found`]);
+    expect(res.results.map((r) => r.stacks[0].map((f) => f.function ?? null))).toEqual([
+      ['google_breakpad::CrashGenerationClient::RequestDump', null, 'google_breakpad::CrashGenerationClient::RequestDump'],
+      ['google_breakpad::CrashGenerationClient::RequestDump', null, 'google_breakpad::CrashGenerationClient::RequestDump'],
+    ]);
+  });
+
   test('the bin reads the request on stdin, answers on stdout, warns once on stderr, exits 1', () => {
     const p = spawnSync(process.execPath, [BIN, 'symbolicate', '--symbol-path', searchPath], { input: JSON.stringify(request), encoding: 'utf8' });
     expect(p.stderr).toBe(`dbghelp: warning: xul.pdb: symbols xul.pdb ${MISSING_ID} not found (searched 2 places)\n`);

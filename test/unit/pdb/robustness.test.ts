@@ -12,7 +12,7 @@
  * each accessor) and the public API (`SymbolHandler.loadModule` paired with its image and
  * alone, `fromAddr` over a spread of addresses, `fromName`, a full `enumSymbols()`). Each step
  * must succeed or throw DbgHelpError BAD_FORMAT naming the file and an offset (PDB_MISMATCH is
- * allowed where the PDB is paired with its image, UNSUPPORTED for the /DEBUG:FASTLINK flag).
+ * allowed where the PDB is paired with its image, UNSUPPORTED for the /DEBUG:FASTLINK flag and for a nil DBI stream, the types-only PDB).
  * Cases run in worker threads with a 2 s bound each (fuzz/pool.ts), so a hang is a failure
  * naming its case, not a stuck suite. Seeds are fixed: a failure's case id reproduces it.
  */

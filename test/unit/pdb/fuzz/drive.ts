@@ -87,6 +87,9 @@ export function verdict(e: unknown, fileName: string, allow: Allow = {}): string
   }
   if (e.code === 'PDB_MISMATCH' && allow.mismatch) return undefined;
   if (e.code === 'UNSUPPORTED' && /FASTLINK/.test(e.message)) return undefined;
+  // A directory corrupted into a nil DBI stream reads as the compiler's types-only PDB, which
+  // loadModule refuses as UNSUPPORTED (docs/API.md "Module status"), naming the file.
+  if (e.code === 'UNSUPPORTED' && /has no DBI stream/.test(e.message) && e.message.includes(fileName)) return undefined;
   return `${e.code}: ${e.message}`;
 }
 
