@@ -17,11 +17,9 @@ import { searchFile, storeKey, type SearchEnv } from '../symsrv/search';
 import type { FileIdentity } from '../symsrv/identify';
 import { baseName, dirName, extensionOf } from '../symsrv/paths';
 import type { DumpModule } from './dump-module';
-import { SearchTrace } from './search-trace';
-import { PdbFile } from '../formats/pdb/pdb-file';
+import { SearchObserver } from '../portable/load-status';
 import { PeImage } from '../formats/pe/pe-image';
 import type { CodeViewRecord } from '../formats/pe/debug-directory';
-import { imageKey, pdbKey } from '../symsrv/keys';
 
 export interface ModuleLoadContext {
   handler: SymbolHandler;
@@ -36,9 +34,9 @@ export async function loadDumpModule(mod: DumpModule, ctx: ModuleLoadContext): P
   const imageName = mod.name;
   const imageId: FileIdentity = { kind: 'image', timeDateStamp: rec.timeDateStamp, sizeOfImage: rec.size };
   const wantImage: SymbolFileIdentity = { name: imageName, codeId: rec.codeId };
-  const imageTrace = new SearchTrace(imageName, storeKey(imageId), ctx.env.debug);
+  const imageTrace = new SearchObserver();
   const imagePath = ctx.findImages
-    ? await searchFile(ctx.searchPath, { fileName: imageName, identity: imageId, mismatchWord: 'image', onMismatch: imageTrace.mismatch }, { ...ctx.env, debug: imageTrace.line })
+    ? await searchFile(ctx.searchPath, { fileName: imageName, identity: imageId, mismatchWord: 'image', ...imageTrace.callbacks }, ctx.env)
     : undefined;
   mod.imageFile = imagePath;
 
@@ -50,7 +48,7 @@ export async function loadDumpModule(mod: DumpModule, ctx: ModuleLoadContext): P
   const wantPdb: SymbolFileIdentity | undefined = pdbName && pdbId ? { name: pdbName, debugId: rec.debugId ?? storeKey(pdbId) } : undefined;
 
   let pdbPath: string | undefined;
-  const pdbTrace = pdbName ? new SearchTrace(pdbName, storeKey(pdbId!), ctx.env.debug) : undefined;
+  const pdbTrace = pdbName ? new SearchObserver() : undefined;
   if (pdbName && pdbTrace) {
     pdbPath = await searchFile(
       ctx.searchPath,
@@ -60,9 +58,9 @@ export async function loadDumpModule(mod: DumpModule, ctx: ModuleLoadContext): P
         subdir: extensionOf(imageName) || undefined,
         first: cv!.pdbPath ? [cv!.pdbPath] : [],
         imageDir: imagePath ? dirName(imagePath) || '.' : undefined,
-        onMismatch: pdbTrace.mismatch,
+        ...pdbTrace.callbacks,
       },
-      { ...ctx.env, debug: pdbTrace.line },
+      ctx.env,
     );
     mod.symbolFile = pdbPath;
   }
@@ -99,8 +97,8 @@ interface Outcome {
   pdbPath?: string;
   wantImage: SymbolFileIdentity;
   wantPdb?: SymbolFileIdentity;
-  imageTrace: SearchTrace;
-  pdbTrace?: SearchTrace;
+  imageTrace: SearchObserver;
+  pdbTrace?: SearchObserver;
   loadError?: DbgHelpError;
   loadedFrom?: string;
   ctx: ModuleLoadContext;
@@ -116,9 +114,9 @@ function statusOf(mod: DumpModule, o: Outcome): ModuleStatus {
   if (o.pdbPath && mod.loaded && o.loadedFrom) {
     return { kind: 'loaded', source: 'pdb', symbolFile: o.pdbPath, imageFile: o.imagePath };
   }
-  if (o.wantPdb && o.pdbTrace) return missing(o.wantPdb, o.pdbTrace, [...o.imageTrace.searched, ...o.pdbTrace.searched]);
+  if (o.wantPdb && o.pdbTrace) return o.pdbTrace.missing(o.wantPdb, [...o.imageTrace.searched, ...o.pdbTrace.searched]);
   // No CodeView record: the image is all there is.
-  if (!o.imagePath) return missing(o.wantImage, o.imageTrace, o.imageTrace.searched, true);
+  if (!o.imagePath) return o.imageTrace.missing(o.wantImage, o.imageTrace.searched, 'image');
   const info = o.ctx.handler.getModuleInfo(mod.base);
   // The dump had no CodeView record (Wine's MiniDumpWriteDump writes none), but the image names
   // its PDB and the load found it beside the image.
@@ -127,40 +125,6 @@ function statusOf(mod: DumpModule, o: Outcome): ModuleStatus {
     return { kind: 'loaded', source: 'pdb', symbolFile: info.loadedPdbName, imageFile: o.imagePath };
   }
   return { kind: 'loaded', source: info?.symType === SymType.Export ? 'exports' : 'none', imageFile: o.imagePath };
-}
-
-function missing(wanted: SymbolFileIdentity, t: SearchTrace, searched: string[], image = false): ModuleStatus {
-  if (t.unavailable.length) {
-    const u = t.unavailable[0];
-    return { kind: 'unavailable', wanted, server: u.server, reason: u.reason, httpStatus: u.httpStatus };
-  }
-  if (t.mismatched.length) {
-    const m = t.mismatched[0];
-    return { kind: 'mismatched', wanted, found: { name: baseName(m.file), path: m.file, ...foundId(m.file) } };
-  }
-  return image ? { kind: 'image-missing', image: wanted, searched } : { kind: 'symbols-missing', wanted, searched };
-}
-
-/** The identity of a file that did not match, for the status (best effort: a bad file has none). */
-function foundId(file: string): Partial<SymbolFileIdentity> {
-  try {
-    if (/\.pdb$/i.test(file)) {
-      const pdb = PdbFile.open(file);
-      try {
-        return { debugId: pdbKey(pdb.info.guid, pdb.matchAge).toUpperCase() };
-      } finally {
-        pdb.close();
-      }
-    }
-    const img = PeImage.open(file);
-    try {
-      return { codeId: imageKey(img.timeDateStamp, img.sizeOfImage).toUpperCase() };
-    } finally {
-      img.close();
-    }
-  } catch {
-    return {};
-  }
 }
 
 /** The CodeView record of an image file, or undefined when it has none or cannot be read. */

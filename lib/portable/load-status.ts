@@ -9,7 +9,8 @@
 import type { ModuleStatus, SymbolFileIdentity } from '../api/module-status';
 import { PdbFile } from '../formats/pdb/pdb-file';
 import type { CodeViewRecord } from '../formats/pe/debug-directory';
-import { nb10Key, pdbKey } from '../symsrv/keys';
+import { PeImage } from '../formats/pe/pe-image';
+import { imageKey, nb10Key, pdbKey } from '../symsrv/keys';
 import { baseName } from '../symsrv/paths';
 import type { SearchRequest } from '../symsrv/search';
 
@@ -59,15 +60,33 @@ export class SearchObserver {
     },
   };
 
-  /** The status of a search that found nothing usable. */
-  missing(wanted: SymbolFileIdentity): ModuleStatus {
+  /**
+   * The status of a search that found nothing usable. `searched` defaults to what this search
+   * looked at; `kind` says whether an image or a symbol file was wanted.
+   */
+  missing(wanted: SymbolFileIdentity, searched: string[] = this.searched, kind: 'symbols' | 'image' = 'symbols'): ModuleStatus {
     if (this.unavailable) {
       const { server, reason } = this.unavailable;
       const code = /\bHTTP (\d{3})\b/.exec(reason);
       return { kind: 'unavailable', wanted, server, reason, ...(code ? { httpStatus: Number(code[1]) } : {}) };
     }
     if (this.malformed) return { kind: 'malformed', path: this.malformed.file, error: this.malformed.reason };
-    if (this.mismatch) return { kind: 'mismatched', wanted, found: pdbIdentity(this.mismatch.file) };
-    return { kind: 'symbols-missing', wanted, searched: [...this.searched] };
+    if (this.mismatch) return { kind: 'mismatched', wanted, found: fileIdentity(this.mismatch.file) };
+    return kind === 'image' ? { kind: 'image-missing', image: wanted, searched: [...searched] } : { kind: 'symbols-missing', wanted, searched: [...searched] };
+  }
+}
+
+/** The identity of a file found on disk: a PDB's debug id, an image's code id (best effort). */
+export function fileIdentity(path: string): SymbolFileIdentity {
+  if (/\.pdb$/i.test(path)) return pdbIdentity(path);
+  try {
+    const img = PeImage.open(path);
+    try {
+      return { name: baseName(path), codeId: imageKey(img.timeDateStamp, img.sizeOfImage).toUpperCase(), path };
+    } finally {
+      img.close();
+    }
+  } catch {
+    return { name: baseName(path), path };
   }
 }

@@ -1,40 +1,6 @@
-/** SearchTrace (search log lines → what was searched, unavailable, mismatched) and X86FrameIndex. */
+/** X86FrameIndex. */
 import { X86FrameIndex, assignsEbp } from '../../../lib/dump/frame-info';
-import { SearchTrace } from '../../../lib/dump/search-trace';
 import type { PdbFile } from '../../../lib/formats/pdb/pdb-file';
-
-describe('SearchTrace', () => {
-  test('file not found, store not found, store unavailable, copies ignored', () => {
-    const t = new SearchTrace('a.pdb', 'ABC1');
-    for (const l of [
-      'DBGHELP: C:\\build\\a.pdb - file not found',
-      'SYMSRV: /cache/a.pdb/ABC1/a.pdb not found',
-      'SYMSRV: HTTPGET: /sym/a.pdb/ABC1/a.pdb',
-      'SYMSRV: https://sym.example.com/sym/a.pdb/ABC1/a.pdb - HTTP 503 (Service Unavailable)',
-      'SYMSRV: a.pdb from https://x/sym: 1024 bytes - copied',
-      'DBGHELP: /d/a.pdb - mismatched pdb',
-    ]) t.line(l);
-    expect(t.searched).toEqual(['C:\\build\\a.pdb', '/cache/a.pdb/ABC1/a.pdb', 'https://sym.example.com/sym/a.pdb/ABC1/a.pdb']);
-    expect(t.unavailable).toEqual([{ server: 'https://sym.example.com/sym', reason: 'HTTP 503 (Service Unavailable)', httpStatus: 503 }]);
-  });
-
-  test('a WinInet-style status line gives the status to the next unavailable line', () => {
-    const t = new SearchTrace('a.pdb', 'ABC1');
-    t.line('SYMSRV: HttpQueryInfo: 801901f4 - HTTP_STATUS_SERVER_ERROR');
-    t.line('SYMSRV: http://127.0.0.1:8080/sym/index2.txt - no usable answer for index2.txt');
-    t.line('SYMSRV: //share/sym/a.pdb/ABC1/a.pdb - connect ETIMEDOUT');
-    expect(t.unavailable).toEqual([
-      { server: 'http://127.0.0.1:8080/sym', reason: 'HTTP 500 (HTTP_STATUS_SERVER_ERROR): no usable answer for index2.txt', httpStatus: 500 },
-      { server: '//share/sym', reason: 'connect ETIMEDOUT', httpStatus: undefined },
-    ]);
-  });
-
-  test('lines are forwarded', () => {
-    const seen: string[] = [];
-    new SearchTrace('a', undefined, (l) => seen.push(l)).line('x');
-    expect(seen).toEqual(['x']);
-  });
-});
 
 describe('X86FrameIndex', () => {
   const fake = (frameData: object[], fpo: object[], names: Record<number, string>) =>
