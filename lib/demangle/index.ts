@@ -39,7 +39,9 @@ export function undecorateSymbolName(decorated: string, flags = 0): string {
     const result = parseDecoratedName();
     if (result.stat === DN_ERROR) return name;
     if (result.stat === DN_INVALID || (!doNameOnly() && U.p < name.length)) return name;
-    return result.toString(MAX_OUTPUT).replace(/ {2,}/g, ' ');
+    const out = result.toString(MAX_OUTPUT).replace(/ {2,}/g, ' ');
+    // An empty answer is a failure in dbghelp (FALSE, ERROR_INVALID_PARAMETER): the name comes back.
+    return out.length > 0 ? out : name;
   } catch {
     // Too long, too deep (DemangleError) or out of stack (RangeError): give the name back.
     return name;

@@ -63,7 +63,7 @@ export function getZName(updateCache: boolean, allowEmpty: boolean): DName {
     z = getTemplateName(false);
     if (next() !== '@') {
       U.p--;
-      z = S(ch() !== '\0' ? DN_INVALID : DN_TRUNCATED);
+      z.assignStatus(ch() !== '\0' ? DN_INVALID : DN_TRUNCATED);
     }
   } else if (U.s.startsWith('template-parameter-', U.p)) {
     U.p += 19;
@@ -289,12 +289,12 @@ export function getScope(): DName {
           do {
             const n = getZName(true, false);
             if (n.stat === 0) ex = ex.isEmpty() ? n : n.plusText('::').plus(ex);
-            else ex = S(DN_INVALID);
+            else ex.assignStatus(DN_INVALID);
           } while (ex.stat === 0 && ch() !== '@');
           if (ex.stat === 0) {
             scope = T('[').plus(ex).plusText(']');
             U.p++;
-          } else scope = S(DN_INVALID);
+          } else scope.assignStatus(DN_INVALID);
           break;
         }
         default:
@@ -306,10 +306,12 @@ export function getScope(): DName {
   }
   leave();
   const c = ch();
+  // (`x = DN_truncated` keeps x's own status; `DName(DN_truncated)` is valid.)
   if (c === '\0') {
-    scope = scope.isEmpty() ? S(DN_TRUNCATED) : S(DN_TRUNCATED).plusText('::').plus(scope);
+    if (scope.isEmpty()) scope.assignStatus(DN_TRUNCATED);
+    else scope = S(DN_TRUNCATED).plusText('::').plus(scope);
   } else if (c !== '@') {
-    scope = S(DN_INVALID);
+    scope.assignStatus(DN_INVALID);
   }
   return scope;
 }
@@ -466,6 +468,15 @@ function getTemplateNonTypeArgument(): DName {
       return T('&').plus(getDecoratedName());
     case 'E':
       return getDecoratedName();
+    case '2': {
+      // <mantissa digits><exponent>: 1.12e0 (a point after the first digit)
+      const mantissa = getSignedDimension();
+      const exponent = getSignedDimension();
+      if (!mantissa.isValid() || !exponent.isValid()) return S(DN_TRUNCATED);
+      const m = mantissa.toString().slice(0, 99);
+      const fp = m[0] === '-' ? '-' + (m[1] ?? '') + '.' + m.slice(2) : (m[0] ?? '') + '.' + m.slice(1);
+      return T(fp).plusText('e').plus(exponent);
+    }
     case 'F': case 'G': case 'H': case 'I': case 'J': {
       const ptm = T('{');
       if (c === 'H' || c === 'I' || c === 'J') {
@@ -497,7 +508,7 @@ function getTemplateNonTypeArgument(): DName {
       return getTemplateNonTypeArgument();
     }
     case 'N':
-      return T('nullptr');
+      return EMPTY(); // (dbghelp 10.0.19041.685 predates `nullptr` member pointers: `f<>`)
     case '\0':
       U.p--;
       return S(DN_TRUNCATED);
@@ -519,8 +530,8 @@ export function getScopedName(): DName {
   let name = getZName(true, false);
   if (name.stat === 0 && ch() !== '\0' && ch() !== '@') name = getScope().plusText('::').plus(name);
   if (ch() === '@') U.p++;
-  else if (ch() !== '\0') name = S(DN_INVALID);
-  else if (name.isEmpty()) name = S(DN_TRUNCATED);
+  else if (ch() !== '\0') name.assignStatus(DN_INVALID);
+  else if (name.isEmpty()) name.assignStatus(DN_TRUNCATED);
   else name = S(DN_TRUNCATED).plusText('::').plus(name);
   return name;
 }

@@ -88,10 +88,6 @@ function getTypeEncoding(): number {
     U.p++;
     return CIDENT;
   }
-  if (c === ';') {
-    U.p++;
-    return (t & ~0x7c00) | 0x6c00;
-  }
   return c !== '\0' ? BAD : TRUNC;
 }
 

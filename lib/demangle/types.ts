@@ -106,8 +106,9 @@ const SIMPLE: Record<string, string> = {
 };
 const EXTENDED: Record<string, string> = {
   N: 'bool', D: '__int8', E: '__int8', F: '__int16', G: '__int16', H: '__int32', I: '__int32',
-  J: '__int64', K: '__int64', L: '__int128', M: '__int128', R: '<unknown>', Q: 'char8_t',
-  S: 'char16_t', U: 'char32_t', W: 'wchar_t', P: 'auto', T: 'decltype(auto)',
+  J: '__int64', K: '__int64', L: '__int128', M: '__int128', R: '<unknown>',
+  S: 'char16_t', U: 'char32_t', W: 'wchar_t',
+  // char8_t (_Q), auto (_P), decltype(auto) (_T) are newer than dbghelp 10.0.19041.685: "UNKNOWN".
 };
 
 export function getBasicDataType(sup: DName): DName {
