@@ -117,13 +117,19 @@ export class DName {
     this.doPchar(s);
     return this;
   }
+  /**
+   * `*this = st`. Unlike `DName(st)` (valid, holding the marker), assigning a
+   * truncation makes the status truncated, even over an invalid value: dbghelp
+   * answers "class  ?? " for `V@` under 0x2000, "V@@" for `V@@`.
+   */
   assignStatus(st: Status): this {
     if (st === DN_INVALID || st === DN_ERROR) {
       this.node = null;
       if (this.stat !== DN_ERROR) this.stat = st;
-    } else if (this.isValid()) {
+    } else if (this.isValid() || (st === DN_TRUNCATED && this.stat !== DN_ERROR)) {
       this.flags &= ~(F_PTRREF | F_UDC | F_UDTTHUNK | F_ARRAY);
       this.node = { k: 's', st };
+      if (st === DN_TRUNCATED) this.stat = st;
     }
     return this;
   }

@@ -443,12 +443,12 @@ export function getTemplateArgumentList(): DName {
       }
       if (U.p - old > 1 && !U.targs.isFull()) U.targs.add(arg);
     }
+    // An argument that fails is left out and the list goes on (dbghelp 10.0.19041.685
+    // answers `<,`template-parameter- ?? '>` for `ABV?`, a truncated `ABV?$...`).
     if (!arg.isEmpty()) {
       if (needComma) list.addText(',');
       list.add(arg);
       if (pack) list.addText('...');
-    } else if (!arg.isValid()) {
-      return S(DN_INVALID);
     }
   }
   U.getTemplateArgumentList = false;

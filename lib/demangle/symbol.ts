@@ -290,7 +290,9 @@ function functionDeclaration(t: number, symbol: DName, symIsUDC: boolean, decl: 
   else decl.orStatus(getCallingConvention());
   if (!symbol.isEmpty()) {
     if (!decl.isEmpty() && !doNameOnly()) decl.add(T(' ').plus(symbol));
-    else decl = decl.assign(symbol);
+    // (a plain copy, even over an invalid calling convention: dbghelp prints `int test2(unsigned int)`
+    // for `?test2@@Y7XHI@Z`)
+    else decl = symbol.copy();
   }
   let pDecl: DName | null = null;
   let returnType = EMPTY();

@@ -133,7 +133,7 @@ export function getBasicDataType(sup: DName): DName {
       return T('__w64 ').plus(getBasicDataType(sup));
     } else if (ext === '\0') {
       U.p--;
-      basic = S(DN_TRUNCATED);
+      basic.assignStatus(DN_TRUNCATED);
     } else basic = T('UNKNOWN');
   } else {
     U.p--;
