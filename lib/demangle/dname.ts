@@ -90,10 +90,6 @@ export class DName {
     this.flags |= f;
     return this;
   }
-  clear(f: number): this {
-    this.flags &= ~f;
-    return this;
-  }
   isUDC(): boolean {
     return !this.isEmpty() && this.has(F_UDC);
   }

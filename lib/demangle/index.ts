@@ -6,7 +6,6 @@
  * unchanged.
  */
 import { DN_ERROR, DN_INVALID } from './dname';
-import { UndName } from './flags';
 import { U, begin, doNameOnly } from './state';
 import { parseDecoratedName } from './symbol';
 

@@ -4,12 +4,13 @@
  * composition of the final declaration, as Microsoft's undname does it.
  */
 import {
-  DN_ERROR, DN_INVALID, DN_TRUNCATED, DName, EMPTY, F_NOTE, F_VCALLTHUNK, S, T,
+  DN_INVALID, DN_TRUNCATED, DName, EMPTY, F_NOTE, F_VCALLTHUNK, S, T,
 } from './dname';
 import {
   getArgumentTypes, getBasedType, getCallingConvention, getNoexcept, getReturnType, getThrowTypes,
 } from './functions';
-import { getDimension, getScope, getSymbolName, getTemplateName } from './names';
+import { getDimension, getScope, getSymbolName } from './names';
+import { getTemplateName } from './templates';
 import {
   TYPE_ONLY, U, ch, doAccessSpecifiers, doAllocationLanguage, doAllocationModel, doFunctionReturns,
   doMSKeywords, doMemberTypes, doNameOnly, doThisTypes, doThrowTypes, doTypeOnly, enter, isDigit, leave,
@@ -226,8 +227,9 @@ function composeDeclaration(symbol: DName): DName {
         decl = T(' ').plus(cc).plusText(' ').plus(decl);
       }
     } else {
-      decl = functionDeclaration(t, symbol, symIsUDC, decl);
-      if (decl.has(F_RETURN_NOW)) return decl.clear(F_RETURN_NOW);
+      const [d, final] = functionDeclaration(t, symbol, symIsUDC, decl);
+      if (final) return d;
+      decl = d;
     }
   } else {
     decl.add(symbol);
@@ -259,10 +261,8 @@ function composeDeclaration(symbol: DName): DName {
   return decl;
 }
 
-/** Marks a declaration composeDeclaration returns as it is (NAME_ONLY conversion operators). */
-const F_RETURN_NOW = 1 << 30;
-
-function functionDeclaration(t: number, symbol: DName, symIsUDC: boolean, decl: DName): DName {
+/** A function's declaration; `true` when it is final as it is (NAME_ONLY conversion operators). */
+function functionDeclaration(t: number, symbol: DName, symIsUDC: boolean, decl: DName): [DName, boolean] {
   const thunk = isThunk(t);
   let vbptrDisp = EMPTY();
   let vbindex = EMPTY();
@@ -298,7 +298,7 @@ function functionDeclaration(t: number, symbol: DName, symIsUDC: boolean, decl: 
   let returnType = EMPTY();
   if (symIsUDC) {
     decl.add(T(' ').plus(getReturnType(null)));
-    if (doNameOnly()) return decl.set(F_RETURN_NOW);
+    if (doNameOnly()) return [decl, true];
   } else {
     pDecl = new DName();
     returnType = getReturnType(pDecl);
@@ -322,7 +322,7 @@ function functionDeclaration(t: number, symbol: DName, symIsUDC: boolean, decl: 
     pDecl.assign(decl);
     decl = returnType;
   }
-  return decl;
+  return [decl, false];
 }
 
 function getExternalDataType(sup: DName): DName {
@@ -396,4 +396,3 @@ export function parseDecoratedName(): DName {
   return getDecoratedName();
 }
 
-export { DN_ERROR };
