@@ -233,12 +233,15 @@ const NAMES = [
   // Type-only decoding (0x2000) of short strings.
   '??2@YA', '??2@Y', '??2@', '??2', '2@YA', 'V@YA', 'Vx@YA', 'V@', 'Vx@', 'V@Y@', 'V@@', '?f@',
   'PAV@Y', 'VY@@', 'Vx@y@',
+  // Calling conventions dbghelp rejects (__interrupt, codes past __swift_2).
+  '?f@@YAXP6KXXZ@Z', '?f@@YAXP6VXXZ@Z', '?f@@YVXXZ', '?f@@YAXP6TXXZ@Z', '?f@@YAXP6UXXZ@Z', '?x@@3P6KXXZA',
 ];
 
 /**
- * Malformed names: prefixes of every 40th C++ name of the corpus subset, and
- * single-character mutations (fixed seed), so that the answers to broken input
- * are Microsoft's too.
+ * Malformed names: prefixes of every 40th C++ name of the corpus subset,
+ * single-character mutations and random strings (fixed seed), so that the
+ * answers to broken input are Microsoft's too. (Names that make the DLL itself
+ * hang, such as `??_7?$@H@C@@6B?$@H@@@`, cannot be asked.)
  */
 function malformed() {
   const file = path.join(OUT_DIR, 'undname-ms-corpus.tsv');
@@ -260,6 +263,13 @@ function malformed() {
     const n = names[Math.floor(rnd() * names.length)];
     const i = Math.floor(rnd() * n.length);
     out.add(n.slice(0, i) + alphabet[Math.floor(rnd() * alphabet.length)] + n.slice(i + 1));
+  }
+  // Random strings after a '?' (the robustness test's alphabet).
+  for (let k = 0; k < 300; k++) {
+    const len = 1 + Math.floor(rnd() * 40);
+    let s = '?';
+    for (let i = 0; i < len; i++) s += alphabet[Math.floor(rnd() * alphabet.length)];
+    out.add(s);
   }
   return [...out].filter((s) => !NAMES.includes(s));
 }

@@ -14,16 +14,20 @@ const CALLCONV: Record<number, string> = {
   0x0: '__cdecl', 0x2: '__pascal', 0x4: '__thiscall', 0x6: '__stdcall', 0x8: '__fastcall',
   0xc: '__clrcall', 0xe: '__eabi', 0x10: '__vectorcall', 0x12: '__swift_1', 0x14: '__swift_2',
 };
-/** Highest calling-convention code undname accepts (`CC_last`). */
-const CC_LAST = 0x15;
+/** Highest calling-convention code dbghelp 10.0.19041.685 accepts ('U', __swift_2; 'V' is invalid). */
+const CC_LAST = 0x14;
 
+/**
+ * Invalid for an unknown code (or `__interrupt`, 'K'/'L'), which empties the declarator of a
+ * function pointer (`void (*)(void)` is printed `void `) but not a function's own declaration.
+ */
 export function getCallingConvention(): DName {
   if (ch() === '\0') return S(DN_TRUNCATED);
   const code = next().charCodeAt(0) - 65;
   if (code < 0 || code > CC_LAST) return S(DN_INVALID);
   if (!doMSKeywords()) return EMPTY();
   const tok = CALLCONV[code & ~1];
-  return tok === undefined ? EMPTY() : T(uscore(tok));
+  return tok === undefined ? S(DN_INVALID) : T(uscore(tok));
 }
 
 export function getReturnType(decl: DName | null): DName {

@@ -340,7 +340,9 @@ function getVfTableType(sup: DName): DName {
       if (ch() !== '@') {
         vx.addText('{for ');
         while (vx.isValid() && ch() !== '\0' && ch() !== '@') {
+          const before = U.p;
           vx.add(T('`').plus(getScope()).plusText("'"));
+          if (U.p === before) return S(DN_INVALID); // no progress: undname would loop forever
           if (ch() === '@') U.p++;
           if (vx.isValid() && ch() !== '@') vx.addText('s ');
         }

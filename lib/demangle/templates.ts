@@ -73,6 +73,7 @@ export function getTemplateArgumentList(): DName {
         arg = getTemplateTypeArgument();
       }
       if (U.p - old > 1 && !U.targs.isFull()) U.targs.add(arg);
+      if (U.p === old) return S(DN_INVALID); // no progress (never seen; guards against a hang)
     }
     // An argument that fails is left out and the list goes on (dbghelp 10.0.19041.685
     // answers `<,`template-parameter- ?? '>` for `ABV?`, a truncated `ABV?$...`).

@@ -93,6 +93,13 @@ describe('robustness', () => {
     }
   });
 
+  test('names that make dbghelp itself hang come back in bounded time', () => {
+    // An empty template name followed by vftable targets: undname loops without reading on.
+    for (const s of ['??_7?$@H@C@@6B?$@H@@@', '??_7C@@6B?$@H@D@@@', '??$?$@H@@H@@YAXXZ', '??_7?$@@6BA@B@@']) {
+      expect(typeof timed(() => undecorateSymbolName(s), 500)).toBe('string');
+    }
+  });
+
   test('back-reference blow-up is bounded', () => {
     // Each parameter is a function pointer taking ten copies of the previous one.
     let s = '?f@@YAXPAH';
