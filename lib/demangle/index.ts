@@ -26,7 +26,10 @@ const MAX_OUTPUT = 1 << 20;
  * engine's "type only" mode: the whole input is read as a type encoding,
  * which for symbol names mostly fails (the name comes back unchanged) and
  * sometimes gives nonsense. Names that are not decorated come back
- * unchanged (except under 0x2000, as in dbghelp).
+ * unchanged (except under 0x2000, as in dbghelp). Only the low 16 flag bits
+ * count (as in dbghelp); a NUL ends the name (it is a C string there). Names
+ * dbghelp fails on, names over MAX_DECORATED_LENGTH and names nested deeper
+ * than 400 levels come back unchanged; nothing throws.
  */
 export function undecorateSymbolName(decorated: string, flags = 0): string {
   if (typeof decorated !== 'string') return String(decorated);
