@@ -3,12 +3,11 @@
  * the DIA get_undecoratedNameEx table).
  *
  * dbghelp.h documents 0x2000 as UNDNAME_NO_ARGUMENTS and 0x4000 as
- * UNDNAME_NO_SPECIAL_SYMS; the undname engine underneath (DIA's table) calls
- * 0x8000 UNDNAME_NO_ECSU ("suppress enum/class/struct/union"). dbghelp.h has
- * no UNDNAME_TYPE_ONLY (DIA gives that name to 0x2000, which dbghelp.h uses
- * for NO_ARGUMENTS). `TYPE_ONLY` is kept here at 0x8000 only for API
- * compatibility; it behaves as NO_ECSU. Type encodings (`.?AVFoo@@`) are
- * always decoded as types, whatever the flags.
+ * UNDNAME_NO_SPECIAL_SYMS; the undname engine inside dbghelp.dll reads 0x2000
+ * as "type only" (decode the whole input as a type) and ignores 0x4000, and
+ * undecorateSymbolName does what the DLL does. The engine calls 0x8000
+ * UNDNAME_NO_ECSU ("suppress enum/class/struct/union"). `TYPE_ONLY` is kept
+ * at 0x8000 only for API compatibility; it behaves as NO_ECSU.
  */
 export const UndName = {
   COMPLETE: 0x0000,

@@ -1,68 +1,52 @@
 /**
- * MSVC C++ name undecoration (UnDecorateSymbolName semantics) and x86 C name
+ * MSVC C++ name undecoration with the semantics of DbgHelp's
+ * UnDecorateSymbolName (Microsoft's undname engine inside dbghelp.dll
+ * 10.0.19041.685, whose answers are the test oracle), and x86 C name
  * undecoration. Never throws: input that cannot be undecorated comes back
  * unchanged.
  */
-import { UndName } from './flags';
-import { DemangleError, Reader } from './parser';
-import {
-  OF_NAME_ONLY, OF_NO_ACCESS, OF_NO_ARGS, OF_NO_CC, OF_NO_MEMBER_TYPE, OF_NO_MS_QUALS, OF_NO_RETURN,
-  OF_NO_TAG, OF_NO_THIS_CV, OF_NO_THIS_MS, OF_NO_THROW, OF_NO_UNDERSCORE, renderSymbol, resetBudget,
-} from './print';
-import { isSpecialAt, parseSymbol } from './symbol';
+import { DN_ERROR, DN_INVALID } from './dname';
+import { U, begin, doNameOnly } from './state';
+import { parseDecoratedName } from './symbol';
 
 export { UndName } from './flags';
 export type { UndNameFlag } from './flags';
 
 /** Longest decorated name we try to undecorate; longer ones come back unchanged. */
 export const MAX_DECORATED_LENGTH = 1 << 17;
-/** Output budget per undecoration (characters, including memorized names). */
+/** Longest undecorated text we produce (DbgHelp's callers pass buffers far smaller). */
 const MAX_OUTPUT = 1 << 20;
 
-function outputFlags(flags: number): number {
-  let f = 0;
-  if (flags & UndName.NAME_ONLY) f |= OF_NAME_ONLY;
-  if (flags & UndName.NO_LEADING_UNDERSCORES) f |= OF_NO_UNDERSCORE;
-  if (flags & UndName.NO_MS_KEYWORDS) f |= OF_NO_CC | OF_NO_MS_QUALS;
-  if (flags & UndName.NO_ALLOCATION_LANGUAGE) f |= OF_NO_CC;
-  if (flags & UndName.NO_FUNCTION_RETURNS) f |= OF_NO_RETURN;
-  if (flags & UndName.NO_MS_THISTYPE) f |= OF_NO_THIS_MS;
-  if (flags & UndName.NO_CV_THISTYPE) f |= OF_NO_THIS_CV;
-  if (flags & UndName.NO_ACCESS_SPECIFIERS) f |= OF_NO_ACCESS;
-  if (flags & UndName.NO_THROW_SIGNATURES) f |= OF_NO_THROW;
-  if (flags & UndName.NO_MEMBER_TYPE) f |= OF_NO_MEMBER_TYPE;
-  if (flags & UndName.NO_ARGUMENTS) f |= OF_NO_ARGS;
-  if (flags & UndName.NO_ECSU) f |= OF_NO_TAG;
-  // NO_ALLOCATION_MODEL, NO_RETURN_UDT_MODEL, 32_BIT_DECODE: nothing of the
-  // kind (near/far, __based, UDT return models) is ever printed.
-  return f;
-}
-
 /**
- * Undecorates an MSVC-decorated C++ name (`?name@scope@@...`), like DbgHelp's
- * UnDecorateSymbolName with the given UNDNAME_* flags. Names that are not
- * decorated, or cannot be decoded, are returned unchanged.
+ * Undecorates an MSVC-decorated name like DbgHelp's UnDecorateSymbolName
+ * with the given UNDNAME_* flags, spelling included (`<a,b<c> >`,
+ * `char const * __ptr64`, `` `vector deleting destructor' ``...).
  *
- * Layout follows llvm-undname (e.g. template arguments as `<int, class A>`,
- * `>>` unspaced); Microsoft's own undname writes `<int,class A >`. With
- * NAME_ONLY the result is the `[scope::]name` part of the full undecoration,
- * except string literals (`??_C@`), which give "`string'" as DbgHelp does.
+ * As in dbghelp.dll, 0x2000 (dbghelp.h's UNDNAME_NO_ARGUMENTS) is the
+ * engine's "type only" mode: the whole input is read as a type encoding,
+ * which for symbol names mostly fails (the name comes back unchanged) and
+ * sometimes gives nonsense. Names that are not decorated come back
+ * unchanged (except under 0x2000, as in dbghelp). Only the low 16 flag bits
+ * count (as in dbghelp); a NUL ends the name (it is a C string there). Names
+ * dbghelp fails on, names over MAX_DECORATED_LENGTH and names nested deeper
+ * than 400 levels come back unchanged; nothing throws.
  */
 export function undecorateSymbolName(decorated: string, flags = 0): string {
+  if (typeof decorated !== 'string') return String(decorated);
+  const nul = decorated.indexOf('\0');
+  const name = nul >= 0 ? decorated.slice(0, nul) : decorated;
+  if (name.length === 0 || name.length > MAX_DECORATED_LENGTH) return name;
   try {
-    if (typeof decorated !== 'string') return String(decorated);
-    if (decorated.length < 2 || decorated.length > MAX_DECORATED_LENGTH) return decorated;
-    const c = decorated.charCodeAt(0);
-    if (c !== 63 /* ? */ && c !== 46 /* . */) return decorated;
-    if (flags & UndName.NO_SPECIAL_SYMS && c === 63 && isSpecialAt(decorated, 1)) return decorated;
-    resetBudget(MAX_OUTPUT);
-    const r = new Reader(decorated);
-    const sym = parseSymbol(r);
-    const out = renderSymbol(sym, outputFlags(flags | 0));
-    return out.length > 0 ? out : decorated;
-  } catch (e) {
-    if (e instanceof DemangleError || e instanceof RangeError) return decorated;
-    return decorated;
+    begin(name, (flags | 0) & 0xffff);
+    const result = parseDecoratedName();
+    if (result.stat === DN_ERROR) return name;
+    if (result.stat === DN_INVALID || (!doNameOnly() && U.p < name.length)) return name;
+    const out = result.toString(MAX_OUTPUT).replace(/ {2,}/g, ' ');
+    // An empty answer is a failure in dbghelp (FALSE, ERROR_INVALID_PARAMETER): the name comes back.
+    return out.length > 0 ? out : name;
+  } catch {
+    // Too long, too deep (DemangleError) or out of stack (RangeError): give the name back.
+    return name;
   }
 }
 

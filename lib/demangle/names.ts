@@ -1,264 +1,198 @@
 /**
- * Names: simple and qualified names, template instantiations, name
- * back-references, operator codes, anonymous namespaces, local scopes.
+ * Names: symbol names, scopes, qualified names and numbers ("dimensions").
+ * Follows Microsoft's undname step by step, error paths included (they
+ * decide what dbghelp prints for odd input).
  */
-import { Ident, Node, QName, qname } from './ast';
-import { Reader, fail, readNumber, readSigned } from './parser';
-import { renderIdent, renderSymbol } from './print';
-import { parseSymbol } from './symbol';
-import { parseType } from './types';
+import { DN_INVALID, DN_TRUNCATED, DName, EMPTY, S, T } from './dname';
+import { getOperatorName } from './operators';
+import { U, ch, enter, isDigit, leave, next, readTo } from './state';
+import { getDecoratedName } from './symbol';
+import { getTemplateName } from './templates';
 
-const OPS_BASIC: (string | null)[] = [
-  null, null, 'operator new', 'operator delete', 'operator=', 'operator>>', 'operator<<', 'operator!',
-  'operator==', 'operator!=', 'operator[]', null, 'operator->', 'operator*', 'operator++', 'operator--',
-  'operator-', 'operator+', 'operator&', 'operator->*', 'operator/', 'operator%', 'operator<', 'operator<=',
-  'operator>', 'operator>=', 'operator,', 'operator()', 'operator~', 'operator^', 'operator|', 'operator&&',
-  'operator||', 'operator*=', 'operator+=', 'operator-=',
-];
-const OPS_UNDER: (string | null)[] = [
-  'operator/=', 'operator%=', 'operator>>=', 'operator<<=', 'operator&=', 'operator|=', 'operator^=',
-  null, null, null, null, null, null,
-  "`vbase dtor'", "`vector deleting dtor'", "`default ctor closure'", "`scalar deleting dtor'",
-  "`vector ctor iterator'", "`vector dtor iterator'", "`vector vbase ctor iterator'",
-  "`virtual displacement map'", "`eh vector ctor iterator'", "`eh vector dtor iterator'",
-  "`eh vector vbase ctor iterator'", "`copy ctor closure'", null, null, null, null,
-  "`local vftable ctor closure'", 'operator new[]', 'operator delete[]', null, null, null, null,
-];
-const OPS_DUNDER: (string | null)[] = [
-  null, null, null, null, null, null, null, null, null, null,
-  "`managed vector ctor iterator'", "`managed vector dtor iterator'", "`EH vector copy ctor iterator'",
-  "`EH vector vbase copy ctor iterator'", null, null, "`vector copy ctor iterator'",
-  "`vector vbase copy constructor iterator'", "`managed vector vbase copy constructor iterator'",
-  null, null, 'operator co_await', 'operator<=>', null, null, null, null, null, null, null, null, null, null,
-  null, null, null,
-];
-
-function codeIndex(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 65 && c <= 90) return c - 65 + 10;
-  return fail();
-}
-
-/** Remembers a name for `0`..`9` back-references (first 10 distinct names). */
-function memorize(r: Reader, name: string): void {
-  const names = r.backrefs.names;
-  if (names.length >= 10) return;
-  for (const n of names) if ((n as { name: string }).name === name) return;
-  names.push({ k: 'named', name });
-}
-
-function memorizeIdent(r: Reader, id: Ident): void {
-  if (r.backrefs.names.length >= 10) return;
-  memorize(r, renderIdent(id));
-}
-
-/** `name@`: a non-empty run of characters up to '@'. */
-export function readSimpleString(r: Reader): string {
-  const end = r.indexOf('@');
-  if (end <= r.pos) fail();
-  const s = r.s.slice(r.pos, end);
-  r.pos = end + 1;
-  return s;
-}
-
-function readSimpleName(r: Reader, mem: boolean): Ident {
-  const name = readSimpleString(r);
-  if (mem) memorize(r, name);
-  return { k: 'named', name };
-}
-
-function readBackref(r: Reader): Ident {
-  const i = r.peek() - 48;
-  if (i >= r.backrefs.names.length) fail();
-  r.pos++;
-  return r.backrefs.names[i];
-}
-
-/** `?$name@args@`. `forType`: memorize it (types and non-leaf scopes). */
-function readTemplateInstantiation(r: Reader, forType: boolean): Ident {
-  r.pos += 2; // ?$
-  const outer = r.backrefs;
-  r.backrefs = { names: [], params: [] };
-  let id: Ident;
-  try {
-    id = readUnqualifiedSymbolName(r, true);
-    id = { ...id, targs: readTemplateArgs(r) };
-  } finally {
-    r.backrefs = outer;
+export function getSymbolName(): DName {
+  if (ch() === '?') {
+    if (ch(1) === '$') return getTemplateName(true);
+    U.p++;
+    return getOperatorName(false, null);
   }
-  if (forType) {
-    if (id.k === 'conv' || id.k === 'structor') fail();
-    memorizeIdent(r, id);
+  return getZName(true, false);
+}
+
+export function getZName(updateCache: boolean, allowEmpty: boolean): DName {
+  const c = ch();
+  if (isDigit(c)) {
+    U.p++;
+    return U.zNames.get(c.charCodeAt(0) - 48);
   }
-  return id;
-}
-
-function readOperatorCode(r: Reader): Ident {
-  r.pos++; // ?
-  if (r.empty) fail();
-  if (r.eat('__')) {
-    const c = r.next();
-    if (c === 'K') return { k: 'literalop', name: readSimpleString(r) };
-    const n = OPS_DUNDER[codeIndex(c.charCodeAt(0))];
-    return { k: 'op', name: n ?? '' };
+  let z: DName;
+  if (c === '?') {
+    z = getTemplateName(false);
+    if (next() !== '@') {
+      U.p--;
+      z.assignStatus(ch() !== '\0' ? DN_INVALID : DN_TRUNCATED);
+    }
+  } else if (U.s.startsWith('template-parameter-', U.p)) {
+    U.p += 19;
+    z = T('`template-parameter-').plus(getSignedDimension()).plusText("'");
+  } else if (U.s.startsWith('generic-type-', U.p)) {
+    U.p += 13;
+    z = T('`generic-type-').plus(getSignedDimension()).plusText("'");
+  } else if (allowEmpty && c === '@') {
+    z = EMPTY();
+    U.p++;
+  } else {
+    z = readTo('@');
   }
-  if (r.eat('_')) {
-    const c = r.next();
-    const n = OPS_UNDER[codeIndex(c.charCodeAt(0))];
-    return { k: 'op', name: n ?? '' };
-  }
-  const c = r.next();
-  if (c === '0' || c === '1') return { k: 'structor', dtor: c === '1' };
-  if (c === 'B') return { k: 'conv' };
-  const n = OPS_BASIC[codeIndex(c.charCodeAt(0))];
-  return { k: 'op', name: n ?? '' };
+  if (updateCache && !U.zNames.isFull()) U.zNames.add(z);
+  return z;
 }
 
-/** The leaf of a symbol name (may be an operator). `simple`: memorize simple names. */
-function readUnqualifiedSymbolName(r: Reader, simple: boolean): Ident {
-  if (r.startsWithDigit()) return readBackref(r);
-  if (r.startsWith('?$')) return readTemplateInstantiation(r, false);
-  if (r.peek() === 63 /* ? */) return readOperatorCode(r);
-  return readSimpleName(r, simple);
-}
-
-/** The leaf of a type name. */
-export function readUnqualifiedTypeName(r: Reader): Ident {
-  if (r.startsWithDigit()) return readBackref(r);
-  if (r.startsWith('?$')) return readTemplateInstantiation(r, true);
-  return readSimpleName(r, true);
-}
-
-function isLocalScopePattern(r: Reader): boolean {
-  // ?<digit>? or ?<B-P><A-P>*@?  or ?@?
-  if (r.peek() !== 63) return false;
-  const s = r.s;
-  const start = r.pos + 1;
-  const end = s.indexOf('?', start);
-  if (end < 0 || end === start) return false;
-  if (end - start === 1) {
-    const c = s.charCodeAt(start);
-    return c === 64 || (c >= 48 && c <= 57);
-  }
-  if (s.charCodeAt(end - 1) !== 64) return false;
-  const first = s.charCodeAt(start);
-  if (first < 66 || first > 80) return false;
-  for (let i = start + 1; i < end - 1; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 65 || c > 80) return false;
-  }
-  return true;
-}
-
-function readScopePiece(r: Reader): Ident {
-  if (r.startsWithDigit()) return readBackref(r);
-  if (r.startsWith('?$')) return readTemplateInstantiation(r, true);
-  if (r.startsWith('?A')) {
-    r.pos += 2;
-    const end = r.indexOf('@');
-    if (end < 0) fail();
-    memorize(r, r.s.slice(r.pos, end));
-    r.pos = end + 1;
-    return { k: 'named', name: "`anonymous namespace'" };
-  }
-  if (isLocalScopePattern(r)) {
-    r.pos++;
-    const [n] = readNumber(r);
-    r.eat('?');
-    const scope = parseSymbol(r);
-    return { k: 'named', name: '`' + renderSymbolDefault(scope) + "'::`" + n.toString() + "'" };
-  }
-  return readSimpleName(r, true);
-}
-
-function renderSymbolDefault(s: Parameters<typeof renderSymbol>[0]): string {
-  return renderSymbol(s, 0);
-}
-
-/** Scope chain after the leaf: `B@C@@` -> C::B::leaf. */
-export function readScopeChain(r: Reader, leaf: Ident): QName {
-  const parts: Ident[] = [leaf];
-  r.enter();
-  while (!r.eat('@')) {
-    if (r.empty) fail();
-    parts.push(readScopePiece(r));
-  }
-  r.leave();
-  parts.reverse();
-  return qname(parts);
-}
-
-export function readFullyQualifiedTypeName(r: Reader): QName {
-  const id = readUnqualifiedTypeName(r);
-  return readScopeChain(r, id);
-}
-
-export function readFullyQualifiedSymbolName(r: Reader): QName {
-  const id = readUnqualifiedSymbolName(r, true);
-  const q = readScopeChain(r, id);
-  if (id.k === 'structor') {
-    if (q.parts.length < 2) fail();
-    id.cls = q.parts[q.parts.length - 2];
-  }
-  return q;
-}
-
-function startsWithEither(r: Reader, withDollar: string, without: string, dollar: boolean): boolean {
-  return r.startsWith(dollar ? withDollar : without);
-}
-
-/** Template argument list up to and including the terminating '@'. */
-export function readTemplateArgs(r: Reader): Node[] {
-  const out: Node[] = [];
-  r.enter();
-  while (!r.eat('@')) {
-    if (r.empty) fail();
-    if (r.eat('$S') || r.eat('$$V') || r.eat('$$$V') || r.eat('$$Z')) continue;
-    const auto = r.eat('$M');
-    if (auto) parseType(r, 'drop');
-    const d = !auto;
-    if (r.eat('$$Y')) {
-      out.push(readFullyQualifiedTypeName(r));
-    } else if (r.eat('$$B')) {
-      out.push(parseType(r, 'drop'));
-    } else if (r.eat('$$C')) {
-      out.push(parseType(r, 'mangle'));
-    } else if (
-      startsWithEither(r, '$1', '1', d) ||
-      startsWithEither(r, '$H', 'H', d) ||
-      startsWithEither(r, '$I', 'I', d) ||
-      startsWithEither(r, '$J', 'J', d)
-    ) {
-      if (d) r.pos++;
-      const spec = r.next();
-      let sym;
-      if (r.peek() === 63) {
-        sym = parseSymbol(r);
-        const q = 'name' in sym ? (sym.name as QName | undefined) : undefined;
-        if (!q || q.k !== 'qname') fail();
-        memorizeIdent(r, q.parts[q.parts.length - 1]);
+export function getScope(): DName {
+  let scope = EMPTY();
+  let needBracket = false;
+  enter();
+  while (scope.stat === 0 && ch() !== '\0' && ch() !== '@') {
+    if (U.explicitTemplateParams && !U.getTemplateArgumentList) {
+      leave();
+      return scope;
+    }
+    if (!scope.isEmpty()) {
+      scope = T('::').plus(scope);
+      if (needBracket) {
+        scope = T('[').plus(scope);
+        needBracket = false;
       }
-      const n = spec === 'J' ? 3 : spec === 'I' ? 2 : spec === 'H' ? 1 : 0;
-      const offsets = [];
-      for (let i = 0; i < n; i++) offsets.push(readSigned(r));
-      out.push({ k: 'tpref', sym, offsets, aff: '*' });
-    } else if (r.startsWith('$E?')) {
-      r.pos += 2;
-      out.push({ k: 'tpref', sym: parseSymbol(r), offsets: [], aff: '&' });
-    } else if (startsWithEither(r, '$F', 'F', d) || startsWithEither(r, '$G', 'G', d)) {
-      if (d) r.pos++;
-      const spec = r.next();
-      const n = spec === 'G' ? 3 : 2;
-      const offsets = [];
-      for (let i = 0; i < n; i++) offsets.push(readSigned(r));
-      out.push({ k: 'tpref', offsets, aff: '' });
-    } else if (r.eat(d ? '$0' : '0')) {
-      const [v, neg] = readNumber(r);
-      out.push({ k: 'int', neg, v });
+    }
+    if (ch() === '?') {
+      U.p++;
+      switch (ch()) {
+        case '?':
+          if (ch(1) === '_' && ch(2) === '?') {
+            U.p++;
+            scope = getOperatorName(false, null).plus(scope);
+            if (ch() === '@') U.p++;
+          } else {
+            scope = T('`').plus(getDecoratedName()).plusText("'").plus(scope);
+          }
+          break;
+        case '$':
+          U.p--;
+          scope = getZName(true, false).plus(scope);
+          break;
+        case 'A':
+        case '%': {
+          const ns = readTo('@');
+          scope = T("`anonymous namespace'").plus(scope);
+          if (!U.zNames.isFull()) U.zNames.add(ns);
+          break;
+        }
+        case 'I':
+          U.p++;
+          scope = getZName(true, false).plusText(']').plus(scope);
+          needBracket = true;
+          break;
+        case 'Q': {
+          let ex = EMPTY();
+          U.p++;
+          do {
+            const n = getZName(true, false);
+            if (n.stat === 0) ex = ex.isEmpty() ? n : n.plusText('::').plus(ex);
+            else ex.assignStatus(DN_INVALID);
+          } while (ex.stat === 0 && ch() !== '@');
+          if (ex.stat === 0) {
+            scope = T('[').plus(ex).plusText(']');
+            U.p++;
+          } else scope.assignStatus(DN_INVALID);
+          break;
+        }
+        default:
+          scope = T('`').plus(getDimension(false)).plusText("'").plus(scope);
+      }
     } else {
-      out.push(parseType(r, 'drop'));
+      scope = getZName(true, false).plus(scope);
     }
   }
-  r.leave();
-  return out;
+  leave();
+  const c = ch();
+  // (`x = DN_truncated` keeps x's own status; `DName(DN_truncated)` is valid.)
+  if (c === '\0') {
+    if (scope.isEmpty()) scope.assignStatus(DN_TRUNCATED);
+    else scope = S(DN_TRUNCATED).plusText('::').plus(scope);
+  } else if (c !== '@') {
+    scope.assignStatus(DN_INVALID);
+  }
+  return scope;
+}
+
+export function getSignedDimension(): DName {
+  if (ch() === '\0') return S(DN_TRUNCATED);
+  if (ch() === '?') {
+    U.p++;
+    return T('-').plus(getDimension(false));
+  }
+  return getDimension(false);
+}
+
+export function getDimension(signed: boolean): DName {
+  let prefix = false;
+  if (ch() === 'Q') {
+    prefix = true;
+    U.p++;
+  }
+  const c = ch();
+  if (c === '\0') return S(DN_TRUNCATED);
+  const pre = (d: DName): DName => (prefix ? T('`non-type-template-parameter').plus(d) : d);
+  if (isDigit(c)) {
+    U.p++;
+    return pre(DName.num(BigInt(c.charCodeAt(0) - 48 + 1)));
+  }
+  const v = getValue();
+  if (v !== null) {
+    U.p++;
+    return pre(DName.num(signed ? BigInt.asIntN(64, v) : v));
+  }
+  return ch() === '\0' ? S(DN_TRUNCATED) : S(DN_INVALID);
+}
+
+/** Hex digits A..P up to '@' (not consumed); null when anything else comes first. */
+function getValue(): bigint | null {
+  let v = 0n;
+  for (;;) {
+    const c = ch();
+    if (c === '\0') return null;
+    if (c === '@') return v;
+    if (c < 'A' || c > 'P') return null;
+    v = BigInt.asUintN(64, (v << 4n) + BigInt(c.charCodeAt(0) - 65));
+    U.p++;
+  }
+}
+
+export function getNumberOfDimensions(): number {
+  const c = ch();
+  if (c === '\0') return 0;
+  if (isDigit(c)) {
+    U.p++;
+    return c.charCodeAt(0) - 48 + 1;
+  }
+  let dim = 0;
+  while (ch() !== '@') {
+    const d = ch();
+    if (d === '\0') return 0;
+    if (d < 'A' || d > 'P') return -1;
+    dim = ((dim << 4) + (d.charCodeAt(0) - 65)) | 0;
+    U.p++;
+  }
+  U.p++;
+  return dim;
+}
+
+/** `name@scope@...@` read as one qualified name (class, struct, union and enum names). */
+export function getScopedName(): DName {
+  let name = getZName(true, false);
+  if (name.stat === 0 && ch() !== '\0' && ch() !== '@') name = getScope().plusText('::').plus(name);
+  if (ch() === '@') U.p++;
+  else if (ch() !== '\0') name.assignStatus(DN_INVALID);
+  else if (name.isEmpty()) name.assignStatus(DN_TRUNCATED);
+  else name = S(DN_TRUNCATED).plusText('::').plus(name);
+  return name;
 }

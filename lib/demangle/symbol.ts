@@ -1,245 +1,400 @@
 /**
- * Symbols: the top-level grammar (functions, variables, special symbols such
- * as `??_7` vftables, `??_R0` RTTI descriptors, `??_C@` string literals).
+ * Whole symbols: the decorated-name grammar's top level, the type encoding
+ * (function class, data storage class, thunks, vftables...) and the
+ * composition of the final declaration, as Microsoft's undname does it.
  */
 import {
-  FC_EXTERN_C, FC_FAR, FC_GLOBAL, FC_NO_PARAMS, FC_PRIVATE, FC_PROTECTED, FC_PUBLIC, FC_STATIC,
-  FC_STATIC_THIS_ADJUST, FC_VIRTUAL, FC_VIRTUAL_THIS_ADJUST, FC_VIRTUAL_THIS_ADJUST_EX,
-  FuncSig, Ident, QName, Symbol, VarSymbol, lastIdent, qname,
-} from './ast';
-import { readFullyQualifiedSymbolName, readFullyQualifiedTypeName, readScopeChain } from './names';
-import { Reader, fail, readSigned, readUnsigned } from './parser';
-import { readStringLiteral } from './strings';
+  DN_INVALID, DN_TRUNCATED, DName, EMPTY, F_NOTE, F_VCALLTHUNK, S, T,
+} from './dname';
 import {
-  parseFunctionType, parseType, readCallingConvention, readPointerExtQualifiers, readQualifiers,
-} from './types';
+  getArgumentTypes, getBasedType, getCallingConvention, getNoexcept, getReturnType, getThrowTypes,
+} from './functions';
+import { getDimension, getScope, getSymbolName } from './names';
+import { getTemplateName } from './templates';
+import {
+  TYPE_ONLY, U, ch, doAccessSpecifiers, doAllocationLanguage, doAllocationModel, doFunctionReturns,
+  doMSKeywords, doMemberTypes, doNameOnly, doThisTypes, doThrowTypes, doTypeOnly, enter, isDigit, leave,
+  next,
+} from './state';
+import { getDataType, getStorageConvention, getThisType } from './types';
 
-/** Parses one symbol at the reader (used recursively for local scopes and template args). */
-export function parseSymbol(r: Reader): Symbol {
-  r.enter();
+// ---- type encoding bits (undname's TE_* macros) ----
+const BAD = 0xffff;
+const TRUNC = 0xfffe;
+const CIDENT = 0xfffd;
+const FUNC = 0x8000;
+const isFunc = (t: number): boolean => (t & FUNC) !== 0;
+const isMember = (t: number): boolean => (isFunc(t) ? (t & 0x1800) === 0x0800 : (t & 0x6000) === 0);
+const setMember = (t: number): number => (isFunc(t) ? (t & ~0x1800) | 0x0800 : t & ~0x6000);
+const isThunk = (t: number): boolean => (isMember(t) ? (t & 0x0400) !== 0 : (t & 0x1000) !== 0);
+const fnBits = (t: number, mask: number, v: number): boolean => isFunc(t) && (t & mask) === v;
+const isVcall = (t: number): boolean => fnBits(t, 0x1800, 0x1800);
+const isLocalDtor = (t: number): boolean => fnBits(t, 0x1b00, 0x1000);
+const isTemplateCtor = (t: number): boolean => fnBits(t, 0x1b00, 0x1100);
+const isTemplateDtor = (t: number): boolean => fnBits(t, 0x1b00, 0x1200);
+const isVirtual = (t: number): boolean => fnBits(t, 0x0700, 0x0100);
+const memberKind = (t: number, v: number): boolean => isMember(t) && (t & 0x0700) === v;
+const isStatic = (t: number): boolean => isMember(t) && (isFunc(t) ? (t & 0x0700) === 0x0200 : true);
+const access = (t: number, f: number, d: number): boolean =>
+  isMember(t) && (isFunc(t) ? (t & 0x00c0) === f : (t & 0x1800) === d);
+const dataKind = (t: number, v: number): boolean => !isFunc(t) && (t & 0x7c00) === v;
+const setAccess = (t: number, f: number, d: number): number =>
+  isFunc(t) ? (t & ~0x00c0) | f : (t & ~0x1800) | d;
+
+function getTypeEncoding(): number {
+  let t = 0;
+  if (ch() === '_') {
+    t |= 0x4000;
+    U.p++;
+  }
+  const c = ch();
+  if (c >= 'A' && c <= 'Z') {
+    const code = next().charCodeAt(0) - 65;
+    t |= FUNC;
+    t = code & 1 ? t | 0x2000 : t & ~0x2000;
+    if (code < 24) {
+      t = setMember(t);
+      switch (code & 0x18) {
+        case 0x00: t = setAccess(t, 0x40, 0x800); break;
+        case 0x08: t = setAccess(t, 0x80, 0x1000); break;
+        case 0x10: t = setAccess(t, 0, 0); break;
+        default: return BAD;
+      }
+      switch (code & 6) {
+        case 6: t = (t & ~0x700) | 0x400; break;
+        case 4: t = (t & ~0x700) | 0x100; break;
+        case 2: t = (t & ~0x700) | 0x200; break;
+      }
+    }
+    return t;
+  }
+  if (c === '$') return getSpecialEncoding(t);
+  if (c >= '0' && c <= '8') {
+    U.p++;
+    t &= ~FUNC;
+    switch (c) {
+      case '0': t = setAccess(setMember(t), 0x40, 0x800); break;
+      case '1': t = setAccess(setMember(t), 0x80, 0x1000); break;
+      case '2': t = setAccess(setMember(t), 0, 0); break;
+      case '3': t = (t & ~0x6000) | 0x4000; break;
+      case '4': t = (t & ~0x6000) | 0x2000; break;
+      case '5': t = (t & ~0x7c00) | 0x6000; break;
+      case '6': t = (t & ~0x7c00) | 0x6800; break;
+      case '7': t = (t & ~0x7c00) | 0x7000; break;
+      case '8': t = (t & ~0x7c00) | 0x7800; break;
+    }
+    return t;
+  }
+  if (c === '9') {
+    U.p++;
+    return CIDENT;
+  }
+  return c !== '\0' ? BAD : TRUNC;
+}
+
+/** `$`-prefixed type encodings: thunks, helpers, managed and hybrid markers. */
+function getSpecialEncoding(t: number): number {
+  U.p++;
+  let ex = false;
+  switch (ch()) {
+    case 'A': t = (t & ~0x9b00) | 0x9000; break;
+    case 'B': t = (t & ~0x9800) | 0x9800; break;
+    case 'C': t = (t & ~0x7c00) | 0x7c00; break;
+    case 'D': t = (t & ~0x9b00) | 0x9100; break;
+    case 'E': t = (t & ~0x9b00) | 0x9200; break;
+    case '$': {
+      if (ch(1) === 'P') U.p++;
+      U.p++;
+      const c = ch();
+      if (c === 'F' || c === 'H' || c === 'L' || c === 'M' || c === 'Q' || c === 'h') {
+        U.p++;
+        return getTypeEncoding();
+      }
+      if (c === 'J' || c === 'N' || c === 'O') {
+        U.p++;
+        if (!isDigit(ch())) return BAD;
+        U.p += ch().charCodeAt(0) - 48 + 1;
+        return getTypeEncoding() | 0x10000;
+      }
+      return c === '\0' ? TRUNC : BAD;
+    }
+    case '\0':
+      return TRUNC;
+    case 'R':
+    case '0': case '1': case '2': case '3': case '4': case '5': {
+      if (ch() === 'R') {
+        ex = true;
+        U.p++;
+        // (sic: undname answers "truncated" for a bad digit and "bad" for the end)
+        if (ch() < '0' || ch() > '5') return ch() !== '\0' ? TRUNC : BAD;
+      }
+      const code = ch().charCodeAt(0) - 48;
+      t |= FUNC;
+      t = setMember(t);
+      t = (t & ~0x700) | (ex ? 0x600 : 0x500);
+      t = code & 1 ? t | 0x2000 : t & ~0x2000;
+      switch (code & 6) {
+        case 0: t = setAccess(t, 0x40, 0x800); break;
+        case 2: t = setAccess(t, 0x80, 0x1000); break;
+        case 4: t = setAccess(t, 0, 0); break;
+        default: return BAD;
+      }
+      break;
+    }
+    default:
+      return BAD;
+  }
+  U.p++;
+  return t;
+}
+
+export function getDecoratedName(): DName {
+  U.recursion++;
+  enter();
   try {
-    if (r.peek() === 46 /* . */) {
-      r.pos++;
-      const type = parseType(r, 'result');
-      if (!r.empty) fail();
-      return { k: 'typedesc', type, label: "`RTTI Type Descriptor Name'" };
-    }
-    if (r.startsWith('??@')) return readMd5(r);
-    if (!r.eat('?')) fail();
-    const special = readSpecial(r);
-    if (special) return special;
-    return readDeclarator(r);
+    return decorated();
   } finally {
-    r.leave();
+    leave();
+    U.recursion--;
   }
 }
 
-function readMd5(r: Reader): Symbol {
-  const start = r.pos;
-  const end = r.s.indexOf('@', start + 3);
-  if (end < 0) fail();
-  r.pos = end + 1;
-  r.eat('??_R4@');
-  return { k: 'md5', text: r.s.slice(start, r.pos) };
-}
-
-/** Whether the symbol at this position (after the leading '?') is a special one. */
-export function isSpecialAt(s: string, pos: number): boolean {
-  return /^\?(_[789ABCPS]|_R[0-4]|__[EFJ])/.test(s.slice(pos, pos + 4));
-}
-
-function readSpecial(r: Reader): Symbol | null {
-  if (r.eat('?_7')) return readTable(r, "`vftable'");
-  if (r.eat('?_8')) return readTable(r, "`vbtable'");
-  if (r.eat('?_9')) return readVcall(r);
-  if (r.eat('?_A') || r.eat('?_P')) fail();
-  if (r.eat('?_B')) return readLocalStaticGuard(r, false);
-  if (r.eat('?_C')) return readStringLiteral(r);
-  if (r.eat('?_R0')) {
-    const type = parseType(r, 'result');
-    r.expect('@8');
-    if (!r.empty) fail();
-    return { k: 'typedesc', type, label: "`RTTI Type Descriptor'" };
+function decorated(): DName {
+  if (doTypeOnly()) {
+    U.flags &= ~TYPE_ONLY;
+    const r = getDataType(null);
+    U.flags |= TYPE_ONLY;
+    return r;
   }
-  if (r.eat('?_R1')) {
-    const nv = u32(readUnsigned(r));
-    const vbptr = i32(readSigned(r));
-    const vbtable = u32(readUnsigned(r));
-    const flags = u32(readUnsigned(r));
-    const name = readScopeChain(r, { k: 'rttibcd', nv, vbptr, vbtable, flags });
-    r.eat('8');
-    return { k: 'var', name, sc: 'none' };
+  if (ch() !== '?') return S(ch() !== '\0' ? DN_INVALID : DN_TRUNCATED);
+  U.p++;
+  if (ch() === '?' && ch(1) === '?') {
+    const r = getDecoratedName();
+    U.p = U.s.length;
+    return r;
   }
-  if (r.eat('?_R2')) return readUntypedVariable(r, "`RTTI Base Class Array'");
-  if (r.eat('?_R3')) return readUntypedVariable(r, "`RTTI Class Hierarchy Descriptor'");
-  if (r.eat('?_R4')) return readTable(r, "`RTTI Complete Object Locator'");
-  if (r.eat('?_S')) return readTable(r, "`local vftable'");
-  if (r.eat('?__E')) return readInitFini(r, false);
-  if (r.eat('?__F')) return readInitFini(r, true);
-  if (r.eat('?__J')) return readLocalStaticGuard(r, true);
-  return null;
-}
-
-function readTable(r: Reader, label: string): Symbol {
-  const name = readScopeChain(r, { k: 'named', name: label });
-  const f = r.next();
-  if (f !== '6' && f !== '7') fail();
-  const [q] = readQualifiers(r);
-  const targets: QName[] = [];
-  while (!r.eat('@')) {
-    if (r.empty) fail();
-    targets.push(readFullyQualifiedTypeName(r));
-  }
-  return { k: 'table', name, q, targets: targets.length ? targets : undefined };
-}
-
-function readVcall(r: Reader): Symbol {
-  const id: Ident = { k: 'vcall', offset: 0 };
-  const name = readScopeChain(r, id);
-  r.expect('$B');
-  id.offset = readUnsigned(r);
-  r.expect('A');
-  const cc = readCallingConvention(r);
-  const sig: FuncSig = {
-    k: 'func', q: 0, fc: FC_NO_PARAMS, cc, variadic: false, noexcept: false, ref: '',
-    thunk: { kind: 'vcall', static: 0, vtordisp: 0, vbptr: 0, vboff: 0 },
-  };
-  return { k: 'fn', name, sig };
-}
-
-function readLocalStaticGuard(r: Reader, thread: boolean): Symbol {
-  const id: Ident = { k: 'guard', thread, scope: 0 };
-  const name = readScopeChain(r, id);
-  if (!r.eat('4IA') && !r.eat('5')) fail();
-  if (!r.empty) id.scope = u32(readUnsigned(r));
-  return { k: 'guardvar', name };
-}
-
-function readUntypedVariable(r: Reader, label: string): Symbol {
-  const name = readScopeChain(r, { k: 'named', name: label });
-  r.expect('8');
-  return { k: 'var', name, sc: 'none' };
-}
-
-function readInitFini(r: Reader, dtor: boolean): Symbol {
-  const known = r.eat('?');
-  const sym = readDeclarator(r);
-  const id: Ident = { k: 'dyn', dtor };
-  if (sym.k === 'var') {
-    id.variable = sym;
-    const n = known ? 2 : 1;
-    for (let i = 0; i < n; i++) r.expect('@');
-    const fn = readFunctionEncoding(r);
-    fn.name = qname([id]);
-    return fn;
-  }
-  if (known || sym.k !== 'fn') fail();
-  id.qname = sym.name;
-  return { k: 'fn', name: qname([id]), sig: sym.sig };
-}
-
-function readDeclarator(r: Reader): Symbol {
-  const name = readFullyQualifiedSymbolName(r);
-  const sym = readEncodedSymbol(r, name);
-  const leaf = lastIdent(name);
-  if (leaf.k === 'conv' && !leaf.target) fail();
-  return sym;
-}
-
-function readEncodedSymbol(r: Reader, name: QName): Symbol {
-  const c = r.peekChar();
-  if (c === '') fail();
-  if (c >= '0' && c <= '4') {
-    r.pos++;
-    const sc = (['private', 'protected', 'public', 'global', 'local'] as const)[c.charCodeAt(0) - 48];
-    return readVariableEncoding(r, name, sc);
-  }
-  const fn = readFunctionEncoding(r);
-  fn.name = name;
-  const leaf = lastIdent(name);
-  if (leaf.k === 'conv') leaf.target = fn.sig.ret;
-  return fn;
-}
-
-function readVariableEncoding(r: Reader, name: QName, sc: VarSymbol['sc']): VarSymbol {
-  const type = parseType(r, 'drop');
-  if (type.k === 'ptr') {
-    type.q |= readPointerExtQualifiers(r);
-    const [extra] = readQualifiers(r);
-    if (type.cls) readFullyQualifiedTypeName(r);
-    type.pointee.q |= extra;
-  } else {
-    type.q = readQualifiers(r)[0];
-  }
-  return { k: 'var', name, sc, type };
-}
-
-const FUNC_CLASS: Record<string, number> = {
-  A: FC_PRIVATE, B: FC_PRIVATE | FC_FAR, C: FC_PRIVATE | FC_STATIC, D: FC_PRIVATE | FC_STATIC | FC_FAR,
-  E: FC_PRIVATE | FC_VIRTUAL, F: FC_PRIVATE | FC_VIRTUAL | FC_FAR,
-  G: FC_PRIVATE | FC_STATIC_THIS_ADJUST, H: FC_PRIVATE | FC_STATIC_THIS_ADJUST | FC_FAR,
-  I: FC_PROTECTED, J: FC_PROTECTED | FC_FAR, K: FC_PROTECTED | FC_STATIC, L: FC_PROTECTED | FC_STATIC | FC_FAR,
-  M: FC_PROTECTED | FC_VIRTUAL, N: FC_PROTECTED | FC_VIRTUAL | FC_FAR,
-  O: FC_PROTECTED | FC_VIRTUAL | FC_STATIC_THIS_ADJUST, P: FC_PROTECTED | FC_VIRTUAL | FC_STATIC_THIS_ADJUST | FC_FAR,
-  Q: FC_PUBLIC, R: FC_PUBLIC | FC_FAR, S: FC_PUBLIC | FC_STATIC, T: FC_PUBLIC | FC_STATIC | FC_FAR,
-  U: FC_PUBLIC | FC_VIRTUAL, V: FC_PUBLIC | FC_VIRTUAL | FC_FAR,
-  W: FC_PUBLIC | FC_VIRTUAL | FC_STATIC_THIS_ADJUST, X: FC_PUBLIC | FC_VIRTUAL | FC_STATIC_THIS_ADJUST | FC_FAR,
-  Y: FC_GLOBAL, Z: FC_GLOBAL | FC_FAR,
-  '9': FC_EXTERN_C | FC_NO_PARAMS,
-};
-const VTORDISP_CLASS = [
-  FC_PRIVATE, FC_PRIVATE | FC_FAR, FC_PROTECTED, FC_PROTECTED | FC_FAR, FC_PUBLIC, FC_PUBLIC | FC_FAR,
-];
-
-function readFunctionClass(r: Reader): number {
-  const c = r.next();
-  if (c === '$') {
-    let v = FC_VIRTUAL_THIS_ADJUST;
-    if (r.eat('R')) v |= FC_VIRTUAL_THIS_ADJUST_EX;
-    const d = r.next().charCodeAt(0) - 48;
-    if (d < 0 || d > 5) fail();
-    return VTORDISP_CLASS[d] | FC_VIRTUAL | v;
-  }
-  const fc = FUNC_CLASS[c];
-  if (fc === undefined) fail();
-  return fc;
-}
-
-function readFunctionEncoding(r: Reader): Symbol & { k: 'fn' } {
-  let extra = 0;
-  if (r.eat('$$J0')) extra = FC_EXTERN_C;
-  if (r.empty) fail();
-  const fc = readFunctionClass(r) | extra;
-  let thunk: FuncSig['thunk'];
-  if (fc & FC_STATIC_THIS_ADJUST) {
-    thunk = { kind: 'static', static: u32(readSigned(r)), vtordisp: 0, vbptr: 0, vboff: 0 };
-  } else if (fc & FC_VIRTUAL_THIS_ADJUST) {
-    let vbptr: number | bigint = 0;
-    let vboff: number | bigint = 0;
-    const ex = (fc & FC_VIRTUAL_THIS_ADJUST_EX) !== 0;
-    if (ex) {
-      vbptr = i32(readSigned(r));
-      vboff = i32(readSigned(r));
+  let sym = getSymbolName();
+  const udc = sym.isUDC();
+  const vcall = sym.has(F_VCALLTHUNK);
+  if (!sym.isValid()) return sym;
+  if (ch() !== '\0' && ch() !== '@') {
+    let scope = getScope();
+    if (!scope.isEmpty()) {
+      if (U.explicitTemplateParams) {
+        U.explicitTemplateParams = false;
+        sym = sym.plus(scope);
+        if (ch() !== '@') {
+          scope = getScope();
+          sym = scope.plusText('::').plus(sym);
+        }
+      } else {
+        sym = scope.plusText('::').plus(sym);
+      }
     }
-    const vtordisp = i32(readSigned(r));
-    const st = u32(readSigned(r));
-    thunk = { kind: ex ? 'vtordispex' : 'vtordisp', static: st, vtordisp, vbptr, vboff };
   }
-  let sig: FuncSig;
-  if (fc & FC_NO_PARAMS) {
-    sig = { k: 'func', q: 0, fc: 0, cc: '', variadic: false, noexcept: false, ref: '' };
-  } else {
-    sig = parseFunctionType(r, !(fc & (FC_GLOBAL | FC_STATIC)));
+  if (udc) sym.setIsUDC();
+  if (vcall) sym.set(F_VCALLTHUNK);
+  if (sym.isEmpty() || sym.has(F_NOTE)) return sym;
+  if (ch() !== '\0' && ch() !== '@') return S(DN_INVALID);
+  if (ch() !== '\0') U.p++;
+  if (doNameOnly() && !udc && !sym.has(F_VCALLTHUNK)) {
+    composeDeclaration(EMPTY());
+    return sym;
   }
-  sig.fc = fc;
-  if (thunk) sig.thunk = thunk;
-  return { k: 'fn', name: qname([]), sig };
+  return composeDeclaration(sym);
 }
 
-/** Thunk adjustments and RTTI offsets are 32-bit fields (as in LLVM's printer). */
-function i32(v: number | bigint): number {
-  return Number(BigInt.asIntN(32, BigInt(v)));
+function composeDeclaration(symbol: DName): DName {
+  let decl = EMPTY();
+  const t = getTypeEncoding();
+  const symIsUDC = symbol.isUDC();
+  if (t === BAD) return S(DN_INVALID);
+  if (t === TRUNC) return S(DN_TRUNCATED).plus(symbol);
+  if (t === CIDENT) return symbol;
+  const thunk = isThunk(t);
+  if (isFunc(t) && !(thunk && (isLocalDtor(t) || isTemplateCtor(t) || isTemplateDtor(t)))) {
+    if (t & 0x4000) {
+      if (doMSKeywords() && doAllocationModel()) decl = T(' ').plus(getBasedType());
+      else decl.orStatus(getBasedType());
+    }
+    if (thunk && isVcall(t)) {
+      decl.add(symbol.plusText('{').plus(getDimension(false)));
+      const thunkType = getVCallThunkType();
+      if (!doNameOnly()) decl.add(T(',').plus(thunkType).plusText("}' "));
+      decl.addText("}'");
+      const cc = getCallingConvention();
+      if (doMSKeywords() && doAllocationLanguage() && !doNameOnly()) {
+        decl = T(' ').plus(cc).plusText(' ').plus(decl);
+      }
+    } else {
+      const [d, final] = functionDeclaration(t, symbol, symIsUDC, decl);
+      if (final) return d;
+      decl = d;
+    }
+  } else {
+    decl.add(symbol);
+    if (dataKind(t, 0x6800) || dataKind(t, 0x7000)) return getVfTableType(decl);
+    if (dataKind(t, 0x6000)) return decl.plusText('{').plus(getDimension(false)).plusText("}'");
+    if (dataKind(t, 0x7c00)) return getVdispMapType(decl);
+    if (thunk && isLocalDtor(t)) decl.addText("`local static destructor helper'");
+    else if (thunk && isTemplateCtor(t)) decl.addText("`template static data member constructor helper'");
+    else if (thunk && isTemplateDtor(t)) decl.addText("`template static data member destructor helper'");
+    else if (dataKind(t, 0x7800)) return decl;
+    if (thunk && (isTemplateCtor(t) || isTemplateDtor(t))) decl = T(' ').plus(decl);
+    else decl = getExternalDataType(decl);
+  }
+  if (isMember(t)) {
+    if (doMemberTypes()) {
+      if (isStatic(t)) decl = T('static ').plus(decl);
+      if (isVirtual(t) || (thunk && (memberKind(t, 0x500) || memberKind(t, 0x600) || memberKind(t, 0x400)))) {
+        decl = T('virtual ').plus(decl);
+      }
+    }
+    if (doAccessSpecifiers()) {
+      if (access(t, 0x40, 0x800)) decl = T('private: ').plus(decl);
+      else if (access(t, 0x80, 0x1000)) decl = T('protected: ').plus(decl);
+      else if (access(t, 0, 0)) decl = T('public: ').plus(decl);
+    }
+  }
+  if (thunk && !doNameOnly()) decl = T('[thunk]:').plus(decl);
+  if (t & 0x10000) decl = T('extern "C" ').plus(decl);
+  return decl;
 }
-function u32(v: number | bigint): number {
-  return Number(BigInt.asUintN(32, BigInt(v)));
+
+/** A function's declaration; `true` when it is final as it is (NAME_ONLY conversion operators). */
+function functionDeclaration(t: number, symbol: DName, symIsUDC: boolean, decl: DName): [DName, boolean] {
+  const thunk = isThunk(t);
+  let vbptrDisp = EMPTY();
+  let vbindex = EMPTY();
+  let vtorDisp = EMPTY();
+  let adjustment = EMPTY();
+  let thisType = EMPTY();
+  const vtorEx = memberKind(t, 0x600);
+  const vtor = memberKind(t, 0x500);
+  if (thunk) {
+    if (vtorEx) {
+      vbptrDisp = getDimension(true);
+      vbindex = getDimension(true);
+      vtorDisp = getDimension(true);
+    } else if (vtor) {
+      vtorDisp = getDimension(true);
+    }
+    adjustment = getDimension(true);
+  }
+  const nonStaticMember = isMember(t) && !isStatic(t);
+  if (nonStaticMember) {
+    if (doThisTypes()) thisType = getThisType();
+    else thisType.orStatus(getThisType());
+  }
+  if (doMSKeywords() && doAllocationLanguage()) decl = getCallingConvention().plus(decl);
+  else decl.orStatus(getCallingConvention());
+  if (!symbol.isEmpty()) {
+    if (!decl.isEmpty() && !doNameOnly()) decl.add(T(' ').plus(symbol));
+    // (a plain copy, even over an invalid calling convention: dbghelp prints `int test2(unsigned int)`
+    // for `?test2@@Y7XHI@Z`)
+    else decl = symbol.copy();
+  }
+  let pDecl: DName | null = null;
+  let returnType = EMPTY();
+  if (symIsUDC) {
+    decl.add(T(' ').plus(getReturnType(null)));
+    if (doNameOnly()) return [decl, true];
+  } else {
+    pDecl = new DName();
+    returnType = getReturnType(pDecl);
+  }
+  if (thunk) {
+    if (vtorEx) {
+      decl.add(T('`vtordispex{').plus(vbptrDisp).plusText(',').plus(vbindex).plusText(',').plus(vtorDisp).plusText(','));
+    } else if (vtor) {
+      decl.add(T('`vtordisp{').plus(vtorDisp).plusText(','));
+    } else {
+      decl.addText('`adjustor{');
+    }
+    decl.add(adjustment.plusText("}' "));
+  }
+  decl.add(T('(').plus(getArgumentTypes()).plusText(')'));
+  if (nonStaticMember) decl.add(thisType);
+  decl.add(getNoexcept());
+  if (doThrowTypes()) decl.add(getThrowTypes());
+  else decl.orStatus(getThrowTypes());
+  if (doFunctionReturns() && pDecl) {
+    pDecl.assign(decl);
+    decl = returnType;
+  }
+  return [decl, false];
 }
+
+function getExternalDataType(sup: DName): DName {
+  const pDecl = new DName();
+  const declaration = getDataType(pDecl);
+  pDecl.assign(getStorageConvention().plusText(' ').plus(sup));
+  return declaration;
+}
+
+function getVfTableType(sup: DName): DName {
+  let vx = sup.copy();
+  if (vx.isValid() && ch() !== '\0') {
+    vx = getStorageConvention().plusText(' ').plus(vx);
+    if (vx.isValid()) {
+      if (ch() !== '@') {
+        vx.addText('{for ');
+        while (vx.isValid() && ch() !== '\0' && ch() !== '@') {
+          const before = U.p;
+          vx.add(T('`').plus(getScope()).plusText("'"));
+          if (U.p === before) return S(DN_INVALID); // no progress: undname would loop forever
+          if (ch() === '@') U.p++;
+          if (vx.isValid() && ch() !== '@') vx.addText('s ');
+        }
+        if (vx.isValid()) {
+          if (ch() === '\0') vx.addStatus(DN_TRUNCATED);
+          vx.addText('}');
+        }
+      }
+      if (ch() === '@') U.p++;
+    }
+  } else if (vx.isValid()) {
+    vx = S(DN_TRUNCATED).plus(vx);
+  }
+  return vx;
+}
+
+function getVdispMapType(sup: DName): DName {
+  const vd = sup.copy();
+  vd.addText('{for ');
+  vd.add(getScope());
+  vd.addText('}');
+  if (ch() === '@') U.p++;
+  return vd;
+}
+
+function getVCallThunkType(): DName {
+  switch (ch()) {
+    case 'A':
+      U.p++;
+      return T('{flat}');
+    case '\0':
+      return S(DN_TRUNCATED);
+  }
+  return S(DN_INVALID);
+}
+
+/** The whole name (undname's parseDecoratedName). */
+export function parseDecoratedName(): DName {
+  const s = U.s;
+  if (s[0] === '?' && s[1] === '@') {
+    U.p += 2;
+    return T('CV: ').plus(getDecoratedName());
+  }
+  if (s[0] === '?' && s[1] === '$') {
+    let r = getTemplateName(false);
+    if (r.stat === DN_INVALID || (!doNameOnly() && ch() !== '\0')) {
+      U.p = 0;
+      r = getDecoratedName();
+    }
+    return r;
+  }
+  if (s[0] === '?' && s[1] === '?' && s[2] === '@') return S(DN_INVALID);
+  return getDecoratedName();
+}
+

@@ -1,241 +1,388 @@
-/** Types: primitives, tags, pointers/references, member pointers, arrays, function types, cv. */
+/**
+ * Data types: primary and basic types, class/struct/union/enum names,
+ * pointers, references and their qualifiers, arrays. Types are composed
+ * around a "super type" (the declarator built so far), as undname does.
+ */
 import {
-  FuncSig, Q_CONST, Q_NONE, Q_PTR64, Q_RESTRICT, Q_UNALIGNED, Q_VOLATILE, Type,
-} from './ast';
-import { readFullyQualifiedTypeName, readUnqualifiedTypeName } from './names';
-import { Reader, fail, readNumber } from './parser';
+  DN_INVALID, DN_TRUNCATED, DName, EMPTY, F_ARRAY, F_COMARRAY, F_PINPTR, F_PTRREF, S, T,
+} from './dname';
+import { getBasedType, getFunctionIndirectType } from './functions';
+import { getDimension, getNumberOfDimensions, getScope, getScopedName } from './names';
+import {
+  U, ch, doEcsu, doMSKeywords, doNameOnly, doPtr64, enter, leave, next, uscore,
+} from './state';
 
-const PRIMS: Record<string, string> = {
-  X: 'void', D: 'char', C: 'signed char', E: 'unsigned char', F: 'short', G: 'unsigned short',
-  H: 'int', I: 'unsigned int', J: 'long', K: 'unsigned long', M: 'float', N: 'double', O: 'long double',
-};
-const PRIMS_UNDER: Record<string, string> = {
-  N: 'bool', J: '__int64', K: 'unsigned __int64', W: 'wchar_t', Q: 'char8_t', S: 'char16_t',
-  U: 'char32_t', P: 'auto', T: 'decltype(auto)',
-};
-const CALLCONV: Record<string, string> = {
-  A: '__cdecl', B: '__cdecl', C: '__pascal', D: '__pascal', E: '__thiscall', F: '__thiscall',
-  G: '__stdcall', H: '__stdcall', I: '__fastcall', J: '__fastcall', M: '__clrcall', N: '__clrcall',
-  O: '__eabi', P: '__eabi', Q: '__vectorcall', S: '__attribute__((__swiftcall__)) ',
-  W: '__attribute__((__swiftasynccall__)) ',
-};
+export const K_NONE = 0;
+export const K_PTR = 1;
+export const K_LREF = 2;
+export const K_RREF = 3;
+const K_HANDLE = 4;
+const K_PERCENT = 5;
+const INDIRECTION = ['', '*', '&', '&&', '^', '%'];
 
-/** Storage-class cv qualifiers: [quals, isMember]. */
-export function readQualifiers(r: Reader): [number, boolean] {
-  const c = r.next();
-  switch (c) {
-    case 'Q': return [Q_NONE, true];
-    case 'R': return [Q_CONST, true];
-    case 'S': return [Q_VOLATILE, true];
-    case 'T': return [Q_CONST | Q_VOLATILE, true];
-    case 'A': return [Q_NONE, false];
-    case 'B': return [Q_CONST, false];
-    case 'C': return [Q_VOLATILE, false];
-    case 'D': return [Q_CONST | Q_VOLATILE, false];
+export function isFunctionIndirection(c: string): boolean {
+  return (c >= '6' && c <= '9') || c === '_';
+}
+
+export function getDataType(decl: DName | null): DName {
+  const sup = DName.ref(decl);
+  switch (ch()) {
+    case '\0':
+      return S(DN_TRUNCATED).plus(sup);
+    case 'X':
+      U.p++;
+      return sup.isEmpty() ? T('void') : T('void ').plus(sup);
+    case '?': {
+      U.p++;
+      const t = getDataIndirectType(sup, K_NONE, EMPTY(), false);
+      return getPrimaryDataType(t);
+    }
   }
-  return fail();
+  return getPrimaryDataType(sup);
 }
 
-export function readPointerExtQualifiers(r: Reader): number {
-  let q = 0;
-  if (r.eat('E')) q |= Q_PTR64;
-  if (r.eat('I')) q |= Q_RESTRICT;
-  if (r.eat('F')) q |= Q_UNALIGNED;
-  return q;
-}
-
-export function readCallingConvention(r: Reader): string {
-  const c = r.next();
-  return CALLCONV[c] ?? '';
-}
-
-/** 'mangle': cv prefix always present; 'result': optional `?cv`; 'drop': none. */
-export type QualMode = 'mangle' | 'result' | 'drop';
-
-function isPointerStart(c: string): boolean {
-  return c === 'A' || c === 'P' || c === 'Q' || c === 'R' || c === 'S';
-}
-
-function isMemberPointer(r: Reader): boolean {
-  const s = r.s;
-  const f = s[r.pos];
-  if (f === '$' || f === 'A') return false;
-  let i = r.pos + 1;
-  const c = s.charCodeAt(i);
-  if (c >= 48 && c <= 57) {
-    if (c !== 54 && c !== 56) fail();
-    return c === 56;
+export function getPrimaryDataType(sup: DName): DName {
+  enter();
+  try {
+    return primary(sup);
+  } finally {
+    leave();
   }
-  if (s[i] === 'E') i++;
-  if (s[i] === 'I') i++;
-  if (s[i] === 'F') i++;
-  if (i >= s.length) fail();
-  switch (s[i]) {
-    case 'A': case 'B': case 'C': case 'D': return false;
-    case 'Q': case 'R': case 'S': case 'T': return true;
-  }
-  return fail();
 }
 
-function readPointerCV(r: Reader): [number, '*' | '&' | '&&'] {
-  if (r.eat('$$Q')) return [Q_NONE, '&&'];
-  switch (r.next()) {
-    case 'A': return [Q_NONE, '&'];
-    case 'P': return [Q_NONE, '*'];
-    case 'Q': return [Q_CONST, '*'];
-    case 'R': return [Q_VOLATILE, '*'];
-    case 'S': return [Q_CONST | Q_VOLATILE, '*'];
-  }
-  return fail();
-}
-
-export function parseType(r: Reader, mode: QualMode): Type {
-  r.enter();
-  let quals = Q_NONE;
-  if (mode === 'mangle') quals = readQualifiers(r)[0];
-  else if (mode === 'result' && r.eat('?')) quals = readQualifiers(r)[0];
-  if (r.empty) fail();
-  const c = r.peekChar();
-  let t: Type;
-  if (c === 'T' || c === 'U' || c === 'V' || c === 'W') {
-    t = parseTagType(r);
-  } else if (isPointerStart(c) || r.startsWith('$$Q')) {
-    t = isMemberPointer(r) ? parseMemberPointer(r) : parsePointer(r);
-  } else if (c === 'Y') {
-    t = parseArray(r);
-  } else if (r.eat('$$A8@@')) {
-    t = parseFunctionType(r, true);
-  } else if (r.eat('$$A6')) {
-    t = parseFunctionType(r, false);
-  } else if (c === '?') {
-    r.pos++;
-    const id = readUnqualifiedTypeName(r);
-    r.expect('@');
-    t = { k: 'custom', id, q: 0 };
-  } else {
-    t = parsePrimitive(r);
-  }
-  t.q |= quals;
-  r.leave();
-  return t;
-}
-
-function parsePrimitive(r: Reader): Type {
-  if (r.eat('$$T')) return { k: 'prim', name: 'std::nullptr_t', q: 0 };
-  const c = r.next();
-  let name: string | undefined;
-  if (c === '_') name = PRIMS_UNDER[r.next()];
-  else name = PRIMS[c];
-  if (name === undefined) fail();
-  return { k: 'prim', name, q: 0 };
-}
-
-export function parseTagType(r: Reader): Type {
-  const c = r.next();
-  let tag: string;
-  switch (c) {
-    case 'T': tag = 'union'; break;
-    case 'U': tag = 'struct'; break;
-    case 'V': tag = 'class'; break;
-    case 'W':
-      r.expect('4');
-      tag = 'enum';
+function primary(sup: DName): DName {
+  let cv = EMPTY();
+  switch (ch()) {
+    case '\0':
+      return S(DN_TRUNCATED).plus(sup);
+    case 'B':
+    case 'A':
+      if (ch() === 'B') cv = T(sup.isEmpty() ? 'volatile' : 'volatile ');
+      U.p++;
+      return getPtrRefType(cv, sup.copy().set(F_PTRREF), K_LREF);
+    case '$':
       break;
-    default: return fail();
+    default:
+      return getBasicDataType(sup);
   }
-  return { k: 'tag', tag, name: readFullyQualifiedTypeName(r), q: 0 };
+  if (ch(1) !== '$') return ch(1) === '\0' ? S(DN_TRUNCATED).plus(sup) : S(DN_INVALID);
+  U.p += 2;
+  switch (ch()) {
+    case 'A':
+      U.p++;
+      return getFunctionIndirectType(sup);
+    case 'B':
+      U.p++;
+      return getPtrRefDataType(sup, true);
+    case 'C':
+      U.p++;
+      return getBasicDataType(getDataIndirectType(sup, K_NONE, EMPTY(), false));
+    case 'R':
+    case 'Q':
+      if (ch() === 'R') cv = T(sup.isEmpty() ? 'volatile' : 'volatile ');
+      U.p++;
+      return getPtrRefType(cv, sup.copy().set(F_PTRREF), K_RREF);
+    case 'S':
+      U.p++;
+      return S(DN_INVALID);
+    case 'T':
+      U.p++;
+      return sup.isEmpty() ? T('std::nullptr_t') : T('std::nullptr_t ').plus(sup);
+    case 'Y':
+      U.p++;
+      return getScopedName();
+    case 'V':
+      U.p++;
+      return sup;
+    case '\0':
+      return S(DN_TRUNCATED).plus(sup);
+  }
+  return S(DN_INVALID);
 }
 
-function parsePointer(r: Reader): Type {
-  let [q, aff] = readPointerCV(r);
-  if (r.eat('6')) {
-    return { k: 'ptr', aff, q, pointee: parseFunctionType(r, false) };
+const SIMPLE: Record<string, string> = {
+  C: 'char', D: 'char', E: 'char', F: 'short', G: 'short', H: 'int', I: 'int', J: 'long', K: 'long',
+  M: 'float', N: 'double', O: 'long double', X: 'void',
+};
+const EXTENDED: Record<string, string> = {
+  N: 'bool', D: '__int8', E: '__int8', F: '__int16', G: '__int16', H: '__int32', I: '__int32',
+  J: '__int64', K: '__int64', L: '__int128', M: '__int128', R: '<unknown>',
+  S: 'char16_t', U: 'char32_t', W: 'wchar_t',
+  // char8_t (_Q), auto (_P), decltype(auto) (_T) are newer than dbghelp 10.0.19041.685: "UNKNOWN".
+};
+
+export function getBasicDataType(sup: DName): DName {
+  if (ch() === '\0') return S(DN_TRUNCATED).plus(sup);
+  const bdt = next();
+  let ext = '';
+  let pCv = -1;
+  let basic = EMPTY();
+  if (SIMPLE[bdt] !== undefined) {
+    basic = T(SIMPLE[bdt]);
+  } else if (bdt === 'P' || bdt === 'Q' || bdt === 'R' || bdt === 'S') {
+    pCv = bdt.charCodeAt(0) & 3;
+  } else if (bdt === '_') {
+    ext = next();
+    if (ext === 'O') pCv = -2;
+    else if (EXTENDED[ext] !== undefined) basic = T(EXTENDED[ext]);
+    else if (ext === 'X' || ext === 'Y') {
+      U.p--;
+      basic = getECSUDataType();
+      if (basic.isEmpty()) return basic;
+    } else if (ext === '$') {
+      return T('__w64 ').plus(getBasicDataType(sup));
+    } else if (ext === '\0') {
+      U.p--;
+      basic.assignStatus(DN_TRUNCATED);
+    } else basic = T('UNKNOWN');
+  } else {
+    U.p--;
+    basic = getECSUDataType();
+    if (basic.isEmpty()) return basic;
   }
-  q |= readPointerExtQualifiers(r);
-  const pointee = parseType(r, 'mangle');
-  return { k: 'ptr', aff, q, pointee };
+  if (pCv === -1) {
+    if (bdt === 'E' || bdt === 'G' || bdt === 'I' || bdt === 'K') basic = T('unsigned ').plus(basic);
+    else if (bdt === 'C') basic = T('signed ').plus(basic);
+    else if (bdt === '_' && (ext === 'E' || ext === 'G' || ext === 'I' || ext === 'K' || ext === 'M')) {
+      basic = T('unsigned ').plus(basic);
+    }
+    if (!sup.isEmpty()) basic.add(T(' ').plus(sup));
+    return basic;
+  }
+  let cv = EMPTY();
+  const superName = sup.copy();
+  if (pCv === -2) {
+    superName.set(F_ARRAY);
+    const ar = getPtrRefType(cv, superName, K_NONE);
+    if (!ar.has(F_ARRAY)) ar.addText('[]');
+    return ar;
+  }
+  if (sup.isEmpty()) {
+    if (pCv & 1) cv = T(pCv & 2 ? 'const volatile' : 'const');
+    else if (pCv & 2) cv = T('volatile');
+  }
+  return getPtrRefType(cv, superName, K_PTR);
 }
 
-function parseMemberPointer(r: Reader): Type {
-  let [q, aff] = readPointerCV(r);
-  q |= readPointerExtQualifiers(r);
-  if (r.eat('8')) {
-    const cls = readFullyQualifiedTypeName(r);
-    const pointee = parseFunctionType(r, true);
-    return { k: 'ptr', aff, q, pointee, cls };
+function getECSUDataType(): DName {
+  if (ch() === '\0') return T("`unknown ecsu'").plusStatus(DN_TRUNCATED);
+  let ecsu = EMPTY();
+  const prefix = ch() === 'W' ? doEcsu() : doEcsu() && !doNameOnly();
+  if (prefix) {
+    let p = EMPTY();
+    switch (next()) {
+      case 'T': p = T('union '); break;
+      case 'U': p = T('struct '); break;
+      case 'V': p = T('class '); break;
+      case 'X': p = T('coclass '); break;
+      case 'Y': p = T('cointerface '); break;
+      case 'W': p = T('enum ').plus(getEnumType()); break;
+    }
+    ecsu = p;
+  } else if (next() === 'W') {
+    getEnumType();
   }
-  const [pq] = readQualifiers(r);
-  const cls = readFullyQualifiedTypeName(r);
-  const pointee = parseType(r, 'drop');
-  pointee.q = pq;
-  return { k: 'ptr', aff, q, pointee, cls };
+  ecsu.add(getScopedName());
+  return ecsu;
 }
 
-function parseArray(r: Reader): Type {
-  r.pos++; // Y
-  const [rank, neg] = readNumber(r);
-  if (neg || rank === 0 || typeof rank === 'bigint' || rank > r.rest) fail();
-  const dims = [];
-  for (let i = 0; i < rank; i++) {
-    const [d, dn] = readNumber(r);
-    if (dn) fail();
-    dims.push(d);
+function getEnumType(): DName {
+  if (ch() === '\0') return S(DN_TRUNCATED);
+  let e = EMPTY();
+  switch (ch()) {
+    case '0': case '1': e = T('char '); break;
+    case '2': case '3': e = T('short '); break;
+    case '4': break;
+    case '5': e = T('int '); break;
+    case '6': case '7': e = T('long '); break;
+    default: return S(DN_INVALID);
   }
-  let q = 0;
-  if (r.eat('$$C')) {
-    const [aq, member] = readQualifiers(r);
-    if (member) fail();
-    q = aq;
-  }
-  const elem = parseType(r, 'drop');
-  return { k: 'array', dims, elem, q };
+  const c = next();
+  if (c === '1' || c === '3' || c === '5' || c === '7') e = T('unsigned ').plus(e);
+  return e;
 }
 
-/** Function type after its class code. `thisQuals`: member function (has this-cv). */
-export function parseFunctionType(r: Reader, thisQuals: boolean): FuncSig & { q: number } {
-  let q = 0;
-  let ref: '' | '&' | '&&' = '';
-  if (thisQuals) {
-    q = readPointerExtQualifiers(r);
-    if (r.eat('G')) ref = '&';
-    else if (r.eat('H')) ref = '&&';
-    q |= readQualifiers(r)[0];
+export function getPtrRefType(cv: DName, sup: DName, kind: number): DName {
+  const ptr = INDIRECTION[kind];
+  if (ch() === '\0') {
+    const trunk = S(DN_TRUNCATED);
+    trunk.addText(ptr);
+    if (!cv.isEmpty()) trunk.add(cv);
+    if (!sup.isEmpty()) {
+      if (!cv.isEmpty()) trunk.addText(' ');
+      trunk.add(sup);
+    }
+    return trunk;
   }
-  const cc = readCallingConvention(r);
-  let ret: Type | undefined;
-  if (!r.eat('@')) ret = parseType(r, 'result');
-  const [params, variadic] = readParams(r);
-  let noexcept = false;
-  if (r.eat('_E')) noexcept = true;
-  else if (!r.eat('Z')) fail();
-  return { k: 'func', q, fc: 0, cc, ret, params, variadic, noexcept, ref };
+  if (isFunctionIndirection(ch())) {
+    const fit = T(ptr);
+    if (!cv.isEmpty() && (sup.isEmpty() || !sup.has(F_PTRREF))) fit.add(cv);
+    if (!sup.isEmpty()) fit.add(sup);
+    return getFunctionIndirectType(fit);
+  }
+  const inner = getDataIndirectType(sup, kind, cv, false);
+  return getPtrRefDataType(inner, kind === K_PTR);
 }
 
-function readParams(r: Reader): [Type[] | undefined, boolean] {
-  if (r.eat('X')) return [undefined, false];
-  const out: Type[] = [];
-  const br = r.backrefs;
+interface Indir { kind: number; pin: boolean }
+
+function getExtendedDataIndirectType(st: Indir, thisFlag: boolean): DName {
+  U.p++; // '$'
+  switch (ch()) {
+    case 'A':
+      if (!thisFlag) {
+        if (st.kind === K_LREF || st.kind === K_RREF) st.kind = K_PERCENT;
+        else if (st.kind === K_PTR) st.kind = K_HANDLE;
+      }
+      U.p++;
+      return EMPTY();
+    case 'B':
+      if (thisFlag) return S(DN_INVALID);
+      st.pin = true;
+      U.p++;
+      return EMPTY();
+    case 'C':
+      st.kind = K_PERCENT;
+      U.p++;
+      return EMPTY();
+  }
+  if (ch() === '\0' || ch(1) === '\0') return S(DN_TRUNCATED);
+  if (thisFlag) return S(DN_INVALID);
+  const rank = (((ch().charCodeAt(0) - 48) << 4) + (ch(1).charCodeAt(0) - 48)) >>> 0;
+  U.p += 2;
+  let sz = EMPTY();
+  if (rank > 1) sz = T(',').plus(DName.num(BigInt(rank)));
+  sz = sz.plusText('>');
+  if (ch() === '$') U.p++;
+  else sz = sz.plusText('^');
+  if (ch() !== '\0') U.p++;
+  else sz.addStatus(DN_TRUNCATED);
+  return sz.set(F_COMARRAY);
+}
+
+function ditCode(c: string): number {
+  const v = c.charCodeAt(0);
+  return (c >= 'A' ? v - 65 : v - (48 - 26)) >>> 0;
+}
+
+export function getDataIndirectType(sup: DName, kind: number, cv: DName, thisFlag: boolean): DName {
+  if (ch() === '\0') {
+    if (!thisFlag && !sup.isEmpty()) {
+      if (sup.has(F_PTRREF) || cv.isEmpty()) return S(DN_TRUNCATED).plus(sup);
+      return S(DN_TRUNCATED).plus(cv).plusText(' ').plus(sup);
+    }
+    if (!thisFlag && !cv.isEmpty()) return S(DN_TRUNCATED).plus(cv);
+    return S(DN_TRUNCATED);
+  }
+  const st: Indir = { kind, pin: false };
+  if (ch() === '$') {
+    const r = getExtendedDataIndirectType(st, thisFlag);
+    if (!r.isEmpty()) return r;
+  }
+  let dit = ditCode(ch());
+  let msExt = EMPTY();
+  let msPre = EMPTY();
+  let lref = false;
+  let rref = false;
+  const join = (a: DName, tok: string): DName => (a.isEmpty() ? T(uscore(tok)) : a.plusText(' ').plusText(uscore(tok)));
   for (;;) {
-    if (r.empty) fail();
-    const c = r.peek();
-    if (c === 64 /* @ */) {
-      r.pos++;
-      return [out, false];
+    if (dit === 4) {
+      if (doMSKeywords() && doPtr64()) msExt = join(msExt, '__ptr64');
+    } else if (dit === 5) {
+      if (doMSKeywords()) msPre = join(msPre, '__unaligned');
+    } else if (dit === 8) {
+      if (doMSKeywords()) msExt = join(msExt, '__restrict');
+    } else if (dit === 6 || dit === 7) {
+      if (!thisFlag) return S(DN_INVALID);
+      if (dit === 6) lref = true;
+      else rref = true;
+    } else break;
+    U.p++;
+    if (ch() === '$') {
+      const r = getExtendedDataIndirectType(st, thisFlag);
+      if (!r.isEmpty()) return r;
     }
-    if (c === 90 /* Z */) {
-      r.pos++;
-      return [out, true];
-    }
-    if (c >= 48 && c <= 57) {
-      const n = c - 48;
-      if (n >= br.params.length) fail();
-      r.pos++;
-      out.push(br.params[n]);
-      continue;
-    }
-    const start = r.pos;
-    const t = parseType(r, 'drop');
-    out.push(t);
-    if (br.params.length <= 9 && r.pos - start > 1) br.params.push(t);
+    dit = ditCode(ch());
   }
+  if (ch() !== '\0') U.p++;
+  if (dit > 0x1f) return S(DN_INVALID);
+  const prType = INDIRECTION[st.kind];
+  let d = T(prType);
+  if (!msExt.isEmpty()) d = d.plusText(' ').plus(msExt);
+  if (!msPre.isEmpty()) d = msPre.plusText(' ').plus(d);
+  if (dit & 0x10) {
+    if (thisFlag) return S(DN_INVALID);
+    if (prType.length > 0) {
+      d = T('::').plus(d);
+      d = ch() !== '\0' ? getScope().plus(d) : S(DN_TRUNCATED).plus(d);
+    } else if (ch() !== '\0') {
+      d.orStatus(getScope());
+    }
+    if (ch() === '\0') d.addStatus(DN_TRUNCATED);
+    else if (next() !== '@') return S(DN_INVALID);
+  }
+  if ((dit & 0xc) === 0xc) {
+    if (doMSKeywords()) {
+      if (thisFlag) return S(DN_INVALID);
+      d = getBasedType().plus(d);
+    } else d.orStatus(getBasedType());
+  }
+  if (dit & 2) d = T('volatile ').plus(d);
+  if (dit & 1) d = T('const ').plus(d);
+  if (lref) d = d.plusText('& ');
+  if (rref) d = d.plusText('&& ');
+  if (!thisFlag) {
+    if (!sup.isEmpty()) {
+      if (sup.has(F_PTRREF) || cv.isEmpty()) {
+        if (sup.has(F_ARRAY)) d = d.assign(sup);
+        else d.add(T(' ').plus(sup));
+      } else d.add(T(' ').plus(cv).plusText(' ').plus(sup));
+    } else if (!cv.isEmpty()) d.add(T(' ').plus(cv));
+  }
+  d.set(F_PTRREF);
+  if (st.pin) d.set(F_PINPTR);
+  return d;
 }
+
+export function getPtrRefDataType(sup: DName, isPtr: boolean): DName {
+  if (ch() === '\0') return S(DN_TRUNCATED).plus(sup);
+  if (isPtr) {
+    if (ch() === 'X') {
+      U.p++;
+      return sup.isEmpty() ? T('void') : T('void ').plus(sup);
+    }
+    if (ch() === '_' && ch(1) === '_' && ch(2) === 'Z') U.p += 3;
+  }
+  if (ch() === '$' && ch(1) === '$' && ch(2) === 'T') {
+    U.p += 3;
+    return sup.isEmpty() ? T('std::nullptr_t') : T('std::nullptr_t ').plus(sup);
+  }
+  if (ch() === 'Y') {
+    U.p++;
+    return getArrayType(sup);
+  }
+  let bdt = getBasicDataType(sup);
+  if (sup.has(F_COMARRAY)) bdt = T('cli::array<').plus(bdt);
+  else if (sup.has(F_PINPTR)) bdt = T('cli::pin_ptr<').plus(bdt);
+  return bdt;
+}
+
+function getArrayType(sup: DName): DName {
+  const truncDim = (): DName => T('[').plusStatus(DN_TRUNCATED).plusText(']');
+  if (ch() === '\0') {
+    if (!sup.isEmpty()) return getBasicDataType(T('(').plus(sup).plusText(')[').plusStatus(DN_TRUNCATED).plusText(']'));
+    return getBasicDataType(truncDim());
+  }
+  let n = getNumberOfDimensions();
+  if (n < 0) n = 0;
+  if (n === 0) return getBasicDataType(truncDim());
+  let arr = EMPTY();
+  if (sup.has(F_ARRAY)) arr.addText('[]');
+  while (arr.isValid() && n-- > 0 && ch() !== '\0') arr.add(T('[').plus(getDimension(false)).plusText(']'));
+  if (!sup.isEmpty()) arr = sup.has(F_ARRAY) ? sup.plus(arr) : T('(').plus(sup).plusText(')').plus(arr);
+  const t = getPrimaryDataType(arr);
+  return t.set(F_ARRAY);
+}
+
+export const getThisType = (): DName => getDataIndirectType(EMPTY(), K_NONE, EMPTY(), true);
+export const getStorageConvention = (): DName => getDataIndirectType(EMPTY(), K_NONE, EMPTY(), false);

@@ -79,5 +79,9 @@ describeCorpus('corpus: fromAddr against llvm-symbolizer-19', () => {
 
 function findByLlvmName(sym: SymbolHandler, llvmName: string) {
   const name = llvmName.replace(/\(.*$/, '');
-  return sym.fromName(name) ?? sym.fromName(name.replace(/^_/, ''));
+  const found = sym.fromName(name) ?? sym.fromName(name.replace(/^_/, ''));
+  if (found) return found;
+  // Publics are named as dbghelp spells them (`<a,b<c> >`, `deleting destructor'), llvm-undname otherwise.
+  for (const s of sym.enumSymbols({ mask: '*' })) if (sameName(s.name, name)) return s;
+  return undefined;
 }

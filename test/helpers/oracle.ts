@@ -55,6 +55,7 @@ export function sameName(ours: string, llvm: string): boolean {
     bare(s)
       .replace(/\b(struct|class|enum|union) /g, '')
       .replace(/`(scalar|vector) deleting dtor'/g, "`$1 deleting destructor'")
+      .replace(/\b__ptr64\b/g, '') // dbghelp keeps `* __ptr64` (RTTI type descriptors); llvm drops it
       .replace(/\s+/g, '');
   return fold(ours) === fold(llvm);
 }
@@ -92,7 +93,8 @@ export function explainDifference(ours: string, llvm: string): string | undefine
       .replace(/\*const\[/g, '*[')
       .replace(/\s+/g, '');
   const o = bare(ours);
-  const l = bare(llvm);
+  // dbghelp's name-only undecoration names a local static's function without `extern "C"`.
+  const l = bare(llvm).replace(/`extern "C" /g, '`');
   if (fold(ours, true) === fold(llvm) || fold(ours) === fold(llvm)) return 'template-spelling';
   const dd = /^(.*)::`(scalar|vector) deleting dtor'$/.exec(l);
   if (dd && (fold(o) === fold(dd[1] + '::~' + dd[1].replace(/^.*::/, '').replace(/<.*$/, '')) || fold(o).startsWith(fold(dd[1]) + '::~'))) return 'deleting-dtor-record';

@@ -101,7 +101,7 @@ describe('dbghelp symbols / info / undname', () => {
   });
 
   test('undname undecorates, honours --flags, and reads stdin lines', async () => {
-    expect((await run('undname', '?scale@geometry@@YANNN@Z')).out.trim()).toBe('double __cdecl geometry::scale(double, double)');
+    expect((await run('undname', '?scale@geometry@@YANNN@Z')).out.trim()).toBe('double __cdecl geometry::scale(double,double)');
     expect((await run('undname', '--flags', '0x1000', '?scale@geometry@@YANNN@Z')).out.trim()).toBe('geometry::scale');
     expect((await run('undname', 'not_decorated')).out.trim()).toBe('not_decorated');
     expect((await run('undname', '--flags', 'x')).code).toBe(2);
