@@ -80,3 +80,8 @@ export function tryAddress(s: string): bigint | undefined {
 const ADDRESS = /^(?:0[xX][0-9a-fA-F]{1,16}|[0-9]{1,20})$/;
 
 export const hex = (v: bigint | number): `0x${string}` => `0x${v.toString(16)}`;
+
+/** `--no-miss-cache`: the handler's symbol-server settings with the miss cache turned off. */
+export function symbolServerOf(a: ParsedArgs): { missCacheTtlMs: number } | undefined {
+  return a.flags.has('no-miss-cache') ? { missCacheTtlMs: 0 } : undefined;
+}

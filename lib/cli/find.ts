@@ -15,7 +15,7 @@ import { SymOpt, SymType } from '../api/constants';
 import { SymbolHandler } from '../handler';
 import { ProgressBar } from '../symsrv/http/progress-bar';
 import { splitDebugId } from '../symbolicate/debug-id';
-import { UsageError, type CommandSpec, type ParsedArgs } from './args';
+import { symbolServerOf, UsageError, type CommandSpec, type ParsedArgs } from './args';
 
 type Stream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
@@ -27,6 +27,7 @@ export const FIND: CommandSpec = {
   --symbol-path P   else _NT_SYMBOL_PATH
   --home DIR        the default downstream store is DIR/sym
   --verbose         print the search's log on stderr
+  --no-miss-cache   ask symbol servers again for files they did not have (no 1-hour memory)
   --json            {"file": path or null, ...what was asked}
   exit: 0 found, 1 not found, 2 bad usage`,
   options: {
@@ -39,6 +40,7 @@ export const FIND: CommandSpec = {
     timestamp: { type: 'string' },
     size: { type: 'string' },
     'symbol-path': { type: 'string' },
+    'no-miss-cache': { type: 'boolean' },
     home: { type: 'string' },
     json: { type: 'boolean' },
     verbose: { type: 'boolean' },
@@ -58,7 +60,7 @@ export async function find(a: ParsedArgs, out: NodeJS.WritableStream, err: Strea
   const modes = [v('image') !== undefined, v('pdb-name') !== undefined, v('name') !== undefined].filter(Boolean).length;
   if (modes !== 1) throw new UsageError('find needs exactly one of --image X.exe, --pdb-name N --guid G --age A, --name X.dll --timestamp T --size S');
 
-  using sym = SymbolHandler.initialize({ searchPath: v('symbol-path') ?? null });
+  using sym = SymbolHandler.initialize({ searchPath: v('symbol-path') ?? null, symbolServer: symbolServerOf(a) });
   if (v('home') !== undefined) sym.setHomeDirectory(v('home')!);
   if (a.flags.has('verbose')) {
     sym.setOptions(sym.getOptions() | SymOpt.DEBUG);

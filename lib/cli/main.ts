@@ -6,7 +6,7 @@
  */
 import { DbgHelpError } from '../api/errors';
 import { SymbolHandler } from '../handler';
-import { parseCommand, parseAddress, UsageError, hex, type CommandSpec, type ParsedArgs } from './args';
+import { parseCommand, parseAddress, UsageError, hex, symbolServerOf, type CommandSpec, type ParsedArgs } from './args';
 import { SYMBOLIZE, symbolize, lineBatches } from './symbolize';
 import { loadModules, verboseTo } from './modules';
 import { isBrokenPipe, written } from './output';
@@ -21,6 +21,7 @@ const USAGE = `usage: dbghelp <command> [options]      (dbghelp <command> --help
   info         what identifies an image or a PDB (GUID, age, debug id, store keys)
   find         locate or download a symbol file through the symbol path
   store add    publish files into a symstore-layout store
+  cache        list or clear the downloaded symbol files and remembered misses
   undname      undecorate MSVC names
   --version    print the package version`;
 
@@ -37,8 +38,9 @@ const SYMBOLS: CommandSpec = {
   --json            one JSON object per symbol
   --symbol-path P   where to look for PDBs (else _NT_SYMBOL_PATH)
   --verbose         print the symbol search's log on stderr
+  --no-miss-cache   ask symbol servers again for files they did not have (no 1-hour memory)
   exit: 0 some symbol listed, 1 none, 2 bad usage`,
-  options: { mask: { type: 'string' }, base: { type: 'string' }, pdb: { type: 'string' }, json: { type: 'boolean' }, 'symbol-path': { type: 'string' }, verbose: { type: 'boolean' } },
+  options: { mask: { type: 'string' }, base: { type: 'string' }, pdb: { type: 'string' }, json: { type: 'boolean' }, 'symbol-path': { type: 'string' }, verbose: { type: 'boolean' }, 'no-miss-cache': { type: 'boolean' } },
 };
 
 const INFO: CommandSpec = {
@@ -63,6 +65,7 @@ const findModule = lazy<typeof import('./find')>('./find');
 const storeModule = lazy<typeof import('./store')>('./store');
 const symbolicateModule = lazy<typeof import('./symbolicate')>('./symbolicate');
 const stackModule = lazy<typeof import('./stack')>('./stack');
+const cacheModule = lazy<typeof import('./cache')>('./cache');
 
 const COMMANDS: Record<string, () => Command> = {
   symbolize: () => ({ spec: SYMBOLIZE, run: symbolize }),
@@ -73,6 +76,7 @@ const COMMANDS: Record<string, () => Command> = {
   store: () => ({ spec: storeModule().STORE, run: storeModule().store }),
   symbolicate: () => ({ spec: symbolicateModule().SYMBOLICATE, run: symbolicateModule().symbolicateCommand }),
   stack: () => ({ spec: stackModule().STACK, run: stackModule().stack }),
+  cache: () => ({ spec: cacheModule().CACHE, run: cacheModule().cache }),
 };
 
 export function version(): string {
@@ -127,7 +131,7 @@ export async function main(
 async function symbols(a: ParsedArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const file = a.positionals[0];
   if (!file || a.positionals.length > 1) throw new UsageError('symbols needs exactly one FILE (an image or a PDB)');
-  using sym = SymbolHandler.initialize({ searchPath: a.values.get('symbol-path') ?? null });
+  using sym = SymbolHandler.initialize({ searchPath: a.values.get('symbol-path') ?? null, symbolServer: symbolServerOf(a) });
   if (a.flags.has('verbose')) verboseTo(sym, err);
   const isPdb = /\.pdb$/i.test(file);
   const baseAddress = a.values.has('base') ? parseAddress(a.values.get('base')!) : isPdb ? 0x10000000n : undefined;

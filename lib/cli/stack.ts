@@ -6,7 +6,7 @@
  * dump that cannot be read.
  */
 import { describeModuleStatus, hasSymbols } from '../api/module-status';
-import { UsageError, type CommandSpec, type ParsedArgs } from './args';
+import { symbolServerOf, UsageError, type CommandSpec, type ParsedArgs } from './args';
 import { written } from './output';
 
 export const STACK: CommandSpec = {
@@ -25,10 +25,12 @@ export const STACK: CommandSpec = {
   --max-frames N    frames per thread at most (default 1024)
   --concurrency N   modules searched at once (default 4)
   --verbose         print the symbol search's log on stderr
+  --no-miss-cache   ask symbol servers again for files they did not have (no 1-hour memory)
   exit: 0 the crashing thread fully symbolicated, 1 some of its modules without symbols, 2 bad
   usage or an unreadable dump`,
   options: {
     'symbol-path': { type: 'string' },
+    'no-miss-cache': { type: 'boolean' },
     inlines: { type: 'boolean' },
     'no-inlines': { type: 'boolean' },
     json: { type: 'boolean' },
@@ -54,6 +56,7 @@ export async function stack(a: ParsedArgs, out: NodeJS.WritableStream, err: Node
   const state = await processMinidump(a.positionals[0], {
     searchPath: a.values.get('symbol-path') ?? null,
     inlines: !a.flags.has('no-inlines'),
+    symbolServer: symbolServerOf(a),
     maxFrames: positiveInt(a, 'max-frames'),
     concurrency: positiveInt(a, 'concurrency'),
     onDebug: a.flags.has('verbose') ? (l) => err.write(l + '\n') : undefined,

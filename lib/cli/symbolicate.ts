@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import { describeModuleStatus } from '../api/module-status';
 import { DbgHelpError } from '../api/errors';
 import { symbolicate } from '../symbolicate';
-import { UsageError, type CommandSpec, type ParsedArgs } from './args';
+import { symbolServerOf, UsageError, type CommandSpec, type ParsedArgs } from './args';
 import { written } from './output';
 
 export const SYMBOLICATE: CommandSpec = {
@@ -23,10 +23,12 @@ export const SYMBOLICATE: CommandSpec = {
   --no-inlines      leave inline frames out
   --pretty          indent the JSON
   --verbose         print the symbol search's log on stderr
+  --no-miss-cache   ask symbol servers again for files they did not have (no 1-hour memory)
   --json            (the output is always JSON)
   exit: 0 all modules found, 1 some module without symbols, 2 bad usage or request`,
   options: {
     'symbol-path': { type: 'string' },
+    'no-miss-cache': { type: 'boolean' },
     home: { type: 'string' },
     'no-inlines': { type: 'boolean' },
     pretty: { type: 'boolean' },
@@ -61,6 +63,7 @@ export async function symbolicateCommand(a: ParsedArgs, out: NodeJS.WritableStre
     searchPath: a.values.get('symbol-path') ?? null,
     homeDirectory: a.values.get('home'),
     inlines: !a.flags.has('no-inlines'),
+    symbolServer: symbolServerOf(a),
     onDebug: a.flags.has('verbose') ? (l) => err.write(l + '\n') : undefined,
   });
   let missing = 0;

@@ -12,7 +12,7 @@
  */
 import type { FromAddrResult, LineInfo } from '../api/types';
 import { SymbolHandler } from '../handler';
-import { hex, parseAddress, tryAddress, UsageError, type CommandSpec, type ParsedArgs } from './args';
+import { hex, parseAddress, tryAddress, symbolServerOf, UsageError, type CommandSpec, type ParsedArgs } from './args';
 import { loadModules, moduleAt, moduleNamed, moduleSpec, verboseTo, type CliModule, type ModuleSpec } from './modules';
 import { written } from './output';
 import { inlineFrames, type InlineFrame } from '../symbolicate/inline-frames';
@@ -30,6 +30,7 @@ export const SYMBOLIZE: CommandSpec = {
   --json                one JSON object per input line
   --symbol-path P       where to look for PDBs (else _NT_SYMBOL_PATH)
   --verbose             print the symbol search's log on stderr
+  --no-miss-cache       ask symbol servers again for files they did not have
   exit: 0 all found, 1 some address without a symbol, 2 bad usage or a bad input line`,
   options: {
     image: { type: 'string', multiple: true },
@@ -39,6 +40,7 @@ export const SYMBOLIZE: CommandSpec = {
     inlines: { type: 'boolean' },
     json: { type: 'boolean' },
     'symbol-path': { type: 'string' },
+    'no-miss-cache': { type: 'boolean' },
     verbose: { type: 'boolean' },
   },
 };
@@ -62,7 +64,7 @@ export async function symbolize(a: ParsedArgs, out: NodeJS.WritableStream, err: 
   else throw new UsageError('--pdb without --image needs --rva (addresses relative to the module) or --base ADDR');
   if (!a.positionals.length && input.isTTY) throw new UsageError('symbolize needs addresses (arguments or stdin)');
 
-  using sym = SymbolHandler.initialize({ searchPath: a.values.get('symbol-path') ?? null });
+  using sym = SymbolHandler.initialize({ searchPath: a.values.get('symbol-path') ?? null, symbolServer: symbolServerOf(a) });
   if (a.flags.has('verbose')) verboseTo(sym, err);
   const mods = await loadModules(sym, specs, err);
   const ctx = new Symbolizer(sym, mods, a.flags.has('json'), rvaMode, a.flags.has('inlines'), err);

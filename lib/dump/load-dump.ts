@@ -8,7 +8,7 @@
  */
 import { DbgHelpError } from '../api/errors';
 import type { ModuleStatus } from '../api/module-status';
-import type { InitializeOptions, SymbolFileProgress } from '../api/types';
+import type { InitializeOptions, SymbolFileProgress, SymbolServerOptions } from '../api/types';
 import { SymbolHandler } from '../handler';
 import { openMinidump, type Minidump } from '../formats/minidump/minidump';
 import type { ThreadContext } from '../formats/minidump/context';
@@ -44,6 +44,8 @@ export interface LoadDumpOptions {
    * exports come from it. False searches PDBs only; readRva then serves the dump's memory.
    */
   findImages?: boolean;
+  /** HTTP symbol-server settings (headers, timeouts, proxy, miss cache). */
+  symbolServer?: SymbolServerOptions;
   /** A name for a dump given as bytes (messages). */
   name?: string;
 }
@@ -95,7 +97,7 @@ export async function loadDump(dumpPathOrBuffer: string | Uint8Array, opts: Load
     const arch = tolerate('SystemInfo', () => dump.arch(), undefined);
     const memory = tolerate('memory lists', () => dump.memory(), new DumpMemory(new BufferSource(new Uint8Array(0), dump.name), []));
     const records = dump.modules();
-    const init: InitializeOptions = { searchPath: '' };
+    const init: InitializeOptions = { searchPath: '', symbolServer: opts.symbolServer };
     if (opts.options !== undefined) init.options = opts.options;
     handler = SymbolHandler.initialize(init);
     if (opts.onDebug) handler.on('debug', opts.onDebug);
@@ -122,6 +124,7 @@ export async function loadDump(dumpPathOrBuffer: string | Uint8Array, opts: Load
               homeDirectory: h.getHomeDirectory(),
               debug,
               signal: opts.signal,
+              symbolServer: opts.symbolServer,
               onProgress: (p) => opts.onProgress?.({ kind: 'download', index: mod.index, name: mod.name, progress: p }),
             },
           });

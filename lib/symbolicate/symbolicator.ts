@@ -28,7 +28,7 @@ export class Symbolicator {
   private nextBase = MODULE_SPACING;
 
   constructor(private readonly options: SymbolicateOptions = {}) {
-    this.sym = SymbolHandler.initialize({ searchPath: options.searchPath ?? null });
+    this.sym = SymbolHandler.initialize({ searchPath: options.searchPath ?? null, symbolServer: options.symbolServer });
     if (options.homeDirectory !== undefined) this.sym.setHomeDirectory(options.homeDirectory);
   }
 
@@ -109,7 +109,7 @@ export class Symbolicator {
       file = await searchFile(
         this.sym.getSearchPath(),
         { fileName: name, identity: { kind: 'pdb70', guid: parsed.guid, age: parsed.age }, ...seen.callbacks },
-        { options: this.sym.getOptions(), homeDirectory: this.sym.getHomeDirectory(), debug: debug ?? (() => undefined), signal: this.options.signal },
+        { options: this.sym.getOptions(), homeDirectory: this.sym.getHomeDirectory(), debug: debug ?? (() => undefined), signal: this.options.signal, symbolServer: this.options.symbolServer },
       );
     } catch (e) {
       if (e instanceof DbgHelpError && e.code === 'ABORTED') throw e;

@@ -7,6 +7,7 @@
  * `found_modules` (`"name/ID": true|false`), plus `module_errors` for modules without symbols
  * and `module_status` (this package's ModuleStatus, docs/API.md) for every module.
  */
+import type { SymbolServerOptions } from '../api/types';
 import type { ModuleStatus } from '../api/module-status';
 
 export interface SymbolicationJob {
@@ -67,4 +68,6 @@ export interface SymbolicateOptions {
   /** DbgHelp's search log lines (SYMOPT_DEBUG wording). */
   onDebug?(line: string): void;
   signal?: AbortSignal;
+  /** HTTP symbol-server settings (headers, timeouts, proxy, miss cache). */
+  symbolServer?: SymbolServerOptions;
 }

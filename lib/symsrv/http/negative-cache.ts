@@ -47,6 +47,13 @@ export class NegativeCache {
     this.append({ url, ...e });
   }
 
+  /** Every live miss, soonest to expire first (`dbghelp cache list`). */
+  live(): ({ url: string } & Miss)[] {
+    this.refresh();
+    const now = this.now();
+    return [...this.entries].filter(([, e]) => e.until > now).map(([url, e]) => ({ url, ...e })).sort((x, y) => x.until - y.until);
+  }
+
   /** Cancels a recorded miss (the file turned up after all). */
   forget(url: string): void {
     this.refresh();
