@@ -1,10 +1,14 @@
 /**
- * A real crash: breakpad's minidump2.dmp (x86, Windows XP) walked with the frame data of
+ * Real crashes. Sentry's mini.dmp (x86, crash.exe) walked with crash.pdb's frame data; and
+ * breakpad's minidump2.dmp (x86, Windows XP) walked with the frame data of
  * breakpad's DIA-made .sym files for test_app.exe and kernel32.dll (STACK WIN lines turned into
  * X86FrameInfo), against breakpad's own minidump_stackwalk output (minidump2.stackwalk.out).
  */
 import * as fs from 'fs';
-import { walkStack, WalkModule, X86FrameInfo } from '../../../lib/stackwalk';
+import { SymbolHandler } from '../../../lib';
+import { PdbFile } from '../../../lib/formats/pdb/pdb-file';
+import { pdbX86FrameInfo, walkStack, WalkModule, X86FrameInfo } from '../../../lib/stackwalk';
+import { mapImage } from './pe-module';
 import { corpusPath, describeCorpus } from '../../helpers/corpus';
 import { readLiteDump, x86Context } from './minidump-lite';
 
@@ -71,5 +75,38 @@ describeCorpus('breakpad minidump2.dmp (x86)', () => {
     // minidump_stackwalk stops there (kernel32's frame data unwinds to a return address of 0).
     expect(r.frames.length).toBe(4);
     expect(r.truncated).toBeUndefined();
+  });
+});
+
+describeCorpus('sentry mini.dmp (x86, crash.exe + crash.pdb)', () => {
+  const dir = 'getsentry_symbolic/symbolic-testutils/fixtures/windows/';
+  test('main, __scrt_common_main_seh, then the thread start in kernel32 and ntdll', async () => {
+    const dump = readLiteDump(new Uint8Array(fs.readFileSync(corpusPath(`${dir}mini.dmp`))));
+    const pdb = PdbFile.open(corpusPath(`${dir}crash.pdb`));
+    const sym = SymbolHandler.initialize({});
+    try {
+      const exeBase = dump.modules.find((m) => m.name === 'crash.exe')!.base;
+      const exe = mapImage(corpusPath(`${dir}crash.exe`), exeBase);
+      // crash.exe from its file (with the PDB's frame data); the system DLLs only as the dump holds them.
+      const modules: WalkModule[] = dump.modules.map((m) =>
+        m.name === 'crash.exe' ? { ...exe.module, x86FrameInfo: pdbX86FrameInfo(pdb) } : { name: m.name, base: m.base, size: m.size, readRva: (rva: number, size: number) => dump.memory.read(m.base + BigInt(rva), size) },
+      );
+      const r = walkStack({ arch: 'x86', context: x86Context(dump.exceptionContext!), memory: dump.memory, moduleAt: (a) => modules.find((m) => a >= m.base && a < m.base + BigInt(m.size)) });
+      await sym.loadModule(corpusPath(`${dir}crash.exe`), { baseAddress: exeBase, pdbPath: corpusPath(`${dir}crash.pdb`) });
+      const rows = r.frames.map((f, i) => [f.module?.name, f.instruction, f.trust, f.module?.name === 'crash.exe' ? sym.fromAddr(i ? f.instruction - 1n : f.instruction)?.symbol.name : undefined]);
+      expect(rows).toEqual([
+        ['crash.exe', 0x2a2a3dn, 'context', 'main'],
+        ['crash.exe', 0x2a2d97n, 'cfi', '__scrt_common_main_seh'],
+        // Found from crash.exe's frame data; kernel32 and ntdll have no symbols here: their
+        // frames come from the EBP chain, which ends with a return address of 0.
+        ['kernel32.dll', 0x750662c4n, 'cfi', undefined],
+        ['ntdll.dll', 0x771d0f79n, 'frame_pointer', undefined],
+        ['ntdll.dll', 0x771d0f44n, 'frame_pointer', undefined],
+      ]);
+      expect(r.truncated).toBeUndefined();
+    } finally {
+      sym.cleanup();
+      pdb.close();
+    }
   });
 });
