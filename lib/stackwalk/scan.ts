@@ -6,6 +6,9 @@
  *     on amd64), FF 50+r disp8, FF 54 sib disp8, FF 90+r disp32, FF 94 sib disp32 (a REX or
  *     segment prefix before them changes nothing);
  *   arm64: BL, BLR, BLRAA/BLRAAZ/BLRAB/BLRABZ in the word before.
+ * When neither the module's image nor process memory holds those bytes (a dump without module
+ * code and no image file found), being inside a module is all that can be checked: the
+ * candidate is accepted on that alone, as breakpad and rust-minidump do without code.
  */
 import { readCode, readU32, readU64 } from './memory';
 import { MemoryReader, WalkArch, WalkModule } from './types';
@@ -33,13 +36,13 @@ export function isReturnAddress(ctx: ScanContext, address: bigint): boolean {
   if (ctx.arch === 'arm64') {
     if (address & 3n) return false;
     const b = readCode(module, ctx.memory, address - 4n, 4);
-    if (!b) return false;
+    if (!b) return true; // no code to check: in a module is all we know
     const w = ((b[0] | (b[1] << 8) | (b[2] << 16)) + b[3] * 0x1000000) >>> 0;
     return (w & 0xfc000000) >>> 0 === 0x94000000 || (w & 0xfffffc1f) >>> 0 === 0xd63f0000 || (w & 0xfefff800) >>> 0 === 0xd63f0800;
   }
   if (address - module.base < 7n) return false;
   const b = readCode(module, ctx.memory, address - 7n, 7);
-  if (!b) return false;
+  if (!b) return true; // no code to check: in a module is all we know
   // b[6] is the byte just before the return address.
   if (b[2] === 0xe8) return true; // call rel32
   if (b[5] === 0xff) {

@@ -77,3 +77,12 @@ export function x86Context(c: Uint8Array): RegisterSet {
   const at: Record<string, number> = { edi: 156, esi: 160, ebx: 164, edx: 168, ecx: 172, eax: 176, ebp: 180, eip: 184, esp: 196 };
   return new Map(Object.entries(at).map(([k, o]) => [k, BigInt(dv.getUint32(o, true))]));
 }
+
+/** The integer registers of an AMD64 CONTEXT (1232 bytes). */
+export function amd64Context(c: Uint8Array): RegisterSet {
+  const dv = new DataView(c.buffer, c.byteOffset, c.byteLength);
+  const names = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
+  const out: RegisterSet = new Map(names.map((n, i) => [n, dv.getBigUint64(0x78 + 8 * i, true)]));
+  out.set('rip', dv.getBigUint64(0xf8, true));
+  return out;
+}

@@ -40,6 +40,15 @@ describe('isReturnAddress (x86/amd64)', () => {
   });
 });
 
+describe('without code bytes (a dump without module code, no image file)', () => {
+  test.each(['x86', 'amd64', 'arm64'] as const)('%s: inside a module is accepted, outside is not', (arch) => {
+    const m = { name: 'nocode.dll', base: 0x400000n, size: 0x1000, readRva: () => undefined };
+    const ctx = { arch, memory: new FakeMemory(), moduleAt: modulesAt(m) };
+    expect(isReturnAddress(ctx, 0x400100n)).toBe(true);
+    expect(isReturnAddress(ctx, 0x500100n)).toBe(false);
+  });
+});
+
 describe('isReturnAddress (arm64)', () => {
   const le = (w: number) => [w & 0xff, (w >>> 8) & 0xff, (w >>> 16) & 0xff, w >>> 24];
   test.each([
