@@ -133,7 +133,11 @@ export function unwindArm64(callee: RegisterSet, ctx: StepContext): Step {
   const sp0 = callee.get('sp');
   if (pc === undefined || sp0 === undefined) return fail('no-info', 'pc or sp unknown');
   const m = moduleOf(ctx, pc);
-  if (!m) return fail('no-info', `no module at 0x${pc.toString(16)}`);
+  if (!m) {
+    // A context frame outside every module (a call through a bad pointer) returns through LR.
+    if (ctx.contextFrame && callee.get('lr') !== undefined) return finish(ctx, new Map([...keep(callee, ARM64_CALLEE_SAVED), ['lr', callee.get('lr')!]]), sp0, 'leaf');
+    return fail('no-info', `no module at 0x${pc.toString(16)}`);
+  }
   const table = moduleUnwind(m).arm64;
   if (!table) return fail('no-info', `${m.name}: ${moduleUnwind(m).problem ?? 'no ARM64 unwind data'}`);
   const rva = Number(pc - m.base);

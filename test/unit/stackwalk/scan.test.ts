@@ -1,7 +1,7 @@
 /** Return-address recognition (the call instruction before it) and stack scanning. */
-import { isReturnAddress, WalkArch } from '../../../lib/stackwalk';
+import { isReturnAddress, walkStack, WalkArch } from '../../../lib/stackwalk';
 import { scanForReturnAddress } from '../../../lib/stackwalk/scan';
-import { FakeMemory, FakeStack, imageModule, modulesAt } from './fake';
+import { FakeMemory, FakeStack, imageModule, modulesAt, regs } from './fake';
 
 function codeModule(bytes: number[], at = 0x100) {
   const img = new Uint8Array(0x1000).fill(0xcc);
@@ -82,5 +82,32 @@ describe('scanForReturnAddress', () => {
     expect(scanForReturnAddress(ctx, 0x1000n, 8)).toEqual({ slot: 0x1010n, returnAddress: 0x400105n });
     expect(scanForReturnAddress(ctx, 0x1000n, 2)).toBeUndefined();
     expect(scanForReturnAddress(ctx, 0x11f8n, 8)).toBeUndefined(); // runs off the readable stack
+  });
+});
+
+describe('a context frame outside every module (a call through a bad pointer)', () => {
+  test.each([
+    ['amd64', 8],
+    ['x86', 4],
+  ] as const)('%s: the return address at the top of the stack is found first, not the frame pointer\'s', (arch, word) => {
+    const m = codeModule([0xe8, 0, 0, 0, 0, 0xe8, 0, 0, 0, 0]);
+    const s = new FakeStack(0x1000n, 0x200, word);
+    s.set(0x1000n, 0x400105n); // return address of the bad call
+    s.set(0x1100n, 0x1180n); // an EBP/RBP frame further up, returning elsewhere
+    s.set(0x1100n + BigInt(word), 0x40010an);
+    const [ip, sp, bp] = arch === 'amd64' ? ['rip', 'rsp', 'rbp'] : ['eip', 'esp', 'ebp'];
+    const r = walkStack({ arch, context: regs({ [ip]: 0n, [sp]: 0x1000n, [bp]: 0x1100n }), memory: new FakeMemory().add(s.top, s.data), moduleAt: modulesAt(m) });
+    expect(r.frames.slice(0, 2).map((f) => [f.instruction, f.trust])).toEqual([
+      [0n, 'context'],
+      [0x400105n, 'scan'],
+    ]);
+  });
+  test('arm64: returns through LR', () => {
+    const m = codeModule([0, 0, 0, 0x94]);
+    const r = walkStack({ arch: 'arm64', context: regs({ pc: 0x10n, sp: 0x1000n, lr: 0x400104n, fp: 0n }), memory: new FakeMemory(), moduleAt: modulesAt(m) });
+    expect(r.frames.map((f) => [f.instruction, f.trust])).toEqual([
+      [0x10n, 'context'],
+      [0x400104n, 'cfi'],
+    ]);
   });
 });
