@@ -69,6 +69,9 @@ function fpSet(code: Uint8Array, at: number, end: number): boolean {
   return false;
 }
 
+/** Scratch stack for running a prolog only to measure it. */
+const probeStack = new FakeStack(0n, 0x10000, 8);
+
 const word = (code: Uint8Array, p: number) => new DataView(code.buffer, code.byteOffset + p, 4).getUint32(0, true);
 const armReg = (n: number) => (n === 29 ? 'fp' : n === 30 ? 'lr' : `x${n}`);
 
@@ -84,7 +87,9 @@ function runArm64Prolog(code: Uint8Array, at: number, m: Machine, tag: number): 
   for (;;) {
     const w = word(code, p);
     const sext = (v: number, bits: number) => (v << (32 - bits)) >> (32 - bits);
-    if ((w & 0xffe00c00) >>> 0 === 0xf8000c00 && ((w >> 5) & 31) === 31) {
+    if (w === 0xd503237f) {
+      // pacibsp: signs LR (the simulation keeps it plain)
+    } else if ((w & 0xffe00c00) >>> 0 === 0xf8000c00 && ((w >> 5) & 31) === 31) {
       m.regs.set('sp', sp() + BigInt(sext((w >> 12) & 0x1ff, 9)));
       store(w & 31, sp());
     } else if ((w & 0xffc00000) >>> 0 === 0xa9800000 && ((w >> 5) & 31) === 31) {
@@ -222,7 +227,7 @@ describe.each(x64Images)('%s: deep synthetic stacks', (_n, file, pdbPath) => {
         if (!rf || rf.begin !== rva) continue;
         const info = readUnwindInfoAt(module, rf.unwindInfo);
         if (info.chained || info.codes.some((c) => c.op >= 6)) continue;
-        const probe: Machine = { regs: new Map(X64_REGS.map((r) => [r, 0x5000n])), stack: new FakeStack(0n, 0x10000, 8) };
+        const probe: Machine = { regs: new Map(X64_REGS.map((r) => [r, 0x5000n])), stack: probeStack };
         if (runX64Prolog(image, rva, probe, 0) !== info.sizeOfProlog) continue;
         let site = -1;
         for (let p = rva + info.sizeOfProlog; p + 5 <= rva + s.size; p++) {
@@ -236,10 +241,10 @@ describe.each(x64Images)('%s: deep synthetic stacks', (_n, file, pdbPath) => {
         if (site > 0 && site < rva + s.size) usable.push({ name: s.name, rva, site });
       }
       expect(usable.length).toBeGreaterThanOrEqual(3);
-      const chain = usable.slice(0, 64);
-      const stack = new FakeStack(0x7ff000000n, 0x40000, 8);
+      const chain = usable;
+      const stack = new FakeStack(0x7ff000000n, 0x400000, 8);
       const m: Machine = { regs: new Map(X64_REGS.map((r) => [r, 0n])), stack };
-      m.regs.set('rsp', 0x7ff03ff00n - 8n);
+      m.regs.set('rsp', 0x7ff3fff00n - 8n);
       stack.set(m.regs.get('rsp')!, 0n);
       const calls: Array<{ ip: bigint; sp: bigint; regs: Map<string, bigint> }> = [];
       let pc = 0n;
@@ -274,5 +279,83 @@ describe.each(x64Images)('%s: deep synthetic stacks', (_n, file, pdbPath) => {
     } finally {
       sym.cleanup();
     }
+  });
+});
+
+/**
+ * The same for ARM64: every function of the image whose prolog the decoder above reads in full
+ * (as many instructions as the .pdata/.xdata prolog has codes) and that makes a BL to another
+ * function's start, stacked one on another, unwound from .pdata alone (packed and unpacked
+ * entries, PAC-signing prologs). test.exe is MSVC's (no PDB here: frames are checked by address).
+ */
+import { arm64OpsAt, arm64UnwindInfoSize, readArm64UnwindInfo } from '../../../lib/formats/pe/arm64-unwind-info';
+import { Cursor } from '../../../lib/formats/binary/cursor';
+import { packedOps } from '../../../lib/stackwalk/internal';
+
+const arm64Images: Array<[string, string]> = [
+  ['basic-arm64.exe', path.join(FIXTURES, 'basic-arm64.exe')],
+  ...(haveCorpus ? ([['arm64/test.exe', corpusPath('getsentry_symbolic/symbolic-testutils/fixtures/windows/arm64/test.exe')]] as Array<[string, string]>) : []),
+];
+
+describe.each(arm64Images)('%s: deep synthetic ARM64 stacks', (_n, file) => {
+  test('every usable function as a frame; all recovered by cfi', () => {
+    const { module, image, pe } = mapImage(file);
+    const base = pe.imageBase;
+    const table = moduleUnwind(module).arm64!;
+    const starts = new Set<number>();
+    for (let i = 0; i < table.count; i++) starts.add(table.at(i).begin);
+    const usable: Array<{ rva: number; site: number; len: number }> = [];
+    for (let i = 0; i < table.count; i++) {
+      const f = table.at(i);
+      let prolog;
+      let length;
+      if (f.packed) {
+        if (f.packed.fragment || f.packed.homesParameters) continue;
+        prolog = packedOps(f.packed).prolog;
+        length = f.packed.functionLength;
+      } else {
+        const head = module.readRva(f.xdata!, 8)!;
+        const info = readArm64UnwindInfo(Cursor.of(module.readRva(f.xdata!, arm64UnwindInfoSize(Cursor.of(head, 'x')))!, 'x'));
+        prolog = arm64OpsAt(info, 0);
+        length = info.functionLength;
+      }
+      const n = prolog.filter((o) => o.kind !== 'end').length;
+      const probe: Machine = { regs: new Map([['sp', 0x8000n]]), stack: probeStack };
+      if (runArm64Prolog(image, f.begin, probe, 0) !== n * 4) continue;
+      for (let p = f.begin + n * 4; p + 4 <= f.begin + length; p += 4) {
+        const w = word(image, p);
+        if ((w & 0xfc000000) >>> 0 === 0x94000000 && starts.has(p + ((w << 6) >> 6) * 4)) {
+          usable.push({ rva: f.begin, site: p + 4, len: n * 4 });
+          break;
+        }
+      }
+    }
+    expect(usable.length).toBeGreaterThanOrEqual(3);
+    const chain = usable;
+    const stack = new FakeStack(0x7ff000000n, 0x400000, 8);
+    const m: Machine = { regs: new Map([['sp', 0x7ff3fff00n], ['lr', 0n], ['fp', 0n]]), stack };
+    for (let i = 19; i <= 28; i++) m.regs.set(`x${i}`, 0n);
+    const calls: Array<{ ip: bigint; sp: bigint; regs: Map<string, bigint> }> = [];
+    let pc = 0n;
+    chain.forEach((f, i) => {
+      runArm64Prolog(image, f.rva, m, i + 1);
+      if (i + 1 < chain.length) {
+        calls.push({ ip: base + BigInt(f.site), sp: m.regs.get('sp')!, regs: new Map(m.regs) });
+        m.regs.set('lr', base + BigInt(f.site));
+      } else pc = base + BigInt(f.rva + f.len);
+    });
+    const context = new Map(m.regs);
+    context.set('pc', pc);
+    const r = walkStack({ arch: 'arm64', context, memory: new FakeMemory().add(stack.top, stack.data), moduleAt: modulesAt(module) });
+    expect(r.truncated).toBeUndefined();
+    expect(r.frames.length).toBe(chain.length);
+    const want = calls.reverse();
+    r.frames.slice(1).forEach((f, i) => {
+      expect({ i, ip: f.instruction, trust: f.trust, sp: f.registers.get('sp') }).toEqual({ i, ip: want[i].ip, trust: 'cfi', sp: want[i].sp });
+      for (const n of ['x19', 'x20', 'x21', 'x22', 'x23', 'x24', 'x25', 'x26', 'x27', 'x28', 'fp']) {
+        const got = f.registers.get(n);
+        if (got !== undefined) expect({ i, n, v: got }).toEqual({ i, n, v: want[i].regs.get(n) });
+      }
+    });
   });
 });
