@@ -4,10 +4,15 @@
  * Every walk must end (frames within the cap) with any failure reported in `truncated`/`detail`.
  */
 import * as path from 'path';
+import { DbgHelpError } from '../../../lib/api/errors';
+import { Cursor } from '../../../lib/formats/binary/cursor';
+import { arm64OpsAt, readArm64UnwindInfo } from '../../../lib/formats/pe/arm64-unwind-info';
+import { readUnwindInfo, UNWIND_INFO_MAX_SIZE } from '../../../lib/formats/pe/unwind-info';
+import { runFrameProgram } from '../../../lib/formats/pdb/frame-program';
 import { walkStack, WalkArch, WalkModule } from '../../../lib/stackwalk';
 import { moduleUnwind } from '../../../lib/stackwalk/internal';
 import { corpusPath, haveCorpus } from '../../helpers/corpus';
-import { corruptions, rng } from '../../helpers/mutate';
+import { corruptions, rng, truncations } from '../../helpers/mutate';
 import { FakeMemory, FakeStack, imageModule, modulesAt, regs } from './fake';
 import { FIXTURES, mapImage } from './pe-module';
 
@@ -144,5 +149,68 @@ describe('frame cap', () => {
     expect(r.frames.length).toBe(500);
     expect(r.truncated).toBe('frame-cap');
     expect(r.frames.slice(1).every((f) => f.trust === 'scan')).toBe(true);
+  });
+});
+
+/** Each parser on truncated and corrupted copies of real records: a value or BAD_FORMAT with an offset. */
+describe('parsers on truncated and corrupted real records', () => {
+  const expectBadFormatOrValue = (fn: () => unknown, what: string) => {
+    try {
+      fn();
+    } catch (e) {
+      const ok = e instanceof DbgHelpError && e.code === 'BAD_FORMAT' && /at offset 0x[0-9a-f]+/.test(e.message);
+      if (!ok) throw new Error(`${what}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    }
+  };
+  const x64 = [path.join(FIXTURES, 'cppfeatures-x64.exe'), ...(haveCorpus ? [corpusPath('mstange_samply/fixtures/win64-ci/softokn3.dll')] : [])];
+  test.each(x64)('UNWIND_INFO of %s', (file) => {
+    const { module } = mapImage(file);
+    const t = moduleUnwind(module).x64!;
+    let n = 0;
+    for (let i = 0; i < t.count; i += t.count > 100 ? 3 : 1) {
+      const f = t.at(i);
+      const full = module.readRva(f.unwindInfo, Math.min(UNWIND_INFO_MAX_SIZE, module.size - f.unwindInfo))!;
+      for (const cut of truncations(full, 2, 40)) expectBadFormatOrValue(() => readUnwindInfo(Cursor.of(cut, 'u', f.unwindInfo)), `${file} #${i} cut ${cut.length}`);
+      for (const bad of corruptions(full.subarray(0, 40), 4, 3, i)) expectBadFormatOrValue(() => readUnwindInfo(Cursor.of(bad, 'u', f.unwindInfo)), `${file} #${i} corrupt`);
+      n++;
+    }
+    expect(n).toBeGreaterThan(0);
+  });
+  const arm = [path.join(FIXTURES, 'cppfeatures-arm64.exe'), ...(haveCorpus ? [corpusPath('getsentry_symbolic/symbolic-testutils/fixtures/windows/arm64/test.exe')] : [])];
+  test.each(arm)('.xdata of %s', (file) => {
+    const { module } = mapImage(file);
+    const t = moduleUnwind(module).arm64!;
+    let n = 0;
+    for (let i = 0; i < t.count; i++) {
+      const f = t.at(i);
+      if (f.xdata === undefined) continue;
+      const full = module.readRva(f.xdata, 64)!;
+      const parse = (b: Uint8Array) => {
+        const info = readArm64UnwindInfo(Cursor.of(b, 'x', f.xdata!));
+        arm64OpsAt(info, 0);
+        for (const e of info.epilogs) arm64OpsAt(info, e.codeIndex);
+      };
+      for (const cut of truncations(full, 1, 48)) expectBadFormatOrValue(() => parse(cut), `${file} #${i} cut ${cut.length}`);
+      for (const bad of corruptions(full, 4, 4, i, 0, 48)) expectBadFormatOrValue(() => parse(bad), `${file} #${i} corrupt`);
+      n++;
+    }
+    expect(n).toBeGreaterThan(0);
+  });
+  test('frame programs with tokens dropped, swapped and mangled never throw', () => {
+    const programs = ['$T0 .raSearch = $eip $T0 ^ = $esp $T0 4 + = $20 $T0 16 - ^ =', '$T1 .raSearch = $T0  $T1 4 - 8 @ = $ebp $T1 4 - ^ = $eip $T1 ^ = $esp $T1 4 + =', '$T0 $ebp = $eip $T0 4 + ^ = $ebp $T0 ^ = $esp $T0 8 + ='];
+    const r = rng(5);
+    let failures = 0;
+    for (let k = 0; k < 2000; k++) {
+      const toks = programs[k % 3].split(' ');
+      const i = Math.floor(r() * toks.length);
+      const j = Math.floor(r() * toks.length);
+      const pick = r();
+      if (pick < 0.3) toks.splice(i, 1);
+      else if (pick < 0.6) [toks[i], toks[j]] = [toks[j], toks[i]];
+      else toks[i] = ['^', '=', '/', '%', '@', '0', '$T9', '=$eip', '4294967295', '-1', '$'][Math.floor(r() * 11)];
+      const res = runFrameProgram(toks.join(' '), { vars: new Map([['$ebp', 0x1000], ['$esp', 0x1000], ['.raSearch', 0x1000]]), readU32: (a) => (a >= 0x800 && a < 0x2000 ? a : undefined) });
+      if (!res.ok) failures++;
+    }
+    expect(failures).toBeGreaterThan(100);
   });
 });
