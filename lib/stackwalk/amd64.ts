@@ -2,8 +2,8 @@
  * x64 unwinding from the image's .pdata/.xdata (what RtlVirtualUnwind does):
  * - no RUNTIME_FUNCTION for RIP: a leaf function, the return address is at [RSP];
  * - RIP in the body (past the prolog) and the code at RIP an epilog (`add rsp, n` or `lea rsp,
- *   [frame + n]`, `pop`s, then `ret`/`ret n`/`rep ret` or a `jmp` out of the function): the
- *   rest of the epilog is emulated;
+ *   [frame + n]`, `pop`s, then `ret`/`ret n`/`rep ret`, a `jmp` out of the function, `jmp
+ *   [rip+n]` or a REX.W indirect `jmp`): the rest of the epilog is emulated;
  * - otherwise the unwind codes are undone in order, those of prolog instructions not yet run
  *   skipped, then those of chained entries (at most MAX_CHAIN); PUSH_MACHFRAME takes RIP and RSP
  *   from the machine frame, else the return address is at [RSP].
@@ -228,6 +228,8 @@ function isEpilogEnd(code: Uint8Array, p: number, m: WalkModule, fn: RuntimeFunc
   if (b === 0xe9 && p + 5 <= code.length) return outside(5, new DataView(code.buffer, code.byteOffset + p + 1, 4).getInt32(0, true));
   if (b === 0xeb && p + 2 <= code.length) return outside(2, (code[p + 1] << 24) >> 24);
   if (b === 0xff && code[p + 1] === 0x25) return true; // jmp [rip+disp32]
-  if (b === 0x48 && code[p + 1] === 0xff && code[p + 2] === 0x25) return true; // rex.w jmp [rip+disp32]
+  // REX.W jmp r/m64 (FF /4): indirect tail calls, which compilers give a REX.W prefix for the
+  // Windows unwinder (`rex64 jmp rax`, `rex64 jmp [rip+n]`).
+  if ((b & 0xf8) === 0x48 && code[p + 1] === 0xff && ((code[p + 2] >> 3) & 7) === 4) return true;
   return false;
 }

@@ -243,6 +243,16 @@ describe('unwindAmd64', () => {
       stack.set(rbp + 0x28n, CALLER);
       expect(unwindAmd64(regs({ rip: BASE + BigInt(CODE_RVA + at), rsp: 0x10100n, rbp }), ctx)).toMatchObject({ note: 'epilog', registers: regs({ rbp: 0xb0n, rip: CALLER, rsp: rbp + 0x30n }) });
     });
+    test.each([
+      ['rex64 jmp rax', [0x48, 0xff, 0xe0]],
+      ['jmp [rip+n]', [0xff, 0x25, 0, 0, 0, 0]],
+      ['rex64 jmp [rip+n]', [0x48, 0xff, 0x25, 0, 0, 0, 0]],
+    ])('pop rbx; %s (an indirect tail call)', (_n, jmp) => {
+      const { stack, ctx } = withCode([0x5b, ...jmp]);
+      stack.set(0x10400n, 0xb1n);
+      stack.set(0x10408n, CALLER);
+      expect(unwindAmd64(regs({ rip: BASE + BigInt(CODE_RVA + at), rsp: 0x10400n }), ctx)).toMatchObject({ note: 'epilog', registers: regs({ rbx: 0xb1n, rip: CALLER, rsp: 0x10410n }) });
+    });
     test('a jmp out of the function is a tail call (epilog); a jmp inside it is not', () => {
       const out = withCode([0x5b, 0xe9, 0x00, 0x10, 0x00, 0x00]);
       out.stack.set(0x10400n, 0xb1n);
