@@ -8,7 +8,8 @@
  */
 import * as path from 'path';
 import { SymbolHandler } from '../../../lib';
-import { walkStack, WalkArch } from '../../../lib/stackwalk';
+import { PeImage } from '../../../lib/formats/pe';
+import { imageWalkModule, walkStack, WalkArch } from '../../../lib/stackwalk';
 import { FakeMemory, FakeStack, modulesAt, regs } from './fake';
 import { FIXTURES, mapImage } from './pe-module';
 
@@ -130,8 +131,11 @@ describe.each([
   ['basic-arm64.exe', 'arm64'],
 ] as const)('%s: synthetic stack through the noinline chain', (file, arch) => {
   test('every frame recovered from .pdata, named by the PDB', async () => {
-    const { module, image, pe } = mapImage(path.join(FIXTURES, file));
+    const { image, pe } = mapImage(path.join(FIXTURES, file));
     const base = pe.imageBase;
+    // The walker reads the image file through imageWalkModule, as a dump handler would.
+    const peFile = PeImage.open(path.join(FIXTURES, file));
+    const module = imageWalkModule(peFile, base);
     const sym = SymbolHandler.initialize({});
     try {
       await sym.loadModule(path.join(FIXTURES, file), { baseAddress: base });
@@ -190,6 +194,7 @@ describe.each([
       expect(r.frames.every((f) => f.module === module)).toBe(true);
     } finally {
       sym.cleanup();
+      peFile.close();
     }
   });
 });
@@ -357,5 +362,26 @@ describe.each(arm64Images)('%s: deep synthetic ARM64 stacks', (_n, file) => {
         if (got !== undefined) expect({ i, n, v: got }).toEqual({ i, n, v: want[i].regs.get(n) });
       }
     });
+  });
+});
+
+describe('imageWalkModule', () => {
+  test('reads what the loader maps: headers, sections; nothing past the file or the image', () => {
+    const file = path.join(FIXTURES, 'cppfeatures-x64.exe');
+    const { image, pe } = mapImage(file);
+    const img = PeImage.open(file);
+    try {
+      const m = imageWalkModule(img, pe.imageBase);
+      expect(m.size).toBe(pe.sizeOfImage);
+      expect(m.readRva(0, 0x40)).toEqual(image.subarray(0, 0x40));
+      for (const s of pe.sections) {
+        const n = Math.min(s.sizeOfRawData, s.virtualSize, 0x100);
+        expect(m.readRva(s.virtualAddress, n)).toEqual(image.subarray(s.virtualAddress, s.virtualAddress + n));
+      }
+      expect(m.readRva(pe.sizeOfImage - 4, 8)).toBeUndefined();
+      expect(m.readRva(-1, 4)).toBeUndefined();
+    } finally {
+      img.close();
+    }
   });
 });
