@@ -16,6 +16,7 @@ export function imageWalkModule(image: PeImage, base: bigint, opts: { name?: str
     size: image.sizeOfImage,
     readRva(rva: number, size: number): Uint8Array | undefined {
       if (!Number.isInteger(rva) || rva < 0 || size < 0 || rva + size > image.sizeOfImage) return undefined;
+      if (size === 0) return new Uint8Array(0);
       try {
         const b = image.readAtRva(toRva(rva), size, 'walker read').bytes(size);
         return new Uint8Array(b.buffer, b.byteOffset, b.length); // a plain view, not a Buffer
