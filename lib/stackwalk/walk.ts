@@ -40,7 +40,8 @@ interface Attempt {
 
 export function walkStack(opts: WalkOptions): WalkResult {
   const { arch } = opts;
-  const max = Math.max(1, Math.min(opts.maxFrames ?? DEFAULT_MAX_FRAMES, 100000));
+  const asked = opts.maxFrames;
+  const max = typeof asked === 'number' && Number.isFinite(asked) ? Math.max(1, Math.min(Math.floor(asked), 100000)) : DEFAULT_MAX_FRAMES;
   const ip = IP[arch];
   const sp = SP[arch];
   const ctxIp = opts.context.get(ip);

@@ -139,6 +139,15 @@ describe('cyclic and self-referencing unwind data in the corpus', () => {
 });
 
 describe('frame cap', () => {
+  test.each([NaN, Infinity, -5, 0, 2.7])('maxFrames %p is sanitised (default, or at least 1)', (maxFrames) => {
+    const img = new Uint8Array(0x4000).fill(0xe8);
+    const m = imageModule(img, 0x400000n, 'calls.dll');
+    const stack = new FakeStack(0x100000n, 0x10000);
+    for (let a = stack.top; a < stack.top + 0x10000n; a += 8n) stack.set(a, 0x401005n);
+    const r = walkStack({ arch: 'amd64', context: regs({ rip: 0x401005n, rsp: stack.top }), memory: new FakeMemory().add(stack.top, stack.data), moduleAt: modulesAt(m), maxFrames });
+    expect(r.frames.length).toBe(Number.isFinite(maxFrames) ? Math.max(1, Math.floor(maxFrames)) : 1024);
+    expect(r.truncated).toBe('frame-cap');
+  });
   test('a stack of return addresses to a leaf stops at maxFrames, reported', () => {
     // Every word is a return address into a module whose code is all `call rel32`.
     const img = new Uint8Array(0x4000).fill(0xe8);
