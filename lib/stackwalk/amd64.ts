@@ -123,9 +123,14 @@ function runCodes(ctx: StepContext, m: WalkModule, first: UnwindInfo, prologOffs
         case UnwindOpCode.ALLOC_SMALL:
           rsp += BigInt(c.value);
           break;
-        case UnwindOpCode.SET_FPREG:
-          rsp = frame;
+        case UnwindOpCode.SET_FPREG: {
+          // RSP is the frame register (of the UNWIND_INFO being undone, as in a chained primary
+          // whose fragment has none) minus its offset.
+          const fr = callee.get(reg(info.frameRegister));
+          if (info.frameRegister === 0 || fr === undefined) return fail(info.frameRegister === 0 ? 'bad-unwind' : 'no-info', `${m.name}: UWOP_SET_FPREG with frame register ${info.frameRegister ? reg(info.frameRegister) : 'none'}${fr === undefined ? ' unknown' : ''}`);
+          rsp = fr - BigInt(info.frameOffset);
           break;
+        }
         case UnwindOpCode.SAVE_NONVOL:
         case UnwindOpCode.SAVE_NONVOL_FAR:
           if (c.info === 4) return fail('bad-unwind', `${m.name}: UWOP_SAVE_NONVOL of RSP`);
