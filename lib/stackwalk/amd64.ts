@@ -126,7 +126,8 @@ function runCodes(ctx: StepContext, m: WalkModule, first: UnwindInfo, prologOffs
         case UnwindOpCode.SET_FPREG: {
           // RSP is the frame register (of the UNWIND_INFO being undone, as in a chained primary
           // whose fragment has none) minus its offset.
-          const fr = callee.get(reg(info.frameRegister));
+          // Its value as unwound so far (a fragment may have restored it already).
+          const fr = regs.get(reg(info.frameRegister)) ?? callee.get(reg(info.frameRegister));
           if (info.frameRegister === 0 || fr === undefined) return fail(info.frameRegister === 0 ? 'bad-unwind' : 'no-info', `${m.name}: UWOP_SET_FPREG with frame register ${info.frameRegister ? reg(info.frameRegister) : 'none'}${fr === undefined ? ' unknown' : ''}`);
           rsp = fr - BigInt(info.frameOffset);
           break;
