@@ -80,6 +80,15 @@ describe('ARM64 unwind codes', () => {
       { kind: 'end', chained: true },
     ]);
   });
+  test('end_c closes a chained scope: the parent\'s codes follow, up to end', () => {
+    const ops = readArm64UnwindCodes(Cursor.of(Uint8Array.from([0x02, 0xe5, 0x81, 0xe4, 0x01]), 't'));
+    expect(ops).toEqual([
+      { kind: 'alloc', size: 32 },
+      { kind: 'end', chained: true },
+      { kind: 'save', regs: ['fp', 'lr'], offset: 0, writeback: 16, float: false },
+      { kind: 'end', chained: false },
+    ]);
+  });
   test.each([
     ['reserved 0xf0', [0xf0], /reserved ARM64 unwind code 0xf0/],
     ['save_next first', [0xe6, 0xe4], /save_next without a register pair/],
