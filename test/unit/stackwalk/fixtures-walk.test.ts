@@ -8,9 +8,13 @@
  */
 import * as path from 'path';
 import { SymbolHandler } from '../../../lib';
+import { Cursor } from '../../../lib/formats/binary/cursor';
 import { PeImage } from '../../../lib/formats/pe';
+import { arm64OpsAt, arm64UnwindInfoSize, readArm64UnwindInfo } from '../../../lib/formats/pe/arm64-unwind-info';
 import { imageWalkModule, walkStack, WalkArch } from '../../../lib/stackwalk';
-import { FakeMemory, FakeStack, modulesAt, regs } from './fake';
+import { moduleUnwind, packedOps, readUnwindInfoAt } from '../../../lib/stackwalk/internal';
+import { corpusPath, haveCorpus } from '../../helpers/corpus';
+import { FakeMemory, FakeStack, modulesAt } from './fake';
 import { FIXTURES, mapImage } from './pe-module';
 
 const CHAIN = ['mainCRTStartup', 'chain_a', 'chain_b', 'chain_c', 'file_local_square'];
@@ -206,8 +210,6 @@ describe.each([
  * are not a real call graph: each caller's return address is its first call site; the unwinder
  * only needs the stack each prolog built.
  */
-import { readUnwindInfoAt, moduleUnwind } from '../../../lib/stackwalk/internal';
-import { corpusPath, haveCorpus } from '../../helpers/corpus';
 
 const x64Images: Array<[string, string, string | undefined]> = [
   ...['basic'].map((n): [string, string, string | undefined] => [`${n}-x64.exe`, path.join(FIXTURES, `${n}-x64.exe`), undefined]),
@@ -293,9 +295,6 @@ describe.each(x64Images)('%s: deep synthetic stacks', (_n, file, pdbPath) => {
  * function's start, stacked one on another, unwound from .pdata alone (packed and unpacked
  * entries, PAC-signing prologs). test.exe is MSVC's (no PDB here: frames are checked by address).
  */
-import { arm64OpsAt, arm64UnwindInfoSize, readArm64UnwindInfo } from '../../../lib/formats/pe/arm64-unwind-info';
-import { Cursor } from '../../../lib/formats/binary/cursor';
-import { packedOps } from '../../../lib/stackwalk/internal';
 
 const arm64Images: Array<[string, string]> = [
   ['basic-arm64.exe', path.join(FIXTURES, 'basic-arm64.exe')],
