@@ -1,5 +1,5 @@
 /**
- * Walks of synthetic stacks through the fixture images. The stack is built by running each
+ * Walks of synthetic stacks through the fixture images (x64, ARM64, x86 with the PDB's FRAMEDATA). The stack is built by running each
  * function's prolog forward (decoded from its code bytes here, independently of the unwind
  * data) from mainCRTStartup down to file_local_square, calls pushing (x64) or putting in LR
  * (arm64) the return address after the real call instruction. The walk must recover every return
@@ -11,7 +11,8 @@ import { SymbolHandler } from '../../../lib';
 import { Cursor } from '../../../lib/formats/binary/cursor';
 import { PeImage } from '../../../lib/formats/pe';
 import { arm64OpsAt, arm64UnwindInfoSize, readArm64UnwindInfo } from '../../../lib/formats/pe/arm64-unwind-info';
-import { imageWalkModule, walkStack, WalkArch } from '../../../lib/stackwalk';
+import { PdbFile } from '../../../lib/formats/pdb/pdb-file';
+import { imageWalkModule, pdbX86FrameInfo, walkStack, WalkArch, WalkModule } from '../../../lib/stackwalk';
 import { moduleUnwind, packedOps, readUnwindInfoAt } from '../../../lib/stackwalk/internal';
 import { corpusPath, haveCorpus } from '../../helpers/corpus';
 import { FakeMemory, FakeStack, modulesAt } from './fake';
@@ -381,6 +382,108 @@ describe('imageWalkModule', () => {
       expect(m.readRva(-1, 4)).toBeUndefined();
     } finally {
       img.close();
+    }
+  });
+});
+
+/** Runs an x86 prolog (push r32, sub esp, n, mov ebp, esp) from `at`; returns its length. */
+function runX86Prolog(code: Uint8Array, at: number, m: Machine, tag: number): number {
+  const names = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'];
+  let p = at;
+  const esp = () => m.regs.get('esp')!;
+  const saved: string[] = [];
+  for (;;) {
+    const b = code[p];
+    if (b >= 0x50 && b <= 0x57 && b !== 0x54) {
+      saved.push(names[b - 0x50]);
+      m.regs.set('esp', esp() - 4n);
+      m.stack.set(esp(), m.regs.get(names[b - 0x50])!);
+      p += 1;
+    } else if (b === 0x83 && code[p + 1] === 0xec) {
+      m.regs.set('esp', esp() - BigInt(code[p + 2]));
+      p += 3;
+    } else if (b === 0x81 && code[p + 1] === 0xec) {
+      m.regs.set('esp', esp() - BigInt(new DataView(code.buffer, code.byteOffset + p + 2, 4).getUint32(0, true)));
+      p += 6;
+    } else if ((b === 0x89 && code[p + 1] === 0xe5) || (b === 0x8b && code[p + 1] === 0xec)) {
+      m.regs.set('ebp', esp());
+      p += 2;
+    } else break;
+  }
+  for (const r of saved) if (r !== 'ebp') m.regs.set(r, BigInt(tag * 0x100 + names.indexOf(r)));
+  return p - at;
+}
+
+/**
+ * x86: stacks through every function of the x86 fixtures that makes a call and whose prolog the
+ * decoder reads in full (its length equals the FRAMEDATA record's prolog size), each caller
+ * pushing its callee's parameter bytes before the call, unwound with the PDB's frame data.
+ */
+describe.each(['basic', 'cppfeatures', 'locals', 'types'])('%s-x86.exe: synthetic stacks with FRAMEDATA', (name) => {
+  test('every usable function as a frame; all recovered by cfi', async () => {
+    const file = path.join(FIXTURES, `${name}-x86.exe`);
+    const { module, image, pe } = mapImage(file);
+    const base = pe.imageBase;
+    const pdb = PdbFile.open(path.join(FIXTURES, `${name}-x86.pdb`));
+    const sym = SymbolHandler.initialize({});
+    try {
+      await sym.loadModule(file, { baseAddress: base });
+      const info = pdbX86FrameInfo(pdb);
+      const m0: WalkModule = { ...module, x86FrameInfo: info };
+      const fns = [...sym.enumSymbols({ base, mask: '*' })].filter((s) => s.tag === 5 && s.size > 0).map((s) => ({ name: s.name, rva: Number(s.address - base), size: s.size }));
+      const starts = new Set(fns.map((f) => f.rva));
+      const usable: Array<{ name: string; rva: number; site: number; len: number; callee: number }> = [];
+      for (const f of fns) {
+        const fi = info(f.rva);
+        if (!fi || fi.rvaStart !== f.rva) continue;
+        const probe: Machine = { regs: new Map(['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'].map((r) => [r, 0x5000n])), stack: probeStack };
+        const len = runX86Prolog(image, f.rva, probe, 0);
+        if (len !== fi.prologSize) continue;
+        for (let p = f.rva + len; p + 5 <= f.rva + f.size; p++) {
+          const target = p + 5 + new DataView(image.buffer, image.byteOffset + p + 1, 4).getInt32(0, true);
+          if (image[p] === 0xe8 && starts.has(target) && info(target)?.rvaStart === target) {
+            usable.push({ name: f.name, rva: f.rva, site: p + 5, len, callee: target });
+            break;
+          }
+        }
+      }
+      expect(usable.length).toBeGreaterThanOrEqual(2);
+      const chain = usable;
+      const stack = new FakeStack(0x100000n, 0x40000, 4);
+      const m: Machine = { regs: new Map(['eax', 'ecx', 'edx', 'ebx', 'ebp', 'esi', 'edi'].map((r) => [r, 0n])), stack };
+      m.regs.set('esp', 0x13ff00n - 4n);
+      stack.set(m.regs.get('esp')!, 0n);
+      const calls: Array<{ ip: bigint; esp: bigint; regs: Map<string, bigint> }> = [];
+      let pc = 0n;
+      chain.forEach((f, i) => {
+        runX86Prolog(image, f.rva, m, i + 1);
+        if (i + 1 < chain.length) {
+          // The caller pushes the next function's parameters, then the call pushes the return address.
+          const params = info(chain[i + 1].rva)!.paramsSize;
+          m.regs.set('esp', m.regs.get('esp')! - BigInt(params));
+          calls.push({ ip: base + BigInt(f.site), esp: m.regs.get('esp')!, regs: new Map(m.regs) });
+          m.regs.set('esp', m.regs.get('esp')! - 4n);
+          stack.set(m.regs.get('esp')!, base + BigInt(f.site));
+        } else pc = base + BigInt(f.rva + f.len);
+      });
+      const context = new Map(m.regs);
+      context.set('eip', pc);
+      const r = walkStack({ arch: 'x86', context, memory: new FakeMemory().add(stack.top, stack.data), moduleAt: modulesAt(m0) });
+      expect(r.truncated).toBeUndefined();
+      expect(r.frames.length).toBe(chain.length);
+      const want = calls.reverse();
+      r.frames.slice(1).forEach((f, i) => {
+        // The program's $esp is the caller's ESP before it pops the callee's parameters (cdecl).
+        expect({ i, ip: f.instruction, trust: f.trust, esp: f.registers.get('esp') }).toEqual({ i, ip: want[i].ip, trust: 'cfi', esp: want[i].esp });
+        for (const n of ['ebx', 'esi', 'edi', 'ebp']) {
+          const got = f.registers.get(n);
+          if (got !== undefined) expect({ i, n, v: got }).toEqual({ i, n, v: want[i].regs.get(n) });
+        }
+      });
+      expect(r.frames.slice(1).map((f) => sym.fromAddr(f.instruction - 1n)?.symbol.name)).toEqual(chain.slice(0, -1).map((f) => f.name).reverse());
+    } finally {
+      sym.cleanup();
+      pdb.close();
     }
   });
 });
