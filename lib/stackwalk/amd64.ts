@@ -15,7 +15,7 @@ import { readRuntimeFunction, RuntimeFunction, RUNTIME_FUNCTION_INDIRECT, RUNTIM
 import { UnwindOpCode, X64_REGISTER_NAMES } from '../formats/pe/unwind-code';
 import { readUnwindInfo, UnwindInfo, UNWIND_INFO_HEADER_SIZE } from '../formats/pe/unwind-info';
 import { readCode, readU64, safeReadRva } from './memory';
-import { moduleUnwind } from './module-unwind';
+import { memoRecord, moduleUnwind } from './module-unwind';
 import { fail, keep, moduleOf, Step, StepContext } from './step';
 import { RegisterSet, WalkModule } from './types';
 
@@ -23,7 +23,12 @@ export const AMD64_CALLEE_SAVED = ['rbx', 'rbp', 'rdi', 'rsi', 'r12', 'r13', 'r1
 /** Chained UNWIND_INFOs followed at most (Windows' own images chain 1 or 2 deep). */
 export const MAX_CHAIN = 32;
 
+/** The UNWIND_INFO at an RVA of the module (parsed once, kept). */
 export function readUnwindInfoAt(m: WalkModule, rva: number): UnwindInfo {
+  return memoRecord(m, 'UNWIND_INFO', rva, () => parseUnwindInfoAt(m, rva));
+}
+
+function parseUnwindInfoAt(m: WalkModule, rva: number): UnwindInfo {
   const origin = `${m.name} UNWIND_INFO`;
   const head = safeReadRva(m, rva, UNWIND_INFO_HEADER_SIZE);
   if (!head) throw new DbgHelpError('BAD_FORMAT', `${origin}: not readable at RVA 0x${rva.toString(16)}`, { file: m.name, offset: rva });

@@ -179,6 +179,24 @@ describe('unwindArm64 (unpacked)', () => {
   });
 });
 
+describe('a corrupt .xdata with 65535 epilog scopes and 255 code words', () => {
+  test('one frame is unwound in bounded time', () => {
+    const image = buildImage({ machine: 0xaa64, pdata: u32s(CODE_RVA, 0x10000), size: 0x60000 });
+    const words = [0x40 / 4, 0xffff | (0xff << 16)];
+    for (let i = 0; i < 0xffff; i++) words.push((0x10 / 4) | (0 << 22));
+    const head = u32s(...words);
+    image.set(head, 0x10000);
+    image.fill(0xe3, 0x10000 + head.length, 0x10000 + head.length + 255 * 4 - 1);
+    image[0x10000 + head.length + 255 * 4 - 1] = 0xe4;
+    const mod = imageModule(image, BASE);
+    const stack = new FakeStack(0x10000n, 0x2000);
+    const ctx: StepContext = { arch: 'arm64', memory: new FakeMemory().add(stack.top, stack.data), moduleAt: modulesAt(mod, callerModule), contextFrame: false };
+    const t0 = Date.now();
+    for (let i = 0; i < 20; i++) expect(unwindArm64(regs({ pc: BASE + BigInt(CODE_RVA + 0x20), sp: 0x10800n, lr: CALLER }), ctx)).toMatchObject({ kind: 'frame', note: 'epilog' });
+    expect(Date.now() - t0).toBeLessThan(3000);
+  });
+});
+
 describe('unwindArm64 (packed)', () => {
   test('packedOps: CR 3 with RegI 2, RegF 1 and a large frame', () => {
     const ops = packedOps(decodePackedUnwind(packed({ len: 0x100, regI: 2, regF: 1, cr: 3, frame: 640 })));
