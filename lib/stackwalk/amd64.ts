@@ -2,8 +2,8 @@
  * x64 unwinding from the image's .pdata/.xdata (what RtlVirtualUnwind does):
  * - no RUNTIME_FUNCTION for RIP: a leaf function, the return address is at [RSP];
  * - RIP in the body (past the prolog) and the code at RIP an epilog (`add rsp, n` or `lea rsp,
- *   [frame + n]`, `pop`s, then `ret`/`ret n`/`rep ret` or a `jmp` out of the function): the
- *   rest of the epilog is emulated;
+ *   [frame + n]`, `pop`s, then `ret`/`ret n`/`rep ret`, a `jmp` out of the function, `jmp
+ *   [rip+n]` or a REX.W indirect `jmp`): the rest of the epilog is emulated;
  * - otherwise the unwind codes are undone in order, those of prolog instructions not yet run
  *   skipped, then those of chained entries (at most MAX_CHAIN); PUSH_MACHFRAME takes RIP and RSP
  *   from the machine frame, else the return address is at [RSP].
@@ -15,7 +15,7 @@ import { readRuntimeFunction, RuntimeFunction, RUNTIME_FUNCTION_INDIRECT, RUNTIM
 import { UnwindOpCode, X64_REGISTER_NAMES } from '../formats/pe/unwind-code';
 import { readUnwindInfo, UnwindInfo, UNWIND_INFO_HEADER_SIZE } from '../formats/pe/unwind-info';
 import { readCode, readU64, safeReadRva } from './memory';
-import { moduleUnwind } from './module-unwind';
+import { memoRecord, moduleUnwind } from './module-unwind';
 import { fail, keep, moduleOf, Step, StepContext } from './step';
 import { RegisterSet, WalkModule } from './types';
 
@@ -23,7 +23,12 @@ export const AMD64_CALLEE_SAVED = ['rbx', 'rbp', 'rdi', 'rsi', 'r12', 'r13', 'r1
 /** Chained UNWIND_INFOs followed at most (Windows' own images chain 1 or 2 deep). */
 export const MAX_CHAIN = 32;
 
+/** The UNWIND_INFO at an RVA of the module (parsed once, kept). */
 export function readUnwindInfoAt(m: WalkModule, rva: number): UnwindInfo {
+  return memoRecord(m, 'UNWIND_INFO', rva, () => parseUnwindInfoAt(m, rva));
+}
+
+function parseUnwindInfoAt(m: WalkModule, rva: number): UnwindInfo {
   const origin = `${m.name} UNWIND_INFO`;
   const head = safeReadRva(m, rva, UNWIND_INFO_HEADER_SIZE);
   if (!head) throw new DbgHelpError('BAD_FORMAT', `${origin}: not readable at RVA 0x${rva.toString(16)}`, { file: m.name, offset: rva });
@@ -123,9 +128,15 @@ function runCodes(ctx: StepContext, m: WalkModule, first: UnwindInfo, prologOffs
         case UnwindOpCode.ALLOC_SMALL:
           rsp += BigInt(c.value);
           break;
-        case UnwindOpCode.SET_FPREG:
-          rsp = frame;
+        case UnwindOpCode.SET_FPREG: {
+          // RSP is the frame register (of the UNWIND_INFO being undone, as in a chained primary
+          // whose fragment has none) minus its offset.
+          // Its value as unwound so far (a fragment may have restored it already).
+          const fr = regs.get(reg(info.frameRegister)) ?? callee.get(reg(info.frameRegister));
+          if (info.frameRegister === 0 || fr === undefined) return fail(info.frameRegister === 0 ? 'bad-unwind' : 'no-info', `${m.name}: UWOP_SET_FPREG with frame register ${info.frameRegister ? reg(info.frameRegister) : 'none'}${fr === undefined ? ' unknown' : ''}`);
+          rsp = fr - BigInt(info.frameOffset);
           break;
+        }
         case UnwindOpCode.SAVE_NONVOL:
         case UnwindOpCode.SAVE_NONVOL_FAR:
           if (c.info === 4) return fail('bad-unwind', `${m.name}: UWOP_SAVE_NONVOL of RSP`);
@@ -228,6 +239,8 @@ function isEpilogEnd(code: Uint8Array, p: number, m: WalkModule, fn: RuntimeFunc
   if (b === 0xe9 && p + 5 <= code.length) return outside(5, new DataView(code.buffer, code.byteOffset + p + 1, 4).getInt32(0, true));
   if (b === 0xeb && p + 2 <= code.length) return outside(2, (code[p + 1] << 24) >> 24);
   if (b === 0xff && code[p + 1] === 0x25) return true; // jmp [rip+disp32]
-  if (b === 0x48 && code[p + 1] === 0xff && code[p + 2] === 0x25) return true; // rex.w jmp [rip+disp32]
+  // REX.W jmp r/m64 (FF /4): indirect tail calls, which compilers give a REX.W prefix for the
+  // Windows unwinder (`rex64 jmp rax`, `rex64 jmp [rip+n]`).
+  if ((b & 0xf8) === 0x48 && code[p + 1] === 0xff && ((code[p + 2] >> 3) & 7) === 4) return true;
   return false;
 }

@@ -14,9 +14,9 @@ import { DbgHelpError } from '../api/errors';
 import { Cursor } from '../formats/binary/cursor';
 import { Arm64PackedUnwind, Arm64RuntimeFunction } from '../formats/pe/arm64-runtime-function';
 import { arm64OpInstructions, Arm64UnwindOp } from '../formats/pe/arm64-unwind-code';
-import { arm64OpsAt, arm64UnwindInfoSize, readArm64UnwindInfo } from '../formats/pe/arm64-unwind-info';
+import { arm64OpsAt, Arm64UnwindInfo, arm64UnwindInfoSize, readArm64UnwindInfo } from '../formats/pe/arm64-unwind-info';
 import { readU64, safeReadRva } from './memory';
-import { moduleUnwind } from './module-unwind';
+import { memoRecord, moduleUnwind } from './module-unwind';
 import { fail, keep, moduleOf, Step, StepContext } from './step';
 import { RegisterSet, WalkModule } from './types';
 
@@ -104,16 +104,13 @@ function opsFor(m: WalkModule, f: Arm64RuntimeFunction, offset: number): Functio
     if (!p.fragment && offset < 4 * n) return { length: p.functionLength, ops: dropInstructions(prolog, n - offset / 4), note: 'packed prolog' };
     return { length: p.functionLength, ops: prolog, note: 'packed' };
   }
-  const rva = f.xdata!;
-  const origin = `${m.name} .xdata`;
-  const head = safeReadRva(m, rva, 8) ?? safeReadRva(m, rva, 4);
-  if (!head) throw new DbgHelpError('BAD_FORMAT', `${origin}: not readable at RVA 0x${rva.toString(16)}`, { file: m.name, offset: rva });
-  const size = arm64UnwindInfoSize(Cursor.of(head, origin, rva));
-  const bytes = safeReadRva(m, rva, size);
-  if (!bytes) throw new DbgHelpError('BAD_FORMAT', `${origin}: ${size} bytes not readable at RVA 0x${rva.toString(16)}`, { file: m.name, offset: rva });
-  const info = readArm64UnwindInfo(Cursor.of(bytes, origin, rva));
+  const info = memoRecord(m, 'xdata', f.xdata!, () => readXdata(m, f.xdata!));
   if (offset >= info.functionLength) return undefined;
-  const scopes = info.epilogs.map((e) => ({ start: e.start, ops: arm64OpsAt(info, e.codeIndex) }));
+  // Only the scope starting last at or before the offset can hold it (a corrupt record may list
+  // 65535 scopes: decode one, not all).
+  let best: (typeof info.epilogs)[number] | undefined;
+  for (const e of info.epilogs) if (e.start <= offset && (!best || e.start > best.start)) best = e;
+  const scopes = best ? [{ start: best.start, ops: arm64OpsAt(info, best.codeIndex) }] : [];
   if (info.singleEpilogCodeIndex !== undefined) {
     const ops = arm64OpsAt(info, info.singleEpilogCodeIndex);
     scopes.push({ start: info.functionLength - 4 * (instructions(ops) + 1), ops });
@@ -128,12 +125,26 @@ function opsFor(m: WalkModule, f: Arm64RuntimeFunction, offset: number): Functio
   return { length: info.functionLength, ops: prolog, note: 'xdata' };
 }
 
+function readXdata(m: WalkModule, rva: number): Arm64UnwindInfo {
+  const origin = `${m.name} .xdata`;
+  const head = safeReadRva(m, rva, 8) ?? safeReadRva(m, rva, 4);
+  if (!head) throw new DbgHelpError('BAD_FORMAT', `${origin}: not readable at RVA 0x${rva.toString(16)}`, { file: m.name, offset: rva });
+  const size = arm64UnwindInfoSize(Cursor.of(head, origin, rva));
+  const bytes = safeReadRva(m, rva, size);
+  if (!bytes) throw new DbgHelpError('BAD_FORMAT', `${origin}: ${size} bytes not readable at RVA 0x${rva.toString(16)}`, { file: m.name, offset: rva });
+  return readArm64UnwindInfo(Cursor.of(bytes, origin, rva));
+}
+
 export function unwindArm64(callee: RegisterSet, ctx: StepContext): Step {
   const pc = callee.get('pc');
   const sp0 = callee.get('sp');
   if (pc === undefined || sp0 === undefined) return fail('no-info', 'pc or sp unknown');
   const m = moduleOf(ctx, pc);
-  if (!m) return fail('no-info', `no module at 0x${pc.toString(16)}`);
+  if (!m) {
+    // A context frame outside every module (a call through a bad pointer) returns through LR.
+    if (ctx.contextFrame && callee.get('lr') !== undefined) return finish(ctx, new Map([...keep(callee, ARM64_CALLEE_SAVED), ['lr', callee.get('lr')!]]), sp0, 'leaf');
+    return fail('no-info', `no module at 0x${pc.toString(16)}`);
+  }
   const table = moduleUnwind(m).arm64;
   if (!table) return fail('no-info', `${m.name}: ${moduleUnwind(m).problem ?? 'no ARM64 unwind data'}`);
   const rva = Number(pc - m.base);

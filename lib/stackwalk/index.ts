@@ -2,4 +2,5 @@
 export * from './types';
 export { walkStack, DEFAULT_MAX_FRAMES, SCAN_WORDS, SCAN_WORDS_CONTEXT } from './walk';
 export { pdbX86FrameInfo, pdbX86FrameTables } from './x86-frame-info';
+export { imageWalkModule } from './image-module';
 export { isReturnAddress } from './scan';

@@ -67,3 +67,27 @@ function load(m: WalkModule): ModuleUnwind {
     throw e;
   }
 }
+
+/** Parsed unwind records kept per module and kind (at most MAX_MEMO each; errors kept too). */
+const MAX_MEMO = 4096;
+const memos = new WeakMap<WalkModule, Map<string, Map<number, { value?: unknown; error?: unknown }>>>();
+
+export function memoRecord<T>(module: WalkModule, kind: string, rva: number, read: () => T): T {
+  let byKind = memos.get(module);
+  if (!byKind) memos.set(module, (byKind = new Map()));
+  let m = byKind.get(kind);
+  if (!m) byKind.set(kind, (m = new Map()));
+  let e = m.get(rva);
+  if (!e) {
+    try {
+      e = { value: read() };
+    } catch (err) {
+      if (!(err instanceof DbgHelpError)) throw err;
+      e = { error: err };
+    }
+    if (m.size >= MAX_MEMO) m.clear();
+    m.set(rva, e);
+  }
+  if (e.error) throw e.error;
+  return e.value as T;
+}

@@ -6,6 +6,9 @@
  *          (`frame_pointer`), then scanning (`scan`);
  *   x86    the PDB's frame data (`cfi`), then the EBP chain (`frame_pointer`), then scanning;
  *   arm64  .pdata (`cfi`), then the fp/lr chain (`frame_pointer`), then scanning.
+ * A context frame whose instruction pointer is in no module (a call through a bad pointer) is
+ * scanned first (amd64, x86: the return address is at the top of the stack) or returns
+ * through LR (arm64).
  * A caller is valid when its stack pointer is above the callee's (arm64's context frame may
  * keep it: a leaf returns through LR) and, for frame_pointer results, its instruction pointer is
  * in a module. A return address of 0 ends the walk. The walk never throws for bad data: corrupt
@@ -37,7 +40,8 @@ interface Attempt {
 
 export function walkStack(opts: WalkOptions): WalkResult {
   const { arch } = opts;
-  const max = Math.max(1, Math.min(opts.maxFrames ?? DEFAULT_MAX_FRAMES, 100000));
+  const asked = opts.maxFrames;
+  const max = typeof asked === 'number' && Number.isFinite(asked) ? Math.max(1, Math.min(Math.floor(asked), 100000)) : DEFAULT_MAX_FRAMES;
   const ip = IP[arch];
   const sp = SP[arch];
   const ctxIp = opts.context.get(ip);
@@ -80,13 +84,17 @@ export function walkStack(opts: WalkOptions): WalkResult {
       done = consider('cfi', r.step);
       calleeParams = r.step.kind === 'frame' ? r.paramsSize : 0;
     }
+    // A context frame outside every module (a call through a bad pointer): its caller's return
+    // address is at the top of the stack, which scanning finds before any frame-pointer guess.
+    const lost = ctx.contextFrame && arch !== 'arm64' && !moduleOf(ctx, callee.instruction);
+    if (!done && lost) done = consider('scan', scan(opts, ctx, regs));
     if (!done) {
       if (arch === 'amd64') done = consider('frame_pointer', rbpChain(regs, ctx));
       else if (arch === 'arm64') done = consider('frame_pointer', unwindArm64FramePointer(regs, ctx));
       else done = consider('frame_pointer', unwindX86FramePointer(regs, ctx));
       if (!done && arch === 'x86') calleeParams = 0;
     }
-    if (!done) done = consider('scan', scan(opts, ctx, regs));
+    if (!done && !lost) done = consider('scan', scan(opts, ctx, regs));
     if (ended) return { frames };
     if (!chosen) return stop(frames, attempts);
     const caller = chosen.step as Extract<Step, { kind: 'frame' }>;

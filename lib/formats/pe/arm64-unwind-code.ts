@@ -22,7 +22,7 @@ export type Arm64UnwindOp =
   | { kind: 'add_fp'; offset: number }
   /** An instruction with nothing to undo (nop, pac_sign_lr, clear_unwound_to_call). */
   | { kind: 'nop'; what: string }
-  /** The end of the prolog's codes (`end`, or `end_c` for a chained scope). */
+  /** The end of the codes (`end`), or of a chained scope's codes (`end_c`: the parent's follow). */
   | { kind: 'end'; chained: boolean }
   /** The frame holds a machine frame, trap frame or context (MSFT_OP_*). */
   | { kind: 'special'; what: 'trap_frame' | 'machine_frame' | 'context' | 'ec_context' }
@@ -134,7 +134,8 @@ export function readArm64UnwindCodes(c: Cursor, stopAtEnd = true): Arm64UnwindOp
       }
     }
     ops.push(op);
-    if (stopAtEnd && op !== 'next' && op.kind === 'end') break;
+    // `end` closes the list; `end_c` closes a chained scope's codes and the parent's follow.
+    if (stopAtEnd && op !== 'next' && op.kind === 'end' && !op.chained) break;
   }
   return resolveSaveNext(ops, c);
 }

@@ -201,6 +201,24 @@ describe('unwindAmd64', () => {
     const r = unwindAmd64(regs({ rip: BASE + BigInt(CODE_RVA + 0x90), rsp: S }), ctx);
     expect(r).toMatchObject({ kind: 'frame', registers: regs({ rsi: 0x51n, rbx: 0xb1n, rip: CALLER, rsp: S + 0x38n }) });
   });
+  test('chained: the primary\'s SET_FPREG uses its own frame register (the fragment has none)', () => {
+    const primary = unwindInfo({ prolog: 10, frameReg: 5, frameOff: 2, codes: [{ at: 10, op: 3, info: 0 }, { at: 5, op: 2, info: 7 }, { at: 1, op: 0, info: 5 }] });
+    const frag = unwindInfo({ flags: 4, prolog: 0, codes: [{ at: 0, op: 0, info: 6 }], trailer: [CODE_RVA, CODE_RVA + 0x80, XDATA_RVA] });
+    const { stack, ctx } = setup(
+      [
+        [CODE_RVA, CODE_RVA + 0x80, XDATA_RVA],
+        [CODE_RVA + 0x80, CODE_RVA + 0xc0, XDATA_RVA + 0x20],
+      ],
+      [...primary, ...new Array(0x20 - primary.length).fill(0), ...frag],
+    );
+    const S = 0x10600n; // RSP after the primary's prolog; RBP = S + 0x20
+    const R = 0x10300n; // RSP in the fragment (an alloca moved it far below)
+    stack.set(R, 0x51n);
+    stack.set(S + 0x40n, 0xb0n);
+    stack.set(S + 0x48n, CALLER);
+    const r = unwindAmd64(regs({ rip: BASE + BigInt(CODE_RVA + 0x90), rsp: R, rbp: S + 0x20n }), ctx);
+    expect(r).toMatchObject({ kind: 'frame', registers: regs({ rsi: 0x51n, rbp: 0xb0n, rip: CALLER, rsp: S + 0x50n }) });
+  });
   test('a chain that loops on itself stops with bad-unwind, in bounded time', () => {
     const self = unwindInfo({ flags: 4, prolog: 0, codes: [], trailer: [CODE_RVA, fnEnd, XDATA_RVA] });
     const { ctx } = setup([[CODE_RVA, fnEnd, XDATA_RVA]], self);
@@ -242,6 +260,16 @@ describe('unwindAmd64', () => {
       stack.set(rbp + 0x20n, 0xb0n);
       stack.set(rbp + 0x28n, CALLER);
       expect(unwindAmd64(regs({ rip: BASE + BigInt(CODE_RVA + at), rsp: 0x10100n, rbp }), ctx)).toMatchObject({ note: 'epilog', registers: regs({ rbp: 0xb0n, rip: CALLER, rsp: rbp + 0x30n }) });
+    });
+    test.each([
+      ['rex64 jmp rax', [0x48, 0xff, 0xe0]],
+      ['jmp [rip+n]', [0xff, 0x25, 0, 0, 0, 0]],
+      ['rex64 jmp [rip+n]', [0x48, 0xff, 0x25, 0, 0, 0, 0]],
+    ])('pop rbx; %s (an indirect tail call)', (_n, jmp) => {
+      const { stack, ctx } = withCode([0x5b, ...jmp]);
+      stack.set(0x10400n, 0xb1n);
+      stack.set(0x10408n, CALLER);
+      expect(unwindAmd64(regs({ rip: BASE + BigInt(CODE_RVA + at), rsp: 0x10400n }), ctx)).toMatchObject({ note: 'epilog', registers: regs({ rbx: 0xb1n, rip: CALLER, rsp: 0x10410n }) });
     });
     test('a jmp out of the function is a tail call (epilog); a jmp inside it is not', () => {
       const out = withCode([0x5b, 0xe9, 0x00, 0x10, 0x00, 0x00]);

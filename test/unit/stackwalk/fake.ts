@@ -18,11 +18,13 @@ export interface ImageParts {
   code?: Uint8Array;
   /** Override the exception directory (rva, size). */
   exceptionDir?: [number, number];
+  /** SizeOfImage (default IMAGE_SIZE). */
+  size?: number;
 }
 
 /** A mapped image: DOS header, PE signature, file header, PE32+ optional header, data at fixed RVAs. */
 export function buildImage(p: ImageParts): Uint8Array {
-  const img = new Uint8Array(IMAGE_SIZE);
+  const img = new Uint8Array(p.size ?? IMAGE_SIZE);
   const dv = new DataView(img.buffer);
   dv.setUint16(0, 0x5a4d, true);
   dv.setUint32(0x3c, 0x80, true);
@@ -33,7 +35,7 @@ export function buildImage(p: ImageParts): Uint8Array {
   dv.setUint16(fh + 16, 240, true); // SizeOfOptionalHeader
   const oh = fh + 20;
   dv.setUint16(oh, 0x20b, true);
-  dv.setUint32(oh + 56, IMAGE_SIZE, true); // SizeOfImage
+  dv.setUint32(oh + 56, img.length, true); // SizeOfImage
   dv.setUint32(oh + 60, 0x400, true); // SizeOfHeaders
   dv.setUint32(oh + 108, 16, true); // NumberOfRvaAndSizes
   const [dirRva, dirSize] = p.exceptionDir ?? [PDATA_RVA, p.pdata?.length ?? 0];

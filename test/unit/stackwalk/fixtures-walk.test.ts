@@ -1,5 +1,5 @@
 /**
- * Walks of synthetic stacks through the fixture images. The stack is built by running each
+ * Walks of synthetic stacks through the fixture images (x64, ARM64, x86 with the PDB's FRAMEDATA). The stack is built by running each
  * function's prolog forward (decoded from its code bytes here, independently of the unwind
  * data) from mainCRTStartup down to file_local_square, calls pushing (x64) or putting in LR
  * (arm64) the return address after the real call instruction. The walk must recover every return
@@ -8,8 +8,14 @@
  */
 import * as path from 'path';
 import { SymbolHandler } from '../../../lib';
-import { walkStack, WalkArch } from '../../../lib/stackwalk';
-import { FakeMemory, FakeStack, modulesAt, regs } from './fake';
+import { Cursor } from '../../../lib/formats/binary/cursor';
+import { PeImage } from '../../../lib/formats/pe';
+import { arm64OpsAt, arm64UnwindInfoSize, readArm64UnwindInfo } from '../../../lib/formats/pe/arm64-unwind-info';
+import { PdbFile } from '../../../lib/formats/pdb/pdb-file';
+import { imageWalkModule, pdbX86FrameInfo, walkStack, WalkArch, WalkModule } from '../../../lib/stackwalk';
+import { moduleUnwind, packedOps, readUnwindInfoAt } from '../../../lib/stackwalk/internal';
+import { corpusPath, haveCorpus } from '../../helpers/corpus';
+import { FakeMemory, FakeStack, modulesAt } from './fake';
 import { FIXTURES, mapImage } from './pe-module';
 
 const CHAIN = ['mainCRTStartup', 'chain_a', 'chain_b', 'chain_c', 'file_local_square'];
@@ -69,6 +75,9 @@ function fpSet(code: Uint8Array, at: number, end: number): boolean {
   return false;
 }
 
+/** Scratch stack for running a prolog only to measure it. */
+const probeStack = new FakeStack(0n, 0x10000, 8);
+
 const word = (code: Uint8Array, p: number) => new DataView(code.buffer, code.byteOffset + p, 4).getUint32(0, true);
 const armReg = (n: number) => (n === 29 ? 'fp' : n === 30 ? 'lr' : `x${n}`);
 
@@ -84,7 +93,9 @@ function runArm64Prolog(code: Uint8Array, at: number, m: Machine, tag: number): 
   for (;;) {
     const w = word(code, p);
     const sext = (v: number, bits: number) => (v << (32 - bits)) >> (32 - bits);
-    if ((w & 0xffe00c00) >>> 0 === 0xf8000c00 && ((w >> 5) & 31) === 31) {
+    if (w === 0xd503237f) {
+      // pacibsp: signs LR (the simulation keeps it plain)
+    } else if ((w & 0xffe00c00) >>> 0 === 0xf8000c00 && ((w >> 5) & 31) === 31) {
       m.regs.set('sp', sp() + BigInt(sext((w >> 12) & 0x1ff, 9)));
       store(w & 31, sp());
     } else if ((w & 0xffc00000) >>> 0 === 0xa9800000 && ((w >> 5) & 31) === 31) {
@@ -125,8 +136,11 @@ describe.each([
   ['basic-arm64.exe', 'arm64'],
 ] as const)('%s: synthetic stack through the noinline chain', (file, arch) => {
   test('every frame recovered from .pdata, named by the PDB', async () => {
-    const { module, image, pe } = mapImage(path.join(FIXTURES, file));
+    const { image, pe } = mapImage(path.join(FIXTURES, file));
     const base = pe.imageBase;
+    // The walker reads the image file through imageWalkModule, as a dump handler would.
+    const peFile = PeImage.open(path.join(FIXTURES, file));
+    const module = imageWalkModule(peFile, base);
     const sym = SymbolHandler.initialize({});
     try {
       await sym.loadModule(path.join(FIXTURES, file), { baseAddress: base });
@@ -185,6 +199,7 @@ describe.each([
       expect(r.frames.every((f) => f.module === module)).toBe(true);
     } finally {
       sym.cleanup();
+      peFile.close();
     }
   });
 });
@@ -196,8 +211,6 @@ describe.each([
  * are not a real call graph: each caller's return address is its first call site; the unwinder
  * only needs the stack each prolog built.
  */
-import { readUnwindInfoAt, moduleUnwind } from '../../../lib/stackwalk/internal';
-import { corpusPath, haveCorpus } from '../../helpers/corpus';
 
 const x64Images: Array<[string, string, string | undefined]> = [
   ...['basic'].map((n): [string, string, string | undefined] => [`${n}-x64.exe`, path.join(FIXTURES, `${n}-x64.exe`), undefined]),
@@ -222,7 +235,7 @@ describe.each(x64Images)('%s: deep synthetic stacks', (_n, file, pdbPath) => {
         if (!rf || rf.begin !== rva) continue;
         const info = readUnwindInfoAt(module, rf.unwindInfo);
         if (info.chained || info.codes.some((c) => c.op >= 6)) continue;
-        const probe: Machine = { regs: new Map(X64_REGS.map((r) => [r, 0x5000n])), stack: new FakeStack(0n, 0x10000, 8) };
+        const probe: Machine = { regs: new Map(X64_REGS.map((r) => [r, 0x5000n])), stack: probeStack };
         if (runX64Prolog(image, rva, probe, 0) !== info.sizeOfProlog) continue;
         let site = -1;
         for (let p = rva + info.sizeOfProlog; p + 5 <= rva + s.size; p++) {
@@ -236,10 +249,10 @@ describe.each(x64Images)('%s: deep synthetic stacks', (_n, file, pdbPath) => {
         if (site > 0 && site < rva + s.size) usable.push({ name: s.name, rva, site });
       }
       expect(usable.length).toBeGreaterThanOrEqual(3);
-      const chain = usable.slice(0, 64);
-      const stack = new FakeStack(0x7ff000000n, 0x40000, 8);
+      const chain = usable;
+      const stack = new FakeStack(0x7ff000000n, 0x400000, 8);
       const m: Machine = { regs: new Map(X64_REGS.map((r) => [r, 0n])), stack };
-      m.regs.set('rsp', 0x7ff03ff00n - 8n);
+      m.regs.set('rsp', 0x7ff3fff00n - 8n);
       stack.set(m.regs.get('rsp')!, 0n);
       const calls: Array<{ ip: bigint; sp: bigint; regs: Map<string, bigint> }> = [];
       let pc = 0n;
@@ -273,6 +286,204 @@ describe.each(x64Images)('%s: deep synthetic stacks', (_n, file, pdbPath) => {
       expect(r.frames.slice(1).map((f) => sym.fromAddr(f.instruction - 1n)?.symbol.name)).toEqual(chain.slice(0, -1).map((f) => f.name).reverse());
     } finally {
       sym.cleanup();
+    }
+  });
+});
+
+/**
+ * The same for ARM64: every function of the image whose prolog the decoder above reads in full
+ * (as many instructions as the .pdata/.xdata prolog has codes) and that makes a BL to another
+ * function's start, stacked one on another, unwound from .pdata alone (packed and unpacked
+ * entries, PAC-signing prologs). test.exe is MSVC's (no PDB here: frames are checked by address).
+ */
+
+const arm64Images: Array<[string, string]> = [
+  ['basic-arm64.exe', path.join(FIXTURES, 'basic-arm64.exe')],
+  ...(haveCorpus ? ([['arm64/test.exe', corpusPath('getsentry_symbolic/symbolic-testutils/fixtures/windows/arm64/test.exe')]] as Array<[string, string]>) : []),
+];
+
+describe.each(arm64Images)('%s: deep synthetic ARM64 stacks', (_n, file) => {
+  test('every usable function as a frame; all recovered by cfi', () => {
+    const { module, image, pe } = mapImage(file);
+    const base = pe.imageBase;
+    const table = moduleUnwind(module).arm64!;
+    const starts = new Set<number>();
+    for (let i = 0; i < table.count; i++) starts.add(table.at(i).begin);
+    const usable: Array<{ rva: number; site: number; len: number }> = [];
+    for (let i = 0; i < table.count; i++) {
+      const f = table.at(i);
+      let prolog;
+      let length;
+      if (f.packed) {
+        if (f.packed.fragment || f.packed.homesParameters) continue;
+        prolog = packedOps(f.packed).prolog;
+        length = f.packed.functionLength;
+      } else {
+        const head = module.readRva(f.xdata!, 8)!;
+        const info = readArm64UnwindInfo(Cursor.of(module.readRva(f.xdata!, arm64UnwindInfoSize(Cursor.of(head, 'x')))!, 'x'));
+        prolog = arm64OpsAt(info, 0);
+        length = info.functionLength;
+      }
+      const n = prolog.filter((o) => o.kind !== 'end').length;
+      const probe: Machine = { regs: new Map([['sp', 0x8000n]]), stack: probeStack };
+      if (runArm64Prolog(image, f.begin, probe, 0) !== n * 4) continue;
+      for (let p = f.begin + n * 4; p + 4 <= f.begin + length; p += 4) {
+        const w = word(image, p);
+        if ((w & 0xfc000000) >>> 0 === 0x94000000 && starts.has(p + ((w << 6) >> 6) * 4)) {
+          usable.push({ rva: f.begin, site: p + 4, len: n * 4 });
+          break;
+        }
+      }
+    }
+    expect(usable.length).toBeGreaterThanOrEqual(3);
+    const chain = usable;
+    const stack = new FakeStack(0x7ff000000n, 0x400000, 8);
+    const m: Machine = { regs: new Map([['sp', 0x7ff3fff00n], ['lr', 0n], ['fp', 0n]]), stack };
+    for (let i = 19; i <= 28; i++) m.regs.set(`x${i}`, 0n);
+    const calls: Array<{ ip: bigint; sp: bigint; regs: Map<string, bigint> }> = [];
+    let pc = 0n;
+    chain.forEach((f, i) => {
+      runArm64Prolog(image, f.rva, m, i + 1);
+      if (i + 1 < chain.length) {
+        calls.push({ ip: base + BigInt(f.site), sp: m.regs.get('sp')!, regs: new Map(m.regs) });
+        m.regs.set('lr', base + BigInt(f.site));
+      } else pc = base + BigInt(f.rva + f.len);
+    });
+    const context = new Map(m.regs);
+    context.set('pc', pc);
+    const r = walkStack({ arch: 'arm64', context, memory: new FakeMemory().add(stack.top, stack.data), moduleAt: modulesAt(module) });
+    expect(r.truncated).toBeUndefined();
+    expect(r.frames.length).toBe(chain.length);
+    const want = calls.reverse();
+    r.frames.slice(1).forEach((f, i) => {
+      expect({ i, ip: f.instruction, trust: f.trust, sp: f.registers.get('sp') }).toEqual({ i, ip: want[i].ip, trust: 'cfi', sp: want[i].sp });
+      for (const n of ['x19', 'x20', 'x21', 'x22', 'x23', 'x24', 'x25', 'x26', 'x27', 'x28', 'fp']) {
+        const got = f.registers.get(n);
+        if (got !== undefined) expect({ i, n, v: got }).toEqual({ i, n, v: want[i].regs.get(n) });
+      }
+    });
+  });
+});
+
+describe('imageWalkModule', () => {
+  test('reads what the loader maps: headers, sections; nothing past the file or the image', () => {
+    const file = path.join(FIXTURES, 'cppfeatures-x64.exe');
+    const { image, pe } = mapImage(file);
+    const img = PeImage.open(file);
+    try {
+      const m = imageWalkModule(img, pe.imageBase);
+      expect(m.size).toBe(pe.sizeOfImage);
+      expect(m.readRva(0, 0x40)).toEqual(image.subarray(0, 0x40));
+      for (const s of pe.sections) {
+        const n = Math.min(s.sizeOfRawData, s.virtualSize, 0x100);
+        expect(m.readRva(s.virtualAddress, n)).toEqual(image.subarray(s.virtualAddress, s.virtualAddress + n));
+      }
+      expect(m.readRva(pe.sizeOfImage - 4, 8)).toBeUndefined();
+      expect(m.readRva(-1, 4)).toBeUndefined();
+    } finally {
+      img.close();
+    }
+  });
+});
+
+/** Runs an x86 prolog (push r32, sub esp, n, mov ebp, esp) from `at`; returns its length. */
+function runX86Prolog(code: Uint8Array, at: number, m: Machine, tag: number): number {
+  const names = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'];
+  let p = at;
+  const esp = () => m.regs.get('esp')!;
+  const saved: string[] = [];
+  for (;;) {
+    const b = code[p];
+    if (b >= 0x50 && b <= 0x57 && b !== 0x54) {
+      saved.push(names[b - 0x50]);
+      m.regs.set('esp', esp() - 4n);
+      m.stack.set(esp(), m.regs.get(names[b - 0x50])!);
+      p += 1;
+    } else if (b === 0x83 && code[p + 1] === 0xec) {
+      m.regs.set('esp', esp() - BigInt(code[p + 2]));
+      p += 3;
+    } else if (b === 0x81 && code[p + 1] === 0xec) {
+      m.regs.set('esp', esp() - BigInt(new DataView(code.buffer, code.byteOffset + p + 2, 4).getUint32(0, true)));
+      p += 6;
+    } else if ((b === 0x89 && code[p + 1] === 0xe5) || (b === 0x8b && code[p + 1] === 0xec)) {
+      m.regs.set('ebp', esp());
+      p += 2;
+    } else break;
+  }
+  for (const r of saved) if (r !== 'ebp') m.regs.set(r, BigInt(tag * 0x100 + names.indexOf(r)));
+  return p - at;
+}
+
+/**
+ * x86: stacks through every function of the x86 fixtures that makes a call and whose prolog the
+ * decoder reads in full (its length equals the FRAMEDATA record's prolog size), each caller
+ * pushing its callee's parameter bytes before the call, unwound with the PDB's frame data.
+ */
+describe.each(['basic', 'cppfeatures', 'locals', 'types'])('%s-x86.exe: synthetic stacks with FRAMEDATA', (name) => {
+  test('every usable function as a frame; all recovered by cfi', async () => {
+    const file = path.join(FIXTURES, `${name}-x86.exe`);
+    const { module, image, pe } = mapImage(file);
+    const base = pe.imageBase;
+    const pdb = PdbFile.open(path.join(FIXTURES, `${name}-x86.pdb`));
+    const sym = SymbolHandler.initialize({});
+    try {
+      await sym.loadModule(file, { baseAddress: base });
+      const info = pdbX86FrameInfo(pdb);
+      const m0: WalkModule = { ...module, x86FrameInfo: info };
+      const fns = [...sym.enumSymbols({ base, mask: '*' })].filter((s) => s.tag === 5 && s.size > 0).map((s) => ({ name: s.name, rva: Number(s.address - base), size: s.size }));
+      const starts = new Set(fns.map((f) => f.rva));
+      const usable: Array<{ name: string; rva: number; site: number; len: number; callee: number }> = [];
+      for (const f of fns) {
+        const fi = info(f.rva);
+        if (!fi || fi.rvaStart !== f.rva) continue;
+        const probe: Machine = { regs: new Map(['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'].map((r) => [r, 0x5000n])), stack: probeStack };
+        const len = runX86Prolog(image, f.rva, probe, 0);
+        if (len !== fi.prologSize) continue;
+        for (let p = f.rva + len; p + 5 <= f.rva + f.size; p++) {
+          const target = p + 5 + new DataView(image.buffer, image.byteOffset + p + 1, 4).getInt32(0, true);
+          if (image[p] === 0xe8 && starts.has(target) && info(target)?.rvaStart === target) {
+            usable.push({ name: f.name, rva: f.rva, site: p + 5, len, callee: target });
+            break;
+          }
+        }
+      }
+      expect(usable.length).toBeGreaterThanOrEqual(2);
+      const chain = usable;
+      const stack = new FakeStack(0x100000n, 0x40000, 4);
+      const m: Machine = { regs: new Map(['eax', 'ecx', 'edx', 'ebx', 'ebp', 'esi', 'edi'].map((r) => [r, 0n])), stack };
+      m.regs.set('esp', 0x13ff00n - 4n);
+      stack.set(m.regs.get('esp')!, 0n);
+      const calls: Array<{ ip: bigint; esp: bigint; regs: Map<string, bigint> }> = [];
+      let pc = 0n;
+      chain.forEach((f, i) => {
+        runX86Prolog(image, f.rva, m, i + 1);
+        if (i + 1 < chain.length) {
+          // The caller pushes the next function's parameters, then the call pushes the return address.
+          const params = info(chain[i + 1].rva)!.paramsSize;
+          m.regs.set('esp', m.regs.get('esp')! - BigInt(params));
+          calls.push({ ip: base + BigInt(f.site), esp: m.regs.get('esp')!, regs: new Map(m.regs) });
+          m.regs.set('esp', m.regs.get('esp')! - 4n);
+          stack.set(m.regs.get('esp')!, base + BigInt(f.site));
+        } else pc = base + BigInt(f.rva + f.len);
+      });
+      const context = new Map(m.regs);
+      context.set('eip', pc);
+      const r = walkStack({ arch: 'x86', context, memory: new FakeMemory().add(stack.top, stack.data), moduleAt: modulesAt(m0) });
+      expect(r.truncated).toBeUndefined();
+      expect(r.frames.length).toBe(chain.length);
+      const want = calls.reverse();
+      r.frames.slice(1).forEach((f, i) => {
+        // The program's $esp is the caller's ESP before it pops the callee's parameters (cdecl).
+        expect({ i, ip: f.instruction, trust: f.trust, esp: f.registers.get('esp') }).toEqual({ i, ip: want[i].ip, trust: 'cfi', esp: want[i].esp });
+        for (const n of ['ebx', 'esi', 'edi', 'ebp']) {
+          const got = f.registers.get(n);
+          if (got !== undefined) expect({ i, n, v: got }).toEqual({ i, n, v: want[i].regs.get(n) });
+        }
+      });
+      expect(r.frames.slice(1).map((f) => sym.fromAddr(f.instruction - 1n)?.symbol.name)).toEqual(chain.slice(0, -1).map((f) => f.name).reverse());
+    } finally {
+      sym.cleanup();
+      pdb.close();
     }
   });
 });

@@ -146,26 +146,31 @@ describeCorpus('x64 .pdata/.xdata vs llvm-readobj (corpus)', () => {
   });
 });
 
-/** Our ARM64 unwind ops in readobj's notation (unpacked records print x29/x30 and `sub sp, #n`). */
-function renderArm64(op: Arm64UnwindOp, packed: boolean): string {
-  const name = (r: string) => (packed ? r : r === 'fp' ? 'x29' : r === 'lr' ? 'x30' : r);
+/**
+ * Our ARM64 unwind ops in readobj's notation: packed prologs print `x29`/`lr` and `sub sp, sp,
+ * #n`; unpacked prologs `x29`/`x30`, `sub sp, #n`, `save next`; epilogs the loads that undo them.
+ */
+function renderArm64(op: Arm64UnwindOp, mode: 'packed' | 'prolog' | 'epilog'): string {
+  const name = (r: string) => (r === 'fp' ? 'x29' : r === 'lr' ? (mode === 'packed' ? 'lr' : 'x30') : r);
+  const epi = mode === 'epilog';
   switch (op.kind) {
     case 'alloc':
-      return packed ? `sub sp, sp, #${op.size}` : `sub sp, #${op.size}`;
+      return mode === 'packed' ? `sub sp, sp, #${op.size}` : `${epi ? 'add' : 'sub'} sp, #${op.size}`;
     case 'save': {
-      if (op.pairNext && !packed) return 'save next';
-      const mn = op.regs.length === 2 ? 'stp' : 'str';
+      if (op.pairNext) return epi ? 'restore next' : 'save next';
+      const mn = epi ? (op.regs.length === 2 ? 'ldp' : 'ldr') : op.regs.length === 2 ? 'stp' : 'str';
       const regs = op.regs.map(name).join(', ');
-      return op.writeback ? `${mn} ${regs}, [sp, #-${op.writeback}]!` : `${mn} ${regs}, [sp, #${op.offset}]`;
+      if (op.writeback) return epi ? `${mn} ${regs}, [sp], #${op.writeback}` : `${mn} ${regs}, [sp, #-${op.writeback}]!`;
+      return `${mn} ${regs}, [sp, #${op.offset}]`;
     }
     case 'set_fp':
-      return packed ? 'mov fp, sp' : 'mov fp, sp';
+      return mode === 'packed' ? 'mov x29, sp' : epi ? 'mov sp, fp' : 'mov fp, sp';
     case 'add_fp':
-      return `add fp, sp, #${op.offset}`;
+      return epi ? `sub sp, fp, #${op.offset}` : `add fp, sp, #${op.offset}`;
     case 'end':
       return op.chained ? 'end_c' : 'end';
     case 'nop':
-      return op.what;
+      return op.what === 'pac_sign_lr' || op.what === 'pacibsp' ? (epi ? 'autibsp' : 'pacibsp') : op.what === 'clear_unwound_to_call' ? 'clear unwound to call' : op.what;
     default:
       return op.kind;
   }
@@ -185,11 +190,11 @@ function readobjArm64(text: string): string[] {
     if (!cur) continue;
     let m: RegExpMatchArray | null;
     if ((m = line.match(/^Function: (0x[0-9A-F]+)/i))) cur.push(`Function ${m[1].toUpperCase().replace('0X', '0x')}`);
-    else if ((m = line.match(/^(FunctionLength|RegF|RegI|CR|FrameSize): (\d+)/))) cur.push(`${m[1]} ${m[2]}`);
-    else if ((m = line.match(/^(HomedParameters|Fragment|EpiloguePacked): (\w+)/))) cur.push(`${m[1]} ${m[2]}`);
-    else if (line === 'Prologue [') {
+    else if ((m = line.match(/^(FunctionLength|RegF|RegI|CR|FrameSize|StartOffset|EpilogueStartIndex|EpilogueOffset): (\d+)/))) cur.push(`${m[1]} ${m[2]}`);
+    else if ((m = line.match(/^(HomedParameters|Fragment|EpiloguePacked|ExceptionData): (\w+)/))) cur.push(`${m[1]} ${m[2]}`);
+    else if (line === 'Prologue [' || line === 'Opcodes [') {
       inList = true;
-      cur.push('Prologue');
+      cur.push(line.replace(' [', ''));
     } else if (line === ']') inList = false;
     else if (inList) cur.push(line.replace(/^0x[0-9a-f]+\s+; /, ''));
     out[out.length - 1] = cur.join('\n');
@@ -207,26 +212,45 @@ function oursArm64(file: string): string[] {
     if (f.packed) {
       const p = f.packed;
       lines.push(`Fragment ${p.fragment ? 'Yes' : 'No'}`, `FunctionLength ${p.functionLength}`, `RegF ${p.regF}`, `RegI ${p.regI}`, `HomedParameters ${p.homesParameters ? 'Yes' : 'No'}`, `CR ${p.cr}`, `FrameSize ${p.frameSize}`);
-      lines.push('Prologue', ...packedOps(p).prolog.map((o) => renderArm64(o, true)), 'end');
+      lines.push('Prologue', ...packedOps(p).prolog.map((o) => renderArm64(o, 'packed')), 'end');
     } else {
       const head = module.readRva(f.xdata!, 8)!;
       const bytes = module.readRva(f.xdata!, arm64UnwindInfoSize(Cursor.of(head, 'x')))!;
       const info = readArm64UnwindInfo(Cursor.of(bytes, 'x'));
-      lines.push(`FunctionLength ${info.functionLength}`, `EpiloguePacked ${info.singleEpilogCodeIndex !== undefined ? 'Yes' : 'No'}`);
-      lines.push('Prologue', ...arm64OpsAt(info, 0).map((o) => renderArm64(o, false)));
+      lines.push(`FunctionLength ${info.functionLength}`, `ExceptionData ${info.hasHandler ? 'Yes' : 'No'}`, `EpiloguePacked ${info.singleEpilogCodeIndex !== undefined ? 'Yes' : 'No'}`);
+      if (info.singleEpilogCodeIndex !== undefined) lines.push(`EpilogueOffset ${info.singleEpilogCodeIndex}`);
+      lines.push('Prologue', ...arm64OpsAt(info, 0).map((o) => renderArm64(o, 'prolog')));
+      for (const e of info.epilogs) lines.push(`StartOffset ${e.start / 4}`, `EpilogueStartIndex ${e.codeIndex}`, 'Opcodes', ...arm64OpsAt(info, e.codeIndex).map((o) => renderArm64(o, 'epilog')));
     }
     out.push(lines.join('\n'));
   }
   return out;
 }
 
+function compareArm64(file: string): number {
+  const expected = readobjArm64(execFileSync(READOBJ, ['--unwind', file], { encoding: 'utf8', maxBuffer: 1 << 28 }));
+  const ours = oursArm64(file);
+  expect(ours.length).toBe(expected.length);
+  for (let i = 0; i < ours.length; i++) expect(`#${i}\n${ours[i]}`).toBe(`#${i}\n${expected[i]}`);
+  return ours.length;
+}
+
 describeReadobj('ARM64 .pdata/.xdata vs llvm-readobj (fixtures)', () => {
   const files = fs.readdirSync(FIXTURES).filter((f) => /-arm64\.(exe|dll)$/.test(f));
   test.each(files)('%s', (f) => {
-    const file = path.join(FIXTURES, f);
-    const expected = readobjArm64(execFileSync(READOBJ, ['--unwind', file], { encoding: 'utf8' }));
-    const ours = oursArm64(file);
-    expect(ours.length).toBe(expected.length);
-    for (let i = 0; i < ours.length; i++) expect(`#${i}\n${ours[i]}`).toBe(`#${i}\n${expected[i]}`);
+    expect(compareArm64(path.join(FIXTURES, f))).toBeGreaterThan(0);
+  });
+});
+
+describeCorpus('ARM64 .pdata/.xdata vs llvm-readobj (corpus)', () => {
+  const files = manifest()
+    .filter((m) => m.kind === 'pe' && /arm64/i.test(m.arch) && !m.local_path.startsWith('derived/'))
+    .map((m) => m.local_path);
+  if (!haveReadobj) {
+    test.skip(`did not run: ${READOBJ} not installed`, () => {});
+    return;
+  }
+  test.each(files)('%s', (f) => {
+    expect(compareArm64(corpusPath(f))).toBeGreaterThan(0);
   });
 });
