@@ -6,7 +6,7 @@
  * not relocated, so a module loaded away from its preferred base differs from memory in its
  * fixed-up pointers: unwind and exception data, made of RVAs, do not), else, or where the file
  * has no bytes (bss), the dump's memory at base + rva. x86FrameInfo
- * reads the PDB's FPO / FRAMEDATA streams (frame-info.ts) on first use.
+ * reads the PDB's FPO / FRAMEDATA streams (lib/stackwalk/x86-frame-info.ts) on first use.
  */
 import type { ModuleStatus } from '../api/module-status';
 import type { MinidumpModule } from '../formats/minidump/module-list';
@@ -14,7 +14,7 @@ import type { Rva } from '../formats/binary/address';
 import { PdbFile } from '../formats/pdb/pdb-file';
 import { PeImage } from '../formats/pe/pe-image';
 import type { MemoryReader, WalkModule, X86FrameInfo } from '../stackwalk/types';
-import { X86FrameIndex } from './frame-info';
+import { pdbX86FrameInfo } from '../stackwalk/x86-frame-info';
 
 export class DumpModule implements WalkModule {
   /** Why the module has the symbols it has. */
@@ -29,7 +29,7 @@ export class DumpModule implements WalkModule {
   imageError?: string;
 
   private image: PeImage | null | undefined;
-  private frames: X86FrameIndex | null | undefined;
+  private frames: ((rva: number) => X86FrameInfo | undefined) | null | undefined;
   private pdb: PdbFile | undefined;
 
   constructor(
@@ -72,7 +72,7 @@ export class DumpModule implements WalkModule {
       const idx = this.frameIndex();
       if (!idx) return undefined;
       try {
-        return idx.at(rva);
+        return idx(rva);
       } catch {
         this.frames = null; // a malformed FPO stream: no frame data, as for a module without it
         return undefined;
@@ -92,11 +92,11 @@ export class DumpModule implements WalkModule {
     return this.image ?? undefined;
   }
 
-  private frameIndex(): X86FrameIndex | undefined {
+  private frameIndex(): ((rva: number) => X86FrameInfo | undefined) | undefined {
     if (this.frames === undefined) {
       try {
         this.pdb = this.symbolFile ? PdbFile.open(this.symbolFile) : undefined;
-        this.frames = this.pdb ? new X86FrameIndex(this.pdb) : null;
+        this.frames = this.pdb ? pdbX86FrameInfo(this.pdb) : null;
       } catch {
         this.frames = null;
       }
