@@ -133,9 +133,11 @@ async function symbolize(argv: string[], out: NodeJS.WritableStream): Promise<nu
     if (!hit) missing++;
     // The physical frame's line: for inlined code, the call site in the enclosing function.
     const line = sym.getLineFromAddr(address);
-    const inlines = withInlines ? inlineFrames(sym, address) : [];
+    const inlines = withInlines ? inlineFrames(sym, address, rvaMode ? base : 0n) : [];
     if (json) {
       let row = `{"address":"${hex(given)}","module":${moduleJson},"symbol":${hit ? JSON.stringify(hit.symbol.name) : 'null'},"displacement":${hit ? Number(hit.displacement) : 'null'}`;
+      // SYMBOL_INFO's Flags, Tag and Size, as SymFromAddr answered them.
+      if (hit) row += `,"flags":${hit.symbol.flags >>> 0},"tag":${hit.symbol.tag},"size":${hit.symbol.size}`;
       if (line) row += `,"file":${quote(line.fileName)},"line":${line.lineNumber}`;
       if (withInlines) row += `,"inlines":${JSON.stringify(inlines)}`;
       lines.push(row + '}');
@@ -166,6 +168,8 @@ async function written(out: NodeJS.WritableStream, text: string): Promise<void> 
 
 interface InlineFrame {
   symbol: string;
+  /** SymFromInlineContext's SYMBOL_INFO.Address (`--rva`: module-relative), hex. */
+  address: string;
   file?: string;
   line?: number;
 }
@@ -178,7 +182,7 @@ interface InlineFrame {
  * that answers with something other than an inline site (a backend falling back to SymFromAddr,
  * which is what context 0 gives) ends the walk instead of repeating the function.
  */
-function inlineFrames(sym: SymbolHandler, address: bigint): InlineFrame[] {
+function inlineFrames(sym: SymbolHandler, address: bigint, base: bigint): InlineFrame[] {
   const n = sym.addrIncludeInlineTrace(address);
   if (!n) return [];
   const q = sym.queryInlineTrace({ startAddress: address, startContext: InlineFrameContext.INIT, startRetAddress: address, curAddress: address });
@@ -189,7 +193,8 @@ function inlineFrames(sym: SymbolHandler, address: bigint): InlineFrame[] {
     const hit = sym.fromInlineContext(address, ctx);
     if (!hit || hit.symbol.tag !== SymTag.InlineSite) break;
     const line = sym.getLineFromInlineContext(address, ctx);
-    out.push(line ? { symbol: hit.symbol.name, file: line.fileName, line: line.lineNumber } : { symbol: hit.symbol.name });
+    const at = hex(hit.symbol.address - base);
+    out.push(line ? { symbol: hit.symbol.name, address: at, file: line.fileName, line: line.lineNumber } : { symbol: hit.symbol.name, address: at });
   }
   return out;
 }

@@ -27,7 +27,7 @@ import {
   readThunk,
   readTrampoline,
 } from '../formats/codeview/symbol-records';
-import type { SectionHeader } from '../formats/pe/section-header';
+import { ImageSectionCharacteristics as SectionFlags, type SectionHeader } from '../formats/pe/section-header';
 import type { Omap } from '../formats/pdb/omap';
 import type { StreamScratch } from '../formats/msf/msf-file';
 import type { ModuleSymbols } from '../formats/pdb/module-symbols';
@@ -35,6 +35,7 @@ import type { PdbFile } from '../formats/pdb/pdb-file';
 import type { SectionContribs } from '../formats/pdb/section-contribs';
 import type { SymbolStream } from '../formats/pdb/symbol-stream';
 import { DisplayNames } from './display-name';
+import { buildDataIndex, type DataIndex } from './data-index';
 import { RecordIds } from './record-ids';
 import type { LineHit, ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
 
@@ -83,6 +84,8 @@ export const SYMBOL_ID_BASE = 0x40000000;
 export const SYMBOL_ID_LIMIT = 0x80000000;
 
 const NONE = new Uint32Array(0);
+/** CV_PROCFLAGS.CV_PFLAG_NEVER: the function does not return. */
+const CV_PFLAG_NEVER = 0x08;
 const EMPTY: CodeIndex = { starts: NONE, lengths: NONE, records: NONE, copyAt: NONE, copies: new Uint8Array(0), ids: NONE, stream: 0, origin: '' };
 
 export class PdbProvider implements SymbolProvider {
@@ -91,6 +94,7 @@ export class PdbProvider implements SymbolProvider {
   private readonly codeIndex = new Map<number, CodeIndex>();
   private readonly lineIndex = new Map<number, LineIndex>();
   private publicIndex: PublicIndex | undefined;
+  private dataByRva: DataIndex | undefined;
   /** Name tables built on the first miss, [case-sensitive, case-insensitive]. */
   private readonly publicNameTables: (Map<string, number[]> | undefined)[] = [];
   private readonly globalNameTables: (Map<string, number[]> | undefined)[] = [];
@@ -146,6 +150,11 @@ export class PdbProvider implements SymbolProvider {
     const s = this.symSections[section - 1];
     return s === undefined ? undefined : s.virtualAddress + offset;
   }
+  /** Whether section `section` (1-based, the PDB's numbering) holds code. */
+  isCodeSection(section: number): boolean {
+    const s = this.symSections[section - 1];
+    return s !== undefined && (s.characteristics & (SectionFlags.CNT_CODE | SectionFlags.MEM_EXECUTE)) !== 0;
+  }
   pdbRvaToSectionOffset(pdbRva: number): { section: number; offset: number } | undefined {
     const secs = this.symSections;
     for (let i = 0; i < secs.length; i++) {
@@ -186,14 +195,72 @@ export class PdbProvider implements SymbolProvider {
 
   // --- by address -----------------------------------------------------------------------
 
+  /**
+   * SymFromAddr as Microsoft's dbghelp.dll answers it: the nearest symbol at or below the
+   * address among procedures (thunks, trampolines), global data and publics, even inside a
+   * function's range (`MsetTab+148` in memset, `_NLG_Dispatch` in `_NLG_Notify`). At one
+   * address data wins over a procedure (`_guard_dispatch_icall_nop`, a GDATA32 of size 1 and
+   * a 2-byte procedure), a procedure over a public; an x86 procedure whose record name
+   * is fastcall-decorated and equal to its public's (`@_EH4_CallFilterFunc@8`) answers as that
+   * public. Each candidate comes from its own typed-array index; only the winner is decoded.
+   */
   fromRva(target: Rva, q: SymbolQuery): { symbol: ModuleSymbol; displacement: number } | undefined {
     const pdbRva = this.toPdbRva(target);
-    if (!(q.options & SymOpt.PUBLICS_ONLY) && pdbRva !== undefined) {
-      const hit = this.procAt(pdbRva, q);
-      if (hit) return hit.symbol.rva <= target ? { symbol: hit.symbol, displacement: target - hit.symbol.rva } : { symbol: hit.symbol, displacement: hit.pdbDisplacement };
+    let best: { symbol: ModuleSymbol; displacement: number } | undefined;
+    let bestRva = -1;
+    if (!(q.options & SymOpt.PUBLICS_ONLY)) {
+      const hit = pdbRva === undefined ? undefined : this.procAt(pdbRva, q) ?? this.procBefore(pdbRva, q);
+      if (hit) {
+        // OMAP: a basic block moved before its function's entry keeps the original offset.
+        if (hit.symbol.rva > target) return { symbol: hit.symbol, displacement: hit.pdbDisplacement };
+        best = { symbol: hit.symbol, displacement: target - hit.symbol.rva };
+        bestRva = hit.symbol.rva;
+      }
+      const data = this.dataIndex();
+      const d = lastAtOrBelow(data.rvas, target);
+      if (d >= 0 && data.rvas[d] >= bestRva) {
+        let first = d;
+        while (first > 0 && data.rvas[first - 1] === data.rvas[d]) first--;
+        const symbol = this.dataSymbol(first, q);
+        if (symbol) {
+          best = { symbol, displacement: target - symbol.rva };
+          bestRva = symbol.rva;
+        }
+      }
     }
-    if (q.options & SymOpt.NO_PUBLICS) return undefined;
-    return this.publicAt(target, q);
+    if (q.options & SymOpt.NO_PUBLICS) return best;
+    const pub = this.publics().rvas;
+    const u = lastAtOrBelow(pub, target);
+    if (u < 0) return best;
+    const fastcallProc = best !== undefined && best.symbol.tag === SymTag.Function && best.symbol.name[0] === '@' && pub[u] === bestRva && this.isLinkerName(best.symbol.name, bestRva);
+    return pub[u] > bestRva || fastcallProc ? this.publicAt(target, q) : best;
+  }
+
+  /** The procedure (thunk, trampoline) starting nearest below a PDB RVA in the module that contributed it. */
+  private procBefore(pdbRva: number, q: SymbolQuery): { symbol: ModuleSymbol; pdbDisplacement: number } | undefined {
+    const mod = this.moduleOfRva(pdbRva);
+    if (mod < 0) return undefined;
+    const idx = this.moduleCode(mod);
+    let best = lastAtOrBelow(idx.starts, pdbRva);
+    if (best < 0) return undefined;
+    const start = idx.starts[best];
+    while (best > 0 && idx.starts[best - 1] === start) best--;
+    const symbol = this.codeSymbol(idx, best, q, false);
+    return symbol ? { symbol, pdbDisplacement: pdbRva - start } : undefined;
+  }
+
+  private dataIndex(): DataIndex {
+    return (this.dataByRva ??= buildDataIndex(this.pdb, (section, offset) => {
+      const start = this.sectionOffsetToPdbRva(section, offset);
+      return start === undefined ? undefined : this.toImageRva(start);
+    }));
+  }
+
+  /** Entry i of the data index as a symbol (its one record read). */
+  private dataSymbol(i: number, q: SymbolQuery): ModuleSymbol | undefined {
+    const { records, sizes } = this.dataIndex();
+    const { kind, data } = this.pdb.symbolRecordAt(records[i], sizes[i]);
+    return this.decodeRecord(kind, data, this.id(this.pdb.dbi?.symRecordStream ?? 0, records[i]), q, false);
   }
 
   /**
@@ -323,15 +390,17 @@ export class PdbProvider implements SymbolProvider {
       if (start === undefined) return undefined;
       // *_ID procedures name an IPI item, not a TPI type; those are resolved with the type reader.
       const typeIndex = isIdProc(kind) ? 0 : p.typeIndex;
-      const imageRva = this.toImageRva(start);
-      const name = this.isLinkerName(p.name, imageRva) ? this.names.show(p.name, q.options) : p.name;
-      return { name, rva: rva(imageRva), size: p.length, tag: SymTag.Function, flags: SymFlag.FUNCTION, typeIndex, index };
+      // Microsoft's dbghelp.dll: procedure names as written (x86 `__SEH_prolog4` too); Flags 0,
+      // or FUNC_NO_RETURN for CV_PFLAG_NEVER (corpus oracle: 162 no-return functions, 0x100000).
+      const flags = p.flags & CV_PFLAG_NEVER ? SymFlag.FUNC_NO_RETURN : 0;
+      return { name: p.name, rva: rva(this.toImageRva(start)), size: p.length, tag: SymTag.Function, flags, typeIndex, index };
     }
     if (fam === SymFamily.Thunk) {
       const t = readThunk(data);
       const start = this.sectionOffsetToPdbRva(t.segment, t.offset);
       if (start === undefined) return undefined;
-      return { name: this.names.showPrivate(t.name, q.options), rva: rva(this.toImageRva(start)), size: t.length, tag: SymTag.Thunk, flags: SymFlag.THUNK, typeIndex: 0, index };
+      // Thunk names are shown as publics' are (`__CxxFrameHandler3` → `_CxxFrameHandler3`); Flags 0.
+      return { name: this.names.show(t.name, q.options), rva: rva(this.toImageRva(start)), size: t.length, tag: SymTag.Thunk, flags: 0, typeIndex: 0, index };
     }
     if (kind === S.TRAMPOLINE) {
       const t = readTrampoline(data);
@@ -341,7 +410,7 @@ export class PdbProvider implements SymbolProvider {
       // Only one level: a target that is itself a trampoline is named without its own target.
       const targetName = target === undefined || naming ? undefined : this.procAt(target, q, true)?.symbol.name ?? this.publicAt(rva(this.toImageRva(target)), q)?.symbol.name;
       const name = targetName ? `ILT+${t.thunkOffset.toString(16)}(${targetName})` : `ILT+${t.thunkOffset.toString(16)}`;
-      return { name, rva: rva(this.toImageRva(start)), size: t.size, tag: SymTag.Thunk, flags: SymFlag.THUNK, typeIndex: 0, index };
+      return { name, rva: rva(this.toImageRva(start)), size: t.size, tag: SymTag.Thunk, flags: 0, typeIndex: 0, index };
     }
     if (fam === SymFamily.Data) {
       const d = readData(data);
@@ -447,10 +516,9 @@ export class PdbProvider implements SymbolProvider {
   private publicSymbol(record: number, size: number, imageRva: number, q: SymbolQuery): ModuleSymbol {
     const { data } = this.pdb.symbolRecordAt(record, size);
     const p = readPublic(data);
-    let flags = 0;
-    if (p.flags & CVPSF_FUNCTION) flags |= SymFlag.FUNCTION;
-    // lld marks functions CVPSF_FUNCTION only; MSVC's link sets CVPSF_CODE too. Both are code.
-    if (p.flags & (CVPSF_CODE | CVPSF_FUNCTION)) flags |= SymFlag.PUBLIC_CODE;
+    // Microsoft's dbghelp.dll: PUBLIC_CODE alone, for publics flagged code or function and for
+    // any public in an executable section (`__NLG_Dispatch`, flags none, in .text, is code).
+    const flags = p.flags & (CVPSF_CODE | CVPSF_FUNCTION) || this.isCodeSection(p.segment) ? SymFlag.PUBLIC_CODE : 0;
     return {
       name: this.names.show(p.name, q.options),
       rva: rva(imageRva),
