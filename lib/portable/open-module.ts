@@ -8,7 +8,8 @@
  * image's directory. A PDB whose GUID (or NB10 signature) and DBI age differ from the image's is
  * not used (SYMOPT_LOAD_ANYTHING overrides): the search goes on, and if nothing matches the
  * module falls back to the image's exports (not under SYMOPT_EXACT_SYMBOLS) with pdbUnmatched
- * set. A /DEBUG:FASTLINK PDB is refused with an error saying why.
+ * set. A /DEBUG:FASTLINK PDB is loaded as dbghelp.dll loads it: its publics and C13 lines
+ * answer by address (pdb-provider.ts); enumerating its symbols fails.
  */
 import { SymOpt, SymType } from '../api/constants';
 import { DbgHelpError } from '../api/errors';
@@ -84,7 +85,6 @@ function openPdbAlone(src: ByteSource, opts: LoadModuleOptions, ctx: OpenContext
     if (opts.baseAddress === undefined || opts.baseAddress === 0n) {
       throw new DbgHelpError('INVALID_PARAMETER', `${src.name}: loading a PDB without its image needs a baseAddress (SymLoadModuleEx's BaseOfDll)`);
     }
-    rejectFastLink(pdb);
     const sections = pdb.sectionHeaders();
     // A loop, not Math.max(...spread): the section header stream is as long as the file says.
     let derived = 0;
@@ -165,7 +165,6 @@ async function findPdb(
   if (opts.pdbPath) {
     const pdb = PdbFile.open(opts.pdbPath);
     try {
-      rejectFastLink(pdb);
       const why = mismatch(pdb, cv);
       if (why && !loadAnything) {
         throw new DbgHelpError('PDB_MISMATCH', `${opts.pdbPath} does not match ${imagePath}: ${why}`, { file: opts.pdbPath });
@@ -198,14 +197,7 @@ async function findPdb(
     { options: ctx.options, homeDirectory: ctx.homeDirectory, debug: ctx.debug, signal: ctx.signal, onProgress: ctx.onProgress },
   );
   if (!found) return undefined;
-  const pdb = PdbFile.open(found);
-  try {
-    rejectFastLink(pdb);
-    return pdb;
-  } catch (e) {
-    pdb.close();
-    throw e;
-  }
+  return PdbFile.open(found);
 }
 
 /** DbgHelp's closing line for a module with a PDB, then the PDB's path on its own line. */
@@ -226,21 +218,12 @@ export function mismatch(pdb: PdbFile, cv: CodeViewRecord | undefined): string |
   return undefined;
 }
 
-function rejectFastLink(pdb: PdbFile): void {
-  if (pdb.info.fastLink) {
-    throw new DbgHelpError(
-      'UNSUPPORTED',
-      `${pdb.name} was linked with /DEBUG:FASTLINK: its symbols stay in the object files, which this reader does not open; relink with /DEBUG:FULL`,
-      { file: pdb.name },
-    );
-  }
-}
-
 function pdbFacts(pdb: PdbFile): Partial<ModuleInfo> {
   const mods = pdb.modules();
   return {
     lineNumbers: mods.some((m) => m.c13ByteSize > 0 || m.c11ByteSize > 0),
-    globalSymbols: pdb.dbi !== undefined && pdb.dbi.globalStreamIndex !== 0xffff && !pdb.isStripped,
+    // A /DEBUG:FASTLINK PDB holds publics and lines only (dbghelp.dll: globalSymbols 0).
+    globalSymbols: pdb.dbi !== undefined && pdb.dbi.globalStreamIndex !== 0xffff && !pdb.isStripped && !pdb.info.fastLink,
     typeInfo: (pdb.msf.streamSize(STREAM_TPI) ?? 0) > 56,
     sourceIndexed: pdb.info.namedStreams.has('srcsrv'),
     publics: pdb.dbi !== undefined && pdb.dbi.publicStreamIndex !== 0xffff,

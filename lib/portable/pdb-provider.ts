@@ -84,6 +84,8 @@ export const SYMBOL_ID_BASE = 0x40000000;
 export const SYMBOL_ID_LIMIT = 0x80000000;
 
 const NONE = new Uint32Array(0);
+/** GetLastError of dbghelp.dll's SymEnumSymbols on a /DEBUG:FASTLINK module. */
+export const FASTLINK_ENUM_ERROR = 16385;
 /** CV_PROCFLAGS.CV_PFLAG_NEVER: the function does not return. */
 const CV_PFLAG_NEVER = 0x08;
 const EMPTY: CodeIndex = { starts: NONE, lengths: NONE, records: NONE, copyAt: NONE, copies: new Uint8Array(0), ids: NONE, stream: 0, origin: '' };
@@ -718,6 +720,15 @@ export class PdbProvider implements SymbolProvider {
   // --- enumeration ----------------------------------------------------------------------
 
   *enumerate(q: SymbolQuery): IterableIterator<ModuleSymbol> {
+    if (this.pdb.info.fastLink) {
+      // Microsoft's dbghelp.dll 10.0.19041.685: SymEnumSymbols fails on such a module with
+      // GetLastError 16385 (corpus CppConsoleApp.exe .enum.jsonl), though SymFromAddr answers.
+      throw new DbgHelpError(
+        'UNSUPPORTED',
+        `${this.pdb.name} was linked with /DEBUG:FASTLINK: its symbols stay in the object files, so they cannot be enumerated (dbghelp.dll fails the same way, error ${FASTLINK_ENUM_ERROR}); addresses are still answered from its publics and lines`,
+        { file: this.pdb.name, win32Error: FASTLINK_ENUM_ERROR },
+      );
+    }
     const seen = new Set<number>(); // addresses of listed private symbols (publics there are not listed again)
     const seenData = new Set<string>(); // data listed from a module stream and again in the globals
     if (!(q.options & SymOpt.PUBLICS_ONLY)) {
