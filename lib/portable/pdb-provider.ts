@@ -554,9 +554,13 @@ export class PdbProvider implements SymbolProvider {
     const { starts, ends, blocks, lines, files } = this.moduleLines(mod);
     let best = lastAtOrBelow(starts, pdbRva);
     if (best < 0 || pdbRva >= ends[best]) return undefined;
+    // Folded (ICF) code has several line sections over the same bytes: the first one in the
+    // stream answers, as in Microsoft's dbghelp.dll (corpus softokn3.dll: 1338 and 1396 both
+    // at 0x6ae0, 1338 answered; 5 stubs at 0x33800, the first section's 18 answered).
+    const at = starts[best];
+    for (let k = best - 1; k >= 0 && starts[k] === at; k--) if (blocks[k] < blocks[best] && ends[k] > pdbRva) best = k;
     // Entries sharing a start (`85 0x0`, `87 0x0`): the earlier ones cover no bytes, so an
     // address past the start is the last one's, and the start itself is the first one's.
-    // Folded (ICF) code has several line sections over the same bytes: the last one answers.
     if (starts[best] === pdbRva) while (best > 0 && starts[best - 1] === pdbRva && blocks[best - 1] === blocks[best]) best--;
     const names = this.pdb.names();
     if (!names) throw badFormat(this.pdb.name, 0, 'line tables name files, but the PDB has no /names stream');
