@@ -743,11 +743,14 @@ export class PdbProvider implements SymbolProvider {
         const wanted: number[] = [];
         ms.forEachTopLevel((kind, offset) => {
           const fam = symFamily(kind);
-          if (fam === SymFamily.Proc || fam === SymFamily.Thunk || kind === S.TRAMPOLINE || fam === SymFamily.Data) wanted.push(offset);
+          // Thunk and trampoline records are not listed (their addresses' publics are).
+          if (fam === SymFamily.Proc || fam === SymFamily.Data) wanted.push(offset);
         });
         for (const off of wanted) {
           const s = this.decodeAddressed(ms.symbols, mods[m].symStream, off, q);
           if (!s) continue;
+          // An x86 procedure named as its public (`@_EH4_CallFilterFunc@8`) is listed as that public.
+          if (s.tag === SymTag.Function && s.name[0] === '@' && this.isLinkerName(s.name, s.rva)) continue;
           if (s.tag === SymTag.Data) seenData.add(`${s.flags}:${s.name}@${s.rva}`);
           if (!(s.flags & SymFlag.TLSREL)) seen.add(s.rva);
           yield s;
@@ -761,7 +764,8 @@ export class PdbProvider implements SymbolProvider {
         for (const off of offs) {
           const kind = recs.kindAt(off);
           const fam = symFamily(kind);
-          if (fam !== SymFamily.Data && fam !== SymFamily.Constant) continue;
+          // Constants are not listed.
+          if (fam !== SymFamily.Data) continue;
           const s = this.decodeAddressed(recs, stream, off, q);
           if (!s) continue;
           if (fam === SymFamily.Data) {
@@ -780,6 +784,8 @@ export class PdbProvider implements SymbolProvider {
     if (rvas.length) this.pdb.symbolRecords();
     for (let i = 0; i < rvas.length; i++) {
       if (seen.has(rvas[i])) continue;
+      // String literals (`??_C@...`, shown as `string') are not listed.
+      if (readPublic(this.pdb.symbolRecordAt(records[i], sizes[i]).data).name.startsWith('??_C@')) continue;
       yield this.publicSymbol(records[i], sizes[i], rvas[i], q);
     }
   }
