@@ -210,6 +210,7 @@ export class PdbProvider implements SymbolProvider {
     const pdbRva = this.toPdbRva(target);
     let best: { symbol: ModuleSymbol; displacement: number } | undefined;
     let bestRva = -1;
+    if (this.omapTo) return this.fromRvaReordered(target, pdbRva, q);
     if (!(q.options & SymOpt.PUBLICS_ONLY)) {
       const hit = pdbRva === undefined ? undefined : this.procAt(pdbRva, q) ?? this.procBefore(pdbRva, q);
       if (hit) {
@@ -236,6 +237,22 @@ export class PdbProvider implements SymbolProvider {
     if (u < 0) return best;
     const fastcallProc = best !== undefined && best.symbol.tag === SymTag.Function && best.symbol.name[0] === '@' && pub[u] === bestRva && this.isLinkerName(best.symbol.name, bestRva);
     return pub[u] > bestRva || fastcallProc ? this.publicAt(target, q) : best;
+  }
+
+  /**
+   * Images reordered after linking (OMAP; no dbghelp.dll oracle covers one): nearness in the
+   * final layout says nothing about the original one, so the procedure covering the address
+   * answers, else the nearest public (what breakpad's DIA-made .sym files say).
+   */
+  private fromRvaReordered(target: Rva, pdbRva: number | undefined, q: SymbolQuery): { symbol: ModuleSymbol; displacement: number } | undefined {
+    if (!(q.options & SymOpt.PUBLICS_ONLY) && pdbRva !== undefined) {
+      const hit = this.procAt(pdbRva, q);
+      const fastcall = hit !== undefined && hit.symbol.tag === SymTag.Function && hit.symbol.name[0] === '@' && this.isLinkerName(hit.symbol.name, hit.symbol.rva);
+      if (hit && !(fastcall && !(q.options & SymOpt.NO_PUBLICS))) {
+        return hit.symbol.rva <= target ? { symbol: hit.symbol, displacement: target - hit.symbol.rva } : { symbol: hit.symbol, displacement: hit.pdbDisplacement };
+      }
+    }
+    return q.options & SymOpt.NO_PUBLICS ? undefined : this.publicAt(target, q);
   }
 
   /** The procedure (thunk, trampoline) starting nearest below a PDB RVA in the module that contributed it. */

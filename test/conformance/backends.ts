@@ -83,7 +83,6 @@ export const WINE_DIFFERENCES: Record<string, string> = {
     "Wine names an address inside an import thunk with the thunk's decorated name (?Multiply@mathlib@@YAHHH@Z) although SYMOPT_UNDNAME is set",
   'cppfeatures-arm64 fromAddr names every procedure start, middle and last byte and every public as llvm-symbolizer does, or differs for a checked reason':
     "Wine names an address inside an import thunk with the thunk's decorated name (?Multiply@mathlib@@YAHHH@Z) although SYMOPT_UNDNAME is set",
-  'fromAddr gives the enclosing procedure, its size, tag, flags and the displacement': 'Wine sets no SYMFLAG_FUNCTION on functions (Flags is 0)',
   'public symbols are undecorated to the name alone under SYMOPT_UNDNAME, raw without it':
     'Wine ignores SYMOPT_PUBLICS_ONLY: SymFromAddr still answers the private procedure (tag Function, size 5)',
   'fromName finds functions, statics, globals and thread-locals, also as module!name': "Wine's SymFromName ignores SYMOPT_CASE_INSENSITIVE",
