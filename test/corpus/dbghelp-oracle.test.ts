@@ -223,6 +223,25 @@ describeCorpus(`corpus: SymFromAddr, lines and inline frames as Microsoft's dbgh
     expect(t.n.names).toBe(o.rows.length);
   });
 
+  test.each(oracles.map((o) => [o.image, o] as const))('%s: getModuleInfo answers as SymGetModuleInfoW64 did', async (_image, o) => {
+    const sym = SymbolHandler.initialize({ options: MS_OPTIONS });
+    try {
+      const base = await sym.loadModule(o.pe, { pdbPath: o.pdb, baseAddress: o.base });
+      const i = sym.getModuleInfo(base)!;
+      const hex = (v: number | bigint) => `0x${v.toString(16)}`;
+      const ours = {
+        base: hex(i.baseOfImage), symType: i.symType, imageSize: i.imageSize, timeDateStamp: hex(i.timeDateStamp), pdbSig70: i.pdbSig70,
+        pdbAge: i.pdbAge, moduleName: i.moduleName, cvData: i.cvData, lineNumbers: +i.lineNumbers, globalSymbols: +i.globalSymbols,
+        typeInfo: +i.typeInfo, sourceIndexed: +i.sourceIndexed, publics: +i.publics, pdbUnmatched: +i.pdbUnmatched,
+        dbgUnmatched: +i.dbgUnmatched, machineType: hex(i.machineType), checkSum: hex(i.checkSum), numSyms: i.numSyms, cvSig: hex(i.cvSig),
+      };
+      const theirs = Object.fromEntries(Object.keys(ours).map((k) => [k, o.module[k]]));
+      expect(ours).toEqual(theirs);
+    } finally {
+      sym.cleanup();
+    }
+  });
+
   test('overall: names >= 99.5% (undecorator spelling apart), displacement and lines >= 99.9%, the rest >= 99.5%', () => {
     const summary = Object.fromEntries(['undname', ...FIELDS, 'inlineFrameAddr', 'inlineFrameLine'].map((f) => [f, `${total.pct(f).toFixed(2)}% of ${total.n[f] ?? 0}`]));
     expect(total.n.names).toBeGreaterThan(13000);

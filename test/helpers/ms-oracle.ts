@@ -50,6 +50,8 @@ export interface MsOracle<R> {
   base: bigint;
   machine: string;
   rows: R[];
+  /** SymGetModuleInfoW64's IMAGEHLP_MODULEW64 after the load (hex strings as written). */
+  module: Record<string, string | number>;
   /** SymEnumSymbols' GetLastError when it failed (.enum.jsonl only). */
   enumError?: number;
 }
@@ -79,6 +81,7 @@ function read<R>(file: string, suffix: string): MsOracle<R> {
     pdb: head.pdb ? resolve(head.pdb) : undefined,
     base: BigInt(mod.module.base),
     machine: head.machine,
+    module: mod.module,
     rows: rest.filter((r) => r.enumError === undefined) as R[],
     enumError: error?.enumError,
   };
