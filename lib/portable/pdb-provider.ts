@@ -36,6 +36,7 @@ import type { SectionContribs } from '../formats/pdb/section-contribs';
 import type { SymbolStream } from '../formats/pdb/symbol-stream';
 import { DisplayNames } from './display-name';
 import { buildDataIndex, type DataIndex } from './data-index';
+import { buildStaticIndex, NO_STATICS, type StaticIndex } from './static-index';
 import { RecordIds } from './record-ids';
 import type { LineHit, ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
 
@@ -97,6 +98,7 @@ export class PdbProvider implements SymbolProvider {
   private readonly lineIndex = new Map<number, LineIndex>();
   private publicIndex: PublicIndex | undefined;
   private dataByRva: DataIndex | undefined;
+  private readonly staticIndex = new Map<number, StaticIndex>();
   /** Name tables built on the first miss, [case-sensitive, case-insensitive]. */
   private readonly publicNameTables: (Map<string, number[]> | undefined)[] = [];
   private readonly globalNameTables: (Map<string, number[]> | undefined)[] = [];
@@ -219,6 +221,11 @@ export class PdbProvider implements SymbolProvider {
         best = { symbol: hit.symbol, displacement: target - hit.symbol.rva };
         bestRva = hit.symbol.rva;
       }
+      const st = pdbRva === undefined ? undefined : this.staticAt(pdbRva, q);
+      if (st && st.symbol.rva >= bestRva && st.symbol.rva <= target) {
+        best = { symbol: st.symbol, displacement: target - st.symbol.rva };
+        bestRva = st.symbol.rva;
+      }
       const data = this.dataIndex();
       const d = lastAtOrBelow(data.rvas, target);
       if (d >= 0 && data.rvas[d] >= bestRva) {
@@ -266,6 +273,29 @@ export class PdbProvider implements SymbolProvider {
     while (best > 0 && idx.starts[best - 1] === start) best--;
     const symbol = this.codeSymbol(idx, best, q, false);
     return symbol ? { symbol, pdbDisplacement: pdbRva - start } : undefined;
+  }
+
+  /** The function-static datum nearest below a PDB RVA in the module that contributed it. */
+  private staticAt(pdbRva: number, q: SymbolQuery): { symbol: ModuleSymbol } | undefined {
+    const mod = this.moduleOfRva(pdbRva);
+    if (mod < 0) return undefined;
+    let idx = this.staticIndex.get(mod);
+    if (!idx) {
+      const ms = this.moduleStream(mod);
+      idx = ms ? buildStaticIndex(ms, (section, offset) => (this.isCodeSection(section) ? undefined : this.sectionOffsetToPdbRva(section, offset))) : NO_STATICS;
+      this.staticIndex.set(mod, idx);
+    }
+    let i = lastAtOrBelow(idx.starts, pdbRva);
+    if (i < 0) return undefined;
+    while (i > 0 && idx.starts[i - 1] === idx.starts[i]) i--;
+    const b = idx.copies;
+    const at = idx.copyAt[i];
+    const reclen = b[at] | (b[at + 1] << 8);
+    const kind = b[at + 2] | (b[at + 3] << 8);
+    const origin = this.pdb.name;
+    const data = new Cursor(b, origin, at + 4, at + 2 + reclen, idx.records[i] - at);
+    const symbol = this.decodeRecord(kind, data, this.id(this.pdb.modules()[mod].symStream, idx.records[i]), q, false);
+    return symbol ? { symbol } : undefined;
   }
 
   private dataIndex(): DataIndex {

@@ -56,17 +56,6 @@ const PINNED: Pin[] = [
     },
   },
   {
-    why:
-      'Function-static data (S_LDATA32 nested in __local_stdio_*_options, `_OptionsStorage`, 8 bytes): dbghelp.dll answers ' +
-      'the static local as data; we index top-level and global data only, and answer its public.',
-    fields: ['names', 'tag', 'size'],
-    at: {
-      'getsentry_symbolic/symbolic-testutils/fixtures/windows/CrashWithException.exe': ['0x56f0', '0x5708'],
-      'getsentry_symbolic/symbolic-testutils/fixtures/windows/crash.exe': ['0x63d8', '0x63f0'],
-      'mstange_symsrv/tests/fixtures/ShowSSEConfig.exe/63E6C7F78000/ShowSSEConfig.exe': ['0x40a0'],
-    },
-  },
-  {
     why: 'S_LDATA32 `__@@_PchSym_@00@...` and its public at one address: dbghelp.dll answers the public (`__PchSym_`) here, where it prefers data elsewhere.',
     fields: ['names', 'tag', 'size'],
     at: { 'getsentry_symbolic/symbolic-testutils/fixtures/windows/CrashWithException.exe': ['0x5700'] },
