@@ -37,6 +37,7 @@ import type { SymbolStream } from '../formats/pdb/symbol-stream';
 import { DisplayNames } from './display-name';
 import { buildDataIndex, type DataIndex } from './data-index';
 import { buildStaticIndex, NO_STATICS, type StaticIndex } from './static-index';
+import { enumeratePdb } from './pdb-enumerate';
 import { RecordIds } from './record-ids';
 import type { LineHit, ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
 
@@ -63,7 +64,7 @@ interface CodeIndex {
  * Publics sorted by image RVA: their record offsets and sizes, so a hit reads its one record
  * (the Symbol Records stream is not kept for this).
  */
-interface PublicIndex {
+export interface PublicIndex {
   rvas: Uint32Array;
   records: Uint32Array;
   /** reclen + 2 of each record. */
@@ -85,8 +86,6 @@ export const SYMBOL_ID_BASE = 0x40000000;
 export const SYMBOL_ID_LIMIT = 0x80000000;
 
 const NONE = new Uint32Array(0);
-/** GetLastError of dbghelp.dll's SymEnumSymbols on a /DEBUG:FASTLINK module. */
-export const FASTLINK_ENUM_ERROR = 16385;
 /** CV_PROCFLAGS.CV_PFLAG_NEVER: the function does not return. */
 const CV_PFLAG_NEVER = 0x08;
 const EMPTY: CodeIndex = { starts: NONE, lengths: NONE, records: NONE, copyAt: NONE, copies: new Uint8Array(0), ids: NONE, stream: 0, origin: '' };
@@ -425,7 +424,7 @@ export class PdbProvider implements SymbolProvider {
     return this.decodeAddressed(ms.symbols, stream, record, q, naming);
   }
 
-  private decodeAddressed(symbols: SymbolStream, stream: number, record: number, q: SymbolQuery, naming = false): ModuleSymbol | undefined {
+  decodeAddressed(symbols: SymbolStream, stream: number, record: number, q: SymbolQuery, naming = false): ModuleSymbol | undefined {
     const { kind, data } = symbols.recordAt(record);
     return this.decodeRecord(kind, data, this.id(stream, record), q, naming);
   }
@@ -485,7 +484,7 @@ export class PdbProvider implements SymbolProvider {
    * (`_SEH_prolog4`, `_EH4_CallFilterFunc`, as DIA-based dump_syms wrote in breakpad's tests).
    * Only x86 decorates C names, and only names starting with `_` or `@` can be decorated.
    */
-  private isLinkerName(name: string, imageRva: number): boolean {
+  isLinkerName(name: string, imageRva: number): boolean {
     if (!this.decoratesC || (name[0] !== '_' && name[0] !== '@')) return false;
     const { rvas, records, sizes } = this.publics();
     let lo = 0;
@@ -502,7 +501,7 @@ export class PdbProvider implements SymbolProvider {
     return false;
   }
 
-  private publics(): PublicIndex {
+  publics(): PublicIndex {
     if (this.publicIndex) return this.publicIndex;
     const ps = this.pdb.publics();
     if (!ps) return (this.publicIndex = { rvas: NONE, records: NONE, sizes: NONE });
@@ -562,7 +561,7 @@ export class PdbProvider implements SymbolProvider {
     return { symbol, displacement: target - rvas[best] };
   }
 
-  private publicSymbol(record: number, size: number, imageRva: number, q: SymbolQuery): ModuleSymbol {
+  publicSymbol(record: number, size: number, imageRva: number, q: SymbolQuery): ModuleSymbol {
     const { data } = this.pdb.symbolRecordAt(record, size);
     const p = readPublic(data);
     // Microsoft's dbghelp.dll: PUBLIC_CODE alone, for publics flagged code or function and for
@@ -770,71 +769,9 @@ export class PdbProvider implements SymbolProvider {
 
   // --- enumeration ----------------------------------------------------------------------
 
-  *enumerate(q: SymbolQuery): IterableIterator<ModuleSymbol> {
-    if (this.pdb.info.fastLink) {
-      // Microsoft's dbghelp.dll 10.0.19041.685: SymEnumSymbols fails on such a module with
-      // GetLastError 16385 (corpus CppConsoleApp.exe .enum.jsonl), though SymFromAddr answers.
-      throw new DbgHelpError(
-        'UNSUPPORTED',
-        `${this.pdb.name} was linked with /DEBUG:FASTLINK: its symbols stay in the object files, so they cannot be enumerated (dbghelp.dll fails the same way, error ${FASTLINK_ENUM_ERROR}); addresses are still answered from its publics and lines`,
-        { file: this.pdb.name, win32Error: FASTLINK_ENUM_ERROR },
-      );
-    }
-    const seen = new Set<number>(); // addresses of listed private symbols (publics there are not listed again)
-    const seenData = new Set<string>(); // data listed from a module stream and again in the globals
-    if (!(q.options & SymOpt.PUBLICS_ONLY)) {
-      const mods = this.pdb.modules();
-      for (let m = 0; m < mods.length; m++) {
-        const ms = this.pdb.moduleSymbols(m);
-        if (!ms) continue;
-        const wanted: number[] = [];
-        ms.forEachTopLevel((kind, offset) => {
-          const fam = symFamily(kind);
-          // Thunk and trampoline records are not listed (their addresses' publics are).
-          if (fam === SymFamily.Proc || fam === SymFamily.Data) wanted.push(offset);
-        });
-        for (const off of wanted) {
-          const s = this.decodeAddressed(ms.symbols, mods[m].symStream, off, q);
-          if (!s) continue;
-          // An x86 procedure named as its public (`@_EH4_CallFilterFunc@8`) is listed as that public.
-          if (s.tag === SymTag.Function && s.name[0] === '@' && this.isLinkerName(s.name, s.rva)) continue;
-          if (s.tag === SymTag.Data) seenData.add(`${s.flags}:${s.name}@${s.rva}`);
-          if (!(s.flags & SymFlag.TLSREL)) seen.add(s.rva);
-          yield s;
-        }
-      }
-      const globals = this.pdb.globals();
-      if (globals) {
-        const recs = this.pdb.symbolRecords();
-        const stream = this.pdb.dbi?.symRecordStream ?? 0;
-        const offs = Array.from(globals.recordOffsets).sort((a, b) => a - b);
-        for (const off of offs) {
-          const kind = recs.kindAt(off);
-          const fam = symFamily(kind);
-          // Constants are not listed.
-          if (fam !== SymFamily.Data) continue;
-          const s = this.decodeAddressed(recs, stream, off, q);
-          if (!s) continue;
-          if (fam === SymFamily.Data) {
-            const key = `${s.flags}:${s.name}@${s.rva}`;
-            if (seenData.has(key)) continue;
-            seenData.add(key);
-            if (!(s.flags & SymFlag.TLSREL)) seen.add(s.rva);
-          }
-          yield s;
-        }
-      }
-    }
-    if (q.options & SymOpt.NO_PUBLICS) return;
-    const { rvas, records, sizes } = this.publics();
-    // Every public is decoded: keep the Symbol Records stream rather than read record by record.
-    if (rvas.length) this.pdb.symbolRecords();
-    for (let i = 0; i < rvas.length; i++) {
-      if (seen.has(rvas[i])) continue;
-      // String literals (`??_C@...`, shown as `string') are not listed.
-      if (readPublic(this.pdb.symbolRecordAt(records[i], sizes[i]).data).name.startsWith('??_C@')) continue;
-      yield this.publicSymbol(records[i], sizes[i], rvas[i], q);
-    }
+  /** SymEnumSymbols' list, in dbghelp.dll's order and selection (pdb-enumerate.ts). */
+  enumerate(q: SymbolQuery): IterableIterator<ModuleSymbol> {
+    return enumeratePdb(this, q);
   }
 }
 
