@@ -261,7 +261,7 @@ export class PdbProvider implements SymbolProvider {
     return q.options & SymOpt.NO_PUBLICS ? undefined : this.publicAt(target, q);
   }
 
-  /** The procedure (thunk, trampoline) starting nearest below a PDB RVA in the module that contributed it. */
+  /** The procedure (thunk, trampoline) starting nearest below a PDB RVA, in the module that contributed it and the same section. */
   private procBefore(pdbRva: number, q: SymbolQuery): { symbol: ModuleSymbol; pdbDisplacement: number } | undefined {
     const mod = this.moduleOfRva(pdbRva);
     if (mod < 0) return undefined;
@@ -269,6 +269,9 @@ export class PdbProvider implements SymbolProvider {
     let best = lastAtOrBelow(idx.starts, pdbRva);
     if (best < 0) return undefined;
     const start = idx.starts[best];
+    // Only within the address's own section: a data address of the module is not its last
+    // function's (the publics and data decide there, as before any procedure).
+    if (this.pdbRvaToSectionOffset(start)?.section !== this.pdbRvaToSectionOffset(pdbRva)?.section) return undefined;
     while (best > 0 && idx.starts[best - 1] === start) best--;
     const symbol = this.codeSymbol(idx, best, q, false);
     return symbol ? { symbol, pdbDisplacement: pdbRva - start } : undefined;
