@@ -9,7 +9,7 @@ import { S } from '../formats/codeview/symbol-kinds';
 import type { PdbFile } from '../formats/pdb/pdb-file';
 
 export interface DataIndex {
-  /** Image RVAs, ascending (ties: the globals' hash table order, first answering). */
+  /** Image RVAs, ascending (ties: the record written last first). */
   rvas: Uint32Array;
   /** Offsets of the records in the Symbol Records stream. */
   records: Uint32Array;
@@ -27,8 +27,6 @@ export function buildDataIndex(pdb: PdbFile, toImageRva: (section: number, offse
   const globals = pdb.globals();
   if (!globals || !globals.recordOffsets.length) return { rvas: NONE, records: NONE, sizes: NONE };
   const recs = pdb.readSymbolRecords();
-  // Hash table order, not record order: of two records at one address (`__xc_a` with and
-  // without its array bound) dbghelp.dll answers the one listed first in the hash table.
   const offs = globals.recordOffsets;
   const n = offs.length;
   const rvas = new Uint32Array(n);
@@ -53,7 +51,10 @@ export function buildDataIndex(pdb: PdbFile, toImageRva: (section: number, offse
   }
   const order = new Uint32Array(k);
   for (let i = 0; i < k; i++) order[i] = i;
-  order.sort((a, b) => rvas[a] - rvas[b] || a - b);
+  // Of two records at one address (`__xc_a` with and without its array bound) dbghelp.dll
+  // answers one by no rule found; the one written last agrees most often (all but 14 of the
+  // corpus oracle's sizes; the globals' hash order leaves 16, the first written 24).
+  order.sort((a, b) => rvas[a] - rvas[b] || records[b] - records[a]);
   return {
     rvas: Uint32Array.from(order, (j) => rvas[j]),
     records: Uint32Array.from(order, (j) => records[j]),
