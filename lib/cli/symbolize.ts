@@ -197,7 +197,7 @@ class Symbolizer {
     const line = this.sym.getLineFromAddr(address);
     const inlines = this.withInlines ? inlineFrames(this.sym, address) : undefined;
     const mod = this.moduleOf(address);
-    if (this.json) rows.push(jsonRow(input, shown, mod?.json ?? 'null', hit, line, inlines, this.quote));
+    if (this.json) rows.push(jsonRow(input, shown, mod?.json ?? 'null', hit, line, inlines, this.quote, this.rvaMode ? this.mods[0].base : 0n));
     else {
       const where = line ? ` ${line.fileName}:${line.lineNumber}` : '';
       rows.push(hit ? `${input ?? shown} ${mod?.name ?? '?'}!${hit.symbol.name}${hit.displacement ? `+${hex(hit.displacement)}` : ''}${where}` : `${input ?? shown} ??${where}`);
@@ -224,10 +224,28 @@ class Symbolizer {
  * {input?, address, module, symbol, displacement, file?, line?, inlines?}): at 100,000
  * addresses an object and its spreads cost more than the lookup.
  */
-export function jsonRow(input: string | undefined, address: string, moduleJson: string, hit: FromAddrResult | undefined, line: LineInfo | undefined, inlines: InlineFrame[] | undefined, quote: (s: string) => string): string {
+export function jsonRow(
+  input: string | undefined,
+  address: string,
+  moduleJson: string,
+  hit: FromAddrResult | undefined,
+  line: LineInfo | undefined,
+  inlines: InlineFrame[] | undefined,
+  quote: (s: string) => string,
+  /** Subtracted from inline frames' addresses (`--rva`: they are module-relative too). */
+  base = 0n,
+): string {
   let row = input === undefined ? '{' : `{"input":${JSON.stringify(input)},`;
   row += `"address":"${address}","module":${moduleJson},"symbol":${hit ? JSON.stringify(hit.symbol.name) : 'null'},"displacement":${hit ? Number(hit.displacement) : 'null'}`;
+  // SYMBOL_INFO's Flags, Tag and Size, as SymFromAddr answered them.
+  if (hit) row += `,"flags":${hit.symbol.flags >>> 0},"tag":${hit.symbol.tag},"size":${hit.symbol.size}`;
   if (line) row += `,"file":${quote(line.fileName)},"line":${line.lineNumber}`;
-  if (inlines) row += `,"inlines":${JSON.stringify(inlines)}`;
+  if (inlines) {
+    const frames = inlines.map((f) => {
+      const at = `"symbol":${JSON.stringify(f.symbol)},"address":"${hex(f.address - base)}"`;
+      return f.file !== undefined ? `{${at},"file":${quote(f.file)},"line":${f.line}}` : `{${at}}`;
+    });
+    row += `,"inlines":[${frames.join(',')}]`;
+  }
   return row + '}';
 }

@@ -1,33 +1,56 @@
 /**
- * How DbgHelp shows a decorated name under SYMOPT_UNDNAME: C++ names undecorated to the name
- * alone (`?scale@geometry@@YAHHH@Z` → `geometry::scale`), and on x86 the C decorations
- * stripped (`_main` → `main`, `_f@8` → `f`, `@f@8` → `f`). Results are memoized per string
- * table since big PDBs repeat lookups of the same names.
+ * How DbgHelp shows a decorated name under SYMOPT_UNDNAME (checked against Microsoft's
+ * dbghelp.dll 10.0.19041.685, corpus oracle files):
+ * - C++ names (`?...`) undecorated to the name alone (`?scale@geometry@@YAHHH@Z` → `geometry::scale`);
+ * - every other name of a public or a thunk, on every machine (x64 too), through the C rule
+ *   of `linkNameShown`: `_main` → `main`, `_f@8` → `f`, `@f@8` → `f`, `__imp_GetLastError` →
+ *   `_imp_GetLastError`, `_TI2?AVbad_alloc@std@@` → `TI2?AVbad_allocstd`, `__real@3ff0...` → `_real`.
+ * Procedure records are shown as written (`__SEH_prolog4` stays): see pdb-provider.ts.
+ * Results are memoized since big PDBs repeat lookups of the same names.
  */
 import { SymOpt } from '../api/constants';
 import { MachineType } from '../api/constants';
 import { undecorateCName, undecorateSymbolName, UndName } from '../demangle';
 
+/**
+ * DbgHelp's C rule for a name that is not C++-decorated: one leading `_` or `@` dropped, every
+ * other `@` removed, and the name cut where an `@` is followed by a digit (a stdcall/fastcall
+ * byte count or a constant's hex bits). A name this would leave empty is kept as written.
+ */
+export function linkNameShown(raw: string): string {
+  let i = raw.length > 1 && (raw[0] === '_' || raw[0] === '@') ? 1 : 0;
+  if (raw.indexOf('@', i) < 0) return i ? raw.slice(1) : raw;
+  let out = '';
+  for (; i < raw.length; i++) {
+    const c = raw[i];
+    if (c !== '@') out += c;
+    else {
+      const d = raw.charCodeAt(i + 1);
+      if (d >= 48 && d <= 57) break;
+    }
+  }
+  return out.length ? out : raw;
+}
+
 export class DisplayNames {
   private readonly memo = new Map<string, string>();
-  constructor(private readonly machine: number) {}
-
   /**
-   * For names of private records (thunks): C++ names are undecorated, but a leading underscore
-   * is part of the name itself (MSVC's thunk for the CRT's `_exit` is named `_exit`; its public
-   * is `__exit`), so C decoration is left alone.
+   * `pdbRule` false (export tables, which no oracle covers): C decoration is stripped on x86
+   * only (`undecorateCName`), as before the PDB rule was checked.
    */
-  showPrivate(raw: string, options: number): string {
-    return raw.startsWith('?') ? this.show(raw, options) : raw;
-  }
+  constructor(
+    private readonly machine: number,
+    private readonly pdbRule = true,
+  ) {}
 
+  /** Names of publics and thunks under the options in effect. */
   show(raw: string, options: number): string {
     if (!(options & SymOpt.UNDNAME)) return raw;
     let s = this.memo.get(raw);
     if (s === undefined) {
       if (raw.startsWith('?')) s = undecorateSymbolName(raw, UndName.NAME_ONLY);
-      else if (this.machine === MachineType.I386) s = undecorateCName(raw);
-      else s = raw;
+      else if (this.pdbRule) s = linkNameShown(raw);
+      else s = this.machine === MachineType.I386 ? undecorateCName(raw) : raw;
       this.memo.set(raw, s);
     }
     return s;

@@ -25,7 +25,7 @@ export class ExportProvider implements SymbolProvider {
   private readonly names: DisplayNames;
 
   constructor(dir: ExportDirectory | undefined, machine: number) {
-    this.names = new DisplayNames(machine);
+    this.names = new DisplayNames(machine, false);
     this.all = (dir?.entries ?? []).map((e, i) => ({
       raw: e.name ?? `Ordinal${e.ordinal}`,
       rva: e.rva,

@@ -8,7 +8,8 @@
  * image's directory. A PDB whose GUID (or NB10 signature) and DBI age differ from the image's is
  * not used (SYMOPT_LOAD_ANYTHING overrides): the search goes on, and if nothing matches the
  * module falls back to the image's exports (not under SYMOPT_EXACT_SYMBOLS) with pdbUnmatched
- * set. A /DEBUG:FASTLINK PDB is refused with an error saying why.
+ * set. A /DEBUG:FASTLINK PDB is loaded as dbghelp.dll loads it: its publics and C13 lines
+ * answer by address (pdb-provider.ts); enumerating its symbols fails.
  */
 import { SymOpt, SymType } from '../api/constants';
 import { DbgHelpError } from '../api/errors';
@@ -89,7 +90,6 @@ function openPdbAlone(src: ByteSource, opts: LoadModuleOptions, ctx: OpenContext
     if (opts.baseAddress === undefined || opts.baseAddress === 0n) {
       throw new DbgHelpError('INVALID_PARAMETER', `${src.name}: loading a PDB without its image needs a baseAddress (SymLoadModuleEx's BaseOfDll)`);
     }
-    rejectFastLink(pdb);
     rejectTypesOnly(pdb);
     const sections = pdb.sectionHeaders();
     // A loop, not Math.max(...spread): the section header stream is as long as the file says.
@@ -179,7 +179,6 @@ async function findPdb(
   if (opts.pdbPath) {
     const pdb = PdbFile.open(opts.pdbPath);
     try {
-      rejectFastLink(pdb);
       rejectTypesOnly(pdb);
       const why = mismatch(pdb, cv);
       if (why && !loadAnything) {
@@ -219,7 +218,6 @@ async function findPdb(
   if (!found) return { status: seen.missing(wantedPdb(fileName, cv, codeId)) };
   const pdb = PdbFile.open(found);
   try {
-    rejectFastLink(pdb);
     rejectTypesOnly(pdb);
     return { pdb, status: exportsOnly };
   } catch (e) {
@@ -246,16 +244,6 @@ export function mismatch(pdb: PdbFile, cv: CodeViewRecord | undefined): string |
   return undefined;
 }
 
-function rejectFastLink(pdb: PdbFile): void {
-  if (pdb.info.fastLink) {
-    throw new DbgHelpError(
-      'UNSUPPORTED',
-      `${pdb.name} was linked with /DEBUG:FASTLINK: its symbols stay in the object files, which this reader does not open; relink with /DEBUG:FULL`,
-      { file: pdb.name },
-    );
-  }
-}
-
 /**
  * A PDB without a DBI stream is what the compiler writes alone (cl /Zi's vc140.pdb, /Fd):
  * types and ids only, no modules, symbols, publics or lines. Its identity reads (`info`), but
@@ -275,7 +263,8 @@ function pdbFacts(pdb: PdbFile): Partial<ModuleInfo> {
   const mods = pdb.modules();
   return {
     lineNumbers: mods.some((m) => m.c13ByteSize > 0 || m.c11ByteSize > 0),
-    globalSymbols: pdb.dbi !== undefined && pdb.dbi.globalStreamIndex !== 0xffff && !pdb.isStripped,
+    // A /DEBUG:FASTLINK PDB holds publics and lines only (dbghelp.dll: globalSymbols 0).
+    globalSymbols: pdb.dbi !== undefined && pdb.dbi.globalStreamIndex !== 0xffff && !pdb.isStripped && !pdb.info.fastLink,
     typeInfo: (pdb.msf.streamSize(STREAM_TPI) ?? 0) > 56,
     sourceIndexed: pdb.info.namedStreams.has('srcsrv'),
     publics: pdb.dbi !== undefined && pdb.dbi.publicStreamIndex !== 0xffff,

@@ -27,7 +27,7 @@ import {
   readThunk,
   readTrampoline,
 } from '../formats/codeview/symbol-records';
-import type { SectionHeader } from '../formats/pe/section-header';
+import { ImageSectionCharacteristics as SectionFlags, type SectionHeader } from '../formats/pe/section-header';
 import type { Omap } from '../formats/pdb/omap';
 import type { StreamScratch } from '../formats/msf/msf-file';
 import type { ModuleSymbols } from '../formats/pdb/module-symbols';
@@ -35,6 +35,9 @@ import type { PdbFile } from '../formats/pdb/pdb-file';
 import type { SectionContribs } from '../formats/pdb/section-contribs';
 import type { SymbolStream } from '../formats/pdb/symbol-stream';
 import { DisplayNames } from './display-name';
+import { buildDataIndex, type DataIndex } from './data-index';
+import { buildStaticIndex, NO_STATICS, type StaticIndex } from './static-index';
+import { enumeratePdb } from './pdb-enumerate';
 import { RecordIds } from './record-ids';
 import type { LineHit, ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
 
@@ -61,7 +64,7 @@ interface CodeIndex {
  * Publics sorted by image RVA: their record offsets and sizes, so a hit reads its one record
  * (the Symbol Records stream is not kept for this).
  */
-interface PublicIndex {
+export interface PublicIndex {
   rvas: Uint32Array;
   records: Uint32Array;
   /** reclen + 2 of each record. */
@@ -83,6 +86,8 @@ export const SYMBOL_ID_BASE = 0x40000000;
 export const SYMBOL_ID_LIMIT = 0x80000000;
 
 const NONE = new Uint32Array(0);
+/** CV_PROCFLAGS.CV_PFLAG_NEVER: the function does not return. */
+const CV_PFLAG_NEVER = 0x08;
 const EMPTY: CodeIndex = { starts: NONE, lengths: NONE, records: NONE, copyAt: NONE, copies: new Uint8Array(0), ids: NONE, stream: 0, origin: '' };
 
 export class PdbProvider implements SymbolProvider {
@@ -91,6 +96,8 @@ export class PdbProvider implements SymbolProvider {
   private readonly codeIndex = new Map<number, CodeIndex>();
   private readonly lineIndex = new Map<number, LineIndex>();
   private publicIndex: PublicIndex | undefined;
+  private dataByRva: DataIndex | undefined;
+  private readonly staticIndex = new Map<number, StaticIndex>();
   /** Name tables built on the first miss, [case-sensitive, case-insensitive]. */
   private readonly publicNameTables: (Map<string, number[]> | undefined)[] = [];
   private readonly globalNameTables: (Map<string, number[]> | undefined)[] = [];
@@ -146,6 +153,11 @@ export class PdbProvider implements SymbolProvider {
     const s = this.symSections[section - 1];
     return s === undefined ? undefined : s.virtualAddress + offset;
   }
+  /** Whether section `section` (1-based, the PDB's numbering) holds code. */
+  isCodeSection(section: number): boolean {
+    const s = this.symSections[section - 1];
+    return s !== undefined && (s.characteristics & (SectionFlags.CNT_CODE | SectionFlags.MEM_EXECUTE)) !== 0;
+  }
   pdbRvaToSectionOffset(pdbRva: number): { section: number; offset: number } | undefined {
     const secs = this.symSections;
     for (let i = 0; i < secs.length; i++) {
@@ -186,14 +198,120 @@ export class PdbProvider implements SymbolProvider {
 
   // --- by address -----------------------------------------------------------------------
 
+  /**
+   * SymFromAddr as Microsoft's dbghelp.dll answers it: the nearest symbol at or below the
+   * address among procedures (thunks, trampolines), global data and publics, even inside a
+   * function's range (`MsetTab+148` in memset, `_NLG_Dispatch` in `_NLG_Notify`). At one
+   * address data wins over a procedure (`_guard_dispatch_icall_nop`, a GDATA32 of size 1 and
+   * a 2-byte procedure), a procedure over a public; an x86 procedure whose record name
+   * is fastcall-decorated and equal to its public's (`@_EH4_CallFilterFunc@8`) answers as that
+   * public. Each candidate comes from its own typed-array index; only the winner is decoded.
+   */
   fromRva(target: Rva, q: SymbolQuery): { symbol: ModuleSymbol; displacement: number } | undefined {
     const pdbRva = this.toPdbRva(target);
+    let best: { symbol: ModuleSymbol; displacement: number } | undefined;
+    let bestRva = -1;
+    if (this.omapTo) return this.fromRvaReordered(target, pdbRva, q);
+    if (!(q.options & SymOpt.PUBLICS_ONLY)) {
+      const hit = pdbRva === undefined ? undefined : this.procAt(pdbRva, q) ?? this.procBefore(pdbRva, q);
+      if (hit) {
+        // OMAP: a basic block moved before its function's entry keeps the original offset.
+        if (hit.symbol.rva > target) return { symbol: hit.symbol, displacement: hit.pdbDisplacement };
+        best = { symbol: hit.symbol, displacement: target - hit.symbol.rva };
+        bestRva = hit.symbol.rva;
+      }
+      const st = pdbRva === undefined ? undefined : this.staticAt(pdbRva, q);
+      if (st && st.symbol.rva >= bestRva && st.symbol.rva <= target) {
+        best = { symbol: st.symbol, displacement: target - st.symbol.rva };
+        bestRva = st.symbol.rva;
+      }
+      const data = this.dataIndex();
+      const d = lastAtOrBelow(data.rvas, target);
+      if (d >= 0 && data.rvas[d] >= bestRva) {
+        let first = d;
+        while (first > 0 && data.rvas[first - 1] === data.rvas[d]) first--;
+        const symbol = this.dataSymbol(first, q);
+        if (symbol) {
+          best = { symbol, displacement: target - symbol.rva };
+          bestRva = symbol.rva;
+        }
+      }
+    }
+    if (q.options & SymOpt.NO_PUBLICS) return best;
+    const pub = this.publics().rvas;
+    const u = lastAtOrBelow(pub, target);
+    if (u < 0) return best;
+    const fastcallProc = best !== undefined && best.symbol.tag === SymTag.Function && best.symbol.name[0] === '@' && pub[u] === bestRva && this.isLinkerName(best.symbol.name, bestRva);
+    return pub[u] > bestRva || fastcallProc ? this.publicAt(target, q) : best;
+  }
+
+  /**
+   * Images reordered after linking (OMAP; no dbghelp.dll oracle covers one): nearness in the
+   * final layout says nothing about the original one, so the procedure covering the address
+   * answers, else the nearest public (what breakpad's DIA-made .sym files say).
+   */
+  private fromRvaReordered(target: Rva, pdbRva: number | undefined, q: SymbolQuery): { symbol: ModuleSymbol; displacement: number } | undefined {
     if (!(q.options & SymOpt.PUBLICS_ONLY) && pdbRva !== undefined) {
       const hit = this.procAt(pdbRva, q);
-      if (hit) return hit.symbol.rva <= target ? { symbol: hit.symbol, displacement: target - hit.symbol.rva } : { symbol: hit.symbol, displacement: hit.pdbDisplacement };
+      const fastcall = hit !== undefined && hit.symbol.tag === SymTag.Function && hit.symbol.name[0] === '@' && this.isLinkerName(hit.symbol.name, hit.symbol.rva);
+      if (hit && !(fastcall && !(q.options & SymOpt.NO_PUBLICS))) {
+        return hit.symbol.rva <= target ? { symbol: hit.symbol, displacement: target - hit.symbol.rva } : { symbol: hit.symbol, displacement: hit.pdbDisplacement };
+      }
     }
-    if (q.options & SymOpt.NO_PUBLICS) return undefined;
-    return this.publicAt(target, q);
+    return q.options & SymOpt.NO_PUBLICS ? undefined : this.publicAt(target, q);
+  }
+
+  /** The procedure (thunk, trampoline) starting nearest below a PDB RVA, in the module that contributed it and the same section. */
+  private procBefore(pdbRva: number, q: SymbolQuery): { symbol: ModuleSymbol; pdbDisplacement: number } | undefined {
+    const mod = this.moduleOfRva(pdbRva);
+    if (mod < 0) return undefined;
+    const idx = this.moduleCode(mod);
+    let best = lastAtOrBelow(idx.starts, pdbRva);
+    if (best < 0) return undefined;
+    const start = idx.starts[best];
+    // Only within the address's own section: a data address of the module is not its last
+    // function's (the publics and data decide there, as before any procedure).
+    if (this.pdbRvaToSectionOffset(start)?.section !== this.pdbRvaToSectionOffset(pdbRva)?.section) return undefined;
+    while (best > 0 && idx.starts[best - 1] === start) best--;
+    const symbol = this.codeSymbol(idx, best, q, false);
+    return symbol ? { symbol, pdbDisplacement: pdbRva - start } : undefined;
+  }
+
+  /** The function-static datum nearest below a PDB RVA in the module that contributed it. */
+  private staticAt(pdbRva: number, q: SymbolQuery): { symbol: ModuleSymbol } | undefined {
+    const mod = this.moduleOfRva(pdbRva);
+    if (mod < 0) return undefined;
+    let idx = this.staticIndex.get(mod);
+    if (!idx) {
+      const ms = this.moduleStream(mod);
+      idx = ms ? buildStaticIndex(ms, (section, offset) => (this.isCodeSection(section) ? undefined : this.sectionOffsetToPdbRva(section, offset))) : NO_STATICS;
+      this.staticIndex.set(mod, idx);
+    }
+    let i = lastAtOrBelow(idx.starts, pdbRva);
+    if (i < 0) return undefined;
+    while (i > 0 && idx.starts[i - 1] === idx.starts[i]) i--;
+    const b = idx.copies;
+    const at = idx.copyAt[i];
+    const reclen = b[at] | (b[at + 1] << 8);
+    const kind = b[at + 2] | (b[at + 3] << 8);
+    const origin = this.pdb.name;
+    const data = new Cursor(b, origin, at + 4, at + 2 + reclen, idx.records[i] - at);
+    const symbol = this.decodeRecord(kind, data, this.id(this.pdb.modules()[mod].symStream, idx.records[i]), q, false);
+    return symbol ? { symbol } : undefined;
+  }
+
+  private dataIndex(): DataIndex {
+    return (this.dataByRva ??= buildDataIndex(this.pdb, (section, offset) => {
+      const start = this.sectionOffsetToPdbRva(section, offset);
+      return start === undefined ? undefined : this.toImageRva(start);
+    }));
+  }
+
+  /** Entry i of the data index as a symbol (its one record read). */
+  private dataSymbol(i: number, q: SymbolQuery): ModuleSymbol | undefined {
+    const { records, sizes } = this.dataIndex();
+    const { kind, data } = this.pdb.symbolRecordAt(records[i], sizes[i]);
+    return this.decodeRecord(kind, data, this.id(this.pdb.dbi?.symRecordStream ?? 0, records[i]), q, false);
   }
 
   /**
@@ -309,7 +427,7 @@ export class PdbProvider implements SymbolProvider {
     return this.decodeAddressed(ms.symbols, stream, record, q, naming);
   }
 
-  private decodeAddressed(symbols: SymbolStream, stream: number, record: number, q: SymbolQuery, naming = false): ModuleSymbol | undefined {
+  decodeAddressed(symbols: SymbolStream, stream: number, record: number, q: SymbolQuery, naming = false): ModuleSymbol | undefined {
     const { kind, data } = symbols.recordAt(record);
     return this.decodeRecord(kind, data, this.id(stream, record), q, naming);
   }
@@ -323,15 +441,17 @@ export class PdbProvider implements SymbolProvider {
       if (start === undefined) return undefined;
       // *_ID procedures name an IPI item, not a TPI type; those are resolved with the type reader.
       const typeIndex = isIdProc(kind) ? 0 : p.typeIndex;
-      const imageRva = this.toImageRva(start);
-      const name = this.isLinkerName(p.name, imageRva) ? this.names.show(p.name, q.options) : p.name;
-      return { name, rva: rva(imageRva), size: p.length, tag: SymTag.Function, flags: SymFlag.FUNCTION, typeIndex, index };
+      // Microsoft's dbghelp.dll: procedure names as written (x86 `__SEH_prolog4` too); Flags 0,
+      // or FUNC_NO_RETURN for CV_PFLAG_NEVER (corpus oracle: 162 no-return functions, 0x100000).
+      const flags = p.flags & CV_PFLAG_NEVER ? SymFlag.FUNC_NO_RETURN : 0;
+      return { name: p.name, rva: rva(this.toImageRva(start)), size: p.length, tag: SymTag.Function, flags, typeIndex, index };
     }
     if (fam === SymFamily.Thunk) {
       const t = readThunk(data);
       const start = this.sectionOffsetToPdbRva(t.segment, t.offset);
       if (start === undefined) return undefined;
-      return { name: this.names.showPrivate(t.name, q.options), rva: rva(this.toImageRva(start)), size: t.length, tag: SymTag.Thunk, flags: SymFlag.THUNK, typeIndex: 0, index };
+      // Thunk names are shown as publics' are (`__CxxFrameHandler3` → `_CxxFrameHandler3`); Flags 0.
+      return { name: this.names.show(t.name, q.options), rva: rva(this.toImageRva(start)), size: t.length, tag: SymTag.Thunk, flags: 0, typeIndex: 0, index };
     }
     if (kind === S.TRAMPOLINE) {
       const t = readTrampoline(data);
@@ -341,7 +461,7 @@ export class PdbProvider implements SymbolProvider {
       // Only one level: a target that is itself a trampoline is named without its own target.
       const targetName = target === undefined || naming ? undefined : this.procAt(target, q, true)?.symbol.name ?? this.publicAt(rva(this.toImageRva(target)), q)?.symbol.name;
       const name = targetName ? `ILT+${t.thunkOffset.toString(16)}(${targetName})` : `ILT+${t.thunkOffset.toString(16)}`;
-      return { name, rva: rva(this.toImageRva(start)), size: t.size, tag: SymTag.Thunk, flags: SymFlag.THUNK, typeIndex: 0, index };
+      return { name, rva: rva(this.toImageRva(start)), size: t.size, tag: SymTag.Thunk, flags: 0, typeIndex: 0, index };
     }
     if (fam === SymFamily.Data) {
       const d = readData(data);
@@ -367,7 +487,7 @@ export class PdbProvider implements SymbolProvider {
    * (`_SEH_prolog4`, `_EH4_CallFilterFunc`, as DIA-based dump_syms wrote in breakpad's tests).
    * Only x86 decorates C names, and only names starting with `_` or `@` can be decorated.
    */
-  private isLinkerName(name: string, imageRva: number): boolean {
+  isLinkerName(name: string, imageRva: number): boolean {
     if (!this.decoratesC || (name[0] !== '_' && name[0] !== '@')) return false;
     const { rvas, records, sizes } = this.publics();
     let lo = 0;
@@ -384,7 +504,7 @@ export class PdbProvider implements SymbolProvider {
     return false;
   }
 
-  private publics(): PublicIndex {
+  publics(): PublicIndex {
     if (this.publicIndex) return this.publicIndex;
     const ps = this.pdb.publics();
     if (!ps) return (this.publicIndex = { rvas: NONE, records: NONE, sizes: NONE });
@@ -444,13 +564,12 @@ export class PdbProvider implements SymbolProvider {
     return { symbol, displacement: target - rvas[best] };
   }
 
-  private publicSymbol(record: number, size: number, imageRva: number, q: SymbolQuery): ModuleSymbol {
+  publicSymbol(record: number, size: number, imageRva: number, q: SymbolQuery): ModuleSymbol {
     const { data } = this.pdb.symbolRecordAt(record, size);
     const p = readPublic(data);
-    let flags = 0;
-    if (p.flags & CVPSF_FUNCTION) flags |= SymFlag.FUNCTION;
-    // lld marks functions CVPSF_FUNCTION only; MSVC's link sets CVPSF_CODE too. Both are code.
-    if (p.flags & (CVPSF_CODE | CVPSF_FUNCTION)) flags |= SymFlag.PUBLIC_CODE;
+    // Microsoft's dbghelp.dll: PUBLIC_CODE alone, for publics flagged code or function and for
+    // any public in an executable section (`__NLG_Dispatch`, flags none, in .text, is code).
+    const flags = p.flags & (CVPSF_CODE | CVPSF_FUNCTION) || this.isCodeSection(p.segment) ? SymFlag.PUBLIC_CODE : 0;
     return {
       name: this.names.show(p.name, q.options),
       rva: rva(imageRva),
@@ -484,9 +603,13 @@ export class PdbProvider implements SymbolProvider {
     const { starts, ends, blocks, lines, files } = this.moduleLines(mod);
     let best = lastAtOrBelow(starts, pdbRva);
     if (best < 0 || pdbRva >= ends[best]) return undefined;
+    // Folded (ICF) code has several line sections over the same bytes: the first one in the
+    // stream answers, as in Microsoft's dbghelp.dll (corpus softokn3.dll: 1338 and 1396 both
+    // at 0x6ae0, 1338 answered; 5 stubs at 0x33800, the first section's 18 answered).
+    const at = starts[best];
+    for (let k = best - 1; k >= 0 && starts[k] === at; k--) if (blocks[k] < blocks[best] && ends[k] > pdbRva) best = k;
     // Entries sharing a start (`85 0x0`, `87 0x0`): the earlier ones cover no bytes, so an
     // address past the start is the last one's, and the start itself is the first one's.
-    // Folded (ICF) code has several line sections over the same bytes: the last one answers.
     if (starts[best] === pdbRva) while (best > 0 && starts[best - 1] === pdbRva && blocks[best - 1] === blocks[best]) best--;
     const names = this.pdb.names();
     if (!names) throw badFormat(this.pdb.name, 0, 'line tables name files, but the PDB has no /names stream');
@@ -649,56 +772,9 @@ export class PdbProvider implements SymbolProvider {
 
   // --- enumeration ----------------------------------------------------------------------
 
-  *enumerate(q: SymbolQuery): IterableIterator<ModuleSymbol> {
-    const seen = new Set<number>(); // addresses of listed private symbols (publics there are not listed again)
-    const seenData = new Set<string>(); // data listed from a module stream and again in the globals
-    if (!(q.options & SymOpt.PUBLICS_ONLY)) {
-      const mods = this.pdb.modules();
-      for (let m = 0; m < mods.length; m++) {
-        const ms = this.pdb.moduleSymbols(m);
-        if (!ms) continue;
-        const wanted: number[] = [];
-        ms.forEachTopLevel((kind, offset) => {
-          const fam = symFamily(kind);
-          if (fam === SymFamily.Proc || fam === SymFamily.Thunk || kind === S.TRAMPOLINE || fam === SymFamily.Data) wanted.push(offset);
-        });
-        for (const off of wanted) {
-          const s = this.decodeAddressed(ms.symbols, mods[m].symStream, off, q);
-          if (!s) continue;
-          if (s.tag === SymTag.Data) seenData.add(`${s.flags}:${s.name}@${s.rva}`);
-          if (!(s.flags & SymFlag.TLSREL)) seen.add(s.rva);
-          yield s;
-        }
-      }
-      const globals = this.pdb.globals();
-      if (globals) {
-        const recs = this.pdb.symbolRecords();
-        const stream = this.pdb.dbi?.symRecordStream ?? 0;
-        const offs = Array.from(globals.recordOffsets).sort((a, b) => a - b);
-        for (const off of offs) {
-          const kind = recs.kindAt(off);
-          const fam = symFamily(kind);
-          if (fam !== SymFamily.Data && fam !== SymFamily.Constant) continue;
-          const s = this.decodeAddressed(recs, stream, off, q);
-          if (!s) continue;
-          if (fam === SymFamily.Data) {
-            const key = `${s.flags}:${s.name}@${s.rva}`;
-            if (seenData.has(key)) continue;
-            seenData.add(key);
-            if (!(s.flags & SymFlag.TLSREL)) seen.add(s.rva);
-          }
-          yield s;
-        }
-      }
-    }
-    if (q.options & SymOpt.NO_PUBLICS) return;
-    const { rvas, records, sizes } = this.publics();
-    // Every public is decoded: keep the Symbol Records stream rather than read record by record.
-    if (rvas.length) this.pdb.symbolRecords();
-    for (let i = 0; i < rvas.length; i++) {
-      if (seen.has(rvas[i])) continue;
-      yield this.publicSymbol(records[i], sizes[i], rvas[i], q);
-    }
+  /** SymEnumSymbols' list, in dbghelp.dll's order and selection (pdb-enumerate.ts). */
+  enumerate(q: SymbolQuery): IterableIterator<ModuleSymbol> {
+    return enumeratePdb(this, q);
   }
 }
 

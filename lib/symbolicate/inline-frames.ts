@@ -11,6 +11,8 @@ import type { SymbolHandler } from '../handler';
 
 export interface InlineFrame {
   symbol: string;
+  /** SymFromInlineContext's SYMBOL_INFO.Address: the start of the inline site's first range. */
+  address: bigint;
   file?: string;
   line?: number;
 }
@@ -26,7 +28,7 @@ export function inlineFrames(sym: SymbolHandler, address: bigint): InlineFrame[]
     const hit = sym.fromInlineContext(address, ctx);
     if (!hit || hit.symbol.tag !== SymTag.InlineSite) break;
     const line = sym.getLineFromInlineContext(address, ctx);
-    out.push(line ? { symbol: hit.symbol.name, file: line.fileName, line: line.lineNumber } : { symbol: hit.symbol.name });
+    out.push(line ? { symbol: hit.symbol.name, address: hit.symbol.address, file: line.fileName, line: line.lineNumber } : { symbol: hit.symbol.name, address: hit.symbol.address });
   }
   return out;
 }

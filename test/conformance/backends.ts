@@ -78,7 +78,6 @@ export const WINE_DIFFERENCES: Record<string, string> = {
     "Wine names an address inside an import thunk with the thunk's decorated name (?Multiply@mathlib@@YAHHH@Z) although SYMOPT_UNDNAME is set",
   'cppfeatures-arm64 fromAddr names every procedure start, middle and last byte and every public as llvm-symbolizer does, or differs for a checked reason':
     "Wine names an address inside an import thunk with the thunk's decorated name (?Multiply@mathlib@@YAHHH@Z) although SYMOPT_UNDNAME is set",
-  'fromAddr gives the enclosing procedure, its size, tag, flags and the displacement': 'Wine sets no SYMFLAG_FUNCTION on functions (Flags is 0)',
   'public symbols are undecorated to the name alone under SYMOPT_UNDNAME, raw without it':
     'Wine ignores SYMOPT_PUBLICS_ONLY: SymFromAddr still answers the private procedure (tag Function, size 5)',
   'fromName finds functions, statics, globals and thread-locals, also as module!name': "Wine's SymFromName ignores SYMOPT_CASE_INSENSITIVE",
@@ -123,8 +122,6 @@ export const WINE_DIFFERENCES: Record<string, string> = {
   'member functions are Class::name (LF_MFUNC_ID); one inlinee inlined twice gives two sites': WINE_INLINE_NAMES,
   'a four-deep chain: count, contexts counted outwards, names, lines; past the chain the physical frame':
     "Wine's SymQueryInlineTrace answers CurFrameIndex = the inline depth (4 here), not 0 (symbol.c: *CurFrameIndex = depth), and its inline names are bare (outer, not geometry::outer)",
-  'an inline frame is an SymTagInlineSite symbol at the start of its code range, the displacement from there':
-    "Wine's SymFromInlineContext gives the start of the site's first code range (ranges[0].low: 0x1029 here) as Address and the displacement from there, not the range holding the address (0x102f)",
   'context 0 (INIT) and 0xffffffff (IGNORE) name the physical frame: never an inline frame twice':
     "Wine's SymFromInlineContext refuses INLINE_FRAME_CONTEXT_INIT (0): its mode bits (31:30) are 0, which its switch sends to ERROR_INVALID_PARAMETER (IGNORE and REGULAR answer as SymFromAddr)",
 

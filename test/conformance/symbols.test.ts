@@ -50,8 +50,10 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
           if (!row.function) continue;
           total++;
           const hit = sym.fromAddr(base + BigInt(row.address));
-          if (hit && sameName(hit.symbol.name, row.function)) same++;
-          else if (!hit || !explainDifference(hit.symbol.name, row.function)) unexplained.push(`0x${row.address.toString(16)}: want ${row.function} got ${hit?.symbol.name}`);
+          const why = hit && !sameName(hit.symbol.name, row.function) ? explainDifference(hit.symbol.name, row.function) : undefined;
+          // dbghelp-c-name is a function of the linkage name: counted as the same name.
+          if (hit && (sameName(hit.symbol.name, row.function) || why === 'dbghelp-c-name')) same++;
+          else if (!hit || !why) unexplained.push(`0x${row.address.toString(16)}: want ${row.function} got ${hit?.symbol.name}`);
         }
         expect(unexplained).toEqual([]);
         // The C fixtures have no templates, deleting destructors or literals: every name is the same.
@@ -73,7 +75,9 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
       const start = sym.fromAddr(0x140001000n)!;
       expect(start.displacement).toBe(0n);
       expect(start.symbol).toMatchObject({ name: 'geometry::scale', address: 0x140001000n, size: 5, tag: SymTag.Function, modBase: base, nameLen: 15 });
-      expect(start.symbol.flags & SymFlag.FUNCTION).toBeTruthy();
+      // Microsoft's dbghelp.dll answers Flags 0 for a function (SYMFLAG_FUNC_NO_RETURN alone for
+      // a no-return one): corpus oracle, 8,817 functions with 0 and 162 with 0x100000.
+      expect(start.symbol.flags).toBe(0);
       expect(start.symbol.typeIndex).toBeGreaterThan(0x1000);
       const inside = sym.fromAddr(0x140001004n)!;
       expect(inside.symbol.name).toBe('geometry::scale');
@@ -97,17 +101,29 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     }
   });
 
-  t('import thunks come back as SymTagThunk with SYMFLAG_THUNK', async () => {
+  t('import thunks: fromAddr names them; enumSymbols lists their publics, not the thunk records', async () => {
     const sym = SymbolHandler.initialize();
     try {
-      await sym.loadModule(bin('cppfeatures-x64.exe'));
-      const thunks = [...sym.enumSymbols({ mask: '*' })].filter((s) => s.tag === SymTag.Thunk);
-      expect(thunks.map((s) => s.name).sort()).toEqual(expect.arrayContaining(['ExportedAdd']));
-      for (const th of thunks) {
-        expect(th.flags & SymFlag.THUNK).toBeTruthy();
-        expect(th.size).toBe(6);
-        expect(sym.fromAddr(th.address)!.symbol.name).toBe(th.name);
+      const base = await sym.loadModule(bin('cppfeatures-x64.exe'));
+      // expected/cppfeatures-x64.pdbutil.txt: S_THUNK32 `?Multiply@mathlib@@YAHHH@Z` at 0001:1824
+      // and `ExportedAdd` at 0001:1840, 6 bytes each (section 1 at RVA 0x1000).
+      for (const [rva, name] of [
+        [0x1000n + 1824n, 'mathlib::Multiply'],
+        [0x1000n + 1840n, 'ExportedAdd'],
+      ] as const) {
+        // lld's section contributions give the thunks' bytes to `* Linker *` (mod 5), not to
+        // `Import:exports-x64.dll` (mod 4) whose stream holds the S_THUNK32 records, so the public
+        // at the same address answers (the MSVC-linked corpus images answer their thunks with tag
+        // Thunk, Flags 0: corpus oracle, 83 thunks); the name and address are the same either way.
+        const hit = sym.fromAddr(base + rva + 2n)!;
+        expect(hit.symbol).toMatchObject({ name, address: base + rva });
+        expect(hit.displacement).toBe(2n);
       }
+      // SymEnumSymbols lists no thunk record (corpus .enum.jsonl files: none of tag 27), and
+      // lists the public at a thunk's address.
+      const all = [...sym.enumSymbols({ mask: '*' })];
+      expect(all.filter((s) => s.tag === SymTag.Thunk)).toEqual([]);
+      expect(all.find((s) => s.address === base + 0x1000n + 1840n)).toMatchObject({ name: 'ExportedAdd', tag: SymTag.PublicSymbol });
     } finally {
       sym.cleanup();
     }
@@ -120,9 +136,9 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
       sym.setOptions(sym.getOptions() | SymOpt.PUBLICS_ONLY);
       const hit = sym.fromAddr(0x140001000n)!;
       expect(hit.symbol).toMatchObject({ name: 'geometry::scale', tag: SymTag.PublicSymbol, size: 0 });
-      // lld writes S_PUB32 flags = function (expected/cppfeatures-x64.pdbutil.txt).
-      expect(hit.symbol.flags & SymFlag.PUBLIC_CODE).toBeTruthy();
-      expect(hit.symbol.flags & SymFlag.FUNCTION).toBeTruthy();
+      // lld writes S_PUB32 flags = function (expected/cppfeatures-x64.pdbutil.txt); dbghelp.dll
+      // answers code publics with SYMFLAG_PUBLIC_CODE alone (corpus oracle: 3,098 publics).
+      expect(hit.symbol.flags).toBe(SymFlag.PUBLIC_CODE);
       sym.setOptions(sym.getOptions() & ~SymOpt.UNDNAME);
       expect(sym.fromAddr(0x140001000n)!.symbol.name).toBe('?scale@geometry@@YANNN@Z');
     } finally {

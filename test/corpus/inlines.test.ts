@@ -26,8 +26,9 @@
  *   LTCG cross-module ids, 0x8xxxxxxx, which llvm looks up as IPI indices). Our chains for them
  *   are pinned below with how they were checked.
  * The physical frame's line (getLineFromAddr) must be llvm's outermost line at every row with
- * inline frames: the call site from the parent's line table. The one exception is checked to be
- * folded code (two line sections over the same bytes; see test/unit/lines/lines.test.ts).
+ * inline frames: the call site from the parent's line table. The exceptions (4, softokn3.dll) are
+ * checked to be folded code (several line sections over the same bytes, of which dbghelp.dll and
+ * we answer the first; see test/unit/lines/lines.test.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';

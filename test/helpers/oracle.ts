@@ -8,6 +8,7 @@
  * std::char_traits<char>, class std::allocator<char>>`). The same name in two spellings.
  */
 import * as fs from 'fs';
+import { linkNameShown } from '../../lib/portable/display-name';
 
 export interface OracleRow {
   address: number;
@@ -80,6 +81,10 @@ export function sameName(ours: string, llvm: string): boolean {
  *   function type used as a template argument (`operator<(void)>` for `_$$A6AXXZ`, which is
  *   `operator<void __cdecl(void)>`); the procedure record has it right.
  * - llvm-throw-info: llvm cuts the trailing `@@` of x86 throw-info publics (`__TI2?AVbad_alloc@std@@`).
+ * - dbghelp-c-name: Microsoft's dbghelp.dll shows a public or thunk name that is not C++ through
+ *   its C rule on every machine (`__imp_ExportedAdd` → `_imp_ExportedAdd`, `__real@4000...` →
+ *   `_real`; lib/portable/display-name.ts linkNameShown, checked against the corpus oracle);
+ *   llvm prints the linkage name.
  */
 export function explainDifference(ours: string, llvm: string): string | undefined {
   if (sameName(ours, llvm)) return undefined;
@@ -105,6 +110,8 @@ export function explainDifference(ours: string, llvm: string): string | undefine
   if (dropFnType(ours, true) === dropFnType(llvm)) return 'llvm-function-type-arg';
   if (llvm.includes(`*${ours})(`)) return 'data-type-prefix';
   if (l + '@@' === o) return 'llvm-throw-info';
+  // (llvm has already dropped one underscore from x86 names: `_imp_?Multiply@mathlib@@YAHHH@Z`.)
+  if (!llvm.startsWith('?') && (linkNameShown(llvm) === ours || linkNameShown('_' + llvm) === ours)) return 'dbghelp-c-name';
   if (/\.llvm\.\d+$/.test(l) && l.replace(/\.llvm\.\d+$/, '') === o) return 'llvm-suffix';
   return undefined;
 }

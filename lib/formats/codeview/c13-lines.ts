@@ -15,8 +15,9 @@
  *     u32 fileNameOffset (into /names)  u8 checksumSize  u8 checksumKind  u8 checksum[size]
  *   Other kinds are skipped, as are kinds with the 0x80000000 (DEBUG_S_IGNORE) bit.
  *
- * Lines 0xfeefee and 0xf00f00 are "hidden" (compiler-generated code with no source line);
- * DbgHelp does not report them, so they are left out here.
+ * Lines 0xfeefee and 0xf00f00 are "hidden" (compiler-generated code with no source line).
+ * `readC13` leaves both out; `readC13LineTable` (what address lookups read) leaves out
+ * 0xfeefee only: Microsoft's dbghelp.dll 10.0.19041.685 answers 0xf00f00 (15732480) as stored.
  *
  * Columns (CV_LINES_HAVE_COLUMNS) are kept per entry: IMAGEHLP_LINE64 has no column, so the
  * public API does not show them, but they are read and checked like the lines.
@@ -161,7 +162,9 @@ function walkLineSection(c: Cursor, fileNames: Map<number, number>, into: LineTa
     for (let i = 0; i < nLines; i++, p += 8) {
       const off = (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
       const line = b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16);
-      if (line === 0xfeefee || line === 0xf00f00) continue;
+      // 0xf00f00 is kept: Microsoft's dbghelp.dll answers SymGetLineFromAddr64 with it as
+      // stored (corpus oracle: 15732480 at 7 addresses), where 0xfeefee is never answered.
+      if (line === 0xfeefee) continue;
       into.sections[n] = index;
       into.offsets[n] = off;
       into.lines[n] = line;

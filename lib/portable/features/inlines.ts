@@ -80,6 +80,8 @@ const NO_FILE = 0xffffffff;
 /** One frame of a chain: the site and the range holding the address. */
 interface Hit {
   site: number;
+  /** Where the site's first code range starts: its SYMBOL_INFO.Address. */
+  siteStart: number;
   rangeStart: number;
   line: number;
   fileId: number;
@@ -357,7 +359,7 @@ class PdbInlines {
         const i = state.rangeAt(site, pdbRva);
         if (i < 0) continue;
         const r = state.siteRanges(site);
-        hits.push({ site, rangeStart: r.starts[i], line: r.lines[i], fileId: r.fileIds[i], inlinee: r.inlinee });
+        hits.push({ site, siteStart: r.starts[0], rangeStart: r.starts[i], line: r.lines[i], fileId: r.fileIds[i], inlinee: r.inlinee });
         next = site;
         break;
       }
@@ -553,7 +555,9 @@ export function fromInlineContext(h: HandlerContext, address: bigint, ctx: numbe
   if (!loc || frame < 0) return physicalSymbol(h, address);
   const hit = loc.chain.hits[frame];
   const { name, typeIndex } = loc.state.name(loc.chain.mod, hit.inlinee);
-  const at = place(loc, address, hit.rangeStart);
+  // Microsoft's dbghelp.dll: the symbol is at the start of the site's first range, wherever the
+  // range holding the address is (corpus oracle inlines[].rva); the line at its own range's.
+  const at = place(loc, address, hit.siteStart);
   const stream = loc.provider.pdb.modules()[loc.chain.mod].symStream;
   const symbol: SymbolInfo = {
     typeIndex,

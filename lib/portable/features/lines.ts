@@ -17,7 +17,8 @@
  *   case-insensitively against the whole name or its last path component.
  * - enumSourceFiles lists each file name of the module's DEBUG_S_FILECHKSMS once, in order of
  *   first appearance (DBI module order, then checksum order).
- * Hidden lines (0xfeefee, 0xf00f00) are never reported (c13-lines.ts drops them).
+ * Hidden lines: 0xfeefee is never reported; 0xf00f00 is answered as stored by the address walks
+ * (moduleLines, as dbghelp.dll does) and left out of enumLines (readC13 drops both).
  */
 import { DbgHelpError, badFormat } from '../../api/errors';
 import type { EnumLinesOptions, LineInfo, SourceFile, SourceLine } from '../../api/types';

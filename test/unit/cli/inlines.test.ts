@@ -37,13 +37,20 @@ describe('dbghelp symbolize --inlines', () => {
       module: 'inline-x64',
       symbol: 'run_chain',
       displacement: 0x2a,
+      // SYMBOL_INFO's Flags, Tag, Size (S_GPROC32 run_chain: code size 109, flags noinline | opt
+      // debuginfo, so no FUNC_NO_RETURN).
+      flags: 0,
+      tag: 5,
+      size: 109,
       file: 'C:\\dbghelp\\fixtures\\src\\inline.cpp',
       line: 56,
+      // Each frame's address: the start of its site's first code range (llvm-pdbutil: outer's
+      // annotations begin `code 0x6`, middle's 0xF, leaf's 0x1F, header_twice's 0x29).
       inlines: [
-        { symbol: 'header_twice', file: 'C:\\dbghelp\\fixtures\\src\\inline.h', line: 7 },
-        { symbol: 'geometry::leaf', file: 'C:\\dbghelp\\fixtures\\src\\inline.cpp', line: 18 },
-        { symbol: 'geometry::middle', file: 'C:\\dbghelp\\fixtures\\src\\inline.cpp', line: 24 },
-        { symbol: 'geometry::outer', file: 'C:\\dbghelp\\fixtures\\src\\inline.cpp', line: 30 },
+        { symbol: 'header_twice', address: '0x1029', file: 'C:\\dbghelp\\fixtures\\src\\inline.h', line: 7 },
+        { symbol: 'geometry::leaf', address: '0x101f', file: 'C:\\dbghelp\\fixtures\\src\\inline.cpp', line: 18 },
+        { symbol: 'geometry::middle', address: '0x100f', file: 'C:\\dbghelp\\fixtures\\src\\inline.cpp', line: 24 },
+        { symbol: 'geometry::outer', address: '0x1006', file: 'C:\\dbghelp\\fixtures\\src\\inline.cpp', line: 30 },
       ],
     });
     expect(none).toMatchObject({ address: '0x1000', symbol: 'run_chain', inlines: [] });

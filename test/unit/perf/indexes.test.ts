@@ -143,7 +143,9 @@ function table(c: Cursor) {
   const t = readC13LineTable(c);
   const out = { sections: [] as number[][], entries: [] as number[][] };
   for (let k = 0; k < t.sectionOffsets.length; k++) out.sections.push([t.sectionSegments[k], t.sectionOffsets[k], t.sectionLengths[k]]);
-  for (let i = 0; i < t.count; i++) out.entries.push([t.sections[i], t.offsets[i], t.lines[i], t.files[i]]);
+  // The flat table keeps 0xf00f00 entries (dbghelp.dll answers them as stored); readC13Lines
+  // leaves them out: compared without them.
+  for (let i = 0; i < t.count; i++) if (t.lines[i] !== 0xf00f00) out.entries.push([t.sections[i], t.offsets[i], t.lines[i], t.files[i]]);
   return out;
 }
 function c13Blocks(pdb: PdbFile): Uint8Array[] {
