@@ -163,7 +163,7 @@ describe('every subcommand', () => {
     expect(rows(run(['symbolize', '--image', fx('basic-x64.exe'), '--json', '0x140001000']).out)[0]).toMatchObject({ symbol: 'chain_c' });
     expect(rows(run(['symbols', fx('basic-x64.pdb'), '--mask', 'chain_c', '--json']).out)[0]).toMatchObject({ name: 'chain_c' });
     expect(rows(run(['info', fx('basic-x64.pdb'), '--json']).out)[0]).toMatchObject({ kind: 'PDB' });
-    expect(rows(run(['undname', '--json', '?scale@geometry@@YANNN@Z']).out)[0]).toEqual({ name: '?scale@geometry@@YANNN@Z', undecorated: 'double __cdecl geometry::scale(double, double)' });
+    expect(rows(run(['undname', '--json', '?scale@geometry@@YANNN@Z']).out)[0]).toEqual({ name: '?scale@geometry@@YANNN@Z', undecorated: 'double __cdecl geometry::scale(double,double)' });
     expect(rows(run(['find', '--image', fx('basic-x64.exe'), '--json', '--symbol-path', '']).out)[0]).toMatchObject({ file: fx('basic-x64.pdb') });
     expect(JSON.parse(run(['symbolicate', '--json', '--symbol-path', FIX], JSON.stringify({ memoryMap: [], stacks: [] })).out)).toEqual({ results: [{ stacks: [], found_modules: {}, module_status: {} }] });
     const store = fs.mkdtempSync(path.join(os.tmpdir(), 'dbghelp-cli-store-'));
