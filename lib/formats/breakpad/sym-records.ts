@@ -97,9 +97,9 @@ export class SymTables {
   /** Parses one non-blank line. */
   record(l: SymLine): void {
     const c = l.buf[l.pos];
-    // Line records (the bulk of a file) start with a hex digit; keywords with upper-case
-    // letters that are not hex digits (F of FUNC/FILE is tested as a keyword first).
-    if (c !== 0x46 && isHexDigit(c)) return this.line(l);
+    // Line records (the bulk of a file) start with a digit or a lower-case hex digit, which
+    // no keyword does; an upper-case hex address is tried after the keywords.
+    if ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66)) return this.line(l);
     if (l.accept('FUNC')) return this.func(l);
     if (l.accept('FILE')) return this.named(l, this.files, 'FILE');
     if (l.accept('PUBLIC')) return this.pub(l);
@@ -108,8 +108,13 @@ export class SymTables {
     if (l.accept('INLINE_ORIGIN')) return this.named(l, this.origins, 'INLINE_ORIGIN');
     if (l.accept('MODULE')) return this.moduleRecord(l);
     if (l.accept('INFO')) return this.info(l);
-    if (isHexDigit(c)) return this.line(l);
-    l.fail(`unknown record ${JSON.stringify(l.word('record').slice(0, 40))}`);
+    const p = l.pos;
+    const word = l.word('record');
+    if (/^[0-9a-fA-F]+$/.test(word)) {
+      l.pos = p;
+      return this.line(l);
+    }
+    l.fail(`unknown record ${JSON.stringify(word.slice(0, 40))}`);
   }
 
   private moduleRecord(l: SymLine): void {
@@ -265,7 +270,4 @@ export class SymTables {
   }
 }
 
-function isHexDigit(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
-}
 
