@@ -121,7 +121,10 @@ async function write(pdb: PdbFile, image: PeImage | undefined, opts: DumpSymsOpt
       const n = functionName(f, decoratedAt.get(rva));
       await w.line(`FUNC ${m}${hex(rva)} ${hex(f.length)} ${hex(n.parameterSize ?? 0)} ${n.name}`);
       result.functions++;
-      result.lines += await writeLines(w, lines, rva, f.length);
+      // Folded functions share an address: the lines are those of the module the linker kept
+      // there (the section contribution), as DIA's findLinesByRVA answers.
+      const owner = sel.multiple ? contributor(pdb, f) : f.module;
+      result.lines += await writeLines(w, lines, rva, f.length, owner);
     } else if (sel.pub && sel.pub.code) {
       const n = breakpadName(sel.pub.decorated);
       await w.line(`PUBLIC ${m}${hex(rva)} ${hex(n.parameterSize && n.parameterSize > 0 ? n.parameterSize : 0)} ${n.name}`);
@@ -199,15 +202,21 @@ function loose(name: string): string {
   return name.replace(/ /g, '').replace(/dtor'/g, "destructor'").replace(/ctor'/g, "constructor'");
 }
 
-/** The line records of [rva, rva + length): DIA's findLinesByRVA. */
-async function writeLines(w: RecordWriter, lines: PdbLines, rva: number, length: number): Promise<number> {
+/** The line records of [rva, rva + length) in the function's own module: DIA's findLinesByRVA. */
+async function writeLines(w: RecordWriter, lines: PdbLines, rva: number, length: number, module: number): Promise<number> {
   let k = lastAtOrBelowIn(lines.rva, undefined, 0, lines.rva.length, rva - 1) + 1;
   let n = 0;
   for (; k < lines.rva.length && lines.rva[k] < rva + length; k++) {
+    if (lines.module[k] !== module) continue;
     await w.line(`${hex(lines.rva[k])} ${hex(lines.length[k])} ${lines.line[k]} ${lines.file[k]}`);
     n++;
   }
   return n;
+}
+
+function contributor(pdb: PdbFile, f: PdbFunction): number {
+  const m = pdb.sectionContribs().moduleAt(f.segment, f.offset);
+  return m >= 0 ? m : f.module;
 }
 
 function hex(n: number): string {

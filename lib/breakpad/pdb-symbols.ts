@@ -31,6 +31,8 @@ export interface PdbFunction {
   module: number;
   /** Offset of the record in the module stream. */
   record: number;
+  segment: number;
+  offset: number;
 }
 
 export interface PdbPublic {
@@ -93,6 +95,8 @@ export interface PdbLines {
   line: Uint32Array;
   /** FILE id (1-based, into `files`). */
   file: Uint32Array;
+  /** The module whose line table holds it (folded functions share addresses, not lines). */
+  module: Uint32Array;
   files: string[];
 }
 
@@ -103,6 +107,7 @@ export function pdbFunctionsAndLines(pdb: PdbFile, at: PdbAddresses, zeroLength 
   const length = u32();
   const line = u32();
   const file = u32();
+  const mod = u32();
   const fileIds = new Map<string, number>();
   const files: string[] = [];
   const names = pdb.names();
@@ -114,7 +119,7 @@ export function pdbFunctionsAndLines(pdb: PdbFile, at: PdbAddresses, zeroLength 
       const p = readProc(ms.symbols.recordAt(offset).data);
       const start = at.rva(p.segment, p.offset);
       if (start === undefined) return;
-      functions.push({ rva: start, length: p.length, name: p.name, local: LOCAL_PROCS.has(kind), module: m.index, record: offset });
+      functions.push({ rva: start, length: p.length, name: p.name, local: LOCAL_PROCS.has(kind), module: m.index, record: offset, segment: p.segment, offset: p.offset });
     });
     if (!m.c13ByteSize) continue;
     const c13 = readC13(ms.c13Block(m.c11ByteSize, m.c13ByteSize), true);
@@ -130,8 +135,9 @@ export function pdbFunctionsAndLines(pdb: PdbFile, at: PdbAddresses, zeroLength 
     };
     for (const k of c13.checksums) idOf(k.nameOffset);
     for (const s of c13.sections) addSection(s, at, idOf, rva, length, line, file, zeroLength);
+    while (mod.length < rva.length) mod.push(m.index);
   }
-  return { functions, lines: sortLines(rva, length, line, file, files) };
+  return { functions, lines: sortLines(rva, length, line, file, mod, files) };
 }
 
 function addSection(
@@ -159,11 +165,12 @@ function addSection(
   }
 }
 
-function sortLines(rva: Column<Float64Array>, length: Column<Uint32Array>, line: Column<Uint32Array>, file: Column<Uint32Array>, files: string[]): PdbLines {
+function sortLines(rva: Column<Float64Array>, length: Column<Uint32Array>, line: Column<Uint32Array>, file: Column<Uint32Array>, mod: Column<Uint32Array>, files: string[]): PdbLines {
   const r = rva.view();
   const n = r.length;
   const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => r[a] - r[b] || a - b);
-  const out: PdbLines = { rva: new Float64Array(n), length: new Uint32Array(n), line: new Uint32Array(n), file: new Uint32Array(n), files };
+  const out: PdbLines = { rva: new Float64Array(n), length: new Uint32Array(n), line: new Uint32Array(n), file: new Uint32Array(n), module: new Uint32Array(n), files };
+  const md = mod.view();
   const l = length.view();
   const ln = line.view();
   const f = file.view();
@@ -173,6 +180,7 @@ function sortLines(rva: Column<Float64Array>, length: Column<Uint32Array>, line:
     out.length[k] = l[i];
     out.line[k] = ln[i];
     out.file[k] = f[i];
+    out.module[k] = md[i];
   }
   return out;
 }
