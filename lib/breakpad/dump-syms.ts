@@ -119,7 +119,7 @@ async function write(pdb: PdbFile, image: PeImage | undefined, opts: DumpSymsOpt
       const f = sel.fn;
       if (f.length === 0) continue;
       const n = functionName(f, decoratedAt.get(rva));
-      await w.line(`FUNC ${m}${hex(rva)} ${hex(f.length)} ${hex(n.parameterSize ?? 0)} ${n.name}`);
+      await w.line(`FUNC ${m}${hex(rva)} ${hex(f.length)} ${hex(n.parameterSize ?? f.stackParams)} ${n.name}`);
       result.functions++;
       // Folded functions share an address: the lines are those of the module the linker kept
       // there (the section contribution), as DIA's findLinesByRVA answers.
@@ -183,7 +183,7 @@ function publicsByRva(publics: readonly PdbPublic[]): Map<number, string[]> {
  * A function's name: with a public at its address, DIA's undecoratedNameEx answers from the
  * public's (decorated) name, and dump_syms cleans it up (breakpadName: `_main` gives `main`);
  * of several publics, the one naming this function. Without one, the record's own name as it is
- * (DIA builds `static int f()` from the types for internal functions: not done here).
+ * (for internal functions, DIA's `static int f()` built from the types: dia-types.ts).
  */
 function functionName(f: PdbFunction, decorated: string[] | undefined): { name: string; parameterSize: number | undefined } {
   if (decorated?.length) {
@@ -194,7 +194,7 @@ function functionName(f: PdbFunction, decorated: string[] | undefined): { name: 
       decorated[0];
     return breakpadName(own);
   }
-  return { name: f.name || '<name omitted>', parameterSize: undefined };
+  return { name: f.signature ?? (f.name || '<name omitted>'), parameterSize: undefined };
 }
 
 /** A name compared without spaces and with the short spellings of special names. */

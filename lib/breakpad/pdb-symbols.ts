@@ -14,7 +14,8 @@
  */
 
 import { readC13 } from '../formats/codeview/c13-lines';
-import { SymFamily, symFamily } from '../formats/codeview/symbol-kinds';
+import { isIdProc, SymFamily, symFamily } from '../formats/codeview/symbol-kinds';
+import { diaSignature, x86StackParamSize } from './dia-types';
 import { CVPSF_CODE, CVPSF_FUNCTION, readProc, readPublic } from '../formats/codeview/symbol-records';
 import type { PdbFile } from '../formats/pdb/pdb-file';
 import type { Omap } from '../formats/pdb/omap';
@@ -33,6 +34,10 @@ export interface PdbFunction {
   record: number;
   segment: number;
   offset: number;
+  /** x86: the stack parameter size DIA's data children give (dump_syms' fallback). */
+  stackParams: number;
+  /** Internal functions: DIA's type-built name (`static int f()`), used when no public names it. */
+  signature: string | undefined;
 }
 
 export interface PdbPublic {
@@ -111,6 +116,8 @@ export function pdbFunctionsAndLines(pdb: PdbFile, at: PdbAddresses, zeroLength 
   const fileIds = new Map<string, number>();
   const files: string[] = [];
   const names = pdb.names();
+  const x86 = pdb.machine === 0x14c;
+  const tpi = pdb.tpi();
   for (const m of pdb.modules()) {
     const ms = pdb.readModuleSymbols(m.index);
     if (!ms) continue;
@@ -119,7 +126,19 @@ export function pdbFunctionsAndLines(pdb: PdbFile, at: PdbAddresses, zeroLength 
       const p = readProc(ms.symbols.recordAt(offset).data);
       const start = at.rva(p.segment, p.offset);
       if (start === undefined) return;
-      functions.push({ rva: start, length: p.length, name: p.name, local: LOCAL_PROCS.has(kind), module: m.index, record: offset, segment: p.segment, offset: p.offset });
+      const local = LOCAL_PROCS.has(kind);
+      functions.push({
+        rva: start,
+        length: p.length,
+        name: p.name,
+        local,
+        module: m.index,
+        record: offset,
+        segment: p.segment,
+        offset: p.offset,
+        stackParams: x86 ? x86StackParamSize(ms, offset, p.end, tpi) : 0,
+        signature: local && !isIdProc(kind) && tpi && tpi.count > 0 && (p.typeIndex === 0 || tpi.has(p.typeIndex)) ? diaSignature(tpi, p.name, p.typeIndex) : undefined,
+      });
     });
     if (!m.c13ByteSize) continue;
     const c13 = readC13(ms.c13Block(m.c11ByteSize, m.c13ByteSize), true);
