@@ -106,29 +106,35 @@ async function write(pdb: PdbFile, image: PeImage | undefined, opts: DumpSymsOpt
   const generator = opts.generator === undefined ? `dbghelp ${version()}` : opts.generator;
   if (generator !== null) await w.line(`INFO GENERATOR ${generator}`);
 
-  const at = new PdbAddresses(pdb);
-  const { functions, lines } = pdbFunctionsAndLines(pdb, at, opts.zeroLengthLines ?? false);
-  const publics = pdbPublics(pdb, at);
+  const addresses = new PdbAddresses(pdb);
+  const { functions, lines } = pdbFunctionsAndLines(pdb, addresses, opts.zeroLengthLines ?? false);
+  const publics = pdbPublics(pdb, addresses);
   for (let i = 0; i < lines.files.length; i++) await w.line(`FILE ${i + 1} ${lines.files[i]}`);
   result.files = lines.files.length;
 
   const decoratedAt = publicsByRva(publics);
+  // In the PDB's own layout (dump_syms turns DIA's OMAP translation off), each record then
+  // written once per piece of the final image it landed in (ImageMap; one piece without OMAP).
   for (const [rva, sel] of selectSymbols(functions, publics)) {
     const m = sel.multiple ? 'm ' : '';
     if (sel.fn) {
       const f = sel.fn;
       if (f.length === 0) continue;
       const n = functionName(f, decoratedAt.get(rva));
-      await w.line(`FUNC ${m}${hex(rva)} ${hex(f.length)} ${hex(n.parameterSize ?? f.stackParams)} ${n.name}`);
-      result.functions++;
+      for (const [at, size] of addresses.ranges(rva, f.length)) {
+        await w.line(`FUNC ${m}${hex(at)} ${hex(size)} ${hex(n.parameterSize ?? f.stackParams)} ${n.name}`);
+        result.functions++;
+      }
       // Folded functions share an address: the lines are those of the module the linker kept
       // there (the section contribution), as DIA's findLinesByRVA answers.
       const owner = sel.multiple ? contributor(pdb, f) : f.module;
-      result.lines += await writeLines(w, lines, rva, f.length, owner);
+      result.lines += await writeLines(w, lines, rva, f.length, owner, addresses);
     } else if (sel.pub && sel.pub.code) {
       const n = breakpadName(sel.pub.decorated);
-      await w.line(`PUBLIC ${m}${hex(rva)} ${hex(n.parameterSize && n.parameterSize > 0 ? n.parameterSize : 0)} ${n.name}`);
-      result.publics++;
+      for (const [at] of addresses.ranges(rva, 1)) {
+        await w.line(`PUBLIC ${m}${hex(at)} ${hex(n.parameterSize && n.parameterSize > 0 ? n.parameterSize : 0)} ${n.name}`);
+        result.publics++;
+      }
     }
   }
   if (opts.stack) {
@@ -203,13 +209,15 @@ function loose(name: string): string {
 }
 
 /** The line records of [rva, rva + length) in the function's own module: DIA's findLinesByRVA. */
-async function writeLines(w: RecordWriter, lines: PdbLines, rva: number, length: number, module: number): Promise<number> {
+async function writeLines(w: RecordWriter, lines: PdbLines, rva: number, length: number, module: number, addresses: PdbAddresses): Promise<number> {
   let k = lastAtOrBelowIn(lines.rva, undefined, 0, lines.rva.length, rva - 1) + 1;
   let n = 0;
   for (; k < lines.rva.length && lines.rva[k] < rva + length; k++) {
     if (lines.module[k] !== module) continue;
-    await w.line(`${hex(lines.rva[k])} ${hex(lines.length[k])} ${lines.line[k]} ${lines.file[k]}`);
-    n++;
+    for (const [at, size] of addresses.ranges(lines.rva[k], lines.length[k])) {
+      await w.line(`${hex(at)} ${hex(size)} ${lines.line[k]} ${lines.file[k]}`);
+      n++;
+    }
   }
   return n;
 }

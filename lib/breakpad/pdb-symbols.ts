@@ -9,8 +9,8 @@
  *   reports them, each with DIA's length: up to the next entry of its line section (by
  *   offset), the last one to the section's end; kept in typed arrays sorted by RVA;
  * - files: every module's DEBUG_S_FILECHKSMS names, in module order, one id per distinct name.
- * Addresses are image RVAs: the PDB's original section headers, then OmapFromSrc when the image
- * was reordered (a start OMAP leaves unmapped is dropped).
+ * Addresses are RVAs of the PDB's layout (its original section headers); PdbAddresses.ranges
+ * maps them to the final image when it was reordered.
  */
 
 import { readC13 } from '../formats/codeview/c13-lines';
@@ -18,7 +18,7 @@ import { isIdProc, SymFamily, symFamily } from '../formats/codeview/symbol-kinds
 import { diaSignature, x86StackParamSize } from './dia-types';
 import { CVPSF_CODE, CVPSF_FUNCTION, readProc, readPublic } from '../formats/codeview/symbol-records';
 import type { PdbFile } from '../formats/pdb/pdb-file';
-import type { Omap } from '../formats/pdb/omap';
+import { ImageMap } from './image-map';
 import type { SectionHeader } from '../formats/pe/section-header';
 import { Column, f64, u32 } from '../formats/breakpad/columns';
 
@@ -46,24 +46,23 @@ export interface PdbPublic {
   code: boolean;
 }
 
-/** PDB section:offset → image RVA. */
+/**
+ * PDB section:offset → RVA in the PDB's (original) layout, and the map from there to the final
+ * image when the image was reordered (ImageMap; undefined otherwise).
+ */
 export class PdbAddresses {
   private readonly sections: readonly SectionHeader[];
-  private readonly omap: Omap | undefined;
+  readonly imageMap: ImageMap | undefined;
 
   constructor(pdb: PdbFile) {
     this.sections = pdb.originalSectionHeaders() ?? pdb.sectionHeaders() ?? [];
-    this.omap = pdb.omapFromSrc();
-  }
-
-  get reordered(): boolean {
-    return this.omap !== undefined;
+    const length = this.sections.reduce((n, s) => Math.max(n, s.virtualAddress + s.virtualSize), 0);
+    this.imageMap = ImageMap.build(pdb.omapToSrc(), pdb.omapFromSrc(), length);
   }
 
   rva(segment: number, offset: number): number | undefined {
     const s = this.sections[segment - 1];
-    if (!s) return undefined;
-    return this.image(s.virtualAddress + offset);
+    return s ? s.virtualAddress + offset : undefined;
   }
 
   /** Is the section code (IMAGE_SCN_CNT_CODE or IMAGE_SCN_MEM_EXECUTE)? */
@@ -72,9 +71,9 @@ export class PdbAddresses {
     return s !== undefined && (s.characteristics & 0x20000020) !== 0;
   }
 
-  /** PDB RVA → image RVA (itself without OMAP). */
-  image(pdbRva: number): number | undefined {
-    return this.omap ? this.omap.map(pdbRva) : pdbRva;
+  /** Where the original range [rva, rva + length) is in the final image: one piece or more. */
+  ranges(rva: number, length: number): [number, number][] {
+    return this.imageMap ? this.imageMap.ranges(rva, length) : [[rva, length]];
   }
 }
 

@@ -4,6 +4,8 @@
  * record: FUNC (address, size, parameter size, `m`, name), line records (address, size, line,
  * file *name*: FILE ids are DIA's internal numbers) and PUBLIC, as multisets.
  *
+ * The reordered images (omap_*) are mapped range by range as dump_syms does (image-map.ts).
+ *
  * Each difference is put in a class, and the classes are pinned per file:
  * - spelling: the same record but for the name's spelling, which is the undecorator's
  *   (lib/demangle: `a, b` for `a,b`, `>>` for `> >`, `dtor` for `destructor`, `struct X`):
@@ -44,9 +46,9 @@ const CASES: Case[] = [
   { pdb: `${BP}/dump_syms_regtest64.pdb`, image: `${BP}/dump_syms_regtest64.exe`, expected: `${BP}/dump_syms_regtest64.sym`, pin: { func: [246, 0, 0], line: [3599, 0], pub: [2, 0] } },
   { pdb: `${BP}/dump_syms_regtest64.pdb`, image: `${BP}/dump_syms_regtest64.exe`, expected: `${MZ}/dump_syms_regtest64.old.sym`, pin: { func: [246, 0, 0], line: [3599, 0], pub: [2, 1] } },
   { pdb: `${BP}/omap_reorder_funcs.pdb`, expected: `${BP}/omap_reorder_funcs.sym`, pin: { func: [158, 0, 0], line: [2219, 0], pub: [4, 0] } },
-  { pdb: `${BP}/omap_stretched_filled.pdb`, expected: `${BP}/omap_stretched_filled.sym`, pin: { func: [39, 0, 215], line: [728, 2644], pub: [4, 0] } },
-  { pdb: `${BP}/omap_reorder_bbs.pdb`, expected: `${BP}/omap_reorder_bbs.sym`, pin: { func: [88, 0, 935], line: [1367, 1181], pub: [4, 0] } },
-  { pdb: `${BP}/omap_stretched.pdb`, expected: `${BP}/omap_stretched.sym`, pin: { func: [102, 0, 129], line: [1803, 629], pub: [4, 0] } },
+  { pdb: `${BP}/omap_stretched_filled.pdb`, expected: `${BP}/omap_stretched_filled.sym`, pin: { func: [158, 0, 0], line: [2219, 0], pub: [4, 0] } },
+  { pdb: `${BP}/omap_reorder_bbs.pdb`, expected: `${BP}/omap_reorder_bbs.sym`, pin: { func: [953, 0, 0], line: [2463, 0], pub: [4, 0] } },
+  { pdb: `${BP}/omap_stretched.pdb`, expected: `${BP}/omap_stretched.sym`, pin: { func: [175, 0, 0], line: [2325, 0], pub: [4, 0] } },
   { pdb: `${GS}/crash.pdb`, image: `${GS}/crash.exe`, expected: `${GS}/crash.sym`, pin: { func: [84, 6, 4], line: [761, 0], pub: [35, 0] } },
   { pdb: `${GS}/CrashWithException.pdb`, image: `${GS}/CrashWithException.exe`, expected: `${GS}/CrashWithException.pdb.sym`, pin: { func: [66, 0, 0], line: [304, 0], pub: [33, 0] } },
   { pdb: `${MZ}/basic32-min.pdb`, image: `${MZ}/basic32-min.dll`, expected: `${MZ}/basic32-min.old.sym`, pin: { func: [723, 0, 0], line: [0, 0], pub: [2443, 17] } },
