@@ -26,6 +26,7 @@ import { lastAtOrBelowIn } from '../formats/breakpad/columns';
 import { breakpadName } from './names';
 import { PdbAddresses, pdbFunctionsAndLines, pdbPublics, type PdbFunction, type PdbLines, type PdbPublic } from './pdb-symbols';
 import { RecordWriter } from './record-writer';
+import { inlineRecords, type Line } from './inlines';
 
 export interface DumpContext {
   pdb: PdbFile;
@@ -54,6 +55,12 @@ export interface DumpSymsOptions {
    * it began to drop them (2021); Breakpad's processor ignores them either way. Default false.
    */
   zeroLengthLines?: boolean;
+  /**
+   * INLINE and INLINE_ORIGIN records (dump_syms' inline handling): each function's inline sites
+   * with their call sites, its line records split by the inlinees' lines, the origins after
+   * everything else (where dump_syms writes them). Default false, as dump_syms without `-i`.
+   */
+  inlines?: boolean;
 }
 
 /** What was written. */
@@ -64,6 +71,7 @@ export interface DumpSymsResult {
   functions: number;
   lines: number;
   publics: number;
+  inlines: number;
   stack: number;
 }
 
@@ -97,7 +105,7 @@ async function write(pdb: PdbFile, image: PeImage | undefined, opts: DumpSymsOpt
   const arch = ARCH[pdb.machine] ?? 'unknown';
   const id = breakpadDebugId(pdb.info.guid, pdb.matchAge);
   const name = opts.pdbName ?? path.basename(pdb.name.replace(/\\/g, '/'));
-  const result: DumpSymsResult = { module: { os: 'windows', arch, id, name }, codeId: undefined, files: 0, functions: 0, lines: 0, publics: 0, stack: 0 };
+  const result: DumpSymsResult = { module: { os: 'windows', arch, id, name }, codeId: undefined, files: 0, functions: 0, lines: 0, publics: 0, inlines: 0, stack: 0 };
   await w.line(`MODULE windows ${arch} ${id} ${name}`);
   if (image) {
     result.codeId = breakpadCodeId(image.timeDateStamp, image.sizeOfImage);
@@ -107,7 +115,13 @@ async function write(pdb: PdbFile, image: PeImage | undefined, opts: DumpSymsOpt
   if (generator !== null) await w.line(`INFO GENERATOR ${generator}`);
 
   const addresses = new PdbAddresses(pdb);
-  const { functions, lines } = pdbFunctionsAndLines(pdb, addresses, opts.zeroLengthLines ?? false);
+  const { functions, lines } = pdbFunctionsAndLines(pdb, addresses, opts.zeroLengthLines ?? false, opts.inlines ?? false);
+  const origins = new Map<string, number>();
+  const originId = (name: string): number => {
+    let id = origins.get(name);
+    if (id === undefined) origins.set(name, (id = origins.size));
+    return id;
+  };
   const publics = pdbPublics(pdb, addresses);
   for (let i = 0; i < lines.files.length; i++) await w.line(`FILE ${i + 1} ${lines.files[i]}`);
   result.files = lines.files.length;
@@ -128,7 +142,8 @@ async function write(pdb: PdbFile, image: PeImage | undefined, opts: DumpSymsOpt
       // Folded functions share an address: the lines are those of the module the linker kept
       // there (the section contribution), as DIA's findLinesByRVA answers.
       const owner = sel.multiple ? contributor(pdb, f) : f.module;
-      result.lines += await writeLines(w, lines, rva, f.length, owner, addresses);
+      if (f.inlineSites?.length) result.inlines += await writeInlined(w, lines, f, owner, addresses, originId, (n) => (result.lines += n));
+      else result.lines += await writeLines(w, lines, rva, f.length, owner, addresses);
     } else if (sel.pub && sel.pub.code) {
       const n = breakpadName(sel.pub.decorated);
       for (const [at] of addresses.ranges(rva, 1)) {
@@ -143,6 +158,7 @@ async function write(pdb: PdbFile, image: PeImage | undefined, opts: DumpSymsOpt
       result.stack++;
     }
   }
+  for (const [name, id] of origins) await w.line(`INLINE_ORIGIN ${id} ${name}`);
   await w.end();
   return result;
 }
@@ -220,6 +236,36 @@ async function writeLines(w: RecordWriter, lines: PdbLines, rva: number, length:
     }
   }
   return n;
+}
+
+/** A function with inline sites: its INLINE records, then its lines as the inlinees split them. */
+async function writeInlined(
+  w: RecordWriter,
+  lines: PdbLines,
+  f: PdbFunction,
+  module: number,
+  addresses: PdbAddresses,
+  originId: (name: string) => number,
+  countLines: (n: number) => void,
+): Promise<number> {
+  const base: Line[] = [];
+  let k = lastAtOrBelowIn(lines.rva, undefined, 0, lines.rva.length, f.rva - 1) + 1;
+  for (; k < lines.rva.length && lines.rva[k] < f.rva + f.length; k++) {
+    if (lines.module[k] === module && lines.length[k] > 0) base.push({ rva: lines.rva[k], length: lines.length[k], line: lines.line[k], file: lines.file[k] });
+  }
+  const { records, lines: split } = inlineRecords(f.inlineSites!, base, originId);
+  for (const r of records) {
+    await w.line(`INLINE ${r.depth} ${r.callLine} ${r.callFile} ${r.origin} ${r.ranges.map(([a, n]) => `${hex(a)} ${hex(n)}`).join(' ')}`);
+  }
+  let n = 0;
+  for (const l of split) {
+    for (const [at, size] of addresses.ranges(l.rva, l.length)) {
+      await w.line(`${hex(at)} ${hex(size)} ${l.line} ${l.file}`);
+      n++;
+    }
+  }
+  countLines(n);
+  return records.length;
 }
 
 function contributor(pdb: PdbFile, f: PdbFunction): number {

@@ -19,6 +19,7 @@ import { diaSignature, x86StackParamSize } from './dia-types';
 import { CVPSF_CODE, CVPSF_FUNCTION, readProc, readPublic } from '../formats/codeview/symbol-records';
 import type { PdbFile } from '../formats/pdb/pdb-file';
 import { ImageMap } from './image-map';
+import { siteLines, type InlineSite } from './inlines';
 import type { SectionHeader } from '../formats/pe/section-header';
 import { Column, f64, u32 } from '../formats/breakpad/columns';
 
@@ -38,6 +39,8 @@ export interface PdbFunction {
   stackParams: number;
   /** Internal functions: DIA's type-built name (`static int f()`), used when no public names it. */
   signature: string | undefined;
+  /** With inline handling: the function's inline sites (inlines.ts), stream order. */
+  inlineSites?: InlineSite[];
 }
 
 export interface PdbPublic {
@@ -105,7 +108,7 @@ export interface PdbLines {
 }
 
 /** One pass over the modules: their functions and their lines. */
-export function pdbFunctionsAndLines(pdb: PdbFile, at: PdbAddresses, zeroLength = false): { functions: PdbFunction[]; lines: PdbLines } {
+export function pdbFunctionsAndLines(pdb: PdbFile, at: PdbAddresses, zeroLength = false, inlines = false): { functions: PdbFunction[]; lines: PdbLines } {
   const functions: PdbFunction[] = [];
   const rva = f64();
   const length = u32();
@@ -152,6 +155,15 @@ export function pdbFunctionsAndLines(pdb: PdbFile, at: PdbAddresses, zeroLength 
       return id;
     };
     for (const k of c13.checksums) idOf(k.nameOffset);
+    if (inlines) {
+      const mine = functions.filter((f) => f.module === m.index);
+      const byRecord = new Map(mine.map((f) => [f.record, f]));
+      const sites = siteLines(pdb, ms, ms.c13Block(m.c11ByteSize, m.c13ByteSize), (r) => byRecord.get(r)?.rva, idOf);
+      for (const [record, list] of sites) {
+        const f = byRecord.get(record);
+        if (f) f.inlineSites = list;
+      }
+    }
     for (const s of c13.sections) addSection(s, at, idOf, rva, length, line, file, zeroLength);
     while (mod.length < rva.length) mod.push(m.index);
   }
