@@ -4,3 +4,5 @@ export type { DumpSymsOptions, DumpSymsResult, DumpContext } from './dump-syms';
 export { dumpSymsToStore, breakpadStorePath } from './store';
 export { breakpadName, BREAKPAD_UNDNAME_FLAGS } from './names';
 export type { BreakpadName } from './names';
+export { BreakpadProvider, breakpadIdOfImage, findBreakpadSymbols } from './symbol-source';
+export type { BreakpadId } from './symbol-source';

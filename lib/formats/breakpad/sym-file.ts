@@ -40,6 +40,8 @@ export interface BreakpadLookup {
   parameterSize: number;
   /** A PUBLIC answered (no FUNC covers the address). */
   isPublic: boolean;
+  /** The record's number, as symbols() gives it. */
+  index: number;
   /** The `m` flag: several names share this address (identical code folding). */
   multiple: boolean;
   /** The line record covering the address: the innermost source position. */
@@ -143,6 +145,7 @@ export class BreakpadSymbols {
       functionSize: 0,
       parameterSize: v.pubParams[u],
       isPublic: true,
+      index: v.funcAddr.length + u + 1,
       multiple: v.pubMulti[u] === 1,
       file: undefined,
       line: undefined,
@@ -164,6 +167,7 @@ export class BreakpadSymbols {
       functionSize: v.funcSize[f],
       parameterSize: v.funcParams[f],
       isPublic: false,
+      index: f + 1,
       multiple: v.funcMulti[f] === 1,
       file: covered ? this.file(v.lineFile[li]) : undefined,
       line: covered ? v.lineNo[li] : undefined,
@@ -200,6 +204,26 @@ export class BreakpadSymbols {
       }
     }
     return chain;
+  }
+
+  /**
+   * Every FUNC in address order, then every PUBLIC whose address starts no FUNC: `index` is
+   * stable (FUNCs 1..n in file order, PUBLICs n+1.. in file order).
+   */
+  *symbols(): IterableIterator<{ name: string; rva: number; size: number; isPublic: boolean; index: number }> {
+    const v = this.v;
+    const nf = v.funcAddr.length;
+    const starts = new Set<number>();
+    for (let p = 0; p < nf; p++) {
+      const f = this.funcOrder ? this.funcOrder[p] : p;
+      starts.add(v.funcAddr[f]);
+      yield { name: this.t.arena.text(v.funcNameAt[f], v.funcNameLen[f]), rva: v.funcAddr[f], size: v.funcSize[f], isPublic: false, index: f + 1 };
+    }
+    for (let p = 0; p < v.pubAddr.length; p++) {
+      const u = this.pubOrder ? this.pubOrder[p] : p;
+      if (starts.has(v.pubAddr[u])) continue;
+      yield { name: this.t.arena.text(v.pubNameAt[u], v.pubNameLen[u]), rva: v.pubAddr[u], size: 0, isPublic: true, index: nf + u + 1 };
+    }
   }
 
   stackWin(rva: number): BreakpadStackWin | undefined {
