@@ -62,6 +62,7 @@ describe('breakpad .sym reader', () => {
       functionSize: 0x40,
       parameterSize: 8,
       isPublic: false,
+      index: 1,
       multiple: true,
       file: 'c:\\src\\main.cc',
       line: 10,
@@ -93,7 +94,13 @@ describe('breakpad .sym reader', () => {
     expect(s.lookup(0x1090)).toMatchObject({ function: 'between_public', functionRva: 0x1080, isPublic: true, multiple: false, file: undefined });
     // 0x1120: past helper (1100+20); nearest public 0x1080 is before helper's start: nothing.
     expect(s.lookup(0x1120)).toBeUndefined();
-    expect(s.lookup(0x1300)).toMatchObject({ function: '_stdcall_thing@4', parameterSize: 4, multiple: true });
+    expect(s.lookup(0x1300)).toMatchObject({ function: '_stdcall_thing@4', parameterSize: 4, multiple: true, index: 4 });
+    expect([...s.symbols()].map((x) => [x.name, x.index, x.isPublic])).toEqual([
+      ['main(int, char **)', 1, false],
+      ['helper', 2, false],
+      ['between_public', 3, true],
+      ['_stdcall_thing@4', 4, true],
+    ]);
     expect(s.lookup(0xfff)).toBeUndefined();
   });
 
