@@ -56,7 +56,7 @@ export class SymTables {
   readonly funcInlines = u32(); // first inline record index
 
   readonly lineAddr = f64();
-  readonly lineSize = f64();
+  readonly lineSize = u32();
   readonly lineNo = i32();
   readonly lineFile = u32();
 
@@ -163,7 +163,9 @@ export class SymTables {
   private line(l: SymLine): void {
     if (!this.funcAddr.length) l.fail('line record before any FUNC');
     this.lineAddr.push(l.hex('line address'));
-    this.lineSize.push(l.hex('line size'));
+    const size = l.hex('line size');
+    if (size > 0xffffffff) l.fail('line size out of range');
+    this.lineSize.push(size);
     const n = l.dec('line number', true);
     if (n < -0x80000000 || n > 0x7fffffff) l.fail('line number out of range');
     this.lineNo.push(n);
