@@ -7,9 +7,11 @@
  *   INFO CODE_ID <TimeDateStamp %08X + SizeOfImage %X> <image name>     (with an image)
  *   INFO GENERATOR dbghelp <version>                                   (dump_syms writes none)
  *   FILE <id> <name>                 every module's source files, one id per distinct name
- *   FUNC [m] <rva> <size> <params> <name>, its line records; PUBLIC [m] <rva> <params> <name>
- *                                    interleaved in RVA order, one symbol per RVA
+ *   FUNC [m] <rva> <size> <params> <name>, [its INLINE records,] its line records;
+ *   PUBLIC [m] <rva> <params> <name> interleaved in the PDB's address order, one symbol per
+ *                                    address (several records where OMAP split a range)
  *   STACK ...                        from `stack` (the unwinders' seam; none by default)
+ *   INLINE_ORIGIN <id> <name>        with `inlines` (dump_syms writes them last too)
  *
  * One symbol per RVA, as dump_syms' MaybeRecordSymbol picks it: a function beats a public; among
  * functions, or among publics when no function is there, the least name wins (functions by their
