@@ -144,3 +144,33 @@ describe('dumpSyms output', () => {
     }
   });
 });
+
+describe('dumpSyms on truncated and corrupted PDBs', () => {
+  // Every byte the writer reads goes through the PDB readers: bad input is a DbgHelpError (or a
+  // .sym written from what was readable), never a RangeError or a hang.
+  const { corruptions, truncations } = jest.requireActual('../../helpers/mutate') as typeof import('../../helpers/mutate');
+  const good = fs.readFileSync(path.join(FIXTURES, 'inline-x86.pdb'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-bad-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  async function survives(bytes: Uint8Array, i: number): Promise<void> {
+    const file = path.join(dir, `m${i}.pdb`);
+    fs.writeFileSync(file, bytes);
+    const out = new Writable({ write: (_c, _e, cb) => cb() });
+    try {
+      await dumpSyms({ pdb: file, out, inlines: true });
+    } catch (e) {
+      if (!(e instanceof DbgHelpError)) throw e;
+    }
+  }
+
+  test('truncations', async () => {
+    let i = 0;
+    for (const t of truncations(good, 4096)) await survives(t, i++);
+  });
+
+  test('corruptions', async () => {
+    let i = 0;
+    for (const c of corruptions(good, 200, 16, 5)) await survives(c, i++);
+  });
+});
