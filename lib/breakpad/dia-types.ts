@@ -5,14 +5,15 @@
  *   arguments in DIA's spelling (`char * *`, `const wchar_t *`, `struct tag *`, function types
  *   spelled empty: `void (**)(void)` reads ` * *`), `(void)` written `()`;
  * - x86StackParamSize: dump_syms' GetFunctionStackParamSize: from the lowest EBP offset of the
- *   function's own parameters (S_REGREL32 on EBP at offset > 0; DIA reports no EBP register
- *   for S_BPREL32, so old compilers' frames give 0, as the corpus' .sym files show; at least 4)
- *   to the end of the highest one, rounded up to 4.
+ *   function's own parameters (the first frame records, as many as its type declares, and
+ *   `this`; only S_REGREL32 on EBP: DIA reports no EBP register for S_BPREL32, so old
+ *   compilers' frames give 0, as the corpus' .sym files show; at least 4) to the end of the
+ *   highest one, rounded up to 4.
  */
 import type { ModuleSymbols } from '../formats/pdb/module-symbols';
 import type { TpiStream } from '../formats/pdb/tpi-stream';
 import { SymFamily, symFamily } from '../formats/codeview/symbol-kinds';
-import { readRegRel } from '../formats/codeview/local-records';
+import { readBpRel, readRegRel } from '../formats/codeview/local-records';
 import { readArray, readIndexList, readMFunction, readModifier, readPointer, readProcedure } from '../formats/codeview/type-records';
 import { simpleKind, simpleMode, simplePointerSize } from '../formats/codeview/type-simple';
 
@@ -112,16 +113,29 @@ export function typeLength(tpi: TpiStream | undefined, index: number, depth = 0)
 }
 
 const S_REGREL32 = 0x1111;
+const S_BPREL32 = 0x110b;
 const CV_REG_EBP = 22;
+
+/** The number of parameters a procedure's type declares (undefined when the type is unknown). */
+function paramCount(tpi: TpiStream | undefined, typeIndex: number): number | undefined {
+  if (!tpi || !tpi.has(typeIndex)) return undefined;
+  const { leaf, data } = tpi.record(typeIndex);
+  if (leaf === LF_PROCEDURE) return readProcedure(data).paramCount;
+  if (leaf === LF_MFUNCTION) return readMFunction(data).paramCount;
+  return undefined;
+}
 
 /**
  * dump_syms' GetFunctionStackParamSize (x86 only) for the procedure at `record` whose S_END is
- * at `end`: its own records only (nested blocks and inline sites skipped).
+ * at `end`: its own records only (nested blocks and inline sites skipped). DIA's parameters are
+ * the first frame records, as many as the type declares, plus `this`; where the type is unknown,
+ * those at a positive offset.
  */
-export function x86StackParamSize(ms: ModuleSymbols, record: number, end: number, tpi: TpiStream | undefined): number {
+export function x86StackParamSize(ms: ModuleSymbols, record: number, end: number, tpi: TpiStream | undefined, typeIndex: number): number {
   let lowest = Infinity;
   let highest = -Infinity;
   let depth = 0;
+  let left = paramCount(tpi, typeIndex);
   const syms = ms.symbols;
   let offset = record + syms.recordBytes(record).length;
   for (let guard = 0; offset < end && guard < 1 << 20; guard++) {
@@ -138,9 +152,16 @@ export function x86StackParamSize(ms: ModuleSymbols, record: number, end: number
       depth++;
       continue;
     }
-    if (depth !== 0 || kind !== S_REGREL32) continue;
-    const r = readRegRel(syms.recordAt(at).data);
-    if (r.register !== CV_REG_EBP || r.offset <= 0) continue;
+    if (depth !== 0 || (kind !== S_REGREL32 && kind !== S_BPREL32)) continue;
+    const data = syms.recordAt(at).data;
+    // S_BPREL32: DIA reports no EBP register for it, so it counts as a parameter slot only.
+    const r = kind === S_REGREL32 ? readRegRel(data) : { ...readBpRel(data), register: -1 };
+    const isThis = r.name === 'this';
+    let param: boolean;
+    if (isThis) param = true;
+    else if (left === undefined) param = r.offset > 0;
+    else param = left > 0 && left-- > 0;
+    if (!param || r.register !== CV_REG_EBP) continue;
     lowest = Math.min(lowest, r.offset);
     highest = Math.max(highest, r.offset + typeLength(tpi, r.typeIndex));
   }

@@ -138,7 +138,7 @@ export function pdbFunctionsAndLines(pdb: PdbFile, at: PdbAddresses, zeroLength 
         record: offset,
         segment: p.segment,
         offset: p.offset,
-        stackParams: x86 ? x86StackParamSize(ms, offset, p.end, tpi) : 0,
+        stackParams: x86 ? x86StackParamSize(ms, offset, p.end, tpi, p.typeIndex) : 0,
         signature: local && !isIdProc(kind) && tpi && tpi.count > 0 && (p.typeIndex === 0 || tpi.has(p.typeIndex)) ? diaSignature(tpi, p.name, p.typeIndex) : undefined,
       });
     });
