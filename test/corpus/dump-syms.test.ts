@@ -49,10 +49,10 @@ const CASES: Case[] = [
   { pdb: `${BP}/omap_stretched_filled.pdb`, expected: `${BP}/omap_stretched_filled.sym`, pin: { func: [158, 0, 0], line: [2219, 0], pub: [4, 0] } },
   { pdb: `${BP}/omap_reorder_bbs.pdb`, expected: `${BP}/omap_reorder_bbs.sym`, pin: { func: [953, 0, 0], line: [2463, 0], pub: [4, 0] } },
   { pdb: `${BP}/omap_stretched.pdb`, expected: `${BP}/omap_stretched.sym`, pin: { func: [175, 0, 0], line: [2325, 0], pub: [4, 0] } },
-  { pdb: `${GS}/crash.pdb`, image: `${GS}/crash.exe`, expected: `${GS}/crash.sym`, pin: { func: [85, 6, 2], line: [761, 0], pub: [35, 0] } },
+  { pdb: `${GS}/crash.pdb`, image: `${GS}/crash.exe`, expected: `${GS}/crash.sym`, pin: { func: [85, 7, 0], line: [761, 0], pub: [35, 0] } },
   { pdb: `${GS}/CrashWithException.pdb`, image: `${GS}/CrashWithException.exe`, expected: `${GS}/CrashWithException.pdb.sym`, pin: { func: [66, 0, 0], line: [304, 0], pub: [33, 0] } },
   { pdb: `${MZ}/basic32-min.pdb`, image: `${MZ}/basic32-min.dll`, expected: `${MZ}/basic32-min.old.sym`, pin: { func: [723, 0, 0], line: [0, 0], pub: [2443, 17] } },
-  { pdb: `${MZ}/basic32.pd_`, image: `${MZ}/basic32.dll`, expected: `${MZ}/basic32.old.sym`, pin: { func: [2337, 560, 350], line: [24916, 1], pub: [102, 1] } },
+  { pdb: `${MZ}/basic32.pd_`, image: `${MZ}/basic32.dll`, expected: `${MZ}/basic32.old.sym`, pin: { func: [2337, 585, 300], line: [24916, 1], pub: [102, 1] } },
 ];
 
 interface Records {
@@ -89,9 +89,14 @@ function loose(record: string): string {
 function bare(record: string): string {
   const m = /^((?:m )?[0-9a-f]+ [0-9a-f]+ [0-9a-f]+ )(.*)$/.exec(record);
   if (!m) return record;
-  let name = m[2].replace(/^static [^(]*? (?=\S+\()/, '');
+  let name = m[2];
   const paren = name.indexOf('(');
   if (paren > 0 && name.endsWith(')')) name = name.slice(0, paren);
+  if (name.startsWith('static ')) {
+    // The name is the last word; `anonymous namespace' holds a space of its own.
+    const words = name.replace(/`anonymous namespace'/g, '\u0001').split(' ');
+    name = words[words.length - 1].replace(/\u0001/g, "`anonymous namespace'");
+  }
   return loose(m[1] + name);
 }
 
