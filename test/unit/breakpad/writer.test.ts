@@ -120,6 +120,28 @@ describe('dumpSyms output', () => {
     expect(s.counts.lines).toBeGreaterThan(20);
   });
 
+  test('the stack seam: records from `stack` follow FUNC/PUBLIC and are read back', async () => {
+    const out = sink();
+    let at = -1;
+    const result = await dumpSyms({
+      pdb,
+      out,
+      stack: function* (ctx) {
+        expect(ctx.arch).toBe('x86_64');
+        const f = ctx.functions.find((x) => x.length > 1)!;
+        at = f.rva;
+        yield `STACK CFI INIT ${f.rva.toString(16)} ${f.length.toString(16)} .cfa: $rsp 8 + .ra: .cfa -8 + ^`;
+        yield `STACK CFI ${(f.rva + 1).toString(16)} .cfa: $rsp 16 +`;
+      },
+    });
+    expect(result.stack).toBe(2);
+    const text = out.text();
+    expect(text.indexOf('STACK CFI INIT')).toBeGreaterThan(text.lastIndexOf('\nFUNC '));
+    const s = parseBreakpadSymbols(text);
+    expect(s.cfi(at)!.rules).toEqual({ '.cfa': '$rsp 8 +', '.ra': '.cfa -8 + ^' });
+    expect(s.cfi(at + 1)!.rules).toEqual({ '.cfa': '$rsp 16 +', '.ra': '.cfa -8 + ^' });
+  });
+
   test('the store gets the file under name.pdb/<id>/name.sym, and nothing else', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-store-'));
     try {
