@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Writable } from 'stream';
-import { breakpadName, breakpadStorePath, breakpadDebugId, breakpadCodeId, dumpSyms, dumpSymsToStore } from '../../../lib/breakpad';
+import { breakpadName, breakpadStorePath, breakpadDebugId, breakpadCodeId, breakpadIdOfImage, dumpSyms, dumpSymsToStore } from '../../../lib/breakpad';
+import { PeImage } from '../../../lib/formats/pe/pe-image';
 import { ImageMap } from '../../../lib/breakpad/image-map';
 import { Omap } from '../../../lib/formats/pdb/omap';
 import { Cursor } from '../../../lib/formats/binary/cursor';
@@ -40,6 +41,27 @@ describe('identifiers and the store layout', () => {
     expect(breakpadCodeId(0x5d6aa558, 0x1ad000)).toBe('5D6AA5581AD000');
     expect(breakpadCodeId(0x58, 0x9000)).toBe('000000589000');
   });
+  test.each([
+    ['basic-x86', 'x86'],
+    ['basic-x64', 'x86_64'],
+    ['basic-arm64', 'arm64'],
+  ])('MODULE of %s names %s and the PDB identity', async (name, arch) => {
+    const chunks: Buffer[] = [];
+    const out = new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) });
+    const r = await dumpSyms({ pdb: path.join(FIXTURES, `${name}.pdb`), image: path.join(FIXTURES, `${name}.exe`), out, generator: null });
+    const head = Buffer.concat(chunks).toString('utf8').split('\n').slice(0, 3);
+    expect(head[0]).toBe(`MODULE windows ${arch} ${r.module.id} ${name}.pdb`);
+    expect(head[1]).toBe(`INFO CODE_ID ${r.codeId} ${name}.exe`);
+    expect(head[2]).toMatch(/^FILE 1 /);
+    // The image's CodeView record names the same GUID + age (an independent source).
+    const image = PeImage.open(path.join(FIXTURES, `${name}.exe`));
+    try {
+      expect(breakpadIdOfImage(image)).toEqual({ debugFile: `${name}.pdb`, debugId: r.module.id });
+    } finally {
+      image.close();
+    }
+  });
+
   test('name.pdb/<id>/name.sym', () => {
     expect(breakpadStorePath('test_app.pdb', '5A9832E5287241C1838ED98914E9B7FF1')).toBe(path.join('test_app.pdb', '5A9832E5287241C1838ED98914E9B7FF1', 'test_app.sym'));
     expect(breakpadStorePath('C:\\build\\X.PDB', 'AB1')).toBe(path.join('X.PDB', 'AB1', 'X.sym'));
