@@ -181,11 +181,14 @@ export function readC13Lines(c: Cursor): LineSection[] {
   return readC13(c).sections;
 }
 
-/** Parses a module's C13 block: line sections and file checksums. */
-export function readC13(c: Cursor): C13Lines {
+/**
+ * Parses a module's C13 block: line sections and file checksums. `keepHidden` keeps the
+ * 0xfeefee/0xf00f00 entries (DIA reports them; Breakpad's dump_syms writes them).
+ */
+export function readC13(c: Cursor, keepHidden = false): C13Lines {
   const { subsections: linesSubsections, checksums, fileNames } = splitC13(c);
   if (!linesSubsections.length) return { sections: [], checksums };
-  return { sections: linesSubsections.map((body) => readLineSection(body, fileNames)), checksums };
+  return { sections: linesSubsections.map((body) => readLineSection(body, fileNames, keepHidden)), checksums };
 }
 
 /** DEBUG_S_FILECHKSMS: u32 name offset, u8 size, u8 kind, size bytes, aligned to 4, repeated. */
@@ -203,7 +206,7 @@ export function readFileChecksums(c: Cursor): FileChecksum[] {
   return out;
 }
 
-function readLineSection(c: Cursor, fileNames: Map<number, number>): LineSection {
+function readLineSection(c: Cursor, fileNames: Map<number, number>, keepHidden: boolean): LineSection {
   const offset = c.u32();
   const section = c.u16();
   const flags = c.u16();
@@ -227,7 +230,7 @@ function readLineSection(c: Cursor, fileNames: Map<number, number>): LineSection
     for (let i = 0; i < nLines; i++) {
       const off = block.u32();
       const line = block.u32() & 0xffffff;
-      const keep = !HIDDEN_LINES.has(line);
+      const keep = keepHidden || !HIDDEN_LINES.has(line);
       kept.push(keep);
       if (!keep) continue;
       out.offsets.push(off);

@@ -17,6 +17,11 @@ export class Omap {
     return this.from.length;
   }
 
+  /** The records themselves (views, not copies): `from[i]` maps to `to[i]`. */
+  entries(): { from: Uint32Array; to: Uint32Array } {
+    return { from: this.from, to: this.to };
+  }
+
   static read(c: Cursor): Omap {
     const n = Math.floor(c.remaining / 8);
     const from = new Uint32Array(n);

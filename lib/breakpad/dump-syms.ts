@@ -1,0 +1,289 @@
+/**
+ * dumpSyms: a Breakpad symbol file (.sym) from a PDB and, optionally, its image, written as it
+ * is produced (never the whole text in memory), in the record formats and order of Breakpad's
+ * DIA-based dump_syms (src/common/windows/pdb_source_line_writer.cc):
+ *
+ *   MODULE windows <x86|x86_64|arm64|arm> <GUID + age> <pdb name>
+ *   INFO CODE_ID <TimeDateStamp %08X + SizeOfImage %X> <image name>     (with an image)
+ *   INFO GENERATOR dbghelp <version>                                   (dump_syms writes none)
+ *   FILE <id> <name>                 every module's source files, one id per distinct name
+ *   FUNC [m] <rva> <size> <params> <name>, [its INLINE records,] its line records;
+ *   PUBLIC [m] <rva> <params> <name> interleaved in the PDB's address order, one symbol per
+ *                                    address (several records where OMAP split a range)
+ *   STACK ...                        from `stack` (the unwinders' seam; none by default)
+ *   INLINE_ORIGIN <id> <name>        with `inlines` (dump_syms writes them last too)
+ *
+ * One symbol per RVA, as dump_syms' MaybeRecordSymbol picks it: a function beats a public; among
+ * functions, or among publics when no function is there, the least name wins (functions by their
+ * own name, publics by decorated name) and the record gets `m`. A public is written only when it
+ * is code (CVPSF_CODE). Zero-length functions are skipped. Names: lib/breakpad/names.ts.
+ */
+import * as path from 'path';
+import type { Writable } from 'stream';
+import { DbgHelpError } from '../api/errors';
+import { undecorateSymbolName } from '../demangle';
+import { PdbFile } from '../formats/pdb/pdb-file';
+import { PeImage } from '../formats/pe/pe-image';
+import { lastAtOrBelowIn } from '../formats/breakpad/columns';
+import { breakpadName } from './names';
+import { PdbAddresses, pdbFunctionsAndLines, pdbPublics, type PdbFunction, type PdbLines, type PdbPublic } from './pdb-symbols';
+import { RecordWriter } from './record-writer';
+import { inlineRecords, type Line } from './inlines';
+
+export interface DumpContext {
+  pdb: PdbFile;
+  image: PeImage | undefined;
+  arch: string;
+  functions: readonly PdbFunction[];
+}
+
+export interface DumpSymsOptions {
+  /** The PDB (a path, or an open PdbFile the caller keeps and closes). */
+  pdb: string | PdbFile;
+  /** The image the PDB describes, for INFO CODE_ID (a path or an open PeImage). */
+  image?: string | PeImage;
+  out: Writable;
+  /** MODULE's debug file name; default the PDB file's base name (as DIA's symbolsFileName). */
+  pdbName?: string;
+  /** INFO GENERATOR's text; null writes no INFO GENERATOR. */
+  generator?: string | null;
+  /**
+   * STACK WIN / STACK CFI records, written after FUNC and PUBLIC (the unwinders' seam): lines
+   * without the newline.
+   */
+  stack?: (ctx: DumpContext) => Iterable<string> | AsyncIterable<string>;
+  /**
+   * Write zero-length line records (two line entries at one offset), as dump_syms did before
+   * it began to drop them (2021); Breakpad's processor ignores them either way. Default false.
+   */
+  zeroLengthLines?: boolean;
+  /**
+   * INLINE and INLINE_ORIGIN records (dump_syms' inline handling): each function's inline sites
+   * with their call sites, its line records split by the inlinees' lines, the origins after
+   * everything else (where dump_syms writes them). Default false, as dump_syms without `-i`.
+   */
+  inlines?: boolean;
+}
+
+/** What was written. */
+export interface DumpSymsResult {
+  module: { os: 'windows'; arch: string; id: string; name: string };
+  codeId: string | undefined;
+  files: number;
+  functions: number;
+  lines: number;
+  publics: number;
+  inlines: number;
+  stack: number;
+}
+
+const ARCH: Record<number, string> = { 0x14c: 'x86', 0x8664: 'x86_64', 0xaa64: 'arm64', 0x1c4: 'arm', 0x200: 'ia64' };
+
+/** Breakpad's debug identifier: the GUID's 32 hex digits and the age, upper case. */
+export function breakpadDebugId(guid: string, age: number): string {
+  return guid.replace(/[{}-]/g, '').toUpperCase() + age.toString(16).toUpperCase();
+}
+
+/** Breakpad's code identifier: TimeDateStamp `%08X` then SizeOfImage `%X`. */
+export function breakpadCodeId(timeDateStamp: number, sizeOfImage: number): string {
+  return timeDateStamp.toString(16).toUpperCase().padStart(8, '0') + sizeOfImage.toString(16).toUpperCase();
+}
+
+export async function dumpSyms(opts: DumpSymsOptions): Promise<DumpSymsResult> {
+  const pdb = typeof opts.pdb === 'string' ? PdbFile.open(opts.pdb) : opts.pdb;
+  let image: PeImage | undefined;
+  try {
+    image = typeof opts.image === 'string' ? PeImage.open(opts.image) : opts.image;
+    return await write(pdb, image, opts);
+  } finally {
+    if (typeof opts.pdb === 'string') pdb.close();
+    if (typeof opts.image === 'string') image?.close();
+  }
+}
+
+async function write(pdb: PdbFile, image: PeImage | undefined, opts: DumpSymsOptions): Promise<DumpSymsResult> {
+  if (pdb.info.fastLink) throw new DbgHelpError('UNSUPPORTED', `${pdb.name}: a /DEBUG:FASTLINK PDB keeps its symbols in the object files`);
+  const w = new RecordWriter(opts.out);
+  const arch = ARCH[pdb.machine] ?? 'unknown';
+  const id = breakpadDebugId(pdb.info.guid, pdb.matchAge);
+  const name = opts.pdbName ?? path.basename(pdb.name.replace(/\\/g, '/'));
+  const result: DumpSymsResult = { module: { os: 'windows', arch, id, name }, codeId: undefined, files: 0, functions: 0, lines: 0, publics: 0, inlines: 0, stack: 0 };
+  await w.line(`MODULE windows ${arch} ${id} ${name}`);
+  if (image) {
+    result.codeId = breakpadCodeId(image.timeDateStamp, image.sizeOfImage);
+    await w.line(`INFO CODE_ID ${result.codeId} ${path.basename(image.fileName.replace(/\\/g, '/'))}`);
+  }
+  const generator = opts.generator === undefined ? `dbghelp ${version()}` : opts.generator;
+  if (generator !== null) await w.line(`INFO GENERATOR ${generator}`);
+
+  const addresses = new PdbAddresses(pdb);
+  const { functions, lines } = pdbFunctionsAndLines(pdb, addresses, opts.zeroLengthLines ?? false, opts.inlines ?? false);
+  const origins = new Map<string, number>();
+  const originId = (name: string): number => {
+    let id = origins.get(name);
+    if (id === undefined) origins.set(name, (id = origins.size));
+    return id;
+  };
+  const publics = pdbPublics(pdb, addresses);
+  for (let i = 0; i < lines.files.length; i++) await w.line(`FILE ${i + 1} ${lines.files[i]}`);
+  result.files = lines.files.length;
+
+  const decoratedAt = publicsByRva(publics);
+  // In the PDB's own layout (dump_syms turns DIA's OMAP translation off), each record then
+  // written once per piece of the final image it landed in (ImageMap; one piece without OMAP).
+  for (const [rva, sel] of selectSymbols(functions, publics)) {
+    const m = sel.multiple ? 'm ' : '';
+    if (sel.fn) {
+      const f = sel.fn;
+      if (f.length === 0) continue;
+      const n = functionName(f, decoratedAt.get(rva));
+      for (const [at, size] of addresses.ranges(rva, f.length)) {
+        await w.line(`FUNC ${m}${hex(at)} ${hex(size)} ${hex(n.parameterSize ?? f.stackParams)} ${n.name}`);
+        result.functions++;
+      }
+      // Folded functions share an address: the lines are those of the module the linker kept
+      // there (the section contribution), as DIA's findLinesByRVA answers.
+      const owner = sel.multiple ? contributor(pdb, f) : f.module;
+      if (f.inlineSites?.length) result.inlines += await writeInlined(w, lines, f, owner, addresses, originId, (n) => (result.lines += n));
+      else result.lines += await writeLines(w, lines, rva, f.length, owner, addresses);
+    } else if (sel.pub && sel.pub.code) {
+      const n = breakpadName(sel.pub.decorated);
+      for (const [at] of addresses.ranges(rva, 1)) {
+        await w.line(`PUBLIC ${m}${hex(at)} ${hex(n.parameterSize && n.parameterSize > 0 ? n.parameterSize : 0)} ${n.name}`);
+        result.publics++;
+      }
+    }
+  }
+  if (opts.stack) {
+    for await (const l of opts.stack({ pdb, image, arch, functions })) {
+      await w.line(l);
+      result.stack++;
+    }
+  }
+  for (const [name, id] of origins) await w.line(`INLINE_ORIGIN ${id} ${name}`);
+  await w.end();
+  return result;
+}
+
+interface Selected {
+  fn?: PdbFunction;
+  pub?: PdbPublic;
+  multiple: boolean;
+}
+
+/** dump_syms' MaybeRecordSymbol over functions then publics: one symbol per RVA, in RVA order. */
+function selectSymbols(functions: readonly PdbFunction[], publics: readonly PdbPublic[]): [number, Selected][] {
+  const map = new Map<number, Selected>();
+  for (const f of functions) {
+    const s = map.get(f.rva);
+    if (!s) map.set(f.rva, { fn: f, multiple: false });
+    else {
+      s.multiple = true;
+      if (f.name < s.fn!.name) s.fn = f;
+    }
+  }
+  for (const p of publics) {
+    const s = map.get(p.rva);
+    if (!s) map.set(p.rva, { pub: p, multiple: false });
+    else if (!s.fn) {
+      s.multiple = true;
+      if (p.decorated < s.pub!.decorated) s.pub = p;
+    }
+  }
+  return [...map].sort((a, b) => a[0] - b[0]);
+}
+
+function publicsByRva(publics: readonly PdbPublic[]): Map<number, string[]> {
+  const m = new Map<number, string[]>();
+  for (const p of publics) {
+    const l = m.get(p.rva);
+    if (l) l.push(p.decorated);
+    else m.set(p.rva, [p.decorated]);
+  }
+  return m;
+}
+
+/**
+ * A function's name: with a public at its address, DIA's undecoratedNameEx answers from the
+ * public's (decorated) name, and dump_syms cleans it up (breakpadName: `_main` gives `main`);
+ * of several publics, the one naming this function. Without one, the record's own name as it is
+ * (for internal functions, DIA's `static int f()` built from the types: dia-types.ts).
+ */
+function functionName(f: PdbFunction, decorated: string[] | undefined): { name: string; parameterSize: number | undefined } {
+  if (decorated?.length) {
+    const own =
+      decorated.find((d) => undecorateSymbolName(d, 0x1000) === f.name) ??
+      decorated.find((d) => loose(undecorateSymbolName(d, 0x1000)) === loose(f.name)) ??
+      decorated.find((d) => breakpadName(d).name === f.name) ??
+      decorated[0];
+    return breakpadName(own);
+  }
+  return { name: f.signature ?? (f.name || '<name omitted>'), parameterSize: undefined };
+}
+
+/** A name compared without spaces and with the short spellings of special names. */
+function loose(name: string): string {
+  return name.replace(/ /g, '').replace(/dtor'/g, "destructor'").replace(/ctor'/g, "constructor'");
+}
+
+/** The line records of [rva, rva + length) in the function's own module: DIA's findLinesByRVA. */
+async function writeLines(w: RecordWriter, lines: PdbLines, rva: number, length: number, module: number, addresses: PdbAddresses): Promise<number> {
+  let k = lastAtOrBelowIn(lines.rva, undefined, 0, lines.rva.length, rva - 1) + 1;
+  let n = 0;
+  for (; k < lines.rva.length && lines.rva[k] < rva + length; k++) {
+    if (lines.module[k] !== module) continue;
+    for (const [at, size] of addresses.ranges(lines.rva[k], lines.length[k])) {
+      await w.line(`${hex(at)} ${hex(size)} ${lines.line[k]} ${lines.file[k]}`);
+      n++;
+    }
+  }
+  return n;
+}
+
+/** A function with inline sites: its INLINE records, then its lines as the inlinees split them. */
+async function writeInlined(
+  w: RecordWriter,
+  lines: PdbLines,
+  f: PdbFunction,
+  module: number,
+  addresses: PdbAddresses,
+  originId: (name: string) => number,
+  countLines: (n: number) => void,
+): Promise<number> {
+  const base: Line[] = [];
+  let k = lastAtOrBelowIn(lines.rva, undefined, 0, lines.rva.length, f.rva - 1) + 1;
+  for (; k < lines.rva.length && lines.rva[k] < f.rva + f.length; k++) {
+    if (lines.module[k] === module && lines.length[k] > 0) base.push({ rva: lines.rva[k], length: lines.length[k], line: lines.line[k], file: lines.file[k] });
+  }
+  const { records, lines: split } = inlineRecords(f.inlineSites!, base, originId);
+  for (const r of records) {
+    await w.line(`INLINE ${r.depth} ${r.callLine} ${r.callFile} ${r.origin} ${r.ranges.map(([a, n]) => `${hex(a)} ${hex(n)}`).join(' ')}`);
+  }
+  let n = 0;
+  for (const l of split) {
+    for (const [at, size] of addresses.ranges(l.rva, l.length)) {
+      await w.line(`${hex(at)} ${hex(size)} ${l.line} ${l.file}`);
+      n++;
+    }
+  }
+  countLines(n);
+  return records.length;
+}
+
+function contributor(pdb: PdbFile, f: PdbFunction): number {
+  const m = pdb.sectionContribs().moduleAt(f.segment, f.offset);
+  return m >= 0 ? m : f.module;
+}
+
+function hex(n: number): string {
+  return n.toString(16);
+}
+
+function version(): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return (require('../../package.json') as { version: string }).version;
+  } catch {
+    return '0';
+  }
+}

@@ -1,0 +1,8 @@
+/** Breakpad symbol files: writing them from PDBs (reading: lib/formats/breakpad). */
+export { dumpSyms, breakpadDebugId, breakpadCodeId } from './dump-syms';
+export type { DumpSymsOptions, DumpSymsResult, DumpContext } from './dump-syms';
+export { dumpSymsToStore, breakpadStorePath } from './store';
+export { breakpadName, BREAKPAD_UNDNAME_FLAGS } from './names';
+export type { BreakpadName } from './names';
+export { BreakpadProvider, breakpadIdOfImage, findBreakpadSymbols } from './symbol-source';
+export type { BreakpadId } from './symbol-source';
