@@ -17,6 +17,7 @@ const USAGE = `usage: dbghelp <command> [options]      (dbghelp <command> --help
   symbolize    addresses, module+0xOFFSET, module!symbol to function, file and line
   symbolicate  a Mozilla symbolication API v5 request (JSON) to symbolicated stacks
   stack        every thread of a minidump (.dmp), walked and symbolicated
+  dump-syms    write a Breakpad symbol file (.sym) from a PDB and its image
   symbols      list the symbols of an image or a PDB
   info         what identifies an image or a PDB (GUID, age, debug id, store keys)
   find         locate or download a symbol file through the symbol path
@@ -66,6 +67,7 @@ const storeModule = lazy<typeof import('./store')>('./store');
 const symbolicateModule = lazy<typeof import('./symbolicate')>('./symbolicate');
 const stackModule = lazy<typeof import('./stack')>('./stack');
 const cacheModule = lazy<typeof import('./cache')>('./cache');
+const dumpSymsModule = lazy<typeof import('./dump-syms')>('./dump-syms');
 
 const COMMANDS: Record<string, () => Command> = {
   symbolize: () => ({ spec: SYMBOLIZE, run: symbolize }),
@@ -77,6 +79,7 @@ const COMMANDS: Record<string, () => Command> = {
   symbolicate: () => ({ spec: symbolicateModule().SYMBOLICATE, run: symbolicateModule().symbolicateCommand }),
   stack: () => ({ spec: stackModule().STACK, run: stackModule().stack }),
   cache: () => ({ spec: cacheModule().CACHE, run: cacheModule().cache }),
+  'dump-syms': () => ({ spec: dumpSymsModule().DUMP_SYMS, run: dumpSymsModule().dumpSymsCommand }),
 };
 
 export function version(): string {
