@@ -23,6 +23,8 @@ export class DumpModule implements WalkModule {
   imageFile?: string;
   /** The PDB found for it (matching GUID/signature and age). */
   symbolFile?: string;
+  /** The Breakpad .sym that answers for it when no PDB was found. */
+  breakpadFile?: string;
   /** True when the module is loaded in the dump's SymbolHandler (symbols, lines, types at its base). */
   loaded = false;
   /** Why the image file could not be used, when it was found but was malformed. */

@@ -18,6 +18,8 @@ import type { FileIdentity } from '../symsrv/identify';
 import { baseName, dirName, extensionOf } from '../symsrv/paths';
 import type { DumpModule } from './dump-module';
 import { SearchObserver } from '../portable/load-status';
+import { findBreakpadSymbols } from '../breakpad/symbol-source';
+import { parseSymbolPath, type StoreLocation } from '../symsrv/symbol-path';
 import { PeImage } from '../formats/pe/pe-image';
 import type { CodeViewRecord } from '../formats/pe/debug-directory';
 
@@ -80,6 +82,14 @@ export async function loadDumpModule(mod: DumpModule, ctx: ModuleLoadContext): P
       return false;
     }
   };
+  // No PDB: a Breakpad .sym in a store layout (DIR/<pdb>/<debug id>/<name>.sym) under one of the
+  // path's directories answers instead (the image, when found, still serves the walker).
+  const symFile = !pdbPath && pdbName && wantPdb?.debugId ? findBreakpadSymbols(localDirectories(ctx.searchPath), { debugFile: pdbName, debugId: wantPdb.debugId.toUpperCase() }) : undefined;
+  if (symFile && (await load(symFile))) {
+    mod.breakpadFile = symFile;
+    mod.status = { kind: 'loaded', source: 'breakpad', symbolFile: symFile, imageFile: imagePath };
+    return;
+  }
   if (imagePath) {
     // A bad image: the PDB alone still gives symbols.
     if (!(await load(imagePath, pdbPath))) {
@@ -138,4 +148,18 @@ function imageCodeView(file: string): CodeViewRecord | undefined {
   } finally {
     img?.close();
   }
+}
+
+/** The local directories a symbol path names: plain directories and the local stores of srv and cache elements. */
+function localDirectories(searchPath: string): string[] {
+  const out: string[] = [];
+  const add = (l: StoreLocation) => {
+    if (l.kind === 'dir') out.push(l.path);
+  };
+  for (const e of parseSymbolPath(searchPath)) {
+    if (e.kind === 'dir') out.push(e.path);
+    else if (e.kind === 'cache') add(e.store);
+    else if (e.kind === 'chain') e.stores.forEach(add);
+  }
+  return out;
 }

@@ -49,7 +49,7 @@ export interface OpenContext {
   onProgress?(p: FetchProgress): void;
 }
 
-type FileKind = 'pe' | 'pdb';
+type FileKind = 'pe' | 'pdb' | 'sym';
 
 function sniff(src: ByteSource): FileKind {
   const n = Math.min(src.size, 64);
@@ -57,7 +57,8 @@ function sniff(src: ByteSource): FileKind {
   if (n >= 2 && head[0] === 0x4d && head[1] === 0x5a) return 'pe';
   const text = String.fromCharCode(...head.subarray(0, Math.min(n, 40)));
   if (text.startsWith(MSF7_MAGIC.slice(0, 24)) || text.startsWith(MSF2_MAGIC_PREFIX.slice(0, 24))) return 'pdb';
-  throw badFormat(src.name, 0, 'neither a PE image (no MZ signature) nor a PDB (no MSF signature)');
+  if (text.startsWith('MODULE ')) return 'sym';
+  throw badFormat(src.name, 0, 'neither a PE image (no MZ signature), a PDB (no MSF signature) nor a Breakpad .sym (no MODULE line)');
 }
 
 export function moduleNameOf(file: string): string {
@@ -75,7 +76,45 @@ export async function openModule(file: string, opts: LoadModuleOptions, ctx: Ope
     src.close();
     throw e;
   }
+  if (kind === 'sym') {
+    src.close();
+    return openBreakpadSymbols(file, opts, ctx);
+  }
   return kind === 'pe' ? openImage(src, opts, ctx) : openPdbAlone(src, opts, ctx);
+}
+
+/**
+ * A Breakpad .sym loaded as a module's symbols (SymType SymSym): FUNC, line, PUBLIC and INLINE
+ * records answer fromAddr, lines and inline frames (lib/breakpad/symbol-source.ts). Like a PDB
+ * alone, it needs the base the module was loaded at. Read streamed (bounded memory).
+ */
+async function openBreakpadSymbols(file: string, opts: LoadModuleOptions, ctx: OpenContext): Promise<LoadedModule> {
+  if (opts.baseAddress === undefined || opts.baseAddress === 0n) {
+    throw new DbgHelpError('INVALID_PARAMETER', `${file}: loading a Breakpad .sym needs a baseAddress (SymLoadModuleEx's BaseOfDll)`);
+  }
+  const { readBreakpadSymbols } = require('../formats/breakpad') as typeof import('../formats/breakpad');
+  const { BreakpadProvider } = require('../breakpad/symbol-source') as typeof import('../breakpad/symbol-source');
+  const symbols = await readBreakpadSymbols(file, { signal: opts.signal });
+  const m = symbols.module;
+  const name = opts.moduleName ?? moduleNameOf(m.name || file);
+  const size = opts.size ?? DEFAULT_PDB_ONLY_SIZE;
+  ctx.debug(`DBGHELP: ${name} - Breakpad symbols`);
+  ctx.debug(`        ${file}`);
+  const info = baseInfo(opts.baseAddress, size, name, file);
+  const guid = /^[0-9A-F]{33,}$/i.test(m.id) ? m.id.slice(0, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5').toUpperCase() : ZERO_GUID;
+  Object.assign(info, {
+    symType: SymType.Sym,
+    loadedPdbName: file,
+    pdbSig70: guid,
+    pdbAge: guid === ZERO_GUID ? 0 : parseInt(m.id.slice(32), 16),
+    lineNumbers: true,
+    publics: true,
+    globalSymbols: true,
+    machineType: ({ x86: 0x14c, x86_64: 0x8664, arm64: 0xaa64 } as Record<string, number>)[m.arch] ?? 0,
+  });
+  const mod = new LoadedModule(opts.baseAddress, size, name, new BreakpadProvider(symbols), info);
+  mod.status = { kind: 'loaded', source: 'breakpad', symbolFile: file };
+  return mod;
 }
 
 function openPdbAlone(src: ByteSource, opts: LoadModuleOptions, ctx: OpenContext): LoadedModule {

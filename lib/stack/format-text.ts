@@ -19,13 +19,15 @@ const FOUND_BY: Record<FrameTrust, string> = {
 };
 
 const hex = (v: bigint | number, width = 0) => `0x${v.toString(16).padStart(width, '0')}`;
+/** The file name without directories (Windows or POSIX), as minidump_stackwalk prints it; JSON keeps the path. */
+const fileName = (p: string) => p.slice(Math.max(p.lastIndexOf('\\'), p.lastIndexOf('/')) + 1);
 
 /** `module!function [file : line + 0xoff]`, `module!function + 0xoff`, `module + 0xoff` or `0xaddr`. */
 export function frameLabel(f: FrameOut): string {
   if (!f.module) return hex(f.instruction);
   const m = f.module.filename;
   if (f.function === undefined) return `${m} + ${hex(f.moduleOffset ?? 0n)}`;
-  if (f.file !== undefined && f.line !== undefined) return `${m}!${f.function} [${f.file} : ${f.line} + ${hex(f.lineOffset ?? 0n)}]`;
+  if (f.file !== undefined && f.line !== undefined) return `${m}!${f.function} [${fileName(f.file)} : ${f.line} + ${hex(f.lineOffset ?? 0n)}]`;
   return `${m}!${f.function} + ${hex(f.functionOffset ?? 0n)}`;
 }
 
@@ -43,7 +45,7 @@ function threadLines(t: ThreadOut, index: number, crashed: boolean, width: numbe
     const n = String(i).padStart(2);
     const m = f.module?.filename;
     for (const inl of f.inlines) {
-      const where = inl.file !== undefined && inl.line !== undefined ? ` [${inl.file} : ${inl.line}]` : '';
+      const where = inl.file !== undefined && inl.line !== undefined ? ` [${fileName(inl.file)} : ${inl.line}]` : '';
       out.push(`${n}  ${m}!${inl.function}${where} (inlined)`);
     }
     out.push(`${n}  ${frameLabel(f)}`);

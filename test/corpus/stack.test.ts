@@ -70,6 +70,20 @@ describeCorpus('dbghelp stack on the corpus dumps', () => {
     expect(formatText(s)).toContain(' 0  test_app.exe + 0x429e');
   });
 
+  test('minidump2.dmp with Breakpad\'s testdata/symbols (.sym files): the functions, files and lines of minidump2.stackwalk.out', async () => {
+    const dir = corpusPath(BREAKPAD);
+    const expected = fs.readFileSync(path.join(dir, 'minidump2.stackwalk.out'), 'utf8');
+    const thread0 = expected.slice(expected.indexOf('Thread 0'), expected.indexOf('Loaded modules'));
+    const want = [...thread0.matchAll(/^ *\d+ {2}(.+)$/gm)].map((m) => m[1]);
+    const s = await processMinidump(path.join(dir, 'minidump2.dmp'), { searchPath: path.join(dir, 'symbols') });
+    const text = formatText(s);
+    const got = [...text.slice(text.indexOf('Thread 0'), text.indexOf('Thread 0') + 4000).matchAll(/^ *\d+ {2}(.+)$/gm)].map((m) => m[1]).slice(0, want.length);
+    expect(got).toEqual(want);
+    const app = s.modules.find((m) => m.filename === 'test_app.exe')!;
+    expect(app.status).toMatchObject({ kind: 'loaded', source: 'breakpad' });
+    expect(s.modules.find((m) => m.filename === 'kernel32.dll')!.status).toMatchObject({ kind: 'loaded', source: 'breakpad' });
+  });
+
   // Breakpad's minidump_stackwalk (npm minidump@0.26.0) on each dump: Crash reason / Crash address.
   const dumps: [string, string | undefined, bigint | undefined][] = [
     ['rust-minidump_rust-minidump/testdata/test.dmp', 'EXCEPTION_ACCESS_VIOLATION_WRITE', 0x45n],
