@@ -43,7 +43,7 @@ export function loadFfi(): Backend {
   if (!api) {
     let koffi: Koffi;
     try {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
+       
       koffi = require('koffi') as Koffi;
     } catch (e) {
       throw new DbgHelpError(
@@ -270,8 +270,8 @@ class FfiSession implements DbgHelpSession {
   }
   async loadModule(image: string, moduleName: string | null, base: bigint, size: number, searchPath?: string | null): Promise<bigint> {
     // A search path for this load only: set and restored inside this one synchronous call.
-    const saved = searchPath != null ? this.getSearchPath() : undefined;
-    if (searchPath != null) this.setSearchPath(searchPath);
+    const saved = searchPath !== null && searchPath !== undefined ? this.getSearchPath() : undefined;
+    if (searchPath !== null && searchPath !== undefined) this.setSearchPath(searchPath);
     let r: bigint;
     let n: number;
     try {

@@ -60,7 +60,7 @@ function requireAddon(): Addon {
   ];
   try {
     // node-gyp-build looks in build/Release, build/Debug, then prebuilds/<platform>-<arch>/.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+     
     const load = require('node-gyp-build') as (dir: string) => unknown;
     return load(PACKAGE_ROOT) as Addon;
   } catch (e) {

@@ -281,7 +281,7 @@ function hex(n: number): string {
 
 function version(): string {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+     
     return (require('../../package.json') as { version: string }).version;
   } catch {
     return '0';

@@ -54,7 +54,7 @@ export function getOperatorName(isTemplate: boolean, readArgs: { v: boolean } | 
       return S(DN_TRUNCATED);
     case '0':
     case '1': {
-      let targs = EMPTY();
+      const targs = EMPTY();
       if (isTemplate) {
         targs.add(T('<').plus(getTemplateArgumentList()));
         if (targs.lastChar() === '>') targs.addText(' ');

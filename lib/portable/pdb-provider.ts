@@ -512,9 +512,9 @@ export class PdbProvider implements SymbolProvider {
     const recs = this.pdb.readSymbolRecords();
     const { buf, start: s0, end } = recs.c;
     const n = ps.addressMap.length;
-    let rvas: Uint32Array = new Uint32Array(n);
-    let records: Uint32Array = new Uint32Array(n);
-    let sizes: Uint32Array = new Uint32Array(n);
+    const rvas: Uint32Array = new Uint32Array(n);
+    const records: Uint32Array = new Uint32Array(n);
+    const sizes: Uint32Array = new Uint32Array(n);
     let k = 0;
     let sorted = true;
     for (let i = 0; i < n; i++) {

@@ -398,21 +398,6 @@ class Search {
   }
 }
 
-/** A store that cannot be asked at all (e.g. HTTP without the HTTP client). */
-class UnavailableStore implements StoreSource {
-  readonly local = false;
-  constructor(
-    private readonly where: string,
-    private readonly reason: string,
-  ) {}
-  describe(): string {
-    return this.where;
-  }
-  async fetch(): Promise<{ status: 'unavailable'; reason: string; tried: string }> {
-    return { status: 'unavailable', reason: this.reason, tried: this.where };
-  }
-}
-
 function statSize(p: string): number {
   try {
     return fs.statSync(p).size;

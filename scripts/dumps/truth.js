@@ -175,8 +175,7 @@ function main() {
     checkAgainstDump(name, d);
     const modules = [];
     for (const m of t.modules) if (!modules.some((x) => x.base === m.base)) modules.push(m);
-    const image = modules.find((m) => m.name === IMAGE) || fail(`${name}: ${IMAGE} not among the modules`);
-    const base = hex(image.base);
+    if (!modules.some((m) => m.name === IMAGE)) fail(`${name}: ${IMAGE} not among the modules`);
 
     // name every frame in the image: frame 0 at its pc, callers at pc - 1 (inside the call)
     const frames = [];

@@ -51,8 +51,8 @@ const CASES: Case[] = [
   { pdb: `${BP}/omap_stretched.pdb`, expected: `${BP}/omap_stretched.sym`, pin: { func: [175, 0, 0], line: [2325, 0], pub: [4, 0] } },
   { pdb: `${GS}/crash.pdb`, image: `${GS}/crash.exe`, expected: `${GS}/crash.sym`, pin: { func: [85, 7, 0], line: [761, 0], pub: [35, 0] } },
   { pdb: `${GS}/CrashWithException.pdb`, image: `${GS}/CrashWithException.exe`, expected: `${GS}/CrashWithException.pdb.sym`, pin: { func: [66, 0, 0], line: [304, 0], pub: [33, 0] } },
-  { pdb: `${MZ}/basic32-min.pdb`, image: `${MZ}/basic32-min.dll`, expected: `${MZ}/basic32-min.old.sym`, pin: { func: [723, 0, 0], line: [0, 0], pub: [2443, 17] } },
-  { pdb: `${MZ}/basic32.pd_`, image: `${MZ}/basic32.dll`, expected: `${MZ}/basic32.old.sym`, pin: { func: [2337, 585, 300], line: [24916, 1], pub: [102, 1] } },
+  { pdb: `${MZ}/basic32-min.pdb`, image: `${MZ}/basic32-min.dll`, expected: `${MZ}/basic32-min.old.sym`, pin: { func: [723, 0, 0], line: [0, 0], pub: [2448, 7] } },
+  { pdb: `${MZ}/basic32.pd_`, image: `${MZ}/basic32.dll`, expected: `${MZ}/basic32.old.sym`, pin: { func: [2342, 584, 292], line: [24916, 1], pub: [102, 1] } },
 ];
 
 interface Records {

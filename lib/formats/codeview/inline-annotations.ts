@@ -40,7 +40,6 @@ export const BA = {
   ChangeColumnEnd: 13, //              end column = operand
 } as const;
 
-const OP_NAMES = Object.fromEntries(Object.entries(BA).map(([k, v]) => [v, k])) as Record<number, string>;
 
 /** One decoded annotation; `a`/`b` are its operands (signed ones already decoded). */
 export interface BinaryAnnotation {
@@ -108,11 +107,6 @@ export function readBinaryAnnotations(c: Cursor): BinaryAnnotation[] {
     }
   }
   return out;
-}
-
-/** The readable form llvm-pdbutil prints, for messages and tests. */
-export function annotationName(op: number): string {
-  return OP_NAMES[op] ?? `op${op}`;
 }
 
 /** A code range of an inlinee with its source position. */

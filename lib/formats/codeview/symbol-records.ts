@@ -74,17 +74,6 @@ export function readBlock(c: Cursor): BlockSym {
   return { parent: c.u32(), end: c.u32(), length: c.u32(), offset: c.u32(), segment: c.u16(), name: c.cstring('block name') };
 }
 
-/** LABELSYM32 (S_LABEL32), 7 bytes + name. */
-export interface LabelSym {
-  offset: number;
-  segment: number;
-  flags: number;
-  name: string;
-}
-export function readLabel(c: Cursor): LabelSym {
-  return { offset: c.u32(), segment: c.u16(), flags: c.u8(), name: c.cstring('label name') };
-}
-
 /** DATASYM32 (S_GDATA32, S_LDATA32, S_GTHREAD32, S_LTHREAD32), 10 bytes + name. */
 export interface DataSym {
   typeIndex: number;
@@ -154,26 +143,3 @@ export function readTrampoline(c: Cursor): TrampolineSym {
   };
 }
 
-/** SEPCODESYM (S_SEPCODE): a separated block of a procedure (PGO splitting). */
-export interface SepCodeSym {
-  parent: number;
-  end: number;
-  length: number;
-  flags: number;
-  offset: number;
-  parentOffset: number;
-  section: number;
-  parentSection: number;
-}
-export function readSepCode(c: Cursor): SepCodeSym {
-  return {
-    parent: c.u32(),
-    end: c.u32(),
-    length: c.u32(),
-    flags: c.u32(),
-    offset: c.u32(),
-    parentOffset: c.u32(),
-    section: c.u16(),
-    parentSection: c.u16(),
-  };
-}

@@ -221,11 +221,6 @@ export function readMethodList(c: Cursor): MethodListEntry[] {
   return out;
 }
 
-/** lfVTShape: the number of vtable slots. */
-export function readVtShapeCount(c: Cursor): number {
-  return c.u16();
-}
-
 /** One member leaf of an LF_FIELDLIST, decoded. */
 export interface FieldEntry {
   leaf: number;
@@ -370,27 +365,3 @@ export function readStringId(c: Cursor): StringIdRecord {
   return { substrings: c.u32(), text: c.cstring('string id') };
 }
 
-/** lfUdtSrcLine / lfUdtModSrcLine (IPI): where a UDT is defined. */
-export interface UdtSrcLineRecord {
-  udt: number;
-  /** LF_UDT_SRC_LINE: an LF_STRING_ID; LF_UDT_MOD_SRC_LINE: an offset in /names. */
-  source: number;
-  line: number;
-  /** LF_UDT_MOD_SRC_LINE only: the module (1-based). */
-  module: number;
-}
-export function readUdtSrcLine(leaf: number, c: Cursor): UdtSrcLineRecord {
-  const udt = c.u32();
-  const source = c.u32();
-  const line = c.u32();
-  const module = typeFamily(leaf) === TypeFamily.UdtModSrcLine ? c.u16() : 0;
-  return { udt, source, line, module };
-}
-
-/** lfBuildInfo (IPI): u16 count, then that many LF_STRING_ID indices. */
-export function readBuildInfo(c: Cursor): Uint32Array {
-  const n = c.count(c.u16(), 4, 'build info argument');
-  const out = new Uint32Array(n);
-  for (let i = 0; i < n; i++) out[i] = c.u32();
-  return out;
-}

@@ -79,7 +79,3 @@ export function simpleMode(index: number): number {
 export function simplePointerSize(index: number): number {
   return MODE_SIZE[simpleMode(index)];
 }
-/** Whether `index` is a simple type index DbgHelp can describe (a known kind, direct or pointer). */
-export function isKnownSimple(index: number): boolean {
-  return index > 0 && index < 0x1000 && (index & 0xf800) === 0 && kinds.has(index & 0xff);
-}

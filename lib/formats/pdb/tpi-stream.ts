@@ -309,10 +309,6 @@ function windowOf(s: Cursor, offset: number, length: number): Cursor | undefined
 /** Names of types the TPI hash files by unique name or bytes: block-scoped or anonymous. */
 const LOCAL_OR_ANONYMOUS = /::__l\d+::|<unnamed-|<anonymous-|<lambda_|^</;
 
-/** A UDT record's lookup key: the unique name when it has one, else the name. */
-function tagKey(t: TagRecord): string {
-  return t.uniqueName || t.name;
-}
 function sameTagKind(a: number, b: number): boolean {
   const fa = typeFamily(a);
   const fb = typeFamily(b);

@@ -405,7 +405,7 @@ export function unsafeComponent(what: string, s: string): string | undefined {
   if (!s) return `${what} is empty`;
   if (s === '.' || s === '..' || /(^|[\\/])\.\.([\\/]|$)/.test(s)) return `${what} '${s}' climbs out of the store ('..')`;
   if (/[\\/:]/.test(s)) return `${what} '${s}' is not a single path segment`;
-  // eslint-disable-next-line no-control-regex
+   
   if (/[\u0000-\u001f\u007f]/.test(s)) return `${what} '${JSON.stringify(s)}' holds control characters`;
   return undefined;
 }

@@ -63,7 +63,7 @@ describeCorpus('cabinets in the corpus', () => {
     });
   });
 
-  describe.each(corpusCabs.map((c) => [c.path.replace(/^kyz_libmspack\//, ''), c] as const))('%s', (label, c) => {
+  describe.each(corpusCabs.map((c) => [c.path.replace(/^kyz_libmspack\//, ''), c] as const))('%s', (_label, c) => {
     const base = c.path.split('/').pop()!;
     test(c.open ? `openCab refuses it (${c.open})${c.why ? `: ${c.why}` : ''}` : 'each file as cabextract extracted it, or refused', () => {
       const bytes = read(c.path);

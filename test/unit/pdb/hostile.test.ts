@@ -54,7 +54,6 @@ function records(which: 'global' | number): { stream: number; recs: [number, num
 
 const mod0 = records(0);
 const globals = records('global');
-const text = pdb.sectionHeaders()![0];
 
 /** An S_TRAMPOLINE written over module 0's first S_LDATA32 (24 bytes: room for the 18 it needs). */
 function trampoline(thunkOff: number, targetOff: number, targetSect = 1): { at: number; mutation: Mutation } {

@@ -246,7 +246,10 @@ export function buildPe(spec: PeSpec = {}): BuiltPe {
   w.u32(0);
   w.u32(sizeOfImage).u32(sizeOfHeaders).u32(0);
   w.u16(spec.subsystem ?? 3).u16(0x8160);
-  for (let i = 0; i < 4; i++) is64 ? w.u64(0x100000n) : w.u32(0x100000);
+  for (let i = 0; i < 4; i++) {
+    if (is64) w.u64(0x100000n);
+    else w.u32(0x100000);
+  }
   w.u32(0).u32(nDirs);
   for (let i = 0; i < Math.min(nDirs, 16); i++) w.u32(dirs[i].rva).u32(dirs[i].size);
   // IMAGE_SECTION_HEADER table

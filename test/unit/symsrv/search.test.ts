@@ -133,7 +133,7 @@ describe('store layouts', () => {
   });
 
   test('a key written in upper case by another tool is found too', async () => {
-    const { root, d } = setup();
+    const { d } = setup();
     const sym = SymbolHandler.initialize({ searchPath: `srv*${d('S')}` });
     try {
       // basic-x64.exe: TimeDateStamp 0x982681B8, SizeOfImage 0x8000; pretend SizeOfImage 0xc000.

@@ -36,7 +36,7 @@ async function handlerWith(img: string): Promise<{ h: PortableHandler; base: big
 
 describe('symbol ids', () => {
   test('fromAddr in a function reads neither TPI nor IPI; a data symbol reads TPI for its size, once', async () => {
-    const { h, base, pdb } = await handlerWith('basic-x64.exe');
+    const { h, pdb } = await handlerWith('basic-x64.exe');
     try {
       const fn = h.fromName('chain_a')!;
       const before = pdb.streamsRead.length;
