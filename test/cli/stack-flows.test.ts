@@ -91,3 +91,17 @@ test('Electron app: an HTTP symbol server, then the cache alone', async () => {
   const again = await runAsync(['stack', DUMP, ...home]);
   expectChain(again.out);
 });
+
+test("README's first command: the bundled example dump", async () => {
+  const ex = path.join(ROOT, 'examples', 'crash');
+  const r = await runAsync(['stack', path.join(ex, 'crash.dmp'), '--symbol-path', ex]);
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const block = readme.slice(readme.indexOf('Crash reason:  EXCEPTION_ACCESS_VIOLATION_WRITE'), readme.indexOf('```', readme.indexOf('Crash reason:  EXCEPTION_ACCESS_VIOLATION_WRITE')));
+  // Every line the README shows (but its "..." elisions) is in the output, in order.
+  let at = 0;
+  for (const l of block.split('\n').filter((x) => x && x !== '...')) {
+    const i = r.out.indexOf(l + '\n', at);
+    expect(i).toBeGreaterThanOrEqual(0);
+    at = i + l.length;
+  }
+});
