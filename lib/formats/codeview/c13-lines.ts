@@ -23,10 +23,9 @@
  * public API does not show them, but they are read and checked like the lines.
  */
 import { Cursor } from '../binary/cursor';
+import { splitDebugSubsections } from './debug-subsections';
 
-export const DEBUG_S_IGNORE = 0x80000000;
-export const DEBUG_S_LINES = 0xf2;
-export const DEBUG_S_FILECHKSMS = 0xf4;
+export { DEBUG_S_IGNORE, DEBUG_S_LINES, DEBUG_S_FILECHKSMS } from './debug-subsections';
 export const CV_LINES_HAVE_COLUMNS = 0x1;
 const HIDDEN_LINES = new Set([0xfeefee, 0xf00f00]);
 
@@ -107,24 +106,10 @@ function fresh(c: Cursor): Cursor {
 
 /** The DEBUG_S_LINES bodies of a C13 block, its file checksums, and checksum offsets → /names offsets. */
 function splitC13(c: Cursor): { subsections: Cursor[]; checksums: FileChecksum[]; fileNames: Map<number, number> } {
-  const subsections: Cursor[] = [];
-  let checksumBody: Cursor | undefined;
-  while (c.remaining > 0) {
-    if (c.remaining < 8) c.fail(`truncated debug subsection header: ${c.remaining} bytes left`);
-    const kind = c.u32();
-    const length = c.u32();
-    const body = c.take(length, `debug subsection 0x${kind.toString(16)}`);
-    c.align(4);
-    if (kind & DEBUG_S_IGNORE) continue;
-    if (kind === DEBUG_S_LINES) subsections.push(body);
-    else if (kind === DEBUG_S_FILECHKSMS) {
-      if (checksumBody) body.fail('a second DEBUG_S_FILECHKSMS subsection (line blocks would be ambiguous)', body.start - 8);
-      checksumBody = body;
-    }
-  }
-  const checksums = checksumBody ? readFileChecksums(checksumBody) : [];
+  const split = splitDebugSubsections(c);
+  const checksums = split.checksums ? readFileChecksums(split.checksums) : [];
   const fileNames = new Map<number, number>(checksums.map((k) => [k.offset, k.nameOffset]));
-  return { subsections, checksums, fileNames };
+  return { subsections: split.lines, checksums, fileNames };
 }
 
 /**

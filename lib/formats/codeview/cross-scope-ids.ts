@@ -16,8 +16,7 @@
  */
 import type { Cursor } from '../binary/cursor';
 
-export const DEBUG_S_CROSSSCOPEIMPORTS = 0xf7;
-export const DEBUG_S_CROSSSCOPEEXPORTS = 0xf8;
+export { DEBUG_S_CROSSSCOPEIMPORTS, DEBUG_S_CROSSSCOPEEXPORTS } from './debug-subsections';
 
 export function isCrossScopeId(id: number): boolean {
   return id >= 0x80000000;

@@ -9,13 +9,11 @@
  * with the /names offset of the file name (see c13-lines.ts).
  */
 import type { Cursor } from '../binary/cursor';
-import { DEBUG_S_CROSSSCOPEEXPORTS, DEBUG_S_CROSSSCOPEIMPORTS } from './cross-scope-ids';
+import { splitDebugSubsections } from './debug-subsections';
 
-export const DEBUG_S_INLINEELINES = 0xf6;
+export { DEBUG_S_INLINEELINES } from './debug-subsections';
 export const CV_INLINEE_SOURCE_LINE_SIGNATURE = 0;
 export const CV_INLINEE_SOURCE_LINE_SIGNATURE_EX = 1;
-const DEBUG_S_IGNORE = 0x80000000;
-const DEBUG_S_FILECHKSMS = 0xf4;
 
 export interface InlineeSourceLine {
   /** ItemId (IPI) of the inlined function. */
@@ -38,25 +36,12 @@ export interface InlineeSubsections {
   crossScopeExports: Cursor | undefined;
 }
 
-/** Walks a module's C13 debug subsections (u32 kind, u32 length, body aligned to 4). */
+/** The subsections inline frames need, from the one C13 splitter (debug-subsections.ts). */
 export function findInlineeSubsections(c13: Cursor): InlineeSubsections {
-  const out: InlineeSubsections = { inlineeLines: [], checksums: undefined, crossScopeImports: undefined, crossScopeExports: undefined };
-  while (c13.remaining > 0) {
-    if (c13.remaining < 8) c13.fail(`truncated debug subsection header: ${c13.remaining} bytes left`);
-    const kind = c13.u32();
-    const length = c13.u32();
-    const body = c13.take(length, `debug subsection 0x${kind.toString(16)}`);
-    c13.align(4);
-    if (kind & DEBUG_S_IGNORE) continue;
-    if (kind === DEBUG_S_INLINEELINES) out.inlineeLines.push(body);
-    else if (kind === DEBUG_S_FILECHKSMS) out.checksums = body;
-    else if (kind === DEBUG_S_CROSSSCOPEIMPORTS) out.crossScopeImports = body;
-    else if (kind === DEBUG_S_CROSSSCOPEEXPORTS) out.crossScopeExports = body;
-  }
-  return out;
+  const { inlineeLines, checksums, crossScopeImports, crossScopeExports } = splitDebugSubsections(c13);
+  return { inlineeLines, checksums, crossScopeImports, crossScopeExports };
 }
 
-/** Parses one DEBUG_S_INLINEELINES body. */
 export function readInlineeLines(c: Cursor): InlineeSourceLine[] {
   const signature = c.u32();
   if (signature !== CV_INLINEE_SOURCE_LINE_SIGNATURE && signature !== CV_INLINEE_SOURCE_LINE_SIGNATURE_EX) {
