@@ -6,16 +6,17 @@
  *   spelled empty: `void (**)(void)` reads ` * *`), `(void)` written `()`;
  * - x86StackParamSize: dump_syms' GetFunctionStackParamSize: from the lowest EBP offset of the
  *   function's own parameters (the first frame records, as many as its type declares, and
- *   `this`; only S_REGREL32 on EBP: DIA reports no EBP register for S_BPREL32, so old
+ *   `this`; only S.REGREL32 on EBP: DIA reports no EBP register for S.BPREL32, so old
  *   compilers' frames give 0, as the corpus' .sym files show; at least 4) to the end of the
  *   highest one, rounded up to 4.
  */
 import type { ModuleSymbols } from '../formats/pdb/module-symbols';
 import type { TpiStream } from '../formats/pdb/tpi-stream';
-import { SymFamily, symFamily } from '../formats/codeview/symbol-kinds';
+import { S, SymFamily, symFamily } from '../formats/codeview/symbol-kinds';
 import { readBpRel, readRegRel } from '../formats/codeview/local-records';
 import { readArray, readIndexList, readMFunction, readModifier, readPointer, readProcedure } from '../formats/codeview/type-records';
 import { simpleKind, simpleMode, simplePointerSize } from '../formats/codeview/type-simple';
+import { LF } from '../formats/codeview/type-kinds';
 
 const SIMPLE: Record<number, string> = {
   0x03: 'void', 0x08: 'HRESULT', 0x10: 'signed char', 0x11: 'short', 0x12: 'long', 0x13: '__int64', 0x20: 'unsigned char',
@@ -25,10 +26,6 @@ const SIMPLE: Record<number, string> = {
   0x7b: 'char32_t', 0x7c: 'char8_t',
 };
 
-const LF_MODIFIER = 0x1001;
-const LF_POINTER = 0x1002;
-const LF_PROCEDURE = 0x1008;
-const LF_MFUNCTION = 0x1009;
 const LF_ARGLIST = 0x1201;
 const LF_ARRAY = 0x1503;
 const TAG_WORD: Record<number, string> = { 0x1504: 'class', 0x1505: 'struct', 0x1506: 'union', 0x1507: 'enum', 0x1608: 'class', 0x1609: 'struct', 0x160a: 'union' };
@@ -43,12 +40,12 @@ export function diaTypeName(tpi: TpiStream | undefined, index: number, depth = 0
   if (!tpi || !tpi.has(index)) return '';
   const { leaf, data } = tpi.record(index);
   switch (leaf) {
-    case LF_MODIFIER: {
+    case LF.MODIFIER: {
       const m = readModifier(data);
       const inner = diaTypeName(tpi, m.type, depth + 1);
       return (m.attr & 1 ? 'const ' : '') + (m.attr & 2 ? 'volatile ' : '') + inner;
     }
-    case LF_POINTER: {
+    case LF.POINTER: {
       const p = readPointer(data);
       const inner = diaTypeName(tpi, p.referent, depth + 1);
       const op = p.mode === 1 ? '&' : p.mode === 4 ? '&&' : '*';
@@ -58,8 +55,8 @@ export function diaTypeName(tpi: TpiStream | undefined, index: number, depth = 0
       const a = readArray(leaf, data);
       return `${diaTypeName(tpi, a.element, depth + 1)}[]`;
     }
-    case LF_PROCEDURE:
-    case LF_MFUNCTION:
+    case LF.PROCEDURE:
+    case LF.MFUNCTION:
       return '';
     default: {
       const word = TAG_WORD[leaf];
@@ -75,8 +72,8 @@ export function diaSignature(tpi: TpiStream | undefined, name: string, typeIndex
   let args = '()';
   if (tpi && tpi.has(typeIndex)) {
     const { leaf, data } = tpi.record(typeIndex);
-    if (leaf === LF_PROCEDURE || leaf === LF_MFUNCTION) {
-      const p = leaf === LF_PROCEDURE ? readProcedure(data) : readMFunction(data);
+    if (leaf === LF.PROCEDURE || leaf === LF.MFUNCTION) {
+      const p = leaf === LF.PROCEDURE ? readProcedure(data) : readMFunction(data);
       ret = diaTypeName(tpi, p.returnType);
       args = `(${argList(tpi, p.argList)})`;
     }
@@ -100,8 +97,8 @@ export function typeLength(tpi: TpiStream | undefined, index: number, depth = 0)
   if (index < 0x1000) return simpleMode(index) ? simplePointerSize(index) : (simpleKind(index)?.length ?? 0);
   if (!tpi || !tpi.has(index)) return 0;
   const { leaf, data } = tpi.record(index);
-  if (leaf === LF_MODIFIER) return typeLength(tpi, readModifier(data).type, depth + 1);
-  if (leaf === LF_POINTER) return readPointer(data).size;
+  if (leaf === LF.MODIFIER) return typeLength(tpi, readModifier(data).type, depth + 1);
+  if (leaf === LF.POINTER) return readPointer(data).size;
   if (leaf === LF_ARRAY) return readArray(leaf, data).size;
   if (TAG_WORD[leaf]) {
     const def = tpi.resolveForwardRef(index);
@@ -112,16 +109,14 @@ export function typeLength(tpi: TpiStream | undefined, index: number, depth = 0)
   return 0;
 }
 
-const S_REGREL32 = 0x1111;
-const S_BPREL32 = 0x110b;
 const CV_REG_EBP = 22;
 
 /** The number of parameters a procedure's type declares (undefined when the type is unknown). */
 function paramCount(tpi: TpiStream | undefined, typeIndex: number): number | undefined {
   if (!tpi || !tpi.has(typeIndex)) return undefined;
   const { leaf, data } = tpi.record(typeIndex);
-  if (leaf === LF_PROCEDURE) return readProcedure(data).paramCount;
-  if (leaf === LF_MFUNCTION) return readMFunction(data).paramCount;
+  if (leaf === LF.PROCEDURE) return readProcedure(data).paramCount;
+  if (leaf === LF.MFUNCTION) return readMFunction(data).paramCount;
   return undefined;
 }
 
@@ -152,10 +147,10 @@ export function x86StackParamSize(ms: ModuleSymbols, record: number, end: number
       depth++;
       continue;
     }
-    if (depth !== 0 || (kind !== S_REGREL32 && kind !== S_BPREL32)) continue;
+    if (depth !== 0 || (kind !== S.REGREL32 && kind !== S.BPREL32)) continue;
     const data = syms.recordAt(at).data;
-    // S_BPREL32: DIA reports no EBP register for it, so it counts as a parameter slot only.
-    const r = kind === S_REGREL32 ? readRegRel(data) : { ...readBpRel(data), register: -1 };
+    // S.BPREL32: DIA reports no EBP register for it, so it counts as a parameter slot only.
+    const r = kind === S.REGREL32 ? readRegRel(data) : { ...readBpRel(data), register: -1 };
     const isThis = r.name === 'this';
     let param: boolean;
     if (isThis) param = true;

@@ -14,7 +14,7 @@
  */
 
 import { readC13 } from '../formats/codeview/c13-lines';
-import { isIdProc, SymFamily, symFamily } from '../formats/codeview/symbol-kinds';
+import { isIdProc, S, SymFamily, symFamily } from '../formats/codeview/symbol-kinds';
 import { diaSignature, x86StackParamSize } from './dia-types';
 import { CVPSF_CODE, CVPSF_FUNCTION, readProc, readPublic } from '../formats/codeview/symbol-records';
 import type { PdbFile } from '../formats/pdb/pdb-file';
@@ -93,7 +93,7 @@ export function pdbPublics(pdb: PdbFile, at: PdbAddresses): PdbPublic[] {
   return out;
 }
 
-const LOCAL_PROCS = new Set([0x110f, 0x1146, 0x1155, 0x1156]);
+const LOCAL_PROCS = new Set<number>([S.LPROC32, S.LPROC32_ID, S.LPROC32_DPC, S.LPROC32_DPC_ID]);
 
 /** Source lines of the whole PDB, sorted by RVA. */
 export interface PdbLines {

@@ -14,15 +14,16 @@
  *                                               offsetParent:12, i32 offBasePointer, range, gaps
  */
 import type { Cursor } from '../binary/cursor';
+import { S } from './symbol-kinds';
 
 export const DefRangeKind = {
-  DEFRANGE: 0x113f,
-  SUBFIELD: 0x1140,
-  REGISTER: 0x1141,
-  FRAMEPOINTER_REL: 0x1142,
-  SUBFIELD_REGISTER: 0x1143,
-  FRAMEPOINTER_REL_FULL_SCOPE: 0x1144,
-  REGISTER_REL: 0x1145,
+  DEFRANGE: S.DEFRANGE,
+  SUBFIELD: S.DEFRANGE_SUBFIELD,
+  REGISTER: S.DEFRANGE_REGISTER,
+  FRAMEPOINTER_REL: S.DEFRANGE_FRAMEPOINTER_REL,
+  SUBFIELD_REGISTER: S.DEFRANGE_SUBFIELD_REGISTER,
+  FRAMEPOINTER_REL_FULL_SCOPE: S.DEFRANGE_FRAMEPOINTER_REL_FULL_SCOPE,
+  REGISTER_REL: S.DEFRANGE_REGISTER_REL,
 } as const;
 
 export function isDefRange(kind: number): boolean {

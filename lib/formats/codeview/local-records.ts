@@ -9,13 +9,14 @@
  *   S_REGISTER (0x1106)  REGSYM:     u32 typind  u16 reg  name
  */
 import type { Cursor } from '../binary/cursor';
+import { S } from './symbol-kinds';
 
 export const LocalKind = {
-  LOCAL: 0x113e,
-  REGREL32: 0x1111,
-  BPREL32: 0x110b,
-  REGISTER: 0x1106,
-  FRAMEPROC: 0x1012,
+  LOCAL: S.LOCAL,
+  REGREL32: S.REGREL32,
+  BPREL32: S.BPREL32,
+  REGISTER: S.REGISTER,
+  FRAMEPROC: S.FRAMEPROC,
 } as const;
 
 /** CV_LVARFLAGS bits. */

@@ -19,94 +19,81 @@ export const enum SymFamily {
   Inline, //     INLINESITESYM: parent, end, inlinee, annotations
 }
 
-interface KindRow {
-  readonly kind: number;
-  readonly name: string;
-  readonly family: SymFamily;
+/**
+ * Every kind the engine knows, its number written once: `S.<NAME>` (the constants), the names
+ * (`symKindName`) and the decoder families (`symFamily`) all derive from this table.
+ */
+const KINDS = {
+  END: [0x0006, SymFamily.End],
+  PROC_ID_END: [0x114f, SymFamily.End],
+  INLINESITE_END: [0x114e, SymFamily.End],
+  LPROC32: [0x110f, SymFamily.Proc],
+  GPROC32: [0x1110, SymFamily.Proc],
+  LPROC32_ID: [0x1146, SymFamily.Proc],
+  GPROC32_ID: [0x1147, SymFamily.Proc],
+  LPROC32_DPC: [0x1155, SymFamily.Proc],
+  LPROC32_DPC_ID: [0x1156, SymFamily.Proc],
+  THUNK32: [0x1102, SymFamily.Thunk],
+  BLOCK32: [0x1103, SymFamily.Block],
+  LABEL32: [0x1105, SymFamily.Label],
+  LDATA32: [0x110c, SymFamily.Data],
+  GDATA32: [0x110d, SymFamily.Data],
+  LTHREAD32: [0x1112, SymFamily.Data],
+  GTHREAD32: [0x1113, SymFamily.Data],
+  LMANDATA: [0x1120, SymFamily.Data],
+  GMANDATA: [0x1121, SymFamily.Data],
+  PUB32: [0x110e, SymFamily.Public],
+  CONSTANT: [0x1107, SymFamily.Constant],
+  MANCONSTANT: [0x112d, SymFamily.Constant],
+  PROCREF: [0x1125, SymFamily.Ref],
+  DATAREF: [0x1126, SymFamily.Ref],
+  LPROCREF: [0x1127, SymFamily.Ref],
+  TRAMPOLINE: [0x112c, SymFamily.Trampoline],
+  SEPCODE: [0x1132, SymFamily.SepCode],
+  INLINESITE: [0x114d, SymFamily.Inline],
+  INLINESITE2: [0x115d, SymFamily.Inline],
+  OBJNAME: [0x1101, SymFamily.Other],
+  COMPILE2: [0x1116, SymFamily.Other],
+  COMPILE3: [0x113c, SymFamily.Other],
+  FRAMEPROC: [0x1012, SymFamily.Other],
+  REGISTER: [0x1106, SymFamily.Other],
+  BPREL32: [0x110b, SymFamily.Other],
+  REGREL32: [0x1111, SymFamily.Other],
+  LOCAL: [0x113e, SymFamily.Other],
+  UDT: [0x1108, SymFamily.Other],
+  EXPORT: [0x1138, SymFamily.Other],
+  SECTION: [0x1136, SymFamily.Other],
+  COFFGROUP: [0x1137, SymFamily.Other],
+  UNAMESPACE: [0x1124, SymFamily.Other],
+  BUILDINFO: [0x114c, SymFamily.Other],
+  ENVBLOCK: [0x113d, SymFamily.Other],
+  CALLSITEINFO: [0x1139, SymFamily.Other],
+  FRAMECOOKIE: [0x113a, SymFamily.Other],
+  HEAPALLOCSITE: [0x115e, SymFamily.Other],
+  FILESTATIC: [0x1153, SymFamily.Other],
+  CALLEES: [0x115a, SymFamily.Other],
+  CALLERS: [0x115b, SymFamily.Other],
+  ANNOTATION: [0x1019, SymFamily.Other],
+  DEFRANGE: [0x113f, SymFamily.Other],
+  DEFRANGE_SUBFIELD: [0x1140, SymFamily.Other],
+  DEFRANGE_REGISTER: [0x1141, SymFamily.Other],
+  DEFRANGE_FRAMEPOINTER_REL: [0x1142, SymFamily.Other],
+  DEFRANGE_SUBFIELD_REGISTER: [0x1143, SymFamily.Other],
+  DEFRANGE_FRAMEPOINTER_REL_FULL_SCOPE: [0x1144, SymFamily.Other],
+  DEFRANGE_REGISTER_REL: [0x1145, SymFamily.Other],
+} as const satisfies Record<string, readonly [number, SymFamily]>;
+
+type KindName = keyof typeof KINDS;
+
+/** `S.GPROC32` = 0x1110 ...: the S_* constants, from KINDS. */
+export const S = Object.fromEntries(Object.entries(KINDS).map(([name, [kind]]) => [name, kind])) as { readonly [K in KindName]: (typeof KINDS)[K][0] };
+
+const byKind = new Map<number, { name: string; family: SymFamily }>(Object.entries(KINDS).map(([name, [kind, family]]) => [kind, { name: `S_${name}`, family }]));
+
+/** `S_GPROC32`, or `0x<hex>` for a kind not in the table. */
+export function symKindName(kind: number): string {
+  return byKind.get(kind)?.name ?? `0x${kind.toString(16)}`;
 }
-
-const rows: KindRow[] = [
-  { kind: 0x0006, name: 'S_END', family: SymFamily.End },
-  { kind: 0x114f, name: 'S_PROC_ID_END', family: SymFamily.End },
-  { kind: 0x114e, name: 'S_INLINESITE_END', family: SymFamily.End },
-  { kind: 0x110f, name: 'S_LPROC32', family: SymFamily.Proc },
-  { kind: 0x1110, name: 'S_GPROC32', family: SymFamily.Proc },
-  { kind: 0x1146, name: 'S_LPROC32_ID', family: SymFamily.Proc },
-  { kind: 0x1147, name: 'S_GPROC32_ID', family: SymFamily.Proc },
-  { kind: 0x1155, name: 'S_LPROC32_DPC', family: SymFamily.Proc },
-  { kind: 0x1156, name: 'S_LPROC32_DPC_ID', family: SymFamily.Proc },
-  { kind: 0x1102, name: 'S_THUNK32', family: SymFamily.Thunk },
-  { kind: 0x1103, name: 'S_BLOCK32', family: SymFamily.Block },
-  { kind: 0x1105, name: 'S_LABEL32', family: SymFamily.Label },
-  { kind: 0x110c, name: 'S_LDATA32', family: SymFamily.Data },
-  { kind: 0x110d, name: 'S_GDATA32', family: SymFamily.Data },
-  { kind: 0x1112, name: 'S_LTHREAD32', family: SymFamily.Data },
-  { kind: 0x1113, name: 'S_GTHREAD32', family: SymFamily.Data },
-  { kind: 0x1120, name: 'S_LMANDATA', family: SymFamily.Data },
-  { kind: 0x1121, name: 'S_GMANDATA', family: SymFamily.Data },
-  { kind: 0x110e, name: 'S_PUB32', family: SymFamily.Public },
-  { kind: 0x1107, name: 'S_CONSTANT', family: SymFamily.Constant },
-  { kind: 0x112d, name: 'S_MANCONSTANT', family: SymFamily.Constant },
-  { kind: 0x1125, name: 'S_PROCREF', family: SymFamily.Ref },
-  { kind: 0x1126, name: 'S_DATAREF', family: SymFamily.Ref },
-  { kind: 0x1127, name: 'S_LPROCREF', family: SymFamily.Ref },
-  { kind: 0x112c, name: 'S_TRAMPOLINE', family: SymFamily.Trampoline },
-  { kind: 0x1132, name: 'S_SEPCODE', family: SymFamily.SepCode },
-  { kind: 0x114d, name: 'S_INLINESITE', family: SymFamily.Inline },
-  { kind: 0x115d, name: 'S_INLINESITE2', family: SymFamily.Inline },
-  { kind: 0x1101, name: 'S_OBJNAME', family: SymFamily.Other },
-  { kind: 0x1116, name: 'S_COMPILE2', family: SymFamily.Other },
-  { kind: 0x113c, name: 'S_COMPILE3', family: SymFamily.Other },
-  { kind: 0x1012, name: 'S_FRAMEPROC', family: SymFamily.Other },
-  { kind: 0x1106, name: 'S_REGISTER', family: SymFamily.Other },
-  { kind: 0x110b, name: 'S_BPREL32', family: SymFamily.Other },
-  { kind: 0x1111, name: 'S_REGREL32', family: SymFamily.Other },
-  { kind: 0x113e, name: 'S_LOCAL', family: SymFamily.Other },
-  { kind: 0x1108, name: 'S_UDT', family: SymFamily.Other },
-  { kind: 0x1138, name: 'S_EXPORT', family: SymFamily.Other },
-  { kind: 0x1136, name: 'S_SECTION', family: SymFamily.Other },
-  { kind: 0x1137, name: 'S_COFFGROUP', family: SymFamily.Other },
-  { kind: 0x1124, name: 'S_UNAMESPACE', family: SymFamily.Other },
-  { kind: 0x114c, name: 'S_BUILDINFO', family: SymFamily.Other },
-  { kind: 0x113d, name: 'S_ENVBLOCK', family: SymFamily.Other },
-  { kind: 0x1139, name: 'S_CALLSITEINFO', family: SymFamily.Other },
-  { kind: 0x113a, name: 'S_FRAMECOOKIE', family: SymFamily.Other },
-  { kind: 0x115e, name: 'S_HEAPALLOCSITE', family: SymFamily.Other },
-  { kind: 0x1153, name: 'S_FILESTATIC', family: SymFamily.Other },
-  { kind: 0x115a, name: 'S_CALLEES', family: SymFamily.Other },
-  { kind: 0x115b, name: 'S_CALLERS', family: SymFamily.Other },
-  { kind: 0x1019, name: 'S_ANNOTATION', family: SymFamily.Other },
-];
-
-const byKind = new Map<number, KindRow>(rows.map((r) => [r.kind, r]));
-
-export const S = {
-  END: 0x0006,
-  PROC_ID_END: 0x114f,
-  LPROC32: 0x110f,
-  GPROC32: 0x1110,
-  LPROC32_ID: 0x1146,
-  GPROC32_ID: 0x1147,
-  LPROC32_DPC: 0x1155,
-  LPROC32_DPC_ID: 0x1156,
-  THUNK32: 0x1102,
-  BLOCK32: 0x1103,
-  LABEL32: 0x1105,
-  LDATA32: 0x110c,
-  GDATA32: 0x110d,
-  LTHREAD32: 0x1112,
-  GTHREAD32: 0x1113,
-  PUB32: 0x110e,
-  CONSTANT: 0x1107,
-  PROCREF: 0x1125,
-  DATAREF: 0x1126,
-  LPROCREF: 0x1127,
-  TRAMPOLINE: 0x112c,
-  SEPCODE: 0x1132,
-  INLINESITE: 0x114d,
-  INLINESITE2: 0x115d,
-  INLINESITE_END: 0x114e,
-} as const;
 
 export function symFamily(kind: number): SymFamily {
   return byKind.get(kind)?.family ?? SymFamily.Other;

@@ -143,45 +143,10 @@ const records = new Map<number, LeafRow>();
 const fields = new Map<number, LeafRow>();
 for (const r of rows) (r.field ? fields : records).set(r.kind, r);
 
-export const LF = {
-  MODIFIER: 0x1001,
-  POINTER: 0x1002,
-  PROCEDURE: 0x1008,
-  MFUNCTION: 0x1009,
-  VTSHAPE: 0x000a,
-  ARGLIST: 0x1201,
-  FIELDLIST: 0x1203,
-  BITFIELD: 0x1205,
-  METHODLIST: 0x1206,
-  ARRAY: 0x1503,
-  CLASS: 0x1504,
-  STRUCTURE: 0x1505,
-  UNION: 0x1506,
-  ENUM: 0x1507,
-  INTERFACE: 0x1519,
-  CLASS2: 0x1608,
-  STRUCTURE2: 0x1609,
-  UNION2: 0x160a,
-  INTERFACE2: 0x160b,
-  FUNC_ID: 0x1601,
-  MFUNC_ID: 0x1602,
-  BUILDINFO: 0x1603,
-  SUBSTR_LIST: 0x1604,
-  STRING_ID: 0x1605,
-  UDT_SRC_LINE: 0x1606,
-  UDT_MOD_SRC_LINE: 0x1607,
-  BCLASS: 0x1400,
-  VBCLASS: 0x1401,
-  IVBCLASS: 0x1402,
-  INDEX: 0x1404,
-  VFUNCTAB: 0x1409,
-  ENUMERATE: 0x1502,
-  MEMBER: 0x150d,
-  STMEMBER: 0x150e,
-  METHOD: 0x150f,
-  NESTTYPE: 0x1510,
-  ONEMETHOD: 0x1511,
-} as const;
+/** The LF_* constants the decoders switch on, by name; their numbers come from the rows above. */
+const LF_USED = ['CLASS_ST', 'MODIFIER', 'POINTER', 'PROCEDURE', 'MFUNCTION', 'VTSHAPE', 'ARGLIST', 'FIELDLIST', 'BITFIELD', 'METHODLIST', 'ARRAY', 'CLASS', 'STRUCTURE', 'UNION', 'ENUM', 'INTERFACE', 'CLASS2', 'STRUCTURE2', 'UNION2', 'INTERFACE2', 'FUNC_ID', 'MFUNC_ID', 'BUILDINFO', 'SUBSTR_LIST', 'STRING_ID', 'UDT_SRC_LINE', 'UDT_MOD_SRC_LINE', 'BCLASS', 'VBCLASS', 'IVBCLASS', 'INDEX', 'VFUNCTAB', 'ENUMERATE', 'MEMBER', 'STMEMBER', 'METHOD', 'NESTTYPE', 'ONEMETHOD'] as const;
+const byName = new Map<string, number>(rows.map((r) => [r.name, r.kind]));
+export const LF = Object.fromEntries(LF_USED.map((n) => [n, byName.get(`LF_${n}`)!])) as { readonly [K in (typeof LF_USED)[number]]: number };
 
 export function typeFamily(kind: number): TypeFamily {
   return (records.get(kind)?.family as TypeFamily | undefined) ?? TypeFamily.Other;

@@ -83,7 +83,7 @@ function va(m: LoadedModule, p: PdbProvider, section: number, offset: number): b
 function dataFacts(m: LoadedModule, p: PdbProvider, kind: number, data: Cursor, id: number): Facts {
   const d = readData(data);
   const facts = localFacts(p, id);
-  const global = kind === S.GDATA32 || kind === S.GTHREAD32 || kind === 0x1121; // S_GMANDATA
+  const global = kind === S.GDATA32 || kind === S.GTHREAD32 || kind === S.GMANDATA;
   const address = isThreadData(kind) ? BigInt(d.offset) : va(m, p, d.segment, d.offset);
   return { tag: SymTag.Data, name: d.name, type: d.typeIndex, address, dataKind: facts?.dataKind ?? (global ? DataKind.Global : DataKind.FileStatic), parent: facts?.parent };
 }

@@ -52,6 +52,7 @@ import type { LoadedModule } from '../loaded-module';
 import type { PdbProvider } from '../pdb-provider';
 import { compileMask, splitModule } from '../wildcard';
 import { pdbOf, type HandlerContext } from './context';
+import { S } from '../../formats/codeview/symbol-kinds';
 
 /** The first id of symbols that are not TPI types. */
 export const SYNTHETIC_BASE = 0x80000000;
@@ -627,7 +628,7 @@ export class TypeModel {
   /** An S_UDT record of the symbol records stream: its type and name. */
   private udtRecord(off: number): { type: number; name: string } | undefined {
     const { kind, data } = this.pdb.symbolRecords().recordAt(off);
-    if (kind !== S_UDT) return undefined;
+    if (kind !== S.UDT) return undefined;
     return { type: data.u32(), name: data.cstring('S_UDT name') };
   }
 
@@ -667,7 +668,6 @@ export class TypeModel {
 const T_NULLPTR = 0x0103;
 
 /** S_UDT (cvinfo.h UDTSYM): u32 type, name. */
-const S_UDT = 0x1108;
 
 /** `ns::A<x::y>::B` → `ns::A<x::y>`: the name before the last `::` outside template brackets. */
 function qualifier(name: string): string | undefined {
@@ -695,7 +695,7 @@ function udtKind(t: TagRecord): number {
   switch (t.leaf) {
     case LF.CLASS:
     case LF.CLASS2:
-    case 0x1004: // LF_CLASS_ST
+    case LF.CLASS_ST:
       return UdtKind.Class;
     case LF.INTERFACE:
     case LF.INTERFACE2:
