@@ -6,3 +6,8 @@ export { breakpadName, BREAKPAD_UNDNAME_FLAGS } from './names';
 export type { BreakpadName } from './names';
 export { BreakpadProvider, breakpadIdOfImage, findBreakpadSymbols } from './symbol-source';
 export type { BreakpadId } from './symbol-source';
+export { defaultStackRecords } from './dump-syms';
+export { stackWinRecords, diaFrameData, stackWinLine } from './stack-win';
+export type { DiaFrameData } from './stack-win';
+export { stackCfiRecords, peFrameSizes } from './stack-cfi';
+export type { PeFrameSize } from './stack-cfi';
