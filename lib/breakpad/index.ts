@@ -11,3 +11,5 @@ export { stackWinRecords, diaFrameData, stackWinLine } from './stack-win';
 export type { DiaFrameData } from './stack-win';
 export { stackCfiRecords, peFrameSizes } from './stack-cfi';
 export type { PeFrameSize } from './stack-cfi';
+export { dumpSymsFromImage } from './pe-only';
+export type { DumpImageResult } from './pe-only';

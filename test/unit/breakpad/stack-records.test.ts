@@ -7,7 +7,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DbgHelpError } from '../../../lib/api/errors';
-import { peFrameSizes, stackCfiRecords, stackWinLine, stackWinRecords } from '../../../lib/breakpad';
+import { dumpSymsFromImage, peFrameSizes, stackCfiRecords, stackWinLine, stackWinRecords } from '../../../lib/breakpad';
+import { PassThrough } from 'stream';
 import { PdbAddresses } from '../../../lib/breakpad/pdb-symbols';
 import { BufferSource } from '../../../lib/formats/binary/source';
 import { PdbFile } from '../../../lib/formats/pdb/pdb-file';
@@ -130,6 +131,30 @@ describe('STACK CFI from .pdata (dump_syms PrintPEFrameData)', () => {
       }
     }
     expect(failures).toBeGreaterThan(0);
+  });
+});
+
+describe('dumpSymsFromImage', () => {
+  test('an image without an RSDS record is UNSUPPORTED', async () => {
+    await expect(dumpSymsFromImage({ image: open(image([], [])), out: new PassThrough() })).rejects.toMatchObject({ code: 'UNSUPPORTED' });
+  });
+  test('basic-x64.exe: MODULE from its RSDS record, one CFI pair per .pdata entry', async () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (d: Buffer) => (text += d.toString()));
+    const img = PeImage.open(path.join(FIXTURES, 'basic-x64.exe'));
+    try {
+      const cv = img.codeView()!;
+      const r = await dumpSymsFromImage({ image: img, out });
+      const lines = text.trim().split('\n');
+      expect(lines[0]).toBe(`MODULE windows x86_64 ${r.module.id} basic-x64.pdb`);
+      expect(r.module.id.startsWith(cv.signature === 'RSDS' ? cv.guid.replace(/[{}-]/g, '').toUpperCase() : '?')).toBe(true);
+      expect(lines[1]).toMatch(/^INFO CODE_ID [0-9A-F]{8}[0-9A-F]+ basic-x64\.exe$/);
+      expect(lines.length - 2).toBe(r.stack);
+      expect(r.stack).toBe(2 * [...peFrameSizes(img)].length);
+    } finally {
+      img.close();
+    }
   });
 });
 
