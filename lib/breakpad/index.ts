@@ -13,3 +13,4 @@ export { stackCfiRecords, peFrameSizes } from './stack-cfi';
 export type { PeFrameSize } from './stack-cfi';
 export { dumpSymsFromImage } from './pe-only';
 export type { DumpImageResult } from './pe-only';
+export { detailedStackCfiRecords } from './stack-cfi-detailed';

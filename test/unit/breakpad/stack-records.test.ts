@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DbgHelpError } from '../../../lib/api/errors';
-import { dumpSymsFromImage, peFrameSizes, stackCfiRecords, stackWinLine, stackWinRecords } from '../../../lib/breakpad';
+import { detailedStackCfiRecords, dumpSymsFromImage, peFrameSizes, stackCfiRecords, stackWinLine, stackWinRecords } from '../../../lib/breakpad';
 import { PassThrough } from 'stream';
 import { PdbAddresses } from '../../../lib/breakpad/pdb-symbols';
 import { BufferSource } from '../../../lib/formats/binary/source';
@@ -131,6 +131,22 @@ describe('STACK CFI from .pdata (dump_syms PrintPEFrameData)', () => {
       }
     }
     expect(failures).toBeGreaterThan(0);
+  });
+});
+
+describe('detailed STACK CFI', () => {
+  test('a rule set after each prolog instruction; the frame register; a save in the home area', () => {
+    const codes = info(0, 0x0c, [[0x0c, 0x34], [6, 0], [8, 0x32], [4, 0x03], [1, 0x50]]);
+    codes[3] = 0x05; // frame register RBP, offset 0
+    const img = open(image([[0x2000, 0x2040, 0x1800], [0x2040, 0x2050, 0x1820]], [[0x1800, codes], [0x1820, info(4, 0, [], [...u32(0x2000), ...u32(0x2040), ...u32(0x1800)])]]));
+    expect([...detailedStackCfiRecords(img)]).toEqual([
+      'STACK CFI INIT 2000 40 .cfa: $rsp 8 + .ra: .cfa 8 - ^',
+      'STACK CFI 2001 .cfa: $rsp 16 + $rbp: .cfa 16 - ^',
+      'STACK CFI 2004 .cfa: $rbp 16 +',
+      'STACK CFI 200c $rbx: .cfa 32 + ^',
+      // The chained fragment starts with its parent's whole state.
+      'STACK CFI INIT 2040 10 .cfa: $rbp 16 + .ra: .cfa 8 - ^ $rbp: .cfa 16 - ^ $rbx: .cfa 32 + ^',
+    ]);
   });
 });
 
