@@ -11,7 +11,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { dumpSymsToStore } from '../../lib/breakpad';
+import { detailedStackCfiRecords, dumpSymsToStore } from '../../lib/breakpad';
 import { PeImage } from '../../lib/formats/pe/pe-image';
 import { processMinidump } from '../../lib/stack/process-dump';
 import { moduleUnwind, readUnwindInfoAt } from '../../lib/stackwalk/internal';
@@ -106,7 +106,9 @@ const row = (module: string, fn?: string, file?: string, line?: number): Row => 
  * - alloca.dmp: dyn_frame sets a frame pointer (UWOP_SET_FPREG, then a dynamic alloca);
  *   dump_syms' STACK CFI ignores the frame register (`.cfa: $rsp <fixed size> +`, which
  *   stack-cfi.ts writes as dump_syms does), so the CFA is wrong past the alloca and Breakpad's
- *   walk ends after dyn_frame. Our walker unwinds through RBP from .pdata.
+ *   walk ends after dyn_frame. Our walker unwinds through RBP from .pdata. With
+ *   detailedStackCfiRecords (`.cfa: $rbp n +` once the frame register is set) Breakpad walks it
+ *   in full (the test below).
  * - oscallback.dmp: kernelbase.dll has no symbols for either side; Breakpad scans through it
  *   (ntdll + 0x693e0 and two stale return addresses in crashes-x64.exe, named by the nearest
  *   PUBLIC `MiniDumpWriteDump`, "Found by: stack scanning") where our walker reads kernelbase's
@@ -147,6 +149,20 @@ suite('our .sym files through Breakpad minidump_stackwalk', () => {
     if (!pin) expect(got).toEqual(want);
     else expect(got).toEqual(pin(want));
   }, 60000);
+
+  test('with detailedStackCfiRecords instead: alloca.dmp walks in full', async () => {
+    const detailed = fs.mkdtempSync(path.join(os.tmpdir(), 'symstore-'));
+    try {
+      await dumpSymsToStore({ pdb: path.join(BIN, 'crashes-x64.pdb'), image: path.join(BIN, 'crashes-x64.exe'), store: detailed, stack: (ctx) => detailedStackCfiRecords(ctx.image!) });
+      for (const d of dumps) {
+        const want = await ours(path.join(DUMPS, d), BIN);
+        const got = theirs(withCodeView(path.join(DUMPS, d), 'crashes-x64.exe', path.join(BIN, 'crashes-x64.exe'), path.join(detailed, d)), detailed);
+        expect({ d, got }).toEqual({ d, got: d === 'oscallback.dmp' ? DIFFERENCES[d](want) : want });
+      }
+    } finally {
+      fs.rmSync(detailed, { recursive: true, force: true });
+    }
+  }, 120000);
 
   test("alloca.dmp's evidence: dyn_frame's unwind data sets a frame register", async () => {
     const s = await processMinidump(path.join(DUMPS, 'alloca.dmp'), { searchPath: BIN, inlines: false });
