@@ -33,12 +33,15 @@ export function cfiRegisterName(name: string): string {
   return ALIAS[n] ?? n;
 }
 
+/** What unwindBreakpadCfi answers for a module without STACK CFI rules (the walker then lists no attempt). */
+export const NO_CFI_RULES = 'no STACK CFI rules';
+
 export function unwindBreakpadCfi(callee: RegisterSet, ctx: StepContext): Step {
   const ip = callee.get(IP[ctx.arch]);
   if (ip === undefined) return fail('no-info', `${IP[ctx.arch]} unknown`);
   const at = ctx.contextFrame ? ip : ip - 1n;
   const m = moduleOf(ctx, at);
-  if (!m?.cfiRules) return fail('no-info', 'no STACK CFI rules');
+  if (!m?.cfiRules) return fail('no-info', NO_CFI_RULES);
   let rules: Record<string, string> | undefined;
   try {
     rules = m.cfiRules(Number(at - m.base));

@@ -19,7 +19,7 @@
  */
 import { unwindAmd64 } from './amd64';
 import { unwindArm64, unwindArm64FramePointer } from './arm64';
-import { unwindBreakpadCfi } from './breakpad-cfi';
+import { NO_CFI_RULES, unwindBreakpadCfi } from './breakpad-cfi';
 import { safeRead } from './memory';
 import { isReturnAddress, scanForReturnAddress, wordSize } from './scan';
 import { fail, moduleOf, Step, StepContext } from './step';
@@ -87,7 +87,10 @@ export function walkStack(opts: WalkOptions): WalkResult {
       calleeParams = r.step.kind === 'frame' ? r.paramsSize : 0;
     }
     // Breakpad STACK CFI rules (a module whose symbols are a .sym file, often without its image).
-    if (!done) done = consider('cfi', unwindBreakpadCfi(regs, ctx));
+    if (!done) {
+      const s = unwindBreakpadCfi(regs, ctx);
+      if (!(s.kind === 'fail' && s.detail === NO_CFI_RULES)) done = consider('cfi', s);
+    }
     // A context frame outside every module (a call through a bad pointer): its caller's return
     // address is at the top of the stack, which scanning finds before any frame-pointer guess.
     const lost = ctx.contextFrame && arch !== 'arm64' && !moduleOf(ctx, callee.instruction);
