@@ -124,6 +124,7 @@ describe('STACK CFI from .pdata (dump_syms PrintPEFrameData)', () => {
       try {
         const img = PeImage.fromSource(new BufferSource(b, 'mutated.exe'));
         for (const l of stackCfiRecords(img)) expect(l).toMatch(/^STACK CFI (INIT [0-9a-f]+ [0-9a-f]+ \.cfa: \$rsp \.ra: \.cfa \d+ - \^|[0-9a-f]+ \.cfa: \$rsp \d+ \+)$/);
+        for (const l of detailedStackCfiRecords(img)) expect(l).toMatch(/^STACK CFI (INIT [0-9a-f]+ [0-9a-f]+ |[0-9a-f]+ )(\.cfa: |\$r)/);
       } catch (e) {
         expect(e).toBeInstanceOf(DbgHelpError);
         expect((e as DbgHelpError).code).toBe('BAD_FORMAT');
