@@ -10,7 +10,8 @@
  *   FUNC [m] <rva> <size> <params> <name>, [its INLINE records,] its line records;
  *   PUBLIC [m] <rva> <params> <name> interleaved in the PDB's address order, one symbol per
  *                                    address (several records where OMAP split a range)
- *   STACK ...                        from `stack` (the unwinders' seam; none by default)
+ *   STACK WIN / STACK CFI ...        from `stack` (default: dump_syms' own, stack-win.ts and
+ *                                    stack-cfi.ts)
  *   INLINE_ORIGIN <id> <name>        with `inlines` (dump_syms writes them last too)
  *
  * One symbol per RVA, as dump_syms' MaybeRecordSymbol picks it: a function beats a public; among
@@ -29,12 +30,16 @@ import { breakpadName } from './names';
 import { PdbAddresses, pdbFunctionsAndLines, pdbPublics, type PdbFunction, type PdbLines, type PdbPublic } from './pdb-symbols';
 import { RecordWriter } from './record-writer';
 import { inlineRecords, type Line } from './inlines';
+import { stackCfiRecords } from './stack-cfi';
+import { stackWinRecords } from './stack-win';
 
 export interface DumpContext {
   pdb: PdbFile;
   image: PeImage | undefined;
   arch: string;
   functions: readonly PdbFunction[];
+  /** PDB RVA → final image ranges (OMAP), for records that must be mapped. */
+  addresses: PdbAddresses;
 }
 
 export interface DumpSymsOptions {
@@ -49,9 +54,10 @@ export interface DumpSymsOptions {
   generator?: string | null;
   /**
    * STACK WIN / STACK CFI records, written after FUNC and PUBLIC (the unwinders' seam): lines
-   * without the newline.
+   * without the newline. Default `defaultStackRecords` (dump_syms' own: STACK WIN from the
+   * PDB's frame data for x86, STACK CFI from the image's .pdata for x64); null writes none.
    */
-  stack?: (ctx: DumpContext) => Iterable<string> | AsyncIterable<string>;
+  stack?: ((ctx: DumpContext) => Iterable<string> | AsyncIterable<string>) | null;
   /**
    * Write zero-length line records (two line entries at one offset), as dump_syms did before
    * it began to drop them (2021); Breakpad's processor ignores them either way. Default false.
@@ -154,8 +160,9 @@ async function write(pdb: PdbFile, image: PeImage | undefined, opts: DumpSymsOpt
       }
     }
   }
-  if (opts.stack) {
-    for await (const l of opts.stack({ pdb, image, arch, functions })) {
+  const stack = opts.stack === undefined ? defaultStackRecords : opts.stack;
+  if (stack) {
+    for await (const l of stack({ pdb, image, arch, functions, addresses })) {
       await w.line(l);
       result.stack++;
     }
@@ -163,6 +170,16 @@ async function write(pdb: PdbFile, image: PeImage | undefined, opts: DumpSymsOpt
   for (const [name, id] of origins) await w.line(`INLINE_ORIGIN ${id} ${name}`);
   await w.end();
   return result;
+}
+
+/**
+ * dump_syms' frame data: x86 (and any PDB with frame data) STACK WIN from the PDB
+ * (stack-win.ts); x64 STACK CFI from the image's exception directory (stack-cfi.ts), none
+ * without the image (dump_syms reads it from the executable, not the PDB).
+ */
+export function defaultStackRecords(ctx: DumpContext): Iterable<string> {
+  if (ctx.arch === 'x86_64') return ctx.image ? stackCfiRecords(ctx.image) : [];
+  return stackWinRecords(ctx.pdb, ctx.addresses);
 }
 
 interface Selected {

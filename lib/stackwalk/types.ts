@@ -50,6 +50,12 @@ export interface WalkModule {
   readRva(rva: number, size: number): Uint8Array | undefined;
   /** x86: the frame data covering an RVA, from the PDB, when symbols are loaded. */
   x86FrameInfo?(rva: number): X86FrameInfo | undefined;
+  /**
+   * Breakpad STACK CFI rules in effect at an RVA (register → postfix expression: `.cfa`, `.ra`,
+   * `$rbx`, `x29`...), e.g. from a module's .sym file (`breakpadWalkInfo`). The walker uses them
+   * after the image's own unwind data (.pdata) and before frame pointers and scanning.
+   */
+  cfiRules?(rva: number): Readonly<Record<string, string>> | undefined;
 }
 
 /** How a frame was found (rust-minidump's `trust` names). */

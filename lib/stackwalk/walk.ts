@@ -2,6 +2,7 @@
  * walkStack: StackWalkEx's job over a RegisterSet, a MemoryReader and the modules.
  *
  * Per frame, the methods in order (the first that gives a valid caller wins):
+ * (each `cfi` method followed by the module's Breakpad STACK CFI rules, `cfi` too)
  *   amd64  .pdata/.xdata (`cfi`), then the RBP chain when its return address is a call site
  *          (`frame_pointer`), then scanning (`scan`);
  *   x86    the PDB's frame data (`cfi`), then the EBP chain (`frame_pointer`), then scanning;
@@ -18,6 +19,7 @@
  */
 import { unwindAmd64 } from './amd64';
 import { unwindArm64, unwindArm64FramePointer } from './arm64';
+import { NO_CFI_RULES, unwindBreakpadCfi } from './breakpad-cfi';
 import { safeRead } from './memory';
 import { isReturnAddress, scanForReturnAddress, wordSize } from './scan';
 import { fail, moduleOf, Step, StepContext } from './step';
@@ -83,6 +85,11 @@ export function walkStack(opts: WalkOptions): WalkResult {
       const r = unwindX86FrameData(regs, ctx, calleeParams);
       done = consider('cfi', r.step);
       calleeParams = r.step.kind === 'frame' ? r.paramsSize : 0;
+    }
+    // Breakpad STACK CFI rules (a module whose symbols are a .sym file, often without its image).
+    if (!done) {
+      const s = unwindBreakpadCfi(regs, ctx);
+      if (!(s.kind === 'fail' && s.detail === NO_CFI_RULES)) done = consider('cfi', s);
     }
     // A context frame outside every module (a call through a bad pointer): its caller's return
     // address is at the top of the stack, which scanning finds before any frame-pointer guess.
