@@ -53,7 +53,7 @@ function fixedSize(codes: readonly UnwindOp[]): number {
 }
 
 /** Applies one code; answers the register rules it set (register names). */
-function apply(s: State, c: UnwindOp, info: UnwindInfo, total: number): string[] {
+function apply(s: State, c: UnwindOp, info: UnwindInfo): string[] {
   const reg = X64_REGISTER_NAMES[c.info];
   switch (c.op) {
     case UnwindOpCode.PUSH_NONVOL:
@@ -125,14 +125,14 @@ export function* detailedStackCfiRecords(image: PeImage): Generator<string> {
     // The parents' prologs ran before this fragment (outermost parent first), each code in
     // execution order (the array lists the last instruction first).
     const parentRegs = new Set<string>();
-    for (let k = chain.length - 1; k >= 1; k--) for (const c of [...chain[k].codes].reverse()) for (const r of apply(s, c, chain[k], total)) parentRegs.add(r);
+    for (let k = chain.length - 1; k >= 1; k--) for (const c of [...chain[k].codes].reverse()) for (const r of apply(s, c, chain[k])) parentRegs.add(r);
     yield `STACK CFI INIT ${hex(begin)} ${hex(end - begin)} .cfa: $${s.cfaReg} ${s.cfaOff} + .ra: .cfa 8 - ^${parentRegs.size ? ' ' + rules(s, parentRegs, false) : ''}`;
     const own = [...chain[0].codes].reverse();
     for (let j = 0; j < own.length; ) {
       const at = own[j].codeOffset;
       const before = `${s.cfaReg}:${s.cfaOff}`;
       const set = new Set<string>();
-      for (; j < own.length && own[j].codeOffset === at; j++) for (const r of apply(s, own[j], chain[0], total)) set.add(r);
+      for (; j < own.length && own[j].codeOffset === at; j++) for (const r of apply(s, own[j], chain[0])) set.add(r);
       const cfaChanged = `${s.cfaReg}:${s.cfaOff}` !== before;
       if (cfaChanged || set.size) yield `STACK CFI ${hex(begin + at)} ${rules(s, set, cfaChanged)}`;
     }

@@ -96,3 +96,19 @@ export class BreakpadProvider implements SymbolProvider {
     };
   }
 }
+
+const opened = new Map<string, WeakRef<BreakpadSymbols>>();
+
+/**
+ * A .sym file read once while something holds it: the module loader (symbols) and the dump's
+ * walker (STACK records) share one parse of a possibly large file.
+ */
+export async function openBreakpadSymbols(file: string, opts: { signal?: AbortSignal } = {}): Promise<BreakpadSymbols> {
+  const key = path.resolve(file);
+  const alive = opened.get(key)?.deref();
+  if (alive) return alive;
+  const { readBreakpadSymbols } = require('../formats/breakpad') as typeof import('../formats/breakpad');
+  const symbols = await readBreakpadSymbols(file, opts);
+  opened.set(key, new WeakRef(symbols));
+  return symbols;
+}

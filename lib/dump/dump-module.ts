@@ -15,6 +15,7 @@ import { PdbFile } from '../formats/pdb/pdb-file';
 import { PeImage } from '../formats/pe/pe-image';
 import type { MemoryReader, WalkModule, X86FrameInfo } from '../stackwalk/types';
 import { pdbX86FrameInfo } from '../stackwalk/x86-frame-info';
+import type { BreakpadWalkInfo } from '../stackwalk/breakpad-walk-info';
 
 export class DumpModule implements WalkModule {
   /** Why the module has the symbols it has. */
@@ -25,6 +26,8 @@ export class DumpModule implements WalkModule {
   symbolFile?: string;
   /** The Breakpad .sym that answers for it when no PDB was found. */
   breakpadFile?: string;
+  /** That .sym's STACK WIN / STACK CFI records, for the walker. */
+  breakpad?: BreakpadWalkInfo;
   /** True when the module is loaded in the dump's SymbolHandler (symbols, lines, types at its base). */
   loaded = false;
   /** Why the image file could not be used, when it was found but was malformed. */
@@ -67,9 +70,18 @@ export class DumpModule implements WalkModule {
     return this.memory.read(this.base + BigInt(rva), size);
   }
 
-  /** Present on x86 modules; answers when the PDB was found and has FPO or FRAMEDATA records. */
+  /** STACK CFI rules from the module's Breakpad .sym, when that is where its symbols came from. */
+  get cfiRules(): ((rva: number) => Readonly<Record<string, string>> | undefined) | undefined {
+    return this.breakpad?.cfiRules;
+  }
+
+  /**
+   * Present on x86 modules; answers from the PDB's FPO or FRAMEDATA records, or from a Breakpad
+   * .sym's STACK WIN records when the symbols came from one.
+   */
   get x86FrameInfo(): ((rva: number) => X86FrameInfo | undefined) | undefined {
     if (!this.x86) return undefined;
+    if (this.breakpad) return this.breakpad.x86FrameInfo;
     return (rva: number) => {
       const idx = this.frameIndex();
       if (!idx) return undefined;

@@ -18,7 +18,8 @@ import type { FileIdentity } from '../symsrv/identify';
 import { baseName, dirName, extensionOf } from '../symsrv/paths';
 import type { DumpModule } from './dump-module';
 import { SearchObserver } from '../portable/load-status';
-import { findBreakpadSymbols } from '../breakpad/symbol-source';
+import { findBreakpadSymbols, openBreakpadSymbols } from '../breakpad/symbol-source';
+import { breakpadWalkInfo } from '../stackwalk/breakpad-walk-info';
 import { parseSymbolPath, type StoreLocation } from '../symsrv/symbol-path';
 import { PeImage } from '../formats/pe/pe-image';
 import type { CodeViewRecord } from '../formats/pe/debug-directory';
@@ -87,6 +88,8 @@ export async function loadDumpModule(mod: DumpModule, ctx: ModuleLoadContext): P
   const symFile = !pdbPath && pdbName && wantPdb?.debugId ? findBreakpadSymbols(localDirectories(ctx.searchPath), { debugFile: pdbName, debugId: wantPdb.debugId.toUpperCase() }) : undefined;
   if (symFile && (await load(symFile))) {
     mod.breakpadFile = symFile;
+    // Its STACK WIN / STACK CFI records serve the walker (the same parse the loader made).
+    mod.breakpad = breakpadWalkInfo(await openBreakpadSymbols(symFile, { signal: ctx.env.signal }));
     mod.status = { kind: 'loaded', source: 'breakpad', symbolFile: symFile, imageFile: imagePath };
     return;
   }

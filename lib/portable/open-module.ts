@@ -92,9 +92,8 @@ async function openBreakpadSymbols(file: string, opts: LoadModuleOptions, ctx: O
   if (opts.baseAddress === undefined || opts.baseAddress === 0n) {
     throw new DbgHelpError('INVALID_PARAMETER', `${file}: loading a Breakpad .sym needs a baseAddress (SymLoadModuleEx's BaseOfDll)`);
   }
-  const { readBreakpadSymbols } = require('../formats/breakpad') as typeof import('../formats/breakpad');
-  const { BreakpadProvider } = require('../breakpad/symbol-source') as typeof import('../breakpad/symbol-source');
-  const symbols = await readBreakpadSymbols(file, { signal: opts.signal });
+  const { BreakpadProvider, openBreakpadSymbols } = require('../breakpad/symbol-source') as typeof import('../breakpad/symbol-source');
+  const symbols = await openBreakpadSymbols(file, { signal: opts.signal });
   const m = symbols.module;
   const name = opts.moduleName ?? moduleNameOf(m.name || file);
   const size = opts.size ?? DEFAULT_PDB_ONLY_SIZE;

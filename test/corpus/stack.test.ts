@@ -70,7 +70,7 @@ describeCorpus('dbghelp stack on the corpus dumps', () => {
     expect(formatText(s)).toContain(' 0  test_app.exe + 0x429e');
   });
 
-  test('minidump2.dmp with Breakpad\'s testdata/symbols (.sym files): the functions, files and lines of minidump2.stackwalk.out', async () => {
+  test('minidump2.dmp with Breakpad\'s testdata/symbols (.sym files): the functions, files, lines and trust of minidump2.stackwalk.out', async () => {
     const dir = corpusPath(BREAKPAD);
     const expected = fs.readFileSync(path.join(dir, 'minidump2.stackwalk.out'), 'utf8');
     const thread0 = expected.slice(expected.indexOf('Thread 0'), expected.indexOf('Loaded modules'));
@@ -79,6 +79,9 @@ describeCorpus('dbghelp stack on the corpus dumps', () => {
     const text = formatText(s);
     const got = [...text.slice(text.indexOf('Thread 0'), text.indexOf('Thread 0') + 4000).matchAll(/^ *\d+ {2}(.+)$/gm)].map((m) => m[1]).slice(0, want.length);
     expect(got).toEqual(want);
+    // How each frame was found: the .sym files' STACK WIN records, as Breakpad.
+    const found = (t: string) => [...t.matchAll(/Found by: (.+)$/gm)].map((m) => m[1]);
+    expect(found(text.slice(text.indexOf('Thread 0'))).slice(0, want.length)).toEqual(found(thread0));
     const app = s.modules.find((m) => m.filename === 'test_app.exe')!;
     expect(app.status).toMatchObject({ kind: 'loaded', source: 'breakpad' });
     expect(s.modules.find((m) => m.filename === 'kernel32.dll')!.status).toMatchObject({ kind: 'loaded', source: 'breakpad' });
