@@ -87,7 +87,7 @@ describe.each(IMAGES)('%s: detailed STACK CFI = .pdata at every prolog step', (_
       }
     }
     expect(checked).toBeGreaterThan(5);
-    // eslint-disable-next-line no-console
+     
     if (process.env.STACKREC_COUNTS) console.log(file, { checked, chained, epilogs });
   });
 });
