@@ -11,6 +11,7 @@
  * address and merges those that touch (across injected bytes).
  */
 import type { Omap } from '../formats/pdb/omap';
+import { lastWhere } from '../formats/binary/search';
 
 interface Interval {
   orig: number;
@@ -147,13 +148,7 @@ function clip(start: number, end: number, m: Interval): Interval {
   return m;
 }
 
+/** The first index whose element is >= v (a.length when none). */
 function lowerBound(a: number[], v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lastWhere(a.length, (i) => a[i] < v) + 1;
 }

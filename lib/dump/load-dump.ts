@@ -19,6 +19,7 @@ import type { WalkArch } from '../stackwalk/types';
 import { effectiveSearchPath } from '../symsrv/symbol-path';
 import { DumpModule } from './dump-module';
 import { loadDumpModule } from './load-module';
+import { lastWhere } from '../formats/binary/search';
 
 export type DumpLoadProgress =
   /** A module's search begins. */
@@ -162,16 +163,9 @@ function makeLoaded(dump: Minidump, handler: SymbolHandler, modules: DumpModule[
     memory,
     warnings,
     moduleAt(address: bigint): DumpModule | undefined {
-      let lo = 0;
-      let hi = byBase.length - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >>> 1;
-        const m = byBase[mid];
-        if (address < m.base) hi = mid - 1;
-        else if (address < m.base + BigInt(m.size)) return m;
-        else lo = mid + 1;
-      }
-      return undefined;
+      const i = lastWhere(byBase.length, (k) => byBase[k].base <= address);
+      const m = i < 0 ? undefined : byBase[i];
+      return m && address < m.base + BigInt(m.size) ? m : undefined;
     },
     threads() {
       const ex = dump.exception();

@@ -36,6 +36,7 @@ import { isSymbolId, symbolTypeInfo } from './features/symbol-info';
 import { Scope } from './features/scope';
 import { SearchState } from './features/search';
 import { effectiveSearchPath } from '../symsrv/symbol-path';
+import { lastWhere } from '../formats/binary/search';
 
 export class PortableHandler implements BackendHandler, HandlerContext {
   options = DEFAULT_SYMOPTS;
@@ -119,16 +120,8 @@ export class PortableHandler implements BackendHandler, HandlerContext {
 
   moduleAt(address: bigint): LoadedModule | undefined {
     const mods = this.modules;
-    let lo = 0;
-    let hi = mods.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const m = mods[mid];
-      if (address < m.base) hi = mid - 1;
-      else if (m.contains(address)) return m;
-      else lo = mid + 1;
-    }
-    return undefined;
+    const i = lastWhere(mods.length, (k) => mods[k].base <= address);
+    return i >= 0 && mods[i].contains(address) ? mods[i] : undefined;
   }
 
   getModuleInfo(address: bigint): ModuleInfo | undefined {

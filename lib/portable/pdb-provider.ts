@@ -9,7 +9,6 @@
  *   do not duplicate a private symbol.
  * OMAP'd images are handled by translating image RVAs to PDB RVAs and back.
  */
-import { lastAtOrBelow } from '../formats/binary/search';
 import { MachineType, SymFlag, SymOpt, SymTag, SymType } from '../api/constants';
 import { badFormat, DbgHelpError } from '../api/errors';
 import { rva, type Rva } from '../formats/binary/address';
@@ -40,6 +39,7 @@ import { buildStaticIndex, NO_STATICS, type StaticIndex } from './static-index';
 import { enumeratePdb } from './pdb-enumerate';
 import { RecordIds } from './record-ids';
 import type { LineHit, ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
+import { lastAtOrBelow, lastWhere } from '../formats/binary/search';
 
 /**
  * Code symbols of one PDB module, sorted by PDB RVA, with a copy of each record: a hit is
@@ -490,13 +490,7 @@ export class PdbProvider implements SymbolProvider {
   isLinkerName(name: string, imageRva: number): boolean {
     if (!this.decoratesC || (name[0] !== '_' && name[0] !== '@')) return false;
     const { rvas, records, sizes } = this.publics();
-    let lo = 0;
-    let hi = rvas.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (rvas[mid] < imageRva) lo = mid + 1;
-      else hi = mid - 1;
-    }
+    const lo = lastWhere(rvas.length, (i) => rvas[i] < imageRva) + 1;
     for (let i = lo; i < rvas.length && rvas[i] === imageRva; i++) {
       const { data } = this.pdb.symbolRecordAt(records[i], sizes[i]);
       if (readPublic(data).name === name) return true;

@@ -6,6 +6,7 @@
  */
 import { PdbFile } from '../formats/pdb/pdb-file';
 import { X86FrameInfo } from './types';
+import { lastAtOrBelow } from '../formats/binary/search';
 
 /** Records looked at below the RVA before giving up (nesting is a few deep). */
 const MAX_NESTING = 64;
@@ -28,16 +29,7 @@ function index(infos: X86FrameInfo[]): Indexed {
 }
 
 function lookup(t: Indexed, rva: number): X86FrameInfo | undefined {
-  let lo = 0;
-  let hi = t.starts.length - 1;
-  let best = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (t.starts[mid] <= rva) {
-      best = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
+  const best = lastAtOrBelow(t.starts, rva);
   for (let i = best, n = 0; i >= 0 && n < MAX_NESTING; i--, n++) {
     const f = t.infos[i];
     if (rva < f.rvaStart + f.codeSize) return f;

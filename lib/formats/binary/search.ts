@@ -1,17 +1,25 @@
 /**
- * The one binary search of the sorted address tables (procedures, publics, lines, OMAP,
- * exports): the index of the last element at or below `value`, or -1.
+ * The binary search of the sorted tables (procedures, publics, lines, OMAP, exports, sections,
+ * .pdata, frame data, dump memory ranges, modules): `lastWhere(n, atOrBelow)` is the last index
+ * i < n for which `atOrBelow(i)` holds, where the predicate is true for a prefix of the table
+ * (an element at or below the value looked for), or -1. `lastAtOrBelow` is the common case over
+ * a sorted array of numbers.
  */
-export function lastAtOrBelow(sorted: ArrayLike<number>, value: number): number {
+export function lastWhere(n: number, atOrBelow: (i: number) => boolean): number {
   let lo = 0;
-  let hi = sorted.length - 1;
+  let hi = n - 1;
   let best = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid] <= value) {
+    if (atOrBelow(mid)) {
       best = mid;
       lo = mid + 1;
     } else hi = mid - 1;
   }
   return best;
+}
+
+/** The index of the last element at or below `value` in a sorted array, or -1. */
+export function lastAtOrBelow(sorted: ArrayLike<number>, value: number): number {
+  return lastWhere(sorted.length, (i) => sorted[i] <= value);
 }

@@ -5,6 +5,7 @@
  */
 import type { MemoryReader } from '../../stackwalk/types';
 import type { ByteSource } from '../binary/source';
+import { lastWhere } from '../binary/search';
 
 export interface DumpMemoryRange {
   start: bigint;
@@ -28,16 +29,7 @@ export class DumpMemory implements MemoryReader {
   /** The range holding `address`, if any. */
   rangeAt(address: bigint): DumpMemoryRange | undefined {
     const rs = this.ranges;
-    let lo = 0;
-    let hi = rs.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (rs[mid].start <= address) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    const found = lastWhere(rs.length, (i) => rs[i].start <= address);
     if (found < 0) return undefined;
     const r = rs[found];
     return address < r.start + BigInt(r.size) ? r : undefined;

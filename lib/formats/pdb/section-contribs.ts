@@ -9,6 +9,7 @@
  * address" with a binary search.
  */
 import { Cursor } from '../binary/cursor';
+import { lastWhere } from '../binary/search';
 
 const SC_VER60 = 0xeffe0000 + 19970605;
 const SC_V2 = 0xeffe0000 + 20140516;
@@ -94,16 +95,7 @@ export class SectionContribs {
   /** The 0-based module index whose contribution covers section:offset, or -1. */
   moduleAt(section: number, offset: number): number {
     const { sections, offsets, sizes, modules } = this;
-    let lo = 0;
-    let hi = sections.length - 1;
-    let best = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sections[mid] < section || (sections[mid] === section && offsets[mid] <= offset)) {
-        best = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    const best = lastWhere(sections.length, (i) => sections[i] < section || (sections[i] === section && offsets[i] <= offset));
     if (best < 0 || sections[best] !== section) return -1;
     return offset - offsets[best] < sizes[best] ? modules[best] : -1;
   }

@@ -9,6 +9,7 @@
  * H:1, CR:2, FrameSize:9 (in 16-byte units). Entries are sorted by BeginAddress.
  */
 import { Cursor } from '../binary/cursor';
+import { lastWhere } from '../binary/search';
 
 export const ARM64_RUNTIME_FUNCTION_SIZE = 8;
 
@@ -82,17 +83,10 @@ export class Arm64RuntimeFunctionTable {
    * entries, is in the .xdata record: the caller checks it), or undefined.
    */
   candidate(rva: number): Arm64RuntimeFunction | undefined {
-    let lo = 0;
-    let hi = this.count - 1;
-    let best = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      this.c.seek(mid * ARM64_RUNTIME_FUNCTION_SIZE);
-      if (this.c.u32() <= rva) {
-        best = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    const best = lastWhere(this.count, (i) => {
+      this.c.seek(i * ARM64_RUNTIME_FUNCTION_SIZE);
+      return this.c.u32() <= rva;
+    });
     return best < 0 ? undefined : this.at(best);
   }
 }

@@ -31,6 +31,7 @@ import { ExportDirectory, readExports, RvaReader } from './export-directory';
 import { FileHeader, IMAGE_FILE_HEADER_SIZE, ImageFileCharacteristics, readFileHeader } from './file-header';
 import { DataDirectory, ImageDirectoryEntry, OptionalHeader, readOptionalHeader } from './optional-header';
 import { IMAGE_SECTION_HEADER_SIZE, readSectionHeaders, SectionHeader } from './section-header';
+import { lastWhere } from '../binary/search';
 
 const IMAGE_NT_SIGNATURE = 0x00004550; // 'PE\0\0'
 /** Longest string read at an RVA (export names, forwarders); C++ names can run to a few KB. */
@@ -304,16 +305,7 @@ class SectionIndex {
     this.maxEnd = this.sorted.map((s) => (m = Math.max(m, s.virtualAddress + extent(s))));
   }
   find(r: number): SectionHeader | undefined {
-    let lo = 0;
-    let hi = this.sorted.length - 1;
-    let i = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.sorted[mid].virtualAddress <= r) {
-        i = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    let i = lastWhere(this.sorted.length, (k) => this.sorted[k].virtualAddress <= r);
     for (; i >= 0 && this.maxEnd[i] > r; i--) {
       const s = this.sorted[i];
       if (r < s.virtualAddress + extent(s)) return s;

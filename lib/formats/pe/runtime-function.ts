@@ -8,6 +8,7 @@
  * RUNTIME_FUNCTION instead of an UNWIND_INFO (the entry shares that function's unwind data).
  */
 import { Cursor } from '../binary/cursor';
+import { lastWhere } from '../binary/search';
 
 export const RUNTIME_FUNCTION_SIZE = 12;
 export const RUNTIME_FUNCTION_INDIRECT = 1;
@@ -52,16 +53,7 @@ export class RuntimeFunctionTable {
 
   /** The entry whose [begin, end) holds `rva`, or undefined (a leaf function, or no code). */
   find(rva: number): RuntimeFunction | undefined {
-    let lo = 0;
-    let hi = this.count - 1;
-    let best = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.beginAt(mid) <= rva) {
-        best = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    const best = lastWhere(this.count, (i) => this.beginAt(i) <= rva);
     if (best < 0) return undefined;
     const f = this.at(best);
     return rva < f.end ? f : undefined;

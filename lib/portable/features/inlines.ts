@@ -30,7 +30,6 @@ import { badFormat, DbgHelpError } from '../../api/errors';
 import type { FromAddrResult, InlineTraceQuery, InlineTraceResult, LineInfo, SymbolInfo } from '../../api/types';
 import { rva } from '../../formats/binary/address';
 import type { Cursor } from '../../formats/binary/cursor';
-import { lastAtOrBelow } from '../../formats/binary/search';
 import { crossScopeParts, isCrossScopeId, readCrossScopeExports, readCrossScopeImports, type CrossScopeImport } from '../../formats/codeview/cross-scope-ids';
 import { inlineRanges, readBinaryAnnotations } from '../../formats/codeview/inline-annotations';
 import { readInlineSite } from '../../formats/codeview/inline-site';
@@ -40,6 +39,7 @@ import type { SymbolStream } from '../../formats/pdb/symbol-stream';
 import type { LoadedModule } from '../loaded-module';
 import type { PdbProvider } from '../pdb-provider';
 import { pdbOf, type HandlerContext } from './context';
+import { lastAtOrBelow, lastWhere } from '../../formats/binary/search';
 
 /** INLINE_FRAME_CONTEXT.FrameType of an inline frame (dbghelp.h STACK_FRAME_TYPE_INLINE). */
 export const STACK_FRAME_TYPE_INLINE = 0x02;
@@ -221,15 +221,8 @@ class ModuleInlines {
     this.starts();
     const sites = this.sites;
     // Sites are numbered in stream order, so their records are sorted.
-    let lo = 0;
-    let hi = sites.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sites[mid].record === record) return mid;
-      if (sites[mid].record < record) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    const i = lastWhere(sites.length, (k) => sites[k].record <= record);
+    return i >= 0 && sites[i].record === record ? i : -1;
   }
 
   /** The procedure holding a PDB RVA, among those with inline sites. */

@@ -23,13 +23,13 @@
 import { DbgHelpError, badFormat } from '../../api/errors';
 import type { EnumLinesOptions, LineInfo, SourceFile, SourceLine } from '../../api/types';
 import { rva } from '../../formats/binary/address';
-import { lastAtOrBelow } from '../../formats/binary/search';
 import { readC13, type C13Lines, type FileChecksum } from '../../formats/codeview/c13-lines';
 import type { NamesStream } from '../../formats/pdb/names-stream';
 import type { LoadedModule } from '../loaded-module';
 import type { PdbProvider } from '../pdb-provider';
 import { compileMask, splitModule } from '../wildcard';
 import { pdbOf, type HandlerContext } from './context';
+import { lastAtOrBelow, lastWhere } from '../../formats/binary/search';
 
 /** Per-PDB state, made on first use. */
 interface LinesState {
@@ -211,13 +211,7 @@ function lineFromNameIn(pdb: PdbProvider, query: string, lineNumber: number): Na
   for (const fileName of filesMatching(pdb, query)) {
     const { lines, rvas } = linesOfFile(pdb, fileName);
     // The first entry at or after the line: the lowest address of the nearest line with code.
-    let lo = 0;
-    let hi = lines.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (lines[mid] < lineNumber) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lastWhere(lines.length, (i) => lines[i] < lineNumber) + 1;
     if (lo < lines.length) return { fileName, line: lines[lo], imageRva: rvas[lo] };
   }
   return undefined;

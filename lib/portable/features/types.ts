@@ -53,6 +53,7 @@ import type { PdbProvider } from '../pdb-provider';
 import { compileMask, splitModule } from '../wildcard';
 import { pdbOf, type HandlerContext } from './context';
 import { S } from '../../formats/codeview/symbol-kinds';
+import { lastWhere } from '../../formats/binary/search';
 
 /** The first id of symbols that are not TPI types. */
 export const SYNTHETIC_BASE = 0x80000000;
@@ -200,14 +201,7 @@ export class TypeModel {
 
   private blockAt(id: number): Block | undefined {
     const bs = this.blocks;
-    let lo = 0;
-    let hi = bs.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (bs[mid].first <= id) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    const b = bs[hi];
+    const b = bs[lastWhere(bs.length, (i) => bs[i].first <= id)];
     return b && id < b.first + b.count ? b : undefined;
   }
 
