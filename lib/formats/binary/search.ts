@@ -19,7 +19,20 @@ export function lastWhere(n: number, atOrBelow: (i: number) => boolean): number 
   return best;
 }
 
-/** The index of the last element at or below `value` in a sorted array, or -1. */
+/**
+ * The index of the last element at or below `value` in a sorted array, or -1: lastWhere's loop
+ * written out, as bulk symbolization runs it millions of times (no closure per step).
+ */
 export function lastAtOrBelow(sorted: ArrayLike<number>, value: number): number {
-  return lastWhere(sorted.length, (i) => sorted[i] <= value);
+  let lo = 0;
+  let hi = sorted.length - 1;
+  let best = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] <= value) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best;
 }
