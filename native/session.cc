@@ -151,6 +151,7 @@ Napi::Function Session::Define(Napi::Env env) {
                          InstanceMethod<&Session::GetHomeDirectory>("getHomeDirectory"),
                          InstanceMethod<&Session::SetDebugListener>("setDebugListener"),
                          InstanceMethod<&Session::Cleanup>("cleanup"),
+                         InstanceMethod<&Session::StackWalk>("stackWalk"),
                      });
 }
 

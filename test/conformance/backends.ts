@@ -10,7 +10,7 @@
  */
 import type * as Lib from '../../lib';
 import type { Backend } from '../../lib/backend/types';
-import { isWineBuiltin } from '../../lib/backend/wine';
+import type { DllKind } from '../../lib/backend/wine';
 
 export const BACKENDS = ['portable', 'native', 'ffi'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -18,8 +18,10 @@ export type BackendName = (typeof BACKENDS)[number];
 export interface LoadedBackend {
   lib: typeof Lib;
   backend: Backend;
-  /** The dbghelp.dll in use is Wine's builtin (its DOS stub says "Wine builtin DLL"). */
+  /** The dbghelp.dll in use is Wine's builtin (the image in memory says "Wine Image Helper"). */
   wine: boolean;
+  /** Whose dbghelp.dll answers (native and ffi): the image in memory, lib/backend/wine.ts. */
+  dll?: DllKind;
 }
 
 export function loadBackend(name: BackendName): LoadedBackend | { error: Error } {
@@ -31,11 +33,19 @@ export function loadBackend(name: BackendName): LoadedBackend | { error: Error }
       try {
         const lib = require('../../lib') as typeof Lib;
         const backend = (require('../../lib/backend/select') as typeof import('../../lib/backend/select')).activeBackend();
-        const wine = isWineBuiltin(backend.dllPath);
-        // Every conformance suite reads KNOWN_GAPS[name] after loading: under Wine it holds
-        // Wine's differences too.
+        const dll = backend.dllImage?.kind;
+        const wine = dll === 'wine';
+        // The lane says which DLL it put behind node.exe (scripts/windows/test.sh): a lane that
+        // meant Microsoft's and got Wine's (or the reverse) fails here, not in a gap list.
+        const meant = process.env.DBGHELP_LANE_DLL;
+        if (meant && dll && dll !== meant) {
+          throw new Error(`the Wine lane meant ${meant}'s dbghelp.dll but ${backend.dllPath} in memory is ${dll}'s (${backend.dllImage?.description} ${backend.dllImage?.version})`);
+        }
+        // Every conformance suite reads KNOWN_GAPS[name] after loading: it holds the differences
+        // of the DLL in use (Wine's builtin, or Microsoft's under Wine).
         if (wine && name !== 'portable') Object.assign(KNOWN_GAPS[name], WINE_DIFFERENCES);
-        out = { lib, backend, wine };
+        if (dll === 'microsoft' && name !== 'portable') Object.assign(KNOWN_GAPS[name], MICROSOFT_DIFFERENCES);
+        out = { lib, backend, wine, dll };
       } catch (e) {
         out = { error: e as Error };
       }
@@ -177,6 +187,12 @@ export const WINE_DIFFERENCES: Record<string, string> = {
   'scope at 0x1104: span_width entry: bias in W2': WINE_SCOPE,
   'scope at 0x1110: span_width: s split over X1 (offset 8, listed first) and X0 (offset 0): X0 answers; bias in W19': WINE_SCOPE,
 };
+
+/**
+ * Where Microsoft's dbghelp.dll 10.0.19041.685 (run under Wine by the lane's first pass) differs
+ * from the contract, found by running this suite with it behind native and ffi.
+ */
+export const MICROSOFT_DIFFERENCES: Record<string, string> = {};
 
 /**
  * `test` for a conformance title, or `test.failing` naming the reason when the title is a known

@@ -1,0 +1,98 @@
+/**
+ * writeMinidump (MiniDumpWriteDump) and readDumpStream (MiniDumpReadDumpStream) through the
+ * native and ffi backends, in the Wine lane; the portable backend refuses writeMinidump.
+ *
+ * Microsoft's dbghelp.dll forwards both functions to dbgcore.dll, which neither
+ * ../shared/windows nor Wine has: with it the backends must say so (UNSUPPORTED naming
+ * dbgcore.dll), not abort. Wine's builtin dbghelp.dll implements both: a dump of this very
+ * node.exe is written and read back with the package's own reader (openMinidump), and
+ * MiniDumpReadDumpStream's answer is compared with the reader's bytes of the same stream.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadBackend } from '../conformance/backends';
+
+const SYSTEM_INFO = 7;
+const MISC_INFO = 15;
+const MODULE_LIST = 4;
+
+describe('portable backend: writeMinidump', () => {
+  const loaded = loadBackend('portable');
+  test('throws UNSUPPORTED saying it needs Windows (MiniDumpWriteDump)', () => {
+    if ('error' in loaded) throw loaded.error;
+    expect(() => loaded.lib.writeMinidump(path.join(os.tmpdir(), 'never.dmp'))).toThrow(
+      expect.objectContaining({ code: 'UNSUPPORTED', message: expect.stringMatching(/needs Windows.*MiniDumpWriteDump/) }),
+    );
+  });
+});
+
+for (const name of ['native', 'ffi'] as const) {
+  describe(`${name} backend: writeMinidump and readDumpStream`, () => {
+    const loaded = loadBackend(name);
+    if ('error' in loaded) {
+      test(`not available on ${process.platform} (the Wine lane runs this)`, () => {
+        expect(loaded.error).toMatchObject({ code: 'BACKEND_UNAVAILABLE' });
+      });
+      return;
+    }
+    const { lib, backend } = loaded;
+    let dir: string;
+    beforeAll(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), `dbghelp-${name}-dump-`));
+    });
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    if (loaded.dll === 'microsoft') {
+      test("Microsoft's DLL without dbgcore.dll: both throw UNSUPPORTED naming dbgcore.dll, and the process goes on", () => {
+        const file = path.join(dir, 'ms.dmp');
+        expect(() => lib.writeMinidump(file)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED', message: expect.stringMatching(/MiniDumpWriteDump.*dbgcore\.dll/) }));
+        const some = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'dumps', 'leaf.dmp'));
+        expect(() => backend.readDumpStream!(some, SYSTEM_INFO)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED', message: expect.stringMatching(/MiniDumpReadDumpStream.*dbgcore\.dll/) }));
+        expect(fs.existsSync(file)).toBe(false);
+      });
+      return;
+    }
+
+    test('a dump of this node.exe, read back with openMinidump: this process, its threads, node.exe and dbghelp.dll among its modules', () => {
+      const file = path.join(dir, 'self.dmp');
+      lib.writeMinidump(file);
+      const dump = lib.openMinidump(file);
+      try {
+        expect(dump.miscInfo()?.processId).toBe(process.pid);
+        expect(dump.systemInfo()?.processorArchitecture).toBe(9); // AMD64
+        expect(dump.threads().length).toBeGreaterThan(0);
+        const names = dump.modules().map((m) => path.win32.basename(m.name).toLowerCase());
+        expect(names).toContain('node.exe');
+        expect(names).toContain('dbghelp.dll');
+        expect(names).toContain('ntdll.dll');
+        // The thread that called MiniDumpWriteDump is in the list with a readable context.
+        expect(dump.threads().some((t) => dump.threadContext(t)?.registers.get('rip') !== undefined)).toBe(true);
+      } finally {
+        dump.close();
+      }
+    });
+
+    test('readDumpStream (MiniDumpReadDumpStream) gives the bytes openMinidump reads for the same stream; undefined for a stream not there', () => {
+      const file = path.join(dir, 'streams.dmp');
+      lib.writeMinidump(file, { type: 0 });
+      const bytes = fs.readFileSync(file);
+      const dump = lib.openMinidump(file);
+      try {
+        for (const type of [SYSTEM_INFO, MISC_INFO, MODULE_LIST]) {
+          const ours = dump.rawStream(type);
+          expect(ours).toBeDefined();
+          expect(Buffer.from(backend.readDumpStream!(bytes, type)!)).toEqual(Buffer.from(ours!));
+        }
+        expect(backend.readDumpStream!(bytes, 0x4242)).toBeUndefined();
+      } finally {
+        dump.close();
+      }
+    });
+
+    test('a bad path is a DbgHelpError with the Win32 error, not a crash', () => {
+      expect(() => lib.writeMinidump(path.join(dir, 'no', 'such', 'dir', 'x.dmp'))).toThrow(expect.objectContaining({ name: 'DbgHelpError', win32Error: 3 }));
+      expect(() => lib.writeMinidump('')).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER' }));
+    });
+  });
+}
