@@ -49,6 +49,7 @@ import type {
   TypeInfoValue,
 } from '../api/types';
 import type { DbgHelpSession } from './dbghelp-session';
+import type { DllKind } from './wine';
 import { contextRecordAmd64, MACHINE_OF_ARCH, readForDbgHelp, type BackendWalk, type BackendWalkRequest } from '../stack/backend-walk';
 import { checkPdbMatchesImage } from './pdb-identity';
 import { PeImage } from '../formats/pe/pe-image';
@@ -97,9 +98,11 @@ export class DllHandler implements BackendHandler {
     private readonly s: DbgHelpSession,
     private readonly unusable: ReadonlySet<string> = new Set(),
     private readonly dllPath = 'dbghelp.dll',
-    private readonly readsStores = dllReadsStores(dllPath, unusable.size ? 'wine' : 'unknown'),
+    private readonly readsStores = dllReadsStores(dllPath, unusable.has('SymEnumLinesW') ? 'wine' : 'unknown'),
     /** Settings for the package's own HTTP store search (used where the DLL has no symsrv.dll). */
     private readonly symbolServer?: SymbolServerOptions,
+    /** Whose DLL this is (wine.ts): StackWalkEx's InlineFrameContext is encoded differently by each. */
+    private readonly dllKind: DllKind = unusable.size ? 'wine' : 'unknown',
   ) {
     this.ownHome = unusable.has('SymGetHomeDirectoryW');
   }
@@ -334,9 +337,12 @@ export class DllHandler implements BackendHandler {
       reg('rsp'),
       reg('rbp'),
     );
+    // An inline frame: Microsoft's STACK_FRAME_TYPE_INLINE (2) in byte 1 of InlineFrameContext;
+    // Wine's own encoding (dlls/dbghelp/dbghelp_private.h) puts a mode in bits 31:30, 01 = IFC_MODE_INLINE.
+    const isInline = this.dllKind === 'wine' ? (c: number) => (c & 0xc0000000) >>> 0 === 0x40000000 : (c: number) => ((c >>> 8) & 0xff) === 2;
     return {
       engine: `StackWalkEx (${this.dllPath})`,
-      frames: r.frames.map((f) => ({ ...f, inline: ((f.inlineContext >>> 8) & 0xff) === 2 })),
+      frames: r.frames.map((f) => ({ ...f, inline: isInline(f.inlineContext) })),
       stopped: r.stopped,
     };
   }

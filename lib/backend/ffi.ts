@@ -63,7 +63,7 @@ export function loadFfi(): Backend {
     name: 'ffi',
     dllPath: a.dllPath,
     dllImage: a.dllImage,
-    createHandler: (options: InitializeOptions) => new DllHandler(new FfiSession(a, options), unusable, a.dllPath, readsStores, options.symbolServer),
+    createHandler: (options: InitializeOptions) => new DllHandler(new FfiSession(a, options), unusable, a.dllPath, readsStores, options.symbolServer, a.dllImage.kind),
     writeMinidump(file, opts) {
       const fn = dumpExport(a, 'MiniDumpWriteDump', 'int CC MiniDumpWriteDump(void *h, uint32 pid, void *file, uint32 type, void *e, void *u, void *c)');
       const [p, pid, type] = writeMinidumpArgs(file, opts);

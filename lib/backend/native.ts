@@ -49,7 +49,7 @@ export function loadNative(): Backend {
     name: 'native',
     dllPath,
     dllImage,
-    createHandler: (options: InitializeOptions) => new DllHandler(new addon.Session(...sessionArgs(options)), unusable, dllPath, readsStores, options.symbolServer),
+    createHandler: (options: InitializeOptions) => new DllHandler(new addon.Session(...sessionArgs(options)), unusable, dllPath, readsStores, options.symbolServer, dllImage.kind),
     writeMinidump(file, opts) {
       dumpFunction('MiniDumpWriteDump', dllPath, dllImage, addon.hasExport('MiniDumpWriteDump'));
       addon.writeMinidump(...writeMinidumpArgs(file, opts));
