@@ -46,6 +46,20 @@ for pass in "${passes[@]}"; do
       done
       node_exe="$msdir/node.exe"
       overrides="$WINEDLLOVERRIDES;dbghelp,symsrv,srcsrv=n"
+      # Whose DLL is mapped is told by the image in memory, not the path: without the override
+      # Wine maps its builtin although GetModuleFileNameW names Microsoft's file beside node.exe.
+      # (Wine reads the override when a process starts from Unix, so jest cannot show this.)
+      probe="$WINE_HOME/dll-identity"
+      mkdir -p "$probe"
+      for ov in "$WINEDLLOVERRIDES" "$overrides"; do
+        rm -f "$probe/out.json"
+        WINEDLLOVERRIDES="$ov" bash -c "$(declare -f run_node); NODE_EXE='$node_exe' run_node \"\$@\"" _ "$probe/o.txt" "$probe/e.txt" \
+          "$(winpath scripts/windows/dll-identity-probe.js)" "$(winpath "$probe")\\out.json" || true
+        want=$([ "$ov" = "$overrides" ] && echo microsoft || echo wine)
+        got="$(node -e 'const j=require(process.argv[1]);const ok=["native","ffi"].every(b=>j[b].image&&j[b].image.kind===process.argv[2]&&/msdbghelp\\dbghelp\.dll$/i.test(j[b].path));console.log((ok?"ok":"WRONG")+" "+JSON.stringify(j))' "$probe/out.json" "$want" 2>&1 || true)"
+        echo "== dll identity, WINEDLLOVERRIDES=\"$ov\": want $want's image at the path beside node.exe: $got"
+        case "$got" in ok*) ;; *) overall=1 ;; esac
+      done
       ;;
     wine) ;;
     *) echo "test.sh: unknown pass $pass (microsoft or wine)" >&2; exit 2 ;;

@@ -229,6 +229,8 @@ const MS_EMPTY = "Microsoft's SymSetScopeFromAddr outside every module (FALSE) e
 const MS_SYMSRVLOG = "Microsoft's symsrv.dll logs its cache miss in its own words ('SYMSRV:  UNC: <path> - path not found'), not 'SYMSRV: <path> not found'";
 const MS_UNMATCHEDSTORE = "Microsoft does not set PdbUnmatched when the store's PDB under the key is of another build";
 export const MICROSOFT_DIFFERENCES: Record<string, string> = {
+  'invades the current process: its own image is a loaded module':
+    "Microsoft's SymInitializeW(fInvadeProcess) under Wine answers FALSE with GetLastError 0 (the addon then checks the handle is live) and its module list lacks node.exe",
   "SYMOPT_DEBUG: a load through srv*C*S logs the miss in C and the copy from S": MS_SYMSRVLOG,
   "SYMOPT_DEBUG: the cache miss and the copy are logged in DbgHelp wording": MS_SYMSRVLOG,
   "a PDB loads alone at a given base, and needs one": MS_PDBALONE,
