@@ -334,10 +334,12 @@ export function gapTest(gaps: Record<string, string>, scope?: string) {
 
 /**
  * The names of the describe blocks being defined, innermost first (jest-circus keeps its state on
- * globalThis under Symbol.for('JEST_STATE_SYMBOL')); empty under another runner.
+ * globalThis under a symbol described 'JEST_STATE_SYMBOL'); empty under another runner.
  */
 function describePath(): string[] {
-  const state = (globalThis as Record<symbol, { currentDescribeBlock?: { name: string; parent?: unknown } } | undefined>)[Symbol.for('JEST_STATE_SYMBOL')];
+  const g = globalThis as Record<symbol, { currentDescribeBlock?: { name: string; parent?: unknown } } | undefined>;
+  const key = Object.getOwnPropertySymbols(g).find((k) => k.description === 'JEST_STATE_SYMBOL');
+  const state = key ? g[key] : undefined;
   const names: string[] = [];
   for (let b = state?.currentDescribeBlock as { name: string; parent?: unknown } | undefined; b; b = b.parent as typeof b) names.push(b.name);
   return names;
