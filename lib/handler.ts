@@ -66,6 +66,15 @@ export class SymbolHandler {
     return h;
   }
 
+  /**
+   * The backend handler behind this SymbolHandler, for lib/stack/backend-walk.ts (its optional
+   * stackWalk is dbghelp.dll's StackWalkEx on native and ffi). Not part of the DbgHelp-shaped API.
+   * @internal
+   */
+  get backendHandler(): BackendHandler {
+    return this.live;
+  }
+
   private get live(): BackendHandler {
     if (!this.impl) {
       throw new DbgHelpError('INVALID_HANDLE', 'the symbol handler was cleaned up; call SymbolHandler.initialize() again');

@@ -68,6 +68,8 @@ export type {
 } from './symbolicate';
 // Stack walking over a dump, symbolicated (dbghelp stack).
 export { processMinidump } from './stack/process-dump';
+export { writeMinidump } from './backend/minidump-io';
+export type { WriteMinidumpOptions } from './backend/types';
 export type { ProcessOptions } from './stack/process-dump';
 export { formatText as formatStackText } from './stack/format-text';
 export { formatJson as formatStackJson, toRustMinidumpJson } from './stack/format-json';

@@ -151,6 +151,7 @@ Napi::Function Session::Define(Napi::Env env) {
                          InstanceMethod<&Session::GetHomeDirectory>("getHomeDirectory"),
                          InstanceMethod<&Session::SetDebugListener>("setDebugListener"),
                          InstanceMethod<&Session::Cleanup>("cleanup"),
+                         InstanceMethod<&Session::StackWalk>("stackWalk"),
                      });
 }
 
@@ -181,9 +182,20 @@ Session::Session(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Session>(inf
   {
     DbgHelpLock lock(DbgHelpMutex());
     ApplyOptions();
-    if (!SymInitializeW(process_, hasPath ? W(path) : nullptr, pid != 0)) {
-      err = GetLastError();
-    } else {
+    BOOL ok = SymInitializeW(process_, hasPath ? W(path) : nullptr, pid != 0);
+    if (!ok) err = GetLastError();
+    // Microsoft's DLL answers FALSE with GetLastError 0 when invading a process whose module list
+    // it could read only in part (seen under Wine), yet the handle is initialized and its modules
+    // loaded: the handle answering SymGetSearchPathW tells the two cases apart.
+    WCHAR probe[8];
+    if (!ok && pid != 0 && err == 0 && SymGetSearchPathW(process_, probe, 1) == FALSE && GetLastError() == ERROR_INVALID_HANDLE) {
+      err = ERROR_INVALID_HANDLE;
+    } else if (!ok && pid != 0 && err == 0) {
+      ok = TRUE;
+    } else if (!ok && err == 0) {
+      err = ERROR_GEN_FAILURE;
+    }
+    if (ok) {
       live_ = true;
       SymRegisterCallbackW64(process_, RegisteredCallback, reinterpret_cast<ULONG64>(this));
     }

@@ -65,6 +65,8 @@ class Session : public Napi::ObjectWrap<Session> {
   Napi::Value GetHomeDirectory(const Napi::CallbackInfo &info);
   Napi::Value SetDebugListener(const Napi::CallbackInfo &info);
   Napi::Value Cleanup(const Napi::CallbackInfo &info);
+  // StackWalkEx over memory the caller serves (native/stackwalk.cc).
+  Napi::Value StackWalk(const Napi::CallbackInfo &info);
 
   // Throws INVALID_HANDLE after cleanup.
   bool Check(Napi::Env env);
@@ -78,5 +80,10 @@ class Session : public Napi::ObjectWrap<Session> {
   std::vector<std::u16string> pendingDebug_;
   Napi::FunctionReference debugListener_;
 };
+
+// Free functions of native/stackwalk.cc, resolved from dbghelp.dll when called.
+Napi::Value HasExport(const Napi::CallbackInfo &info);
+Napi::Value WriteMinidump(const Napi::CallbackInfo &info);
+Napi::Value ReadDumpStream(const Napi::CallbackInfo &info);
 
 }  // namespace dbghelp

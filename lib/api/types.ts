@@ -2,6 +2,7 @@
  * The contract's data shapes: SYMBOL_INFO, IMAGEHLP_MODULE64 and IMAGEHLP_LINE64 in camelCase.
  */
 import type { ModuleStatus } from './module-status';
+import type { BackendWalk, BackendWalkRequest } from '../stack/backend-walk';
 
 /** SYMBOL_INFO, field for field. Addresses are bigint (ULONG64). */
 export interface SymbolInfo {
@@ -269,4 +270,11 @@ export interface BackendHandler {
 
   cleanup(): void;
   onDebug(listener: ((line: string) => void) | undefined): void;
+
+  /**
+   * StackWalkEx over a thread the caller serves memory for (lib/stack/backend-walk.ts): the
+   * native and ffi backends walk with dbghelp.dll on this handler's process handle, with the
+   * modules loaded at their bases; absent (portable): lib/stackwalk walks.
+   */
+  stackWalk?(req: BackendWalkRequest): BackendWalk;
 }

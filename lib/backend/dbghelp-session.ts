@@ -55,6 +55,22 @@ export interface DbgHelpSession {
   getHomeDirectory(type: number): string | undefined;
   setDebugListener(listener: ((line: string) => void) | undefined): void;
   cleanup(): void;
+  /**
+   * StackWalkEx(machine, handle, thread, frame, context, ...) from AddrPC/AddrStack/AddrFrame =
+   * pc/sp/fp until it answers FALSE or maxFrames frames; every memory read goes to `read`
+   * (called synchronously from DbgHelp's callbacks: a prefix of the bytes asked, or undefined).
+   * `stopped` is GetLastError after the last call.
+   */
+  stackWalk(
+    machine: number,
+    context: Uint8Array,
+    read: (address: bigint, size: number) => Uint8Array | undefined,
+    threadId: number,
+    maxFrames: number,
+    pc: bigint,
+    sp: bigint,
+    fp: bigint,
+  ): { frames: { pc: bigint; ret: bigint; sp: bigint; fp: bigint; inlineContext: number }[]; stopped: number };
 }
 
 /** How a session is opened: SymInitializeW(handle, searchPath, invade). */

@@ -49,6 +49,8 @@ import type {
   TypeInfoValue,
 } from '../api/types';
 import type { DbgHelpSession } from './dbghelp-session';
+import type { DllKind } from './wine';
+import { contextRecordAmd64, MACHINE_OF_ARCH, readForDbgHelp, type BackendWalk, type BackendWalkRequest } from '../stack/backend-walk';
 import { checkPdbMatchesImage } from './pdb-identity';
 import { PeImage } from '../formats/pe/pe-image';
 import { defaultHomeDirectory } from '../portable/features/search';
@@ -96,9 +98,11 @@ export class DllHandler implements BackendHandler {
     private readonly s: DbgHelpSession,
     private readonly unusable: ReadonlySet<string> = new Set(),
     private readonly dllPath = 'dbghelp.dll',
-    private readonly readsStores = dllReadsStores(dllPath),
+    private readonly readsStores = dllReadsStores(dllPath, unusable.has('SymEnumLinesW') ? 'wine' : 'unknown'),
     /** Settings for the package's own HTTP store search (used where the DLL has no symsrv.dll). */
     private readonly symbolServer?: SymbolServerOptions,
+    /** Whose DLL this is (wine.ts): StackWalkEx's InlineFrameContext is encoded differently by each. */
+    private readonly dllKind: DllKind = unusable.size ? 'wine' : 'unknown',
   ) {
     this.ownHome = unusable.has('SymGetHomeDirectoryW');
   }
@@ -312,6 +316,35 @@ export class DllHandler implements BackendHandler {
 
   cleanup(): void {
     this.s.cleanup();
+  }
+
+  /**
+   * dbghelp.dll's StackWalkEx (SYM_STKWALK_DEFAULT: inline frames included) on this handler's
+   * process handle, where the caller loaded the modules at their bases; memory reads are served by
+   * the request's memory, then its modules' images (readForDbgHelp). amd64 only for now.
+   */
+  stackWalk(req: BackendWalkRequest): BackendWalk {
+    const machine = MACHINE_OF_ARCH[req.arch];
+    if (machine === undefined) throw new DbgHelpError('UNSUPPORTED', `stackWalk: StackWalkEx is driven for amd64 only here, not ${req.arch}`);
+    const reg = (n: string) => req.context.registers.get(n) ?? req.context.raw.get(n) ?? 0n;
+    const r = this.s.stackWalk(
+      machine,
+      contextRecordAmd64(req.context),
+      (address, size) => readForDbgHelp(req.memory, req.moduleAt, address, size),
+      req.threadId ?? 0,
+      req.maxFrames ?? 1024,
+      reg('rip'),
+      reg('rsp'),
+      reg('rbp'),
+    );
+    // An inline frame: Microsoft's STACK_FRAME_TYPE_INLINE (2) in byte 1 of InlineFrameContext;
+    // Wine's own encoding (dlls/dbghelp/dbghelp_private.h) puts a mode in bits 31:30, 01 = IFC_MODE_INLINE.
+    const isInline = this.dllKind === 'wine' ? (c: number) => (c & 0xc0000000) >>> 0 === 0x40000000 : (c: number) => ((c >>> 8) & 0xff) === 2;
+    return {
+      engine: `StackWalkEx (${this.dllPath})`,
+      frames: r.frames.map((f) => ({ ...f, inline: isInline(f.inlineContext) })),
+      stopped: r.stopped,
+    };
   }
   onDebug(listener: ((line: string) => void) | undefined): void {
     this.debugListener = listener;

@@ -14,8 +14,9 @@ import type { FromAddrResult, InitializeOptions, LineInfo, ModuleInfo, SourceFil
 import type { DbgHelpSession } from './dbghelp-session';
 import { DllHandler } from './dll-handler';
 import type { Backend } from './types';
-import { CODE_BY_WIN32 } from './win32-codes';
-import { unusableFunctions } from './wine';
+import { CODE_BY_WIN32, win32Error } from './win32-codes';
+import { identifyDll, unusableFunctions, type DllImage } from './wine';
+import { dumpFunction, writeMinidumpArgs } from './minidump-io';
 import { dllReadsStores } from './store-search';
 
 type Koffi = typeof import('koffi');
@@ -55,13 +56,61 @@ export function loadFfi(): Backend {
     }
     api = g[API_KEY] = bind(koffi);
   }
-  const unusable = unusableFunctions(api.dllPath);
-  const readsStores = dllReadsStores(api.dllPath);
+  const a = api;
+  const unusable = unusableFunctions(a.dllImage);
+  const readsStores = dllReadsStores(a.dllPath, a.dllImage.kind);
   return {
     name: 'ffi',
-    dllPath: api.dllPath,
-    createHandler: (options: InitializeOptions) => new DllHandler(new FfiSession(api, options), unusable, api.dllPath, readsStores, options.symbolServer),
+    dllPath: a.dllPath,
+    dllImage: a.dllImage,
+    createHandler: (options: InitializeOptions) => new DllHandler(new FfiSession(a, options), unusable, a.dllPath, readsStores, options.symbolServer, a.dllImage.kind),
+    writeMinidump(file, opts) {
+      const fn = dumpExport(a, 'MiniDumpWriteDump', 'int CC MiniDumpWriteDump(void *h, uint32 pid, void *file, uint32 type, void *e, void *u, void *c)');
+      const [p, pid, type] = writeMinidumpArgs(file, opts);
+      const k = a.f;
+      const self = pid === 0 || pid === process.pid;
+      const proc = self ? k.GetCurrentProcess() : k.OpenProcess(0x0400 | 0x0010 | 0x0040, 0, pid);
+      if (!proc) throw win32Error(`OpenProcess(${pid})`, k.GetLastError() as number);
+      // GENERIC_READ | GENERIC_WRITE, no sharing, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL
+      const h = k.CreateFileW(p, 0xc0000000, 0, null, 2, 0x80, null);
+      try {
+        if (!h || BigInt(a.k.address(h)) === 0xffffffffffffffffn) throw win32Error(`CreateFileW(${p})`, k.GetLastError() as number);
+        try {
+          if (!fn(proc, self ? process.pid : pid, h, type, null, null, null)) throw win32Error('MiniDumpWriteDump', k.GetLastError() as number);
+        } finally {
+          k.CloseHandle(h);
+        }
+      } finally {
+        if (!self) k.CloseHandle(proc);
+      }
+    },
+    readDumpStream(dump, streamType) {
+      const fn = dumpExport(a, 'MiniDumpReadDumpStream', 'int CC MiniDumpReadDumpStream(void *base, uint32 type, _Out_ void **dir, _Out_ void **stream, _Out_ uint32 *size)');
+      // The dump in memory koffi owns, so the stream pointer can be turned into an offset.
+      const mem = a.k.alloc('uint8', Math.max(dump.byteLength, 1));
+      try {
+        new Uint8Array(a.k.view(mem, dump.byteLength)).set(dump);
+        const dir = [null];
+        const stream = [null];
+        const size = [0];
+        if (!fn(mem, streamType >>> 0, dir, stream, size) || !stream[0]) return undefined;
+        const offset = Number(a.k.address(stream[0]) - a.k.address(mem));
+        if (offset < 0 || offset + size[0] > dump.byteLength) return undefined;
+        return Uint8Array.prototype.slice.call(dump, offset, offset + size[0]);
+      } finally {
+        a.k.free(mem);
+      }
+    },
   };
+}
+
+const lateBound = new Map<string, Fn>();
+/** A minidump function of dbghelp.dll, looked up now (minidump-io.ts says why); UNSUPPORTED when it does not resolve. */
+function dumpExport(a: Api, name: string, decl: string): Fn {
+  const fn = lateBound.get(name) ?? a.late(decl);
+  dumpFunction(name, a.dllPath, a.dllImage, fn !== undefined);
+  lateBound.set(name, fn!);
+  return fn!;
 }
 
 /** dbghelp.dll's functions and the struct layouts, bound once. */
@@ -79,7 +128,13 @@ interface Api {
   enumFilesProto: KType;
   enumModsProto: KType;
   regProto: KType;
+  readMemProto: KType;
+  ftaProto: KType;
+  modBaseProto: KType;
   dllPath: string | undefined;
+  dllImage: DllImage;
+  /** Binds a dbghelp.dll function by name when called (CC is the calling convention). */
+  late(decl: string): Fn | undefined;
 }
 
 function bind(k: Koffi): Api {
@@ -151,6 +206,10 @@ function bind(k: Koffi): Api {
     GetLastError: kernel32.func(`uint32 ${cc} GetLastError()`.replace('  ', ' ')),
     SetLastError: kernel32.func(`void ${cc} SetLastError(uint32 e)`.replace('  ', ' ')),
     LocalFree: kernel32.func(`void * ${cc} LocalFree(void *p)`.replace('  ', ' ')),
+    GetCurrentProcess: kernel32.func(`void * ${cc} GetCurrentProcess()`.replace('  ', ' ')),
+    OpenProcess: kernel32.func(`void * ${cc} OpenProcess(uint32 access, int inherit, uint32 pid)`.replace('  ', ' ')),
+    CreateFileW: kernel32.func(`void * ${cc} CreateFileW(const char16_t *name, uint32 access, uint32 share, void *sa, uint32 disp, uint32 flags, void *tmpl)`.replace('  ', ' ')),
+    CloseHandle: kernel32.func(`int ${cc} CloseHandle(void *h)`.replace('  ', ' ')),
   };
   const optional = (decl: string): Fn | undefined => {
     try {
@@ -160,6 +219,10 @@ function bind(k: Koffi): Api {
     }
   };
   const opt: Record<string, Fn | undefined> = {
+    StackWalkEx: optional('int CC StackWalkEx(uint32 machine, void *h, void *thread, _Inout_ void *frame, void *ctx, void *read, void *fta, void *modBase, void *translate, uint32 flags)'),
+    SymFunctionTableAccess64AccessRoutines: optional('void * CC SymFunctionTableAccess64AccessRoutines(void *h, uint64 addr, void *read, void *modBase)'),
+    SymFunctionTableAccess64: optional('void * CC SymFunctionTableAccess64(void *h, uint64 addr)'),
+    SymGetModuleBase64: optional('uint64 CC SymGetModuleBase64(void *h, uint64 addr)'),
     SymAddrIncludeInlineTrace: optional('uint32 CC SymAddrIncludeInlineTrace(void *h, uint64 addr)'),
     SymQueryInlineTrace: optional('int CC SymQueryInlineTrace(void *h, uint64 start, uint32 startCtx, uint64 ret, uint64 cur, _Out_ uint32 *ctx, _Out_ uint32 *frame)'),
     SymFromInlineContextW: optional('int CC SymFromInlineContextW(void *h, uint64 addr, uint32 ctx, _Out_ uint64 *disp, void *info)'),
@@ -172,7 +235,17 @@ function bind(k: Koffi): Api {
   const GetModuleHandleW = k32.func(`void * ${cc} GetModuleHandleW(const char16_t *name)`.replace('  ', ' '));
   const GetModuleFileNameW = k32.func(`uint32 ${cc} GetModuleFileNameW(void *m, void *buf, uint32 size)`.replace('  ', ' '));
   const pathBuf = Buffer.alloc(1040);
-  const n = GetModuleFileNameW(GetModuleHandleW('dbghelp.dll'), pathBuf, 520) as number;
+  const hDbgHelp = GetModuleHandleW('dbghelp.dll');
+  const n = GetModuleFileNameW(hDbgHelp, pathBuf, 520) as number;
+  // The version resource of the image in memory (RT_VERSION 16, id 1), as the addon reads it.
+  const FindResourceW = k32.func(`void * ${cc} FindResourceW(void *m, uintptr_t name, uintptr_t type)`.replace('  ', ' '));
+  const LoadResource = k32.func(`void * ${cc} LoadResource(void *m, void *r)`.replace('  ', ' '));
+  const LockResource = k32.func(`void * ${cc} LockResource(void *g)`.replace('  ', ' '));
+  const SizeofResource = k32.func(`uint32 ${cc} SizeofResource(void *m, void *r)`.replace('  ', ' '));
+  const res = FindResourceW(hDbgHelp, 1, 16);
+  const resData = res ? LockResource(LoadResource(hDbgHelp, res)) : null;
+  const resSize = res ? (SizeofResource(hDbgHelp, res) as number) : 0;
+  const versionResource = resData && resSize ? Buffer.from(k.view(resData, resSize)) : undefined;
   const api: Api = {
     k,
     f,
@@ -186,7 +259,12 @@ function bind(k: Koffi): Api {
     enumFilesProto: k.pointer(k.proto(`int ${cc} DbgHelpEnumFilesCb${tag}(void *file, void *ctx)`.replace('  ', ' '))),
     enumModsProto: k.pointer(k.proto(`int ${cc} DbgHelpEnumModulesCb${tag}(const char16_t *name, uint64 base, void *ctx)`.replace('  ', ' '))),
     regProto: k.pointer(k.proto(`int ${cc} DbgHelpRegisteredCb${tag}(void *h, uint32 action, ${dataArgs}, uint64 ctx)`.replace('  ', ' '))),
+    readMemProto: k.pointer(k.proto(`int ${cc} DbgHelpReadMemoryCb${tag}(void *h, uint64 base, void *buf, uint32 size, void *done)`.replace('  ', ' '))),
+    ftaProto: k.pointer(k.proto(`void * ${cc} DbgHelpFunctionTableCb${tag}(void *h, uint64 addr)`.replace('  ', ' '))),
+    modBaseProto: k.pointer(k.proto(`uint64 ${cc} DbgHelpModuleBaseCb${tag}(void *h, uint64 addr)`.replace('  ', ' '))),
     dllPath: n ? pathBuf.toString('utf16le', 0, n * 2) : undefined,
+    dllImage: identifyDll(versionResource),
+    late: optional,
   };
   if (process.arch === 'x64' && api.moduleSize !== 3264) throw new Error(`IMAGEHLP_MODULEW64 is ${api.moduleSize} bytes, not 3264`);
   return api;
@@ -530,6 +608,74 @@ class FfiSession implements DbgHelpSession {
   }
   setDebugListener(listener: ((line: string) => void) | undefined): void {
     this.listener = listener;
+  }
+  stackWalk(
+    machine: number,
+    context: Uint8Array,
+    read: (address: bigint, size: number) => Uint8Array | undefined,
+    threadId: number,
+    maxFrames: number,
+    pc: bigint,
+    sp: bigint,
+    fp: bigint,
+  ): { frames: { pc: bigint; ret: bigint; sp: bigint; fp: bigint; inlineContext: number }[]; stopped: number } {
+    this.check();
+    const { k, opt } = this.api;
+    const walk = opt.StackWalkEx;
+    const modBase = opt.SymGetModuleBase64;
+    const plainFta = opt.SymFunctionTableAccess64;
+    if (!walk || !modBase || !plainFta) throw new DbgHelpError('UNSUPPORTED', `${this.api.dllPath ?? 'dbghelp.dll'} has no StackWalkEx (DbgHelp 6.2 / Windows 8 added it)`);
+    // ReadProcessMemoryRoutine64: the caller's bytes; FunctionTableAccess: the AccessRoutines
+    // variant with that reader when the DLL has it (as native/stackwalk.cc does).
+    const readCb = k.register((_h: unknown, base: bigint | number, buf: unknown, size: number, done: unknown) => {
+      let n = 0;
+      try {
+        const b = size > 0 ? read(BigInt(base), size) : undefined;
+        if (b) {
+          n = Math.min(b.length, size);
+          new Uint8Array(k.view(buf, n)).set(b.subarray(0, n));
+        }
+      } catch {
+        n = 0;
+      }
+      if (done) k.encode(done, 'uint32', n);
+      return n === size ? 1 : 0;
+    }, this.api.readMemProto);
+    const modBaseCb = k.register((h: unknown, a: bigint | number) => modBase(h, BigInt(a)), this.api.modBaseProto);
+    const withRoutines = opt.SymFunctionTableAccess64AccessRoutines;
+    const ftaCb = k.register(
+      (h: unknown, a: bigint | number) => (withRoutines ? withRoutines(h, BigInt(a), readCb, modBaseCb) : plainFta(h, BigInt(a))),
+      this.api.ftaProto,
+    );
+    // STACKFRAME_EX (272 bytes on x64): AddrPC at 0, AddrReturn 16, AddrFrame 32, AddrStack 48
+    // (ADDRESS64: Offset u64, Segment u16, Mode u32 at +12; 3 = AddrModeFlat); StackFrameSize at
+    // 264, InlineFrameContext 268.
+    const sf = Buffer.alloc(272);
+    for (const [at, v] of [[0, pc], [32, fp], [48, sp]] as const) {
+      sf.writeBigUInt64LE(v, at);
+      sf.writeUInt32LE(3, at + 12);
+    }
+    sf.writeUInt32LE(272, 264);
+    const ctx = Buffer.alloc(Math.max(context.length, 1232));
+    ctx.set(context);
+    const frames: { pc: bigint; ret: bigint; sp: bigint; fp: bigint; inlineContext: number }[] = [];
+    let stopped = 0;
+    try {
+      this.apply();
+      for (let i = 0; i < maxFrames; i++) {
+        this.f.SetLastError(0);
+        if (!walk(machine, this.h, BigInt(threadId), sf, ctx, readCb, ftaCb, modBaseCb, null, 0)) {
+          stopped = this.f.GetLastError() as number;
+          break;
+        }
+        frames.push({ pc: sf.readBigUInt64LE(0), ret: sf.readBigUInt64LE(16), fp: sf.readBigUInt64LE(32), sp: sf.readBigUInt64LE(48), inlineContext: sf.readUInt32LE(268) });
+      }
+    } finally {
+      k.unregister(ftaCb);
+      k.unregister(modBaseCb);
+      k.unregister(readCb);
+    }
+    return { frames, stopped };
   }
   cleanup(): void {
     this.check();

@@ -11,7 +11,8 @@ import type { DbgHelpSession, SessionInit } from './dbghelp-session';
 import { DllHandler } from './dll-handler';
 import type { Backend } from './types';
 import { CODE_BY_WIN32 } from './win32-codes';
-import { unusableFunctions } from './wine';
+import { identifyDll, unusableFunctions } from './wine';
+import { dumpFunction, writeMinidumpArgs } from './minidump-io';
 import { dllReadsStores } from './store-search';
 
 /** The addon's exports (native/addon.cc). */
@@ -20,6 +21,12 @@ interface Addon {
   setup(errorClass: typeof DbgHelpError, codes: Readonly<Record<number, string>>): void;
   /** The dbghelp.dll the process loaded. */
   dllPath(): string | undefined;
+  /** The version resource of the dbghelp.dll image in memory. */
+  versionResource(): Uint8Array | undefined;
+  /** Whether dbghelp.dll resolves this export now (native/stackwalk.cc). */
+  hasExport(name: string): boolean;
+  writeMinidump(file: string, pid: number, type: number): void;
+  readDumpStream(dump: Uint8Array, type: number): { offset: number; size: number } | undefined;
 }
 
 /** The package root: this file is lib/backend/native.ts or dist/backend/native.js. */
@@ -35,12 +42,23 @@ export function loadNative(): Backend {
   const addon = requireAddon();
   addon.setup(DbgHelpError, CODE_BY_WIN32);
   const dllPath = addon.dllPath();
-  const unusable = unusableFunctions(dllPath);
-  const readsStores = dllReadsStores(dllPath);
+  const dllImage = identifyDll(addon.versionResource());
+  const unusable = unusableFunctions(dllImage);
+  const readsStores = dllReadsStores(dllPath, dllImage.kind);
   return {
     name: 'native',
     dllPath,
-    createHandler: (options: InitializeOptions) => new DllHandler(new addon.Session(...sessionArgs(options)), unusable, dllPath, readsStores, options.symbolServer),
+    dllImage,
+    createHandler: (options: InitializeOptions) => new DllHandler(new addon.Session(...sessionArgs(options)), unusable, dllPath, readsStores, options.symbolServer, dllImage.kind),
+    writeMinidump(file, opts) {
+      dumpFunction('MiniDumpWriteDump', dllPath, dllImage, addon.hasExport('MiniDumpWriteDump'));
+      addon.writeMinidump(...writeMinidumpArgs(file, opts));
+    },
+    readDumpStream(dump, streamType) {
+      dumpFunction('MiniDumpReadDumpStream', dllPath, dllImage, addon.hasExport('MiniDumpReadDumpStream'));
+      const at = addon.readDumpStream(dump, streamType >>> 0);
+      return at && Uint8Array.prototype.slice.call(dump, at.offset, at.offset + at.size);
+    },
   };
 }
 

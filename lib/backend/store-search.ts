@@ -19,14 +19,14 @@ import { isFile, PINGME_FILE } from '../symsrv/local-store';
 import { baseName, dirName, extensionOf, joinHost } from '../symsrv/paths';
 import { searchFile, type SearchEnv } from '../symsrv/search';
 import { parseSymbolPath } from '../symsrv/symbol-path';
-import { isWineBuiltin } from './wine';
+import type { DllKind } from './wine';
 
 /**
  * Whether dbghelp.dll at `dllPath` can use symbol stores itself: a symsrv.dll lies beside it
- * and it is Microsoft's (Wine's dbghelp.dll never loads symsrv.dll).
+ * and the image in memory is not Wine's (`kind`, wine.ts; Wine's dbghelp.dll never loads symsrv.dll).
  */
-export function dllReadsStores(dllPath: string | undefined): boolean {
-  if (!dllPath || isWineBuiltin(dllPath)) return false;
+export function dllReadsStores(dllPath: string | undefined, kind: DllKind): boolean {
+  if (!dllPath || kind === 'wine') return false;
   return fs.existsSync(path.join(path.dirname(dllPath), 'symsrv.dll'));
 }
 

@@ -1,18 +1,18 @@
 /**
  * processMinidump: a minidump, walked and symbolicated (what `dbghelp stack` prints). Loads the
  * dump's modules through the search path (lib/dump/load-dump.ts), walks every thread from its
- * context (the exception's for the crashing thread) with lib/stackwalk, and symbolicates each
+ * context (the exception's for the crashing thread) with the backend's walker (backend-walk.ts), and symbolicates each
  * frame (symbolicate-frame.ts). The thread that wrote the dump (Breakpad's info stream names it)
  * is left out, as Breakpad and rust-minidump do. A module without symbols never fails the dump:
  * its frames carry `module + offset` and its status says why.
  */
 import { loadDump, type LoadDumpOptions, type LoadedDump } from '../dump/load-dump';
 import type { DumpModule } from '../dump/dump-module';
-import { walkStack } from '../stackwalk';
 import type { WalkArch } from '../stackwalk/types';
 import { crashReason } from './exception-codes';
 import type { FrameOut, ModuleOut, ProcessState, SystemOut, ThreadOut } from './process-state';
 import { symbolicateAt } from './symbolicate-frame';
+import { walkThread } from './backend-walk';
 
 export interface ProcessOptions extends LoadDumpOptions {
   /** Expand inline frames (default true). */
@@ -64,14 +64,12 @@ export function processLoaded(loaded: LoadedDump, opts: ProcessOptions = {}): Pr
       out.truncated = t.context ? 'the dump names no CPU architecture' : 'the thread has no context';
       continue;
     }
-    const walk = walkStack({
-      arch: loaded.arch,
-      context: t.context.registers,
-      memory: loaded.memory,
-      moduleAt: (a) => loaded.moduleAt(a),
-      maxFrames: opts.maxFrames,
-      signal: opts.signal,
-    });
+    // The active backend's walker: StackWalkEx on native/ffi, lib/stackwalk on portable (backend-walk.ts).
+    const walk = walkThread(
+      loaded.handler.backendHandler,
+      { arch: loaded.arch, context: t.context, memory: loaded.memory, moduleAt: (a) => loaded.moduleAt(a), threadId: t.thread.threadId, maxFrames: opts.maxFrames },
+      opts.signal,
+    );
     if (walk.truncated) out.truncated = walk.truncated;
     walk.frames.forEach((w, i) => {
       // Callers are looked up at return address - 1 (inside the call), and their offsets are

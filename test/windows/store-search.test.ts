@@ -12,7 +12,6 @@ import * as path from 'path';
 import { SymOpt, SymType } from '../../lib/api/constants';
 import type { BackendHandler } from '../../lib/api/types';
 import { dllReadsStores, findImagePdb, hasStoreElements } from '../../lib/backend/store-search';
-import { isWineBuiltin } from '../../lib/backend/wine';
 import { loadBackend } from '../conformance/backends';
 
 const FIX = path.resolve(__dirname, '..', 'fixtures');
@@ -38,13 +37,11 @@ describe('store-search.ts (any platform)', () => {
       const mz = Buffer.alloc(0x80);
       mz.write('MZ', 0);
       fs.writeFileSync(dll, mz);
-      expect(dllReadsStores(undefined)).toBe(false);
-      expect(dllReadsStores(dll)).toBe(false); // no symsrv.dll beside it (System32's case)
+      expect(dllReadsStores(undefined, 'microsoft')).toBe(false);
+      expect(dllReadsStores(dll, 'microsoft')).toBe(false); // no symsrv.dll beside it (System32's case)
       fs.writeFileSync(path.join(dir, 'symsrv.dll'), mz);
-      expect(dllReadsStores(dll)).toBe(true); // the Debugging Tools' pair
-      mz.write('Wine builtin DLL', 0x40);
-      fs.writeFileSync(dll, mz);
-      expect(dllReadsStores(dll)).toBe(false); // Wine's never loads symsrv.dll
+      expect(dllReadsStores(dll, 'microsoft')).toBe(true); // the Debugging Tools' pair
+      expect(dllReadsStores(dll, 'wine')).toBe(false); // Wine's never loads symsrv.dll, whatever the file beside it
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -93,12 +90,12 @@ describe.each(['native', 'ffi'] as const)('%s backend', (name) => {
 
   test('the DLL in use has no symsrv.dll beside it (Wine\'s never has), so the handler searches stores', () => {
     const beside = fs.existsSync(path.join(path.dirname(backend.dllPath!), 'symsrv.dll'));
-    expect(dllReadsStores(backend.dllPath)).toBe(beside && !isWineBuiltin(backend.dllPath));
-    if (loaded.wine) expect(dllReadsStores(backend.dllPath)).toBe(false);
+    expect(dllReadsStores(backend.dllPath, backend.dllImage!.kind)).toBe(beside && !loaded.wine);
+    if (loaded.wine) expect(dllReadsStores(backend.dllPath, 'wine')).toBe(false);
   });
 
   // With symsrv.dll beside it (a debugger's dbghelp.dll) the DLL reads stores itself: nothing to show.
-  const withoutSymsrv = dllReadsStores(backend.dllPath) ? test.skip : test;
+  const withoutSymsrv = dllReadsStores(backend.dllPath, backend.dllImage!.kind) ? test.skip : test;
   withoutSymsrv('srv*C*S: the DLL alone loads no PDB and copies nothing; with the handler\'s search it loads the store\'s PDB', async () => {
     const { root, S, C, image } = tempStore();
     const handlers: BackendHandler[] = [];
