@@ -110,7 +110,9 @@ function oracleHelpers() {
   const src = fs.readFileSync(path.join(root, 'test/helpers/oracle.ts'), 'utf8');
   const js = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
   const m = { exports: {} };
-  new Function('exports', 'require', 'module', js)(m.exports, require, m);
+  // Its imports are relative to test/helpers and point at lib/: load them from dist/ (built).
+  const req = (id) => require(id.startsWith('../../lib/') ? path.join(root, 'dist', id.slice('../../lib/'.length)) : id.startsWith('.') ? path.join(root, 'test/helpers', id) : id);
+  new Function('exports', 'require', 'module', js)(m.exports, req, m);
   return m.exports;
 }
 
