@@ -220,7 +220,7 @@ export class PdbProvider implements SymbolProvider {
         best = { symbol: hit.symbol, displacement: target - hit.symbol.rva };
         bestRva = hit.symbol.rva;
       }
-      const st = pdbRva === undefined ? undefined : this.staticAt(pdbRva, q);
+      const st = pdbRva === undefined ? undefined : this.staticAt(pdbRva, bestRva, q);
       if (st && st.symbol.rva >= bestRva && st.symbol.rva <= target) {
         best = { symbol: st.symbol, displacement: target - st.symbol.rva };
         bestRva = st.symbol.rva;
@@ -277,18 +277,19 @@ export class PdbProvider implements SymbolProvider {
     return symbol ? { symbol, pdbDisplacement: pdbRva - start } : undefined;
   }
 
-  /** The function-static datum nearest below a PDB RVA in the module that contributed it. */
-  private staticAt(pdbRva: number, q: SymbolQuery): { symbol: ModuleSymbol } | undefined {
+  /**
+   * The function-static datum nearest below a PDB RVA in the module that contributed it, decoded
+   * only when it starts at or after `from` (no OMAP here: PDB and image RVAs are the same), that
+   * is when it can beat the procedure already found.
+   */
+  private staticAt(pdbRva: number, from: number, q: SymbolQuery): { symbol: ModuleSymbol } | undefined {
     const mod = this.moduleOfRva(pdbRva);
     if (mod < 0) return undefined;
-    let idx = this.staticIndex.get(mod);
-    if (!idx) {
-      const ms = this.moduleStream(mod);
-      idx = ms ? buildStaticIndex(ms, (section, offset) => (this.isCodeSection(section) ? undefined : this.sectionOffsetToPdbRva(section, offset))) : NO_STATICS;
-      this.staticIndex.set(mod, idx);
-    }
+    // Built with the module's code index, from the same read of its stream.
+    if (!this.staticIndex.has(mod)) this.moduleCode(mod);
+    const idx = this.staticIndex.get(mod) ?? NO_STATICS;
     let i = lastAtOrBelow(idx.starts, pdbRva);
-    if (i < 0) return undefined;
+    if (i < 0 || idx.starts[i] < from) return undefined;
     while (i > 0 && idx.starts[i - 1] === idx.starts[i]) i--;
     const b = idx.copies;
     const at = idx.copyAt[i];
@@ -371,7 +372,8 @@ export class PdbProvider implements SymbolProvider {
 
   /**
    * A module's code index: its top-level procedures, thunks and trampolines sorted by PDB RVA
-   * (ties in stream order), built in one walk of the module stream, which is not kept.
+   * (ties in stream order), built in one walk of the module stream, which is not kept; the
+   * module's function-static data index is built from the same read.
    */
   private moduleCode(mod: number): CodeIndex {
     let idx = this.codeIndex.get(mod);
@@ -379,8 +381,11 @@ export class PdbProvider implements SymbolProvider {
     const ms = this.moduleStream(mod);
     if (!ms) {
       this.codeIndex.set(mod, EMPTY);
+      this.staticIndex.set(mod, NO_STATICS);
       return EMPTY;
     }
+    // The function-static data index (staticAt) comes from this same read of the stream.
+    this.staticIndex.set(mod, buildStaticIndex(ms, (section, offset) => (this.isCodeSection(section) ? undefined : this.sectionOffsetToPdbRva(section, offset))));
     let n = 0;
     let starts: Uint32Array = new Uint32Array(64);
     let lengths: Uint32Array = new Uint32Array(64);

@@ -28,12 +28,12 @@ export const NO_STATICS: StaticIndex = { starts: NONE, records: NONE, copyAt: NO
  * never answers: basic32.dll 0xde23 is UnDecorator::getBasicDataType+990 there).
  */
 export function buildStaticIndex(ms: ModuleSymbols, toPdbRva: (section: number, offset: number) => number | undefined): StaticIndex {
-  const top = new Set<number>();
-  ms.forEachTopLevel((_kind, offset) => top.add(offset));
   const starts: number[] = [];
   const records: number[] = [];
-  ms.symbols.forEach((kind, offset) => {
-    if (kind !== S.LDATA32 || top.has(offset)) return;
+  // One walk: only records nested in a scope (a top-level S_LDATA32 is a file static, which the
+  // globals list).
+  ms.forEachNested((kind, offset) => {
+    if (kind !== S.LDATA32) return;
     // DATASYM32: u32 type, u32 offset, u16 segment, name.
     const { data } = ms.symbols.recordAt(offset);
     data.skip(4);

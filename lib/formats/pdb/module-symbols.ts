@@ -63,6 +63,20 @@ export class ModuleSymbols {
     });
   }
 
+  /** Calls fn for each record nested inside a scope (a procedure, block, thunk...), in stream order. */
+  forEachNested(fn: (kind: number, offset: number) => void): void {
+    let depth = 0;
+    this.symbols.forEach((kind, offset) => {
+      const fam = symFamily(kind);
+      if (fam === SymFamily.End) {
+        if (depth > 0) depth--;
+        return;
+      }
+      if (depth > 0) fn(kind, offset);
+      if (opensScope(fam)) depth++;
+    });
+  }
+
   /** Top-level procedures, thunks and trampolines (not nested ones). */
   codeRanges(): CodeRange[] {
     const out: CodeRange[] = [];
