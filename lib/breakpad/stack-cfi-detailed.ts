@@ -17,11 +17,10 @@
 import { badFormat } from '../api/errors';
 import { rva } from '../formats/binary/address';
 import type { PeImage } from '../formats/pe/pe-image';
-import { ImageDirectoryEntry } from '../formats/pe/optional-header';
 import { RUNTIME_FUNCTION_SIZE } from '../formats/pe/runtime-function';
 import { UnwindOpCode, X64_REGISTER_NAMES, type UnwindOp } from '../formats/pe/unwind-code';
 import { readUnwindInfo, UnwindFlag, type UnwindInfo } from '../formats/pe/unwind-info';
-import { MAX_CHAIN, peFrameSizes } from './stack-cfi';
+import { MAX_CHAIN, peFrameSizes, peRuntimeFunctions, resolveUnwind } from './stack-cfi';
 
 interface State {
   cfaReg: string;
@@ -92,32 +91,20 @@ function rules(s: State, regs: Iterable<string>, withCfa: boolean): string {
 
 /** Detailed STACK CFI lines for an x64 image (see the header). */
 export function* detailedStackCfiRecords(image: PeImage): Generator<string> {
-  if (!image.is64) return;
-  const dir = image.dataDirectory(ImageDirectoryEntry.EXCEPTION);
-  if (!dir || dir.size === 0) return;
   const fallback = new Map<number, string[]>();
   for (const f of peFrameSizes(image)) {
     if (f.ripOffset !== 8) fallback.set(f.begin, [`STACK CFI INIT ${hex(f.begin)} ${hex(f.end - f.begin)} .cfa: $rsp .ra: .cfa ${f.ripOffset} - ^`, `STACK CFI ${hex(f.begin)} .cfa: $rsp ${f.stackSize} +`]);
   }
-  const n = Math.floor(dir.size / RUNTIME_FUNCTION_SIZE);
-  const table = image.readAtRva(dir.rva, n * RUNTIME_FUNCTION_SIZE, 'exception directory');
-  for (let i = 0; i < n; i++) {
-    table.seek(i * RUNTIME_FUNCTION_SIZE);
-    const begin = table.u32();
-    const end = table.u32();
-    let unwind = table.u32();
+  for (const f of peRuntimeFunctions(image)) {
+    const { index: i, begin, end } = f;
     const fb = fallback.get(begin);
     if (fb) {
       yield* fb;
       continue;
     }
-    for (let hops = 0; unwind & 1; hops++) {
-      if (hops >= MAX_CHAIN) throw badFormat(image.fileName, table.pos, `RUNTIME_FUNCTION ${i}: more than ${MAX_CHAIN} indirect entries`);
-      unwind = image.readAtRva(rva(unwind & ~1), RUNTIME_FUNCTION_SIZE, 'indirect RUNTIME_FUNCTION').skip(8).u32();
-    }
-    const chain: UnwindInfo[] = [readInfo(image, unwind)];
+    const chain: UnwindInfo[] = [readInfo(image, resolveUnwind(image, f))];
     while (chain[chain.length - 1].chained) {
-      if (chain.length > MAX_CHAIN) throw badFormat(image.fileName, table.pos, `RUNTIME_FUNCTION ${i}: more than ${MAX_CHAIN} chained UNWIND_INFO`);
+      if (chain.length > MAX_CHAIN) throw badFormat(image.fileName, f.pos, `RUNTIME_FUNCTION ${i}: more than ${MAX_CHAIN} chained UNWIND_INFO`);
       chain.push(readInfo(image, chain[chain.length - 1].chained!.unwindInfo & ~1));
     }
     const total = 8 + chain.reduce((t, u) => t + fixedSize(u.codes), 0);

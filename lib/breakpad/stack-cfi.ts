@@ -21,7 +21,7 @@ import { badFormat } from '../api/errors';
 import type { PeImage } from '../formats/pe/pe-image';
 import { rva } from '../formats/binary/address';
 import { ImageDirectoryEntry } from '../formats/pe/optional-header';
-import { RUNTIME_FUNCTION_SIZE } from '../formats/pe/runtime-function';
+import { readRuntimeFunction, RUNTIME_FUNCTION_SIZE } from '../formats/pe/runtime-function';
 
 export const MAX_CHAIN = 32;
 
@@ -35,8 +35,19 @@ export interface PeFrameSize {
   ripOffset: number;
 }
 
-/** The frame sizes of every RUNTIME_FUNCTION in `image` (x64 only; [] without a directory). */
-export function* peFrameSizes(image: PeImage): Generator<PeFrameSize> {
+/** One IMAGE_RUNTIME_FUNCTION_ENTRY of an x64 image's exception directory, in directory order. */
+export interface PeRuntimeFunction {
+  index: number;
+  begin: number;
+  end: number;
+  /** UnwindInfoAddress as stored (bit 0: RUNTIME_FUNCTION_INDIRECT; see resolveUnwind). */
+  unwind: number;
+  /** The entry's end in the directory, for error offsets. */
+  pos: number;
+}
+
+/** The RUNTIME_FUNCTIONs of an x64 image ([] for other images and without a directory). */
+export function* peRuntimeFunctions(image: PeImage): Generator<PeRuntimeFunction> {
   if (!image.is64) return;
   const dir = image.dataDirectory(ImageDirectoryEntry.EXCEPTION);
   if (!dir || dir.size === 0) return;
@@ -44,19 +55,30 @@ export function* peFrameSizes(image: PeImage): Generator<PeFrameSize> {
   const table = image.readAtRva(dir.rva, n * RUNTIME_FUNCTION_SIZE, 'exception directory');
   for (let i = 0; i < n; i++) {
     table.seek(i * RUNTIME_FUNCTION_SIZE);
-    const begin = table.u32();
-    const end = table.u32();
-    let unwind = table.u32();
-    for (let hops = 0; unwind & 1; hops++) {
-      if (hops >= MAX_CHAIN) throw badFormat(image.fileName, table.pos, `RUNTIME_FUNCTION ${i}: more than ${MAX_CHAIN} indirect entries`);
-      const c = image.readAtRva(rva(unwind & ~1), RUNTIME_FUNCTION_SIZE, 'indirect RUNTIME_FUNCTION');
-      c.skip(8);
-      unwind = c.u32();
-    }
+    const { begin, end, unwindInfo } = readRuntimeFunction(table);
+    yield { index: i, begin, end, unwind: unwindInfo, pos: table.pos };
+  }
+}
+
+/** The UNWIND_INFO RVA of an entry, following RUNTIME_FUNCTION_INDIRECT (at most MAX_CHAIN hops). */
+export function resolveUnwind(image: PeImage, f: PeRuntimeFunction): number {
+  let unwind = f.unwind;
+  for (let hops = 0; unwind & 1; hops++) {
+    if (hops >= MAX_CHAIN) throw badFormat(image.fileName, f.pos, `RUNTIME_FUNCTION ${f.index}: more than ${MAX_CHAIN} indirect entries`);
+    unwind = image.readAtRva(rva(unwind & ~1), RUNTIME_FUNCTION_SIZE, 'indirect RUNTIME_FUNCTION').skip(8).u32();
+  }
+  return unwind;
+}
+
+/** The frame sizes of every RUNTIME_FUNCTION in `image` (x64 only; [] without a directory). */
+export function* peFrameSizes(image: PeImage): Generator<PeFrameSize> {
+  for (const f of peRuntimeFunctions(image)) {
+    const { index: i, begin, end } = f;
+    let unwind = resolveUnwind(image, f);
     let stackSize = 8;
     let ripOffset = 8;
     for (let chain = 0; ; chain++) {
-      if (chain > MAX_CHAIN) throw badFormat(image.fileName, table.pos, `RUNTIME_FUNCTION ${i}: more than ${MAX_CHAIN} chained UNWIND_INFO`);
+      if (chain > MAX_CHAIN) throw badFormat(image.fileName, f.pos, `RUNTIME_FUNCTION ${i}: more than ${MAX_CHAIN} chained UNWIND_INFO`);
       const head = image.readAtRva(rva(unwind), 4, 'UNWIND_INFO');
       const flags = head.u8() >> 3;
       head.u8();
