@@ -10,6 +10,7 @@
  * Bounded (MAX_CFI_TOKENS tokens); any malformed expression, unknown name or unreadable word is a
  * failure result, never an exception.
  */
+import { applyPostfixOperator, isPostfixOperator } from '../formats/pdb/postfix-arithmetic';
 
 export const MAX_CFI_TOKENS = 1024;
 
@@ -41,30 +42,13 @@ export function evaluateCfiExpression(expr: string, env: CfiEnv): CfiValue {
       stack.push(w & mask);
       continue;
     }
-    if (tok.length === 1 && '+-*/%@'.includes(tok)) {
+    if (isPostfixOperator(tok)) {
       const b = stack.pop();
       const a = stack.pop();
       if (a === undefined || b === undefined) return { ok: false, reason: 'syntax', detail: `"${expr}": ${tok} needs two operands` };
-      let r: bigint;
-      switch (tok) {
-        case '+':
-          r = a + b;
-          break;
-        case '-':
-          r = a - b;
-          break;
-        case '*':
-          r = a * b;
-          break;
-        case '/':
-        case '%':
-          if (b === 0n) return { ok: false, reason: 'divide-by-zero', detail: `"${expr}": ${tok} by 0` };
-          r = tok === '/' ? a / b : a % b;
-          break;
-        default:
-          r = a & (mask ^ ((b - 1n) & mask));
-      }
-      stack.push(r & mask);
+      const r = applyPostfixOperator(tok, a, b, mask);
+      if (r === undefined) return { ok: false, reason: 'divide-by-zero', detail: `"${expr}": ${tok} by 0` };
+      stack.push(r);
       continue;
     }
     if (/^[.$A-Za-z_][\w.$]*$/.test(tok)) {

@@ -11,6 +11,7 @@
  * Evaluation is bounded (at most MAX_TOKENS tokens, stack depth the token count); a malformed
  * program or an unreadable word gives a failure result, never an exception.
  */
+import { applyPostfixOperator, isPostfixOperator } from './postfix-arithmetic';
 
 export const MAX_FRAME_PROGRAM_TOKENS = 4096;
 
@@ -76,34 +77,14 @@ export function runFrameProgram(program: string, env: FrameProgramEnv): FramePro
       const w = env.readU32(a);
       if (w === undefined) return fail('memory', `cannot read the word at 0x${a.toString(16)}`, i);
       stack.push(w >>> 0);
-    } else if (t.length === 1 && '+-*/%@'.includes(t)) {
+    } else if (isPostfixOperator(t)) {
       const b = value(stack.pop());
       const a = value(stack.pop());
       if (typeof b === 'string') return fail(b.startsWith('undefined') ? 'undefined-variable' : 'syntax', b, i);
       if (typeof a === 'string') return fail(a.startsWith('undefined') ? 'undefined-variable' : 'syntax', a, i);
-      let r: number;
-      switch (t) {
-        case '+':
-          r = a + b;
-          break;
-        case '-':
-          r = a - b;
-          break;
-        case '*':
-          r = Number((BigInt(a) * BigInt(b)) & 0xffffffffn);
-          break;
-        case '/':
-          if (b === 0) return fail('divide-by-zero', 'division by 0', i);
-          r = Math.floor(a / b);
-          break;
-        case '%':
-          if (b === 0) return fail('divide-by-zero', 'remainder by 0', i);
-          r = a % b;
-          break;
-        default: // '@'
-          r = a & -b;
-      }
-      stack.push(r >>> 0);
+      const r = applyPostfixOperator(t, BigInt(a), BigInt(b), 0xffffffffn);
+      if (r === undefined) return fail('divide-by-zero', t === '/' ? 'division by 0' : 'remainder by 0', i);
+      stack.push(Number(r));
     } else {
       const n = parseNumber(t);
       if (n !== undefined) stack.push(n);
