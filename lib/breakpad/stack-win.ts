@@ -20,6 +20,8 @@
  *   per prolog piece (prologue_size = its length) and one per code piece (prologue_size 0).
  */
 import type { PdbFile } from '../formats/pdb/pdb-file';
+import { pdbFrameRecords } from '../stackwalk/x86-frame-info';
+import type { X86FrameInfo } from '../stackwalk/types';
 import type { PdbAddresses } from './pdb-symbols';
 
 /** One frame-data record as DIA answers it (sizes in bytes). */
@@ -38,37 +40,23 @@ export interface DiaFrameData {
 
 /** The PDB's frame data in DIA's enumeration order (FRAMEDATA by RVA, then FPO_DATA by RVA). */
 export function diaFrameData(pdb: PdbFile): DiaFrameData[] {
-  const names = pdb.frameData().length ? pdb.names() : undefined;
-  const fd = pdb.frameData().map(
-    (r): DiaFrameData => ({
-      type: 4,
-      rva: r.rvaStart,
-      codeSize: r.blockSize,
-      prologSize: r.prologSize,
-      paramsSize: r.paramsSize,
-      savedRegsSize: r.savedRegsSize,
-      localsSize: r.localsSize,
-      maxStackSize: r.maxStackSize,
-      program: names?.get(r.frameFunc),
-      allocatesBasePointer: false,
-    }),
-  );
-  const fpo = pdb.fpo().map(
-    (r): DiaFrameData => ({
-      type: 0,
-      rva: r.start,
-      codeSize: r.size,
-      prologSize: r.prolog,
-      paramsSize: r.params * 4,
-      savedRegsSize: r.savedRegs * 4,
-      localsSize: r.locals * 4,
-      maxStackSize: 0,
-      program: undefined,
-      allocatesBasePointer: r.useBp,
-    }),
-  );
+  const { frameData, fpo } = pdbFrameRecords(pdb);
+  const dia = (r: X86FrameInfo): DiaFrameData => ({
+    type: r.kind === 'framedata' ? 4 : 0,
+    rva: r.rvaStart,
+    codeSize: r.codeSize,
+    prologSize: r.prologSize,
+    paramsSize: r.paramsSize,
+    savedRegsSize: r.savedRegsSize,
+    localsSize: r.localsSize,
+    maxStackSize: r.maxStackSize ?? 0,
+    program: r.program,
+    allocatesBasePointer: r.allocatesBasePointer,
+  });
+  const fd = frameData.map(dia);
+  const fpoRecords = fpo.map(dia);
   const byRva = (a: DiaFrameData, b: DiaFrameData) => a.rva - b.rva;
-  return [...fd.sort(byRva), ...fpo.sort(byRva)];
+  return [...fd.sort(byRva), ...fpoRecords.sort(byRva)];
 }
 
 /** The STACK WIN lines (without newlines) dump_syms writes for `pdb`. */

@@ -48,39 +48,49 @@ export function pdbX86FrameTables(pdb: PdbFile): { frameData(rva: number): X86Fr
   let tables: { frameData: Indexed; fpo: Indexed } | undefined;
   const load = () => {
     if (!tables) {
-      const names = pdb.names();
-      const fd = pdb.frameData().map(
-        (r): X86FrameInfo => ({
-          kind: 'framedata',
-          rvaStart: r.rvaStart,
-          codeSize: r.blockSize,
-          prologSize: r.prologSize,
-          savedRegsSize: r.savedRegsSize,
-          localsSize: r.localsSize,
-          paramsSize: r.paramsSize,
-          maxStackSize: r.maxStackSize,
-          program: names ? names.get(r.frameFunc) : undefined,
-          allocatesBasePointer: false,
-          hasSeh: (r.flags & 1) !== 0,
-        }),
-      );
-      const fpo = pdb.fpo().map(
-        (r): X86FrameInfo => ({
-          kind: 'fpo',
-          rvaStart: r.start,
-          codeSize: r.size,
-          prologSize: r.prolog,
-          savedRegsSize: r.savedRegs * 4,
-          localsSize: r.locals * 4,
-          paramsSize: r.params * 4,
-          allocatesBasePointer: r.useBp,
-          hasSeh: r.hasSeh,
-          fpoFrameType: r.frameType,
-        }),
-      );
-      tables = { frameData: index(fd), fpo: index(fpo) };
+      const { frameData, fpo } = pdbFrameRecords(pdb);
+      tables = { frameData: index(frameData), fpo: index(fpo) };
     }
     return tables;
   };
   return { frameData: (rva) => lookup(load().frameData, rva), fpo: (rva) => lookup(load().fpo, rva) };
+}
+
+/**
+ * The PDB's x86 frame data as X86FrameInfo records, in stream order: FRAMEDATA ("New FPO Data",
+ * with its program from /names) and FPO_DATA (counts in DWORDs turned into bytes). The walker
+ * indexes them; dump-syms writes them as STACK WIN records.
+ */
+export function pdbFrameRecords(pdb: PdbFile): { frameData: X86FrameInfo[]; fpo: X86FrameInfo[] } {
+  const names = pdb.frameData().length ? pdb.names() : undefined;
+  const frameData = pdb.frameData().map(
+    (r): X86FrameInfo => ({
+      kind: 'framedata',
+      rvaStart: r.rvaStart,
+      codeSize: r.blockSize,
+      prologSize: r.prologSize,
+      savedRegsSize: r.savedRegsSize,
+      localsSize: r.localsSize,
+      paramsSize: r.paramsSize,
+      maxStackSize: r.maxStackSize,
+      program: names?.get(r.frameFunc),
+      allocatesBasePointer: false,
+      hasSeh: (r.flags & 1) !== 0,
+    }),
+  );
+  const fpo = pdb.fpo().map(
+    (r): X86FrameInfo => ({
+      kind: 'fpo',
+      rvaStart: r.start,
+      codeSize: r.size,
+      prologSize: r.prolog,
+      savedRegsSize: r.savedRegs * 4,
+      localsSize: r.locals * 4,
+      paramsSize: r.params * 4,
+      allocatesBasePointer: r.useBp,
+      hasSeh: r.hasSeh,
+      fpoFrameType: r.frameType,
+    }),
+  );
+  return { frameData, fpo };
 }
