@@ -9,16 +9,10 @@
  */
 import type { SymbolHandler } from '../handler';
 import { inlineFrames } from '../symbolicate/inline-frames';
-import type { InlineFrameOut } from './process-state';
+import type { FrameOut } from './process-state';
 
-export interface FrameSymbols {
-  function?: string;
-  functionOffset?: bigint;
-  file?: string;
-  line?: number;
-  lineOffset?: bigint;
-  inlines: InlineFrameOut[];
-}
+/** What symbols say about a frame: FrameOut's symbol fields (offsets from the lookup address). */
+export type FrameSymbols = Pick<FrameOut, 'function' | 'functionOffset' | 'file' | 'line' | 'lineOffset' | 'inlines'>;
 
 export function symbolicateAt(sym: SymbolHandler, lookup: bigint, withInlines: boolean): FrameSymbols {
   const out: FrameSymbols = { inlines: [] };

@@ -51,20 +51,20 @@ export class ModuleSymbols {
 
   /** Calls fn(kind, offset) for each record outside every procedure/block/inline scope. */
   forEachTopLevel(fn: (kind: number, offset: number) => void): void {
-    let depth = 0;
-    this.symbols.forEach((kind, offset) => {
-      const fam = symFamily(kind);
-      if (fam === SymFamily.End) {
-        if (depth > 0) depth--;
-        return;
-      }
+    this.forEachAtDepth((kind, offset, depth) => {
       if (depth === 0) fn(kind, offset);
-      if (opensScope(fam)) depth++;
     });
   }
 
   /** Calls fn for each record nested inside a scope (a procedure, block, thunk...), in stream order. */
   forEachNested(fn: (kind: number, offset: number) => void): void {
+    this.forEachAtDepth((kind, offset, depth) => {
+      if (depth > 0) fn(kind, offset);
+    });
+  }
+
+  /** Every record but the scope ends, with how many scopes (S_*PROC*, S_BLOCK32, ...) enclose it. */
+  private forEachAtDepth(fn: (kind: number, offset: number, depth: number) => void): void {
     let depth = 0;
     this.symbols.forEach((kind, offset) => {
       const fam = symFamily(kind);
@@ -72,7 +72,7 @@ export class ModuleSymbols {
         if (depth > 0) depth--;
         return;
       }
-      if (depth > 0) fn(kind, offset);
+      fn(kind, offset, depth);
       if (opensScope(fam)) depth++;
     });
   }
