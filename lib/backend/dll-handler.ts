@@ -50,7 +50,7 @@ import type {
 } from '../api/types';
 import type { DbgHelpSession } from './dbghelp-session';
 import type { DllKind } from './wine';
-import { contextRecordAmd64, MACHINE_OF_ARCH, readForDbgHelp, type BackendWalk, type BackendWalkRequest } from '../stack/backend-walk';
+import { contextRecord, MACHINE_OF_ARCH, readForDbgHelp, WALK_REGISTERS, type BackendWalk, type BackendWalkRequest } from '../stack/backend-walk';
 import { checkPdbMatchesImage } from './pdb-identity';
 import { PeImage } from '../formats/pe/pe-image';
 import { defaultHomeDirectory } from '../portable/features/search';
@@ -321,25 +321,30 @@ export class DllHandler implements BackendHandler {
   /**
    * dbghelp.dll's StackWalkEx (SYM_STKWALK_DEFAULT: inline frames included) on this handler's
    * process handle, where the caller loaded the modules at their bases; memory reads are served by
-   * the request's memory, then its modules' images (readForDbgHelp). amd64 only for now.
+   * the request's memory, then its modules' images (readForDbgHelp). amd64, and x86 as
+   * IMAGE_FILE_MACHINE_I386 from an x86 CONTEXT (the x64 DLL walks WOW64 stacks so).
    */
   stackWalk(req: BackendWalkRequest): BackendWalk {
     const machine = MACHINE_OF_ARCH[req.arch];
-    if (machine === undefined) throw new DbgHelpError('UNSUPPORTED', `stackWalk: StackWalkEx is driven for amd64 only here, not ${req.arch}`);
+    const names = WALK_REGISTERS[req.arch];
+    if (machine === undefined || !names || req.context.arch !== req.arch) {
+      throw new DbgHelpError('UNSUPPORTED', `stackWalk: StackWalkEx is driven for amd64 and x86 contexts here, not ${req.context.arch} as ${req.arch}`);
+    }
     const reg = (n: string) => req.context.registers.get(n) ?? req.context.raw.get(n) ?? 0n;
     const r = this.s.stackWalk(
       machine,
-      contextRecordAmd64(req.context),
+      contextRecord(req.context),
       (address, size) => readForDbgHelp(req.memory, req.moduleAt, address, size),
       req.threadId ?? 0,
       req.maxFrames ?? 1024,
-      reg('rip'),
-      reg('rsp'),
-      reg('rbp'),
+      reg(names[0]),
+      reg(names[1]),
+      reg(names[2]),
     );
-    // An inline frame: Microsoft's STACK_FRAME_TYPE_INLINE (2) in byte 1 of InlineFrameContext;
+    // An inline frame: Microsoft's STACK_FRAME_TYPE_INLINE (2) in byte 1 of InlineFrameContext,
+    // with STACK_FRAME_TYPE_RA (0x80) at a return address (0x82: mini.dmp's invoke_main);
     // Wine's own encoding (dlls/dbghelp/dbghelp_private.h) puts a mode in bits 31:30, 01 = IFC_MODE_INLINE.
-    const isInline = this.dllKind === 'wine' ? (c: number) => (c & 0xc0000000) >>> 0 === 0x40000000 : (c: number) => ((c >>> 8) & 0xff) === 2;
+    const isInline = this.dllKind === 'wine' ? (c: number) => (c & 0xc0000000) >>> 0 === 0x40000000 : (c: number) => ((c >>> 8) & 0x7f) === 2;
     return {
       engine: `StackWalkEx (${this.dllPath})`,
       frames: r.frames.map((f) => ({ ...f, inline: isInline(f.inlineContext) })),

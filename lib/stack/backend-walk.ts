@@ -31,7 +31,10 @@ export interface BackendWalkFrame {
   ret: bigint;
   sp: bigint;
   fp: bigint;
-  /** InlineFrameContext: FrameId (byte 0), FrameType (byte 1: 1 STACK, 2 INLINE, 0x80 RA), signature (bits 16-31). */
+  /**
+   * InlineFrameContext: FrameId (byte 0), FrameType (byte 1: 1 STACK, 2 INLINE, | 0x80 RA at a
+   * return address, so an inline frame there is 0x82), signature (bits 16-31).
+   */
   inlineContext: number;
   /** FrameType is INLINE: a frame of inlined code at `pc`, before its physical frame. */
   inline: boolean;
@@ -45,8 +48,22 @@ export interface BackendWalk {
   stopped: number;
 }
 
-/** The architectures StackWalkEx is driven for (IMAGE_FILE_MACHINE_*); others use lib/stackwalk. */
-export const MACHINE_OF_ARCH: Partial<Record<WalkArch, number>> = { amd64: 0x8664 };
+/**
+ * The architectures StackWalkEx is driven for (IMAGE_FILE_MACHINE_*); others use lib/stackwalk.
+ * x86 (I386): the x64 dbghelp.dll walks a 32-bit stack from a WOW64_CONTEXT-shaped CONTEXT.
+ */
+export const MACHINE_OF_ARCH: Partial<Record<WalkArch, number>> = { amd64: 0x8664, x86: 0x14c };
+
+/** StackWalkEx's AddrPC / AddrStack / AddrFrame registers, by architecture. */
+export const WALK_REGISTERS: Partial<Record<WalkArch, readonly [pc: string, sp: string, fp: string]>> = {
+  amd64: ['rip', 'rsp', 'rbp'],
+  x86: ['eip', 'esp', 'ebp'],
+};
+
+/** The CONTEXT record StackWalkEx is given for a context of this architecture. */
+export function contextRecord(ctx: ThreadContext): Uint8Array {
+  return ctx.arch === 'x86' ? contextRecordX86(ctx) : contextRecordAmd64(ctx);
+}
 
 /**
  * A read for DbgHelp's ReadProcessMemoryRoutine: as many bytes from `address` on as the dump's
@@ -103,6 +120,22 @@ export function contextRecordAmd64(ctx: ThreadContext): Uint8Array {
 }
 
 /**
+ * CONTEXT (i386) = WOW64_CONTEXT, 716 bytes, from a context's fields (context-x86.ts names the
+ * offsets). The floating-point and extended (FXSAVE) areas are left zero: the reader does not
+ * keep them and StackWalkEx does not read them.
+ */
+export function contextRecordX86(ctx: ThreadContext): Uint8Array {
+  const b = Buffer.alloc(716);
+  const v = (n: string) => Number((ctx.raw.get(n) ?? ctx.registers.get(n) ?? 0n) & 0xffffffffn);
+  b.writeUInt32LE(ctx.flags >>> 0, 0);
+  ['dr0', 'dr1', 'dr2', 'dr3', 'dr6', 'dr7'].forEach((n, i) => b.writeUInt32LE(v(n), 0x04 + 4 * i));
+  ['gs', 'fs', 'es', 'ds', 'edi', 'esi', 'ebx', 'edx', 'ecx', 'eax', 'ebp', 'eip', 'cs', 'eflags', 'esp', 'ss'].forEach((n, i) =>
+    b.writeUInt32LE(v(n), 0x8c + 4 * i),
+  );
+  return b;
+}
+
+/**
  * The walk processMinidump prints: the backend's own walker when it has one for this
  * architecture, else lib/stackwalk. Inline frames are folded into their physical frame.
  */
@@ -116,7 +149,7 @@ export function walkThread(handler: BackendHandler | undefined, req: BackendWalk
 
 /** StackWalkEx's frames as the portable walker's: physical frames only, registers pc/sp/fp. */
 export function toWalkResult(walk: BackendWalk, req: BackendWalkRequest): WalkResult {
-  const names = req.arch === 'amd64' ? ['rip', 'rsp', 'rbp'] : ['pc', 'sp', 'fp'];
+  const names = WALK_REGISTERS[req.arch] ?? ['pc', 'sp', 'fp'];
   const frames: WalkedFrame[] = [];
   for (const f of walk.frames) {
     if (f.inline) continue;
