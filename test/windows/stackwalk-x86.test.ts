@@ -91,6 +91,30 @@ describeCorpus('StackWalkEx (x86) over the corpus dumps', () => {
         });
       }
 
+      test("minidump2.dmp thread 3060: given readable code bytes at EIP, StackWalkEx follows the EBP chain to the portable walker's frames", async () => {
+        // Microsoft's recorded walk stops at frame 0: the dump holds no code at EIP 0x40429e and no
+        // image is loaded, so it takes [ESP] (0x45) as the return address. 256 NOPs around EIP
+        // (the size of the code Breakpad's client saves) make it walk the EBP chain instead (Wine's
+        // StackWalkEx gives the same frames).
+        const file = corpusPath(oracle('minidump2').dump);
+        const dump = await lib.loadDump(file, { searchPath: path.dirname(file) });
+        try {
+          const thread = dump.threads().find((x) => x.thread.threadId === 3060)!;
+          const eip = thread.context!.registers.get('eip')!;
+          const code = { start: eip - 0x80n, end: eip + 0x80n };
+          const memory = {
+            read: (a: bigint, n: number) => (a >= code.start && a + BigInt(n) <= code.end ? new Uint8Array(n).fill(0x90) : dump.memory.read(a, n)),
+          };
+          const req = { arch: 'x86' as const, context: thread.context!, memory, moduleAt: (a: bigint) => dump.moduleAt(a), threadId: 3060, maxFrames: 64 };
+          const ms = dump.handler.backendHandler.stackWalk!(req).frames.map((f) => [hex(f.pc), hex(f.sp)]);
+          const portable = lib.walkStack({ ...req, context: thread.context!.registers }).frames.map((f) => [hex(f.instruction), hex(f.registers.get('esp')!)]);
+          expect(portable.map((f) => f[0])).toEqual(['0x40429e', '0x404200', '0x4053ec', '0x7c816fd7']);
+          expect(ms).toEqual(portable);
+        } finally {
+          dump.close();
+        }
+      });
+
       t('mini.dmp: processMinidump walks the crashing thread with StackWalkEx (inline frames folded) and names its chain', async () => {
         const file = corpusPath(oracle('mini').dump);
         const state = await lib.processMinidump(file, { searchPath: path.dirname(file) });
