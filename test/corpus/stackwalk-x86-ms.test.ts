@@ -135,10 +135,16 @@ describeCorpus("the portable x86 walker against Microsoft's StackWalkEx (test/fi
           expect({ thread: t.id, frames: mine.length }).toEqual({ thread: t.id, frames: theirs.length });
           expect(msFrames[msFrames.length - 1].ret === '0x0' || msFrames.length === 64).toBe(true);
         }
-        // How each caller was found: frame data where Microsoft had FPO_DATA, else the EBP chain.
+        // How each caller was found: frame data where Microsoft had FPO_DATA, else the EBP chain,
+        // whose frames' EBP is Microsoft's AddrFrame (an FPO frame's AddrFrame is its own frame base).
         for (let i = 1; i < agree; i++) {
           const want = msFrames[i - 1].fpo ? 'cfi' : 'frame_pointer';
           expect({ thread: t.id, frame: i, trust: ours.frames[i].trust }).toEqual({ thread: t.id, frame: i, trust: want });
+        }
+        for (let i = 0; i < agree; i++) {
+          if (msFrames[i].fpo || (i > 0 && msFrames[i - 1].fpo) || (diff?.kind === 'no-code-at-eip' && i === 0)) continue;
+          const ebp = ours.frames[i].registers.get('ebp');
+          expect({ thread: t.id, frame: i, ebp: ebp === undefined ? undefined : hex(ebp) }).toEqual({ thread: t.id, frame: i, ebp: msFrames[i].fp });
         }
         if (diff) checkDifference(d, diff.kind, diff.agree, msFrames, ours, t.id);
       }
@@ -173,6 +179,8 @@ function checkDifference(d: LoadedDump, kind: string, agree: number, ms: MsFrame
       expect(d.memory.read(eip, 1)).toBeUndefined();
       expect(d.moduleAt(eip)?.imageFile).toBeUndefined();
       expect(readU32(d.memory, esp)).toBeLessThan(0x10000);
+      // (as at a function's entry, before `push ebp`: its AddrFrame is ESP - 4, not EBP)
+      expect(ms[0].fp).toBe(hex(esp - 4n));
       // Ours: the EBP chain.
       expect(ours.frames.slice(1).map((f) => [hex(f.instruction), f.trust])).toEqual([
         ['0x404200', 'frame_pointer'],
