@@ -43,6 +43,8 @@ export class PortableHandler implements BackendHandler, HandlerContext {
   /** The path in effect (SymGetSearchPath), fixed when set, as DbgHelp does. */
   private searchPath: string;
   private modules: LoadedModule[] = [];
+  /** The module moduleAt found last (unset when modules are unloaded). */
+  private lastModule: LoadedModule | undefined;
   private debugListener: ((line: string) => void) | undefined;
   private readonly scope = new Scope();
   private readonly search: SearchState;
@@ -112,6 +114,7 @@ export class PortableHandler implements BackendHandler, HandlerContext {
     if (i < 0) throw new DbgHelpError('MODULE_NOT_FOUND', `no module is loaded at 0x${base.toString(16)}`);
     this.modules[i].close();
     this.modules.splice(i, 1);
+    this.lastModule = undefined;
   }
 
   moduleByBase(base: bigint): LoadedModule | undefined {
@@ -119,9 +122,14 @@ export class PortableHandler implements BackendHandler, HandlerContext {
   }
 
   moduleAt(address: bigint): LoadedModule | undefined {
+    // Addresses come in runs within one module (a symbol, then its line; a stack's frames).
+    const last = this.lastModule;
+    if (last !== undefined && last.contains(address)) return last;
     const mods = this.modules;
     const i = lastWhere(mods.length, (k) => mods[k].base <= address);
-    return i >= 0 && mods[i].contains(address) ? mods[i] : undefined;
+    const m = i >= 0 && mods[i].contains(address) ? mods[i] : undefined;
+    if (m) this.lastModule = m;
+    return m;
   }
 
   getModuleInfo(address: bigint): ModuleInfo | undefined {
@@ -246,6 +254,7 @@ export class PortableHandler implements BackendHandler, HandlerContext {
     this.scope.clear();
     for (const m of this.modules) m.close();
     this.modules = [];
+    this.lastModule = undefined;
   }
 }
 

@@ -9,6 +9,8 @@ import type { ModuleStatus } from '../api/module-status';
 export class LoadedModule {
   /** Why the module has the symbols it has (set by openModule). */
   status: ModuleStatus | undefined;
+  /** One past the last byte (an empty module still holds its base). */
+  readonly end: bigint;
 
   constructor(
     readonly base: bigint,
@@ -16,14 +18,16 @@ export class LoadedModule {
     readonly name: string,
     readonly provider: SymbolProvider,
     readonly info: ModuleInfo,
-  ) {}
+  ) {
+    this.end = base + BigInt(Math.max(size, 1));
+  }
 
   contains(address: bigint): boolean {
-    return address >= this.base && address < this.base + BigInt(Math.max(this.size, 1));
+    return address >= this.base && address < this.end;
   }
 
   overlaps(base: bigint, size: number): boolean {
-    return base < this.base + BigInt(Math.max(this.size, 1)) && this.base < base + BigInt(Math.max(size, 1));
+    return base < this.end && this.base < base + BigInt(Math.max(size, 1));
   }
 
   close(): void {

@@ -34,42 +34,12 @@ import type { PdbFile } from '../formats/pdb/pdb-file';
 import type { SectionContribs } from '../formats/pdb/section-contribs';
 import type { SymbolStream } from '../formats/pdb/symbol-stream';
 import { DisplayNames } from './display-name';
-import { buildDataIndex, type DataIndex } from './data-index';
-import { buildStaticIndex, NO_STATICS, type StaticIndex } from './static-index';
+import { buildGlobalIndexes, type GlobalIndex } from './global-index';
+import { buildCodeIndex, buildStaticIndex, NO_CODE, NO_STATICS, type CodeIndex, type RecordIndex } from './code-index';
 import { enumeratePdb } from './pdb-enumerate';
 import { RecordIds } from './record-ids';
 import type { LineHit, ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
 import { lastAtOrBelow, lastWhere } from '../formats/binary/search';
-
-/**
- * Code symbols of one PDB module, sorted by PDB RVA, with a copy of each record: a hit is
- * decoded from the copy, so the module stream itself is not kept once this is built.
- */
-interface CodeIndex {
-  starts: Uint32Array;
-  lengths: Uint32Array;
-  /** Stream offsets of the records (what ids and the features name them by). */
-  records: Uint32Array;
-  /** Where each record's copy (reclen, kind, data) starts in `copies`. */
-  copyAt: Uint32Array;
-  copies: Uint8Array;
-  /** SYMBOL_INFO.Index given to each entry so far (0: none yet). */
-  ids: Uint32Array;
-  /** The module stream, for ids and error messages. */
-  stream: number;
-  origin: string;
-}
-
-/**
- * Publics sorted by image RVA: their record offsets and sizes, so a hit reads its one record
- * (the Symbol Records stream is not kept for this).
- */
-export interface PublicIndex {
-  rvas: Uint32Array;
-  records: Uint32Array;
-  /** reclen + 2 of each record. */
-  sizes: Uint32Array;
-}
 
 /** A module's line entries sorted by PDB RVA; `ends` is the end of each entry's line section. */
 export interface LineIndex {
@@ -88,16 +58,14 @@ export const SYMBOL_ID_LIMIT = 0x80000000;
 const NONE = new Uint32Array(0);
 /** CV_PROCFLAGS.CV_PFLAG_NEVER: the function does not return. */
 const CV_PFLAG_NEVER = 0x08;
-const EMPTY: CodeIndex = { starts: NONE, lengths: NONE, records: NONE, copyAt: NONE, copies: new Uint8Array(0), ids: NONE, stream: 0, origin: '' };
 
 export class PdbProvider implements SymbolProvider {
   readonly symType = SymType.Pdb;
   private readonly names: DisplayNames;
   private readonly codeIndex = new Map<number, CodeIndex>();
   private readonly lineIndex = new Map<number, LineIndex>();
-  private publicIndex: PublicIndex | undefined;
-  private dataByRva: DataIndex | undefined;
-  private readonly staticIndex = new Map<number, StaticIndex>();
+  private globalIdx: { publics: GlobalIndex; data: GlobalIndex } | undefined;
+  private readonly staticIndex = new Map<number, RecordIndex>();
   /** Name tables built on the first miss, [case-sensitive, case-insensitive]. */
   private readonly publicNameTables: (Map<string, number[]> | undefined)[] = [];
   private readonly globalNameTables: (Map<string, number[]> | undefined)[] = [];
@@ -150,6 +118,10 @@ export class PdbProvider implements SymbolProvider {
   // --- address spaces -------------------------------------------------------------------
 
   sectionOffsetToPdbRva(section: number, offset: number): number | undefined {
+    return this.pdbRva(section, offset);
+  }
+  /** The PDB RVA of section:offset (1-based section, the PDB's numbering), or undefined. */
+  pdbRva(section: number, offset: number): number | undefined {
     const s = this.symSections[section - 1];
     return s === undefined ? undefined : s.virtualAddress + offset;
   }
@@ -159,13 +131,17 @@ export class PdbProvider implements SymbolProvider {
     return s !== undefined && (s.characteristics & (SectionFlags.CNT_CODE | SectionFlags.MEM_EXECUTE)) !== 0;
   }
   pdbRvaToSectionOffset(pdbRva: number): { section: number; offset: number } | undefined {
+    const section = this.sectionOf(pdbRva);
+    return section === 0 ? undefined : { section, offset: pdbRva - this.symSections[section - 1].virtualAddress };
+  }
+  /** The 1-based PDB section holding a PDB RVA, or 0. */
+  private sectionOf(pdbRva: number): number {
     const secs = this.symSections;
     for (let i = 0; i < secs.length; i++) {
       const s = secs[i];
-      const size = Math.max(s.virtualSize, s.sizeOfRawData);
-      if (pdbRva >= s.virtualAddress && pdbRva < s.virtualAddress + size) return { section: i + 1, offset: pdbRva - s.virtualAddress };
+      if (pdbRva >= s.virtualAddress && pdbRva < s.virtualAddress + Math.max(s.virtualSize, s.sizeOfRawData)) return i + 1;
     }
-    return undefined;
+    return 0;
   }
   toPdbRva(image: Rva): number | undefined {
     // The OMAP streams are looked for on first use; null: the PDB has none.
@@ -283,11 +259,17 @@ export class PdbProvider implements SymbolProvider {
    * is when it can beat the procedure already found.
    */
   private staticAt(pdbRva: number, from: number, q: SymbolQuery): { symbol: ModuleSymbol } | undefined {
+    // Function statics in code are left out of the index: a code address has none to find.
+    const section = this.sectionOf(pdbRva);
+    if (section === 0 || this.isCodeSection(section)) return undefined;
     const mod = this.moduleOfRva(pdbRva);
     if (mod < 0) return undefined;
-    // Built with the module's code index, from the same read of its stream.
-    if (!this.staticIndex.has(mod)) this.moduleCode(mod);
-    const idx = this.staticIndex.get(mod) ?? NO_STATICS;
+    let idx = this.staticIndex.get(mod);
+    if (!idx) {
+      const ms = this.moduleStream(mod);
+      idx = ms ? buildStaticIndex(ms, this) : NO_STATICS;
+      this.staticIndex.set(mod, idx);
+    }
     let i = lastAtOrBelow(idx.starts, pdbRva);
     if (i < 0 || idx.starts[i] < from) return undefined;
     while (i > 0 && idx.starts[i - 1] === idx.starts[i]) i--;
@@ -299,13 +281,6 @@ export class PdbProvider implements SymbolProvider {
     const data = new Cursor(b, origin, at + 4, at + 2 + reclen, idx.records[i] - at);
     const symbol = this.decodeRecord(kind, data, this.id(this.pdb.modules()[mod].symStream, idx.records[i]), q, false);
     return symbol ? { symbol } : undefined;
-  }
-
-  private dataIndex(): DataIndex {
-    return (this.dataByRva ??= buildDataIndex(this.pdb, (section, offset) => {
-      const start = this.sectionOffsetToPdbRva(section, offset);
-      return start === undefined ? undefined : this.toImageRva(start);
-    }));
   }
 
   /** Entry i of the data index as a symbol (its one record read). */
@@ -371,55 +346,14 @@ export class PdbProvider implements SymbolProvider {
   }
 
   /**
-   * A module's code index: its top-level procedures, thunks and trampolines sorted by PDB RVA
-   * (ties in stream order), built in one walk of the module stream, which is not kept; the
-   * module's function-static data index is built from the same read.
+   * A module's code index: its top-level procedures, thunks and trampolines by PDB RVA
+   * (code-index.ts).
    */
   private moduleCode(mod: number): CodeIndex {
     let idx = this.codeIndex.get(mod);
     if (idx) return idx;
     const ms = this.moduleStream(mod);
-    if (!ms) {
-      this.codeIndex.set(mod, EMPTY);
-      this.staticIndex.set(mod, NO_STATICS);
-      return EMPTY;
-    }
-    // The function-static data index (staticAt) comes from this same read of the stream.
-    this.staticIndex.set(mod, buildStaticIndex(ms, (section, offset) => (this.isCodeSection(section) ? undefined : this.sectionOffsetToPdbRva(section, offset))));
-    let n = 0;
-    let starts: Uint32Array = new Uint32Array(64);
-    let lengths: Uint32Array = new Uint32Array(64);
-    let records: Uint32Array = new Uint32Array(64);
-    let sorted = true;
-    ms.forEachCodeRange((section, offset, length, record) => {
-      const start = this.sectionOffsetToPdbRva(section, offset);
-      if (start === undefined) return;
-      if (n === starts.length) {
-        starts = grow(starts);
-        lengths = grow(lengths);
-        records = grow(records);
-      }
-      if (n > 0 && start < starts[n - 1]) sorted = false;
-      starts[n] = start;
-      lengths[n] = length;
-      records[n] = record;
-      n++;
-    });
-    // Stream order is address order in most modules; otherwise sort, ties in stream order.
-    const order = sorted ? undefined : sortedOrder(starts, n);
-    const pick = (a: Uint32Array) => (order ? Uint32Array.from(order, (k) => a[k]) : a.slice(0, n));
-    starts = pick(starts);
-    lengths = pick(lengths);
-    records = pick(records);
-    const copyAt = new Uint32Array(n);
-    let size = 0;
-    for (let i = 0; i < n; i++) {
-      copyAt[i] = size;
-      size += ms.symbols.recordBytes(records[i]).length;
-    }
-    const copies = new Uint8Array(size);
-    for (let i = 0; i < n; i++) copies.set(ms.symbols.recordBytes(records[i]), copyAt[i]);
-    idx = { starts, lengths, records, copyAt, copies, ids: new Uint32Array(n), stream: this.pdb.modules()[mod].symStream, origin: ms.symbols.c.origin };
+    idx = ms ? buildCodeIndex(ms, this.pdb.modules()[mod].symStream, this) : NO_CODE;
     this.codeIndex.set(mod, idx);
     return idx;
   }
@@ -503,55 +437,18 @@ export class PdbProvider implements SymbolProvider {
     return false;
   }
 
-  publics(): PublicIndex {
-    if (this.publicIndex) return this.publicIndex;
-    const ps = this.pdb.publics();
-    if (!ps) return (this.publicIndex = { rvas: NONE, records: NONE, sizes: NONE });
-    // Read for this walk and dropped: hits read their own record (symbolRecordAt).
-    const recs = this.pdb.readSymbolRecords();
-    const { buf, start: s0, end } = recs.c;
-    const n = ps.addressMap.length;
-    const rvas: Uint32Array = new Uint32Array(n);
-    const records: Uint32Array = new Uint32Array(n);
-    const sizes: Uint32Array = new Uint32Array(n);
-    let k = 0;
-    let sorted = true;
-    for (let i = 0; i < n; i++) {
-      const off = ps.addressMap[i];
-      // PUBSYM32 after reclen and kind: u32 flags, u32 off, u16 seg, name. The fast path reads
-      // the fields in place; anything out of bounds goes through recordAt and its cursor, which
-      // fail with the same BAD_FORMAT as always.
-      const at = s0 + off - recs.firstOffset;
-      const ok = off >= recs.firstOffset && at + 4 <= end;
-      const reclen = ok ? buf[at] | (buf[at + 1] << 8) : 0;
-      const kind = ok ? buf[at + 2] | (buf[at + 3] << 8) : 0;
-      let o: number;
-      let seg: number;
-      if (ok && reclen >= 12 && at + 2 + reclen <= end) {
-        if (kind !== S.PUB32) continue;
-        o = (buf[at + 8] | (buf[at + 9] << 8) | (buf[at + 10] << 16)) + buf[at + 11] * 0x1000000;
-        seg = buf[at + 12] | (buf[at + 13] << 8);
-      } else {
-        const r = recs.recordAt(off);
-        if (r.kind !== S.PUB32) continue;
-        r.data.skip(4);
-        o = r.data.u32();
-        seg = r.data.u16();
-      }
-      const start = this.sectionOffsetToPdbRva(seg, o);
-      if (start === undefined) continue;
-      const imageRva = this.toImageRva(start);
-      if (k > 0 && imageRva < rvas[k - 1]) sorted = false;
-      rvas[k] = imageRva;
-      records[k] = off;
-      sizes[k] = reclen + 2;
-      k++;
-    }
-    // The address map is in section:offset order, which is RVA order unless OMAP reordered.
-    const order = sorted ? undefined : sortedOrder(rvas, k);
-    const pick = (a: Uint32Array) => (order ? Uint32Array.from(order, (j) => a[j]) : a.slice(0, k));
-    this.publicIndex = { rvas: pick(rvas), records: pick(records), sizes: pick(sizes) };
-    return this.publicIndex;
+  publics(): GlobalIndex {
+    return this.globalIndexes().publics;
+  }
+  private dataIndex(): GlobalIndex {
+    return this.globalIndexes().data;
+  }
+  /** Publics and global data by address, built together from one read of the Symbol Records stream. */
+  private globalIndexes(): { publics: GlobalIndex; data: GlobalIndex } {
+    return (this.globalIdx ??= buildGlobalIndexes(this.pdb, (section, offset) => {
+      const start = this.pdbRva(section, offset);
+      return start === undefined ? undefined : this.toImageRva(start);
+    }));
   }
 
   publicAt(target: Rva, q: SymbolQuery): { symbol: ModuleSymbol; displacement: number } | undefined {
@@ -785,12 +682,6 @@ function push(map: Map<string, number[]>, key: string, value: number): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-function grow(a: Uint32Array): Uint32Array {
-  const b = new Uint32Array(a.length * 2);
-  b.set(a);
-  return b;
 }
 
 /** Indices 0..n-1 ordered by `keys`, ties in index order (a stable sort of a permutation). */

@@ -3,7 +3,7 @@
  * .pdata, frame data, dump memory ranges, modules): `lastWhere(n, atOrBelow)` is the last index
  * i < n for which `atOrBelow(i)` holds, where the predicate is true for a prefix of the table
  * (an element at or below the value looked for), or -1. `lastAtOrBelow` is the common case over
- * a sorted array of numbers.
+ * a sorted array of numbers, and `lastPairAtOrBelow` over a table sorted by two keys.
  */
 export function lastWhere(n: number, atOrBelow: (i: number) => boolean): number {
   let lo = 0;
@@ -30,6 +30,24 @@ export function lastAtOrBelow(sorted: ArrayLike<number>, value: number): number 
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
     if (sorted[mid] <= value) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best;
+}
+
+/**
+ * lastAtOrBelow over a table sorted by (major, minor), e.g. section contributions by section
+ * then offset: the last i with (major[i], minor[i]) <= (a, b), or -1.
+ */
+export function lastPairAtOrBelow(major: ArrayLike<number>, minor: ArrayLike<number>, a: number, b: number): number {
+  let lo = 0;
+  let hi = major.length - 1;
+  let best = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (major[mid] < a || (major[mid] === a && minor[mid] <= b)) {
       best = mid;
       lo = mid + 1;
     } else hi = mid - 1;

@@ -95,8 +95,12 @@ export function symKindName(kind: number): string {
   return byKind.get(kind)?.name ?? `0x${kind.toString(16)}`;
 }
 
+/** Family by kind (u16), from KINDS: the stream walkers ask for every record (millions), so no Map lookup. */
+const familyOf = new Uint8Array(0x10000);
+for (const [kind, family] of Object.values(KINDS)) familyOf[kind] = family;
+
 export function symFamily(kind: number): SymFamily {
-  return byKind.get(kind)?.family ?? SymFamily.Other;
+  return familyOf[kind & 0xffff] as SymFamily;
 }
 
 /** Records that open a scope closed by S_END (or S_PROC_ID_END / S_INLINESITE_END). */

@@ -49,11 +49,51 @@ export class ModuleSymbols {
     return c.take(c13ByteSize, 'C13 line information');
   }
 
-  /** Calls fn(kind, offset) for each record outside every procedure/block/inline scope. */
+  /**
+   * Calls fn(kind, offset) for each record outside every procedure/block/inline scope. A scope
+   * is stepped over by its pEnd (every scope record starts u32 pParent, u32 pEnd) when that
+   * names an end record after it, so the address indexes read one record per procedure rather
+   * than ~20; a pEnd that does not is followed by counting scope depth instead.
+   */
   forEachTopLevel(fn: (kind: number, offset: number) => void): void {
-    this.forEachAtDepth((kind, offset, depth) => {
-      if (depth === 0) fn(kind, offset);
-    });
+    const s = this.symbols;
+    const { buf, start, end } = s.c;
+    let p = start;
+    while (p + 4 <= end) {
+      const reclen = buf[p] | (buf[p + 1] << 8);
+      const kind = buf[p + 2] | (buf[p + 3] << 8);
+      if (reclen < 2 || p + 2 + reclen > end) s.c.fail(`symbol record of length ${reclen} runs past the end of the stream`, p);
+      const next = p + 2 + reclen;
+      const fam = symFamily(kind);
+      if (fam !== SymFamily.End) fn(kind, p - start + s.firstOffset);
+      p = opensScope(fam) ? this.afterScope(p, reclen, next) : next;
+    }
+    s.checkTail(p);
+  }
+
+  /** Where the record after the end of the scope opened at buffer position p starts. */
+  private afterScope(p: number, reclen: number, next: number): number {
+    const s = this.symbols;
+    const { buf, start, end } = s.c;
+    if (reclen >= 10) {
+      const pEnd = (buf[p + 8] | (buf[p + 9] << 8) | (buf[p + 10] << 16)) + buf[p + 11] * 0x1000000;
+      const q = start + pEnd - s.firstOffset;
+      if (q >= next && q + 4 <= end) {
+        const rl = buf[q] | (buf[q + 1] << 8);
+        if (rl >= 2 && q + 2 + rl <= end && symFamily(buf[q + 2] | (buf[q + 3] << 8)) === SymFamily.End) return q + 2 + rl;
+      }
+    }
+    let depth = 1;
+    let r = next;
+    while (depth > 0 && r + 4 <= end) {
+      const rl = buf[r] | (buf[r + 1] << 8);
+      if (rl < 2 || r + 2 + rl > end) s.c.fail(`symbol record of length ${rl} runs past the end of the stream`, r);
+      const fam = symFamily(buf[r + 2] | (buf[r + 3] << 8));
+      if (fam === SymFamily.End) depth--;
+      else if (opensScope(fam)) depth++;
+      r += 2 + rl;
+    }
+    return r;
   }
 
   /** Calls fn for each record nested inside a scope (a procedure, block, thunk...), in stream order. */

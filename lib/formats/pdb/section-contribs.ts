@@ -9,7 +9,7 @@
  * address" with a binary search.
  */
 import { Cursor } from '../binary/cursor';
-import { lastWhere } from '../binary/search';
+import { lastPairAtOrBelow } from '../binary/search';
 
 const SC_VER60 = 0xeffe0000 + 19970605;
 const SC_V2 = 0xeffe0000 + 20140516;
@@ -95,7 +95,7 @@ export class SectionContribs {
   /** The 0-based module index whose contribution covers section:offset, or -1. */
   moduleAt(section: number, offset: number): number {
     const { sections, offsets, sizes, modules } = this;
-    const best = lastWhere(sections.length, (i) => sections[i] < section || (sections[i] === section && offsets[i] <= offset));
+    const best = lastPairAtOrBelow(sections, offsets, section, offset);
     if (best < 0 || sections[best] !== section) return -1;
     return offset - offsets[best] < sizes[best] ? modules[best] : -1;
   }

@@ -14,19 +14,30 @@ export class SymbolStream {
     readonly firstOffset: number,
   ) {}
 
-  /** Calls fn(kind, offset) for each record; offsets are stream offsets. */
-  forEach(fn: (kind: number, offset: number, reclen: number) => void): void {
+  /**
+   * Calls fn(kind, offset) for each record; offsets are stream offsets. A record that runs past
+   * the end is BAD_FORMAT, or with `upToDamage` ends the walk there (a side index that must not
+   * make a damaged stream's other answers fail).
+   */
+  forEach(fn: (kind: number, offset: number, reclen: number) => void, upToDamage = false): void {
     const { buf, start, end } = this.c;
     let p = start;
     while (p + 4 <= end) {
       const reclen = buf[p] | (buf[p + 1] << 8);
       const kind = buf[p + 2] | (buf[p + 3] << 8);
       if (reclen < 2 || p + 2 + reclen > end) {
+        if (upToDamage) return;
         this.c.fail(`symbol record of length ${reclen} runs past the end of the stream`, p);
       }
       fn(kind, p - start + this.firstOffset, reclen);
       p += 2 + reclen;
     }
+    if (!upToDamage) this.checkTail(p);
+  }
+
+  /** A walk that stopped at buffer position p: fewer than 4 bytes may follow, and only zeros. */
+  checkTail(p: number): void {
+    const { buf, end } = this.c;
     if (p !== end && end - p < 4 && buf.subarray(p, end).some((x) => x !== 0)) {
       this.c.fail('trailing bytes after the last symbol record', p);
     }

@@ -1,0 +1,114 @@
+/**
+ * The address indexes of one PDB module, built from its symbol stream, which is not kept
+ * afterwards (each entry keeps a copy of its record, decoded on a hit):
+ * - code: its top-level procedures, thunks and trampolines by PDB RVA (ties in stream order),
+ *   for "which procedure covers this address";
+ * - statics: function-static data (S_LDATA32 nested in a procedure, e.g. the CRT's
+ *   `_OptionsStorage` in `__local_stdio_printf_options`), which Microsoft's dbghelp.dll answers
+ *   by address (tag Data, the record's name, its type's size; corpus oracle crash.exe 0x63d8)
+ *   where the linker leaves them out of the globals. Unnamed ones and those in code sections
+ *   (switch tables: basic32.dll 0xde23 is UnDecorator::getBasicDataType+990 there) are left out.
+ */
+import { S } from '../formats/codeview/symbol-kinds';
+import type { ModuleSymbols } from '../formats/pdb/module-symbols';
+import { U32List } from './u32-list';
+
+/** Entries sorted by PDB RVA, each with a copy of its record. */
+export interface RecordIndex {
+  starts: Uint32Array;
+  /** Stream offsets of the records (what ids and the features name them by). */
+  records: Uint32Array;
+  /** Where each record's copy (reclen, kind, data) starts in `copies`. */
+  copyAt: Uint32Array;
+  copies: Uint8Array;
+}
+
+export interface CodeIndex extends RecordIndex {
+  lengths: Uint32Array;
+  /** SYMBOL_INFO.Index given to each entry so far (0: none yet). */
+  ids: Uint32Array;
+  /** The module stream, for ids and error messages. */
+  stream: number;
+  origin: string;
+}
+
+const NONE = new Uint32Array(0);
+const NO_BYTES = new Uint8Array(0);
+export const NO_STATICS: RecordIndex = { starts: NONE, records: NONE, copyAt: NONE, copies: NO_BYTES };
+export const NO_CODE: CodeIndex = { ...NO_STATICS, lengths: NONE, ids: NONE, stream: 0, origin: '' };
+
+export interface ModuleAddressing {
+  /** The PDB RVA of section:offset, or undefined outside the PDB's sections. */
+  pdbRva(section: number, offset: number): number | undefined;
+  isCodeSection(section: number): boolean;
+}
+
+/** A module's code index: its top-level procedures, thunks and trampolines (stream `stream`). */
+export function buildCodeIndex(ms: ModuleSymbols, stream: number, at: ModuleAddressing): CodeIndex {
+  const starts = new U32List();
+  const lengths = new U32List();
+  const records = new U32List();
+  ms.forEachCodeRange((section, offset, length, record) => {
+    const start = at.pdbRva(section, offset);
+    if (start === undefined) return;
+    starts.push(start);
+    lengths.push(length);
+    records.push(record);
+  });
+  const order = sortedOrder(starts);
+  const c = copyRecords(ms, starts, records, order);
+  return { ...c, lengths: lengths.pick(order), ids: new Uint32Array(c.starts.length), stream, origin: ms.symbols.c.origin };
+}
+
+/**
+ * A module's function-static data. Only data addresses can be answered by one (those in code
+ * are left out), so this is built, by a walk of every nested record, only when a data address
+ * of the module is looked up.
+ */
+export function buildStaticIndex(ms: ModuleSymbols, at: ModuleAddressing): RecordIndex {
+  const starts = new U32List();
+  const records = new U32List();
+  ms.forEachNested((kind, offset) => {
+    if (kind !== S.LDATA32) return;
+    // DATASYM32: u32 type, u32 offset, u16 segment, name.
+    const { data } = ms.symbols.recordAt(offset);
+    data.skip(4);
+    const off = data.u32();
+    const section = data.u16();
+    if (at.isCodeSection(section) || data.u8() === 0) return;
+    const start = at.pdbRva(section, off);
+    if (start === undefined) return;
+    starts.push(start);
+    records.push(offset);
+  });
+  return starts.length ? copyRecords(ms, starts, records, sortedOrder(starts)) : NO_STATICS;
+}
+
+/** The entries in `order` (all of them in list order when undefined), each record copied. */
+function copyRecords(ms: ModuleSymbols, starts: U32List, records: U32List, order: Uint32Array | undefined): RecordIndex {
+  const recs = records.pick(order);
+  const n = recs.length;
+  const copyAt = new Uint32Array(n);
+  let size = 0;
+  for (let i = 0; i < n; i++) {
+    copyAt[i] = size;
+    size += ms.symbols.recordBytes(recs[i]).length;
+  }
+  const copies = new Uint8Array(size);
+  for (let i = 0; i < n; i++) copies.set(ms.symbols.recordBytes(recs[i]), copyAt[i]);
+  return { starts: starts.pick(order), records: recs, copyAt, copies };
+}
+
+/**
+ * The order that sorts `keys` (ties in list order), or undefined when they are sorted already
+ * (stream order is address order in most modules).
+ */
+export function sortedOrder(keys: U32List): Uint32Array | undefined {
+  const a = keys.view();
+  let sorted = true;
+  for (let i = 1; i < a.length && sorted; i++) if (a[i] < a[i - 1]) sorted = false;
+  if (sorted) return undefined;
+  const order = new Uint32Array(a.length);
+  for (let i = 0; i < a.length; i++) order[i] = i;
+  return order.sort((x, y) => a[x] - a[y] || x - y);
+}
