@@ -37,25 +37,15 @@ import { DisplayNames } from './display-name';
 import { buildGlobalIndexes, type GlobalIndex } from './global-index';
 import { buildCodeIndex, buildStaticIndex, NO_CODE, NO_STATICS, type CodeIndex, type RecordIndex } from './code-index';
 import { enumeratePdb } from './pdb-enumerate';
+import { buildLineIndex, NO_LINES, type LineIndex } from './line-index';
 import { RecordIds } from './record-ids';
 import type { LineHit, ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
 import { lastAtOrBelow, lastWhere } from '../formats/binary/search';
-
-/** A module's line entries sorted by PDB RVA; `ends` is the end of each entry's line section. */
-export interface LineIndex {
-  starts: Uint32Array;
-  ends: Uint32Array;
-  /** Which line section (CV_LineSection, in stream order) each entry came from. */
-  blocks: Uint32Array;
-  lines: Uint32Array;
-  files: Uint32Array;
-}
 
 /** Symbol ids (SYMBOL_INFO.Index) are SYMBOL_ID_BASE.. SYMBOL_ID_LIMIT - 1: above every simple type and TPI index, below the types feature's synthetic ids (0x80000000). */
 export const SYMBOL_ID_BASE = 0x40000000;
 export const SYMBOL_ID_LIMIT = 0x80000000;
 
-const NONE = new Uint32Array(0);
 /** CV_PROCFLAGS.CV_PFLAG_NEVER: the function does not return. */
 const CV_PFLAG_NEVER = 0x08;
 
@@ -529,52 +519,10 @@ export class PdbProvider implements SymbolProvider {
     const info = this.pdb.modules()[mod];
     const ms = info && info.c13ByteSize > 0 ? this.moduleStream(mod) : undefined;
     if (!ms) {
-      idx = { starts: NONE, ends: NONE, blocks: NONE, lines: NONE, files: NONE };
-      this.lineIndex.set(mod, idx);
-      return idx;
+      this.lineIndex.set(mod, NO_LINES);
+      return NO_LINES;
     }
-    const t = readC13LineTable(ms.c13Block(info.c11ByteSize, info.c13ByteSize));
-    // Line sections outside the PDB's sections are left out; the others are numbered from 1.
-    const nsec = t.sectionOffsets.length;
-    const bases = new Float64Array(nsec).fill(-1);
-    const blockOf = new Uint32Array(nsec);
-    let block = 0;
-    for (let k = 0; k < nsec; k++) {
-      const base = this.sectionOffsetToPdbRva(t.sectionSegments[k], t.sectionOffsets[k]);
-      if (base === undefined) continue;
-      bases[k] = base;
-      blockOf[k] = ++block;
-    }
-    let n = 0;
-    for (let i = 0; i < t.count; i++) if (bases[t.sections[i]] >= 0) n++;
-    let starts: Uint32Array = new Uint32Array(n);
-    let ends: Uint32Array = new Uint32Array(n);
-    let blocks: Uint32Array = new Uint32Array(n);
-    let lines: Uint32Array = new Uint32Array(n);
-    let files: Uint32Array = new Uint32Array(n);
-    let sorted = true;
-    for (let i = 0, j = 0; i < t.count; i++) {
-      const k = t.sections[i];
-      const base = bases[k];
-      if (base < 0) continue;
-      starts[j] = base + t.offsets[i];
-      ends[j] = base + t.sectionLengths[k];
-      blocks[j] = blockOf[k];
-      lines[j] = t.lines[i];
-      files[j] = t.files[i];
-      if (j > 0 && starts[j] < starts[j - 1]) sorted = false;
-      j++;
-    }
-    if (!sorted) {
-      const order = sortedOrder(starts, n);
-      const pick = (a: Uint32Array) => Uint32Array.from(order, (k) => a[k]);
-      starts = pick(starts);
-      ends = pick(ends);
-      blocks = pick(blocks);
-      lines = pick(lines);
-      files = pick(files);
-    }
-    idx = { starts, ends, blocks, lines, files };
+    idx = buildLineIndex(readC13LineTable(ms.c13Block(info.c11ByteSize, info.c13ByteSize)), (section, offset) => this.pdbRva(section, offset));
     this.lineIndex.set(mod, idx);
     return idx;
   }
@@ -682,11 +630,4 @@ function push(map: Map<string, number[]>, key: string, value: number): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-/** Indices 0..n-1 ordered by `keys`, ties in index order (a stable sort of a permutation). */
-function sortedOrder(keys: Uint32Array, n: number): Uint32Array {
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  return order.sort((a, b) => keys[a] - keys[b] || a - b);
 }

@@ -85,18 +85,26 @@ export interface LineTable {
 export function readC13LineTable(c: Cursor): LineTable {
   const { subsections, fileNames } = splitC13(c);
   let capacity = 0;
-  for (const body of subsections) capacity += walkLineSection(fresh(body), fileNames, undefined, 0);
+  for (const body of subsections) capacity += countLineSection(fresh(body), fileNames);
+  const n = subsections.length;
   const t: LineTable = {
     count: 0,
-    sectionSegments: new Uint16Array(subsections.length),
-    sectionOffsets: new Uint32Array(subsections.length),
-    sectionLengths: new Uint32Array(subsections.length),
+    sectionSegments: new Uint16Array(n),
+    sectionOffsets: new Uint32Array(n),
+    sectionLengths: new Uint32Array(n),
     sections: new Uint32Array(capacity),
     offsets: new Uint32Array(capacity),
     lines: new Uint32Array(capacity),
     files: new Uint32Array(capacity),
   };
-  subsections.forEach((body, i) => walkLineSection(body, fileNames, t, i));
+  for (let i = 0; i < n; i++) {
+    const body = subsections[i];
+    t.sectionOffsets[i] = body.u32();
+    t.sectionSegments[i] = body.u16();
+    const flags = body.u16();
+    t.sectionLengths[i] = body.u32();
+    t.count = fillLineSection(body, flags & CV_LINES_HAVE_COLUMNS ? 12 : 8, fileNames, t, i);
+  }
   return t;
 }
 
@@ -113,52 +121,56 @@ function splitC13(c: Cursor): { subsections: Cursor[]; checksums: FileChecksum[]
 }
 
 /**
- * One DEBUG_S_LINES body, as readLineSection reads it. Without `into`, only the block headers
- * are read and the entry count (hidden lines included) is returned; with it, the kept entries
- * are appended as section `index`.
+ * One DEBUG_S_LINES body's entry count (hidden lines included), reading the block headers
+ * only, with readLineSection's checks in its order: the same input fails the same way.
  */
-function walkLineSection(c: Cursor, fileNames: Map<number, number>, into: LineTable | undefined, index: number): number {
-  const offset = c.u32();
-  const section = c.u16();
-  const flags = c.u16();
-  const length = c.u32();
-  if (into) {
-    into.sectionSegments[index] = section;
-    into.sectionOffsets[index] = offset;
-    into.sectionLengths[index] = length;
-  }
-  const entrySize = flags & CV_LINES_HAVE_COLUMNS ? 12 : 8;
+function countLineSection(c: Cursor, fileNames: Map<number, number>): number {
+  c.u32();
+  c.u16();
+  const entrySize = c.u16() & CV_LINES_HAVE_COLUMNS ? 12 : 8;
+  c.u32();
   let total = 0;
+  while (c.remaining > 0) total += lineBlock(c, entrySize, fileNames).nLines;
+  return total;
+}
+
+/** The next line block of a DEBUG_S_LINES body: its entries (checked to fit), their count and file. */
+function lineBlock(c: Cursor, entrySize: number, fileNames: Map<number, number>): { block: Cursor; nLines: number; file: number } {
+  const blockAt = c.pos;
+  const checksumOffset = c.u32();
+  const nLines = c.u32();
+  const cbBlock = c.u32();
+  const block = c.take(cbBlock - 12, 'line block');
+  block.count(nLines, entrySize, 'line');
+  const file = fileNames.get(checksumOffset);
+  if (file === undefined) c.fail(`line block names file checksum offset ${checksumOffset}, which is no file checksum entry`, blockAt);
+  return { block, nLines, file };
+}
+
+/**
+ * The rest of a DEBUG_S_LINES body (after its CV_LineSection header): its kept entries appended
+ * to `into` as section `index` from `into.count`; returns the new count.
+ */
+function fillLineSection(c: Cursor, entrySize: number, fileNames: Map<number, number>, into: LineTable, index: number): number {
+  const { sections, offsets, lines, files } = into;
+  let n = into.count;
   while (c.remaining > 0) {
-    const blockAt = c.pos;
-    const checksumOffset = c.u32();
-    const nLines = c.u32();
-    const cbBlock = c.u32();
-    const block = c.take(cbBlock - 12, 'line block');
-    block.count(nLines, entrySize, 'line');
-    const file = fileNames.get(checksumOffset);
-    if (file === undefined) c.fail(`line block names file checksum offset ${checksumOffset}, which is no file checksum entry`, blockAt);
-    total += nLines;
-    if (!into) continue;
+    const { block, nLines, file } = lineBlock(c, entrySize, fileNames);
     // block.count checked that nLines entries fit: the reads below stay inside the block.
     const b = block.buf;
-    let p = block.pos;
-    let n = into.count;
-    for (let i = 0; i < nLines; i++, p += 8) {
-      const off = (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
+    for (let i = 0, p = block.pos; i < nLines; i++, p += 8) {
       const line = b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16);
       // 0xf00f00 is kept: Microsoft's dbghelp.dll answers SymGetLineFromAddr64 with it as
       // stored (corpus oracle: 15732480 at 7 addresses), where 0xfeefee is never answered.
       if (line === 0xfeefee) continue;
-      into.sections[n] = index;
-      into.offsets[n] = off;
-      into.lines[n] = line;
-      into.files[n] = file;
+      sections[n] = index;
+      offsets[n] = (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
+      lines[n] = line;
+      files[n] = file;
       n++;
     }
-    into.count = n;
   }
-  return total;
+  return n;
 }
 
 /** Parses a module's C13 block into its line sections, with file names as /names offsets. */
