@@ -26,7 +26,6 @@ import { forEachInlineRange } from '../../formats/codeview/inline-annotations';
 import { checksumFileNameOffset, findInlineeSubsections, readInlineeLines } from '../../formats/codeview/inlinee-lines';
 import { S, SymFamily, symFamily } from '../../formats/codeview/symbol-kinds';
 import type { ModuleSymbols } from '../../formats/pdb/module-symbols';
-import { lastWhere } from '../../formats/binary/search';
 
 /** Range file of an inlinee without a DEBUG_S_INLINEELINES entry: its frame has no line. */
 export const NO_FILE = 0xffffffff;
@@ -83,6 +82,8 @@ class U32s {
   }
 }
 
+let BUILD: U32s[] | undefined;
+
 /** A copy of a cursor's window (a Node Buffer's slice would be a view of the reused buffer). */
 const copy = (c: Cursor | undefined): Cursor | undefined => (c ? Cursor.of(new Uint8Array(c.buf.subarray(c.start, c.end)), c.origin, c.base + c.start) : undefined);
 
@@ -103,21 +104,11 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
     }
   }
   const symbols = ms.symbols;
-  const siteRecord = new U32s();
-  const siteParent = new U32s();
-  const siteSkip = new U32s();
-  const siteOwner = new U32s();
-  const siteInlinee = new U32s();
-  const rangeFirst = new U32s();
-  const rangeStart = new U32s(256);
-  const rangeEnd = new U32s(256);
-  const rangeLine = new U32s(256);
-  const rangeFile = new U32s(256);
-  const ownerRecord = new U32s();
-  const ownerStart = new U32s();
-  const ownerLength = new U32s();
-  const ownerFirst = new U32s();
-  const ownerEnd = new U32s();
+  // Growable arrays reused from build to build (a build never starts another): only the exact
+  // copies `done` makes are kept.
+  const b = (BUILD ??= Array.from({ length: 15 }, () => new U32s(1024)));
+  for (const a of b) a.n = 0;
+  const [siteRecord, siteParent, siteSkip, siteOwner, siteInlinee, rangeFirst, rangeStart, rangeEnd, rangeLine, rangeFile, ownerRecord, ownerStart, ownerLength, ownerFirst, ownerEnd] = b;
   const sep: number[] = [];
   // The scope stack: code scope record (-1: none), its owner index once it has a site (-1: not
   // yet), the innermost site (-1: none), and what the entry is (a site: its index, else -1).
@@ -163,8 +154,10 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
     const owner = stOwner[depth];
     if (owner >= 0 && (depth === 0 || stOwner[depth - 1] !== owner)) ownerEnd.a[owner] = siteRecord.n;
   };
+  const families = familyTable();
   symbols.forEach((kind, offset) => {
-    const fam = symFamily(kind);
+    const fam = kind < families.length ? families[kind] : symFamily(kind);
+    if (fam === SymFamily.Other) return;
     if (fam === SymFamily.End) {
       if (depth > 0) pop();
       return;
@@ -248,6 +241,15 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
   };
 }
 
+let FAMILIES: Uint8Array | undefined;
+/** symFamily of every kind below 0x1200 (all of cvinfo.h's), as a table: the walk asks it per record. */
+function familyTable(): Uint8Array {
+  if (FAMILIES) return FAMILIES;
+  const t = new Uint8Array(0x1200);
+  for (let k = 0; k < t.length; k++) t[k] = symFamily(k);
+  return (FAMILIES = t);
+}
+
 /** A procedure's or separated code block's first byte (PDB RVA) and length. */
 function codeScope(r: { kind: number; data: Cursor }, toPdbRva: ToPdbRva): { start: number | undefined; length: number } {
   const data = r.data;
@@ -291,18 +293,28 @@ function sortRanges(from: number, to: number, s: Uint32Array, e: Uint32Array, l:
   }
 }
 
-/** The site whose S_INLINESITE is at a record offset, or -1. */
+/** The index of `value` in a sorted array, or -1. */
+function indexOf(a: Uint32Array, value: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = a[mid];
+    if (v === value) return mid;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** The site whose S_INLINESITE is at a record offset, or -1 (sites are in stream order). */
 export function siteAtRecord(idx: ModuleInlineIndex, record: number): number {
-  const r = idx.siteRecord;
-  const i = lastWhere(r.length, (k) => r[k] <= record);
-  return i >= 0 && r[i] === record ? i : -1;
+  return indexOf(idx.siteRecord, record);
 }
 
 /** The owner (code scope with sites) whose record is at `record`, or -1. */
 export function ownerAtRecord(idx: ModuleInlineIndex, record: number): number {
-  const r = idx.ownerRecord;
-  const i = lastWhere(r.length, (k) => r[k] <= record);
-  return i >= 0 && r[i] === record ? i : -1;
+  return indexOf(idx.ownerRecord, record);
 }
 
 /** The S_SEPCODE owner whose bytes hold a PDB RVA, or -1 (no corpus PDB has one). */

@@ -14,13 +14,15 @@
  *   bits 8-15  FrameType: STACK_FRAME_TYPE_INLINE (0x02)
  *   bits 16-31 FrameSignature: a 16-bit hash of the module and the innermost site's record, so
  *              a context used at an address of another chain is recognised as foreign
- * A context that is not an inline one (INIT 0, IGNORE 0xffffffff, FrameType without 0x02), a
- * foreign one, or a FrameId past the chain names the physical frame: SymFromInlineContext
- * answers as SymFromAddr and SymGetLineFromInlineContext as SymGetLineFromAddr64 (what
- * dbghelp.dll was observed to do). See ARCHITECTURE.md "Inline frames".
+ * INIT (0) names the innermost inline frame where there is one (Microsoft's dbghelp.dll). A
+ * context that is not an inline one (IGNORE 0xffffffff, FrameType without 0x02), a foreign
+ * one, or a FrameId past the chain names the physical frame: SymFromInlineContext answers as
+ * SymFromAddr and SymGetLineFromInlineContext as SymGetLineFromAddr64 (what dbghelp.dll was
+ * observed to do). SymSetScopeFromInlineContext (inlineFrameAt) keeps INIT for the physical
+ * frame. See ARCHITECTURE.md "Inline frames".
  */
 import { SymTag } from '../../api/constants';
-import { badFormat, DbgHelpError } from '../../api/errors';
+import { badFormat } from '../../api/errors';
 import type { FromAddrResult, InlineTraceQuery, InlineTraceResult, LineInfo, SymbolInfo } from '../../api/types';
 import { rva } from '../../formats/binary/address';
 import type { Cursor } from '../../formats/binary/cursor';
@@ -35,6 +37,7 @@ export { MAX_INLINE_DEPTH } from './inline-chain';
 
 /** INLINE_FRAME_CONTEXT.FrameType of an inline frame (dbghelp.h STACK_FRAME_TYPE_INLINE). */
 export const STACK_FRAME_TYPE_INLINE = 0x02;
+const INLINE_FRAME_CONTEXT_INIT = 0;
 const INLINE_FRAME_CONTEXT_IGNORE = 0xffffffff;
 
 export function encodeInlineContext(signature: number, frameId: number): number {
@@ -128,22 +131,9 @@ export function addrIncludeInlineTrace(h: HandlerContext, address: bigint): numb
 }
 
 export function queryInlineTrace(h: HandlerContext, q: InlineTraceQuery): InlineTraceResult | undefined {
-  // SymQueryInlineTrace: "Either the StartAddress or StartRetAddress parameters must be within
-  // the same function scope as the CurAddress parameter." (Trivially so when one is CurAddress.)
-  if (q.startAddress !== q.curAddress && q.startRetAddress !== q.curAddress) {
-    const cur = physicalSymbol(h, q.curAddress);
-    if (!cur) return undefined;
-    const sameFunction = (a: bigint) => {
-      const s = physicalSymbol(h, a);
-      return s !== undefined && s.symbol.modBase === cur.symbol.modBase && s.symbol.address === cur.symbol.address;
-    };
-    if (!sameFunction(q.startAddress) && !sameFunction(q.startRetAddress)) {
-      throw new DbgHelpError(
-        'INVALID_PARAMETER',
-        `queryInlineTrace: neither startAddress 0x${q.startAddress.toString(16)} nor startRetAddress 0x${q.startRetAddress.toString(16)} is in the function at curAddress 0x${q.curAddress.toString(16)} (${cur.symbol.name})`,
-      );
-    }
-  }
+  // The documentation asks for a StartAddress or StartRetAddress in CurAddress's function, but
+  // Microsoft's dbghelp.dll does not check it (a start in another function is answered as one
+  // at CurAddress), so neither is looked at here.
   const loc = locate(h, q.curAddress);
   // No inline frame here: the physical frame's context (INLINE_FRAME_CONTEXT_INIT).
   if (!loc) return physicalSymbol(h, q.curAddress) ? { curContext: 0, curFrameIndex: 0 } : undefined;
@@ -153,9 +143,23 @@ export function queryInlineTrace(h: HandlerContext, q: InlineTraceQuery): Inline
   return { curContext: encodeInlineContext(loc.state.signature, frameId), curFrameIndex: frameId };
 }
 
-export function fromInlineContext(h: HandlerContext, address: bigint, ctx: number): FromAddrResult | undefined {
+/**
+ * The frame SymFromInlineContext / SymGetLineFromInlineContext answer for a context: an inline
+ * context of this chain names its frame; INIT (0) names the innermost inline frame where there
+ * is one (Microsoft's dbghelp.dll: SymFromInlineContext(address, 0) answers the innermost
+ * site); anything else the physical frame (-1).
+ */
+function answering(h: HandlerContext, address: bigint, ctx: number): { loc: Located | undefined; frame: number } {
+  if (ctx === INLINE_FRAME_CONTEXT_INIT) {
+    const loc = locate(h, address);
+    return { loc, frame: loc ? loc.state.depth - 1 : -1 };
+  }
   const loc = decodeInlineContext(ctx) ? locate(h, address) : undefined;
-  const frame = frameOf(loc, ctx);
+  return { loc, frame: frameOf(loc, ctx) };
+}
+
+export function fromInlineContext(h: HandlerContext, address: bigint, ctx: number): FromAddrResult | undefined {
+  const { loc, frame } = answering(h, address, ctx);
   if (!loc || frame < 0) return physicalSymbol(h, address);
   const { state, provider } = loc;
   const idx = state.idx!;
@@ -183,8 +187,7 @@ export function fromInlineContext(h: HandlerContext, address: bigint, ctx: numbe
 }
 
 export function getLineFromInlineContext(h: HandlerContext, address: bigint, ctx: number): LineInfo | undefined {
-  const loc = decodeInlineContext(ctx) ? locate(h, address) : undefined;
-  const frame = frameOf(loc, ctx);
+  const { loc, frame } = answering(h, address, ctx);
   if (!loc || frame < 0) return physicalLine(h, address);
   const { state, provider } = loc;
   const idx = state.idx!;
