@@ -52,13 +52,14 @@ export class PdbInlines {
     let o = at.record < 0 ? -1 : ownerAtRecord(idx, at.record);
     if (o < 0 && at.record < 0 && idx.sepOwners.length) o = sepOwnerAt(idx, pdbRva);
     if (o < 0) return;
-    const { siteOwner, siteParent, siteSkip } = idx;
+    const { siteOwner, siteParent, siteSkip, siteEnd, rangeFirst, rangeStart } = idx;
     let cur = -1;
     let i = idx.ownerFirst[o];
     let end = idx.ownerEnd[o];
     let depth = 0;
     while (i < end && depth < MAX_INLINE_DEPTH) {
-      if (siteOwner[i] !== o || siteParent[i] !== cur) {
+      // Another owner's site, a deeper one, or one whose extent misses: skip it and its subtree.
+      if (siteOwner[i] !== o || siteParent[i] !== cur || pdbRva >= siteEnd[i] || pdbRva < rangeStart[rangeFirst[i]]) {
         i = siteSkip[i];
         continue;
       }
@@ -145,6 +146,7 @@ function buildEmpty(mod: number): ModuleInlineIndex {
     siteSkip: NONE32,
     siteOwner: NONE32,
     siteInlinee: NONE32,
+    siteEnd: NONE32,
     rangeFirst: Uint32Array.of(0),
     rangeStart: NONE32,
     rangeEnd: NONE32,

@@ -10,6 +10,8 @@
  *   siteOwner[i]    the code scope (procedure or S_SEPCODE block) whose bytes its offsets count
  *                   from: an index into the owner arrays
  *   siteInlinee[i]  the inlinee's item id (IPI index, or a cross-scope id)
+ *   siteEnd[i]      the end of its last range (0 without ranges): with its first range's start,
+ *                   the extent a chain search rules siblings out by
  *   ranges rangeFirst[i] .. rangeFirst[i + 1] - 1: its code ranges as PDB RVAs, sorted by start,
  *                   from the binary annotations (formats/codeview/inline-annotations.ts), only
  *                   the scope's main body (chunk 0), non-empty, clipped to the scope
@@ -37,6 +39,7 @@ export interface ModuleInlineIndex {
   siteSkip: Uint32Array;
   siteOwner: Uint32Array;
   siteInlinee: Uint32Array;
+  siteEnd: Uint32Array;
   rangeFirst: Uint32Array;
   rangeStart: Uint32Array;
   rangeEnd: Uint32Array;
@@ -106,9 +109,9 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
   const symbols = ms.symbols;
   // Growable arrays reused from build to build (a build never starts another): only the exact
   // copies `done` makes are kept.
-  const b = (BUILD ??= Array.from({ length: 15 }, () => new U32s(1024)));
+  const b = (BUILD ??= Array.from({ length: 16 }, () => new U32s(1024)));
   for (const a of b) a.n = 0;
-  const [siteRecord, siteParent, siteSkip, siteOwner, siteInlinee, rangeFirst, rangeStart, rangeEnd, rangeLine, rangeFile, ownerRecord, ownerStart, ownerLength, ownerFirst, ownerEnd] = b;
+  const [siteRecord, siteParent, siteSkip, siteOwner, siteInlinee, siteEnd, rangeFirst, rangeStart, rangeEnd, rangeLine, rangeFile, ownerRecord, ownerStart, ownerLength, ownerFirst, ownerEnd] = b;
   const sep: number[] = [];
   // The scope stack: code scope record (-1: none), its owner index once it has a site (-1: not
   // yet), the innermost site (-1: none), and what the entry is (a site: its index, else -1).
@@ -203,6 +206,9 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
       const from = rangeStart.n;
       forEachInlineRange(data, firstLine.get(inlinee) ?? 0, firstFile.get(inlinee) ?? NO_FILE, addRange);
       sortRanges(from, rangeStart.n, rangeStart.a, rangeEnd.a, rangeLine.a, rangeFile.a);
+      let end = 0;
+      for (let r = from; r < rangeStart.n; r++) if (rangeEnd.a[r] > end) end = rangeEnd.a[r];
+      siteEnd.push(end);
       push(stCode[top], owner, site, site);
     } else if (fam === SymFamily.Thunk) {
       push(-1, -1, -1, -1);
@@ -224,6 +230,7 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
     siteSkip: siteSkip.done(),
     siteOwner: siteOwner.done(),
     siteInlinee: siteInlinee.done(),
+    siteEnd: siteEnd.done(),
     rangeFirst: rangeFirst.done(),
     rangeStart: rangeStart.done(),
     rangeEnd: rangeEnd.done(),
