@@ -35,8 +35,12 @@ const PINNED: Pin[] = [
       '0x215f0, crash.exe 0x2eb6, but 1st of 2 at 0xf1b0, 2nd of 5 at 0x33800, 7th of 12 at 0x7710, 2nd of 3 at ' +
       'crash.exe 0x2ec7), not name, name length, record size or globals hash order, and not the procedure whose C13 ' +
       'line section comes first (the line it answers at 0x6ae0, 1338, is FC_Sign\'s, between FC_SignInit 1320 and ' +
-      'FC_SignUpdate 1351, while it names FC_SignRecover, whose code starts at 1396). We name the first procedure ' +
-      'record; the line comes from the first section, as dbghelp.dll\'s does.',
+      'FC_SignUpdate 1351, while it names FC_SignRecover, whose code starts at 1396). Under Wine (msoracle), renaming ' +
+      'the module records (FC_SignRecover to AA_SignRecover, NSC_GetFunctionList to ZZZ_GetFunctionList, ...) keeps ' +
+      'each choice and answers the new name: the names play no part. A binary search over the module\'s procedures ' +
+      'sorted by address, stopping at the first covering one, fits 8 of the 11 groups (not 0xf1c0, 0x33800, ' +
+      'CrashWithException.exe 0x1714). We name the first procedure record; the line comes from the first section, ' +
+      'as dbghelp.dll\'s does.',
     fields: ['names'],
     at: {
       'getsentry_symbolic/symbolic-testutils/fixtures/windows/CrashWithException.exe': ['0x1714', '0x171d', '0x1726', '0x1728'],
