@@ -52,14 +52,14 @@ export class PdbInlines {
     let o = at.record < 0 ? -1 : ownerAtRecord(idx, at.record);
     if (o < 0 && at.record < 0 && idx.sepOwners.length) o = sepOwnerAt(idx, pdbRva);
     if (o < 0) return;
-    const { siteOwner, siteParent, siteSkip, siteEnd, rangeFirst, rangeStart } = idx;
+    const { siteOwner, siteParent, siteSkip, siteStart, siteEnd } = idx;
     let cur = -1;
     let i = idx.ownerFirst[o];
     let end = idx.ownerEnd[o];
     let depth = 0;
     while (i < end && depth < MAX_INLINE_DEPTH) {
-      // Another owner's site, a deeper one, or one whose extent misses: skip it and its subtree.
-      if (siteOwner[i] !== o || siteParent[i] !== cur || pdbRva >= siteEnd[i] || pdbRva < rangeStart[rangeFirst[i]]) {
+      // A site whose extent misses, another owner's site or a deeper one: skip it and its subtree.
+      if (pdbRva >= siteEnd[i] || pdbRva < siteStart[i] || siteOwner[i] !== o || siteParent[i] !== cur) {
         i = siteSkip[i];
         continue;
       }
@@ -146,6 +146,7 @@ function buildEmpty(mod: number): ModuleInlineIndex {
     siteSkip: NONE32,
     siteOwner: NONE32,
     siteInlinee: NONE32,
+    siteStart: NONE32,
     siteEnd: NONE32,
     rangeFirst: Uint32Array.of(0),
     rangeStart: NONE32,

@@ -10,8 +10,8 @@
  *   siteOwner[i]    the code scope (procedure or S_SEPCODE block) whose bytes its offsets count
  *                   from: an index into the owner arrays
  *   siteInlinee[i]  the inlinee's item id (IPI index, or a cross-scope id)
- *   siteEnd[i]      the end of its last range (0 without ranges): with its first range's start,
- *                   the extent a chain search rules siblings out by
+ *   siteStart[i], siteEnd[i]  its first range's start and its last range's end (0xffffffff and 0
+ *                   without ranges): the extent a chain search rules siblings out by
  *   ranges rangeFirst[i] .. rangeFirst[i + 1] - 1: its code ranges as PDB RVAs, sorted by start,
  *                   from the binary annotations (formats/codeview/inline-annotations.ts), only
  *                   the scope's main body (chunk 0), non-empty, clipped to the scope
@@ -39,6 +39,7 @@ export interface ModuleInlineIndex {
   siteSkip: Uint32Array;
   siteOwner: Uint32Array;
   siteInlinee: Uint32Array;
+  siteStart: Uint32Array;
   siteEnd: Uint32Array;
   rangeFirst: Uint32Array;
   rangeStart: Uint32Array;
@@ -109,9 +110,9 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
   const symbols = ms.symbols;
   // Growable arrays reused from build to build (a build never starts another): only the exact
   // copies `done` makes are kept.
-  const b = (BUILD ??= Array.from({ length: 16 }, () => new U32s(1024)));
+  const b = (BUILD ??= Array.from({ length: 17 }, () => new U32s(1024)));
   for (const a of b) a.n = 0;
-  const [siteRecord, siteParent, siteSkip, siteOwner, siteInlinee, siteEnd, rangeFirst, rangeStart, rangeEnd, rangeLine, rangeFile, ownerRecord, ownerStart, ownerLength, ownerFirst, ownerEnd] = b;
+  const [siteRecord, siteParent, siteSkip, siteOwner, siteInlinee, siteStart, siteEnd, rangeFirst, rangeStart, rangeEnd, rangeLine, rangeFile, ownerRecord, ownerStart, ownerLength, ownerFirst, ownerEnd] = b;
   const sep: number[] = [];
   // The scope stack: code scope record (-1: none), its owner index once it has a site (-1: not
   // yet), the innermost site (-1: none), and what the entry is (a site: its index, else -1).
@@ -208,6 +209,7 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
       sortRanges(from, rangeStart.n, rangeStart.a, rangeEnd.a, rangeLine.a, rangeFile.a);
       let end = 0;
       for (let r = from; r < rangeStart.n; r++) if (rangeEnd.a[r] > end) end = rangeEnd.a[r];
+      siteStart.push(rangeStart.n > from ? rangeStart.a[from] : 0xffffffff);
       siteEnd.push(end);
       push(stCode[top], owner, site, site);
     } else if (fam === SymFamily.Thunk) {
@@ -230,6 +232,7 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
     siteSkip: siteSkip.done(),
     siteOwner: siteOwner.done(),
     siteInlinee: siteInlinee.done(),
+    siteStart: siteStart.done(),
     siteEnd: siteEnd.done(),
     rangeFirst: rangeFirst.done(),
     rangeStart: rangeStart.done(),
