@@ -304,6 +304,32 @@ export class PdbProvider implements SymbolProvider {
     return undefined;
   }
 
+  /**
+   * Where procAt looks for a PDB RVA: the module that contributed it and the stream offset of
+   * the code record (procedure, thunk, trampoline) procAt answers with, -1 where none covers
+   * it; undefined outside every contribution. For features that index a procedure's nested
+   * records (inline sites) by the record that holds them.
+   */
+  codeRecordAt(pdbRva: number): { mod: number; record: number } | undefined {
+    const mod = this.moduleOfRva(pdbRva);
+    if (mod < 0) return undefined;
+    const { starts, lengths, records } = this.moduleCode(mod);
+    let i = lastAtOrBelow(starts, pdbRva);
+    if (i < 0) return { mod, record: -1 };
+    const start = starts[i];
+    while (i > 0 && starts[i - 1] === start) i--;
+    for (; i < starts.length && starts[i] === start; i++) if (pdbRva - start < Math.max(lengths[i], 1)) return { mod, record: records[i] };
+    return { mod, record: -1 };
+  }
+
+  /**
+   * A module's symbols for a feature building its own index: read into the provider's reused
+   * buffer (valid until the next module read through the provider) and not kept.
+   */
+  readModule(mod: number): ModuleSymbols | undefined {
+    return this.moduleStream(mod);
+  }
+
   /** The DBI module whose section contribution covers a PDB RVA, or -1. */
   private moduleOfRva(pdbRva: number): number {
     if (pdbRva === this.lastModRva) return this.lastMod;

@@ -122,65 +122,123 @@ export interface InlineRange {
   fileId: number;
 }
 
+/** Receives each finished range of a line program, in program order (see InlineRange). */
+export type InlineRangeSink = (offset: number, length: number, chunk: number, line: number, fileId: number) => void;
+
 /**
- * Runs an inline site's program. `startLine`/`startFileId` are the inlinee's entry in
- * DEBUG_S_INLINEELINES (its first line and file). Ranges come out in program order.
+ * The state of a running line program: one opcode at a time in, finished ranges out through
+ * `sink`. A range whose length the program leaves open is held until the next range, a
+ * ChangeCodeLength or the end (`finish`) closes it.
  */
-export function inlineRanges(annotations: readonly BinaryAnnotation[], startLine: number, startFileId: number): InlineRange[] {
-  const out: InlineRange[] = [];
-  let offset = 0;
-  let chunk = 0;
-  let line = startLine;
-  let fileId = startFileId;
-  // The last range while its length is still open (implicit).
-  let open: InlineRange | undefined;
-  const emit = (length: number | undefined) => {
-    if (open) {
-      open.length = open.chunk === chunk && offset > open.offset ? offset - open.offset : 0;
-      open = undefined;
+class RangeProgram {
+  private offset = 0;
+  private chunk = 0;
+  private open = false;
+  private oOffset = 0;
+  private oChunk = 0;
+  private oLine = 0;
+  private oFile = 0;
+
+  constructor(
+    private line: number,
+    private fileId: number,
+    private readonly sink: InlineRangeSink,
+  ) {}
+
+  private emit(length: number | undefined): void {
+    if (this.open) {
+      this.open = false;
+      this.sink(this.oOffset, this.oChunk === this.chunk && this.offset > this.oOffset ? this.offset - this.oOffset : 0, this.oChunk, this.oLine, this.oFile);
     }
-    const r: InlineRange = { offset, length: length ?? 0, chunk, line, fileId };
-    out.push(r);
-    if (length === undefined) open = r;
-  };
-  for (const { op, a, b } of annotations) {
+    if (length !== undefined) {
+      this.sink(this.offset, length, this.chunk, this.line, this.fileId);
+      return;
+    }
+    this.open = true;
+    this.oOffset = this.offset;
+    this.oChunk = this.chunk;
+    this.oLine = this.line;
+    this.oFile = this.fileId;
+  }
+
+  step(op: number, a: number, b: number): void {
     switch (op) {
       case BA.CodeOffset:
-        offset = a;
+        this.offset = a;
         break;
       case BA.ChangeCodeOffsetBase:
-        chunk = a;
+        this.chunk = a;
         break;
       case BA.ChangeCodeOffset:
-        offset = (offset + a) >>> 0;
-        emit(undefined);
+        this.offset = (this.offset + a) >>> 0;
+        this.emit(undefined);
         break;
       case BA.ChangeCodeLength:
-        if (open) {
-          open.length = a;
-          open = undefined;
+        if (this.open) {
+          this.open = false;
+          this.sink(this.oOffset, a, this.oChunk, this.oLine, this.oFile);
         }
-        offset = (offset + a) >>> 0;
+        this.offset = (this.offset + a) >>> 0;
         break;
       case BA.ChangeFile:
-        fileId = a;
+        this.fileId = a;
         break;
       case BA.ChangeLineOffset:
-        line = (line + a) >>> 0;
+        this.line = (this.line + a) >>> 0;
         break;
       case BA.ChangeCodeOffsetAndLineOffset:
-        offset = (offset + a) >>> 0;
-        line = (line + b) >>> 0;
-        emit(undefined);
+        this.offset = (this.offset + a) >>> 0;
+        this.line = (this.line + b) >>> 0;
+        this.emit(undefined);
         break;
       case BA.ChangeCodeLengthAndCodeOffset:
-        offset = (offset + b) >>> 0;
-        emit(a);
+        this.offset = (this.offset + b) >>> 0;
+        this.emit(a);
         break;
       default:
         // Line end, range kind and columns do not move code or lines.
         break;
     }
   }
+
+  /** The end of the program: a range still open covers nothing. */
+  finish(): void {
+    if (this.open) {
+      this.open = false;
+      this.sink(this.oOffset, 0, this.oChunk, this.oLine, this.oFile);
+    }
+  }
+}
+
+/**
+ * Runs an inline site's program. `startLine`/`startFileId` are the inlinee's entry in
+ * DEBUG_S_INLINEELINES (its first line and file). Ranges come out in program order.
+ */
+export function inlineRanges(annotations: readonly BinaryAnnotation[], startLine: number, startFileId: number): InlineRange[] {
+  const out: InlineRange[] = [];
+  const p = new RangeProgram(startLine, startFileId, (offset, length, chunk, line, fileId) => out.push({ offset, length, chunk, line, fileId }));
+  for (const { op, a, b } of annotations) p.step(op, a, b);
+  p.finish();
   return out;
+}
+
+/**
+ * The same program run straight from the record's bytes (no annotation objects): what an
+ * index of every site of a module is built with. Malformed bytes are BAD_FORMAT, as in
+ * readBinaryAnnotations.
+ */
+export function forEachInlineRange(c: Cursor, startLine: number, startFileId: number, sink: InlineRangeSink): void {
+  const p = new RangeProgram(startLine, startFileId, sink);
+  while (c.remaining > 0) {
+    const at = c.pos;
+    const op = readCompressedUnsigned(c);
+    if (op === BA.Invalid) break;
+    if (op > BA.ChangeColumnEnd) c.fail(`unknown binary annotation opcode ${op}`, at);
+    const v = readCompressedUnsigned(c);
+    if (op === BA.ChangeCodeOffsetAndLineOffset) p.step(op, v & 0xf, decodeSignedOperand(v >>> 4));
+    else if (op === BA.ChangeCodeLengthAndCodeOffset) p.step(op, v, readCompressedUnsigned(c));
+    else if (op === BA.ChangeLineOffset || op === BA.ChangeColumnEndDelta) p.step(op, decodeSignedOperand(v), 0);
+    else p.step(op, v, 0);
+  }
+  p.finish();
 }

@@ -1,0 +1,376 @@
+/**
+ * The inline sites of one PDB module as typed arrays, built in one walk of its symbol stream
+ * (read by the provider into its reused buffer, not kept): no object per procedure, per site or
+ * per range, no copy of the stream.
+ *
+ * Sites are numbered in stream order (so `siteRecord` is sorted). For site i:
+ *   siteRecord[i]   stream offset of its S_INLINESITE / S_INLINESITE2 (its symbol id's key)
+ *   siteParent[i]   the nearest enclosing site, or -1 (blocks are looked through)
+ *   siteSkip[i]     the first site after i's subtree (its descendants are i+1 .. skip-1)
+ *   siteOwner[i]    the code scope (procedure or S_SEPCODE block) whose bytes its offsets count
+ *                   from: an index into the owner arrays
+ *   siteInlinee[i]  the inlinee's item id (IPI index, or a cross-scope id)
+ *   siteStart[i], siteEnd[i]  its first range's start and its last range's end (0xffffffff and 0
+ *                   without ranges): the extent a chain search rules siblings out by
+ *   ranges rangeFirst[i] .. rangeFirst[i + 1] - 1: its code ranges as PDB RVAs, sorted by start,
+ *                   from the binary annotations (formats/codeview/inline-annotations.ts), only
+ *                   the scope's main body (chunk 0), non-empty, clipped to the scope
+ * Owners (code scopes holding at least one site), in stream order: record, start, length, and
+ * the sites of their records' span [ownerFirst, ownerEnd). Ranges: start, end, line, and the
+ * file as a DEBUG_S_FILECHKSMS offset (NO_FILE when the inlinee has no DEBUG_S_INLINEELINES
+ * entry). The module's file checksums and cross-scope subsections are kept as small copies,
+ * read when a line or a cross-module name is asked for.
+ */
+import { badFormat } from '../../api/errors';
+import { Cursor } from '../../formats/binary/cursor';
+import { readCrossScopeExports, readCrossScopeImports, type CrossScopeImport } from '../../formats/codeview/cross-scope-ids';
+import { forEachInlineRange } from '../../formats/codeview/inline-annotations';
+import { checksumFileNameOffset, findInlineeSubsections, readInlineeLines } from '../../formats/codeview/inlinee-lines';
+import { S, SymFamily, symFamily } from '../../formats/codeview/symbol-kinds';
+import type { ModuleSymbols } from '../../formats/pdb/module-symbols';
+
+/** Range file of an inlinee without a DEBUG_S_INLINEELINES entry: its frame has no line. */
+export const NO_FILE = 0xffffffff;
+
+export interface ModuleInlineIndex {
+  mod: number;
+  siteRecord: Uint32Array;
+  siteParent: Int32Array;
+  siteSkip: Uint32Array;
+  siteOwner: Uint32Array;
+  siteInlinee: Uint32Array;
+  siteStart: Uint32Array;
+  siteEnd: Uint32Array;
+  rangeFirst: Uint32Array;
+  rangeStart: Uint32Array;
+  rangeEnd: Uint32Array;
+  rangeLine: Uint32Array;
+  rangeFile: Uint32Array;
+  ownerRecord: Uint32Array;
+  ownerStart: Uint32Array;
+  ownerLength: Uint32Array;
+  ownerFirst: Uint32Array;
+  ownerEnd: Uint32Array;
+  /** Owners that are S_SEPCODE blocks (not in the provider's code index), sorted by start. */
+  sepOwners: Uint32Array;
+  /** Copies of the module's C13 subsections lines and cross-module names need. */
+  checksums: Cursor | undefined;
+  crossImports: Cursor | undefined;
+  crossExports: Cursor | undefined;
+  /** Decoded on first use. */
+  imports?: CrossScopeImport[];
+  exports?: Map<number, number>;
+  fileNames?: Map<number, number>;
+}
+
+/** What the walk needs from the provider: section:offset to PDB RVA. */
+export type ToPdbRva = (section: number, offset: number) => number | undefined;
+
+/** A growable Uint32Array. */
+class U32s {
+  a: Uint32Array;
+  n = 0;
+  constructor(size = 64) {
+    this.a = new Uint32Array(size);
+  }
+  push(v: number): void {
+    if (this.n === this.a.length) {
+      const b = new Uint32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = v;
+  }
+  done(): Uint32Array {
+    return this.a.slice(0, this.n);
+  }
+}
+
+let BUILD: U32s[] | undefined;
+
+/** A copy of a cursor's window (a Node Buffer's slice would be a view of the reused buffer). */
+const copy = (c: Cursor | undefined): Cursor | undefined => (c ? Cursor.of(new Uint8Array(c.buf.subarray(c.start, c.end)), c.origin, c.base + c.start) : undefined);
+
+/**
+ * One walk of a module's records with a scope stack; each entry is the code scope it is in
+ * (a record offset; -1 outside code, e.g. in a thunk) and the innermost site it is in.
+ */
+export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | undefined, toPdbRva: ToPdbRva): ModuleInlineIndex {
+  // The inlinees' first line and file; the other subsections are copied for later.
+  const found = c13 ? findInlineeSubsections(c13) : undefined;
+  const firstLine = new Map<number, number>();
+  const firstFile = new Map<number, number>();
+  for (const body of found?.inlineeLines ?? []) {
+    for (const e of readInlineeLines(body)) {
+      if (firstLine.has(e.inlinee)) continue;
+      firstLine.set(e.inlinee, e.line);
+      firstFile.set(e.inlinee, e.fileId);
+    }
+  }
+  const symbols = ms.symbols;
+  // Growable arrays reused from build to build (a build never starts another): only the exact
+  // copies `done` makes are kept.
+  const b = (BUILD ??= Array.from({ length: 17 }, () => new U32s(1024)));
+  for (const a of b) a.n = 0;
+  const [siteRecord, siteParent, siteSkip, siteOwner, siteInlinee, siteStart, siteEnd, rangeFirst, rangeStart, rangeEnd, rangeLine, rangeFile, ownerRecord, ownerStart, ownerLength, ownerFirst, ownerEnd] = b;
+  const sep: number[] = [];
+  // The scope stack: code scope record (-1: none), its owner index once it has a site (-1: not
+  // yet), the innermost site (-1: none), and what the entry is (a site: its index, else -1).
+  let depth = 0;
+  let stCode = new Int32Array(64);
+  let stOwner = new Int32Array(64);
+  let stSite = new Int32Array(64);
+  let stIsSite = new Int32Array(64);
+  // The current owner's geometry, for clipping ranges.
+  let base = 0;
+  let limit = 0;
+  let inlinee = 0;
+  let haveFile = false;
+  const addRange = (offset: number, length: number, chunk: number, line: number, fileId: number) => {
+    if (chunk !== 0 || length === 0 || offset >= limit) return;
+    rangeStart.push(base + offset);
+    rangeEnd.push(base + Math.min(offset + length, limit));
+    rangeLine.push(line);
+    rangeFile.push(haveFile ? fileId : NO_FILE);
+  };
+  const push = (code: number, owner: number, site: number, isSite: number) => {
+    if (depth === stCode.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      stCode = grow(stCode);
+      stOwner = grow(stOwner);
+      stSite = grow(stSite);
+      stIsSite = grow(stIsSite);
+    }
+    stCode[depth] = code;
+    stOwner[depth] = owner;
+    stSite[depth] = site;
+    stIsSite[depth] = isSite;
+    depth++;
+  };
+  const pop = () => {
+    depth--;
+    if (stIsSite[depth] >= 0) siteSkip.a[stIsSite[depth]] = siteRecord.n;
+    // A code scope closing: the end of its owner's span (nested entries share the owner).
+    const owner = stOwner[depth];
+    if (owner >= 0 && (depth === 0 || stOwner[depth - 1] !== owner)) ownerEnd.a[owner] = siteRecord.n;
+  };
+  const families = familyTable();
+  symbols.forEach((kind, offset) => {
+    const fam = kind < families.length ? families[kind] : symFamily(kind);
+    if (fam === SymFamily.Other) return;
+    if (fam === SymFamily.End) {
+      if (depth > 0) pop();
+      return;
+    }
+    if (fam === SymFamily.Proc || fam === SymFamily.SepCode) {
+      push(offset, -1, -1, -1);
+    } else if (fam === SymFamily.Inline) {
+      const top = depth - 1;
+      if (top < 0 || stCode[top] < 0) {
+        // An inline site outside any procedure has no code to be in.
+        push(-1, -1, -1, -1);
+        return;
+      }
+      let owner = stOwner[top];
+      if (owner < 0) {
+        owner = ownerRecord.n;
+        const { start, length } = codeScope(symbols.recordAt(stCode[top]), toPdbRva);
+        ownerRecord.push(stCode[top]);
+        ownerStart.push(start ?? 0);
+        // A scope outside the PDB's sections covers nothing.
+        ownerLength.push(start === undefined ? 0 : length);
+        ownerFirst.push(siteRecord.n);
+        ownerEnd.push(siteRecord.n);
+        if (symbols.kindAt(stCode[top]) === S.SEPCODE) sep.push(owner);
+        // Every entry of this code scope shares the owner.
+        for (let k = top; k >= 0 && stCode[k] === stCode[top]; k--) stOwner[k] = owner;
+      }
+      const site = siteRecord.n;
+      const { data } = symbols.recordAt(offset);
+      // INLINESITESYM: pParent, pEnd, inlinee, [invocations (S_INLINESITE2)], annotations.
+      data.skip(8);
+      inlinee = data.u32();
+      if (kind === S.INLINESITE2) data.skip(4);
+      siteRecord.push(offset);
+      siteParent.push(stSite[top]);
+      siteSkip.push(site + 1);
+      siteOwner.push(owner);
+      siteInlinee.push(inlinee);
+      rangeFirst.push(rangeStart.n);
+      base = ownerStart.a[owner];
+      limit = ownerLength.a[owner];
+      haveFile = firstFile.has(inlinee);
+      const from = rangeStart.n;
+      forEachInlineRange(data, firstLine.get(inlinee) ?? 0, firstFile.get(inlinee) ?? NO_FILE, addRange);
+      sortRanges(from, rangeStart.n, rangeStart.a, rangeEnd.a, rangeLine.a, rangeFile.a);
+      let end = 0;
+      for (let r = from; r < rangeStart.n; r++) if (rangeEnd.a[r] > end) end = rangeEnd.a[r];
+      siteStart.push(rangeStart.n > from ? rangeStart.a[from] : 0xffffffff);
+      siteEnd.push(end);
+      push(stCode[top], owner, site, site);
+    } else if (fam === SymFamily.Thunk) {
+      push(-1, -1, -1, -1);
+    } else if (fam === SymFamily.Block) {
+      // Same code scope, same enclosing site.
+      const top = depth - 1;
+      if (top < 0) push(-1, -1, -1, -1);
+      else push(stCode[top], stOwner[top], stSite[top], -1);
+    }
+  });
+  while (depth > 0) pop();
+  rangeFirst.push(rangeStart.n);
+  const starts = ownerStart.done();
+  const sepOwners = Uint32Array.from(sep).sort((a, b) => starts[a] - starts[b] || a - b);
+  return {
+    mod,
+    siteRecord: siteRecord.done(),
+    siteParent: new Int32Array(siteParent.done().buffer),
+    siteSkip: siteSkip.done(),
+    siteOwner: siteOwner.done(),
+    siteInlinee: siteInlinee.done(),
+    siteStart: siteStart.done(),
+    siteEnd: siteEnd.done(),
+    rangeFirst: rangeFirst.done(),
+    rangeStart: rangeStart.done(),
+    rangeEnd: rangeEnd.done(),
+    rangeLine: rangeLine.done(),
+    rangeFile: rangeFile.done(),
+    ownerRecord: ownerRecord.done(),
+    ownerStart: starts,
+    ownerLength: ownerLength.done(),
+    ownerFirst: ownerFirst.done(),
+    ownerEnd: ownerEnd.done(),
+    sepOwners,
+    checksums: copy(found?.checksums),
+    crossImports: copy(found?.crossScopeImports),
+    crossExports: copy(found?.crossScopeExports),
+  };
+}
+
+let FAMILIES: Uint8Array | undefined;
+/** symFamily of every kind below 0x1200 (all of cvinfo.h's), as a table: the walk asks it per record. */
+function familyTable(): Uint8Array {
+  if (FAMILIES) return FAMILIES;
+  const t = new Uint8Array(0x1200);
+  for (let k = 0; k < t.length; k++) t[k] = symFamily(k);
+  return (FAMILIES = t);
+}
+
+/** A procedure's or separated code block's first byte (PDB RVA) and length. */
+function codeScope(r: { kind: number; data: Cursor }, toPdbRva: ToPdbRva): { start: number | undefined; length: number } {
+  const data = r.data;
+  if (symFamily(r.kind) === SymFamily.Proc) {
+    // PROCSYM32: pParent pEnd pNext len dbgStart dbgEnd typind off seg
+    data.skip(12);
+    const length = data.u32();
+    data.skip(12);
+    const off = data.u32();
+    return { start: toPdbRva(data.u16(), off), length };
+  }
+  // SEPCODESYM: pParent pEnd length scf off offParent sect sectParent
+  data.skip(8);
+  const length = data.u32();
+  data.skip(4);
+  const off = data.u32();
+  data.skip(4);
+  return { start: toPdbRva(data.u16(), off), length };
+}
+
+/** Insertion sort of one site's ranges by start (they are nearly always in order already). */
+function sortRanges(from: number, to: number, s: Uint32Array, e: Uint32Array, l: Uint32Array, f: Uint32Array): void {
+  for (let i = from + 1; i < to; i++) {
+    if (s[i] >= s[i - 1]) continue;
+    const vs = s[i];
+    const ve = e[i];
+    const vl = l[i];
+    const vf = f[i];
+    let j = i - 1;
+    while (j >= from && s[j] > vs) {
+      s[j + 1] = s[j];
+      e[j + 1] = e[j];
+      l[j + 1] = l[j];
+      f[j + 1] = f[j];
+      j--;
+    }
+    s[j + 1] = vs;
+    e[j + 1] = ve;
+    l[j + 1] = vl;
+    f[j + 1] = vf;
+  }
+}
+
+/** The index of `value` in a sorted array, or -1. */
+function indexOf(a: Uint32Array, value: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = a[mid];
+    if (v === value) return mid;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** The site whose S_INLINESITE is at a record offset, or -1 (sites are in stream order). */
+export function siteAtRecord(idx: ModuleInlineIndex, record: number): number {
+  return indexOf(idx.siteRecord, record);
+}
+
+/** The owner (code scope with sites) whose record is at `record`, or -1. */
+export function ownerAtRecord(idx: ModuleInlineIndex, record: number): number {
+  return indexOf(idx.ownerRecord, record);
+}
+
+/** The S_SEPCODE owner whose bytes hold a PDB RVA, or -1 (no corpus PDB has one). */
+export function sepOwnerAt(idx: ModuleInlineIndex, pdbRva: number): number {
+  const sep = idx.sepOwners;
+  for (let k = 0; k < sep.length; k++) {
+    const o = sep[k];
+    if (pdbRva >= idx.ownerStart[o] && pdbRva - idx.ownerStart[o] < idx.ownerLength[o]) return o;
+  }
+  return -1;
+}
+
+/** The range of site `site` holding a PDB RVA, or -1. */
+export function rangeHolding(idx: ModuleInlineIndex, site: number, pdbRva: number): number {
+  const s = idx.rangeStart;
+  let lo = idx.rangeFirst[site];
+  let hi = idx.rangeFirst[site + 1] - 1;
+  // The last range starting at or below the address.
+  let best = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s[mid] <= pdbRva) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best >= 0 && pdbRva < idx.rangeEnd[best] ? best : -1;
+}
+
+/** The /names offset of a range's file (DEBUG_S_FILECHKSMS entry), cached per file. */
+export function fileNameOffset(idx: ModuleInlineIndex, fileId: number, origin: string): number {
+  const names = (idx.fileNames ??= new Map());
+  let n = names.get(fileId);
+  if (n !== undefined) return n;
+  if (!idx.checksums) throw badFormat(origin, 0, `module ${idx.mod} names inlinee files but has no file checksum subsection`);
+  n = checksumFileNameOffset(idx.checksums, fileId);
+  names.set(fileId, n);
+  return n;
+}
+
+/** The module's cross-scope imports (LTCG): what its 0x8xxxxxxx item ids refer to. */
+export function crossScopeImports(idx: ModuleInlineIndex): CrossScopeImport[] {
+  return (idx.imports ??= idx.crossImports ? readCrossScopeImports(new Cursor(idx.crossImports.buf, idx.crossImports.origin, idx.crossImports.start, idx.crossImports.end, idx.crossImports.base)) : []);
+}
+
+/** The module's cross-scope exports: its local item ids → IPI indices. */
+export function crossScopeExports(idx: ModuleInlineIndex): Map<number, number> {
+  return (idx.exports ??= idx.crossExports ? readCrossScopeExports(new Cursor(idx.crossExports.buf, idx.crossExports.origin, idx.crossExports.start, idx.crossExports.end, idx.crossExports.base)) : new Map());
+}

@@ -1,0 +1,128 @@
+/**
+ * The per-module inline index (lib/portable/features/inline-index.ts) on inline-x64.pdb, whose
+ * records are in test/fixtures/expected/inline-x64.pdbutil.txt: run_chain (S_GPROC32 at 100,
+ * 0001:0000, 109 bytes) holds outer (252) > middle (336) > leaf (404) > header_twice (492);
+ * run_counter (564, 0001:0112) holds bump (736) > add (796), bump (856) > add (916), and
+ * __underscored (976); run_twice (1036, 0001:0208) header_twice twice (1188, 1244). Also: a symbolizing walk keeps no module stream, and cut or overwritten
+ * module streams give BAD_FORMAT or an index, nothing else.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { SymbolHandler } from '../../../lib';
+import { DbgHelpError } from '../../../lib/api/errors';
+import { Cursor } from '../../../lib/formats/binary/cursor';
+import { BufferSource } from '../../../lib/formats/binary/source';
+import { ModuleSymbols } from '../../../lib/formats/pdb/module-symbols';
+import { PdbFile } from '../../../lib/formats/pdb/pdb-file';
+import { buildInlineIndex, rangeHolding, siteAtRecord, type ModuleInlineIndex } from '../../../lib/portable/features/inline-index';
+import { inlineFrames } from '../../../lib/symbolicate/inline-frames';
+import { corruptions, truncations } from '../../helpers/mutate';
+
+const BIN = path.resolve(__dirname, '..', '..', 'fixtures', 'bin');
+const IMAGE = path.join(BIN, 'inline-x64.exe');
+const PDB = path.join(BIN, 'inline-x64.pdb');
+
+function openPdb(): PdbFile {
+  return new PdbFile(new BufferSource(new Uint8Array(fs.readFileSync(PDB)), PDB));
+}
+
+/** Module 0's index, built as the provider builds it (section 1 of the fixture at RVA 0x1000). */
+function indexOf(pdb: PdbFile, bytes?: Uint8Array): ModuleInlineIndex {
+  const info = pdb.modules()[0];
+  const raw = bytes ?? pdb.msf.readStream(info.symStream);
+  const ms = new ModuleSymbols(Cursor.of(raw, 'module 0'), info.symByteSize);
+  const c13 = info.c13ByteSize > 0 ? ms.c13Block(info.c11ByteSize, info.c13ByteSize) : undefined;
+  const secs = pdb.sectionHeaders()!;
+  return buildInlineIndex(0, ms, c13, (s, o) => (secs[s - 1] ? secs[s - 1].virtualAddress + o : undefined));
+}
+
+describe('inline index of a module (typed arrays, one walk)', () => {
+  test('sites in stream order with their nesting, subtree ends and owner procedures', () => {
+    const idx = indexOf(openPdb());
+    expect([...idx.siteRecord]).toEqual([252, 336, 404, 492, 736, 796, 856, 916, 976, 1188, 1244]);
+    expect([...idx.siteParent]).toEqual([-1, 0, 1, 2, -1, 4, -1, 6, -1, -1, -1]);
+    expect([...idx.siteSkip]).toEqual([4, 4, 4, 4, 6, 6, 8, 8, 9, 10, 11]);
+    expect([...idx.siteOwner]).toEqual([0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2]);
+    expect([...idx.siteInlinee.slice(0, 4)]).toEqual([0x1001, 0x1002, 0x1003, 0x1004]);
+    expect([...idx.siteInlinee.slice(9)]).toEqual([0x1004, 0x1004]);
+    // mainCRTStartup (1304) has no site: no owner.
+    expect([...idx.ownerRecord]).toEqual([100, 564, 1036]);
+    expect([...idx.ownerStart]).toEqual([0x1000, 0x1000 + 112, 0x1000 + 208]);
+    expect([...idx.ownerLength]).toEqual([109, 86, 47]);
+    expect([...idx.ownerFirst]).toEqual([0, 4, 9]);
+    expect([...idx.ownerEnd]).toEqual([4, 9, 11]);
+    expect(idx.sepOwners.length).toBe(0);
+    expect(siteAtRecord(idx, 404)).toBe(2);
+    expect(siteAtRecord(idx, 405)).toBe(-1);
+  });
+
+  test("ranges from the annotations as PDB RVAs: outer's four, header_twice's two (pdbutil's code offsets)", () => {
+    const idx = indexOf(openPdb());
+    const ranges = (site: number) => {
+      const out: [number, number, number][] = [];
+      const first = idx.rangeFirst[site];
+      for (let r = first; r < idx.rangeFirst[site + 1]; r++) out.push([idx.rangeStart[r] - 0x1000, idx.rangeEnd[r] - 0x1000, idx.rangeLine[r] - idx.rangeLine[first]]);
+      return out;
+    };
+    // outer: code 0x6 line +1, 0xF +1, line +1 then code 0x54, 0x5A +1, end 0x60.
+    expect(ranges(0)).toEqual([
+      [0x6, 0xf, 0],
+      [0xf, 0x54, 1],
+      [0x54, 0x5a, 2],
+      [0x5a, 0x60, 3],
+    ]);
+    // header_twice: code 0x29 (line +1 before it), 0x2F line +1, end 0x3C.
+    expect(ranges(3)).toEqual([
+      [0x29, 0x2f, 0],
+      [0x2f, 0x3c, 1],
+    ]);
+    expect(rangeHolding(idx, 3, 0x102a)).toBe(idx.rangeFirst[3]);
+    expect(rangeHolding(idx, 3, 0x103c)).toBe(-1);
+    expect(rangeHolding(idx, 0, 0x1005)).toBe(-1);
+  });
+
+  test('a symbolizing walk over every byte of .text reads each module stream once and keeps none', async () => {
+    const kept = jest.spyOn(PdbFile.prototype, 'moduleSymbols');
+    const sym = SymbolHandler.initialize();
+    try {
+      const base = await sym.loadModule(IMAGE, { pdbPath: PDB });
+      let frames = 0;
+      for (let rva = 0x1000; rva < 0x1200; rva++) {
+        const a = base + BigInt(rva);
+        sym.fromAddr(a);
+        sym.getLineFromAddr(a);
+        frames += inlineFrames(sym, a).length;
+      }
+      expect(frames).toBeGreaterThan(300);
+      // Features that keep module streams go through PdbFile.moduleSymbols: inline frames do not.
+      expect(kept).not.toHaveBeenCalled();
+    } finally {
+      sym.cleanup();
+      kept.mockRestore();
+    }
+  });
+
+  test('cut and overwritten module streams: an index or BAD_FORMAT with file and offset, nothing else', () => {
+    const pdb = openPdb();
+    const info = pdb.modules()[0];
+    const good = pdb.msf.readStream(info.symStream);
+    const inputs = [
+      ...truncations(good, 8, info.symByteSize + 64),
+      // The records and annotations (after the 4-byte signature), then the C13 block.
+      ...corruptions(good, 300, 3, 11, 4, info.symByteSize),
+      ...corruptions(good, 100, 4, 13, info.symByteSize, good.length),
+    ];
+    let rejected = 0;
+    const problems: string[] = [];
+    for (const [k, bytes] of inputs.entries()) {
+      try {
+        indexOf(pdb, bytes);
+      } catch (e) {
+        if (e instanceof DbgHelpError && e.code === 'BAD_FORMAT' && e.file !== undefined && e.offset !== undefined) rejected++;
+        else problems.push(`input ${k}: ${(e as Error).stack}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(rejected).toBeGreaterThan(20);
+  });
+});
