@@ -7,7 +7,7 @@
 import { DbgHelpError } from '../api/errors';
 import { SymbolHandler } from '../handler';
 import { parseCommand, parseAddress, UsageError, hex, symbolServerOf, type CommandSpec, type ParsedArgs } from './args';
-import { SYMBOLIZE, symbolize, lineBatches } from './symbolize';
+import { SYMBOLIZE, symbolize, lineBatches, linesOf } from './symbolize';
 import { loadModules, verboseTo } from './modules';
 import { isBrokenPipe, written } from './output';
 // The other subcommands' modules (info, find, store, symbolicate, the undecorator) are required
@@ -190,7 +190,7 @@ async function undname(a: ParsedArgs, out: NodeJS.WritableStream, _err: NodeJS.W
   if (input.isTTY) throw new UsageError('undname needs decorated names (arguments or stdin)');
   let any = false;
   for await (const batch of lineBatches(input)) {
-    const rows = answer(batch);
+    const rows = answer([...linesOf(batch)]);
     if (rows.length) await written(out, rows.join('\n') + '\n');
     any ||= rows.length > 0;
   }

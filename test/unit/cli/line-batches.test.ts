@@ -3,11 +3,11 @@
  * is one batch (bulk speed); a line followed by a pause is answered alone (a co-process).
  */
 import { PassThrough } from 'stream';
-import { lineBatches } from '../../../lib/cli/symbolize';
+import { lineBatches, linesOf } from '../../../lib/cli/symbolize';
 
 async function collect(input: PassThrough): Promise<string[][]> {
   const out: string[][] = [];
-  for await (const b of lineBatches(input)) out.push(b);
+  for await (const b of lineBatches(input)) out.push([...linesOf(b)]);
   return out;
 }
 
@@ -25,9 +25,9 @@ test('a line followed by a pause is a batch of its own, before the next line is 
   const s = new PassThrough();
   const it = lineBatches(s)[Symbol.asyncIterator]();
   s.write('0x1\n');
-  expect((await it.next()).value).toEqual(['0x1']);
+  expect((await it.next()).value).toEqual('0x1');
   s.write('0x2\r\n');
-  expect((await it.next()).value).toEqual(['0x2\r']); // the caller trims
+  expect((await it.next()).value).toEqual('0x2\r'); // the caller trims
   s.end();
   expect((await it.next()).done).toBe(true);
 });
