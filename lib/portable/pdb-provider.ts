@@ -339,6 +339,28 @@ export class PdbProvider implements SymbolProvider {
     return undefined;
   }
 
+  /**
+   * The procedure record (S_*PROC32*, not thunks or trampolines) covering a PDB RVA, found
+   * through the module's code index (the one fromAddr uses): its DBI module and stream offset.
+   * Among procedures starting at one address, the first in the stream that covers it. For the
+   * scope (features/scope.ts).
+   */
+  procRecordAt(pdbRva: number): { mod: number; record: number } | undefined {
+    const mod = this.moduleOfRva(pdbRva);
+    if (mod < 0) return undefined;
+    const idx = this.moduleCode(mod);
+    const { starts, lengths, copies, copyAt } = idx;
+    let i = lastAtOrBelow(starts, pdbRva);
+    if (i < 0) return undefined;
+    const start = starts[i];
+    while (i > 0 && starts[i - 1] === start) i--;
+    for (; i < starts.length && starts[i] === start; i++) {
+      const kind = copies[copyAt[i] + 2] | (copies[copyAt[i] + 3] << 8);
+      if (symFamily(kind) === SymFamily.Proc && pdbRva - start < Math.max(lengths[i], 1)) return { mod, record: idx.records[i] };
+    }
+    return undefined;
+  }
+
   /** The DBI module whose section contribution covers a PDB RVA, or -1. */
   private moduleOfRva(pdbRva: number): number {
     if (pdbRva === this.lastModRva) return this.lastMod;

@@ -772,17 +772,18 @@ function symbolInfo(m: LoadedModule, tm: TypeModel, hit: { id: number; name: str
 
 /**
  * SymGetTypeFromName. `base` 0 searches every module (or the one `module!name` names);
- * otherwise the module at `base`.
+ * otherwise the module at `base`. Case-sensitive whatever the options (Microsoft's DLL).
  */
 export function getTypeFromName(h: HandlerContext, base: bigint, name: string): SymbolInfo | undefined {
   const { module, rest } = splitModule(name);
   const mods = base === 0n ? h.modulesNamed(module) : [moduleFor(h, base, 'getTypeFromName')];
-  const ci = (h.options & SymOpt.CASE_INSENSITIVE) !== 0;
+  // Microsoft's dbghelp.dll 10.0.19041.685 matches type names exactly, SYMOPT_CASE_INSENSITIVE
+  // or not (TypeModel.fromName keeps the case-insensitive search for other callers).
   for (const m of mods) {
     const p = pdbOf(m);
     if (!p) continue;
     const tm = model(p);
-    const hit = tm.fromName(base === 0n ? rest : name, ci);
+    const hit = tm.fromName(base === 0n ? rest : name, false);
     if (hit) return symbolInfo(m, tm, hit);
   }
   return undefined;

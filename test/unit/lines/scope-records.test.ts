@@ -12,7 +12,8 @@ import { readFrameProc } from '../../../lib/formats/codeview/frame-proc';
 import { readBpRel, readLocal, readRegRel, readRegister } from '../../../lib/formats/codeview/local-records';
 import { CvReg, decodeFramePointer, defaultFramePointer } from '../../../lib/formats/codeview/registers';
 import { SymbolStream } from '../../../lib/formats/pdb/symbol-stream';
-import { localsAt, type AddressMap } from '../../../lib/portable/features/scope';
+import { localsAt } from '../../../lib/portable/features/scope-locals';
+import type { AddressMap } from '../../../lib/portable/features/scope-walk';
 
 const u16 = (n: number) => [n & 0xff, (n >>> 8) & 0xff];
 const u32 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
@@ -96,7 +97,7 @@ describe('scope walk over hand-made records', () => {
       ['d', L | SymFlag.REGREL, CvReg.RBP, -4],
       ['e', L | SymFlag.REGISTER, 18, 0],
       ['a', P | SymFlag.REGISTER, 18, 0], // S_LOCAL's range covers 0x1010
-      ['k', L | SymFlag.CONSTANT | SymFlag.VALUEPRESENT, 0, 5],
+      ['k', L | SymFlag.CONSTANT, 0, 5], // no VALUEPRESENT, as Microsoft's dbghelp.dll
       ['st', 0, 0, 0x1200],
     ]);
   });
@@ -109,12 +110,12 @@ describe('scope walk over hand-made records', () => {
     expect(a(0x1020)).toEqual(['a', P | SymFlag.REGREL, CvReg.RSP, 0x28]);
   });
 
-  test('blocks count only when they contain the address; inline sites never', () => {
+  test('blocks count only when they contain the address (listed first: innermost first); inline sites never', () => {
     const names = (at: number) => rows(at, MachineType.AMD64).map((r) => r[0]);
-    expect(names(0x1040)).toEqual(['b', 'c', 'd', 'e', 'a', 'x', 'k', 'st']);
+    expect(names(0x1040)).toEqual(['x', 'b', 'c', 'd', 'e', 'a', 'k', 'st']);
     expect(names(0x105f)).toContain('x');
     expect(names(0x1060)).not.toContain('x');
-    expect(names(0x1080)).toEqual(['b', 'c', 'd', 'e', 'a', 'y', 'k', 'st']);
+    expect(names(0x1080)).toEqual(['y', 'b', 'c', 'd', 'e', 'a', 'k', 'st']);
     expect(names(0x1090)).not.toContain('y');
   });
 
@@ -123,11 +124,11 @@ describe('scope walk over hand-made records', () => {
     expect(x(MachineType.AMD64, 1)).toEqual(['x', L | SymFlag.REGREL, CvReg.RSP, 12]);
     expect(x(MachineType.AMD64, 2)).toEqual(['x', L | SymFlag.REGREL, CvReg.RBP, 12]);
     expect(x(MachineType.AMD64, 3)).toEqual(['x', L | SymFlag.REGREL, CvReg.R13, 12]);
-    expect(x(MachineType.I386, 1)).toEqual(['x', L | SymFlag.FRAMEREL, CvReg.VFRAME, 12]);
+    expect(x(MachineType.I386, 1)).toEqual(['x', L | SymFlag.REGREL, CvReg.VFRAME, 12]);
     expect(x(MachineType.I386, 2)).toEqual(['x', L | SymFlag.REGREL, CvReg.EBP, 12]);
     expect(x(MachineType.ARM64, 2)).toEqual(['x', L | SymFlag.REGREL, CvReg.ARM64_FP, 12]);
     // No base pointer named: the machine's default (x86's virtual frame, the stack pointer elsewhere).
-    expect(x(MachineType.I386, 0)).toEqual(['x', L | SymFlag.FRAMEREL, CvReg.VFRAME, 12]);
+    expect(x(MachineType.I386, 0)).toEqual(['x', L | SymFlag.REGREL, CvReg.VFRAME, 12]);
     expect(x(MachineType.ARM64, 0)).toEqual(['x', L | SymFlag.REGREL, CvReg.ARM64_SP, 12]);
   });
 
@@ -135,15 +136,24 @@ describe('scope walk over hand-made records', () => {
     const s = stream([proc(0x10, 'g'), frameproc(0x10, 1, 2), local('p', 1), drFrameRel(8, 0, 0x10), local('v', 0), drFrameRel(-4, 0, 0x10), end()]);
     expect(rows(0x1000, MachineType.I386, s)).toEqual([
       ['p', P | SymFlag.REGREL, CvReg.EBP, 8],
-      ['v', L | SymFlag.FRAMEREL, CvReg.VFRAME, -4],
+      ['v', L | SymFlag.REGREL, CvReg.VFRAME, -4],
     ]);
   });
 
-  test('pieces of a split variable other than its first bytes do not answer; a REGREL piece at offset 0 does', () => {
+  test('every piece of a split variable covering the address is listed, in record order (Microsoft\'s DLL)', () => {
     const s = stream([proc(0x10, 'h'), local('w', 0), drSubfieldRegister(20, 4, 0, 0x10), drRegRel(CvReg.RSP, 0x30, 0, 8, 8), drRegRel(CvReg.RSP, 0x20, 0, 0x10), end()]);
-    expect(rows(0x1000, MachineType.AMD64, s)).toEqual([['w', L | SymFlag.REGREL, CvReg.RSP, 0x20]]);
+    expect(rows(0x1000, MachineType.AMD64, s)).toEqual([
+      ['w', L | SymFlag.REGISTER, 20, 0],
+      ['w', L | SymFlag.REGREL, CvReg.RSP, 0x30],
+      ['w', L | SymFlag.REGREL, CvReg.RSP, 0x20],
+    ]);
+    // Past the 8-byte piece's range.
+    expect(rows(0x1008, MachineType.AMD64, s)).toEqual([
+      ['w', L | SymFlag.REGISTER, 20, 0],
+      ['w', L | SymFlag.REGREL, CvReg.RSP, 0x20],
+    ]);
     const only = stream([proc(0x10, 'h'), local('w', 0), drSubfieldRegister(20, 4, 0, 0x10), end()]);
-    expect(rows(0x1000, MachineType.AMD64, only)).toEqual([['w', L | SymFlag.NULL, 0, 0]]);
+    expect(rows(0x1000, MachineType.AMD64, only)).toEqual([['w', L | SymFlag.REGISTER, 20, 0]]);
   });
 
   test('registers cached globals (fEnregGlobal/fEnregStatic) are not locals; nested S_END ends the walk', () => {
