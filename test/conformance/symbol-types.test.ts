@@ -386,7 +386,10 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
   t("a member function's class parent is its class; `this` is its parameter, a pointer to that class (cppfeatures-x64)", async () => {
     await withModule('cppfeatures-x64.exe', (sym, base) => {
       const q = (id: number, r: number) => sym.getTypeInfo(base, id, r);
-      const rect = sym.getTypeFromName(base, 'geometry::Rect')!.typeIndex;
+      // geometry::Rect is named by an S_UDT: getTypeFromName answers that typedef, whose TYPE is the class.
+      const typedef = sym.getTypeFromName(base, 'geometry::Rect')!;
+      expect(typedef.tag).toBe(SymTag.Typedef);
+      const rect = q(typedef.typeIndex, TI.GET_TYPE) as number;
       // S_GPROC32 `geometry::Rect::area`, type 0x103D `double geometry::Rect::()`; S_LOCAL `this` (param).
       const area = sym.fromName('geometry::Rect::area')!;
       expect(q(area.index, TI.GET_CLASSPARENTID)).toBe(rect);

@@ -81,7 +81,9 @@ export function looks(api: Query, id: number, depth = 0): string {
     case SymTag.ArrayType:
       return `array(${q(TI.GET_LENGTH)},${q(TI.GET_COUNT)})->${looks(api, q(TI.GET_TYPE) as number, depth + 1)}`;
     case SymTag.FunctionType:
-      return `fn(${q(TI.GET_COUNT)})`;
+      // The declared arguments: TI_GET_COUNT of a member function with an object pointer counts
+      // `this` too (Microsoft's dbghelp.dll), which the dump's `# args` does not.
+      return `fn(${(q(TI.GET_COUNT) as number) - (q(TI.GET_OBJECTPOINTERTYPE) !== undefined ? 1 : 0)})`;
     case SymTag.VTableShape:
       return 'vtshape';
     default:

@@ -58,7 +58,8 @@ export function typeInfo(tm: TypeModel, id: number, request: number): TypeInfoVa
         const elem = lengthOfRef(tm, n.element);
         return elem ? Math.floor(n.size / Number(elem)) : 0;
       }
-      if (n.t === 'function') return n.proc.paramCount;
+      // A member function's count includes `this` (Microsoft's DLL: touch(int) answers 2).
+      if (n.t === 'function') return n.proc.paramCount + (n.proc.thisType ? 1 : 0);
       return undefined;
     case TypeInfo.GET_ARRAYINDEXTYPEID:
       return n.t === 'array' ? tm.canonical(n.index) : undefined;
@@ -244,8 +245,9 @@ function findChildren(tm: TypeModel, n: Node): number[] | undefined {
     case 'sptr':
     case 'pointer':
     case 'array':
-    case 'typedef':
       return [];
+    case 'typedef':
+      return undefined; // Microsoft's DLL answers FALSE: the children are its type's
     case 'child':
       return n.child.kind === ChildKind.Arg || n.child.kind === ChildKind.Method || n.child.kind === ChildKind.Nested ? [] : undefined;
     default:

@@ -212,19 +212,18 @@ export class TypeModel {
    * (an S_UDT of the globals naming another type).
    */
   fromName(name: string, ci: boolean): { id: number; name: string } | undefined {
-    const tpi = this.tpi;
-    if (tpi) {
-      const def = ci ? this.findDefinitionCi(name) : tpi.findDefinition(name);
-      if (def !== undefined) return { id: def, name: tpi.tag(def)!.name };
-    }
+    // An S_UDT of that name first (a typedef, even of a same-named class: Microsoft's DLL
+    // answers SymTagTypedef there, whose TYPE is the class), then the UDT/enum definition.
     const globals = this.pdb.globals();
-    if (!globals) return undefined;
     const key = ci ? name.toLowerCase() : name;
-    for (const off of globals.candidates(name)) {
+    for (const off of globals?.candidates(name) ?? []) {
       const u = this.udtRecord(off);
       if (u && (ci ? u.name.toLowerCase() : u.name) === key) return this.udtSymbol(off, u);
     }
-    return undefined;
+    const tpi = this.tpi;
+    if (!tpi) return undefined;
+    const def = ci ? this.findDefinitionCi(name) : tpi.findDefinition(name);
+    return def === undefined ? undefined : { id: def, name: tpi.tag(def)!.name };
   }
 
   private findDefinitionCi(name: string): number | undefined {
@@ -259,14 +258,12 @@ export class TypeModel {
   }
 
   /** An S_UDT as DbgHelp lists it: the UDT itself when it just names one, else a typedef. */
+  /** An S_UDT as Microsoft's DLL answers it: a typedef (SymTagTypedef, TYPE the named type). */
   private udtSymbol(off: number, u: { type: number; name: string }): { id: number; name: string } {
-    const t = this.canonical(u.type);
-    const n = t >= FIRST_TYPE_INDEX ? this.node(t) : undefined;
-    if (n?.t === 'tag' && n.rec.name === u.name) return { id: t, name: u.name };
     return { id: this.typedefId(off, u.name, u.type), name: u.name };
   }
 
-  /** SymEnumTypes: every UDT and enum definition in TPI order, then the typedefs. */
+  /** SymEnumTypes: every UDT and enum definition in TPI order, then the typedefs (every S_UDT). */
   *enumerate(match: (name: string) => boolean): IterableIterator<{ id: number; name: string }> {
     const tpi = this.tpi;
     if (tpi) {
@@ -285,8 +282,7 @@ export class TypeModel {
     for (const off of offs) {
       const u = this.udtRecord(off);
       if (!u || !match(u.name)) continue;
-      const s = this.udtSymbol(off, u);
-      if (s.id >= SYNTHETIC_BASE) yield s;
+      yield this.udtSymbol(off, u);
     }
   }
 }

@@ -14,6 +14,8 @@ import { CvReg, decodeFramePointer, defaultFramePointer } from '../../../lib/for
 import { SymbolStream } from '../../../lib/formats/pdb/symbol-stream';
 import { localsAt } from '../../../lib/portable/features/scope-locals';
 import type { AddressMap } from '../../../lib/portable/features/scope-walk';
+import { ModuleScopes } from '../../../lib/portable/features/module-scopes';
+import { corruptions } from '../../helpers/mutate';
 
 const u16 = (n: number) => [n & 0xff, (n >>> 8) & 0xff];
 const u32 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
@@ -213,5 +215,52 @@ describe('record decoders', () => {
     expect([0, 1, 2, 3].map((e) => decodeFramePointer(e, MachineType.ARM64))).toEqual([0, 81, 79, 69]);
     expect(decodeFramePointer(1, 0x1234)).toBe(0);
     expect([MachineType.I386, MachineType.AMD64, MachineType.ARM64, 0].map(defaultFramePointer)).toEqual([30006, 335, 81, 0]);
+  });
+});
+
+describe('module-scopes: where each record sits, for ids that answer from their record alone', () => {
+  test('each record knows its innermost scope, its procedure, its S_FRAMEPROC and (an S_DEFRANGE) its S_LOCAL', () => {
+    const { symbols } = msvcProc(1, 1);
+    const offsets: number[] = [];
+    symbols.forEach((_k, off) => offsets.push(off));
+    const at = (i: number) => new ModuleScopes(symbols).place(offsets[i]);
+    // msvcProc: 0 proc, 1-5 classic, 6 S_LOCAL a, 7 its S_DEFRANGE_REGISTER, 8 S_FRAMEPROC,
+    // 9 block, 10 S_LOCAL x, 11 its full-scope range, 12 end, 13 block, 14 y, 15 end,
+    // 16 inline site, 17 inl, 18 its range, 19 site end, 20 constant, 21 static, 22 end.
+    const [p, , , , , , a, aRange, frame, b1, x, xRange, , b2, y, , site, inl, inlRange] = offsets;
+    expect(at(0)).toEqual({ scope: 0, proc: p, local: 0, frameProc: frame });
+    expect(at(1)).toEqual({ scope: p, proc: p, local: 0, frameProc: frame });
+    expect(at(6)).toEqual({ scope: p, proc: p, local: 0, frameProc: frame });
+    expect(at(7)).toEqual({ scope: p, proc: p, local: a, frameProc: frame });
+    expect(aRange).toBe(offsets[7]);
+    expect(at(10)).toEqual({ scope: b1, proc: p, local: 0, frameProc: frame });
+    expect(at(11)).toEqual({ scope: b1, proc: p, local: x, frameProc: frame });
+    expect(xRange).toBe(offsets[11]);
+    expect(at(14)).toEqual({ scope: b2, proc: p, local: 0, frameProc: frame });
+    expect(y).toBe(offsets[14]);
+    expect(at(18)).toEqual({ scope: site, proc: p, local: inl, frameProc: frame });
+    expect(inlRange).toBe(offsets[18]);
+    expect(at(21)).toEqual({ scope: p, proc: p, local: 0, frameProc: frame });
+    // Not a record's offset, or past the stream: nothing.
+    expect(new ModuleScopes(symbols).place(offsets[1] + 1)).toBeUndefined();
+    expect(new ModuleScopes(symbols).place(1 << 20)).toBeUndefined();
+  });
+
+  test('a record outside every procedure has no place; a stream cut or overwritten is BAD_FORMAT, never another error', () => {
+    const s = stream([local('top', 0), proc(0x10, 'h'), local('in', 0), end()]);
+    const m = new ModuleScopes(s.symbols);
+    expect(m.place(4)).toBeUndefined();
+    const good = Uint8Array.from(msvcProc(1, 1).symbols.c.buf);
+    const check = (b: Uint8Array) => {
+      try {
+        const ms = new ModuleScopes(new SymbolStream(Cursor.of(b, 'test module', 4), 4));
+        for (let off = 0; off < b.length + 8; off += 4) ms.place(off);
+      } catch (e) {
+        expect(e).toBeInstanceOf(DbgHelpError);
+        expect((e as DbgHelpError).code).toBe('BAD_FORMAT');
+      }
+    };
+    for (let n = 0; n < good.length; n += 3) check(good.subarray(0, n));
+    for (const b of corruptions(good, 200, 3)) check(b);
   });
 });
