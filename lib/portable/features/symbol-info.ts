@@ -13,7 +13,7 @@
  *   LENGTH        code bytes             - (a live range: its length)                    -        bytes   -
  *   ADDRESS       VA                     VA (globals, statics; TLS: offset)              VA       VA      first range
  *   DATAKIND      -                      Global/FileStatic/StaticLocal/Local/Param/Const -        -       -
- *   OFFSET        -                      register-relative offset (REGREL/FRAMEREL)      -        -       -
+ *   OFFSET        -                      register-relative offset (REGREL)               -        -       -
  *   VALUE         -                      constants                                       -        -       -
  *   LEXICALPARENT -                      locals: their procedure, block or inline site   -        parent  parent
  *   CHILDRENCOUNT, FINDCHILDREN: a function's SymTagFuncDebugStart and SymTagFuncDebugEnd
