@@ -306,20 +306,31 @@ export class PdbProvider implements SymbolProvider {
 
   /**
    * Where procAt looks for a PDB RVA: the module that contributed it and the stream offset of
-   * the code record (procedure, thunk, trampoline) procAt answers with, -1 where none covers
-   * it; undefined outside every contribution. For features that index a procedure's nested
-   * records (inline sites) by the record that holds them.
+   * the code record (procedure, thunk, trampoline; with `procsOnly` S_*PROC32* only) that
+   * covers it, the first in the stream among those starting at one address; record -1 where
+   * none covers it; undefined outside every contribution. For features that index a
+   * procedure's nested records (inline sites, scopes) by the record that holds them.
    */
-  codeRecordAt(pdbRva: number): { mod: number; record: number } | undefined {
+  codeRecordAt(pdbRva: number, procsOnly = false): { mod: number; record: number } | undefined {
     const mod = this.moduleOfRva(pdbRva);
     if (mod < 0) return undefined;
-    const { starts, lengths, records } = this.moduleCode(mod);
+    const { starts, lengths, records, copies, copyAt } = this.moduleCode(mod);
     let i = lastAtOrBelow(starts, pdbRva);
     if (i < 0) return { mod, record: -1 };
     const start = starts[i];
     while (i > 0 && starts[i - 1] === start) i--;
-    for (; i < starts.length && starts[i] === start; i++) if (pdbRva - start < Math.max(lengths[i], 1)) return { mod, record: records[i] };
+    for (; i < starts.length && starts[i] === start; i++) {
+      if (pdbRva - start >= Math.max(lengths[i], 1)) continue;
+      if (procsOnly && symFamily(copies[copyAt[i] + 2] | (copies[copyAt[i] + 3] << 8)) !== SymFamily.Proc) continue;
+      return { mod, record: records[i] };
+    }
     return { mod, record: -1 };
+  }
+
+  /** The procedure record (S_*PROC32*) covering a PDB RVA (codeRecordAt), or undefined. */
+  procRecordAt(pdbRva: number): { mod: number; record: number } | undefined {
+    const at = this.codeRecordAt(pdbRva, true);
+    return at && at.record >= 0 ? at : undefined;
   }
 
   /**

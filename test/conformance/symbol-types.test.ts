@@ -80,8 +80,9 @@ const INLINE: Record<string, { at: number; frames: { name: string; address: numb
       // outer: x in EAX from 0001:0009 for 29 bytes: [0x9, 0x26).
       { name: 'geometry::outer', address: 0x1009, rows: [['x', PARAM | F.REGISTER, 17, 0], ['r', F.LOCAL | F.NULL, 0, 0]] },
     ],
-    // run_chain: v at VFRAME+4 over the whole function (S_DEFRANGE_REGISTER_REL).
-    physical: [['v', PARAM | F.FRAMEREL, 30006, 4], ['a', F.LOCAL | F.NULL, 0, 0]],
+    // run_chain: v at VFRAME+4 over the whole function (S_DEFRANGE_REGISTER_REL): REGREL, as
+    // Microsoft's DLL answers (register 30006).
+    physical: [['v', PARAM | F.REGREL, 30006, 4], ['a', F.LOCAL | F.NULL, 0, 0]],
   },
 };
 
@@ -93,7 +94,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     });
     return;
   }
-  const { SymbolHandler, SymTag, TypeInfo: TI, InlineFrameContext } = loaded.lib;
+  const { SymbolHandler, SymTag, SymOpt, TypeInfo: TI, InlineFrameContext } = loaded.lib;
   const gaps = KNOWN_GAPS[name];
   const t = (title: string, fn: () => Promise<unknown>) => (gaps[title] ? test.failing(`${title} [known gap: ${gaps[title]}]`, fn) : test(title, fn));
   async function withModule<T>(img: string, fn: (sym: Handler, base: bigint) => T): Promise<T> {
@@ -126,7 +127,8 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
         type: s.typeIndex || undefined,
         typeId: s.typeIndex || undefined,
         index: s.index,
-        length: s.tag === SymTag.Function || s.tag === SymTag.Thunk || data ? BigInt(s.size) : 'n/a',
+        // A datum has no length of its own (Microsoft's DLL answers FALSE): its type has.
+        length: s.tag === SymTag.Function || s.tag === SymTag.Thunk ? BigInt(s.size) : data ? undefined : 'n/a',
         address: s.tag === SymTag.Function || s.tag === SymTag.Thunk || located ? s.address : 'n/a',
       },
     };
@@ -143,7 +145,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
           expect([s.name, got]).toEqual([s.name, want]);
         }
         // Data symbols are as long as their type, and every one here has a sized type.
-        for (const s of all.filter((x) => x.tag === SymTag.Data)) expect([s.name, s.size > 0]).toEqual([s.name, true]);
+        for (const s of all.filter((x) => x.tag === SymTag.Data)) expect([s.name, s.size > 0, sym.getTypeInfo(base, s.typeIndex, TI.GET_LENGTH)]).toEqual([s.name, true, BigInt(s.size)]);
         // One symbol, one index.
         expect(new Set(all.map((s) => s.index)).size).toBe(all.length);
       });
@@ -152,11 +154,16 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     t('public symbols answer SymTagPublicSymbol and their address on their Index', async () => {
       await withModule(img, (sym, base) => {
         const pubs = [...sym.enumSymbols({ base })].filter((s) => s.tag === SymTag.PublicSymbol);
+        // TI_GET_SYMNAME is the record's name as written (both DLLs), whatever SYMOPT_UNDNAME
+        // makes of SYMBOL_INFO.Name: the name enumerated without it.
+        sym.setOptions(sym.getOptions() & ~SymOpt.UNDNAME);
+        const raw = new Map([...sym.enumSymbols({ base })].map((s) => [s.index, s.name]));
+        sym.setOptions(sym.getOptions() | SymOpt.UNDNAME);
         for (const s of pubs) {
           expect([s.name, sym.getTypeInfo(base, s.index, TI.GET_SYMTAG), sym.getTypeInfo(base, s.index, TI.GET_SYMNAME), sym.getTypeInfo(base, s.index, TI.GET_ADDRESS)]).toEqual([
             s.name,
             SymTag.PublicSymbol,
-            s.name,
+            raw.get(s.index),
             s.address,
           ]);
         }
@@ -175,7 +182,8 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
           const s = listed.get(n);
           expect([n, s?.size]).toEqual([n, size]);
           expect([n, sym.fromName(n)?.size]).toEqual([n, size]);
-          expect([n, sym.getTypeInfo(base, s!.index, TI.GET_LENGTH), sym.getTypeInfo(base, s!.index, TI.GET_DATAKIND)]).toEqual([n, BigInt(size), kind]);
+          // The datum has no LENGTH of its own (Microsoft's DLL answers FALSE); its type has.
+          expect([n, sym.getTypeInfo(base, s!.index, TI.GET_LENGTH), sym.getTypeInfo(base, s!.index, TI.GET_DATAKIND)]).toEqual([n, undefined, kind]);
           // TypeIndex is a type of that length.
           expect([n, sym.getTypeInfo(base, s!.typeIndex, TI.GET_LENGTH)]).toEqual([n, BigInt(size)]);
         }
@@ -228,15 +236,21 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
           if (tag === SymTag.Block) return { block: (q(id, TI.FINDCHILDREN) as number[]).map((k) => (expect(q(k, TI.GET_LEXICALPARENT)).toBe(id), tree(k))) };
           return [q(id, TI.GET_SYMNAME), tag, q(id, TI.GET_DATAKIND), q(id, TI.GET_LENGTH)];
         };
+        // FuncDebugStart and FuncDebugEnd first (Microsoft's DLL and Wine's); a local's own id
+        // has no LENGTH (its type has; a live range listed by a scope has its own).
         expect((q(f.index, TI.FINDCHILDREN) as number[]).map(tree)).toEqual([
-          ['p', SymTag.Data, DK.Param, 8n],
-          ['scale', SymTag.Data, DK.Param, 4n],
-          ['total', SymTag.Data, DK.Local, 4n],
-          { block: [['doubled', SymTag.Data, DK.Local, 4n], { block: [['excess', SymTag.Data, DK.Local, 4n]] }] },
+          [undefined, SymTag.FuncDebugStart, undefined, undefined],
+          [undefined, SymTag.FuncDebugEnd, undefined, undefined],
+          ['p', SymTag.Data, DK.Param, undefined],
+          ['scale', SymTag.Data, DK.Param, undefined],
+          ['total', SymTag.Data, DK.Local, undefined],
+          { block: [['doubled', SymTag.Data, DK.Local, undefined], { block: [['excess', SymTag.Data, DK.Local, undefined]] }] },
         ]);
+        const [start, end] = q(f.index, TI.FINDCHILDREN) as number[];
+        expect([q(start, TI.GET_LEXICALPARENT), q(end, TI.GET_LEXICALPARENT)]).toEqual([f.index, f.index]);
         if (arch === 'x64') {
           // S_BLOCK32 `addr = 0001:0030, code size = 50` and `0001:0047, code size = 21`.
-          const outer = (q(f.index, TI.FINDCHILDREN) as number[])[3];
+          const outer = (q(f.index, TI.FINDCHILDREN) as number[])[5];
           const inner = (q(outer, TI.FINDCHILDREN) as number[])[1];
           expect([q(outer, TI.GET_ADDRESS), q(outer, TI.GET_LENGTH), q(outer, TI.GET_LEXICALPARENT)]).toEqual([base + 0x101en, 50n, f.index]);
           expect([q(inner, TI.GET_ADDRESS), q(inner, TI.GET_LENGTH), q(inner, TI.GET_LEXICALPARENT)]).toEqual([base + 0x102fn, 21n, outer]);
@@ -245,36 +259,50 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     });
   });
 
-  t('scope locals: Size and TypeIndex of their type; DataKind, OFFSET (a DWORD) and lexical parent by Index (locals-x64)', async () => {
+  t('scope locals: Size of their live range, TypeIndex of their type; DataKind, OFFSET (a DWORD), LENGTH and lexical parent by Index, in any order (locals-x64)', async () => {
     await withModule('locals-x64.exe', (sym, base) => {
       const q = (id: number, r: number) => sym.getTypeInfo(base, id, r);
-      expect(sym.setScopeFromAddr(base + 0x1030n)).toBe(true);
       const fn = sym.fromAddr(base + 0x1030n)!.symbol;
+      // Asked first through TI_FINDCHILDREN (no address), then listed by a scope: the scope's
+      // answers must not depend on what was asked before (one answer per id).
+      const ask = (ids: number[]) => ids.map((id) => [q(id, TI.GET_SYMNAME), q(id, TI.GET_DATAKIND), q(id, TI.GET_OFFSET), q(id, TI.GET_LENGTH), q(id, TI.GET_LEXICALPARENT)]);
+      const kids = q(fn.index, TI.FINDCHILDREN) as number[];
+      const kidsBefore = ask(kids);
+      expect(sym.setScopeFromAddr(base + 0x1030n)).toBe(true);
       const locals = [...sym.enumSymbols()];
-      // p: struct pair (8 bytes), the rest int. RSP-relative offsets as in scope.test.ts.
-      expect(locals.map((s) => [s.name, s.size, q(s.typeIndex, TI.GET_LENGTH), q(s.index, TI.GET_DATAKIND), q(s.index, TI.GET_OFFSET), q(s.index, TI.GET_TYPE) === s.typeIndex])).toEqual([
-        ['p', 8, 8n, DK.Param, 48, true],
-        ['scale', 4, 4n, DK.Param, 44, true],
-        ['total', 4, 4n, DK.Local, 40, true],
-        ['doubled', 4, 4n, DK.Local, 36, true],
-        ['excess', 4, 4n, DK.Local, 32, true],
+      // Microsoft's dbghelp.dll: innermost first; Size and LENGTH the live range's bytes
+      // (S_DEFRANGE_FRAMEPOINTER_REL: p, scale, total 0001:0013 + 82; doubled the outer block's
+      // 50, excess the inner one's 21); TypeIndex p struct pair (8 bytes), the rest int.
+      expect(locals.map((s) => [s.name, s.size, q(s.typeIndex, TI.GET_LENGTH), q(s.index, TI.GET_DATAKIND), q(s.index, TI.GET_OFFSET), q(s.index, TI.GET_LENGTH), q(s.index, TI.GET_TYPE) === s.typeIndex])).toEqual([
+        ['excess', 21, 4n, DK.Local, 32, 21n, true],
+        ['doubled', 50, 4n, DK.Local, 36, 50n, true],
+        ['p', 82, 8n, DK.Param, 48, 82n, true],
+        ['scale', 82, 4n, DK.Param, 44, 82n, true],
+        ['total', 82, 4n, DK.Local, 40, 82n, true],
       ]);
-      expect(q(locals[0].typeIndex, TI.GET_SYMNAME)).toBe('pair');
+      expect(q(locals[2].typeIndex, TI.GET_SYMNAME)).toBe('pair');
       // p, scale, total in the function; doubled in the outer block; excess in the inner one.
-      const [p, , total, doubled, excess] = locals.map((s) => q(s.index, TI.GET_LEXICALPARENT) as number);
+      const [excess, doubled, p, , total] = locals.map((s) => q(s.index, TI.GET_LEXICALPARENT) as number);
       expect([p, total]).toEqual([fn.index, fn.index]);
       expect(q(doubled, TI.GET_SYMTAG)).toBe(SymTag.Block);
       expect(q(doubled, TI.GET_LEXICALPARENT)).toBe(fn.index);
       expect(q(excess, TI.GET_LEXICALPARENT)).toBe(doubled);
+      // The same ids asked again, after the listing and in reverse: the same answers.
+      expect(ask(kids)).toEqual(kidsBefore);
+      const listed = ask(locals.map((s) => s.index));
+      expect(ask(locals.map((s) => s.index).reverse()).reverse()).toEqual(listed);
+      sym.setScopeFromAddr(base + 0x1000n);
+      Array.from(sym.enumSymbols()); // a listing in between
+      expect(ask(locals.map((s) => s.index))).toEqual(listed);
 
       // span_width (-O2) at its entry: s a struct span (16), w long long (8), i folded to the constant 0.
       expect(sym.setScopeFromAddr(base + 0x10f0n)).toBe(true);
       const opt = [...sym.enumSymbols()];
-      expect(opt.map((s) => [s.name, s.size, q(s.index, TI.GET_DATAKIND)])).toEqual([
-        ['s', 16, DK.Param],
-        ['bias', 4, DK.Param],
-        ['w', 8, DK.Local],
-        ['i', 4, DK.Constant],
+      expect(opt.map((s) => [s.name, s.size, q(s.typeIndex, TI.GET_LENGTH), q(s.index, TI.GET_DATAKIND)])).toEqual([
+        ['s', 22, 16n, DK.Param],
+        ['bias', 20, 4n, DK.Param],
+        ['w', 8, 8n, DK.Local],
+        ['i', 4, 4n, DK.Constant],
       ]);
       expect(q(opt[3].index, TI.GET_VALUE)).toBe(0);
       // s at [RCX]: offset 0; bias in EDX: a register, no offset.
@@ -286,13 +314,13 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     await withModule('locals-x86.exe', (sym, base) => {
       expect(sym.setScopeFromAddr(base + 0x1030n)).toBe(true);
       const got = [...sym.enumSymbols()].map((s) => [s.name, sym.getTypeInfo(base, s.index, TI.GET_OFFSET)]);
-      // scope.test.ts: p -8, scale 16, total -12, doubled -16, excess -20 from EBP.
+      // scope.test.ts: p -8, scale 16, total -12, doubled -16, excess -20 from EBP (innermost first).
       expect(got).toEqual([
+        ['excess', 0xffffffec],
+        ['doubled', 0xfffffff0],
         ['p', 0xfffffff8],
         ['scale', 16],
         ['total', 0xfffffff4],
-        ['doubled', 0xfffffff0],
-        ['excess', 0xffffffec],
       ]);
     });
   });
@@ -347,10 +375,10 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
             [i === 0 ? 'header_twice' : c.frames[i - 1].name, SymTag.InlineSite],
           ]);
           sym.setContext({ instructionOffset: a, inlineFrameContext: (ctx + i) >>> 0 });
-          for (const l of sym.enumSymbols()) expect([l.name, q(l.index, TI.GET_LEXICALPARENT), l.size]).toEqual([l.name, s.index, 4]);
+          for (const l of sym.enumSymbols()) expect([l.name, q(l.index, TI.GET_LEXICALPARENT), q(l.typeIndex, TI.GET_LENGTH)]).toEqual([l.name, s.index, 4n]);
         });
         // The function's children: v, a and the outermost site.
-        expect((q(fn.index, TI.FINDCHILDREN) as number[]).map((k) => q(k, TI.GET_SYMNAME))).toEqual(['v', 'a', 'geometry::outer']);
+        expect((q(fn.index, TI.FINDCHILDREN) as number[]).map((k) => q(k, TI.GET_SYMNAME) ?? q(k, TI.GET_SYMTAG))).toEqual([SymTag.FuncDebugStart, SymTag.FuncDebugEnd, 'v', 'a', 'geometry::outer']);
       });
     });
   });
@@ -358,14 +386,17 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
   t("a member function's class parent is its class; `this` is its parameter, a pointer to that class (cppfeatures-x64)", async () => {
     await withModule('cppfeatures-x64.exe', (sym, base) => {
       const q = (id: number, r: number) => sym.getTypeInfo(base, id, r);
-      const rect = sym.getTypeFromName(base, 'geometry::Rect')!.typeIndex;
+      // geometry::Rect is named by an S_UDT: getTypeFromName answers that typedef, whose TYPE is the class.
+      const typedef = sym.getTypeFromName(base, 'geometry::Rect')!;
+      expect(typedef.tag).toBe(SymTag.Typedef);
+      const rect = q(typedef.typeIndex, TI.GET_TYPE) as number;
       // S_GPROC32 `geometry::Rect::area`, type 0x103D `double geometry::Rect::()`; S_LOCAL `this` (param).
       const area = sym.fromName('geometry::Rect::area')!;
       expect(q(area.index, TI.GET_CLASSPARENTID)).toBe(rect);
       const kids = q(area.index, TI.FINDCHILDREN) as number[];
-      expect(kids.map((k) => [q(k, TI.GET_SYMNAME), q(k, TI.GET_DATAKIND)])).toEqual([['this', DK.Param]]);
-      const self = q(kids[0], TI.GET_TYPE) as number;
-      expect([q(self, TI.GET_SYMTAG), q(q(self, TI.GET_TYPE) as number, TI.GET_SYMNAME), q(kids[0], TI.GET_LENGTH)]).toEqual([SymTag.PointerType, 'geometry::Rect', 8n]);
+      expect(kids.map((k) => [q(k, TI.GET_SYMNAME) ?? q(k, TI.GET_SYMTAG), q(k, TI.GET_DATAKIND)])).toEqual([[SymTag.FuncDebugStart, undefined], [SymTag.FuncDebugEnd, undefined], ['this', DK.Param]]);
+      const self = q(kids[2], TI.GET_TYPE) as number;
+      expect([q(self, TI.GET_SYMTAG), q(q(self, TI.GET_TYPE) as number, TI.GET_SYMNAME), q(self, TI.GET_LENGTH)]).toEqual([SymTag.PointerType, 'geometry::Rect', 8n]);
       // A free function has no class parent.
       expect(q(sym.fromName('geometry::scale')!.index, TI.GET_CLASSPARENTID)).toBeUndefined();
     });

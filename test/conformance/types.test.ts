@@ -53,8 +53,12 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
           expect(hit).toBeDefined();
           // Duplicated names (none in these fixtures) would make the first definition answer.
           expect(defs.filter((x) => x.name === d.name)).toHaveLength(1);
-          const id = hit!.typeIndex;
-          expect(hit).toMatchObject({ name: d.name, tag: d.kind === 'LF_ENUM' ? SymTag.Enum : SymTag.UDT, index: id, modBase: base });
+          // A name the globals' S_UDT records hold answers as that typedef (Microsoft's DLL, on
+          // MSVC- and LLVM-made PDBs alike), whose TYPE is the definition.
+          const typedef = hit!.tag === SymTag.Typedef;
+          const id = typedef ? (q(hit!.typeIndex, TI.GET_TYPE) as number) : hit!.typeIndex;
+          expect(hit).toMatchObject({ name: d.name, index: hit!.typeIndex, modBase: base });
+          expect([d.name, q(id, TI.GET_SYMTAG)]).toEqual([d.name, d.kind === 'LF_ENUM' ? SymTag.Enum : SymTag.UDT]);
           expect(q(id, TI.GET_SYMNAME)).toBe(d.name);
           if (d.kind === 'LF_ENUM') {
             expect(looks(apiOf(sym, base), q(id, TI.GET_TYPE) as number)).toBe(expectedLooks(byIndex, d.underlying!));
@@ -62,7 +66,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
             expect(q(id, TI.GET_BASETYPE)).toBe(SIMPLE[d.underlying! & 0xff][0]);
           } else {
             expect(q(id, TI.GET_LENGTH)).toBe(BigInt(d.sizeof!));
-            expect(hit!.size).toBe(d.sizeof);
+            expect(hit!.size).toBe(d.sizeof); // a typedef is as long as its type
             const kind = d.kind === 'LF_CLASS' ? UdtKind.Class : d.kind === 'LF_UNION' ? UdtKind.Union : d.kind === 'LF_INTERFACE' ? UdtKind.Interface : UdtKind.Struct;
             expect(q(id, TI.GET_UDTKIND)).toBe(kind);
           }
@@ -106,8 +110,12 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     try {
       const base = await sym.loadModule(bin('types-x64.exe'));
       const q = (id: number, r: number) => sym.getTypeInfo(base, id, r);
+      const udtOf = (name: string) => {
+        const hit = sym.getTypeFromName(base, name)!;
+        return hit.tag === SymTag.Typedef ? (q(hit.typeIndex, TI.GET_TYPE) as number) : hit.typeIndex;
+      };
       const memberOf = (udt: string) => {
-        const id = sym.getTypeFromName(base, udt)!.typeIndex;
+        const id = udtOf(udt);
         return new Map((q(id, TI.FINDCHILDREN) as number[]).map((c) => [q(c, TI.GET_SYMNAME) as string, c]));
       };
       const b = memberOf('shapes::Builtins');
@@ -167,6 +175,10 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
       const method = q(pmf, TI.GET_TYPE) as number;
       expect(q(q(method, TI.GET_CLASSPARENTID) as number, TI.GET_SYMNAME)).toBe('shapes::Other');
       expect(q(method, TI.GET_OBJECTPOINTERTYPE)).toBeDefined();
+      // shapes::Other::touch() and touch(int): TI_GET_COUNT counts `this` (Microsoft's DLL: 1, 2).
+      const other = udtOf('shapes::Other');
+      const touch = (q(other, TI.FINDCHILDREN) as number[]).filter((c) => q(c, TI.GET_SYMNAME) === 'touch');
+      expect(touch.map((c) => q(q(c, TI.GET_TYPE) as number, TI.GET_COUNT))).toEqual([1, 2]);
       expect(q(method, TI.GET_THISADJUST)).toBe(0);
     } finally {
       sym.cleanup();
@@ -178,7 +190,9 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     try {
       const base = await sym.loadModule(bin('types-x86.exe'));
       const q = (id: number, r: number) => sym.getTypeInfo(base, id, r);
-      const cbId = sym.getTypeFromName(base, 'shapes::Callbacks')!.typeIndex;
+      const cbHit = sym.getTypeFromName(base, 'shapes::Callbacks')!;
+      expect(cbHit.tag).toBe(SymTag.Typedef); // the S_UDT (Microsoft's DLL)
+      const cbId = q(cbHit.typeIndex, TI.GET_TYPE) as number;
       const cb = new Map((q(cbId, TI.FINDCHILDREN) as number[]).map((c) => [q(c, TI.GET_SYMNAME) as string, c]));
       const std = q(q(cb.get('stdcb')!, TI.GET_TYPE) as number, TI.GET_TYPE) as number;
       expect(q(std, TI.GET_CALLING_CONVENTION)).toBe(7); // CV_CALL_NEAR_STD
@@ -188,7 +202,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     }
   });
 
-  t('typedefs (S_UDT naming another type) are found by name and listed by enumTypes', async () => {
+  t('typedefs (every S_UDT, a same-named class\'s too) are found by name and listed by enumTypes', async () => {
     const sym = SymbolHandler.initialize();
     try {
       const base = await sym.loadModule(bin('types-x64.exe'));
@@ -201,10 +215,15 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
       expect(q(q(alias.typeIndex, TI.GET_TYPE) as number, TI.GET_SYMNAME)).toBe('shapes::Derived');
       const op = sym.getTypeFromName(base, 'shapes::BinaryOp')!;
       expect(looks(apiOf(sym, base), q(op.typeIndex, TI.GET_TYPE) as number)).toBe('ptr(8)->fn(2)');
+      // A class named by an S_UDT of its own name is that typedef too (Microsoft's DLL: tag 17,
+      // size 56, its TYPE the class).
+      const derived = sym.getTypeFromName(base, 'shapes::Derived')!;
+      expect(derived).toMatchObject({ tag: SymTag.Typedef, name: 'shapes::Derived', size: 56 });
+      const cls = q(derived.typeIndex, TI.GET_TYPE) as number;
+      expect([q(cls, TI.GET_SYMTAG), q(cls, TI.GET_SYMNAME), q(cls, TI.GET_CHILDRENCOUNT)]).toEqual([SymTag.UDT, 'shapes::Derived', 8]);
+      expect(q(derived.typeIndex, TI.FINDCHILDREN)).toBeUndefined(); // Microsoft's DLL: FALSE
       const typedefs = [...sym.enumTypes(base)].filter((s) => s.tag === SymTag.Typedef).map((s) => s.name);
-      expect(typedefs).toEqual(expect.arrayContaining(['HRESULT', 'shapes::Alias', 'shapes::BinaryOp', 'size_t']));
-      // A class's own S_UDT is the class, not a typedef of it.
-      expect(typedefs).not.toContain('shapes::Derived');
+      expect(typedefs).toEqual(expect.arrayContaining(['HRESULT', 'shapes::Alias', 'shapes::BinaryOp', 'size_t', 'shapes::Derived']));
       expect(sym.getTypeFromName(base, 'no::such::type')).toBeUndefined();
     } finally {
       sym.cleanup();
@@ -228,13 +247,14 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     }
   });
 
-  t('getTypeFromName is case-sensitive unless SYMOPT_CASE_INSENSITIVE; module!name with base 0 searches that module', async () => {
+  t('getTypeFromName is case-sensitive, even under SYMOPT_CASE_INSENSITIVE (as Microsoft\'s DLL); module!name with base 0 searches that module', async () => {
     const sym = SymbolHandler.initialize();
     try {
       const base = await sym.loadModule(bin('types-x64.exe'));
       expect(sym.getTypeFromName(base, 'SHAPES::FLAGS')).toBeUndefined();
       sym.setOptions(sym.getOptions() | SymOpt.CASE_INSENSITIVE);
-      expect(sym.getTypeFromName(base, 'SHAPES::FLAGS')).toMatchObject({ name: 'shapes::Flags', size: 8 });
+      expect(sym.getTypeFromName(base, 'SHAPES::FLAGS')).toBeUndefined();
+      expect(sym.getTypeFromName(base, 'shapes::Flags')).toMatchObject({ name: 'shapes::Flags', size: 8 });
       sym.setOptions(sym.getOptions() & ~SymOpt.CASE_INSENSITIVE);
       expect(sym.getTypeFromName(0n, 'types-x64!shapes::Flags')).toMatchObject({ name: 'shapes::Flags', modBase: base });
       expect(sym.getTypeFromName(0n, 'nosuchmodule!shapes::Flags')).toBeUndefined();

@@ -20,7 +20,7 @@ import { FileSource } from '../../lib/formats/binary/source';
 import { PdbFile } from '../../lib/formats/pdb/pdb-file';
 import { CORPUS, describeCorpus } from '../helpers/corpus';
 import { readDumpFiles, readDumpLines, readSectionAddresses } from '../helpers/lines-oracle';
-import { classicIsParam } from '../../lib/portable/features/scope';
+import { classicIsParam } from '../../lib/portable/features/scope-locals';
 
 const BASE = 0x10000000n;
 /** Twins whose S_LOCAL says otherwise than the offset rule: locals kept in parameter slots. */

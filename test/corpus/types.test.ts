@@ -97,13 +97,27 @@ describeCorpus('types of the corpus PDBs vs llvm-pdbutil', () => {
       }
     });
 
-    test('getTypeFromName answers the first definition of each name; enumTypes lists every definition', async () => {
+    test('getTypeFromName answers the S_UDT typedef of a name, else the first definition; enumTypes lists every definition', async () => {
       const sym = SymbolHandler.initialize();
       try {
         const base = await sym.loadModule(pdbPath, { baseAddress: 0x10000000n });
+        // Microsoft's dbghelp.dll 10.0.19041.685 on softokn3 (MSVC 19.15 objects; msoracle
+        // `type`, 2026-12-06): _ldiv_t, _GUID, _EXCEPTION_POINTERS, _CONTEXT (each named by an
+        // S_UDT of the globals) answer tag 17 SymTagTypedef, sizes 8, 16, 16, 1232; the typedef's
+        // TYPE is then the definition.
         for (const { index, name: n } of byName) {
           const hit = sym.getTypeFromName(base, n);
-          expect([n, hit?.typeIndex, hit?.name]).toEqual([n, index, n]);
+          const def = hit?.tag === SymTag.Typedef ? sym.getTypeInfo(base, hit.typeIndex, TI.GET_TYPE) : hit?.typeIndex;
+          expect([n, def, hit?.name]).toEqual([n, index, n]);
+        }
+        if (name === 'softokn3') {
+          const got = ['_ldiv_t', '_GUID', '_EXCEPTION_POINTERS', '_CONTEXT'].map((n) => sym.getTypeFromName(base, n)).map((h) => [h?.name, h?.tag, h?.size]);
+          expect(got).toEqual([
+            ['_ldiv_t', SymTag.Typedef, 8],
+            ['_GUID', SymTag.Typedef, 16],
+            ['_EXCEPTION_POINTERS', SymTag.Typedef, 16],
+            ['_CONTEXT', SymTag.Typedef, 1232],
+          ]);
         }
         const listed = [...sym.enumTypes(base)].filter((s) => s.tag === SymTag.UDT || s.tag === SymTag.Enum);
         expect(listed).toHaveLength(total);

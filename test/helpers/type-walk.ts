@@ -90,7 +90,11 @@ export function looks(api: Query, id: number, depth = 0): string {
 }
 
 /** The same description from llvm-pdbutil's dump. */
-export function expectedLooks(dump: Map<number, DumpRecord>, ti: number, depth = 0): string {
+/**
+ * `staticMethod`: the type is that of a method the field list marks static (the corpus extracts
+ * leave out LF_MFUNCTION's `this type` line, which says it otherwise).
+ */
+export function expectedLooks(dump: Map<number, DumpRecord>, ti: number, depth = 0, staticMethod = false): string {
   if (ti < 0x1000) {
     const mode = (ti >> 8) & 7;
     const kind = SIMPLE[ti & 0xff];
@@ -122,8 +126,13 @@ export function expectedLooks(dump: Map<number, DumpRecord>, ti: number, depth =
       return `array(${r.arraySize},${elem ? r.arraySize! / elem : 0})->${expectedLooks(dump, r.referent!, depth + 1)}`;
     }
     case 'LF_PROCEDURE':
-    case 'LF_MFUNCTION':
       return `fn(${r.argCount})`;
+    case 'LF_MFUNCTION': {
+      // TI_GET_COUNT of a member function counts `this` (Microsoft's dbghelp.dll: touch(int) is
+      // 2), which the dump's `# args` does not.
+      const self = r.thisType !== undefined ? r.thisType !== 0 : !staticMethod;
+      return `fn(${r.argCount! + (self ? 1 : 0)})`;
+    }
     case 'LF_VTSHAPE':
       return 'vtshape';
     default:
@@ -189,11 +198,11 @@ export function expectedChildren(dump: Map<number, DumpRecord>, m: DumpMember, o
       return [`member ${m.name} @${m.offset}${bits}: ${expectedLooks(dump, m.type)}`];
     }
     case 'LF_ONEMETHOD':
-      return [`method ${m.name}: ${expectedLooks(dump, m.type)}`];
+      return [`method ${m.name}: ${expectedLooks(dump, m.type, 0, /\bstatic\b/.test(m.attrs))}`];
     case 'LF_METHOD': {
       const list = dump.get(m.type)!.methods!;
       if (list.length !== m.overloads) throw new Error(`method list 0x${m.type.toString(16)}: ${list.length} entries, LF_METHOD says ${m.overloads}`);
-      return list.map((x) => `method ${m.name}: ${expectedLooks(dump, x.type)}`);
+      return list.map((x) => `method ${m.name}: ${expectedLooks(dump, x.type, 0, /\bstatic\b/.test(x.attrs))}`);
     }
     case 'LF_VFUNCTAB':
       return [`vtable ${expectedLooks(dump, m.type)}`];

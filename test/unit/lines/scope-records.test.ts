@@ -12,7 +12,10 @@ import { readFrameProc } from '../../../lib/formats/codeview/frame-proc';
 import { readBpRel, readLocal, readRegRel, readRegister } from '../../../lib/formats/codeview/local-records';
 import { CvReg, decodeFramePointer, defaultFramePointer } from '../../../lib/formats/codeview/registers';
 import { SymbolStream } from '../../../lib/formats/pdb/symbol-stream';
-import { localsAt, type AddressMap } from '../../../lib/portable/features/scope';
+import { localsAt } from '../../../lib/portable/features/scope-locals';
+import type { AddressMap } from '../../../lib/portable/features/scope-walk';
+import { ModuleScopes } from '../../../lib/portable/features/module-scopes';
+import { corruptions } from '../../helpers/mutate';
 
 const u16 = (n: number) => [n & 0xff, (n >>> 8) & 0xff];
 const u32 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
@@ -96,7 +99,7 @@ describe('scope walk over hand-made records', () => {
       ['d', L | SymFlag.REGREL, CvReg.RBP, -4],
       ['e', L | SymFlag.REGISTER, 18, 0],
       ['a', P | SymFlag.REGISTER, 18, 0], // S_LOCAL's range covers 0x1010
-      ['k', L | SymFlag.CONSTANT | SymFlag.VALUEPRESENT, 0, 5],
+      ['k', L | SymFlag.CONSTANT, 0, 5], // no VALUEPRESENT, as Microsoft's dbghelp.dll
       ['st', 0, 0, 0x1200],
     ]);
   });
@@ -109,12 +112,12 @@ describe('scope walk over hand-made records', () => {
     expect(a(0x1020)).toEqual(['a', P | SymFlag.REGREL, CvReg.RSP, 0x28]);
   });
 
-  test('blocks count only when they contain the address; inline sites never', () => {
+  test('blocks count only when they contain the address (listed first: innermost first); inline sites never', () => {
     const names = (at: number) => rows(at, MachineType.AMD64).map((r) => r[0]);
-    expect(names(0x1040)).toEqual(['b', 'c', 'd', 'e', 'a', 'x', 'k', 'st']);
+    expect(names(0x1040)).toEqual(['x', 'b', 'c', 'd', 'e', 'a', 'k', 'st']);
     expect(names(0x105f)).toContain('x');
     expect(names(0x1060)).not.toContain('x');
-    expect(names(0x1080)).toEqual(['b', 'c', 'd', 'e', 'a', 'y', 'k', 'st']);
+    expect(names(0x1080)).toEqual(['y', 'b', 'c', 'd', 'e', 'a', 'k', 'st']);
     expect(names(0x1090)).not.toContain('y');
   });
 
@@ -123,11 +126,11 @@ describe('scope walk over hand-made records', () => {
     expect(x(MachineType.AMD64, 1)).toEqual(['x', L | SymFlag.REGREL, CvReg.RSP, 12]);
     expect(x(MachineType.AMD64, 2)).toEqual(['x', L | SymFlag.REGREL, CvReg.RBP, 12]);
     expect(x(MachineType.AMD64, 3)).toEqual(['x', L | SymFlag.REGREL, CvReg.R13, 12]);
-    expect(x(MachineType.I386, 1)).toEqual(['x', L | SymFlag.FRAMEREL, CvReg.VFRAME, 12]);
+    expect(x(MachineType.I386, 1)).toEqual(['x', L | SymFlag.REGREL, CvReg.VFRAME, 12]);
     expect(x(MachineType.I386, 2)).toEqual(['x', L | SymFlag.REGREL, CvReg.EBP, 12]);
     expect(x(MachineType.ARM64, 2)).toEqual(['x', L | SymFlag.REGREL, CvReg.ARM64_FP, 12]);
     // No base pointer named: the machine's default (x86's virtual frame, the stack pointer elsewhere).
-    expect(x(MachineType.I386, 0)).toEqual(['x', L | SymFlag.FRAMEREL, CvReg.VFRAME, 12]);
+    expect(x(MachineType.I386, 0)).toEqual(['x', L | SymFlag.REGREL, CvReg.VFRAME, 12]);
     expect(x(MachineType.ARM64, 0)).toEqual(['x', L | SymFlag.REGREL, CvReg.ARM64_SP, 12]);
   });
 
@@ -135,15 +138,24 @@ describe('scope walk over hand-made records', () => {
     const s = stream([proc(0x10, 'g'), frameproc(0x10, 1, 2), local('p', 1), drFrameRel(8, 0, 0x10), local('v', 0), drFrameRel(-4, 0, 0x10), end()]);
     expect(rows(0x1000, MachineType.I386, s)).toEqual([
       ['p', P | SymFlag.REGREL, CvReg.EBP, 8],
-      ['v', L | SymFlag.FRAMEREL, CvReg.VFRAME, -4],
+      ['v', L | SymFlag.REGREL, CvReg.VFRAME, -4],
     ]);
   });
 
-  test('pieces of a split variable other than its first bytes do not answer; a REGREL piece at offset 0 does', () => {
+  test('every piece of a split variable covering the address is listed, in record order (Microsoft\'s DLL)', () => {
     const s = stream([proc(0x10, 'h'), local('w', 0), drSubfieldRegister(20, 4, 0, 0x10), drRegRel(CvReg.RSP, 0x30, 0, 8, 8), drRegRel(CvReg.RSP, 0x20, 0, 0x10), end()]);
-    expect(rows(0x1000, MachineType.AMD64, s)).toEqual([['w', L | SymFlag.REGREL, CvReg.RSP, 0x20]]);
+    expect(rows(0x1000, MachineType.AMD64, s)).toEqual([
+      ['w', L | SymFlag.REGISTER, 20, 0],
+      ['w', L | SymFlag.REGREL, CvReg.RSP, 0x30],
+      ['w', L | SymFlag.REGREL, CvReg.RSP, 0x20],
+    ]);
+    // Past the 8-byte piece's range.
+    expect(rows(0x1008, MachineType.AMD64, s)).toEqual([
+      ['w', L | SymFlag.REGISTER, 20, 0],
+      ['w', L | SymFlag.REGREL, CvReg.RSP, 0x20],
+    ]);
     const only = stream([proc(0x10, 'h'), local('w', 0), drSubfieldRegister(20, 4, 0, 0x10), end()]);
-    expect(rows(0x1000, MachineType.AMD64, only)).toEqual([['w', L | SymFlag.NULL, 0, 0]]);
+    expect(rows(0x1000, MachineType.AMD64, only)).toEqual([['w', L | SymFlag.REGISTER, 20, 0]]);
   });
 
   test('registers cached globals (fEnregGlobal/fEnregStatic) are not locals; nested S_END ends the walk', () => {
@@ -203,5 +215,52 @@ describe('record decoders', () => {
     expect([0, 1, 2, 3].map((e) => decodeFramePointer(e, MachineType.ARM64))).toEqual([0, 81, 79, 69]);
     expect(decodeFramePointer(1, 0x1234)).toBe(0);
     expect([MachineType.I386, MachineType.AMD64, MachineType.ARM64, 0].map(defaultFramePointer)).toEqual([30006, 335, 81, 0]);
+  });
+});
+
+describe('module-scopes: where each record sits, for ids that answer from their record alone', () => {
+  test('each record knows its innermost scope, its procedure, its S_FRAMEPROC and (an S_DEFRANGE) its S_LOCAL', () => {
+    const { symbols } = msvcProc(1, 1);
+    const offsets: number[] = [];
+    symbols.forEach((_k, off) => offsets.push(off));
+    const at = (i: number) => new ModuleScopes(symbols).place(offsets[i]);
+    // msvcProc: 0 proc, 1-5 classic, 6 S_LOCAL a, 7 its S_DEFRANGE_REGISTER, 8 S_FRAMEPROC,
+    // 9 block, 10 S_LOCAL x, 11 its full-scope range, 12 end, 13 block, 14 y, 15 end,
+    // 16 inline site, 17 inl, 18 its range, 19 site end, 20 constant, 21 static, 22 end.
+    const [p, , , , , , a, aRange, frame, b1, x, xRange, , b2, y, , site, inl, inlRange] = offsets;
+    expect(at(0)).toEqual({ scope: 0, proc: p, local: 0, frameProc: frame });
+    expect(at(1)).toEqual({ scope: p, proc: p, local: 0, frameProc: frame });
+    expect(at(6)).toEqual({ scope: p, proc: p, local: 0, frameProc: frame });
+    expect(at(7)).toEqual({ scope: p, proc: p, local: a, frameProc: frame });
+    expect(aRange).toBe(offsets[7]);
+    expect(at(10)).toEqual({ scope: b1, proc: p, local: 0, frameProc: frame });
+    expect(at(11)).toEqual({ scope: b1, proc: p, local: x, frameProc: frame });
+    expect(xRange).toBe(offsets[11]);
+    expect(at(14)).toEqual({ scope: b2, proc: p, local: 0, frameProc: frame });
+    expect(y).toBe(offsets[14]);
+    expect(at(18)).toEqual({ scope: site, proc: p, local: inl, frameProc: frame });
+    expect(inlRange).toBe(offsets[18]);
+    expect(at(21)).toEqual({ scope: p, proc: p, local: 0, frameProc: frame });
+    // Not a record's offset, or past the stream: nothing.
+    expect(new ModuleScopes(symbols).place(offsets[1] + 1)).toBeUndefined();
+    expect(new ModuleScopes(symbols).place(1 << 20)).toBeUndefined();
+  });
+
+  test('a record outside every procedure has no place; a stream cut or overwritten is BAD_FORMAT, never another error', () => {
+    const s = stream([local('top', 0), proc(0x10, 'h'), local('in', 0), end()]);
+    const m = new ModuleScopes(s.symbols);
+    expect(m.place(4)).toBeUndefined();
+    const good = Uint8Array.from(msvcProc(1, 1).symbols.c.buf);
+    const check = (b: Uint8Array) => {
+      try {
+        const ms = new ModuleScopes(new SymbolStream(Cursor.of(b, 'test module', 4), 4));
+        for (let off = 0; off < b.length + 8; off += 4) ms.place(off);
+      } catch (e) {
+        expect(e).toBeInstanceOf(DbgHelpError);
+        expect((e as DbgHelpError).code).toBe('BAD_FORMAT');
+      }
+    };
+    for (let n = 0; n < good.length; n += 3) check(good.subarray(0, n));
+    for (const b of corruptions(good, 200, 3)) check(b);
   });
 });
