@@ -253,7 +253,8 @@ export class DllHandler implements BackendHandler {
     return this.s.enumLines(base, opts.obj ?? null, opts.file ?? null)[Symbol.iterator]();
   }
   enumSourceFiles(base: bigint, mask: string | undefined): IterableIterator<SourceFile> {
-    this.module(base, 'enumSourceFiles');
+    // Base 0 is DbgHelp's "the modules the mask's `module!` names" (SymEnumSourceFiles).
+    if (base !== 0n) this.module(base, 'enumSourceFiles');
     return this.s.enumSourceFiles(base, mask ?? null)[Symbol.iterator]();
   }
 

@@ -107,15 +107,15 @@ export const WINE_DIFFERENCES: Record<string, string> = {
 
   // lines.test.ts
   'enumLines lists every line entry of llvm-pdbutil dump -l: object, file, line and address': WINE_ENUMLINES,
-  'enumLines filters by object file and by source file mask': WINE_ENUMLINES,
+  'enumLines filters by whole object and source file names or masks (a backslash escapes)': WINE_ENUMLINES,
   'enumSourceFiles lists each file of the module once (dump -files)':
     "Wine's SymEnumSourceFilesW lists other file names than the PDB's file checksums (extra entries on x64/arm64, one on x86)",
-  'getLineFromName(file, line) gives the lowest address of every line of the dump': WINE_LINE_FROM_NAME,
-  'getLineFromName matches a path tail case-insensitively, either slash, and skips to the next line with code': WINE_LINE_FROM_NAME,
-  'getLineNext/getLinePrev walk the compiland in address order, across functions and files':
+  'getLineFromName(file, line) gives the lowest address of every line of the dump; line 0 finds nothing': WINE_LINE_FROM_NAME,
+  'getLineFromName matches a path tail case-insensitively, either slash; a line without code gives the nearest line with code before it': WINE_LINE_FROM_NAME,
+  'getLineNext/getLinePrev step through one source file of the compiland by line number':
     "Wine's SymGetLineNextW64/PrevW64 stop where Microsoft's continue (the walk across functions and files comes back empty)",
-  'getLineNext steps over entries sharing an address one by one (crt.c lines 8 and 10 at one address)':
-    "Wine's SymGetLineNextW64 skips the second entry at the same address (line 10) and goes on to line 11",
+  "getLineNext/getLinePrev answer nothing where the next line shares the entry's address (crt.c 8 and 10)":
+    "Wine's SymGetLineNextW64 from crt.c's line 8 skips line 10 (same address) and answers line 11, where Microsoft's answers FALSE",
 
   // types.test.ts
   'every UDT and enum walks like llvm-pdbutil dumps it: size, bases, members, methods, nested types, enumerators': WINE_TYPE_FROM_NAME,
@@ -219,20 +219,12 @@ const MS_CASEINS = "Microsoft's SymGetTypeFromName ignores SYMOPT_CASE_INSENSITI
 const MS_INLINESYM = "Microsoft's SymFromInlineContext gives the start of the site's first code range (0x1029) as Address and the displacement from there, as Wine's does";
 const MS_INITCTX = "Microsoft's SymFromInlineContext with context 0 (INIT) answers an inline site (displacement 1 from 0x1029), not the physical run_chain";
 const MS_QUERYTRACE = "Microsoft's SymQueryInlineTrace accepts a start address in another function (no ERROR_INVALID_PARAMETER)";
-const MS_LINENAME = "Microsoft's SymGetLineFromNameW64 answers the line asked for with code at or before it (line 14 for 17), not the next line with code";
-const MS_ENUMLINES = "With an object filter 'crt.obj' Microsoft's SymEnumLinesW lists no line (the test expects the 13 lines of C:\\dbghelp\\fixtures\\obj\\x64\\crt.obj)";
-const MS_LINENEXT = "Microsoft's SymGetLineNextW64 walk leaves out lines 5, 6, 7 (0x1060-0x106e, the header's lines between 23@0x1050 and 28@0x1080)";
-const MS_LINESAME = "Microsoft's SymGetLineNextW64 answers FALSE after crt.c's first entry, where lines 8 and 10 share one address";
 const MS_TPI = "Microsoft numbers the scope's TypeIndex its own way (2, 5), not the TPI index (0x1004, 0x74)";
 const MS_ORDER = "Microsoft lists the scope in another order (excess, doubled, scale)";
 const MS_EMPTY = "Microsoft's SymSetScopeFromAddr outside every module (FALSE) empties the scope set before";
 const MS_SYMSRVLOG = "Microsoft's symsrv.dll logs its cache miss in its own words ('SYMSRV:  UNC: <path> - path not found'), not 'SYMSRV: <path> not found'";
 const MS_UNMATCHEDSTORE = "Microsoft does not set PdbUnmatched when the store's PDB under the key is of another build";
 export const MICROSOFT_DIFFERENCES: Record<string, string> = {
-  'types-x64.exe › getLineFromName(file, line) gives the lowest address of every line of the dump':
-    "Microsoft's SymGetLineFromNameW64 finds nothing for the line-0 entries of types.cpp (line 0 at 0x11d0), which the dump lists",
-  'types-x86.exe › getLineFromName(file, line) gives the lowest address of every line of the dump':
-    "Microsoft's SymGetLineFromNameW64 finds nothing for the line-0 entries of types.cpp, which the dump lists",
   'invades the current process: its own image is a loaded module':
     "Microsoft's SymInitializeW(fInvadeProcess) under Wine answers FALSE with GetLastError 0 (the addon then checks the handle is live) and its module list lacks node.exe",
   "SYMOPT_DEBUG: a load through srv*C*S logs the miss in C and the copy from S": MS_SYMSRVLOG,
@@ -244,12 +236,8 @@ export const MICROSOFT_DIFFERENCES: Record<string, string> = {
   "an address in no function gives false and an empty scope; one in no module keeps the scope": MS_EMPTY,
   "an inline frame is an SymTagInlineSite symbol at the start of its code range, the displacement from there": MS_INLINESYM,
   "context 0 (INIT) and 0xffffffff (IGNORE) name the physical frame: never an inline frame twice": MS_INITCTX,
-  "enumLines filters by object file and by source file mask": MS_ENUMLINES,
   "fromAddr gives the enclosing procedure, its size, tag, flags and the displacement": MS_FUNCFLAG,
   "fromName finds x86 publics by decorated name even where the writer filed them in another hash bucket": MS_X86PUB,
-  "getLineFromName matches a path tail case-insensitively, either slash, and skips to the next line with code": MS_LINENAME,
-  "getLineNext steps over entries sharing an address one by one (crt.c lines 8 and 10 at one address)": MS_LINESAME,
-  "getLineNext/getLinePrev walk the compiland in address order, across functions and files": MS_LINENEXT,
   "getTypeFromName is case-sensitive unless SYMOPT_CASE_INSENSITIVE; module!name with base 0 searches that module": MS_CASEINS,
   "import thunks come back as SymTagThunk with SYMFLAG_THUNK": MS_THUNK,
   "modules cannot overlap; reloading the same file at the same base is a no-op; unload frees the range": MS_UNLOAD,
