@@ -87,7 +87,7 @@ export const WINE_DIFFERENCES: Record<string, string> = {
   'basic-x86 fromAddr names every procedure start, middle and last byte and every public as llvm-symbolizer does, or differs for a checked reason': WINE_X86,
   'cppfeatures-x86 fromAddr names every procedure start, middle and last byte and every public as llvm-symbolizer does, or differs for a checked reason': WINE_X86,
   'x86 C publics lose their decoration (_f, _f@8) under SYMOPT_UNDNAME': WINE_X86,
-  'fromName finds x86 publics by decorated name even where the writer filed them in another hash bucket': WINE_X86,
+  'fromName finds a public by the name it is shown with, wherever the writer filed it in the hash (x86 C publics)': WINE_X86,
   'cppfeatures-x64 fromAddr names every procedure start, middle and last byte and every public as llvm-symbolizer does, or differs for a checked reason':
     "Wine names an address inside an import thunk with the thunk's decorated name (?Multiply@mathlib@@YAHHH@Z) although SYMOPT_UNDNAME is set",
   'cppfeatures-arm64 fromAddr names every procedure start, middle and last byte and every public as llvm-symbolizer does, or differs for a checked reason':
@@ -99,8 +99,8 @@ export const WINE_DIFFERENCES: Record<string, string> = {
     'Wine lists every function twice, as its private procedure and as its public (DBGHELP-NOTES: seen on LLVM-made PDBs)',
   'without a PDB, the image exports answer (SymExport), named, ordinal-only and forwarded':
     "Wine's export symbols carry no SYMFLAG_FORWARDER (and name ordinal-only exports by number, and add an EntryPoint symbol)",
-  'a mismatched PDB next to the image is not used: exports answer and pdbUnmatched is set':
-    'Wine does not set PdbUnmatched for a mismatched PDB it skipped, and sends no CBA_DEBUG_INFO lines',
+  'a mismatched PDB next to the image is not used (exports answer, pdbUnmatched FALSE) unless SYMOPT_LOAD_ANYTHING':
+    "Wine's dbghelp.dll sends no CBA_DEBUG_INFO lines (the search's '... - mismatched pdb' never comes)",
   'getModuleInfo mirrors IMAGEHLP_MODULE64 (identity from the image, symbols from the PDB)':
     "Wine copies the raw CodeView record (RSDS + GUID + age) into CVData instead of the PDB path, and leaves LoadedPdbName as the image's relative PDB name",
   'a PDB loads alone at a given base, and needs one': 'Wine cannot load a .pdb without its image: the module gets a base but no symbols (SymGetModuleInfo fails on it)',
@@ -205,14 +205,8 @@ const MS_OFFSET = "Microsoft's TI_GET_OFFSET / scope listing includes locals the
 const MS_INLINESITES = "Microsoft's TI_FINDCHILDREN of an inline site lists no locals (x, t) for it";
 const MS_INLINESCOPE = "Microsoft's SymSetScopeFromInlineContext lists other symbols for an inline frame than the inlinee's parameters and locals (x64: by, where the test expects v, c; x86: flags 208, not 224)";
 const MS_CLASSPARENT = "Microsoft's TI_GET_CLASSPARENTID of geometry::Rect::area is another index (2) than getTypeFromName('geometry::Rect') gives (1)";
-const MS_FUNCFLAG = "Microsoft's SYMBOL_INFO for a function carries no SYMFLAG_FUNCTION (Flags 0) on these LLVM-made PDBs";
 const MS_BASE = "Microsoft's SymFromAddr at a module's base (in its headers) answers the first function with displacement -1 (0xffffffffffffffff) instead of FALSE";
-const MS_THUNK = "Microsoft's SymEnumSymbols lists no SymTagThunk symbol for cppfeatures-x64's import thunks (ExportedAdd)";
-const MS_X86PUB = "Microsoft's SymFromName finds nothing for the decorated x86 public names (_chain_b...)";
-const MS_EXPORTS = "Microsoft's symbols for an image without PDB are not all SymTagPublicSymbol with SYMFLAG_EXPORT";
-const MS_MISMATCH = "Microsoft does not set PdbUnmatched for the mismatched PDB it skipped (the module loads with exports)";
 const MS_PDBALONE = "Microsoft's DLL loads a .pdb without its image at a base but answers no symbol from it (SymFromAddr FALSE)";
-const MS_UNLOAD = "Microsoft's SymUnloadModule64 of a base with no module fails with ERROR_INVALID_PARAMETER (87), not ERROR_MOD_NOT_FOUND (126)";
 const MS_TYPEDEF = "Microsoft's SymGetTypeFromName answers a class with tag SymTagTypedef (17), not SymTagUDT (11), and SymEnumTypes lists some definitions twice, unnamed types and class names among the typedefs (shapes::Derived)";
 const MS_TYPECHILD = "Microsoft's TI_FINDCHILDREN on the typeIndex getTypeFromName gives for shapes::Builtins / shapes::Callbacks answers nothing";
 const MS_CASEINS = "Microsoft's SymGetTypeFromName ignores SYMOPT_CASE_INSENSITIVE";
@@ -223,24 +217,17 @@ const MS_TPI = "Microsoft numbers the scope's TypeIndex its own way (2, 5), not 
 const MS_ORDER = "Microsoft lists the scope in another order (excess, doubled, scale)";
 const MS_EMPTY = "Microsoft's SymSetScopeFromAddr outside every module (FALSE) empties the scope set before";
 const MS_SYMSRVLOG = "Microsoft's symsrv.dll logs its cache miss in its own words ('SYMSRV:  UNC: <path> - path not found'), not 'SYMSRV: <path> not found'";
-const MS_UNMATCHEDSTORE = "Microsoft does not set PdbUnmatched when the store's PDB under the key is of another build";
 export const MICROSOFT_DIFFERENCES: Record<string, string> = {
   'invades the current process: its own image is a loaded module':
     "Microsoft's SymInitializeW(fInvadeProcess) under Wine answers FALSE with GetLastError 0 (the addon then checks the handle is live) and its module list lacks node.exe",
   "SYMOPT_DEBUG: a load through srv*C*S logs the miss in C and the copy from S": MS_SYMSRVLOG,
   "SYMOPT_DEBUG: the cache miss and the copy are logged in DbgHelp wording": MS_SYMSRVLOG,
   "a PDB loads alone at a given base, and needs one": MS_PDBALONE,
-  "a PDB of another build under the right key is not loaded (pdbUnmatched, no private symbols)": MS_UNMATCHEDSTORE,
   "a member function's class parent is its class; `this` is its parameter, a pointer to that class (cppfeatures-x64)": MS_CLASSPARENT,
-  "a mismatched PDB next to the image is not used: exports answer and pdbUnmatched is set": MS_MISMATCH,
   "an address in no function gives false and an empty scope; one in no module keeps the scope": MS_EMPTY,
   "an inline frame is an SymTagInlineSite symbol at the start of its code range, the displacement from there": MS_INLINESYM,
   "context 0 (INIT) and 0xffffffff (IGNORE) name the physical frame: never an inline frame twice": MS_INITCTX,
-  "fromAddr gives the enclosing procedure, its size, tag, flags and the displacement": MS_FUNCFLAG,
-  "fromName finds x86 publics by decorated name even where the writer filed them in another hash bucket": MS_X86PUB,
   "getTypeFromName is case-sensitive unless SYMOPT_CASE_INSENSITIVE; module!name with base 0 searches that module": MS_CASEINS,
-  "import thunks come back as SymTagThunk with SYMFLAG_THUNK": MS_THUNK,
-  "modules cannot overlap; reloading the same file at the same base is a no-op; unload frees the range": MS_UNLOAD,
   "nothing is found outside every module, and before the first symbol of a module": MS_BASE,
   "queryInlineTrace refuses a start in another function (INVALID_PARAMETER)": MS_QUERYTRACE,
   "scope locals: Size and TypeIndex of their type; DataKind, OFFSET (a DWORD) and lexical parent by Index (locals-x64)": MS_OFFSET,
@@ -249,7 +236,6 @@ export const MICROSOFT_DIFFERENCES: Record<string, string> = {
   "typedefs (S_UDT naming another type) are found by name and listed by enumTypes": MS_TYPEDEF,
   "types-x64: base types, pointers, references, arrays, function pointers and pointers to members": MS_TYPECHILD,
   "types-x86: __stdcall function pointers and 4-byte pointers": MS_TYPECHILD,
-  "without a PDB, the image exports answer (SymExport), named, ordinal-only and forwarded": MS_EXPORTS,
   "x86 frame-pointer locals: OFFSET is the negative EBP offset as a DWORD": MS_OFFSET,
   "basic-arm64 › data symbols: Size is the length of their type, DataKind global or file static, the same by name and by Index": MS_LENGTH,
   "basic-arm64.exe › every function, thunk and datum answers SymGetTypeInfo on its Index with its own SymbolInfo: tag, name, type, length, address": MS_LENGTH,

@@ -20,6 +20,7 @@ const SIZE = fs.statSync(BASIC_X64.pdb).size;
 interface Loaded {
   lines: string[];
   info: ReturnType<SymbolHandler['getModuleInfo']>;
+  status: ReturnType<SymbolHandler['getModuleStatus']>;
   chainC?: string;
 }
 
@@ -31,7 +32,7 @@ async function load(searchPath: string, root: string, image: string, extra = 0, 
     sym.setHomeDirectory(path.join(root, 'home'));
     sym.on('debug', (l) => lines.push(l));
     const base = await sym.loadModule(image, opts);
-    return { lines, info: sym.getModuleInfo(base), chainC: sym.fromAddr(base + 0x1000n)?.symbol.name };
+    return { lines, info: sym.getModuleInfo(base), status: sym.getModuleStatus(base), chainC: sym.fromAddr(base + 0x1000n)?.symbol.name };
   } finally {
     sym.cleanup();
   }
@@ -175,12 +176,14 @@ describe('store layouts', () => {
 });
 
 describe('matching', () => {
-  test('a PDB of another build filed under the image key is refused: logged, not cached, pdbUnmatched, exports fallback', async () => {
+  test('a PDB of another build filed under the image key is refused: logged, not cached, status mismatched, exports fallback', async () => {
     const { root, image, d } = setup();
     const wrong = putInStore(d('S'), path.join(FIX, 'mismatch', PDB), KEY);
-    const { lines, info } = await load(`srv*${d('C')}*${d('S')}`, root, image);
+    const { lines, info, status } = await load(`srv*${d('C')}*${d('S')}`, root, image);
     expect(lines).toContain(`DBGHELP: ${wrong} - mismatched pdb`);
-    expect(info?.pdbUnmatched).toBe(true);
+    // pdbUnmatched is for a PDB in use that does not match (Microsoft's dbghelp.dll): none here.
+    expect(info?.pdbUnmatched).toBe(false);
+    expect(status?.kind).toBe('mismatched');
     expect(info?.symType).toBe(SymType.None);
     expect(listFiles(d('C'))).toEqual([]);
   });
@@ -190,6 +193,7 @@ describe('matching', () => {
     const wrong = putInStore(d('S'), path.join(FIX, 'mismatch', PDB), KEY);
     const { info, chainC } = await load(`srv*${d('S')}`, root, image, SymOpt.LOAD_ANYTHING);
     expect(info?.loadedPdbName).toBe(wrong);
+    expect(info?.pdbUnmatched).toBe(true);
     expect(chainC).toBe('variant_only'); // the mismatched build's function at RVA 0x1000 (test/fixtures/README.md)
   });
 
