@@ -16,10 +16,14 @@
  * Every candidate is checked against the identity (lib/symsrv/identify.ts) unless
  * SYMOPT_LOAD_ANYTHING; a mismatch is logged and the search goes on.
  *
- * Log lines (DbgHelp's wording, from the Symbol Paths page's example):
+ * Log lines (DbgHelp's wording, from the Symbol Paths page's example and from Microsoft's
+ * symsrv.dll 10.0.19041.685 asked under Wine, ../shared/docs/DBGHELP-NOTES.md):
  *   DBGHELP: .\dll\ntdll.pdb - file not found
  *   DBGHELP: C:\build\ntdll.pdb - mismatched pdb
- *   SYMSRV: c:\myCache\ntdll.pdb\<key>\ntdll.pdb not found
+ *   SYMSRV:  UNC: c:\myCache\ntdll.pdb\<key>\ntdll.pdb - path not found   (a local store's miss:
+ *   SYMSRV:  UNC: c:\myCache\ntdll.pdb\<key>\ntdll.pd_ - path not found    the file, the compressed
+ *   SYMSRV:  UNC: c:\myCache\ntdll.pdb\<key>\file.ptr - path not found     file, the pointer; `file
+ *                                                    not found` when the key directory exists)
  *   SYMSRV: ntdll.pdb from \\symbols\symbols: 10497024 bytes - copied
  *   DBGHELP: c:\myCache\ntdll.pdb\<key>\ntdll.pdb already cached
  * and, where DbgHelp's wording is not documented, lines in the same style:
@@ -253,7 +257,7 @@ class Search {
     let found: { path: string; form: 'file' | 'compressed'; from: string };
     switch (r.status) {
       case 'not-found':
-        this.env.debug(`SYMSRV: ${r.tried} not found`);
+        for (const l of uncMissLines(r.tried)) this.env.debug(l);
         this.req.onNotFound?.(r.tried);
         return undefined;
       case 'unavailable':
@@ -416,5 +420,27 @@ function removeEmptyKeyDirs(store: LocalStore, req: StoreRequest): void {
     } catch {
       return; // not empty (or gone): leave it
     }
+  }
+}
+
+/**
+ * A local store's miss as Microsoft's symsrv.dll logs it: the file, its compressed form and
+ * file.ptr in the key directory, each `- path not found` when that directory does not exist,
+ * `- file not found` when it does.
+ */
+export function uncMissLines(tried: string): string[] {
+  const cut = Math.max(tried.lastIndexOf('/'), tried.lastIndexOf('\\')) + 1;
+  const dir = tried.slice(0, cut);
+  const name = tried.slice(cut);
+  const why = dir && isDirectory(hostPath(dir)) ? 'file not found' : 'path not found';
+  const compressed = name.endsWith('_') ? name : `${name.slice(0, -1)}_`;
+  return [name, compressed, 'file.ptr'].filter((n, i, all) => all.indexOf(n) === i).map((n) => `SYMSRV:  UNC: ${dir}${n} - ${why}`);
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
   }
 }

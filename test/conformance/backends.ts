@@ -169,7 +169,7 @@ export const WINE_DIFFERENCES: Record<string, string> = {
   // store-search.ts); what Wine's DLL reports about them differs.
   'SymLoadModuleEx through cache*C;srv*S: the PDB is copied into C and loaded from there':
     "Wine's LoadedPdbName is the PDB name the image records (basic-x64.pdb, relative), not the file it read (the copy in C)",
-  'SYMOPT_DEBUG: the cache miss and the copy are logged in DbgHelp wording':
+  'SYMOPT_DEBUG: the cache miss is logged in symsrv.dll wording, then the PDB DbgHelp loads':
     "Wine's dbghelp.dll sends no CBA_DEBUG_INFO lines, so DbgHelp's closing 'DBGHELP: basic-x64 - private symbols & lines' never comes (the store search's SYMSRV lines, the handler's, do)",
 
   // scope.test.ts: Wine's SymSetContext scope (locals and parameters).
@@ -216,12 +216,9 @@ const MS_QUERYTRACE = "Microsoft's SymQueryInlineTrace accepts a start address i
 const MS_TPI = "Microsoft numbers the scope's TypeIndex its own way (2, 5), not the TPI index (0x1004, 0x74)";
 const MS_ORDER = "Microsoft lists the scope in another order (excess, doubled, scale)";
 const MS_EMPTY = "Microsoft's SymSetScopeFromAddr outside every module (FALSE) empties the scope set before";
-const MS_SYMSRVLOG = "Microsoft's symsrv.dll logs its cache miss in its own words ('SYMSRV:  UNC: <path> - path not found'), not 'SYMSRV: <path> not found'";
 export const MICROSOFT_DIFFERENCES: Record<string, string> = {
   'invades the current process: its own image is a loaded module':
     "Microsoft's SymInitializeW(fInvadeProcess) under Wine answers FALSE with GetLastError 0 (the addon then checks the handle is live) and its module list lacks node.exe",
-  "SYMOPT_DEBUG: a load through srv*C*S logs the miss in C and the copy from S": MS_SYMSRVLOG,
-  "SYMOPT_DEBUG: the cache miss and the copy are logged in DbgHelp wording": MS_SYMSRVLOG,
   "a PDB loads alone at a given base, and needs one": MS_PDBALONE,
   "a member function's class parent is its class; `this` is its parameter, a pointer to that class (cppfeatures-x64)": MS_CLASSPARENT,
   "an address in no function gives false and an empty scope; one in no module keeps the scope": MS_EMPTY,
