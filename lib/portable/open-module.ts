@@ -145,6 +145,8 @@ function openPdbAlone(src: ByteSource, opts: LoadModuleOptions, ctx: OpenContext
       pdbSig70: pdb.info.guid,
       pdbAge: pdb.matchAge,
       machineType: pdb.machine,
+      // Microsoft's dbghelp.dll: a PDB in use that no image matched.
+      pdbUnmatched: true,
     });
     const mod = new LoadedModule(opts.baseAddress, size, name, provider, info);
     mod.status = { kind: 'loaded', source: 'pdb', symbolFile: src.name };

@@ -325,13 +325,28 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     }
   });
 
-  t('a PDB loads alone at a given base, and needs one', async () => {
+  t('a PDB loads alone at a given base and size, and needs a base; pdbUnmatched says no image matched it', async () => {
     const sym = SymbolHandler.initialize();
     try {
       await expect(sym.loadModule(bin('basic-x64.pdb'))).rejects.toMatchObject({ code: 'INVALID_PARAMETER' });
+      const base = await sym.loadModule(bin('basic-x64.pdb'), { baseAddress: 0x10000000n, size: 0x10000 });
+      expect(sym.fromAddr(0x10001000n)!.symbol.name).toBe('chain_c');
+      expect(sym.getLineFromAddr(0x10001000n)).toMatchObject({ lineNumber: 40, displacement: 0 });
+      expect(sym.fromName('chain_c')!.address).toBe(0x10001000n);
+      // Microsoft's dbghelp.dll: SymPdb, PdbUnmatched TRUE (nothing to match it against).
+      expect(sym.getModuleInfo(base)).toMatchObject({ moduleName: 'basic-x64', imageSize: 0x10000, symType: SymType.Pdb, pdbUnmatched: true });
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('a PDB loaded alone without a size spans its sections (the portable engine reads them)', async () => {
+    const sym = SymbolHandler.initialize();
+    try {
       const base = await sym.loadModule(bin('basic-x64.pdb'), { baseAddress: 0x10000000n });
       expect(sym.fromAddr(0x10001000n)!.symbol.name).toBe('chain_c');
-      expect(sym.getModuleInfo(base)!.moduleName).toBe('basic-x64');
+      expect(sym.fromName('chain_c')!.address).toBe(0x10001000n);
+      expect(sym.getModuleInfo(base)!.imageSize).toBeGreaterThan(0x1000);
     } finally {
       sym.cleanup();
     }
