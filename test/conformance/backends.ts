@@ -80,8 +80,8 @@ const WINE_CONSTANT =
 const WINE_PUBLIC_SYMNAME =
   "Wine's TI_GET_SYMNAME answers a public's decorated name (?g_sink@@3HC), while its SYMBOL_INFO undecorates it under SYMOPT_UNDNAME (only symt_fill_sym_info calls __unDName)";
 export const WINE_DIFFERENCES: Record<string, string> = {
-  'fromAddr gives the enclosing procedure, its size, tag, flags and the displacement':
-    "Wine's SYMBOL_INFO.TypeIndex for a function is its own symbol id (1 here), not the PDB's TPI index (> 0x1000) that Microsoft's dbghelp.dll answers",
+  'modules cannot overlap; reloading the same file at the same base is a no-op; unload frees the range':
+    "Wine's SymUnloadModule64 of a base with no module fails with ERROR_MOD_NOT_FOUND (126); Microsoft's with ERROR_INVALID_PARAMETER (87)",
   'import thunks: fromAddr names them; enumSymbols lists their publics, not the thunk records':
     "Wine names an address inside an import thunk with the thunk's decorated name (?Multiply@mathlib@@YAHHH@Z) although SYMOPT_UNDNAME is set",
   'basic-x86 fromAddr names every procedure start, middle and last byte and every public as llvm-symbolizer does, or differs for a checked reason': WINE_X86,
@@ -114,9 +114,9 @@ export const WINE_DIFFERENCES: Record<string, string> = {
   'getLineFromName(file, line) gives the lowest address of every line of the dump; line 0 finds nothing': WINE_LINE_FROM_NAME,
   'getLineFromName matches a path tail case-insensitively, either slash; a line without code gives the nearest line with code before it': WINE_LINE_FROM_NAME,
   'getLineNext/getLinePrev step through one source file of the compiland by line number':
-    "Wine's SymGetLineNextW64/PrevW64 stop where Microsoft's continue (the walk across functions and files comes back empty)",
+    "Wine's SymGetLineNextW64/PrevW64 walk one function's entries in address order and stop at its end (Next of locals.c 23 at 0x1050 is FALSE; Next of locals-opt.c 15 is 13 at 0x111c), where Microsoft's step by line number through the file (asked under Wine, both DLLs)",
   "getLineNext/getLinePrev answer nothing where the next line shares the entry's address (crt.c 8 and 10)":
-    "Wine's SymGetLineNextW64 from crt.c's line 8 skips line 10 (same address) and answers line 11, where Microsoft's answers FALSE",
+    "Wine's SymGetLineNextW64 from crt.c 8 at 0x1150 answers 11 at 0x116b where Microsoft's answers FALSE (line 10 shares the address), and Wine's SymGetLineFromAddrW64(0x1155) answers 8, not 10",
 
   // types.test.ts
   'every UDT and enum walks like llvm-pdbutil dumps it: size, bases, members, methods, nested types, enumerators': WINE_TYPE_FROM_NAME,
