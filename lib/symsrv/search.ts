@@ -44,6 +44,7 @@ import type { SymbolServerOptions } from '../api/types';
 import { httpStoreFactory } from './remote-store';
 import type { RemoteStoreFactory } from './store';
 import { storePaths, type FetchProgress, type StoreRequest, type StoreSource } from './store';
+import { uncMissLines } from './symsrv-log';
 import { parseSymbolPath, type StoreLocation } from './symbol-path';
 
 // Required on first use, not at start-up: the HTTP(S) store (which installs itself as the
@@ -420,27 +421,5 @@ function removeEmptyKeyDirs(store: LocalStore, req: StoreRequest): void {
     } catch {
       return; // not empty (or gone): leave it
     }
-  }
-}
-
-/**
- * A local store's miss as Microsoft's symsrv.dll logs it: the file, its compressed form and
- * file.ptr in the key directory, each `- path not found` when that directory does not exist,
- * `- file not found` when it does.
- */
-export function uncMissLines(tried: string): string[] {
-  const cut = Math.max(tried.lastIndexOf('/'), tried.lastIndexOf('\\')) + 1;
-  const dir = tried.slice(0, cut);
-  const name = tried.slice(cut);
-  const why = dir && isDirectory(hostPath(dir)) ? 'file not found' : 'path not found';
-  const compressed = name.endsWith('_') ? name : `${name.slice(0, -1)}_`;
-  return [name, compressed, 'file.ptr'].filter((n, i, all) => all.indexOf(n) === i).map((n) => `SYMSRV:  UNC: ${dir}${n} - ${why}`);
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
   }
 }
