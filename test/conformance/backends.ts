@@ -113,6 +113,7 @@ export const WINE_DIFFERENCES: Record<string, string> = {
     "Wine's SymEnumSourceFilesW lists other file names than the PDB's file checksums (extra entries on x64/arm64, one on x86)",
   'getLineFromName(file, line) gives the lowest address of every line of the dump; line 0 finds nothing': WINE_LINE_FROM_NAME,
   'getLineFromName matches a path tail case-insensitively, either slash; a line without code gives the nearest line with code before it': WINE_LINE_FROM_NAME,
+  'the nearest line is the one at the lower address: basic.c 30 gives 40 at 0x1000, not 29 at 0x1036': WINE_LINE_FROM_NAME,
   'getLineNext/getLinePrev step through one source file of the compiland by line number':
     "Wine's SymGetLineNextW64/PrevW64 walk one function's entries in address order and stop at its end (Next of locals.c 23 at 0x1050 is FALSE; Next of locals-opt.c 15 is 13 at 0x111c), where Microsoft's step by line number through the file (asked under Wine, both DLLs)",
   "getLineNext/getLinePrev answer nothing where the next line shares the entry's address (crt.c 8 and 10)":

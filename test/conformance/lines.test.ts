@@ -140,6 +140,29 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     });
   });
 
+  // basic.c (dump -l): 40-43 at 0x1000-0x1015, then 28 at 0x1020 and 29 at 0x1036. Between two
+  // lines with code, Microsoft's DLL takes the one at the lower address (asked under Wine on
+  // every line of the 14 fixtures), for a line by name and for the line before (Prev).
+  t('the nearest line is the one at the lower address: basic.c 30 gives 40 at 0x1000, not 29 at 0x1036', async () => {
+    await withModule('basic-x64.exe', (sym, base) => {
+      const BASIC_C = 'C:\\dbghelp\\fixtures\\src\\basic.c';
+      expect(sym.getLineFromName(undefined, 'basic.c', 30)).toEqual({ fileName: BASIC_C, lineNumber: 40, address: base + 0x1000n, displacement: -10 });
+      expect(sym.getLineFromName(undefined, 'basic.c', 44)).toEqual({ fileName: BASIC_C, lineNumber: 43, address: base + 0x1015n, displacement: 1 });
+      expect(sym.getLineFromName(undefined, 'basic.c', 27)).toMatchObject({ lineNumber: 28, address: base + 0x1020n, displacement: -1 });
+      const forty = sym.getLineFromAddr(base + 0x1000n)!;
+      expect(sym.getLinePrev(forty)).toBeUndefined();
+      expect(sym.getLineNext(sym.getLineFromAddr(base + 0x1036n)!)).toMatchObject({ lineNumber: 40, address: base + 0x1000n });
+      expect(sym.getLinePrev(sym.getLineFromAddr(base + 0x1040n)!)).toMatchObject({ lineNumber: 43, address: base + 0x1015n });
+    });
+    await withModule('types-x64.exe', (sym, base) => {
+      // types.cpp's line-0 entry at 0x11d0: its Prev is the file's last line, its Next the first.
+      const zero = sym.getLineFromAddr(base + 0x11d0n)!;
+      expect(zero.lineNumber).toBe(0);
+      expect(sym.getLinePrev(zero)).toMatchObject({ lineNumber: 166, address: base + 0x11bfn });
+      expect(sym.getLineNext(zero)).toMatchObject({ lineNumber: 61, address: base + 0x1260n });
+    });
+  });
+
   // Microsoft's SymEnumLinesW: Obj and File are the whole name in any case, or a mask over the
   // whole name in which a backslash escapes the next character (so a path with a wildcard
   // matches nothing); SymEnumSourceFilesW's mask is always such a mask, over the whole path or
