@@ -18,7 +18,8 @@
  *   symsrv.dll beside it, or Wine's): loadModule and findFileInPath first run the package's own
  *   symbol search (store-search.ts), then dbghelp.dll loads the PDB it found from that file's
  *   directory; the search's lines go to the 'debug' listener (SYMOPT_DEBUG), and a PDB of
- *   another build it saw sets pdbUnmatched on a module left without one.
+ *   another build it saw makes a module left without one `mismatched` (getModuleStatus;
+ *   pdbUnmatched stays the DLL's, FALSE for a PDB not in use, as Microsoft's answers).
  * - The home directory, when the DLL has none (Wine: SymSetHomeDirectoryW is a stub returning
  *   NULL, SymGetHomeDirectoryW one that aborts): the handler keeps it, for its own store search
  *   (`<home>/sym` is the default downstream store).
@@ -30,6 +31,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { SymFlag, SymOpt, SymType, TypeInfo } from '../api/constants';
 import { DbgHelpError } from '../api/errors';
+import { statusFromModuleInfo, type ModuleStatus } from '../api/module-status';
 import type {
   BackendHandler,
   EnumLinesOptions,
@@ -204,8 +206,12 @@ export class DllHandler implements BackendHandler {
     this.unmatched.delete(base);
   }
   getModuleInfo(address: bigint): ModuleInfo | undefined {
+    return this.s.getModuleInfo(address);
+  }
+  /** A module whose PDB the handler's own store search saw only in another build: mismatched. */
+  getModuleStatus(address: bigint): ModuleStatus | undefined {
     const m = this.s.getModuleInfo(address);
-    return m && !m.pdbUnmatched && this.unmatched.has(m.baseOfImage) ? { ...m, pdbUnmatched: true } : m;
+    return m && this.unmatched.has(m.baseOfImage) ? statusFromModuleInfo({ ...m, pdbUnmatched: true }) : undefined;
   }
   enumModules(): ModuleInfo[] {
     const out: ModuleInfo[] = [];
@@ -253,7 +259,8 @@ export class DllHandler implements BackendHandler {
     return this.s.enumLines(base, opts.obj ?? null, opts.file ?? null)[Symbol.iterator]();
   }
   enumSourceFiles(base: bigint, mask: string | undefined): IterableIterator<SourceFile> {
-    this.module(base, 'enumSourceFiles');
+    // Base 0 is DbgHelp's "the modules the mask's `module!` names" (SymEnumSourceFiles).
+    if (base !== 0n) this.module(base, 'enumSourceFiles');
     return this.s.enumSourceFiles(base, mask ?? null)[Symbol.iterator]();
   }
 

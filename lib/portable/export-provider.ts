@@ -1,7 +1,10 @@
 /**
- * Symbols of a module without a PDB: its export table, as DbgHelp's SymExport modules give
- * them (tag PublicSymbol, SYMFLAG_EXPORT; forwarders SYMFLAG_FORWARDER and no address here).
- * Ordinal-only exports are named `Ordinal<n>`.
+ * Symbols of a module without a PDB: its export table, as Microsoft's dbghelp.dll
+ * 10.0.19041.685 gives a SymExport module's (asked under Wine on exports-x64.dll without its PDB:
+ * test/conformance/symbols.test.ts): tag PublicSymbol, listed in address order; a named export
+ * has SYMFLAG_EXPORT, an ordinal-only one (named `Ordinal<n>`) no flag, a forwarder
+ * SYMFLAG_FORWARDER alone at its forwarder string's address; Size is the distance to the next
+ * export's address (0 for the last).
  */
 import { lastAtOrBelow } from '../formats/binary/search';
 import { SymFlag, SymOpt, SymTag, SymType } from '../api/constants';
@@ -12,9 +15,14 @@ import type { ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
 
 interface Export {
   raw: string;
+  /** Exported by name (not by ordinal alone). */
+  named: boolean;
+  /** The export address table's entry: the code or data, or a forwarder's string. */
   rva: number;
   forwarder: boolean;
   index: number;
+  /** To the next export's address (0 for the last). */
+  size: number;
 }
 
 export class ExportProvider implements SymbolProvider {
@@ -28,11 +36,18 @@ export class ExportProvider implements SymbolProvider {
     this.names = new DisplayNames(machine, false);
     this.all = (dir?.entries ?? []).map((e, i) => ({
       raw: e.name ?? `Ordinal${e.ordinal}`,
+      named: e.name !== undefined,
       rva: e.rva,
       forwarder: e.forwarder !== undefined,
       index: i + 1,
+      size: 0,
     }));
-    this.byAddress = this.all.filter((e) => !e.forwarder).sort((a, b) => a.rva - b.rva || a.index - b.index);
+    this.byAddress = [...this.all].sort((a, b) => a.rva - b.rva || a.index - b.index);
+    for (let i = 0, j = 0; i < this.byAddress.length; i++) {
+      const e = this.byAddress[i];
+      while (j < this.byAddress.length && this.byAddress[j].rva <= e.rva) j++;
+      e.size = j < this.byAddress.length ? this.byAddress[j].rva - e.rva : 0;
+    }
     this.rvas = Uint32Array.from(this.byAddress, (e) => e.rva);
     this.symType = this.all.length ? SymType.Export : SymType.None;
   }
@@ -44,10 +59,10 @@ export class ExportProvider implements SymbolProvider {
   private symbol(e: Export, q: SymbolQuery): ModuleSymbol {
     return {
       name: this.names.show(e.raw, q.options),
-      rva: rva(e.forwarder ? 0 : e.rva),
-      size: 0,
+      rva: rva(e.rva),
+      size: e.size,
       tag: SymTag.PublicSymbol,
-      flags: SymFlag.EXPORT | (e.forwarder ? SymFlag.FORWARDER : 0),
+      flags: e.forwarder ? SymFlag.FORWARDER : e.named ? SymFlag.EXPORT : 0,
       typeIndex: 0,
       index: e.index,
     };
@@ -75,7 +90,7 @@ export class ExportProvider implements SymbolProvider {
 
   *enumerate(q: SymbolQuery): IterableIterator<ModuleSymbol> {
     if (q.options & SymOpt.NO_PUBLICS) return;
-    for (const e of this.all) yield this.symbol(e, q);
+    for (const e of this.byAddress) yield this.symbol(e, q);
   }
 
   close(): void {}

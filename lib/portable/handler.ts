@@ -111,7 +111,8 @@ export class PortableHandler implements BackendHandler, HandlerContext {
 
   unloadModule(base: bigint): void {
     const i = this.modules.findIndex((m) => m.base === base);
-    if (i < 0) throw new DbgHelpError('MODULE_NOT_FOUND', `no module is loaded at 0x${base.toString(16)}`);
+    // Microsoft's SymUnloadModule64 of a base with no module: ERROR_INVALID_PARAMETER (87).
+    if (i < 0) throw new DbgHelpError('INVALID_PARAMETER', `unloadModule: no module is loaded at 0x${base.toString(16)}`);
     this.modules[i].close();
     this.modules.splice(i, 1);
     this.lastModule = undefined;

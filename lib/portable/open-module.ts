@@ -7,8 +7,9 @@
  * search path (directories, `cache*` and `srv*` stores, which may copy or download it), then the
  * image's directory. A PDB whose GUID (or NB10 signature) and DBI age differ from the image's is
  * not used (SYMOPT_LOAD_ANYTHING overrides): the search goes on, and if nothing matches the
- * module falls back to the image's exports (not under SYMOPT_EXACT_SYMBOLS) with pdbUnmatched
- * set. A /DEBUG:FASTLINK PDB is loaded as dbghelp.dll loads it: its publics and C13 lines
+ * module falls back to the image's exports (not under SYMOPT_EXACT_SYMBOLS), its ModuleStatus
+ * `mismatched`. pdbUnmatched is Microsoft's: set when the PDB in use does not match (loaded
+ * anyway, or alone), not for one skipped. A /DEBUG:FASTLINK PDB is loaded as dbghelp.dll loads it: its publics and C13 lines
  * answer by address (pdb-provider.ts); enumerating its symbols fails.
  */
 import { SymOpt, SymType } from '../api/constants';
@@ -144,6 +145,8 @@ function openPdbAlone(src: ByteSource, opts: LoadModuleOptions, ctx: OpenContext
       pdbSig70: pdb.info.guid,
       pdbAge: pdb.matchAge,
       machineType: pdb.machine,
+      // Microsoft's dbghelp.dll: a PDB in use that no image matched.
+      pdbUnmatched: true,
     });
     const mod = new LoadedModule(opts.baseAddress, size, name, provider, info);
     mod.status = { kind: 'loaded', source: 'pdb', symbolFile: src.name };
@@ -179,12 +182,15 @@ async function openImage(src: ByteSource, opts: LoadModuleOptions, ctx: OpenCont
     });
 
     const codeId = imageKey(image.timeDateStamp, image.sizeOfImage);
-    const search = await findPdb(src.name, cv, opts, ctx, info, codeId);
+    const search = await findPdb(src.name, cv, opts, ctx, codeId);
     const found = search.pdb;
     let provider: SymbolProvider;
     if (found) {
       provider = new PdbProvider(found, image.sections, image.machine);
-      Object.assign(info, pdbFacts(found), { symType: SymType.Pdb, loadedPdbName: found.name, pdbUnmatched: false });
+      // PdbUnmatched: the PDB in use does not match the image (SYMOPT_LOAD_ANYTHING); a
+      // mismatched PDB that was skipped leaves it FALSE (Microsoft's dbghelp.dll: the search
+      // logs it, ModuleStatus says `mismatched`).
+      Object.assign(info, pdbFacts(found), { symType: SymType.Pdb, loadedPdbName: found.name, pdbUnmatched: mismatch(found, cv) !== undefined });
       symbolsLine(ctx, name, found, found.name);
     } else {
       // SYMOPT_EXACT_SYMBOLS: "do not load export symbols if all else fails".
@@ -209,7 +215,6 @@ async function findPdb(
   cv: CodeViewRecord | undefined,
   opts: LoadModuleOptions,
   ctx: OpenContext,
-  info: ModuleInfo,
   codeId: string,
 ): Promise<{ pdb?: PdbFile; status: ModuleStatus }> {
   const loadAnything = (ctx.options & SymOpt.LOAD_ANYTHING) !== 0;
@@ -246,10 +251,6 @@ async function findPdb(
       first: cv && cv.pdbPath && !(ctx.options & SymOpt.IGNORE_CVREC) ? [cv.pdbPath] : [],
       imageDir: dirName(imagePath) || '.',
       ...seen.callbacks,
-      onMismatch: (file, why) => {
-        info.pdbUnmatched = true;
-        seen.callbacks.onMismatch!(file, why);
-      },
     },
     { options: ctx.options, homeDirectory: ctx.homeDirectory, debug: ctx.debug, signal: ctx.signal, onProgress: ctx.onProgress, symbolServer: ctx.symbolServer },
   );

@@ -583,12 +583,14 @@ export class PdbProvider implements SymbolProvider {
     const ps = this.pdb.publics();
     if (!ps) return undefined;
     const recs = this.pdb.symbolRecords();
-    // The decorated name itself (a user may ask for `?f@@YAXXZ` or `_main`) in its hash bucket...
+    // A public is found by the name it is shown with, as in Microsoft's dbghelp.dll: under
+    // SYMOPT_UNDNAME `chain_b`, not `_chain_b`; without it the decorated name only. Its hash
+    // bucket first (the decorated name's; a user may ask for `?f@@YAXXZ` or `_main`)...
     for (const off of ps.hash.candidates(name)) {
       const { kind, data } = recs.recordAt(off);
-      if (kind === S.PUB32 && fold(readPublic(data).name, ci) === key) return this.publicByRecord(off, q);
+      if (kind === S.PUB32 && fold(this.names.show(readPublic(data).name, q.options), ci) === key) return this.publicByRecord(off, q);
     }
-    // ...then the table of publics by decorated and displayed (undecorated) name, built once.
+    // ...then the table of publics by displayed name, built once per case rule and UNDNAME.
     const hits = this.publicsByName(q, ci).get(key);
     return hits?.length ? this.publicByRecord(hits[0], q) : undefined;
   }
@@ -634,7 +636,8 @@ export class PdbProvider implements SymbolProvider {
   }
 
   private publicsByName(q: SymbolQuery, ci: boolean): Map<string, number[]> {
-    const cached = this.publicNameTables[ci ? 1 : 0];
+    const slot = (ci ? 1 : 0) + (q.options & SymOpt.UNDNAME ? 2 : 0);
+    const cached = this.publicNameTables[slot];
     if (cached) return cached;
     const map = new Map<string, number[]>();
     const ps = this.pdb.publics();
@@ -642,12 +645,9 @@ export class PdbProvider implements SymbolProvider {
     for (const off of ps?.addressMap ?? []) {
       const { kind, data } = recs.recordAt(off);
       if (kind !== S.PUB32) continue;
-      const raw = readPublic(data).name;
-      const shown = this.names.show(raw, q.options | SymOpt.UNDNAME);
-      push(map, fold(raw, ci), off);
-      if (shown !== raw) push(map, fold(shown, ci), off);
+      push(map, fold(this.names.show(readPublic(data).name, q.options), ci), off);
     }
-    this.publicNameTables[ci ? 1 : 0] = map;
+    this.publicNameTables[slot] = map;
     return map;
   }
 

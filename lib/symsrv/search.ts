@@ -16,10 +16,14 @@
  * Every candidate is checked against the identity (lib/symsrv/identify.ts) unless
  * SYMOPT_LOAD_ANYTHING; a mismatch is logged and the search goes on.
  *
- * Log lines (DbgHelp's wording, from the Symbol Paths page's example):
+ * Log lines (DbgHelp's wording, from the Symbol Paths page's example and from Microsoft's
+ * symsrv.dll 10.0.19041.685 asked under Wine, ../shared/docs/DBGHELP-NOTES.md):
  *   DBGHELP: .\dll\ntdll.pdb - file not found
  *   DBGHELP: C:\build\ntdll.pdb - mismatched pdb
- *   SYMSRV: c:\myCache\ntdll.pdb\<key>\ntdll.pdb not found
+ *   SYMSRV:  UNC: c:\myCache\ntdll.pdb\<key>\ntdll.pdb - path not found   (a local store's miss:
+ *   SYMSRV:  UNC: c:\myCache\ntdll.pdb\<key>\ntdll.pd_ - path not found    the file, the compressed
+ *   SYMSRV:  UNC: c:\myCache\ntdll.pdb\<key>\file.ptr - path not found     file, the pointer; `file
+ *                                                    not found` when the key directory exists)
  *   SYMSRV: ntdll.pdb from \\symbols\symbols: 10497024 bytes - copied
  *   DBGHELP: c:\myCache\ntdll.pdb\<key>\ntdll.pdb already cached
  * and, where DbgHelp's wording is not documented, lines in the same style:
@@ -40,6 +44,7 @@ import type { SymbolServerOptions } from '../api/types';
 import { httpStoreFactory } from './remote-store';
 import type { RemoteStoreFactory } from './store';
 import { storePaths, type FetchProgress, type StoreRequest, type StoreSource } from './store';
+import { uncMissLines } from './symsrv-log';
 import { parseSymbolPath, type StoreLocation } from './symbol-path';
 
 // Required on first use, not at start-up: the HTTP(S) store (which installs itself as the
@@ -253,7 +258,7 @@ class Search {
     let found: { path: string; form: 'file' | 'compressed'; from: string };
     switch (r.status) {
       case 'not-found':
-        this.env.debug(`SYMSRV: ${r.tried} not found`);
+        for (const l of uncMissLines(r.tried)) this.env.debug(l);
         this.req.onNotFound?.(r.tried);
         return undefined;
       case 'unavailable':

@@ -23,7 +23,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     });
     return;
   }
-  const { SymbolHandler, SymTag, SymFlag, SymOpt, SymType, DbgHelpError, backend } = loaded.lib;
+  const { SymbolHandler, SymTag, SymFlag, SymOpt, SymType, TypeInfo, DbgHelpError, backend } = loaded.lib;
   const gaps = KNOWN_GAPS[name];
   // A gap is keyed by the test's title, or by "<fixture> <title>" inside a fixture's describe.
   const t = (title: string, fn: () => Promise<unknown>, scope?: string) => {
@@ -78,7 +78,10 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
       // Microsoft's dbghelp.dll answers Flags 0 for a function (SYMFLAG_FUNC_NO_RETURN alone for
       // a no-return one): corpus oracle, 8,817 functions with 0 and 162 with 0x100000.
       expect(start.symbol.flags).toBe(0);
-      expect(start.symbol.typeIndex).toBeGreaterThan(0x1000);
+      // TypeIndex is an opaque id (Microsoft's DLL numbers types its own way: 2 here; the
+      // portable engine answers the TPI index): it names the function's type.
+      expect(start.symbol.typeIndex).toBeGreaterThan(0);
+      expect(sym.getTypeInfo(base, start.symbol.typeIndex, TypeInfo.GET_SYMTAG)).toBe(SymTag.FunctionType);
       const inside = sym.fromAddr(0x140001004n)!;
       expect(inside.symbol.name).toBe('geometry::scale');
       expect(inside.displacement).toBe(4n);
@@ -179,18 +182,24 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     }
   });
 
-  t('fromName finds x86 publics by decorated name even where the writer filed them in another hash bucket', async () => {
+  t('fromName finds a public by the name it is shown with, wherever the writer filed it in the hash (x86 C publics)', async () => {
     // lld-link 19 files `_chain_b`, `_chain_a`, `_g_scale` of basic-x86.pdb in buckets other
     // than hashStringV1(name) % 4096 (checked by walking the bucket table); the lookup must
-    // not depend on the writer agreeing with the hash.
-    const sym = SymbolHandler.initialize({ options: SymOpt.UNDNAME | SymOpt.PUBLICS_ONLY });
+    // not depend on the writer agreeing with the hash. Microsoft's dbghelp.dll finds a public
+    // by its displayed name only: without SYMOPT_UNDNAME `_chain_b` (not `chain_b`), with it
+    // `chain_b` (not `_chain_b`).
+    const sym = SymbolHandler.initialize({ options: SymOpt.PUBLICS_ONLY });
     try {
       const base = await sym.loadModule(bin('basic-x86.exe'));
-      for (const n of ['_chain_b', '_chain_a', '_g_scale', 'chain_b']) expect(sym.fromName(n)?.modBase).toBe(base);
-      expect(sym.fromName('_chain_b')!.address).toBe(sym.fromName('chain_b')!.address);
-      expect(sym.fromName('_CHAIN_B')).toBeUndefined();
+      for (const n of ['_chain_b', '_chain_a', '_g_scale', 'basic-x86!_chain_b']) expect([n, sym.fromName(n)?.modBase]).toEqual([n, base]);
+      for (const n of ['chain_b', 'g_scale', '_CHAIN_B']) expect([n, sym.fromName(n)]).toEqual([n, undefined]);
+      const decorated = sym.fromName('_chain_b')!;
+      expect(decorated).toMatchObject({ name: '_chain_b', tag: SymTag.PublicSymbol });
       sym.setOptions(sym.getOptions() | SymOpt.CASE_INSENSITIVE);
-      expect(sym.fromName('_CHAIN_B')?.name).toBe('chain_b');
+      expect(sym.fromName('_CHAIN_B')?.name).toBe('_chain_b');
+      sym.setOptions(SymOpt.PUBLICS_ONLY | SymOpt.UNDNAME);
+      expect(sym.fromName('chain_b')).toMatchObject({ name: 'chain_b', address: decorated.address, tag: SymTag.PublicSymbol });
+      for (const n of ['_chain_b', '_g_scale', 'basic-x86!_chain_b']) expect([n, sym.fromName(n)]).toEqual([n, undefined]);
     } finally {
       sym.cleanup();
     }
@@ -224,11 +233,22 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
       const info = sym.getModuleInfo(base)!;
       expect(info.symType).toBe(SymType.Export);
       expect(info.loadedPdbName).toBe('');
+      // Microsoft's dbghelp.dll (asked under Wine): every export a public, in address order,
+      // Size the distance to the next export (0 for the last); a named export SYMFLAG_EXPORT, the
+      // ordinal-only one no flag, the forwarder SYMFLAG_FORWARDER alone at its forwarder string.
       const all = [...sym.enumSymbols({ base })];
-      expect(all.every((s) => s.tag === SymTag.PublicSymbol && s.flags & SymFlag.EXPORT)).toBe(true);
+      expect(all.length).toBe(14);
+      expect(all.every((s) => s.tag === SymTag.PublicSymbol)).toBe(true);
+      expect(all.map((s) => s.address)).toEqual(all.map((s) => s.address).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      all.forEach((s, i) => expect([s.name, s.size]).toEqual([s.name, i + 1 < all.length ? Number(all[i + 1].address - s.address) : 0]));
+      expect(all.slice(0, 3).map((s) => [s.name, s.address - base, s.size, s.flags])).toEqual([
+        ['ExportedAdd', 0x1000n, 48, SymFlag.EXPORT],
+        ['Ordinal5', 0x1030n, 32, 0],
+        ['StdcallExport', 0x1050n, 32, SymFlag.EXPORT],
+      ]);
       const fwd = all.find((s) => s.name === 'ForwardedTick')!;
-      expect(fwd.flags & SymFlag.FORWARDER).toBeTruthy();
-      expect(all.map((s) => s.name)).toContain('Ordinal5');
+      expect([fwd.flags, fwd.address - base, fwd.size]).toEqual([SymFlag.FORWARDER, 0x226fn, 0x3000 - 0x226f]);
+      expect(all.filter((s) => s.flags === SymFlag.EXPORT).length).toBe(12);
       const add = sym.fromName('ExportedAdd')!;
       expect(sym.fromAddr(add.address + 2n)).toMatchObject({ displacement: 2n, symbol: { name: 'ExportedAdd' } });
     } finally {
@@ -236,18 +256,25 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     }
   });
 
-  t('a mismatched PDB next to the image is not used: exports answer and pdbUnmatched is set', async () => {
+  // Microsoft's dbghelp.dll sets PdbUnmatched for a PDB in use that does not match the image
+  // (SYMOPT_LOAD_ANYTHING), not for one it skipped (the log says it: `... - mismatched pdb`).
+  t('a mismatched PDB next to the image is not used (exports answer, pdbUnmatched FALSE) unless SYMOPT_LOAD_ANYTHING', async () => {
     const sym = SymbolHandler.initialize();
     const lines: string[] = [];
     sym.setOptions(sym.getOptions() | SymOpt.DEBUG);
     sym.on('debug', (l) => lines.push(l));
     try {
-      const base = await sym.loadModule(path.join(FIX, 'mismatch', 'basic-x64.exe'));
+      const img = path.join(FIX, 'mismatch', 'basic-x64.exe');
+      const base = await sym.loadModule(img);
       const info = sym.getModuleInfo(base)!;
-      expect(info.pdbUnmatched).toBe(true);
+      expect(info.pdbUnmatched).toBe(false);
       expect(info.symType).not.toBe(SymType.Pdb);
       expect(sym.fromName('chain_c')).toBeUndefined();
       expect(lines.join('\n')).toMatch(/mismatched pdb/);
+      sym.unloadModule(base);
+      sym.setOptions(sym.getOptions() | SymOpt.LOAD_ANYTHING);
+      const again = await sym.loadModule(img);
+      expect(sym.getModuleInfo(again)).toMatchObject({ symType: SymType.Pdb, pdbUnmatched: true });
     } finally {
       sym.cleanup();
     }
@@ -298,13 +325,28 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     }
   });
 
-  t('a PDB loads alone at a given base, and needs one', async () => {
+  t('a PDB loads alone at a given base and size, and needs a base; pdbUnmatched says no image matched it', async () => {
     const sym = SymbolHandler.initialize();
     try {
       await expect(sym.loadModule(bin('basic-x64.pdb'))).rejects.toMatchObject({ code: 'INVALID_PARAMETER' });
+      const base = await sym.loadModule(bin('basic-x64.pdb'), { baseAddress: 0x10000000n, size: 0x10000 });
+      expect(sym.fromAddr(0x10001000n)!.symbol.name).toBe('chain_c');
+      expect(sym.getLineFromAddr(0x10001000n)).toMatchObject({ lineNumber: 40, displacement: 0 });
+      expect(sym.fromName('chain_c')!.address).toBe(0x10001000n);
+      // Microsoft's dbghelp.dll: SymPdb, PdbUnmatched TRUE (nothing to match it against).
+      expect(sym.getModuleInfo(base)).toMatchObject({ moduleName: 'basic-x64', imageSize: 0x10000, symType: SymType.Pdb, pdbUnmatched: true });
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  t('a PDB loaded alone without a size spans its sections (the portable engine reads them)', async () => {
+    const sym = SymbolHandler.initialize();
+    try {
       const base = await sym.loadModule(bin('basic-x64.pdb'), { baseAddress: 0x10000000n });
       expect(sym.fromAddr(0x10001000n)!.symbol.name).toBe('chain_c');
-      expect(sym.getModuleInfo(base)!.moduleName).toBe('basic-x64');
+      expect(sym.fromName('chain_c')!.address).toBe(0x10001000n);
+      expect(sym.getModuleInfo(base)!.imageSize).toBeGreaterThan(0x1000);
     } finally {
       sym.cleanup();
     }
@@ -318,7 +360,9 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
       await expect(sym.loadModule(bin('cppfeatures-x64.exe'), { baseAddress: a + 0x10n })).rejects.toMatchObject({ code: 'MODULE_EXISTS' });
       sym.unloadModule(a);
       expect(sym.fromAddr(a + 0x1000n)).toBeUndefined();
-      expect(() => sym.unloadModule(a)).toThrow(expect.objectContaining({ code: 'MODULE_NOT_FOUND', win32Error: 126 }));
+      // Microsoft's SymUnloadModule64 of a base with no module fails with ERROR_INVALID_PARAMETER.
+      expect(() => sym.unloadModule(a)).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER', win32Error: 87 }));
+      expect(() => sym.unloadModule(0n)).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER', win32Error: 87 }));
       await sym.loadModule(bin('cppfeatures-x64.exe'), { baseAddress: a + 0x10n });
     } finally {
       sym.cleanup();

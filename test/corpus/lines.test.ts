@@ -7,7 +7,7 @@
  *   header's RVA + offset, except for OMAP'd PDBs, whose lines are in the pre-OMAP layout).
  * - enumSourceFiles: the union of `dump -files`.
  * - getLineFromName(file, line) for every (file, line) of the dump: that line at its lowest
- *   address (non-OMAP).
+ *   address (non-OMAP); nothing for line 0.
  * - Scopes: every procedure of the `-symbols` dump gets a scope without error; each S_REGREL32 /
  *   S_BPREL32 listed by its own (no S_LOCAL twin) comes back with the dump's register and
  *   offset; and where MSVC wrote both an S_LOCAL (which says whether it is a parameter) and an
@@ -142,7 +142,10 @@ describeCorpus('corpus: line calls and scopes against llvm-pdbutil', () => {
         for (const [k, rva] of lowest) {
           const [file, line] = k.split('\u0000');
           const hit = sym.getLineFromName(undefined, file, Number(line));
-          if (!hit || hit.lineNumber !== Number(line) || hit.address !== base + BigInt(rva)) wrong.push(`${file}:${line}`);
+          // Line 0 finds nothing in Microsoft's dbghelp.dll (test/conformance/lines.test.ts).
+          if (line === '0') {
+            if (hit) wrong.push(`${file}:0`);
+          } else if (!hit || hit.lineNumber !== Number(line) || hit.address !== base + BigInt(rva)) wrong.push(`${file}:${line}`);
         }
         expect(wrong).toEqual([]);
       } finally {

@@ -3,20 +3,18 @@
  * SymGetLineNext64/Prev64, SymGetLineFromName64, SymEnumLines / SymEnumSourceLines and
  * SymEnumSourceFiles. SymGetLineFromAddr64 is PdbProvider.lineFromRva.
  *
- * What we chose where DbgHelp's documentation is silent (ARCHITECTURE.md has the reasons):
- * - Next/Prev walk the line entries of the compiland (DBI module) that holds the line, in
- *   address order (entries sharing an address in stream order), across functions and files of
- *   that object file; past its first or last entry they answer undefined. Every entry is
- *   visited once, so a walk from the first line lists the whole compiland.
+ * Each call answers as Microsoft's dbghelp.dll 10.0.19041.685 does, asked under Wine on the
+ * fixtures (the conformance suite runs the same tests on it: test/conformance/lines.test.ts):
+ * - Next/Prev step through the line numbers of one source file within one compiland (not
+ *   through addresses): getLineNext below has the rule and its quirks.
  * - getLineFromName matches the file name case-insensitively with `\` and `/` alike, against
- *   the whole path or a tail of it that starts after a separator (`locals.c`,
- *   `src\locals.c`); the answer is the lowest address of that line, or when the line has no
- *   code, of the nearest following line that has, `displacement` being the lines skipped.
- * - enumLines lists entries in stream order (module, line section, block, entry), the order
- *   llvm-pdbutil's `dump -l` prints them; `obj` and `file` are DbgHelp wildcards matched
- *   case-insensitively against the whole name or its last path component.
+ *   the whole path or a tail of it that starts at a separator (`locals.c`, `src\locals.c`),
+ *   and answers the nearest line at or before the one asked for (lineFromNameIn).
+ * - enumLines lists a compiland's entries file by file (linesOf); `obj` and `file` are masks
+ *   over the whole name (lineMask), where a backslash escapes (escapedMask).
  * - enumSourceFiles lists each file name of the module's DEBUG_S_FILECHKSMS once, in order of
- *   first appearance (DBI module order, then checksum order).
+ *   first appearance (DBI module order, then checksum order); its mask (an escapedMask) is
+ *   matched against the whole path or its last component.
  * Hidden lines: 0xfeefee is never reported; 0xf00f00 is answered as stored by the address walks
  * (moduleLines, as dbghelp.dll does) and left out of enumLines (readC13 drops both).
  */
@@ -27,7 +25,7 @@ import { readC13, type C13Lines, type FileChecksum } from '../../formats/codevie
 import type { NamesStream } from '../../formats/pdb/names-stream';
 import type { LoadedModule } from '../loaded-module';
 import type { PdbProvider } from '../pdb-provider';
-import { compileMask, splitModule } from '../wildcard';
+import { splitModule } from '../wildcard';
 import { pdbOf, type HandlerContext } from './context';
 import { lastAtOrBelow, lastWhere } from '../../formats/binary/search';
 
@@ -90,15 +88,61 @@ export function fileNameMatches(pdbName: string, query: string): boolean {
 
 const lastComponent = (p: string) => p.slice(Math.max(p.lastIndexOf('\\'), p.lastIndexOf('/')) + 1);
 
-/** A wildcard mask (case-insensitive) over a path: the whole path or its last component. */
-function pathMask(mask: string | undefined): (name: string) => boolean {
+/**
+ * A DbgHelp line mask (Microsoft's dbghelp.dll, measured: test/conformance/lines.test.ts):
+ * `*` any run, `?` one character, case-insensitive, over the whole name; a backslash escapes
+ * the character after it, so a mask that spells a path and holds a wildcard matches nothing
+ * (`C:\obj\crt.*` and `*x64\crt.obj` find nothing, `*\crt.obj` is `*crt.obj`).
+ */
+export function escapedMask(mask: string): (name: string) => boolean {
+  const literal = (c: string) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  let src = '';
+  for (let i = 0; i < mask.length; i++) {
+    const c = mask[i];
+    if (c === '\\' && i + 1 < mask.length) src += literal(mask[++i]);
+    else src += c === '*' ? '.*' : c === '?' ? '.' : literal(c);
+  }
+  const re = new RegExp(`^${src}$`, 'is');
+  return (name) => re.test(name);
+}
+
+/**
+ * SymEnumLines' Obj and File: a mask without wildcards is the whole name in any case
+ * (`C:\obj\x64\CRT.OBJ`; not `crt.obj`), one with wildcards an escapedMask.
+ */
+function lineMask(mask: string | undefined): (name: string) => boolean {
   if (mask === undefined || mask === '' || mask === '*') return () => true;
-  const m = compileMask(mask, true);
+  if (!/[*?]/.test(mask)) {
+    const m = mask.toLowerCase();
+    return (name) => name.toLowerCase() === m;
+  }
+  return escapedMask(mask);
+}
+
+/** SymEnumSourceFiles' mask: an escapedMask over the whole path or its last component. */
+function sourceFileMask(mask: string | undefined): (name: string) => boolean {
+  if (mask === undefined || mask === '' || mask === '*') return () => true;
+  const m = escapedMask(mask);
   return (name) => m(name) || m(lastComponent(name));
 }
 
 // --- SymGetLineNext64 / SymGetLinePrev64 -----------------------------------------------
 
+/**
+ * SymGetLineNext64 / SymGetLinePrev64 as Microsoft's dbghelp.dll 10.0.19041.685 answers them
+ * (asked under Wine on every line entry of the 14 fixtures, at its start and one byte in: 1,496
+ * answers; test/conformance/lines.test.ts):
+ * - the current entry is the first one (stream order) starting where the line's entry starts
+ *   (getLineFromAddr(0x1155) answers crt.c 10 at 0x1150, but its Next and Prev are line 8's),
+ *   except for a line a step answered (below);
+ * - the walk stays in that entry's source file within its compiland, by line number, not
+ *   address: Next is the nearest higher line at its lowest address; Prev is what nearestLine
+ *   picks for the line before (so it can answer nothing where a higher line lies at a lower
+ *   address: basic.c 40 at 0x1000 has no Prev, line 29 being at 0x1036), line 0's Prev the
+ *   file's last line;
+ * - a step that lands on the current entry's address or line answers undefined (crt.c lines 8
+ *   and 10 at one address: Next of 8 is FALSE), as does a step past either end.
+ */
 export function getLineNext(h: HandlerContext, line: LineInfo, step: 1 | -1): LineInfo | undefined {
   const m = h.moduleAt(line.address);
   const pdb = pdbOf(m);
@@ -109,33 +153,72 @@ export function getLineNext(h: HandlerContext, line: LineInfo, step: 1 | -1): Li
   if (!so) return undefined;
   const mod = pdb.pdb.sectionContribs().moduleAt(so.section, so.offset);
   if (mod < 0) return undefined;
-  const { starts, ends, blocks, lines, files } = pdb.moduleLines(mod);
+  const { starts, ends, lines, files } = pdb.moduleLines(mod);
   const names = namesOf(pdb);
   const at = lastAtOrBelow(starts, pdbRva);
   if (at < 0 || pdbRva >= ends[at]) return undefined;
-  // The entry the caller holds: one starting at its address with its file and line; else the
-  // one getLineFromAddr gives for the address (a LineInfo made by hand).
-  let cur = at;
-  if (starts[at] === pdbRva) {
-    let first = at;
-    while (first > 0 && starts[first - 1] === pdbRva) first--;
-    let exact = -1;
-    for (let i = first; i <= at && exact < 0; i++) if (lines[i] === line.lineNumber && names.get(files[i]) === line.fileName) exact = i;
-    if (exact >= 0) cur = exact;
-    else while (cur > 0 && starts[cur - 1] === pdbRva && blocks[cur - 1] === blocks[cur]) cur--;
+  let first = at;
+  while (first > 0 && starts[first - 1] === starts[at]) first--;
+  // A line a step answered (displacement 0, its file and line at its address) is that entry,
+  // as IMAGEHLP_LINE64.Key makes it in DbgHelp; so every walk ends, its line numbers moving
+  // one way. Anything else (getLineFromAddr's answer inside an entry) is the first entry there.
+  let cur = first;
+  if (line.displacement === 0 && starts[at] === pdbRva) {
+    for (let i = first; i <= at; i++) {
+      if (lines[i] === line.lineNumber && names.get(files[i]) === line.fileName) {
+        cur = i;
+        break;
+      }
+    }
   }
-  // Entries identical to the current one (same address, file and line: folded code) are one
-  // step, so a walk always moves on.
-  const same = (i: number) => starts[i] === starts[cur] && lines[i] === lines[cur] && files[i] === files[cur];
-  let next = cur + step;
-  while (next >= 0 && next < starts.length && same(next)) next += step;
-  if (next < 0 || next >= starts.length) return undefined;
-  return {
-    fileName: names.get(files[next]),
-    lineNumber: lines[next],
-    address: m.base + BigInt(pdb.toImageRva(starts[next])),
-    displacement: 0,
-  };
+  const file = names.get(files[cur]);
+  const curLine = lines[cur];
+  const sameFile = (i: number) => files[i] === files[cur] || names.get(files[i]) === file;
+  let best = -1;
+  if (step > 0) {
+    // Next: the nearest higher line number, at its lowest address.
+    for (let i = 0; i < starts.length; i++) {
+      const n = lines[i];
+      if (n <= curLine || (best >= 0 && (n > lines[best] || (n === lines[best] && starts[i] >= starts[best])))) continue;
+      if (sameFile(i)) best = i;
+    }
+  } else {
+    // Prev: the line nearestLine picks for the line before (line 0's is INT_MAX: the last line).
+    const idx: number[] = [];
+    for (let i = 0; i < starts.length; i++) if (sameFile(i)) idx.push(i);
+    idx.sort((x, y) => lines[x] - lines[y] || starts[x] - starts[y] || x - y);
+    const k = nearestLine(
+      idx.map((i) => lines[i]),
+      idx.map((i) => starts[i]),
+      curLine === 0 ? MAX_LINE : curLine - 1,
+    );
+    best = k < 0 || lines[idx[k]] === curLine ? -1 : idx[k];
+  }
+  if (best < 0 || starts[best] === starts[cur]) return undefined;
+  return { fileName: names.get(files[best]), lineNumber: lines[best], address: m.base + BigInt(pdb.toImageRva(starts[best])), displacement: 0 };
+}
+
+/** DbgHelp reads a line number as a signed 32-bit number: larger ones are INT_MAX. */
+const MAX_LINE = 0x7fffffff;
+
+/**
+ * The entry Microsoft's dbghelp.dll picks for a line number (SymGetLineFromName64, and
+ * SymGetLinePrev64 for the line before the current one), over entries sorted by line, then
+ * address: the line itself at its lowest address; otherwise, of the nearest line below and the
+ * nearest line above (each at its lowest address), the one at the lower address, the one below
+ * on a tie. Line-0 entries never count. Measured on every line of the 14 fixtures (2,086 by
+ * name, 1,496 steps): basic.c 30 gives 40 at 0x1000 (29 is at 0x1036), locals.c 15 gives 14 at
+ * 0x101e (17 is at 0x1028). Returns the index, or -1.
+ */
+export function nearestLine(lines: ArrayLike<number>, addrs: ArrayLike<number>, want: number): number {
+  const n = lines.length;
+  const firstNonZero = lastWhere(n, (i) => lines[i] === 0) + 1;
+  const last = lastWhere(n, (i) => lines[i] <= want);
+  const below = last >= firstNonZero ? lastWhere(n, (i) => lines[i] < lines[last]) + 1 : -1;
+  const above = last + 1 < n ? Math.max(last + 1, firstNonZero) : -1;
+  if (below >= 0 && lines[below] === want) return below;
+  if (below < 0 || above < 0) return below < 0 ? above : below;
+  return addrs[above] < addrs[below] ? above : below;
 }
 
 // --- SymGetLineFromName64 -----------------------------------------------------------------
@@ -145,7 +228,7 @@ export function getLineFromName(h: HandlerContext, moduleName: string | undefine
     const pdb = pdbOf(m);
     if (!pdb) continue;
     const hit = lineFromNameIn(pdb, fileName, lineNumber);
-    if (hit) return { fileName: hit.fileName, lineNumber: hit.line, address: m.base + BigInt(hit.imageRva), displacement: hit.line - lineNumber };
+    if (hit) return { fileName: hit.fileName, lineNumber: hit.line, address: m.base + BigInt(hit.imageRva), displacement: hit.displacement };
   }
   return undefined;
 }
@@ -154,6 +237,7 @@ interface NameHit {
   fileName: string;
   line: number;
   imageRva: number;
+  displacement: number;
 }
 
 /** Every file name of the PDB with, per DBI module, the /names offsets that spell it. */
@@ -207,12 +291,18 @@ function filesMatching(pdb: PdbProvider, query: string): string[] {
   return ranked.sort((a, b) => a[0] - b[0]).map((r) => r[1]);
 }
 
+/**
+ * SymGetLineFromName64 as Microsoft's dbghelp.dll answers it: line 0 finds nothing; otherwise
+ * the entry nearestLine picks in the first file the query names, `displacement` = the line
+ * asked for (at most INT_MAX) minus the line found (15 gives 14 + 1, 30 gives 40 - 10).
+ */
 function lineFromNameIn(pdb: PdbProvider, query: string, lineNumber: number): NameHit | undefined {
+  if (lineNumber === 0) return undefined;
+  const want = Math.min(lineNumber, MAX_LINE);
   for (const fileName of filesMatching(pdb, query)) {
     const { lines, rvas } = linesOfFile(pdb, fileName);
-    // The first entry at or after the line: the lowest address of the nearest line with code.
-    const lo = lastWhere(lines.length, (i) => lines[i] < lineNumber) + 1;
-    if (lo < lines.length) return { fileName, line: lines[lo], imageRva: rvas[lo] };
+    const i = nearestLine(lines, rvas, want);
+    if (i >= 0) return { fileName, line: lines[i], imageRva: rvas[i], displacement: want - lines[i] };
   }
   return undefined;
 }
@@ -221,9 +311,14 @@ function lineFromNameIn(pdb: PdbProvider, query: string, lineNumber: number): Na
 
 export function enumLines(h: HandlerContext, base: bigint, opts: EnumLinesOptions): IterableIterator<SourceLine> {
   const mods = base === 0n ? h.modulesNamed(undefined).slice() : [moduleAtBase(h, base, 'enumLines')];
-  return linesOf(mods, pathMask(opts.obj || undefined), pathMask(opts.file || undefined));
+  return linesOf(mods, lineMask(opts.obj), lineMask(opts.file));
 }
 
+/**
+ * Each compiland's entries grouped by source file, the files in the order of its file
+ * checksums, each file's entries in stream order (line section, block, entry): the order of
+ * Microsoft's SymEnumLinesW (locals.obj lists locals.c's two blocks, then locals.h's).
+ */
 function* linesOf(mods: LoadedModule[], objMatch: (n: string) => boolean, fileMatch: (n: string) => boolean): IterableIterator<SourceLine> {
   for (const m of mods) {
     const pdb = pdbOf(m);
@@ -235,20 +330,27 @@ function* linesOf(mods: LoadedModule[], objMatch: (n: string) => boolean, fileMa
       const c13 = moduleC13(pdb, mod);
       if (!c13 || !c13.sections.length) continue;
       const names = namesOf(pdb);
-      const fileOk = new Map<number, string | null>();
+      // The file checksums' order, by /names offset; a file missing there (never seen) comes after.
+      const rank = new Map<number, number>();
+      for (const k of c13.checksums) if (!rank.has(k.nameOffset)) rank.set(k.nameOffset, rank.size);
+      const byFile = new Map<number, SourceLine[]>();
       for (const sec of c13.sections) {
         const start = pdb.sectionOffsetToPdbRva(sec.section, sec.offset);
         if (start === undefined) continue;
         for (let i = 0; i < sec.offsets.length; i++) {
-          let fileName = fileOk.get(sec.files[i]);
-          if (fileName === undefined) {
-            const n = names.get(sec.files[i]);
-            fileName = fileMatch(n) ? n : null;
-            fileOk.set(sec.files[i], fileName);
+          const f = sec.files[i];
+          let list = byFile.get(f);
+          if (!list) {
+            if (!rank.has(f)) rank.set(f, rank.size);
+            byFile.set(f, (list = []));
           }
-          if (fileName === null) continue;
-          yield { modBase: m.base, obj, fileName, lineNumber: sec.lines[i], address: m.base + BigInt(pdb.toImageRva(start + sec.offsets[i])) };
+          list.push({ modBase: m.base, obj, fileName: '', lineNumber: sec.lines[i], address: m.base + BigInt(pdb.toImageRva(start + sec.offsets[i])) });
         }
+      }
+      for (const f of [...byFile.keys()].sort((a, b) => rank.get(a)! - rank.get(b)!)) {
+        const fileName = names.get(f);
+        if (!fileMatch(fileName)) continue;
+        for (const l of byFile.get(f)!) yield { ...l, fileName };
       }
     }
   }
@@ -265,7 +367,7 @@ export function enumSourceFiles(h: HandlerContext, base: bigint, mask: string | 
     mods = h.modulesNamed(module).slice();
     fileMask = module === undefined ? mask : rest;
   } else mods = [moduleAtBase(h, base, 'enumSourceFiles')];
-  return sourceFilesOf(mods, pathMask(fileMask || undefined));
+  return sourceFilesOf(mods, sourceFileMask(fileMask));
 }
 
 function* sourceFilesOf(mods: LoadedModule[], match: (n: string) => boolean): IterableIterator<SourceFile> {

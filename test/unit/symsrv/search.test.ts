@@ -11,6 +11,13 @@ import { writeCab } from '../../../lib/formats/cab';
 import { searchFile } from '../../../lib/symsrv/search';
 import { BASIC_X64, bin, FIX, listFiles, lonelyImage, putInStore, tempDir } from './helpers';
 
+/** Microsoft's symsrv.dll lines for a miss in a local store whose key directory does not exist. */
+function unc(file: string): string[] {
+  const name = path.basename(file);
+  const dir = file.slice(0, file.length - name.length);
+  return [name, `${name.slice(0, -1)}_`, 'file.ptr'].map((n) => `SYMSRV:  UNC: ${dir}${n} - path not found`);
+}
+
 const sep = path.sep;
 const j = (...p: string[]) => p.join(sep);
 const PDB = 'basic-x64.pdb';
@@ -20,6 +27,7 @@ const SIZE = fs.statSync(BASIC_X64.pdb).size;
 interface Loaded {
   lines: string[];
   info: ReturnType<SymbolHandler['getModuleInfo']>;
+  status: ReturnType<SymbolHandler['getModuleStatus']>;
   chainC?: string;
 }
 
@@ -31,7 +39,7 @@ async function load(searchPath: string, root: string, image: string, extra = 0, 
     sym.setHomeDirectory(path.join(root, 'home'));
     sym.on('debug', (l) => lines.push(l));
     const base = await sym.loadModule(image, opts);
-    return { lines, info: sym.getModuleInfo(base), chainC: sym.fromAddr(base + 0x1000n)?.symbol.name };
+    return { lines, info: sym.getModuleInfo(base), status: sym.getModuleStatus(base), chainC: sym.fromAddr(base + 0x1000n)?.symbol.name };
   } finally {
     sym.cleanup();
   }
@@ -51,8 +59,8 @@ describe('srv* chains', () => {
     const inB = j(d('B'), PDB, KEY, PDB);
     expect(lines).toEqual([
       `DBGHELP: ${PDB} - file not found`,
-      `SYMSRV: ${inA} not found`,
-      `SYMSRV: ${inB} not found`,
+      ...unc(inA),
+      ...unc(inB),
       `SYMSRV: ${PDB} from ${d('S')}: ${SIZE} bytes - copied`,
       `SYMSRV: ${PDB} from ${d('B')}: ${SIZE} bytes - copied`,
       `DBGHELP: ${inA} already cached`,
@@ -69,7 +77,7 @@ describe('srv* chains', () => {
     const { root, image, d } = setup();
     putInStore(d('B'), BASIC_X64.pdb, KEY);
     const { lines, info } = await load(`srv*${d('A')}*${d('B')}*${d('S')}`, root, image);
-    expect(lines.filter((l) => l.startsWith('SYMSRV'))).toEqual([`SYMSRV: ${j(d('A'), PDB, KEY, PDB)} not found`, `SYMSRV: ${PDB} from ${d('B')}: ${SIZE} bytes - copied`]);
+    expect(lines.filter((l) => l.startsWith('SYMSRV'))).toEqual([...unc(j(d('A'), PDB, KEY, PDB)), `SYMSRV: ${PDB} from ${d('B')}: ${SIZE} bytes - copied`]);
     expect(info?.loadedPdbName).toBe(j(d('A'), PDB, KEY, PDB));
     expect(fs.existsSync(d('S'))).toBe(false);
   });
@@ -94,9 +102,9 @@ describe('srv* chains', () => {
     const { root, image, d } = setup();
     putInStore(d('S'), BASIC_X64.pdb, KEY);
     const { lines, info } = await load(`cache*${d('C')};srv*${d('A')}*${d('S')}`, root, image);
-    expect(lines.slice(1, 6)).toEqual([
-      `SYMSRV: ${j(d('C'), PDB, KEY, PDB)} not found`,
-      `SYMSRV: ${j(d('A'), PDB, KEY, PDB)} not found`,
+    expect(lines.slice(1, 10)).toEqual([
+      ...unc(j(d('C'), PDB, KEY, PDB)),
+      ...unc(j(d('A'), PDB, KEY, PDB)),
       `SYMSRV: ${PDB} from ${d('S')}: ${SIZE} bytes - copied`,
       `SYMSRV: ${PDB} from ${d('A')}: ${SIZE} bytes - copied`,
       `DBGHELP: ${j(d('C'), PDB, KEY, PDB)} already cached`,
@@ -175,12 +183,14 @@ describe('store layouts', () => {
 });
 
 describe('matching', () => {
-  test('a PDB of another build filed under the image key is refused: logged, not cached, pdbUnmatched, exports fallback', async () => {
+  test('a PDB of another build filed under the image key is refused: logged, not cached, status mismatched, exports fallback', async () => {
     const { root, image, d } = setup();
     const wrong = putInStore(d('S'), path.join(FIX, 'mismatch', PDB), KEY);
-    const { lines, info } = await load(`srv*${d('C')}*${d('S')}`, root, image);
+    const { lines, info, status } = await load(`srv*${d('C')}*${d('S')}`, root, image);
     expect(lines).toContain(`DBGHELP: ${wrong} - mismatched pdb`);
-    expect(info?.pdbUnmatched).toBe(true);
+    // pdbUnmatched is for a PDB in use that does not match (Microsoft's dbghelp.dll): none here.
+    expect(info?.pdbUnmatched).toBe(false);
+    expect(status?.kind).toBe('mismatched');
     expect(info?.symType).toBe(SymType.None);
     expect(listFiles(d('C'))).toEqual([]);
   });
@@ -190,6 +200,7 @@ describe('matching', () => {
     const wrong = putInStore(d('S'), path.join(FIX, 'mismatch', PDB), KEY);
     const { info, chainC } = await load(`srv*${d('S')}`, root, image, SymOpt.LOAD_ANYTHING);
     expect(info?.loadedPdbName).toBe(wrong);
+    expect(info?.pdbUnmatched).toBe(true);
     expect(chainC).toBe('variant_only'); // the mismatched build's function at RVA 0x1000 (test/fixtures/README.md)
   });
 
