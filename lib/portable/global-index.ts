@@ -11,7 +11,7 @@
  */
 import { S } from '../formats/codeview/symbol-kinds';
 import type { PdbFile } from '../formats/pdb/pdb-file';
-import type { SymbolStream } from '../formats/pdb/symbol-stream';
+import { lastAtOrBelow } from '../formats/binary/search';
 import { U32List } from './u32-list';
 
 /** Records sorted by image RVA: their offsets in the Symbol Records stream and sizes (reclen + 2). */
@@ -28,69 +28,79 @@ export const NO_GLOBALS: GlobalIndex = { rvas: NONE, records: NONE, sizes: NONE 
 export type ToImageRva = (section: number, offset: number) => number | undefined;
 
 export function buildGlobalIndexes(pdb: PdbFile, toImageRva: ToImageRva): { publics: GlobalIndex; data: GlobalIndex } {
-  const ps = pdb.publics();
-  const recs = pdb.readSymbolRecords();
-  if (!recs.c.remaining) return { publics: NO_GLOBALS, data: NO_GLOBALS };
-  // The address map is in section:offset order, which is RVA order unless OMAP reordered.
-  const publics = ps ? addressed(recs, ps.addressMap, S.PUB32, S.PUB32, toImageRva, false) : NO_GLOBALS;
-  // Of two data records at one address (`__xc_a` with and without its array bound) dbghelp.dll
-  // answers one by no rule found; the one written last agrees most often (all but 14 of the
-  // corpus oracle's sizes; the globals' hash order leaves 16, the first written 24).
-  const dataRecords = new U32List();
-  recs.forEach((kind, offset) => {
-    if (kind === S.GDATA32 || kind === S.LDATA32) dataRecords.push(offset);
-  }, true);
-  const data = addressed(recs, dataRecords.view(), S.GDATA32, S.LDATA32, toImageRva, true);
-  return { publics, data };
+  // One pass over the stream, piece by piece: every S_PUB32 and data record with its address.
+  const pub = { offsets: new U32List(), rvas: new U32List(), sizes: new U32List() };
+  const data = { rvas: new U32List(), records: new U32List(), sizes: new U32List() };
+  pdb.forEachSymbolRecordPiece((piece) => {
+    const { buf, start } = piece.c;
+    piece.forEach((kind, offset, reclen) => {
+      const isPub = kind === S.PUB32;
+      if (!isPub && kind !== S.GDATA32 && kind !== S.LDATA32) return;
+      if (reclen < 12) return;
+      // PUBSYM32 and DATASYM32 after reclen and kind: u32 (flags | type), u32 off, u16 seg, name.
+      const at = start + offset - piece.firstOffset;
+      const o = (buf[at + 8] | (buf[at + 9] << 8) | (buf[at + 10] << 16)) + buf[at + 11] * 0x1000000;
+      const rva = toImageRva(buf[at + 12] | (buf[at + 13] << 8), o);
+      if (rva === undefined) return;
+      const into = isPub ? pub : undefined;
+      if (into) {
+        into.offsets.push(offset);
+        into.rvas.push(rva);
+        into.sizes.push(reclen + 2);
+      } else {
+        data.rvas.push(rva);
+        data.records.push(offset);
+        data.sizes.push(reclen + 2);
+      }
+    }, true);
+  });
+  return { publics: publicsInMapOrder(pdb, pub.offsets.view(), pub.rvas.view(), pub.sizes.view(), toImageRva), data: sorted(data, true) };
 }
 
 /**
- * The records at `offsets` of kind `kindA` or `kindB`, by image RVA (ties in list order, or the
- * later record first with `lastFirst`). PUBSYM32 and DATASYM32 share their fixed part after
- * reclen and kind: u32 (flags | type), u32 off, u16 seg, then the name. The fields are read in
- * place where the record is whole; anything else goes through recordAt and its cursor, which
- * fail with BAD_FORMAT and the offset.
+ * The publics the address map lists, by image RVA (ties in map order), from the pass's records
+ * (ascending stream offsets). A map entry the pass did not reach (past damage) is read on its
+ * own, so a broken record is BAD_FORMAT with its offset, as a lookup would find it.
  */
-function addressed(recs: SymbolStream, offsets: ArrayLike<number>, kindA: number, kindB: number, toImageRva: ToImageRva, lastFirst: boolean): GlobalIndex {
-  const { buf, start: s0, end } = recs.c;
-  const rvas = new U32List();
-  const records = new U32List();
-  const sizes = new U32List();
-  for (let i = 0; i < offsets.length; i++) {
-    const off = offsets[i];
-    const at = s0 + off - recs.firstOffset;
-    const ok = off >= recs.firstOffset && at + 4 <= end;
-    const reclen = ok ? buf[at] | (buf[at + 1] << 8) : 0;
-    let o: number;
-    let seg: number;
-    let size: number;
-    if (ok && reclen >= 12 && at + 2 + reclen <= end) {
-      const kind = buf[at + 2] | (buf[at + 3] << 8);
-      if (kind !== kindA && kind !== kindB) continue;
-      size = reclen + 2;
-      o = (buf[at + 8] | (buf[at + 9] << 8) | (buf[at + 10] << 16)) + buf[at + 11] * 0x1000000;
-      seg = buf[at + 12] | (buf[at + 13] << 8);
-    } else {
-      const r = recs.recordAt(off);
-      if (r.kind !== kindA && r.kind !== kindB) continue;
-      size = recs.recordBytes(off).length;
-      r.data.skip(4);
-      o = r.data.u32();
-      seg = r.data.u16();
+function publicsInMapOrder(pdb: PdbFile, offsets: Uint32Array, rvas: Uint32Array, sizes: Uint32Array, toImageRva: ToImageRva): GlobalIndex {
+  const map = pdb.publics()?.addressMap;
+  if (!map?.length) return NO_GLOBALS;
+  const out = { rvas: new U32List(map.length), records: new U32List(map.length), sizes: new U32List(map.length) };
+  for (let i = 0; i < map.length; i++) {
+    const off = map[i];
+    const k = lastAtOrBelow(offsets, off);
+    if (k >= 0 && offsets[k] === off) {
+      out.rvas.push(rvas[k]);
+      out.records.push(off);
+      out.sizes.push(sizes[k]);
+      continue;
     }
-    const imageRva = toImageRva(seg, o);
-    if (imageRva === undefined) continue;
-    rvas.push(imageRva);
-    records.push(off);
-    sizes.push(size);
+    const h = pdb.symbolRecordAt(off, 14);
+    if (h.kind !== S.PUB32) continue;
+    h.data.skip(4);
+    const o = h.data.u32();
+    const rva = toImageRva(h.data.u16(), o);
+    if (rva === undefined) continue;
+    out.rvas.push(rva);
+    out.records.push(off);
+    out.sizes.push(h.data.end - h.data.start + 4);
   }
-  const keys = rvas.view();
-  const recView = records.view();
-  let sorted = true;
-  for (let i = 1; i < keys.length && sorted; i++) if (keys[i] < keys[i - 1] || (lastFirst && keys[i] === keys[i - 1])) sorted = false;
-  if (sorted) return { rvas: rvas.pick(), records: records.pick(), sizes: sizes.pick() };
+  // The address map is in section:offset order, which is RVA order unless OMAP reordered.
+  return sorted(out, false);
+}
+
+/** Sorted by RVA (ties in list order, or the later record first with `lastFirst`). */
+function sorted(l: { rvas: U32List; records: U32List; sizes: U32List }, lastFirst: boolean): GlobalIndex {
+  const keys = l.rvas.view();
+  const recs = l.records.view();
+  let inOrder = true;
+  for (let i = 1; i < keys.length && inOrder; i++) if (keys[i] < keys[i - 1] || (lastFirst && keys[i] === keys[i - 1])) inOrder = false;
+  if (inOrder) return { rvas: l.rvas.pick(), records: l.records.pick(), sizes: l.sizes.pick() };
   const order = new Uint32Array(keys.length);
   for (let i = 0; i < order.length; i++) order[i] = i;
-  order.sort((a, b) => keys[a] - keys[b] || (lastFirst ? recView[b] - recView[a] : a - b));
-  return { rvas: rvas.pick(order), records: records.pick(order), sizes: sizes.pick(order) };
+  // Of two data records at one address (`__xc_a` with and without its array bound) dbghelp.dll
+  // answers one by no rule found; the one written last agrees most often (all but 14 of the
+  // corpus oracle's sizes; the globals' hash order leaves 16, the first written 24).
+  order.sort((a, b) => keys[a] - keys[b] || (lastFirst ? recs[b] - recs[a] : a - b));
+  return { rvas: l.rvas.pick(order), records: l.records.pick(order), sizes: l.sizes.pick(order) };
 }

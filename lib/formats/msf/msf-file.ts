@@ -153,20 +153,47 @@ export class MsfFile {
     if (cached) return cached.subarray(offset, offset + length);
     this.touched(index);
     const bs = this.superBlock.blockSize;
+    const first = Math.floor(offset / bs);
+    const within = offset - first * bs;
+    if (within + length <= bs) return this.readRun(this.blocks[index][first] * bs + within, length, `stream ${index}`);
+    return this.readRangeInto(index, offset, length, Buffer.allocUnsafeSlow(length)); // every byte is read into
+  }
+
+  /**
+   * readStreamRange into `into` (its first `length` bytes, returned as a view): a big stream
+   * read piece by piece through one reused buffer, without a fresh allocation per piece.
+   */
+  readStreamRangeInto(index: number, offset: number, length: number, into: Uint8Array): Uint8Array {
+    const size = this.streamSize(index);
+    if (size === undefined) throw badFormat(this.name, 0, `stream ${index} does not exist (the file has ${this.sizes.length})`);
+    if (offset < 0 || length < 0 || offset + length > size || length > into.length) throw badFormat(`${this.name} stream ${index}`, offset, `read of ${length} bytes past the end of the ${size}-byte stream`);
+    const cached = this.cache.get(index);
+    if (cached) {
+      into.set(cached.subarray(offset, offset + length));
+      return into.subarray(0, length);
+    }
+    this.touched(index);
+    return this.readRangeInto(index, offset, length, into);
+  }
+
+  private readRangeInto(index: number, offset: number, length: number, out: Uint8Array): Uint8Array {
+    const bs = this.superBlock.blockSize;
     const list = this.blocks[index];
     const first = Math.floor(offset / bs);
     const within = offset - first * bs;
-    if (within + length <= bs) return this.readRun(list[first] * bs + within, length, `stream ${index}`);
-    const out = Buffer.allocUnsafeSlow(length); // every byte is read into below
     let done = 0;
-    for (let k = first; done < length; k++) {
+    for (let k = first; done < length; ) {
       const from = k === first ? within : 0;
-      const n = Math.min(bs - from, length - done);
+      // A run of consecutive blocks is one read.
+      let j = k + 1;
+      while (j < list.length && list[j] === list[j - 1] + 1 && (j - k) * bs - from < length - done) j++;
+      const n = Math.min((j - k) * bs - from, length - done);
       this.checkRun(list[k] * bs + from, n, `stream ${index}`);
       this.source.readInto(out, done, list[k] * bs + from, n);
       done += n;
+      k = j;
     }
-    return out;
+    return out.subarray(0, length);
   }
 
   /** A cursor over a stream; `what` names it in error messages. */
