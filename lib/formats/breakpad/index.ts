@@ -3,3 +3,5 @@ export { BreakpadSymbols, parseBreakpadSymbols, readBreakpadSymbols } from './sy
 export type { BreakpadLookup, BreakpadInline, BreakpadStackWin, BreakpadCfi, BreakpadModule, CfiRules } from './sym-file';
 export { cfiRules } from './cfi-rules';
 export { SymParser, MAX_LINE } from './sym-parser';
+export { SymIndex } from './sym-index';
+export { SymBytes } from './sym-bytes';
