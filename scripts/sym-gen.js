@@ -11,6 +11,7 @@
  * STACK CFI, STACK WIN.
  *
  *   generateSym(file, { bytes }) → { functions, bytes }     expected(rva, functions) → answer
+ *   checkAnswer(breakpadSymbols, rva, functions) → differences (strings)
  * Used by scripts/sym-1gb.js (the long lane) and test/unit/breakpad/sym-gen.test.ts.
  */
 const fs = require('fs');
@@ -96,12 +97,17 @@ function generateSym(file, { bytes = 1 << 30 } = {}) {
   let head = 'MODULE windows x86_64 0123456789ABCDEF0123456789ABCDEF1 synthetic.pdb\nINFO CODE_ID 5C9E09599000 synthetic.dll\nINFO GENERATOR dbghelp sym-gen\n';
   for (let f = 0; f < FILES; f++) head += `FILE ${f} ${fileName(f)}\n`;
   for (let o = 0; o < ORIGINS; o++) head += `INLINE_ORIGIN ${o} ${originName(o)}\n`;
-  let per = 0;
-  for (let i = 0; i < 1000; i++) {
-    const s = shape(i);
-    per += funcBlock(s).length + publics(s).length + cfi(s).length + win(s).length;
-  }
-  const functions = Math.max(1, Math.floor((bytes - head.length) / (per / 1000)));
+  // Bytes per function, estimated on 1000 functions spread over the range (names grow with i).
+  const perFunction = (range) => {
+    let n = 0;
+    for (let k = 0; k < 1000; k++) {
+      const s = shape(Math.floor((k * range) / 1000));
+      n += funcBlock(s).length + publics(s).length + cfi(s).length + win(s).length;
+    }
+    return n / 1000;
+  };
+  let functions = Math.max(1, Math.floor((bytes - head.length) / perFunction(1000)));
+  functions = Math.max(1, Math.floor((bytes - head.length) / perFunction(functions)));
   const fd = fs.openSync(file, 'w');
   let buf = head;
   let written = 0;
@@ -187,4 +193,29 @@ function sampleAddresses(functions, count, seed = 1) {
   return out;
 }
 
-module.exports = { generateSym, expected, sampleAddresses, shape, STRIDE, BASE };
+/**
+ * Differences between what a BreakpadSymbols (lib/formats/breakpad) answers at rva and what the
+ * generator wrote there: [] when all agree.
+ */
+function checkAnswer(s, rva, functions) {
+  const want = expected(rva, functions);
+  const got = s.lookup(rva);
+  const at = `@${rva.toString(16)}`;
+  if (!want || want.function === undefined) return got ? [`${at}: ${got.function}, expected nothing`] : [];
+  if (!got) return [`${at}: nothing, expected ${want.function}`];
+  const bad = [];
+  for (const k of ['function', 'functionRva', 'functionSize', 'parameterSize', 'isPublic', 'multiple', 'file', 'line']) {
+    if (k in want && want[k] !== got[k]) bad.push(`${at}: ${k} ${String(got[k])} != ${String(want[k])}`);
+  }
+  if (want.isPublic) return bad;
+  const same = (what, a, b) => {
+    if (JSON.stringify(a) !== JSON.stringify(b)) bad.push(`${at}: ${what} ${JSON.stringify(a)} != ${JSON.stringify(b)}`);
+  };
+  same('inlines', got.inlines.map((n) => ({ name: n.name, depth: n.depth, callFile: n.callFile, callLine: n.callLine })), want.inlines);
+  same('cfi', s.cfi(rva)?.rules, want.cfi);
+  const w = s.stackWin(rva);
+  same('win', w && { type: w.type, address: w.address, codeSize: w.codeSize, prologueSize: w.prologueSize, parameterSize: w.parameterSize, localSize: w.localSize, programString: w.programString }, want.win);
+  return bad;
+}
+
+module.exports = { generateSym, expected, checkAnswer, sampleAddresses, shape, STRIDE, BASE };

@@ -1,7 +1,8 @@
 /**
  * SymBytes: the bytes of an indexed .sym file, read back when a lookup needs a record
  * (sym-index.ts keeps only where records are). Over a buffer it hands out views; over a file
- * it reads through a 16 KiB window (so walking records in file order costs few reads) and opens
+ * it reads through a window (16 KiB when reading on in file order, so walking records costs few
+ * reads; at least 1 KiB at a random place) and opens
  * the file on first use: `close()` gives the descriptor back and a later read opens it again,
  * refusing a file whose size is no longer the one indexed.
  */
@@ -48,7 +49,9 @@ export class SymBytes {
     const src = (this.src ??= this.open());
     if (!this.buffered) return src.read(at, n);
     if (this.win && at >= this.winAt && at + n <= this.winAt + this.winLen) return this.win.subarray(at - this.winAt, at - this.winAt + n);
-    const len = Math.min(Math.max(n, WINDOW), this.size - at);
+    // Reading on from the window (records in file order): a whole window; else what was asked.
+    const onward = this.win !== undefined && at >= this.winAt && at <= this.winAt + this.winLen + WINDOW;
+    const len = Math.min(Math.max(n, onward ? WINDOW : 1024), this.size - at);
     if (!this.win || this.win.length < len) this.win = new Uint8Array(Math.max(len, WINDOW));
     this.winAt = at;
     this.winLen = len;

@@ -14,6 +14,8 @@
  * indexes text held in memory. `close()` gives back the file descriptor (reads reopen it).
  */
 import * as fs from 'fs';
+import { DbgHelpError } from '../../api/errors';
+import { ioError } from '../binary/source';
 import { containment, lastAtOrBelowIn, sortedOrder, type RangeIndex } from './columns';
 import { cfiRules, type CfiRules } from './cfi-rules';
 import { decodeRecords, SymBytes } from './sym-bytes';
@@ -308,7 +310,7 @@ export class BreakpadSymbols {
     if (p < 0) return undefined;
     const c = this.cfiOrder ? this.cfiOrder[p] : p;
     if (rva >= v.cfiAddr[c] + v.cfiSize[c]) return undefined;
-    const t = this.cached(this.cfis, c, () => this.block(v.cfiAt[c], v.cfiLen[c], 'STACK CFI INIT', v.cfiAddr[c]));
+    const t = this.cached(this.cfis, c, (old) => this.block(v.cfiAt[c], v.cfiLen[c], 'STACK CFI INIT', v.cfiAddr[c], old));
     const rules = cfiRules(t.arena.text(t.cfiRulesAt.get(0), t.cfiRulesLen.get(0)));
     for (let d = 0; d < t.deltaAddr.length; d++) {
       if (t.deltaAddr.get(d) > rva) continue;
@@ -318,19 +320,25 @@ export class BreakpadSymbols {
   }
 
   private funcBlock(f: number): FuncBlock {
-    return this.cached(this.funcs, f, () => {
-      const t = this.block(this.v.funcAt[f], this.v.funcLen[f], 'FUNC', this.v.funcAddr[f]);
+    return this.cached(this.funcs, f, (old) => {
+      const t = this.block(this.v.funcAt[f], this.v.funcLen[f], 'FUNC', this.v.funcAddr[f], old?.t);
       return { t, lineOrder: sortedOrder(t.lineAddr.view(), t.lineAddr.length) };
     });
   }
 
-  private cached<T>(cache: Map<number, T>, key: number, make: () => T): T {
+  /** The most recently used entries; `make` may reuse the one it evicts. */
+  private cached<T>(cache: Map<number, T>, key: number, make: (evicted: T | undefined) => T): T {
     let hit = cache.get(key);
     if (hit !== undefined) {
       cache.delete(key);
     } else {
-      hit = make();
-      if (cache.size >= BLOCK_CACHE) cache.delete(cache.keys().next().value!);
+      let evicted: T | undefined;
+      if (cache.size >= BLOCK_CACHE) {
+        const k = cache.keys().next().value!;
+        evicted = cache.get(k);
+        cache.delete(k);
+      }
+      hit = make(evicted);
     }
     cache.set(key, hit);
     return hit;
@@ -343,8 +351,9 @@ export class BreakpadSymbols {
   }
 
   /** A FUNC or STACK CFI INIT block read back into tables of its own. */
-  private block(at: number, len: number, what: string, addr: number): SymTables {
-    const t = new SymTables();
+  private block(at: number, len: number, what: string, addr: number, reuse: SymTables | undefined): SymTables {
+    const t = reuse ?? new SymTables();
+    t.clear();
     t.module = this.module;
     return decodeRecords(t, this.bytes.read(at, len), at, this.bytes.name, what, addr);
   }
@@ -368,11 +377,44 @@ export function parseBreakpadSymbols(text: string | Uint8Array, origin = '<break
   return new BreakpadSymbols(p.end(), SymBytes.of(bytes, origin));
 }
 
-/** Reads a .sym file as a stream and indexes it (bounded memory, whatever its size). */
-export async function readBreakpadSymbols(path: string, opts: { signal?: AbortSignal } = {}): Promise<BreakpadSymbols> {
+/** Files up to this size are kept in memory once indexed (lookups then read no file). */
+export const HOLD_BYTES = 32 << 20;
+
+/**
+ * Reads a .sym file in 1 MiB pieces and indexes it. A file of up to `holdBytes` (HOLD_BYTES) is
+ * read into memory and kept; a larger one goes through one reused buffer and is read back on
+ * demand (memory bounded by the index, not the file).
+ */
+export async function readBreakpadSymbols(path: string, opts: { signal?: AbortSignal; holdBytes?: number } = {}): Promise<BreakpadSymbols> {
   const p = new SymParser(path);
-  const stream = fs.createReadStream(path, { highWaterMark: 1 << 20, signal: opts.signal });
-  for await (const chunk of stream) p.push(chunk as Buffer);
+  let fh: fs.promises.FileHandle;
+  try {
+    fh = await fs.promises.open(path, 'r');
+  } catch (e) {
+    throw ioError(path, e);
+  }
+  let held: Buffer | undefined;
+  let size = 0;
+  try {
+    size = (await fh.stat()).size;
+    held = size <= (opts.holdBytes ?? HOLD_BYTES) ? Buffer.allocUnsafe(size) : undefined;
+    const piece = held ? undefined : Buffer.allocUnsafe(CHUNK);
+    for (let at = 0; ; ) {
+      opts.signal?.throwIfAborted();
+      const into = held ? held.subarray(at, Math.min(at + CHUNK, size)) : piece!;
+      const { bytesRead } = into.length ? await fh.read(into, 0, into.length, at) : { bytesRead: 0 };
+      if (bytesRead === 0) break;
+      p.push(into.subarray(0, bytesRead));
+      at += bytesRead;
+    }
+  } catch (e) {
+    throw e instanceof DbgHelpError || (e as Error).name === 'AbortError' ? e : ioError(path, e);
+  } finally {
+    await fh.close();
+  }
   const index = p.end();
+  if (held && index.bytes === size) return new BreakpadSymbols(index, SymBytes.of(held, path));
   return new BreakpadSymbols(index, SymBytes.file(path, index.bytes));
 }
+
+const CHUNK = 1 << 20;

@@ -9,21 +9,21 @@
  *   STACK CFI    INIT address, size and the file range of its block (INIT + its deltas);
  *   FILE, INLINE_ORIGIN  id → the file range of the name.
  * Names, line records, inline records, program strings and CFI rules are decoded from the file
- * when a lookup needs them (sym-file.ts). So memory is ~28 bytes per FUNC, PUBLIC, STACK WIN and
- * STACK CFI INIT and 12 per FILE/INLINE_ORIGIN (plus the largest FUNC's lines while it is read),
+ * when a lookup needs them (sym-file.ts). So memory is 12-16 bytes per FUNC, PUBLIC, STACK WIN and
+ * STACK CFI INIT and 8 per FILE/INLINE_ORIGIN (twice that for addresses or offsets past 4 GiB) (plus the largest FUNC's lines while it is read),
  * whatever the number of line, INLINE and CFI delta records.
  *
  * A FUNC's line and INLINE records must follow it (FILE, INLINE_ORIGIN and INFO lines may come
  * between); after a PUBLIC or STACK record they belong to no FUNC (Breakpad's processor drops
  * them too) and are BAD_FORMAT. STACK CFI deltas must follow their INIT record the same way.
  */
-import { f64, u32, u8, type Column } from './columns';
+import { u32, u8, wide, type Column, type WideColumn } from './columns';
 import type { SymLine } from './sym-line';
 import { SymTables, type BreakpadModule } from './sym-records';
 
 /** Id → file range of a name; ids 0, 1, 2... in order (as dump_syms writes them) go in columns. */
 export class IdNames {
-  readonly at = f64();
+  readonly at = wide();
   readonly len = u32();
   private readonly other = new Map<number, [number, number]>();
 
@@ -65,24 +65,24 @@ export class SymIndex {
   readonly files = new IdNames();
   readonly origins = new IdNames();
 
-  readonly funcAddr = f64();
-  readonly funcSize = f64();
-  readonly funcAt = f64();
+  readonly funcAddr = wide();
+  readonly funcSize = wide();
+  readonly funcAt = wide();
   readonly funcLen = u32();
 
-  readonly pubAddr = f64();
-  readonly pubAt = f64();
+  readonly pubAddr = wide();
+  readonly pubAt = wide();
   readonly pubLen = u32();
 
   readonly winType = u8();
-  readonly winAddr = f64();
+  readonly winAddr = wide();
   readonly winSize = u32();
-  readonly winAt = f64();
+  readonly winAt = wide();
   readonly winLen = u32();
 
-  readonly cfiAddr = f64();
-  readonly cfiSize = f64();
-  readonly cfiAt = f64();
+  readonly cfiAddr = wide();
+  readonly cfiSize = wide();
+  readonly cfiAt = wide();
   readonly cfiLen = u32();
 
   lines = 0;
@@ -186,13 +186,13 @@ export class SymIndex {
     for (const c of this.columns()) c.view();
   }
 
-  private *columns(): Iterable<Column<Float64Array | Uint32Array | Uint8Array>> {
+  private *columns(): Iterable<Column<Uint32Array | Uint8Array> | WideColumn> {
     yield* [this.funcAddr, this.funcSize, this.funcAt, this.funcLen, this.pubAddr, this.pubAt, this.pubLen];
     yield* [this.winType, this.winAddr, this.winSize, this.winAt, this.winLen, this.cfiAddr, this.cfiSize, this.cfiAt, this.cfiLen];
     yield* [this.files.at, this.files.len, this.origins.at, this.origins.len];
   }
 
-  private extend(at: Column<Float64Array>, len: Column<Uint32Array>, i: number, end: number): void {
+  private extend(at: WideColumn, len: Column<Uint32Array>, i: number, end: number): void {
     len.set(i, end - at.get(i));
   }
 

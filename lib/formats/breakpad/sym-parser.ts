@@ -46,7 +46,7 @@ export class SymParser {
       start = nl + 1;
     }
     if (start < chunk.length) {
-      this.carry = chunk.slice(start);
+      this.carry = new Uint8Array(chunk.subarray(start)); // a copy: the caller may reuse chunk
       this.checkLength(this.carry.length, this.offset + start);
     }
     this.offset += chunk.length;

@@ -94,9 +94,12 @@ export class SymTables {
   readonly deltaRulesAt = u32();
   readonly deltaRulesLen = u32();
 
+  private columns: Column<Float64Array>[] | undefined;
+
   /** Forgets every record (MODULE and INFO stay): the indexer's scratch tables between FUNCs. */
   clear(): void {
-    for (const v of Object.values(this)) if (v instanceof Column) v.clear();
+    this.columns ??= Object.values(this).filter((v): v is Column<Float64Array> => v instanceof Column);
+    for (const c of this.columns) c.clear();
     this.arena.clear();
     this.inlStack.length = 0;
   }
