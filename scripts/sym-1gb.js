@@ -40,7 +40,7 @@ function main() {
     const made = gen.generateSym(file, { bytes: mb * 1048576 });
     const genS = Number(process.hrtime.bigint() - t0) / 1e9;
     console.log(`sym-1gb: generated ${(made.bytes / 1048576).toFixed(0)} MB, ${made.functions} FUNCs in ${genS.toFixed(1)} s (${file})`);
-    const r = spawnSync(process.execPath, [__filename, '--check', file, String(made.functions), String(samples)], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(__dirname, 'sym-1gb.js'), '--check', file, String(made.functions), String(samples)], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
     process.stdout.write(r.stdout);
     const last = r.stdout.trim().split('\n').pop();
     const res = r.status === 0 && last.startsWith('{') ? JSON.parse(last) : undefined;
