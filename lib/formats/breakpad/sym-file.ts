@@ -92,7 +92,7 @@ interface FuncBlock {
   lineOrder: Uint32Array | undefined;
 }
 
-/** How many decoded FUNC blocks and CFI blocks are kept (most recently used). */
+/** How many decoded FUNC blocks, CFI blocks, PUBLICs and STACK WINs are kept (most recently used). */
 const BLOCK_CACHE = 64;
 /** How many decoded FILE / INLINE_ORIGIN names are kept before the cache starts over. */
 const NAME_CACHE = 1 << 16;
@@ -109,6 +109,8 @@ export class BreakpadSymbols {
   private readonly win: RangeIndex[];
   private readonly funcs = new Map<number, FuncBlock>();
   private readonly cfis = new Map<number, SymTables>();
+  private readonly pubs = new Map<number, { name: string; params: number; multiple: boolean }>();
+  private readonly wins = new Map<number, BreakpadStackWin>();
   private readonly fileNames = new Map<number, string | undefined>();
   private readonly originNames = new Map<number, string | undefined>();
   /** For records of one line (PUBLIC, STACK WIN, a FUNC's name). */
@@ -140,9 +142,10 @@ export class BreakpadSymbols {
     };
   }
 
-  /** Gives back the file descriptor; a later lookup opens the file again. */
+  /** Gives back the file descriptor and the decoded records; a later lookup opens the file again. */
   close(): void {
     this.bytes.close();
+    for (const c of [this.funcs, this.cfis, this.pubs, this.wins, this.fileNames, this.originNames]) c.clear();
   }
 
   /** FILE <id>'s name. */
@@ -171,15 +174,18 @@ export class BreakpadSymbols {
     if (q < 0) return undefined;
     const u = this.pubOrder ? this.pubOrder[q] : q;
     if (p >= 0 && v.pubAddr[u] <= v.funcAddr[this.funcOrder ? this.funcOrder[p] : p]) return undefined;
-    const t = this.line(v.pubAt[u], v.pubLen[u], 'PUBLIC', v.pubAddr[u]);
+    const pub = this.cached(this.pubs, u, () => {
+      const t = this.line(v.pubAt[u], v.pubLen[u], 'PUBLIC', v.pubAddr[u]);
+      return { name: t.arena.text(t.pubNameAt.get(0), t.pubNameLen.get(0)), params: t.pubParams.get(0), multiple: t.pubMulti.get(0) === 1 };
+    });
     return {
-      function: t.arena.text(t.pubNameAt.get(0), t.pubNameLen.get(0)),
+      function: pub.name,
       functionRva: v.pubAddr[u],
       functionSize: 0,
-      parameterSize: t.pubParams.get(0),
+      parameterSize: pub.params,
       isPublic: true,
       index: v.funcAddr.length + u + 1,
-      multiple: t.pubMulti.get(0) === 1,
+      multiple: pub.multiple,
       file: undefined,
       line: undefined,
       lineRva: undefined,
@@ -286,6 +292,10 @@ export class BreakpadSymbols {
   }
 
   private winRecord(w: number): BreakpadStackWin {
+    return { ...this.cached(this.wins, w, () => this.decodeWin(w)) };
+  }
+
+  private decodeWin(w: number): BreakpadStackWin {
     const t = this.line(this.v.winAt[w], this.v.winLen[w], 'STACK WIN', this.v.winAddr[w]);
     const has = t.winHasProgram.get(0) === 1;
     const field = (i: number): number => t.winFields.get(i);
