@@ -27,9 +27,9 @@ import { PdbFile } from '../formats/pdb/pdb-file';
 import { PeImage } from '../formats/pe/pe-image';
 import { lastAtOrBelowIn } from '../formats/breakpad/columns';
 import { breakpadName } from './names';
-import { PdbAddresses, pdbFunctionsAndLines, pdbPublics, type PdbFunction, type PdbLines, type PdbPublic } from './pdb-symbols';
+import { ModuleLines, PdbAddresses, pdbFunctions, pdbPublics, type PdbFunction, type PdbLines, type PdbPublic } from './pdb-symbols';
 import { RecordWriter } from './record-writer';
-import { inlineRecords, type Line } from './inlines';
+import { inlineRecords, type InlineSite, type Line } from './inlines';
 import { stackCfiRecords } from './stack-cfi';
 import { stackWinRecords } from './stack-win';
 
@@ -123,26 +123,27 @@ async function write(pdb: PdbFile, image: PeImage | undefined, opts: DumpSymsOpt
   if (generator !== null) await w.line(`INFO GENERATOR ${generator}`);
 
   const addresses = new PdbAddresses(pdb);
-  const { functions, lines } = pdbFunctionsAndLines(pdb, addresses, opts.zeroLengthLines ?? false, opts.inlines ?? false);
+  const { functions, fileIds } = pdbFunctions(pdb, addresses);
+  const modules = new ModuleLines(pdb, addresses, fileIds, opts.zeroLengthLines ?? false, opts.inlines ?? false, functions);
   const origins = new Map<string, number>();
   const originId = (name: string): number => {
     let id = origins.get(name);
     if (id === undefined) origins.set(name, (id = origins.size));
     return id;
   };
-  const publics = pdbPublics(pdb, addresses);
-  for (let i = 0; i < lines.files.length; i++) await w.line(`FILE ${i + 1} ${lines.files[i]}`);
-  result.files = lines.files.length;
+  const files = fileIds.files;
+  for (let i = 0; i < files.length; i++) await w.line(`FILE ${i + 1} ${files[i]}`);
+  result.files = files.length;
 
-  const decoratedAt = publicsByRva(publics);
   // In the PDB's own layout (dump_syms turns DIA's OMAP translation off), each record then
   // written once per piece of the final image it landed in (ImageMap; one piece without OMAP).
-  for (const [rva, sel] of selectSymbols(functions, publics)) {
+  for (const sel of selectSymbols(functions, pdbPublics(pdb, addresses))) {
+    const rva = sel.rva;
     const m = sel.multiple ? 'm ' : '';
     if (sel.fn) {
       const f = sel.fn;
       if (f.length === 0) continue;
-      const n = functionName(f, decoratedAt.get(rva));
+      const n = functionName(f, sel.decorated);
       for (const [at, size] of addresses.ranges(rva, f.length)) {
         await w.line(`FUNC ${m}${hex(at)} ${hex(size)} ${hex(n.parameterSize ?? f.stackParams)} ${n.name}`);
         result.functions++;
@@ -150,7 +151,9 @@ async function write(pdb: PdbFile, image: PeImage | undefined, opts: DumpSymsOpt
       // Folded functions share an address: the lines are those of the module the linker kept
       // there (the section contribution), as DIA's findLinesByRVA answers.
       const owner = sel.multiple ? contributor(pdb, f) : f.module;
-      if (f.inlineSites?.length) result.inlines += await writeInlined(w, lines, f, owner, addresses, originId, (n) => (result.lines += n));
+      const sites = opts.inlines ? modules.of(f.module).sites.get(f.record) : undefined;
+      const lines = modules.of(owner).lines;
+      if (sites?.length) result.inlines += await writeInlined(w, lines, f, sites, owner, addresses, originId, (n) => (result.lines += n));
       else result.lines += await writeLines(w, lines, rva, f.length, owner, addresses);
     } else if (sel.pub && sel.pub.code) {
       const n = breakpadName(sel.pub.decorated);
@@ -183,41 +186,53 @@ export function defaultStackRecords(ctx: DumpContext): Iterable<string> {
 }
 
 interface Selected {
+  rva: number;
   fn?: PdbFunction;
   pub?: PdbPublic;
   multiple: boolean;
+  /** At a function: every public's decorated name there, in the publics' order. */
+  decorated?: string[];
 }
 
-/** dump_syms' MaybeRecordSymbol over functions then publics: one symbol per RVA, in RVA order. */
-function selectSymbols(functions: readonly PdbFunction[], publics: readonly PdbPublic[]): [number, Selected][] {
-  const map = new Map<number, Selected>();
-  for (const f of functions) {
-    const s = map.get(f.rva);
-    if (!s) map.set(f.rva, { fn: f, multiple: false });
-    else {
-      s.multiple = true;
-      if (f.name < s.fn!.name) s.fn = f;
+/**
+ * dump_syms' MaybeRecordSymbol over functions then publics: one symbol per RVA, in RVA order.
+ * Both lists are walked in RVA order side by side (index orders in typed arrays), one RVA at a
+ * time: no table of every symbol is built.
+ */
+function* selectSymbols(functions: readonly PdbFunction[], publics: readonly PdbPublic[]): Generator<Selected> {
+  const fo = byRva(functions);
+  const po = byRva(publics);
+  let i = 0;
+  let k = 0;
+  while (i < fo.length || k < po.length) {
+    const rva = Math.min(i < fo.length ? functions[fo[i]].rva : Infinity, k < po.length ? publics[po[k]].rva : Infinity);
+    const sel: Selected = { rva, multiple: false };
+    for (; i < fo.length && functions[fo[i]].rva === rva; i++) {
+      const f = functions[fo[i]];
+      if (!sel.fn) sel.fn = f;
+      else {
+        sel.multiple = true;
+        if (f.name < sel.fn.name) sel.fn = f;
+      }
     }
-  }
-  for (const p of publics) {
-    const s = map.get(p.rva);
-    if (!s) map.set(p.rva, { pub: p, multiple: false });
-    else if (!s.fn) {
-      s.multiple = true;
-      if (p.decorated < s.pub!.decorated) s.pub = p;
+    for (; k < po.length && publics[po[k]].rva === rva; k++) {
+      const p = publics[po[k]];
+      if (sel.fn) (sel.decorated ??= []).push(p.decorated);
+      else if (!sel.pub) sel.pub = p;
+      else {
+        sel.multiple = true;
+        if (p.decorated < sel.pub.decorated) sel.pub = p;
+      }
     }
+    yield sel;
   }
-  return [...map].sort((a, b) => a[0] - b[0]);
 }
 
-function publicsByRva(publics: readonly PdbPublic[]): Map<number, string[]> {
-  const m = new Map<number, string[]>();
-  for (const p of publics) {
-    const l = m.get(p.rva);
-    if (l) l.push(p.decorated);
-    else m.set(p.rva, [p.decorated]);
-  }
-  return m;
+/** Indexes in RVA order (stable). */
+function byRva(list: readonly { rva: number }[]): Uint32Array {
+  const order = new Uint32Array(list.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  return order.sort((a, b) => list[a].rva - list[b].rva || a - b);
 }
 
 /**
@@ -262,6 +277,7 @@ async function writeInlined(
   w: RecordWriter,
   lines: PdbLines,
   f: PdbFunction,
+  sites: InlineSite[],
   module: number,
   addresses: PdbAddresses,
   originId: (name: string) => number,
@@ -272,7 +288,7 @@ async function writeInlined(
   for (; k < lines.rva.length && lines.rva[k] < f.rva + f.length; k++) {
     if (lines.module[k] === module && lines.length[k] > 0) base.push({ rva: lines.rva[k], length: lines.length[k], line: lines.line[k], file: lines.file[k] });
   }
-  const { records, lines: split } = inlineRecords(f.inlineSites!, base, originId);
+  const { records, lines: split } = inlineRecords(sites, base, originId);
   for (const r of records) {
     await w.line(`INLINE ${r.depth} ${r.callLine} ${r.callFile} ${r.origin} ${r.ranges.map(([a, n]) => `${hex(a)} ${hex(n)}`).join(' ')}`);
   }

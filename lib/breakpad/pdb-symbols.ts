@@ -13,11 +13,13 @@
  * maps them to the final image when it was reordered.
  */
 
-import { readC13 } from '../formats/codeview/c13-lines';
+import { readC13, readFileChecksums } from '../formats/codeview/c13-lines';
+import { splitDebugSubsections } from '../formats/codeview/debug-subsections';
 import { isIdProc, S, SymFamily, symFamily } from '../formats/codeview/symbol-kinds';
 import { diaSignature, x86StackParamSize } from './dia-types';
 import { CVPSF_CODE, CVPSF_FUNCTION, readProc, readPublic } from '../formats/codeview/symbol-records';
 import type { PdbFile } from '../formats/pdb/pdb-file';
+import type { StreamScratch } from '../formats/msf/msf-file';
 import { ImageMap } from './image-map';
 import { siteLines, type InlineSite } from './inlines';
 import type { SectionHeader } from '../formats/pe/section-header';
@@ -39,8 +41,6 @@ export interface PdbFunction {
   stackParams: number;
   /** Internal functions: DIA's type-built name (`static int f()`), used when no public names it. */
   signature: string | undefined;
-  /** With inline handling: the function's inline sites (inlines.ts), stream order. */
-  inlineSites?: InlineSite[];
 }
 
 export interface PdbPublic {
@@ -95,7 +95,7 @@ export function pdbPublics(pdb: PdbFile, at: PdbAddresses): PdbPublic[] {
 
 const LOCAL_PROCS = new Set<number>([S.LPROC32, S.LPROC32_ID, S.LPROC32_DPC, S.LPROC32_DPC_ID]);
 
-/** Source lines of the whole PDB, sorted by RVA. */
+/** Source lines of a module, sorted by RVA. */
 export interface PdbLines {
   rva: Float64Array;
   length: Uint32Array;
@@ -107,21 +107,44 @@ export interface PdbLines {
   files: string[];
 }
 
-/** One pass over the modules: their functions and their lines. */
-export function pdbFunctionsAndLines(pdb: PdbFile, at: PdbAddresses, zeroLength = false, inlines = false): { functions: PdbFunction[]; lines: PdbLines } {
+/** FILE ids: every module's checksum names, in module order, one id (from 1) per distinct name. */
+export class FileIds {
+  readonly files: string[] = [];
+  private readonly ids = new Map<string, number>();
+  private readonly names: ReturnType<PdbFile['names']>;
+
+  constructor(pdb: PdbFile) {
+    this.names = pdb.names();
+  }
+
+  idOf(nameOffset: number): number {
+    const name = this.names ? this.names.get(nameOffset) : `<names offset ${nameOffset}>`;
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      this.files.push(name);
+      id = this.files.length;
+      this.ids.set(name, id);
+    }
+    return id;
+  }
+}
+
+/**
+ * One pass over the modules: their functions, and the FILE ids of their checksums. Lines and
+ * inline sites are read per module when written (ModuleLines), not kept for the whole PDB.
+ */
+export function pdbFunctions(pdb: PdbFile, at: PdbAddresses): { functions: PdbFunction[]; fileIds: FileIds } {
   const functions: PdbFunction[] = [];
-  const rva = f64();
-  const length = u32();
-  const line = u32();
-  const file = u32();
-  const mod = u32();
-  const fileIds = new Map<string, number>();
-  const files: string[] = [];
-  const names = pdb.names();
+  const fileIds = new FileIds(pdb);
   const x86 = pdb.machine === 0x14c;
-  const tpi = pdb.tpi();
+  // The type stream (often the PDB's biggest) only when a name or x86 parameter size needs it.
+  let tpiRead = false;
+  let tpiStream: ReturnType<PdbFile['tpi']>;
+  const tpi = (): ReturnType<PdbFile['tpi']> => (tpiRead ? tpiStream : ((tpiRead = true), (tpiStream = pdb.tpi())));
+  // One buffer for every module stream in turn (nothing below keeps a view of it).
+  const scratch: StreamScratch = { buf: new Uint8Array(0) };
   for (const m of pdb.modules()) {
-    const ms = pdb.readModuleSymbols(m.index);
+    const ms = pdb.readModuleSymbols(m.index, scratch);
     if (!ms) continue;
     ms.forEachTopLevel((kind, offset) => {
       if (symFamily(kind) !== SymFamily.Proc) return;
@@ -138,37 +161,97 @@ export function pdbFunctionsAndLines(pdb: PdbFile, at: PdbAddresses, zeroLength 
         record: offset,
         segment: p.segment,
         offset: p.offset,
-        stackParams: x86 ? x86StackParamSize(ms, offset, p.end, tpi, p.typeIndex) : 0,
-        signature: local && !isIdProc(kind) && tpi && tpi.count > 0 && (p.typeIndex === 0 || tpi.has(p.typeIndex)) ? diaSignature(tpi, p.name, p.typeIndex) : undefined,
+        stackParams: x86 ? x86StackParamSize(ms, offset, p.end, tpi(), p.typeIndex) : 0,
+        signature: local && !isIdProc(kind) ? signature(tpi(), p.name, p.typeIndex) : undefined,
       });
     });
     if (!m.c13ByteSize) continue;
-    const c13 = readC13(ms.c13Block(m.c11ByteSize, m.c13ByteSize), true);
-    const idOf = (nameOffset: number): number => {
-      const name = names ? names.get(nameOffset) : `<names offset ${nameOffset}>`;
-      let id = fileIds.get(name);
-      if (id === undefined) {
-        files.push(name);
-        id = files.length;
-        fileIds.set(name, id);
-      }
-      return id;
-    };
-    for (const k of c13.checksums) idOf(k.nameOffset);
+    const split = splitDebugSubsections(ms.c13Block(m.c11ByteSize, m.c13ByteSize));
+    if (split.checksums) for (const k of readFileChecksums(split.checksums)) fileIds.idOf(k.nameOffset);
+  }
+  return { functions, fileIds };
+}
+
+function signature(tpi: ReturnType<PdbFile['tpi']>, name: string, typeIndex: number): string | undefined {
+  return tpi && tpi.count > 0 && (typeIndex === 0 || tpi.has(typeIndex)) ? diaSignature(tpi, name, typeIndex) : undefined;
+}
+
+/** A module's line records (sorted by RVA) and, with inline handling, its procedures' inline sites. */
+export interface ModuleDigest {
+  lines: PdbLines;
+  /** Procedure record offset → its inline sites, stream order. */
+  sites: Map<number, InlineSite[]>;
+}
+
+/**
+ * Modules' lines and inline sites, read when first asked for and kept for the last MODULE_CACHE
+ * modules: written in address order, a module's functions mostly come together (the linker lays
+ * out one object's code at a time), so each module is read about once and only a few are held.
+ */
+export class ModuleLines {
+  private readonly cache = new Map<number, ModuleDigest>();
+  private readonly byModule = new Map<number, PdbFunction[]>();
+  /** Module streams are read into one buffer: a digest keeps no view of it. */
+  private readonly scratch: StreamScratch = { buf: new Uint8Array(0) };
+  /** Modules digested (more than the module count when the layout interleaves them). */
+  reads = 0;
+
+  constructor(
+    private readonly pdb: PdbFile,
+    private readonly at: PdbAddresses,
+    private readonly fileIds: FileIds,
+    private readonly zeroLength: boolean,
+    private readonly inlines: boolean,
+    functions: readonly PdbFunction[],
+  ) {
     if (inlines) {
-      const mine = functions.filter((f) => f.module === m.index);
-      const byRecord = new Map(mine.map((f) => [f.record, f]));
-      const sites = siteLines(pdb, ms, ms.c13Block(m.c11ByteSize, m.c13ByteSize), (r) => byRecord.get(r)?.rva, idOf);
-      for (const [record, list] of sites) {
-        const f = byRecord.get(record);
-        if (f) f.inlineSites = list;
+      for (const f of functions) {
+        const l = this.byModule.get(f.module);
+        if (l) l.push(f);
+        else this.byModule.set(f.module, [f]);
       }
     }
-    for (const s of c13.sections) addSection(s, at, idOf, rva, length, line, file, zeroLength);
-    while (mod.length < rva.length) mod.push(m.index);
   }
-  return { functions, lines: sortLines(rva, length, line, file, mod, files) };
+
+  of(module: number): ModuleDigest {
+    let d = this.cache.get(module);
+    if (d) {
+      this.cache.delete(module);
+    } else {
+      d = this.digest(module);
+      if (this.cache.size >= MODULE_CACHE) this.cache.delete(this.cache.keys().next().value!);
+    }
+    this.cache.set(module, d);
+    return d;
+  }
+
+  private digest(index: number): ModuleDigest {
+    this.reads++;
+    const rva = f64();
+    const length = u32();
+    const line = u32();
+    const file = u32();
+    const mod = u32();
+    const sites = new Map<number, InlineSite[]>();
+    const m = this.pdb.modules()[index];
+    const ms = m && m.c13ByteSize ? this.pdb.readModuleSymbols(index, this.scratch) : undefined;
+    if (ms) {
+      const idOf = (nameOffset: number): number => this.fileIds.idOf(nameOffset);
+      const c13 = readC13(ms.c13Block(m.c11ByteSize, m.c13ByteSize), true);
+      if (this.inlines) {
+        const byRecord = new Map((this.byModule.get(index) ?? []).map((f) => [f.record, f]));
+        for (const [record, list] of siteLines(this.pdb, ms, ms.c13Block(m.c11ByteSize, m.c13ByteSize), (r) => byRecord.get(r)?.rva, idOf)) {
+          if (byRecord.has(record)) sites.set(record, list);
+        }
+      }
+      for (const s of c13.sections) addSection(s, this.at, idOf, rva, length, line, file, this.zeroLength);
+      while (mod.length < rva.length) mod.push(index);
+    }
+    return { lines: sortLines(rva, length, line, file, mod, this.fileIds.files), sites };
+  }
 }
+
+const MODULE_CACHE = 2;
 
 function addSection(
   s: { section: number; offset: number; length: number; offsets: number[]; lines: number[]; files: number[] },

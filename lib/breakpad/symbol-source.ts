@@ -82,7 +82,10 @@ export class BreakpadProvider implements SymbolProvider {
     return { fileName: hit.file, lineNumber: hit.line, rva: asRva(hit.lineRva), displacement: at - hit.lineRva };
   }
 
-  close(): void {}
+  /** Gives back the .sym file's descriptor (a later lookup, e.g. by a dump's walker, reopens it). */
+  close(): void {
+    this.symbols.close();
+  }
 
   private symbol(name: string, at: number, size: number, isPublic: boolean, index: number): ModuleSymbol {
     return {

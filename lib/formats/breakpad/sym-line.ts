@@ -24,15 +24,23 @@ export class SymLine {
   /** 1-based line number and the byte offset of the line's start in the file. */
   lineNo = 0;
   offset = 0;
+  /** Where the line starts in `buf`. */
+  lineStart = 0;
 
   constructor(readonly origin: string) {}
 
   reset(buf: Uint8Array, start: number, end: number, lineNo: number, offset: number): void {
     this.buf = buf;
+    this.lineStart = start;
     this.pos = start;
     this.end = end;
     this.lineNo = lineNo;
     this.offset = offset;
+  }
+
+  /** The file offset of position `pos` of this line. */
+  fileOffset(pos: number): number {
+    return this.offset + (pos - this.lineStart);
   }
 
   fail(what: string): never {

@@ -1,17 +1,18 @@
 /**
  * SymParser: splits a Breakpad .sym file into lines as its bytes arrive (chunk by chunk from a
- * stream, or all at once) and hands each to SymTables. Memory stays bounded by the tables plus
- * one chunk: a line cut by a chunk boundary is carried over (at most MAX_LINE bytes).
+ * stream, or all at once) and hands each to SymIndex, which checks it and keeps where it is.
+ * Memory stays bounded by the index plus one chunk: a line cut by a chunk boundary is carried
+ * over (at most MAX_LINE bytes).
  */
 import { DbgHelpError } from '../../api/errors';
 import { SymLine } from './sym-line';
-import { SymTables } from './sym-records';
+import { SymIndex } from './sym-index';
 
 /** The longest line accepted (a STACK WIN program string or a long C++ name fits easily). */
 export const MAX_LINE = 1 << 20;
 
 export class SymParser {
-  readonly tables = new SymTables();
+  readonly index = new SymIndex();
   private readonly line: SymLine;
   private carry: Uint8Array | undefined;
   private lineNo = 0;
@@ -45,23 +46,25 @@ export class SymParser {
       start = nl + 1;
     }
     if (start < chunk.length) {
-      this.carry = chunk.slice(start);
+      this.carry = new Uint8Array(chunk.subarray(start)); // a copy: the caller may reuse chunk
       this.checkLength(this.carry.length, this.offset + start);
     }
     this.offset += chunk.length;
   }
 
   /** The last line (without a newline) and the end of input. */
-  end(): SymTables {
+  end(): SymIndex {
     if (this.carry) {
       const c = this.carry;
       this.carry = undefined;
       this.one(c, 0, c.length, this.offset - c.length);
     }
-    if (!this.tables.module) {
+    if (!this.index.module) {
       throw new DbgHelpError('BAD_FORMAT', `${this.origin}: no MODULE record (not a Breakpad symbol file)`, { file: this.origin, offset: 0 });
     }
-    return this.tables;
+    this.index.bytes = this.offset;
+    this.index.finish();
+    return this.index;
   }
 
   private one(buf: Uint8Array, start: number, end: number, fileOffset: number): void {
@@ -72,12 +75,12 @@ export class SymParser {
     l.reset(buf, start, end, this.lineNo, fileOffset);
     if (fileOffset === 0 && end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) l.pos += 3;
     if (l.atEnd) return;
-    if (!this.tables.module) {
+    if (!this.index.module) {
       const p = l.pos;
       if (!l.accept('MODULE')) l.fail('the first record is not MODULE');
       l.pos = p;
     }
-    this.tables.record(l);
+    this.index.record(l, fileOffset + (end - start));
   }
 
   private checkLength(n: number, at: number): void {

@@ -18,7 +18,7 @@
  * FUNC before them, STACK CFI deltas to the INIT before them; one without its owner is
  * BAD_FORMAT. Blank lines are skipped.
  */
-import { Arena, f64, i32, u32, u8 } from './columns';
+import { Arena, Column, f64, i32, u32, u8 } from './columns';
 import type { SymLine } from './sym-line';
 
 /** MODULE and INFO: who the file describes. */
@@ -93,6 +93,21 @@ export class SymTables {
   readonly deltaAddr = f64();
   readonly deltaRulesAt = u32();
   readonly deltaRulesLen = u32();
+
+  private columns: Column<Float64Array>[] | undefined;
+
+  /** Forgets every record (MODULE and INFO stay): the indexer's scratch tables between FUNCs. */
+  clear(): void {
+    this.columns ??= Object.values(this).filter((v): v is Column<Float64Array> => v instanceof Column);
+    for (const c of this.columns) c.clear();
+    this.arena.clear();
+    this.inlStack.length = 0;
+  }
+
+  /** Forgets the line records and STACK CFI deltas seen so far (their checks need none of them). */
+  dropLines(): void {
+    for (const c of [this.lineAddr, this.lineSize, this.lineNo, this.lineFile, this.deltaAddr, this.deltaRulesAt, this.deltaRulesLen]) c.clear();
+  }
 
   /** Parses one non-blank line. */
   record(l: SymLine): void {

@@ -3,8 +3,10 @@
  * corrupted copies of a real file never throw anything but DbgHelpError.
  */
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { DbgHelpError } from '../../../lib/api/errors';
-import { parseBreakpadSymbols } from '../../../lib/formats/breakpad';
+import { parseBreakpadSymbols, readBreakpadSymbols } from '../../../lib/formats/breakpad';
 import { corpusPath, describeCorpus } from '../../helpers/corpus';
 import { corruptions, truncations } from '../../helpers/mutate';
 
@@ -87,5 +89,36 @@ describeCorpus('breakpad .sym reader: truncated and corrupted real files', () =>
 
   test('corruptions', () => {
     for (const c of corruptions(buf, 150, 6, 11)) survives(c);
+  });
+
+  test('a file corrupted or cut after it was indexed: answers or BAD_FORMAT "changed since it was read"', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-changed-'));
+    const file = path.join(dir, 'crash.sym');
+    try {
+      fs.writeFileSync(file, buf);
+      const s = await readBreakpadSymbols(file, { holdBytes: 0 }); // read back from the file
+      const mutants = [...corruptions(buf, 12, 6, 5), ...truncations(buf, 4099)];
+      let changed = 0;
+      for (const m of mutants) {
+        s.close(); // the next lookup opens the file again
+        fs.writeFileSync(file, m);
+        for (let a = 0x1000; a < 0x4000; a += 0x95) {
+          try {
+            s.lookup(a);
+            s.stackWin(a);
+            s.cfi(a);
+          } catch (e) {
+            if (!(e instanceof DbgHelpError)) throw e;
+            expect(e.code).toBe('BAD_FORMAT');
+            expect(e.message).toMatch(/changed since it was read/);
+            changed++;
+          }
+        }
+      }
+      expect(changed).toBeGreaterThan(0);
+      s.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseBreakpadSymbols, readBreakpadSymbols, SymParser, BreakpadSymbols, cfiRules } from '../../../lib/formats/breakpad';
+import { parseBreakpadSymbols, readBreakpadSymbols, SymParser, SymBytes, BreakpadSymbols, cfiRules } from '../../../lib/formats/breakpad';
 
 const SYM = [
   'MODULE windows x86_64 F535C5FB2AE84BB8AA206C30BE566C5A1 app.pdb',
@@ -168,13 +168,13 @@ describe('breakpad .sym reader: layout variations', () => {
       const p = new SymParser('cut');
       p.push(bytes.subarray(0, cut));
       p.push(bytes.subarray(cut));
-      const s = new BreakpadSymbols(p.end());
+      const s = new BreakpadSymbols(p.end(), SymBytes.of(bytes, 'cut'));
       expect(s.counts).toEqual(whole.counts);
       expect(s.lookup(0x1015)).toEqual(whole.lookup(0x1015));
     }
     const p = new SymParser('bytes');
     for (let i = 0; i < bytes.length; i++) p.push(bytes.subarray(i, i + 1));
-    expect(new BreakpadSymbols(p.end()).cfi(0x1108)).toEqual(whole.cfi(0x1108));
+    expect(new BreakpadSymbols(p.end(), SymBytes.of(bytes, 'bytes')).cfi(0x1108)).toEqual(whole.cfi(0x1108));
   });
 
   test('readBreakpadSymbols streams a file', async () => {
