@@ -7,6 +7,9 @@
  * settled when the call returns), which serializes DbgHelp by construction. Structs are read
  * from Buffers with koffi's layouts of SYMBOL_INFOW, IMAGEHLP_MODULEW64 and IMAGEHLP_LINEW64
  * (the SizeOfStruct values DbgHelp checks: 88, 3264 and 40 on x64).
+ *
+ * Over 400 lines on purpose: koffi's declaration of every dbghelp.dll structure and entry point
+ * the DllHandler calls sits next to the call that marshals it.
  */
 import { DEFAULT_SYMOPTS, SymOpt } from '../api/constants';
 import { DbgHelpError } from '../api/errors';

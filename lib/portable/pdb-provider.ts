@@ -1,13 +1,17 @@
 /**
  * Symbols of a module from its PDB, looked up lazily:
- * - by address: section contributions name the module whose stream holds the procedure; that
- *   module's code symbols are indexed on first use; where no procedure covers the address, the
- *   nearest preceding public symbol answers (the publics' address map, indexed on first use);
- * - by name: the globals' and publics' GSI hash tables, then (first miss only) a table of
- *   publics by their displayed (undecorated) name;
- * - enumeration: every module's top-level symbols, the globals' data, then the publics that
- *   do not duplicate a private symbol.
+ * - by address (Microsoft's nearest-symbol rule): section contributions name the module whose
+ *   stream holds the procedure; that module's code index (code-index.ts) answers the covering
+ *   procedure, and the publics and global data (global-index.ts), indexed on first use, the
+ *   nearest symbol below; lines from the module's line index (line-index.ts);
+ * - by name: pdb-by-name.ts; enumeration: pdb-enumerate.ts.
  * OMAP'd images are handled by translating image RVAs to PDB RVAs and back.
+ *
+ * Over 400 lines on purpose: this class owns the per-PDB and per-module indexes and the one
+ * reused buffer module streams are read into, so everything that reads them (the address
+ * lookups, the record decoder every answer goes through, the accessors the features use:
+ * codeRecordAt, readModule, moduleLines) stays behind one set of private fields; the index
+ * builders, the name lookup and the enumeration live in their own files.
  */
 import { MachineType, SymFlag, SymOpt, SymTag, SymType } from '../api/constants';
 import { badFormat, DbgHelpError } from '../api/errors';
@@ -22,7 +26,6 @@ import {
   readData,
   readProc,
   readPublic,
-  readRef,
   readThunk,
   readTrampoline,
 } from '../formats/codeview/symbol-records';
@@ -37,6 +40,7 @@ import { DisplayNames } from './display-name';
 import { buildGlobalIndexes, type GlobalIndex } from './global-index';
 import { buildCodeIndex, buildStaticIndex, NO_CODE, NO_STATICS, type CodeIndex, type RecordIndex } from './code-index';
 import { enumeratePdb } from './pdb-enumerate';
+import { PdbNameLookup } from './pdb-by-name';
 import { buildLineIndex, NO_LINES, type LineIndex } from './line-index';
 import { RecordIds } from './record-ids';
 import type { LineHit, ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
@@ -56,9 +60,7 @@ export class PdbProvider implements SymbolProvider {
   private readonly lineIndex = new Map<number, LineIndex>();
   private globalIdx: { publics: GlobalIndex; data: GlobalIndex } | undefined;
   private readonly staticIndex = new Map<number, RecordIndex>();
-  /** Name tables built on the first miss, [case-sensitive, case-insensitive]. */
-  private readonly publicNameTables: (Map<string, number[]> | undefined)[] = [];
-  private readonly globalNameTables: (Map<string, number[]> | undefined)[] = [];
+  private byName: PdbNameLookup | undefined;
   private readonly ids = new RecordIds();
   private readonly symSections: readonly SectionHeader[];
   private readonly decoratesC: boolean;
@@ -504,7 +506,8 @@ export class PdbProvider implements SymbolProvider {
     };
   }
 
-  private publicByRecord(record: number, q: SymbolQuery): ModuleSymbol | undefined {
+  /** The public whose record is at `record` in the Symbol Records stream, as a symbol. */
+  publicByRecord(record: number, q: SymbolQuery): ModuleSymbol | undefined {
     const recs = this.pdb.symbolRecords();
     const p = readPublic(recs.recordAt(record).data);
     const start = this.sectionOffsetToPdbRva(p.segment, p.offset);
@@ -566,89 +569,9 @@ export class PdbProvider implements SymbolProvider {
 
   // --- by name --------------------------------------------------------------------------
 
+  /** SymFromName (pdb-by-name.ts). */
   fromName(name: string, q: SymbolQuery): ModuleSymbol | undefined {
-    const ci = (q.options & SymOpt.CASE_INSENSITIVE) !== 0;
-    const key = ci ? name.toLowerCase() : name;
-    if (!(q.options & SymOpt.PUBLICS_ONLY)) {
-      const globals = this.pdb.globals();
-      if (globals) {
-        // Fast path: the name's GSI hash bucket. Writers do not all agree with the published
-        // hash (lld-link 19 files a few 8-character names elsewhere), so a miss falls back to a
-        // table of every global by name, built once.
-        const hit = this.globalFrom(globals.candidates(name), key, ci, q) ?? this.globalFrom(this.globalsByName(ci).get(key) ?? [], key, ci, q);
-        if (hit) return hit;
-      }
-    }
-    if (q.options & SymOpt.NO_PUBLICS) return undefined;
-    const ps = this.pdb.publics();
-    if (!ps) return undefined;
-    const recs = this.pdb.symbolRecords();
-    // A public is found by the name it is shown with, as in Microsoft's dbghelp.dll: under
-    // SYMOPT_UNDNAME `chain_b`, not `_chain_b`; without it the decorated name only. Its hash
-    // bucket first (the decorated name's; a user may ask for `?f@@YAXXZ` or `_main`)...
-    for (const off of ps.hash.candidates(name)) {
-      const { kind, data } = recs.recordAt(off);
-      if (kind === S.PUB32 && fold(this.names.show(readPublic(data).name, q.options), ci) === key) return this.publicByRecord(off, q);
-    }
-    // ...then the table of publics by displayed name, built once per case rule and UNDNAME.
-    const hits = this.publicsByName(q, ci).get(key);
-    return hits?.length ? this.publicByRecord(hits[0], q) : undefined;
-  }
-
-  private globalFrom(offsets: Iterable<number>, key: string, ci: boolean, q: SymbolQuery): ModuleSymbol | undefined {
-    const recs = this.pdb.symbolRecords();
-    const symRecStream = this.pdb.dbi?.symRecordStream ?? 0;
-    for (const off of offsets) {
-      const { kind, data } = recs.recordAt(off);
-      const fam = symFamily(kind);
-      if (fam === SymFamily.Ref && kind !== S.DATAREF) {
-        const r = readRef(data);
-        if (fold(r.name, ci) !== key) continue;
-        const sym = this.moduleSymbol(r.module - 1, r.symOffset, q);
-        if (sym) return sym;
-      } else if (fam === SymFamily.Data || fam === SymFamily.Constant) {
-        const nameAt = fam === SymFamily.Data ? readData(data).name : readConstant(data).name;
-        if (fold(nameAt, ci) !== key) continue;
-        const sym = this.decodeAddressed(recs, symRecStream, off, q);
-        if (sym) return sym;
-      }
-    }
-    return undefined;
-  }
-
-  private globalsByName(ci: boolean): Map<string, number[]> {
-    const cached = this.globalNameTables[ci ? 1 : 0];
-    if (cached) return cached;
-    const map = new Map<string, number[]>();
-    const globals = this.pdb.globals();
-    const recs = this.pdb.symbolRecords();
-    for (const off of globals?.recordOffsets ?? []) {
-      const { kind, data } = recs.recordAt(off);
-      const fam = symFamily(kind);
-      let n: string | undefined;
-      if (fam === SymFamily.Ref && kind !== S.DATAREF) n = readRef(data).name;
-      else if (fam === SymFamily.Data) n = readData(data).name;
-      else if (fam === SymFamily.Constant) n = readConstant(data).name;
-      if (n !== undefined) push(map, fold(n, ci), off);
-    }
-    this.globalNameTables[ci ? 1 : 0] = map;
-    return map;
-  }
-
-  private publicsByName(q: SymbolQuery, ci: boolean): Map<string, number[]> {
-    const slot = (ci ? 1 : 0) + (q.options & SymOpt.UNDNAME ? 2 : 0);
-    const cached = this.publicNameTables[slot];
-    if (cached) return cached;
-    const map = new Map<string, number[]>();
-    const ps = this.pdb.publics();
-    const recs = this.pdb.symbolRecords();
-    for (const off of ps?.addressMap ?? []) {
-      const { kind, data } = recs.recordAt(off);
-      if (kind !== S.PUB32) continue;
-      push(map, fold(this.names.show(readPublic(data).name, q.options), ci), off);
-    }
-    this.publicNameTables[slot] = map;
-    return map;
+    return (this.byName ??= new PdbNameLookup(this, this.names)).fromName(name, q);
   }
 
   // --- enumeration ----------------------------------------------------------------------
@@ -657,14 +580,4 @@ export class PdbProvider implements SymbolProvider {
   enumerate(q: SymbolQuery): IterableIterator<ModuleSymbol> {
     return enumeratePdb(this, q);
   }
-}
-
-function fold(name: string, ci: boolean): string {
-  return ci ? name.toLowerCase() : name;
-}
-
-function push(map: Map<string, number[]>, key: string, value: number): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }

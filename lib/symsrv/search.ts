@@ -30,6 +30,9 @@
  *   SYMSRV: <key dir>\file.ptr: PATH: <target>          (a pointer followed)
  *   SYMSRV: <key dir>\file.ptr: MSG: <text>             (a pointer that only says why not)
  *   SYMSRV: <location> - <reason>                       (a store that could not be asked)
+ *
+ * Over 400 lines on purpose: the order of the search (path elements, stores, caches, the
+ * verbose lines at each step) is one procedure, as DbgHelp's and SymSrv's logs show it.
  */
 import * as fs from 'fs';
 import * as path from 'path';

@@ -12,6 +12,9 @@
  * records a lookup needs (a FUNC's block of lines and INLINEs, a CFI INIT with its deltas, a
  * name); the last decoded FUNC and CFI blocks are kept (BLOCK_CACHE). `parseBreakpadSymbols(text)`
  * indexes text held in memory. `close()` gives back the file descriptor (reads reopen it).
+ *
+ * Over 400 lines on purpose: every lookup a .sym answers (FUNC/PUBLIC, lines, inline chains,
+ * STACK WIN, STACK CFI) reads back blocks of the file through one cache and one index.
  */
 import * as fs from 'fs';
 import { DbgHelpError } from '../../api/errors';

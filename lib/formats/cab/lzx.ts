@@ -27,6 +27,9 @@
  * The whole folder is decoded into one linear buffer, which is also the window: a match reads
  * `out[pos - offset]`, and offsets are checked against the output so far and the window size.
  * E8 translation runs after the last frame is decoded, so matches see untranslated bytes.
+ *
+ * Over 400 lines on purpose: one decoder state machine (bit reader, three Huffman trees,
+ * window, the E8 translation) whose parts share its state; split, they would pass it around.
  */
 import { BuildResult, HuffmanTable } from './huffman';
 

@@ -25,6 +25,9 @@
  * kept in one Uint32Array; without a usable index-offset buffer the records are scanned once.
  * The hash stream is only an accelerator: when its buffers are missing, out of bounds or
  * disagree with the records, it is ignored and the records answer alone (one scan).
+ *
+ * Over 400 lines on purpose: one stream structure (header, lazily learnt record offsets, the
+ * hash stream's buckets) read by both the TPI and the IPI.
  */
 import { badFormat } from '../../api/errors';
 import { Cursor } from '../binary/cursor';

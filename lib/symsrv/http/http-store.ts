@@ -23,6 +23,10 @@
  * refused body, an open breaker → `unavailable` (the search logs it and moves on); a file.ptr
  * → `pointer` / `message`, except that a file.ptr served over HTTP pointing at a local or UNC
  * path is refused unless `allowHttpFilePtrToLocal` (an http(s) target is fetched here).
+ *
+ * Over 400 lines on purpose: symsrv.dll's whole HTTP protocol for one file (the candidate
+ * URLs, file.ptr, redirects, retries and timeouts, the miss cache, the cabinet) is one sequence;
+ * the transport (request.ts), proxies and cache are in their own files.
  */
 import * as fs from 'fs';
 import { SymOpt } from '../../api/constants';

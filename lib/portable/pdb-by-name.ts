@@ -1,0 +1,118 @@
+/**
+ * SymFromName over a PDB: the globals' GSI hash bucket of the name, then the publics' (by the
+ * name a public is shown with, as Microsoft's dbghelp.dll finds it), each falling back to a
+ * table of every global or public by name, built on the first miss (writers do not all file
+ * names in the bucket the published hash gives).
+ */
+import { SymOpt } from '../api/constants';
+import { S, SymFamily, symFamily } from '../formats/codeview/symbol-kinds';
+import { readConstant, readData, readPublic, readRef } from '../formats/codeview/symbol-records';
+import type { DisplayNames } from './display-name';
+import type { PdbProvider } from './pdb-provider';
+import type { ModuleSymbol, SymbolQuery } from './provider';
+
+export class PdbNameLookup {
+  /** Name tables built on the first miss: globals [case-sensitive, case-insensitive]; publics also by SYMOPT_UNDNAME. */
+  private readonly publicTables: (Map<string, number[]> | undefined)[] = [];
+  private readonly globalTables: (Map<string, number[]> | undefined)[] = [];
+
+  constructor(
+    private readonly p: PdbProvider,
+    private readonly names: DisplayNames,
+  ) {}
+
+  fromName(name: string, q: SymbolQuery): ModuleSymbol | undefined {
+    const ci = (q.options & SymOpt.CASE_INSENSITIVE) !== 0;
+    const key = ci ? name.toLowerCase() : name;
+    if (!(q.options & SymOpt.PUBLICS_ONLY)) {
+      const globals = this.p.pdb.globals();
+      if (globals) {
+        // Fast path: the name's GSI hash bucket. Writers do not all agree with the published
+        // hash (lld-link 19 files a few 8-character names elsewhere), so a miss falls back to a
+        // table of every global by name, built once.
+        const hit = this.globalFrom(globals.candidates(name), key, ci, q) ?? this.globalFrom(this.globalsByName(ci).get(key) ?? [], key, ci, q);
+        if (hit) return hit;
+      }
+    }
+    if (q.options & SymOpt.NO_PUBLICS) return undefined;
+    const ps = this.p.pdb.publics();
+    if (!ps) return undefined;
+    const recs = this.p.pdb.symbolRecords();
+    // A public is found by the name it is shown with, as in Microsoft's dbghelp.dll: under
+    // SYMOPT_UNDNAME `chain_b`, not `_chain_b`; without it the decorated name only. Its hash
+    // bucket first (the decorated name's; a user may ask for `?f@@YAXXZ` or `_main`)...
+    for (const off of ps.hash.candidates(name)) {
+      const { kind, data } = recs.recordAt(off);
+      if (kind === S.PUB32 && fold(this.names.show(readPublic(data).name, q.options), ci) === key) return this.p.publicByRecord(off, q);
+    }
+    // ...then the table of publics by displayed name, built once per case rule and UNDNAME.
+    const hits = this.publicsByName(q, ci).get(key);
+    return hits?.length ? this.p.publicByRecord(hits[0], q) : undefined;
+  }
+
+  private globalFrom(offsets: Iterable<number>, key: string, ci: boolean, q: SymbolQuery): ModuleSymbol | undefined {
+    const recs = this.p.pdb.symbolRecords();
+    const symRecStream = this.p.pdb.dbi?.symRecordStream ?? 0;
+    for (const off of offsets) {
+      const { kind, data } = recs.recordAt(off);
+      const fam = symFamily(kind);
+      if (fam === SymFamily.Ref && kind !== S.DATAREF) {
+        const r = readRef(data);
+        if (fold(r.name, ci) !== key) continue;
+        const sym = this.p.moduleSymbol(r.module - 1, r.symOffset, q);
+        if (sym) return sym;
+      } else if (fam === SymFamily.Data || fam === SymFamily.Constant) {
+        const nameAt = fam === SymFamily.Data ? readData(data).name : readConstant(data).name;
+        if (fold(nameAt, ci) !== key) continue;
+        const sym = this.p.decodeAddressed(recs, symRecStream, off, q);
+        if (sym) return sym;
+      }
+    }
+    return undefined;
+  }
+
+  private globalsByName(ci: boolean): Map<string, number[]> {
+    const cached = this.globalTables[ci ? 1 : 0];
+    if (cached) return cached;
+    const map = new Map<string, number[]>();
+    const globals = this.p.pdb.globals();
+    const recs = this.p.pdb.symbolRecords();
+    for (const off of globals?.recordOffsets ?? []) {
+      const { kind, data } = recs.recordAt(off);
+      const fam = symFamily(kind);
+      let n: string | undefined;
+      if (fam === SymFamily.Ref && kind !== S.DATAREF) n = readRef(data).name;
+      else if (fam === SymFamily.Data) n = readData(data).name;
+      else if (fam === SymFamily.Constant) n = readConstant(data).name;
+      if (n !== undefined) push(map, fold(n, ci), off);
+    }
+    this.globalTables[ci ? 1 : 0] = map;
+    return map;
+  }
+
+  private publicsByName(q: SymbolQuery, ci: boolean): Map<string, number[]> {
+    const slot = (ci ? 1 : 0) + (q.options & SymOpt.UNDNAME ? 2 : 0);
+    const cached = this.publicTables[slot];
+    if (cached) return cached;
+    const map = new Map<string, number[]>();
+    const ps = this.p.pdb.publics();
+    const recs = this.p.pdb.symbolRecords();
+    for (const off of ps?.addressMap ?? []) {
+      const { kind, data } = recs.recordAt(off);
+      if (kind !== S.PUB32) continue;
+      push(map, fold(this.names.show(readPublic(data).name, q.options), ci), off);
+    }
+    this.publicTables[slot] = map;
+    return map;
+  }
+}
+
+function fold(name: string, ci: boolean): string {
+  return ci ? name.toLowerCase() : name;
+}
+
+function push(map: Map<string, number[]>, key: string, value: number): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
