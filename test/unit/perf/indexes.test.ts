@@ -17,6 +17,7 @@ import { PdbFile } from '../../../lib/formats/pdb/pdb-file';
 import { SectionContribs } from '../../../lib/formats/pdb/section-contribs';
 import { PdbProvider } from '../../../lib/portable/pdb-provider';
 import { RecordIds } from '../../../lib/portable/record-ids';
+import { buildGlobalIndexes } from '../../../lib/portable/global-index';
 import { corruptions, rng, truncations } from '../../helpers/mutate';
 import { corpusPath, describeCorpus } from '../../helpers/corpus';
 
@@ -367,6 +368,46 @@ describe('PdbProvider indexes', () => {
     const s = pdb.dbi!.symRecordStream;
     const size = pdb.msf.streamSize(s)!;
     const e = failure(() => pdb.symbolRecordAt(size - 2, 64));
+    expect(e).toBeInstanceOf(DbgHelpError);
+    expect((e as DbgHelpError).code).toBe('BAD_FORMAT');
+  });
+  test.each([16, 64, 100, 4096])('the Symbol Records stream read in %i-byte pieces holds every record once, in order', (chunk) => {
+    const pdb = open(path.join(BIN, 'cppfeatures-x64.pdb'));
+    pdb.keepSymbolRecordsUpTo = 0;
+    const reference = open(path.join(BIN, 'cppfeatures-x64.pdb'));
+    const want: number[][] = [];
+    reference.symbolRecords().forEach((k, o, r) => want.push([k, o, r]));
+    const got: number[][] = [];
+    let pieces = 0;
+    pdb.forEachSymbolRecordPiece((piece) => {
+      pieces++;
+      piece.forEach((k, o, r) => got.push([k, o, r]));
+    }, chunk);
+    expect(got).toEqual(want);
+    expect(pieces).toBeGreaterThan(chunk < 4096 ? 10 : 0);
+    // Not kept: the pass read through its own buffer.
+    expect((pdb.msf as unknown as { cache: Map<number, Uint8Array> }).cache.has(pdb.dbi!.symRecordStream)).toBe(false);
+  });
+  test('publics and global data indexed from pieces equal those of the kept stream; damage ends the pass, a listed public past it is BAD_FORMAT', () => {
+    const toImage = (section: number, offset: number) => (section > 0 ? section * 0x100000 + offset : undefined);
+    const pdb = open(path.join(BIN, 'cppfeatures-x64.pdb'));
+    pdb.keepSymbolRecordsUpTo = 0;
+    const reference = open(path.join(BIN, 'cppfeatures-x64.pdb'));
+    reference.symbolRecords();
+    const want = buildGlobalIndexes(reference, toImage);
+    expect(want.publics.rvas.length).toBeGreaterThan(50);
+    expect(buildGlobalIndexes(pdb, toImage)).toEqual(want);
+    // A record cut in the middle of the stream: the pass stops there; the publics after it are
+    // read on their own, and the first broken one is BAD_FORMAT.
+    const s = reference.dbi!.symRecordStream;
+    const bytes = new Uint8Array(reference.msf.stream(s));
+    const middle = want.publics.records[Math.floor(want.publics.records.length / 2)];
+    bytes[middle] = 0xff;
+    bytes[middle + 1] = 0xff;
+    const broken = open(path.join(BIN, 'cppfeatures-x64.pdb'));
+    broken.keepSymbolRecordsUpTo = 0;
+    (broken.msf as unknown as { cache: Map<number, Uint8Array> }).cache.set(s, bytes);
+    const e = failure(() => buildGlobalIndexes(broken, toImage));
     expect(e).toBeInstanceOf(DbgHelpError);
     expect((e as DbgHelpError).code).toBe('BAD_FORMAT');
   });
