@@ -28,7 +28,9 @@ function undecorate(decorated: string): string {
   if (decorated.startsWith('?')) {
     for (let i = 0; i < decorated.length; i++) {
       const c = decorated[i];
-      if (c === '.' || (c === '$' && decorated.length - i === 33)) {
+      // `$` + 32 hex digits ends the name; a `$` 33 characters from the end that is not
+      // followed by hex digits is part of the name (`?$allocator@...`: basic32.pdb's _Get_first).
+      if (c === '.' || (c === '$' && decorated.length - i === 33 && /^[0-9a-f]{32}$/i.test(decorated.slice(i + 1)))) {
         const u = undecorateSymbolName(decorated.slice(0, i), BREAKPAD_UNDNAME_FLAGS);
         if (u && !u.startsWith('?')) name = u;
         break;

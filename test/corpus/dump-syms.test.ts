@@ -51,9 +51,27 @@ const CASES: Case[] = [
   { pdb: `${BP}/omap_stretched.pdb`, expected: `${BP}/omap_stretched.sym`, pin: { func: [175, 0, 0], line: [2325, 0], pub: [4, 0] } },
   { pdb: `${GS}/crash.pdb`, image: `${GS}/crash.exe`, expected: `${GS}/crash.sym`, pin: { func: [85, 7, 0], line: [761, 0], pub: [35, 0] } },
   { pdb: `${GS}/CrashWithException.pdb`, image: `${GS}/CrashWithException.exe`, expected: `${GS}/CrashWithException.pdb.sym`, pin: { func: [66, 0, 0], line: [304, 0], pub: [33, 0] } },
-  { pdb: `${MZ}/basic32-min.pdb`, image: `${MZ}/basic32-min.dll`, expected: `${MZ}/basic32-min.old.sym`, pin: { func: [723, 0, 0], line: [0, 0], pub: [2448, 7] } },
-  { pdb: `${MZ}/basic32.pd_`, image: `${MZ}/basic32.dll`, expected: `${MZ}/basic32.old.sym`, pin: { func: [2342, 584, 292], line: [24916, 1], pub: [102, 1] } },
+  { pdb: `${MZ}/basic32-min.pdb`, image: `${MZ}/basic32-min.dll`, expected: `${MZ}/basic32-min.old.sym`, pin: { func: [723, 0, 0], line: [0, 0], pub: [2451, 1] } },
+  { pdb: `${MZ}/basic32.pd_`, image: `${MZ}/basic32.dll`, expected: `${MZ}/basic32.old.sym`, pin: { func: [2345, 727, 0], line: [24916, 1], pub: [102, 1] } },
 ];
+
+/**
+ * Every record of class `other`, by expected file, with the evidence for our answer:
+ * - `PUBLIC <rva> 0 <unknown>`: DIA lists a nameless public symbol where the PDB's publics
+ *   stream has no S_PUB32 at that address (checked: no record of the address map lands on
+ *   0xbc1b in dump_syms_regtest64.pdb or 0x55e92 in basic32.pdb); dumpSyms writes the records
+ *   the PDB holds. Mozilla's dump_syms writes `<unknown in basic32.dll>` there
+ *   (mozilla-sym.test.ts pins it the same way).
+ * - `53800 0 55 ...strchr.asm`: strchr.asm's line table has two entries at 0x53800, line 55
+ *   then line 23 (the `53800 7 23` both files have); with zero-length lines on, as this DIA
+ *   writes them for the other such pairs in the file, dumpSyms writes line 55 too, which DIA
+ *   left out here (no rule found: unexplained, pinned).
+ */
+const OTHER: Record<string, string[]> = {
+  'dump_syms_regtest64.old.sym': ['expected: bc1b 0 <unknown>'],
+  'basic32-min.old.sym': ['expected: 55e92 0 <unknown>'],
+  'basic32.old.sym': ['ours: 53800 0 55 d:\\agent\\_work\\3\\s\\src\\vctools\\crt\\vcruntime\\src\\string\\i386\\strchr.asm', 'expected: 55e92 0 <unknown>'],
+};
 
 interface Records {
   head: string[];
@@ -98,6 +116,14 @@ function bare(record: string): string {
     name = words[words.length - 1].replace(/\u0001/g, "`anonymous namespace'");
   }
   return loose(m[1] + name);
+}
+
+/** A FUNC record's `[m ]address size parameter-size`, and its name. */
+function head(record: string): string {
+  return /^((?:m )?[0-9a-f]+ [0-9a-f]+ [0-9a-f]+) /.exec(record)?.[1] ?? record;
+}
+function tail(record: string): string {
+  return record.slice(head(record).length + 1);
 }
 
 interface Tally {
@@ -148,9 +174,31 @@ function tally(ours: string[], expected: string[]): Tally {
   };
   const sp = pair(restA, restB, loose);
   const sig = pair(sp.as, sp.bs, bare);
-  const other = [...sig.bs.map((r) => `expected: ${r}`), ...sig.as.map((r) => `ours: ${r}`)];
+  // Signatures `bare` cannot take apart (a return type DIA spells empty: `static  * f()` for a
+  // function returning a function pointer; a conversion operator's own parentheses; a template
+  // destructor `X<T>::~X<T>()` where the bare name is `X<T>::~X`): the same address, size and
+  // parameter size, and the expected bare name inside ours.
+  const byAddress = new Map<string, string[]>();
+  for (const r of sig.as) {
+    const k = head(r);
+    const l = byAddress.get(k);
+    if (l) l.push(r);
+    else byAddress.set(k, [r]);
+  }
+  let inside = 0;
+  const leftB: string[] = [];
+  for (const r of sig.bs) {
+    const l = byAddress.get(head(r));
+    const want = loose(tail(r).replace(/\(\)$/, ''));
+    const i = l?.findIndex((o) => loose(tail(o)).includes(want)) ?? -1;
+    if (l && want && i >= 0) {
+      l.splice(i, 1);
+      inside++;
+    } else leftB.push(r);
+  }
+  const other = [...leftB.map((r) => `expected: ${r}`), ...[...byAddress.values()].flat().map((r) => `ours: ${r}`)];
   const spelling = sp.n;
-  const signature = sig.n;
+  const signature = sig.n + inside;
   return { same, spelling, signature, other, ours: ours.length, expected: expected.length };
 }
 
@@ -193,11 +241,11 @@ describeCorpus('corpus: dumpSyms vs Breakpad dump_syms (DIA)', () => {
       line: [t.line.same + t.line.spelling, t.line.other.length],
       pub: [t.pub.same + t.pub.spelling, t.pub.other.length],
     };
-    expect({ ...got, examples: [...t.func.other, ...t.line.other, ...t.pub.other].slice(0, 6) }).toEqual({
+    expect({ ...got, other: [...t.func.other, ...t.line.other, ...t.pub.other] }).toEqual({
       func: c.pin.func,
       line: c.pin.line,
       pub: c.pin.pub,
-      examples: expect.any(Array),
+      other: OTHER[path.basename(c.expected)] ?? [],
     });
   });
 });

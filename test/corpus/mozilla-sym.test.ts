@@ -190,8 +190,8 @@ const CASES = [
     pdb: `${MZ}/basic32.pd_`,
     image: `${MZ}/basic32.dll`,
     pin: {
-      funcSame: 680,
-      naming: 2392,
+      funcSame: 683,
+      naming: 2389,
       params: 136,
       linesSame: 24037,
       mergedLines: 109,

@@ -29,6 +29,10 @@ describe('breakpadName (dump_syms GetSymbolFunctionName)', () => {
     ['?f@@YAXXZ', 'f()', undefined], //      (void) → ()
     ['?f@@YAXH@Z', 'f(int)', undefined],
     ['?f@@YAXXZ.llvm.1234', 'f()', undefined], // LLVM uniquing suffix
+    ['?f@@YAXXZ$0123456789abcdef0123456789abcdef', 'f()', undefined], // `$` + 32 hex digits
+    // A `$` 33 characters from the end that is part of the name (basic32.pdb, DIA's .old.sym):
+    ['?_Get_first@?$_Compressed_pair@V?$allocator@D@std@@V?$_String_val@U?$_Simple_types@D@std@@@2@$00@std@@QAEAAV?$allocator@D@2@XZ', 'std::_Compressed_pair<std::allocator<char>,std::_String_val<std::_Simple_types<char> >,1>::_Get_first()', undefined],
+    ['??$get_environment_from_os@$$V@?$__crt_char_traits@D@@SAPADXZ', '__crt_char_traits<char>::get_environment_from_os<>()', undefined],
     ['', '<name omitted>', undefined],
   ])('%s', (decorated, name, size) => {
     expect(breakpadName(decorated)).toEqual({ name, parameterSize: size });
