@@ -78,7 +78,7 @@ function publicsInMapOrder(pdb: PdbFile, offsets: Uint32Array, rvas: Uint32Array
       out.sizes.push(sizes[k]);
       continue;
     }
-    const h = pdb.symbolRecordAt(off, 14);
+    const h = pdb.symbolRecordAt(off);
     if (h.kind !== S.PUB32) continue;
     h.data.skip(4);
     const o = h.data.u32();

@@ -184,14 +184,20 @@ export class PdbFile {
   }
 
   /**
-   * The record of `size` bytes (reclen + 2) at `offset` in the Symbol Records stream. When the
-   * stream is big and not kept, the record is read on its own: one public's name without the
-   * whole stream in memory. A small stream is kept instead (one read beats many).
+   * The record of `size` bytes (reclen + 2; unknown: read from its header first) at `offset` in
+   * the Symbol Records stream. When the stream is big and not kept, the record is read on its
+   * own: one public's name without the whole stream in memory. A small stream is kept instead
+   * (one read beats many).
    */
-  symbolRecordAt(offset: number, size: number): { kind: number; data: Cursor } {
+  symbolRecordAt(offset: number, size?: number): { kind: number; data: Cursor } {
     const s = this.dbi?.symRecordStream;
     if (this.memo.has('symrec') || !this.bigSymbolRecords(s)) return this.symbolRecords().recordAt(offset);
-    const bytes = this.msf.readStreamRange(s!, offset, Math.min(size, (this.msf.streamSize(s!) ?? 0) - offset));
+    const left = (this.msf.streamSize(s!) ?? 0) - offset;
+    if (size === undefined && offset >= 0 && left >= 2) {
+      const head = this.msf.readStreamRange(s!, offset, 2);
+      size = (head[0] | (head[1] << 8)) + 2;
+    }
+    const bytes = this.msf.readStreamRange(s!, offset, Math.max(0, Math.min(size ?? 0, left)));
     return new SymbolStream(Cursor.of(bytes, `${this.name} stream ${s} (symbol records)`, offset), offset).recordAt(offset);
   }
 

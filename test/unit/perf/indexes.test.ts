@@ -12,6 +12,7 @@ import { rva } from '../../../lib/formats/binary/address';
 import { Cursor } from '../../../lib/formats/binary/cursor';
 import { BufferSource } from '../../../lib/formats/binary/source';
 import { readC13LineTable, readC13Lines } from '../../../lib/formats/codeview/c13-lines';
+import { readPublic } from '../../../lib/formats/codeview/symbol-records';
 import { readDbiHeader, readDbiLayout } from '../../../lib/formats/pdb/dbi-header';
 import { PdbFile } from '../../../lib/formats/pdb/pdb-file';
 import { SectionContribs } from '../../../lib/formats/pdb/section-contribs';
@@ -410,6 +411,24 @@ describe('PdbProvider indexes', () => {
     const e = failure(() => buildGlobalIndexes(broken, toImage));
     expect(e).toBeInstanceOf(DbgHelpError);
     expect((e as DbgHelpError).code).toBe('BAD_FORMAT');
+  });
+  test('a record read on its own without its size (the pass stopped before it) is read whole', () => {
+    const pdb = open(path.join(BIN, 'cppfeatures-x64.pdb'));
+    pdb.keepSymbolRecordsUpTo = 0;
+    const reference = open(path.join(BIN, 'cppfeatures-x64.pdb'));
+    let longest = -1;
+    let longestSize = 0;
+    reference.symbolRecords().forEach((kind, offset, reclen) => {
+      if (kind === 0x110e && reclen > longestSize) [longest, longestSize] = [offset, reclen];
+    });
+    expect(longestSize).toBeGreaterThan(40);
+    const got = pdb.symbolRecordAt(longest);
+    const want = reference.symbolRecords().recordAt(longest);
+    expect(got.kind).toBe(want.kind);
+    expect(readPublic(got.data).name).toBe(readPublic(want.data).name);
+    // Past the end of the stream: BAD_FORMAT, as with a size.
+    const size = pdb.msf.streamSize(pdb.dbi!.symRecordStream)!;
+    expect(failure(() => pdb.symbolRecordAt(size + 8))).toBeInstanceOf(DbgHelpError);
   });
 });
 
