@@ -41,6 +41,8 @@ export function siteLines(
   c13: Cursor | undefined,
   procRva: (record: number) => number | undefined,
   fileId: (namesOffset: number) => number,
+  /** The name of a cross-module inlinee id (DEBUG_S_CROSSSCOPEIMPORTS: another module's item), or undefined. */
+  crossScopeName?: (inlinee: number) => string | undefined,
 ): Map<number, InlineSite[]> {
   const out = new Map<number, InlineSite[]>();
   if (!c13) return out;
@@ -72,7 +74,8 @@ export function siteLines(
     if (base === undefined) return;
     const site = readInlineSite(kind, ms.symbols.recordAt(offset).data);
     let name = '<name omitted>';
-    if (ipi && !isCrossScopeId(site.inlinee)) {
+    if (isCrossScopeId(site.inlinee)) name = crossScopeName?.(site.inlinee) ?? name;
+    else if (ipi) {
       try {
         name = ipi.functionIdName(site.inlinee) || name;
       } catch {

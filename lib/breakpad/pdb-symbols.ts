@@ -22,6 +22,8 @@ import type { PdbFile } from '../formats/pdb/pdb-file';
 import type { StreamScratch } from '../formats/msf/msf-file';
 import { ImageMap } from './image-map';
 import { siteLines, type InlineSite } from './inlines';
+import { PdbInlines } from '../portable/features/inline-chain';
+import { PdbProvider } from '../portable/pdb-provider';
 import type { SectionHeader } from '../formats/pe/section-header';
 import { Column, f64, u32 } from '../formats/breakpad/columns';
 
@@ -195,6 +197,8 @@ export class ModuleLines {
   private readonly scratch: StreamScratch = { buf: new Uint8Array(0) };
   /** Modules digested (more than the module count when the layout interleaves them). */
   reads = 0;
+  /** The inline-frame engine's name resolution, for cross-module inlinee ids (made on first need). */
+  private crossScope: PdbInlines | undefined;
 
   constructor(
     private readonly pdb: PdbFile,
@@ -240,7 +244,17 @@ export class ModuleLines {
       const c13 = readC13(ms.c13Block(m.c11ByteSize, m.c13ByteSize), true);
       if (this.inlines) {
         const byRecord = new Map((this.byModule.get(index) ?? []).map((f) => [f.record, f]));
-        for (const [record, list] of siteLines(this.pdb, ms, ms.c13Block(m.c11ByteSize, m.c13ByteSize), (r) => byRecord.get(r)?.rva, idOf)) {
+        const crossScopeName = (id: number): string | undefined => {
+          // Resolved as the inline-frame engine resolves it: the importing module's
+          // DEBUG_S_CROSSSCOPEIMPORTS, then the exporter's DEBUG_S_CROSSSCOPEEXPORTS.
+          try {
+            this.crossScope ??= new PdbInlines(new PdbProvider(this.pdb, undefined, this.pdb.machine));
+            return this.crossScope.name(index, id).name;
+          } catch {
+            return undefined;
+          }
+        };
+        for (const [record, list] of siteLines(this.pdb, ms, ms.c13Block(m.c11ByteSize, m.c13ByteSize), (r) => byRecord.get(r)?.rva, idOf, crossScopeName)) {
           if (byRecord.has(record)) sites.set(record, list);
         }
       }

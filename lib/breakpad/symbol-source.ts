@@ -14,7 +14,7 @@ import { SymFlag, SymTag, SymType } from '../api/constants';
 import { rva as asRva, type Rva } from '../formats/binary/address';
 import type { PeImage } from '../formats/pe/pe-image';
 import type { BreakpadSymbols } from '../formats/breakpad/sym-file';
-import type { LineHit, ModuleSymbol, SymbolProvider, SymbolQuery } from '../portable/provider';
+import type { InlineChainFrame, LineHit, ModuleSymbol, SymbolProvider, SymbolQuery } from '../portable/provider';
 import { breakpadDebugId } from './dump-syms';
 import { breakpadStorePath } from './store';
 
@@ -80,6 +80,21 @@ export class BreakpadProvider implements SymbolProvider {
     const hit = this.symbols.lookup(at);
     if (!hit || hit.file === undefined || hit.line === undefined || hit.lineRva === undefined) return undefined;
     return { fileName: hit.file, lineNumber: hit.line, rva: asRva(hit.lineRva), displacement: at - hit.lineRva };
+  }
+
+  /**
+   * The INLINE chain at an address, innermost first: frame i is at the line record's position
+   * (i = 0) or at the call site of frame i - 1, as Breakpad's processor reads them.
+   */
+  inlineChainAt(at: Rva): InlineChainFrame[] {
+    const hit = this.symbols.lookup(at);
+    if (!hit || hit.isPublic || !hit.inlines.length) return [];
+    return hit.inlines.map((f, i) => ({
+      name: f.name,
+      rva: f.address,
+      file: i === 0 ? hit.file : hit.inlines[i - 1].callFile,
+      line: i === 0 ? hit.line : hit.inlines[i - 1].callLine,
+    }));
   }
 
   /** Gives back the .sym file's descriptor (a later lookup, e.g. by a dump's walker, reopens it). */

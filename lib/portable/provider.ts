@@ -31,6 +31,15 @@ export interface LineHit {
   displacement: number;
 }
 
+/** One inline frame of a source's own chain (SymbolProvider.inlineChainAt). */
+export interface InlineChainFrame {
+  name: string;
+  /** Module RVA of the start of the inline range holding the address. */
+  rva: number;
+  file: string | undefined;
+  line: number | undefined;
+}
+
 export interface SymbolProvider {
   /** SYM_TYPE for IMAGEHLP_MODULE64.SymType. */
   readonly symType: number;
@@ -41,5 +50,11 @@ export interface SymbolProvider {
   enumerate(q: SymbolQuery): IterableIterator<ModuleSymbol>;
   /** The line entry covering an address (SymGetLineFromAddr64); absent where the source has no lines (exports). */
   lineFromRva?(rva: Rva, q: SymbolQuery): LineHit | undefined;
+  /**
+   * The inline frames at an address, innermost first, for a source that lists them itself (a
+   * Breakpad .sym's INLINE records; PDBs go through features/inlines.ts): each frame's name and
+   * range start, and the line it is at (the innermost one's line record; then each call site).
+   */
+  inlineChainAt?(rva: Rva): InlineChainFrame[];
   close(): void;
 }

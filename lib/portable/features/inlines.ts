@@ -31,6 +31,7 @@ import type { LoadedModule } from '../loaded-module';
 import type { PdbProvider } from '../pdb-provider';
 import { pdbOf, type HandlerContext } from './context';
 import { PdbInlines } from './inline-chain';
+import { sourceChainAt, sourceFrameLine, sourceFrameSymbol, type SourceChain } from './source-inlines';
 import { fileNameOffset, NO_FILE, siteAtRecord } from './inline-index';
 
 export { MAX_INLINE_DEPTH } from './inline-chain';
@@ -127,6 +128,8 @@ function physicalLine(h: HandlerContext, address: bigint): LineInfo | undefined 
 }
 
 export function addrIncludeInlineTrace(h: HandlerContext, address: bigint): number {
+  const src = sourceChainAt(h, address);
+  if (src) return src.frames.length;
   return locate(h, address)?.state.depth ?? 0;
 }
 
@@ -134,6 +137,12 @@ export function queryInlineTrace(h: HandlerContext, q: InlineTraceQuery): Inline
   // The documentation asks for a StartAddress or StartRetAddress in CurAddress's function, but
   // Microsoft's dbghelp.dll does not check it (a start in another function is answered as one
   // at CurAddress), so neither is looked at here.
+  const src = sourceChainAt(h, q.curAddress);
+  if (src) {
+    const d = decodeInlineContext(q.startContext);
+    const frameId = d && d.signature === src.signature && d.frameId < src.frames.length ? d.frameId : 0;
+    return { curContext: encodeInlineContext(src.signature, frameId), curFrameIndex: frameId };
+  }
   const loc = locate(h, q.curAddress);
   // No inline frame here: the physical frame's context (INLINE_FRAME_CONTEXT_INIT).
   if (!loc) return physicalSymbol(h, q.curAddress) ? { curContext: 0, curFrameIndex: 0 } : undefined;
@@ -149,6 +158,13 @@ export function queryInlineTrace(h: HandlerContext, q: InlineTraceQuery): Inline
  * is one (Microsoft's dbghelp.dll: SymFromInlineContext(address, 0) answers the innermost
  * site); anything else the physical frame (-1).
  */
+/** The innermost-first frame a context names in a source's chain (INIT: the innermost), or -1. */
+function sourceFrame(src: SourceChain, ctx: number): number {
+  if (ctx === INLINE_FRAME_CONTEXT_INIT) return 0;
+  const d = decodeInlineContext(ctx);
+  return d && d.signature === src.signature && d.frameId < src.frames.length ? d.frameId : -1;
+}
+
 function answering(h: HandlerContext, address: bigint, ctx: number): { loc: Located | undefined; frame: number } {
   if (ctx === INLINE_FRAME_CONTEXT_INIT) {
     const loc = locate(h, address);
@@ -159,6 +175,11 @@ function answering(h: HandlerContext, address: bigint, ctx: number): { loc: Loca
 }
 
 export function fromInlineContext(h: HandlerContext, address: bigint, ctx: number): FromAddrResult | undefined {
+  const src = sourceChainAt(h, address);
+  if (src) {
+    const i = sourceFrame(src, ctx);
+    return i < 0 ? physicalSymbol(h, address) : sourceFrameSymbol(src, address, i);
+  }
   const { loc, frame } = answering(h, address, ctx);
   if (!loc || frame < 0) return physicalSymbol(h, address);
   const { state, provider } = loc;
@@ -187,6 +208,11 @@ export function fromInlineContext(h: HandlerContext, address: bigint, ctx: numbe
 }
 
 export function getLineFromInlineContext(h: HandlerContext, address: bigint, ctx: number): LineInfo | undefined {
+  const src = sourceChainAt(h, address);
+  if (src) {
+    const i = sourceFrame(src, ctx);
+    return i < 0 ? physicalLine(h, address) : sourceFrameLine(src, address, i);
+  }
   const { loc, frame } = answering(h, address, ctx);
   if (!loc || frame < 0) return physicalLine(h, address);
   const { state, provider } = loc;
