@@ -9,8 +9,10 @@
  *   where the linker leaves them out of the globals. Unnamed ones and those in code sections
  *   (switch tables: basic32.dll 0xde23 is UnDecorator::getBasicDataType+990 there) are left out.
  */
+import { Cursor } from '../formats/binary/cursor';
 import { S } from '../formats/codeview/symbol-kinds';
 import type { ModuleSymbols } from '../formats/pdb/module-symbols';
+import { sortedOrder } from '../formats/binary/search';
 import { U32List } from './u32-list';
 
 /** Entries sorted by PDB RVA, each with a copy of its record. */
@@ -55,7 +57,7 @@ export function buildCodeIndex(ms: ModuleSymbols, stream: number, at: ModuleAddr
     lengths.push(length);
     records.push(record);
   });
-  const order = sortedOrder(starts);
+  const order = sortedOrder(starts.view());
   const c = copyRecords(ms, starts, records, order);
   return { ...c, lengths: lengths.pick(order), ids: new Uint32Array(c.starts.length), stream, origin: ms.symbols.c.origin };
 }
@@ -81,7 +83,7 @@ export function buildStaticIndex(ms: ModuleSymbols, at: ModuleAddressing): Recor
     starts.push(start);
     records.push(offset);
   });
-  return starts.length ? copyRecords(ms, starts, records, sortedOrder(starts)) : NO_STATICS;
+  return starts.length ? copyRecords(ms, starts, records, sortedOrder(starts.view())) : NO_STATICS;
 }
 
 /** The entries in `order` (all of them in list order when undefined), each record copied. */
@@ -100,15 +102,12 @@ function copyRecords(ms: ModuleSymbols, starts: U32List, records: U32List, order
 }
 
 /**
- * The order that sorts `keys` (ties in list order), or undefined when they are sorted already
- * (stream order is address order in most modules).
+ * Entry i's record from its copy: its kind and a cursor over its data, whose offsets read as the
+ * module stream's (for error messages).
  */
-export function sortedOrder(keys: U32List): Uint32Array | undefined {
-  const a = keys.view();
-  let sorted = true;
-  for (let i = 1; i < a.length && sorted; i++) if (a[i] < a[i - 1]) sorted = false;
-  if (sorted) return undefined;
-  const order = new Uint32Array(a.length);
-  for (let i = 0; i < a.length; i++) order[i] = i;
-  return order.sort((x, y) => a[x] - a[y] || x - y);
+export function copiedRecord(idx: RecordIndex, i: number, origin: string): { kind: number; data: Cursor } {
+  const b = idx.copies;
+  const at = idx.copyAt[i];
+  const reclen = b[at] | (b[at + 1] << 8);
+  return { kind: b[at + 2] | (b[at + 3] << 8), data: new Cursor(b, origin, at + 4, at + 2 + reclen, idx.records[i] - at) };
 }

@@ -3,6 +3,7 @@
  * its C13 line table (codeview/c13-lines.ts readC13LineTable) on first use, in the table's own
  * arrays where it can (no copy per entry: 1.77 million entries in the generated big PDB).
  */
+import { sortedOrder } from '../formats/binary/search';
 import type { LineTable } from '../formats/codeview/c13-lines';
 
 /** A module's line entries sorted by PDB RVA (ties in stream order). */
@@ -55,9 +56,7 @@ export function buildLineIndex(t: LineTable, pdbRva: (section: number, offset: n
   const trim = (a: Uint32Array) => (a.length === j ? a : a.slice(0, j));
   if (sorted) return { starts: trim(offsets), ends: trim(ends), blocks: trim(sections), lines: trim(lines), files: trim(files) };
   // Not in stream order (sections out of address order): sorted, ties in stream order.
-  const order = new Uint32Array(j);
-  for (let i = 0; i < j; i++) order[i] = i;
-  order.sort((a, b) => offsets[a] - offsets[b] || a - b);
+  const order = sortedOrder(offsets, j)!;
   const pick = (a: Uint32Array) => Uint32Array.from(order, (i) => a[i]);
   return { starts: pick(offsets), ends: pick(ends), blocks: pick(sections), lines: pick(lines), files: pick(files) };
 }

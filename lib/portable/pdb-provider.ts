@@ -38,7 +38,7 @@ import type { SectionContribs } from '../formats/pdb/section-contribs';
 import type { SymbolStream } from '../formats/pdb/symbol-stream';
 import { DisplayNames } from './display-name';
 import { buildGlobalIndexes, type GlobalIndex } from './global-index';
-import { buildCodeIndex, buildStaticIndex, NO_CODE, NO_STATICS, type CodeIndex, type RecordIndex } from './code-index';
+import { buildCodeIndex, buildStaticIndex, copiedRecord, NO_CODE, NO_STATICS, type CodeIndex, type RecordIndex } from './code-index';
 import { enumeratePdb } from './pdb-enumerate';
 import { PdbNameLookup } from './pdb-by-name';
 import { buildLineIndex, NO_LINES, type LineIndex } from './line-index';
@@ -265,12 +265,7 @@ export class PdbProvider implements SymbolProvider {
     let i = lastAtOrBelow(idx.starts, pdbRva);
     if (i < 0 || idx.starts[i] < from) return undefined;
     while (i > 0 && idx.starts[i - 1] === idx.starts[i]) i--;
-    const b = idx.copies;
-    const at = idx.copyAt[i];
-    const reclen = b[at] | (b[at + 1] << 8);
-    const kind = b[at + 2] | (b[at + 3] << 8);
-    const origin = this.pdb.name;
-    const data = new Cursor(b, origin, at + 4, at + 2 + reclen, idx.records[i] - at);
+    const { kind, data } = copiedRecord(idx, i, this.pdb.name);
     const symbol = this.decodeRecord(kind, data, this.id(this.pdb.modules()[mod].symStream, idx.records[i]), q, false);
     return symbol ? { symbol } : undefined;
   }
@@ -364,12 +359,7 @@ export class PdbProvider implements SymbolProvider {
 
   /** Entry i of a code index as a symbol, decoded from its record's copy. */
   private codeSymbol(idx: CodeIndex, i: number, q: SymbolQuery, naming: boolean): ModuleSymbol | undefined {
-    const b = idx.copies;
-    const at = idx.copyAt[i];
-    const reclen = b[at] | (b[at + 1] << 8);
-    const kind = b[at + 2] | (b[at + 3] << 8);
-    // `base` maps the copy's offsets back to the module stream's, for error messages.
-    const data = new Cursor(b, idx.origin, at + 4, at + 2 + reclen, idx.records[i] - at);
+    const { kind, data } = copiedRecord(idx, i, idx.origin);
     const id = idx.ids[i] || (idx.ids[i] = this.id(idx.stream, idx.records[i]));
     return this.decodeRecord(kind, data, id, q, naming);
   }

@@ -54,3 +54,17 @@ export function lastPairAtOrBelow(major: ArrayLike<number>, minor: ArrayLike<num
   }
   return best;
 }
+
+/**
+ * Indexes 0..n-1 ordered by `keys` (stable: ties in index order), or undefined when `keys` is
+ * already non-decreasing (the usual case: records written in address order). How the tables
+ * above are sorted when they are built.
+ */
+export function sortedOrder(keys: ArrayLike<number>, n = keys.length): Uint32Array | undefined {
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) if (keys[i] < keys[i - 1]) sorted = false;
+  if (sorted) return undefined;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order.sort((a, b) => keys[a] - keys[b] || a - b);
+}

@@ -181,24 +181,6 @@ export class Arena {
   }
 }
 
-/**
- * Indexes 0..n-1 ordered by `keys` (stable), or undefined when `keys` is already
- * non-decreasing (the usual case: dump_syms writes records sorted).
- */
-export function sortedOrder(keys: ArrayLike<number>, n: number): Uint32Array | undefined {
-  let sorted = true;
-  for (let i = 1; i < n; i++) {
-    if (keys[i] < keys[i - 1]) {
-      sorted = false;
-      break;
-    }
-  }
-  if (sorted) return undefined;
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => keys[a] - keys[b] || a - b);
-  return Uint32Array.from(order);
-}
-
 /** The last position p in [lo, hi) with keys[at(p)] <= value, or lo - 1. */
 export function lastAtOrBelowIn(keys: ArrayLike<number>, order: Uint32Array | undefined, lo: number, hi: number, value: number): number {
   let best = lo - 1;

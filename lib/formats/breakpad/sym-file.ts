@@ -19,7 +19,8 @@
 import * as fs from 'fs';
 import { DbgHelpError } from '../../api/errors';
 import { ioError } from '../binary/source';
-import { containment, lastAtOrBelowIn, sortedOrder, type RangeIndex } from './columns';
+import { containment, lastAtOrBelowIn, type RangeIndex } from './columns';
+import { sortedOrder } from '../binary/search';
 import { cfiRules, type CfiRules } from './cfi-rules';
 import { decodeRecords, SymBytes } from './sym-bytes';
 import type { SymIndex } from './sym-index';

@@ -214,14 +214,7 @@ function readLineSection(c: Cursor, fileNames: Map<number, number>, keepHidden: 
   const columns: number[] = [];
   const columnEnds: number[] = [];
   while (c.remaining > 0) {
-    const blockAt = c.pos;
-    const checksumOffset = c.u32();
-    const nLines = c.u32();
-    const cbBlock = c.u32();
-    const block = c.take(cbBlock - 12, 'line block');
-    block.count(nLines, entrySize, 'line');
-    const file = fileNames.get(checksumOffset);
-    if (file === undefined) c.fail(`line block names file checksum offset ${checksumOffset}, which is no file checksum entry`, blockAt);
+    const { block, nLines, file } = lineBlock(c, entrySize, fileNames);
     // CV_Column_t entries follow all the CV_Line_t ones; `kept` remembers which lines stay.
     const kept: boolean[] = [];
     for (let i = 0; i < nLines; i++) {
