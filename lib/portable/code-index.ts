@@ -47,19 +47,40 @@ export interface ModuleAddressing {
 
 /** A module's code index: its top-level procedures, thunks and trampolines (stream `stream`). */
 export function buildCodeIndex(ms: ModuleSymbols, stream: number, at: ModuleAddressing): CodeIndex {
-  const starts = new U32List();
-  const lengths = new U32List();
-  const records = new U32List();
-  ms.forEachCodeRange((section, offset, length, record) => {
-    const start = at.pdbRva(section, offset);
-    if (start === undefined) return;
-    starts.push(start);
-    lengths.push(length);
-    records.push(record);
-  });
-  const order = sortedOrder(starts.view());
-  const c = copyRecords(ms, starts, records, order);
-  return { ...c, lengths: lengths.pick(order), ids: new Uint32Array(c.starts.length), stream, origin: ms.symbols.c.origin };
+  const t = ms.codeRangeTable();
+  // Entries outside the PDB's sections are left out (compacted in place).
+  let n = 0;
+  for (let i = 0; i < t.count; i++) {
+    const start = at.pdbRva(t.sections[i], t.offsets[i]);
+    if (start === undefined) continue;
+    t.offsets[n] = start;
+    t.lengths[n] = t.lengths[i];
+    t.records[n] = t.records[i];
+    t.sizes[n] = t.sizes[i];
+    n++;
+  }
+  const starts = t.offsets.subarray(0, n);
+  const order = sortedOrder(starts);
+  const pick = (a: Uint32Array) => (order ? Uint32Array.from(order, (i) => a[i]) : a.slice(0, n));
+  const records = pick(t.records);
+  const sizes = pick(t.sizes);
+  // Each record copied (from its reclen) into one buffer, in index order.
+  const copyAt = new Uint32Array(n);
+  let size = 0;
+  for (let i = 0; i < n; i++) {
+    copyAt[i] = size;
+    size += sizes[i];
+  }
+  const copies = new Uint8Array(size);
+  const { buf, start: first } = ms.symbols.c;
+  const base = first - ms.symbols.firstOffset;
+  // A plain Uint8Array view per record: Buffer's own subarray costs twice as much.
+  const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+  for (let i = 0; i < n; i++) {
+    const from = records[i] + base;
+    copies.set(bytes.subarray(from, from + sizes[i]), copyAt[i]);
+  }
+  return { starts: pick(starts), records, copyAt, copies, lengths: pick(t.lengths), ids: new Uint32Array(n), stream, origin: ms.symbols.c.origin };
 }
 
 /**

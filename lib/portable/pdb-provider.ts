@@ -516,14 +516,14 @@ export class PdbProvider implements SymbolProvider {
     if (pdbRva === undefined) return undefined;
     const mod = this.moduleOfRva(pdbRva);
     if (mod < 0) return undefined;
-    const { starts, ends, blocks, lines, files } = this.moduleLines(mod);
+    const { starts, blocks, sectionEnds, lines, files } = this.moduleLines(mod);
     let best = lastAtOrBelow(starts, pdbRva);
-    if (best < 0 || pdbRva >= ends[best]) return undefined;
+    if (best < 0 || pdbRva >= sectionEnds[blocks[best]]) return undefined;
     // Folded (ICF) code has several line sections over the same bytes: the first one in the
     // stream answers, as in Microsoft's dbghelp.dll (corpus softokn3.dll: 1338 and 1396 both
     // at 0x6ae0, 1338 answered; 5 stubs at 0x33800, the first section's 18 answered).
     const at = starts[best];
-    for (let k = best - 1; k >= 0 && starts[k] === at; k--) if (blocks[k] < blocks[best] && ends[k] > pdbRva) best = k;
+    for (let k = best - 1; k >= 0 && starts[k] === at; k--) if (blocks[k] < blocks[best] && sectionEnds[blocks[k]] > pdbRva) best = k;
     // Entries sharing a start (`85 0x0`, `87 0x0`): the earlier ones cover no bytes, so an
     // address past the start is the last one's, and the start itself is the first one's.
     if (starts[best] === pdbRva) while (best > 0 && starts[best - 1] === pdbRva && blocks[best - 1] === blocks[best]) best--;

@@ -80,36 +80,72 @@ export interface LineTable {
 
 /**
  * readC13Lines' entries as a LineTable: the same checks, in the same order, so the same input
- * fails the same way. A first pass over the block headers sizes the arrays.
+ * fails the same way. One pass; the entry arrays grow as blocks are read.
  */
 export function readC13LineTable(c: Cursor): LineTable {
   const { subsections, fileNames } = splitC13(c);
-  let capacity = 0;
-  for (const body of subsections) capacity += countLineSection(fresh(body), fileNames);
   const n = subsections.length;
+  // A CV_Line_t is 8 bytes: a C13 block of L bytes holds fewer than L / 8 entries.
+  const guess = Math.min(Math.max(16, c.remaining >>> 4), 1 << 16);
   const t: LineTable = {
     count: 0,
     sectionSegments: new Uint16Array(n),
     sectionOffsets: new Uint32Array(n),
     sectionLengths: new Uint32Array(n),
-    sections: new Uint32Array(capacity),
-    offsets: new Uint32Array(capacity),
-    lines: new Uint32Array(capacity),
-    files: new Uint32Array(capacity),
+    sections: new Uint32Array(guess),
+    offsets: new Uint32Array(guess),
+    lines: new Uint32Array(guess),
+    files: new Uint32Array(guess),
   };
   for (let i = 0; i < n; i++) {
     const body = subsections[i];
     t.sectionOffsets[i] = body.u32();
     t.sectionSegments[i] = body.u16();
-    const flags = body.u16();
+    const entrySize = body.u16() & CV_LINES_HAVE_COLUMNS ? 12 : 8;
     t.sectionLengths[i] = body.u32();
-    t.count = fillLineSection(body, flags & CV_LINES_HAVE_COLUMNS ? 12 : 8, fileNames, t, i);
+    while (body.remaining > 0) {
+      const { block, nLines, file } = lineBlock(body, entrySize, fileNames);
+      // block.count checked that nLines entries fit: the reads stay inside the block.
+      if (t.count + nLines > t.offsets.length) grow(t, t.count + nLines);
+      t.count = copyEntries(block.buf, block.pos, nLines, i, file, t);
+    }
   }
   return t;
 }
 
-function fresh(c: Cursor): Cursor {
-  return new Cursor(c.buf, c.origin, c.start, c.end, c.base);
+/** The entry arrays of `t` with room for `need` entries (at least doubled). */
+function grow(t: LineTable, need: number): void {
+  const size = Math.max(need, t.offsets.length * 2);
+  const g = (a: Uint32Array) => {
+    const b = new Uint32Array(size);
+    b.set(a.subarray(0, t.count));
+    return b;
+  };
+  t.sections = g(t.sections);
+  t.offsets = g(t.offsets);
+  t.lines = g(t.lines);
+  t.files = g(t.files);
+}
+
+/**
+ * Appends the CV_Line_t entries at b[p..] (nLines of them, 8 bytes each) as line section
+ * `section` of file `file`, leaving out hidden lines; returns the new count.
+ */
+function copyEntries(b: Uint8Array, p: number, nLines: number, section: number, file: number, t: LineTable): number {
+  const { sections, offsets, lines, files } = t;
+  let n = t.count;
+  for (let end = p + nLines * 8; p < end; p += 8) {
+    const line = b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16);
+    // 0xf00f00 is kept: Microsoft's dbghelp.dll answers SymGetLineFromAddr64 with it as
+    // stored (corpus oracle: 15732480 at 7 addresses), where 0xfeefee is never answered.
+    if (line === 0xfeefee) continue;
+    sections[n] = section;
+    offsets[n] = (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
+    lines[n] = line;
+    files[n] = file;
+    n++;
+  }
+  return n;
 }
 
 /** The DEBUG_S_LINES bodies of a C13 block, its file checksums, and checksum offsets → /names offsets. */
@@ -118,20 +154,6 @@ function splitC13(c: Cursor): { subsections: Cursor[]; checksums: FileChecksum[]
   const checksums = split.checksums ? readFileChecksums(split.checksums) : [];
   const fileNames = new Map<number, number>(checksums.map((k) => [k.offset, k.nameOffset]));
   return { subsections: split.lines, checksums, fileNames };
-}
-
-/**
- * One DEBUG_S_LINES body's entry count (hidden lines included), reading the block headers
- * only, with readLineSection's checks in its order: the same input fails the same way.
- */
-function countLineSection(c: Cursor, fileNames: Map<number, number>): number {
-  c.u32();
-  c.u16();
-  const entrySize = c.u16() & CV_LINES_HAVE_COLUMNS ? 12 : 8;
-  c.u32();
-  let total = 0;
-  while (c.remaining > 0) total += lineBlock(c, entrySize, fileNames).nLines;
-  return total;
 }
 
 /** The next line block of a DEBUG_S_LINES body: its entries (checked to fit), their count and file. */
@@ -145,32 +167,6 @@ function lineBlock(c: Cursor, entrySize: number, fileNames: Map<number, number>)
   const file = fileNames.get(checksumOffset);
   if (file === undefined) c.fail(`line block names file checksum offset ${checksumOffset}, which is no file checksum entry`, blockAt);
   return { block, nLines, file };
-}
-
-/**
- * The rest of a DEBUG_S_LINES body (after its CV_LineSection header): its kept entries appended
- * to `into` as section `index` from `into.count`; returns the new count.
- */
-function fillLineSection(c: Cursor, entrySize: number, fileNames: Map<number, number>, into: LineTable, index: number): number {
-  const { sections, offsets, lines, files } = into;
-  let n = into.count;
-  while (c.remaining > 0) {
-    const { block, nLines, file } = lineBlock(c, entrySize, fileNames);
-    // block.count checked that nLines entries fit: the reads below stay inside the block.
-    const b = block.buf;
-    for (let i = 0, p = block.pos; i < nLines; i++, p += 8) {
-      const line = b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16);
-      // 0xf00f00 is kept: Microsoft's dbghelp.dll answers SymGetLineFromAddr64 with it as
-      // stored (corpus oracle: 15732480 at 7 addresses), where 0xfeefee is never answered.
-      if (line === 0xfeefee) continue;
-      sections[n] = index;
-      offsets[n] = (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
-      lines[n] = line;
-      files[n] = file;
-      n++;
-    }
-  }
-  return n;
 }
 
 /** Parses a module's C13 block into its line sections, with file names as /names offsets. */

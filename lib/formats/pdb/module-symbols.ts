@@ -9,6 +9,8 @@
 import { Cursor } from '../binary/cursor';
 import { opensScope, S, SymFamily, symFamily } from '../codeview/symbol-kinds';
 import { SymbolStream } from './symbol-stream';
+import { PROCSYM32, SCOPE, THUNKSYM32, TRAMPOLINESYM, u16At, u32At } from '../codeview/record-layout';
+import { readProc, readThunk, readTrampoline } from '../codeview/symbol-records';
 
 export const CV_SIGNATURE_C13 = 4;
 
@@ -76,7 +78,7 @@ export class ModuleSymbols {
     const s = this.symbols;
     const { buf, start, end } = s.c;
     if (reclen >= 10) {
-      const pEnd = (buf[p + 8] | (buf[p + 9] << 8) | (buf[p + 10] << 16)) + buf[p + 11] * 0x1000000;
+      const pEnd = u32At(buf, p + SCOPE.end);
       const q = start + pEnd - s.firstOffset;
       if (q >= next && q + 4 <= end) {
         const rl = buf[q] | (buf[q + 1] << 8);
@@ -119,42 +121,84 @@ export class ModuleSymbols {
 
   /** Top-level procedures, thunks and trampolines (not nested ones). */
   codeRanges(): CodeRange[] {
+    const t = this.codeRangeTable();
     const out: CodeRange[] = [];
-    this.forEachCodeRange((section, offset, length, record, kind) => out.push({ section, offset, length, record, kind }));
+    for (let i = 0; i < t.count; i++) out.push({ section: t.sections[i], offset: t.offsets[i], length: t.lengths[i], record: t.records[i], kind: t.kinds[i] });
     return out;
   }
 
   /**
-   * Calls fn for each top-level procedure, thunk and trampoline, in stream order, reading only
-   * their address fields (names are decoded on a hit): what an address index is built from,
-   * without an object per record.
+   * The top-level procedures, thunks and trampolines in stream order as parallel arrays, read
+   * in one walk (forEachTopLevel's, written out: it runs once per module in bulk lookups) by
+   * field offset (record-layout.ts), without an object per record; a record too short for the
+   * fields read is handed to its cursor decoder, so it fails with the cursor's message.
    */
-  forEachCodeRange(fn: (section: number, offset: number, length: number, record: number, kind: number) => void): void {
-    this.forEachTopLevel((kind, offset) => {
+  codeRangeTable(): CodeRangeTable {
+    const s = this.symbols;
+    const { buf, start, end } = s.c;
+    const t = new CodeRangeTableBuilder();
+    let p = start;
+    while (p + 4 <= end) {
+      const reclen = buf[p] | (buf[p + 1] << 8);
+      const kind = buf[p + 2] | (buf[p + 3] << 8);
+      if (reclen < 2 || p + 2 + reclen > end) s.c.fail(`symbol record of length ${reclen} runs past the end of the stream`, p);
+      const next = p + 2 + reclen;
       const fam = symFamily(kind);
-      if (fam !== SymFamily.Proc && fam !== SymFamily.Thunk && kind !== S.TRAMPOLINE) return;
-      const { data } = this.symbols.recordAt(offset);
+      const record = p - start + s.firstOffset;
       if (fam === SymFamily.Proc) {
-        // PROCSYM32: pParent pEnd pNext len DbgStart DbgEnd typind off seg
-        data.skip(12);
-        const length = data.u32();
-        data.skip(12);
-        const off = data.u32();
-        fn(data.u16(), off, length, offset, kind);
+        if (next < p + PROCSYM32.flags) readProc(s.recordAt(record).data);
+        t.add(kind, u16At(buf, p + PROCSYM32.segment), u32At(buf, p + PROCSYM32.offset), u32At(buf, p + PROCSYM32.length), record, next - p);
       } else if (fam === SymFamily.Thunk) {
-        // THUNKSYM32: pParent pEnd pNext off seg len
-        data.skip(12);
-        const off = data.u32();
-        const section = data.u16();
-        fn(section, off, data.u16(), offset, kind);
-      } else {
-        // TRAMPOLINESYM: trampType cbThunk offThunk offTarget sectThunk
-        data.skip(2);
-        const length = data.u16();
-        const off = data.u32();
-        data.skip(4);
-        fn(data.u16(), off, length, offset, kind);
+        if (next < p + THUNKSYM32.ordinal) readThunk(s.recordAt(record).data);
+        t.add(kind, u16At(buf, p + THUNKSYM32.segment), u32At(buf, p + THUNKSYM32.offset), u16At(buf, p + THUNKSYM32.length), record, next - p);
+      } else if (kind === S.TRAMPOLINE) {
+        if (next < p + TRAMPOLINESYM.targetSection) readTrampoline(s.recordAt(record).data);
+        t.add(kind, u16At(buf, p + TRAMPOLINESYM.thunkSection), u32At(buf, p + TRAMPOLINESYM.thunkOffset), u16At(buf, p + TRAMPOLINESYM.size), record, next - p);
       }
-    });
+      p = opensScope(fam) ? this.afterScope(p, reclen, next) : next;
+    }
+    s.checkTail(p);
+    return t.done();
+  }
+}
+
+/** ModuleSymbols.codeRangeTable: `count` entries in stream order (the arrays may be longer). */
+export interface CodeRangeTable {
+  count: number;
+  kinds: Uint16Array;
+  sections: Uint16Array;
+  offsets: Uint32Array;
+  lengths: Uint32Array;
+  /** Stream offset of each record, and its size in bytes (reclen + 2). */
+  records: Uint32Array;
+  sizes: Uint32Array;
+}
+
+class CodeRangeTableBuilder {
+  private t: CodeRangeTable = { count: 0, kinds: new Uint16Array(64), sections: new Uint16Array(64), offsets: new Uint32Array(64), lengths: new Uint32Array(64), records: new Uint32Array(64), sizes: new Uint32Array(64) };
+
+  add(kind: number, section: number, offset: number, length: number, record: number, size: number): void {
+    let t = this.t;
+    const i = t.count;
+    if (i === t.kinds.length) t = this.grow();
+    t.kinds[i] = kind;
+    t.sections[i] = section;
+    t.offsets[i] = offset;
+    t.lengths[i] = length;
+    t.records[i] = record;
+    t.sizes[i] = size;
+    t.count = i + 1;
+  }
+
+  done(): CodeRangeTable {
+    return this.t;
+  }
+
+  private grow(): CodeRangeTable {
+    const o = this.t;
+    const n = o.kinds.length * 2;
+    const g = <A extends Uint16Array | Uint32Array>(a: A, b: A): A => (b.set(a), b);
+    this.t = { count: o.count, kinds: g(o.kinds, new Uint16Array(n)), sections: g(o.sections, new Uint16Array(n)), offsets: g(o.offsets, new Uint32Array(n)), lengths: g(o.lengths, new Uint32Array(n)), records: g(o.records, new Uint32Array(n)), sizes: g(o.sizes, new Uint32Array(n)) };
+    return this.t;
   }
 }

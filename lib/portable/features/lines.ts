@@ -153,10 +153,10 @@ export function getLineNext(h: HandlerContext, line: LineInfo, step: 1 | -1): Li
   if (!so) return undefined;
   const mod = pdb.pdb.sectionContribs().moduleAt(so.section, so.offset);
   if (mod < 0) return undefined;
-  const { starts, ends, lines, files } = pdb.moduleLines(mod);
+  const { starts, blocks, sectionEnds, lines, files } = pdb.moduleLines(mod);
   const names = namesOf(pdb);
   const at = lastAtOrBelow(starts, pdbRva);
-  if (at < 0 || pdbRva >= ends[at]) return undefined;
+  if (at < 0 || pdbRva >= sectionEnds[blocks[at]]) return undefined;
   let first = at;
   while (first > 0 && starts[first - 1] === starts[at]) first--;
   // A line a step answered (displacement 0, its file and line at its address) is that entry,

@@ -298,19 +298,19 @@ describe('PdbProvider indexes', () => {
     let total = 0;
     pdb.modules().forEach((_, m) => {
       const ms = reference.moduleSymbols(m);
-      ms?.forEachCodeRange((section, offset, _length, record) => {
+      for (const { section, offset, record } of ms?.codeRanges() ?? []) {
         const at = p.sectionOffsetToPdbRva(section, offset);
-        if (at === undefined) return;
+        if (at === undefined) continue;
         total++;
         // Some code is contributed by another module (import thunks by `* Linker *`): skipped.
         const hit = p.procAt(at, Q);
-        if (!hit) return;
+        if (!hit) continue;
         // The first record in the stream at an address answers: compare it with that record
         // decoded from the module stream (ids are numbered per provider, so left out).
-        if (p.idRecord(hit!.symbol.index)?.offset !== record) return;
+        if (p.idRecord(hit!.symbol.index)?.offset !== record) continue;
         expect({ ...hit!.symbol, index: 0 }).toEqual({ ...q.moduleSymbol(m, record, Q), index: 0 });
         n++;
-      });
+      }
     });
     expect(n).toBeGreaterThan(total / 2);
     const moduleStreams = new Set(pdb.modules().map((m) => m.symStream));
@@ -324,21 +324,21 @@ describe('PdbProvider indexes', () => {
     let n = 0;
     pdb.modules().forEach((info, m) => {
       let k = 0;
-      pdb.moduleSymbols(m)?.forEachCodeRange((section, offset, _l, record) => {
+      for (const { section, offset, record } of pdb.moduleSymbols(m)?.codeRanges() ?? []) {
         const at = p.sectionOffsetToPdbRva(section, offset);
-        if (at === undefined) return;
+        if (at === undefined) continue;
         // Every other record is first numbered through the module stream.
         const first = k++ % 2 ? p.moduleSymbol(m, record, Q)?.index : undefined;
         const viaIndex = p.procAt(at, Q)?.symbol;
-        if (!viaIndex) return;
+        if (!viaIndex) continue;
         const back = p.idRecord(viaIndex.index)!;
         expect(back.stream).toBe(info.symStream);
-        if (back.offset !== record) return;
+        if (back.offset !== record) continue;
         if (first !== undefined) expect(viaIndex.index).toBe(first);
         expect(p.moduleSymbol(m, record, Q)!.index).toBe(viaIndex.index);
         expect(p.id(info.symStream, record)).toBe(viaIndex.index);
         n++;
-      });
+      }
     });
     expect(n).toBeGreaterThan(10);
   });

@@ -1,0 +1,35 @@
+/**
+ * Byte offsets of the fixed fields of the symbol records the address indexes read in bulk
+ * (cvinfo.h), from the start of the record: u16 reclen at 0, u16 kind at 2, the data from 4.
+ * The decoders in symbol-records.ts read the same fields in this order with a cursor; the fast
+ * paths (code index, global index, scope skipping) read them here by offset, and
+ * test/unit/codeview/record-layout.test.ts checks that both agree on every field.
+ */
+
+/** Every scope-opening record (PROCSYM32, THUNKSYM32, BLOCKSYM32, INLINESITESYM, SEPCODESYM) starts u32 pParent, u32 pEnd. */
+export const SCOPE = { parent: 4, end: 8 } as const;
+
+/** PROCSYM32 (S_GPROC32, S_LPROC32 and the _ID/_DPC variants), 39 bytes + name. */
+export const PROCSYM32 = { parent: 4, end: 8, next: 12, length: 16, dbgStart: 20, dbgEnd: 24, typeIndex: 28, offset: 32, segment: 36, flags: 38, name: 39 } as const;
+
+/** THUNKSYM32 (S_THUNK32), 25 bytes + name + variant. */
+export const THUNKSYM32 = { parent: 4, end: 8, next: 12, offset: 16, segment: 20, length: 22, ordinal: 24, name: 25 } as const;
+
+/** TRAMPOLINESYM (S_TRAMPOLINE), 20 bytes. */
+export const TRAMPOLINESYM = { type: 4, size: 6, thunkOffset: 8, targetOffset: 12, thunkSection: 16, targetSection: 18, end: 20 } as const;
+
+/** DATASYM32 (S_GDATA32, S_LDATA32, the thread and managed variants), 14 bytes + name. */
+export const DATASYM32 = { typeIndex: 4, offset: 8, segment: 12, name: 14 } as const;
+
+/** PUBSYM32 (S_PUB32), 14 bytes + name. */
+export const PUBSYM32 = { flags: 4, offset: 8, segment: 12, name: 14 } as const;
+
+/** A little-endian u16 at b[p]. */
+export function u16At(b: Uint8Array, p: number): number {
+  return b[p] | (b[p + 1] << 8);
+}
+
+/** A little-endian u32 at b[p] (as a non-negative number). */
+export function u32At(b: Uint8Array, p: number): number {
+  return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
+}
