@@ -26,7 +26,7 @@ import { rva } from '../formats/binary/address';
 import type { ModuleStatus } from '../api/module-status';
 import { LoadedModule } from './loaded-module';
 import { openModule } from './open-module';
-import type { ModuleSymbol } from './provider';
+import type { ModuleSymbol, SymbolQuery } from './provider';
 import { compileMask, splitModule } from './wildcard';
 import type { HandlerContext } from './features/context';
 import * as lines from './features/lines';
@@ -48,6 +48,12 @@ export class PortableHandler implements BackendHandler, HandlerContext {
   private debugListener: ((line: string) => void) | undefined;
   private readonly scope = new Scope();
   private readonly search: SearchState;
+  /** The query the address lookups pass: one object while the options stay (bulk runs millions of lookups). */
+  private query: SymbolQuery = { options: this.options };
+  private get q(): SymbolQuery {
+    if (this.query.options !== this.options) this.query = { options: this.options };
+    return this.query;
+  }
 
   constructor(init: InitializeOptions) {
     this.search = new SearchState(init.symbolServer);
@@ -149,7 +155,7 @@ export class PortableHandler implements BackendHandler, HandlerContext {
   fromAddr(address: bigint): FromAddrResult | undefined {
     const m = this.moduleAt(address);
     if (!m) return undefined;
-    const hit = m.provider.fromRva(rva(Number(address - m.base)), { options: this.options });
+    const hit = m.provider.fromRva(rva(Number(address - m.base)), this.q);
     if (!hit) return undefined;
     return { symbol: toSymbolInfo(m, hit.symbol), displacement: BigInt(hit.displacement) };
   }
@@ -200,7 +206,7 @@ export class PortableHandler implements BackendHandler, HandlerContext {
 
   getLineFromAddr(address: bigint): LineInfo | undefined {
     const m = this.moduleAt(address);
-    const hit = m?.provider.lineFromRva?.(rva(Number(address - m.base)), { options: this.options });
+    const hit = m?.provider.lineFromRva?.(rva(Number(address - m.base)), this.q);
     if (!m || !hit) return undefined;
     return { fileName: hit.fileName, lineNumber: hit.lineNumber, address: m.base + BigInt(hit.rva), displacement: hit.displacement };
   }

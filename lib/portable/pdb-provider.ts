@@ -552,7 +552,7 @@ export class PdbProvider implements SymbolProvider {
       this.lineIndex.set(mod, NO_LINES);
       return NO_LINES;
     }
-    idx = buildLineIndex(readC13LineTable(ms.c13Block(info.c11ByteSize, info.c13ByteSize)), (section, offset) => this.pdbRva(section, offset));
+    idx = buildLineIndex(readC13LineTable(ms.c13Block(info.c11ByteSize, info.c13ByteSize), (section, offset) => this.pdbRva(section, offset)));
     this.lineIndex.set(mod, idx);
     return idx;
   }

@@ -127,12 +127,25 @@ export class Cursor {
   /** A NUL-terminated UTF-8 string; the cursor moves past the NUL. A missing NUL is an error. */
   cstring(what = 'string'): string {
     const b = this.buf;
+    const end = this.end;
     let i = this.pos;
-    while (i < this.end && b[i] !== 0) i++;
-    if (i >= this.end) this.fail(`unterminated ${what}`);
-    const s = decode(b, this.pos, i);
+    // One pass finds the NUL and whether every byte is ASCII (nearly every symbol name is).
+    let any = 0;
+    for (let x; i < end && (x = b[i]) !== 0; i++) any |= x;
+    if (i >= end) this.fail(`unterminated ${what}`);
+    const s = (any & 0x80 ? utf8 : latin1).decode(b.subarray(this.pos, i));
     this.pos = i + 1;
     return s;
+  }
+  /**
+   * Checks that the next n bytes (a record's fixed part) are there and moves past them;
+   * returns where they start in `buf`, for reads by field offset (codeview/record-layout.ts).
+   */
+  fixed(n: number, what: string): number {
+    this.need(n, what);
+    const p = this.pos;
+    this.pos = p + n;
+    return p;
   }
   /** A fixed-size, NUL-padded ASCII field (PE section names). */
   fixedString(n: number): string {
@@ -156,17 +169,4 @@ export class Cursor {
     if ((n | 0) !== n || n < 0 || n * size > this.remaining) this.fail(`${what} count ${n} (x${size} bytes) exceeds the ${this.remaining} bytes left`);
     return n;
   }
-}
-
-function decode(b: Uint8Array, from: number, to: number): string {
-  // Fast path for ASCII, which nearly every symbol name is.
-  let ascii = true;
-  for (let i = from; i < to; i++) {
-    if (b[i] > 0x7f) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return latin1.decode(b.subarray(from, to));
-  return utf8.decode(b.subarray(from, to));
 }

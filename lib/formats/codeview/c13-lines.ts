@@ -71,18 +71,32 @@ export interface LineTable {
   sectionSegments: Uint16Array;
   sectionOffsets: Uint32Array;
   sectionLengths: Uint32Array;
-  /** Per entry: its line section (index into the arrays above), offset from offCon, line, /names offset of its file. */
+  /**
+   * Per entry: its line section, its offset, line and the /names offset of its file. The
+   * section is an index into the arrays above and the offset is from offCon; with an address
+   * map (readC13LineTable's `at`), the section is numbered from 1 among the sections the map
+   * places (an index into `sectionEnds`) and the offset is the mapped address.
+   */
   sections: Uint32Array;
   offsets: Uint32Array;
   lines: Uint32Array;
   files: Uint32Array;
+  /** With an address map: per placed section (from 1), its mapped offCon + cbCon. */
+  sectionEnds: Uint32Array;
 }
+
+/** Where a line section's code is (segCon:offCon as an address), or undefined to leave its entries out. */
+export type LineSectionAddress = (segment: number, offset: number) => number | undefined;
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * readC13Lines' entries as a LineTable: the same checks, in the same order, so the same input
- * fails the same way. One pass; the entry arrays grow as blocks are read.
+ * fails the same way. One pass; the entry arrays grow as blocks are read. With `at`, each
+ * entry is placed at its section's address as it is read (sections `at` leaves out are still
+ * checked, their entries dropped).
  */
-export function readC13LineTable(c: Cursor): LineTable {
+export function readC13LineTable(c: Cursor, at?: LineSectionAddress): LineTable {
   const { subsections, fileNames } = splitC13(c);
   const n = subsections.length;
   // A CV_Line_t is 8 bytes: a C13 block of L bytes holds fewer than L / 8 entries.
@@ -96,18 +110,28 @@ export function readC13LineTable(c: Cursor): LineTable {
     offsets: new Uint32Array(guess),
     lines: new Uint32Array(guess),
     files: new Uint32Array(guess),
+    sectionEnds: new Uint32Array(at ? n + 1 : 0),
   };
+  // The entries are read as u32 words where they are 4-aligned in memory (they are 4-aligned
+  // in the block, and module streams are read into buffers that start aligned).
+  const buf = c.buf;
+  const words = LITTLE_ENDIAN && buf.byteOffset % 4 === 0 ? new Uint32Array(buf.buffer, buf.byteOffset, buf.length >>> 2) : undefined;
+  let placed = 0;
   for (let i = 0; i < n; i++) {
     const body = subsections[i];
-    t.sectionOffsets[i] = body.u32();
-    t.sectionSegments[i] = body.u16();
+    const offCon = (t.sectionOffsets[i] = body.u32());
+    const segCon = (t.sectionSegments[i] = body.u16());
     const entrySize = body.u16() & CV_LINES_HAVE_COLUMNS ? 12 : 8;
-    t.sectionLengths[i] = body.u32();
+    const cbCon = (t.sectionLengths[i] = body.u32());
+    const base = at ? at(segCon, offCon) : 0;
+    const section = !at ? i : base === undefined ? -1 : ++placed;
+    if (at && base !== undefined) t.sectionEnds[placed] = base + cbCon;
     while (body.remaining > 0) {
       const { block, nLines, file } = lineBlock(body, entrySize, fileNames);
       // block.count checked that nLines entries fit: the reads stay inside the block.
+      if (section < 0) continue;
       if (t.count + nLines > t.offsets.length) grow(t, t.count + nLines);
-      t.count = copyEntries(block.buf, block.pos, nLines, i, file, t);
+      t.count = words && block.pos % 4 === 0 ? copyWords(words, block.pos >>> 2, nLines, section, base!, file, t) : copyEntries(buf, block.pos, nLines, section, base!, file, t);
     }
   }
   return t;
@@ -127,20 +151,38 @@ function grow(t: LineTable, need: number): void {
   t.files = g(t.files);
 }
 
+// 0xf00f00 is kept: Microsoft's dbghelp.dll answers SymGetLineFromAddr64 with it as stored
+// (corpus oracle: 15732480 at 7 addresses), where 0xfeefee is never answered.
+
 /**
- * Appends the CV_Line_t entries at b[p..] (nLines of them, 8 bytes each) as line section
- * `section` of file `file`, leaving out hidden lines; returns the new count.
+ * Appends the CV_Line_t entries at b[p..] (nLines of them, 8 bytes each) as entries of line
+ * section `section` of file `file`, each offset plus `base`, leaving out hidden lines;
+ * returns the new count.
  */
-function copyEntries(b: Uint8Array, p: number, nLines: number, section: number, file: number, t: LineTable): number {
+function copyEntries(b: Uint8Array, p: number, nLines: number, section: number, base: number, file: number, t: LineTable): number {
   const { sections, offsets, lines, files } = t;
   let n = t.count;
   for (let end = p + nLines * 8; p < end; p += 8) {
     const line = b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16);
-    // 0xf00f00 is kept: Microsoft's dbghelp.dll answers SymGetLineFromAddr64 with it as
-    // stored (corpus oracle: 15732480 at 7 addresses), where 0xfeefee is never answered.
     if (line === 0xfeefee) continue;
     sections[n] = section;
-    offsets[n] = (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
+    offsets[n] = base + (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
+    lines[n] = line;
+    files[n] = file;
+    n++;
+  }
+  return n;
+}
+
+/** copyEntries over the same bytes as u32 words (w[q] is the entry's offset, w[q + 1] its line bits). */
+function copyWords(w: Uint32Array, q: number, nLines: number, section: number, base: number, file: number, t: LineTable): number {
+  const { sections, offsets, lines, files } = t;
+  let n = t.count;
+  for (let end = q + nLines * 2; q < end; q += 2) {
+    const line = w[q + 1] & 0xffffff;
+    if (line === 0xfeefee) continue;
+    sections[n] = section;
+    offsets[n] = base + w[q];
     lines[n] = line;
     files[n] = file;
     n++;

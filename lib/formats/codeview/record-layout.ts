@@ -1,9 +1,10 @@
 /**
  * Byte offsets of the fixed fields of the symbol records the address indexes read in bulk
  * (cvinfo.h), from the start of the record: u16 reclen at 0, u16 kind at 2, the data from 4.
- * The decoders in symbol-records.ts read the same fields in this order with a cursor; the fast
- * paths (code index, global index, scope skipping) read them here by offset, and
- * test/unit/codeview/record-layout.test.ts checks that both agree on every field.
+ * The one layout: the decoders in symbol-records.ts (after one bounds check of the fixed part,
+ * Cursor.fixed) and the fast paths over whole streams (code index, global index, scope
+ * skipping) read the fields here. test/unit/codeview/record-layout.test.ts checks every offset
+ * against a sequential read of the fields in cvinfo.h's order and widths.
  */
 
 /** Every scope-opening record (PROCSYM32, THUNKSYM32, BLOCKSYM32, INLINESITESYM, SEPCODESYM) starts u32 pParent, u32 pEnd. */

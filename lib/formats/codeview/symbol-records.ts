@@ -6,6 +6,7 @@
  */
 import { Cursor } from '../binary/cursor';
 import { readNumericLeaf } from './numeric-leaf';
+import { DATASYM32, PROCSYM32, PUBSYM32, THUNKSYM32, TRAMPOLINESYM, u16At, u32At } from './record-layout';
 
 /** PROCSYM32 (S_GPROC32, S_LPROC32 and the _ID/_DPC variants), 35 bytes + name. */
 export interface ProcSym {
@@ -22,17 +23,21 @@ export interface ProcSym {
   name: string;
 }
 export function readProc(c: Cursor): ProcSym {
+  // The fixed part checked once, its fields read where record-layout.ts puts them (the cursor
+  // is over the data: the record starts 4 bytes before it).
+  const p = c.fixed(PROCSYM32.name - 4, 'procedure record') - 4;
+  const b = c.buf;
   return {
-    parent: c.u32(),
-    end: c.u32(),
-    next: c.u32(),
-    length: c.u32(),
-    dbgStart: c.u32(),
-    dbgEnd: c.u32(),
-    typeIndex: c.u32(),
-    offset: c.u32(),
-    segment: c.u16(),
-    flags: c.u8(),
+    parent: u32At(b, p + PROCSYM32.parent),
+    end: u32At(b, p + PROCSYM32.end),
+    next: u32At(b, p + PROCSYM32.next),
+    length: u32At(b, p + PROCSYM32.length),
+    dbgStart: u32At(b, p + PROCSYM32.dbgStart),
+    dbgEnd: u32At(b, p + PROCSYM32.dbgEnd),
+    typeIndex: u32At(b, p + PROCSYM32.typeIndex),
+    offset: u32At(b, p + PROCSYM32.offset),
+    segment: u16At(b, p + PROCSYM32.segment),
+    flags: b[p + PROCSYM32.flags],
     name: c.cstring('procedure name'),
   };
 }
@@ -49,14 +54,16 @@ export interface ThunkSym {
   name: string;
 }
 export function readThunk(c: Cursor): ThunkSym {
+  const p = c.fixed(THUNKSYM32.name - 4, 'thunk record') - 4;
+  const b = c.buf;
   return {
-    parent: c.u32(),
-    end: c.u32(),
-    next: c.u32(),
-    offset: c.u32(),
-    segment: c.u16(),
-    length: c.u16(),
-    ordinal: c.u8(),
+    parent: u32At(b, p + THUNKSYM32.parent),
+    end: u32At(b, p + THUNKSYM32.end),
+    next: u32At(b, p + THUNKSYM32.next),
+    offset: u32At(b, p + THUNKSYM32.offset),
+    segment: u16At(b, p + THUNKSYM32.segment),
+    length: u16At(b, p + THUNKSYM32.length),
+    ordinal: b[p + THUNKSYM32.ordinal],
     name: c.cstring('thunk name'),
   };
 }
@@ -82,7 +89,9 @@ export interface DataSym {
   name: string;
 }
 export function readData(c: Cursor): DataSym {
-  return { typeIndex: c.u32(), offset: c.u32(), segment: c.u16(), name: c.cstring('data name') };
+  const p = c.fixed(DATASYM32.name - 4, 'data record') - 4;
+  const b = c.buf;
+  return { typeIndex: u32At(b, p + DATASYM32.typeIndex), offset: u32At(b, p + DATASYM32.offset), segment: u16At(b, p + DATASYM32.segment), name: c.cstring('data name') };
 }
 
 /** PUBSYM32 (S_PUB32), 10 bytes + name. flags: CVPSF_CODE 1, FUNCTION 2, MANAGED 4, MSIL 8. */
@@ -95,7 +104,9 @@ export interface PublicSym {
 export const CVPSF_CODE = 1;
 export const CVPSF_FUNCTION = 2;
 export function readPublic(c: Cursor): PublicSym {
-  return { flags: c.u32(), offset: c.u32(), segment: c.u16(), name: c.cstring('public name') };
+  const p = c.fixed(PUBSYM32.name - 4, 'public record') - 4;
+  const b = c.buf;
+  return { flags: u32At(b, p + PUBSYM32.flags), offset: u32At(b, p + PUBSYM32.offset), segment: u16At(b, p + PUBSYM32.segment), name: c.cstring('public name') };
 }
 
 /** CONSTSYM (S_CONSTANT): type, numeric leaf value, name. */
@@ -133,13 +144,15 @@ export interface TrampolineSym {
   targetSection: number;
 }
 export function readTrampoline(c: Cursor): TrampolineSym {
+  const p = c.fixed(TRAMPOLINESYM.end - 4, 'trampoline record') - 4;
+  const b = c.buf;
   return {
-    type: c.u16(),
-    size: c.u16(),
-    thunkOffset: c.u32(),
-    targetOffset: c.u32(),
-    thunkSection: c.u16(),
-    targetSection: c.u16(),
+    type: u16At(b, p + TRAMPOLINESYM.type),
+    size: u16At(b, p + TRAMPOLINESYM.size),
+    thunkOffset: u32At(b, p + TRAMPOLINESYM.thunkOffset),
+    targetOffset: u32At(b, p + TRAMPOLINESYM.targetOffset),
+    thunkSection: u16At(b, p + TRAMPOLINESYM.thunkSection),
+    targetSection: u16At(b, p + TRAMPOLINESYM.targetSection),
   };
 }
 

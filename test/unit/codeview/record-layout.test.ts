@@ -1,10 +1,12 @@
 /**
- * record-layout.ts is the one field layout of the records the fast paths read by offset: every
- * field it names must be where the cursor decoders (symbol-records.ts) read it, on every
- * procedure, thunk, trampoline, data and public record of the fixture PDBs.
+ * record-layout.ts is the one field layout of the records the decoders and the fast paths read
+ * by offset: every field it names must be where a sequential read of cvinfo.h's fields (their
+ * order and widths, below) finds it, and the decoders must answer the same, on every procedure,
+ * thunk, trampoline, data and public record of the fixture PDBs.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { Cursor } from '../../../lib/formats/binary/cursor';
 import { BufferSource } from '../../../lib/formats/binary/source';
 import { DATASYM32, PROCSYM32, PUBSYM32, SCOPE, THUNKSYM32, TRAMPOLINESYM, u16At, u32At } from '../../../lib/formats/codeview/record-layout';
 import { SymFamily, symFamily, S } from '../../../lib/formats/codeview/symbol-kinds';
@@ -16,7 +18,7 @@ const BIN = path.join(__dirname, '..', '..', 'fixtures', 'bin');
 const FIXTURES = ['cppfeatures-x64.pdb', 'cppfeatures-x86.pdb', 'inline-x64.pdb', 'locals-arm64.pdb', 'types-x64.pdb'];
 const open = (file: string) => new PdbFile(new BufferSource(fs.readFileSync(file), path.basename(file)));
 
-/** Field name → width in bytes (0: a NUL-terminated name). */
+/** cvinfo.h's fields in order: name → width in bytes (0: a NUL-terminated name). */
 type Widths = Record<string, 0 | 1 | 2 | 4>;
 const PROC: Widths = { parent: 4, end: 4, next: 4, length: 4, dbgStart: 4, dbgEnd: 4, typeIndex: 4, offset: 4, segment: 2, flags: 1, name: 0 };
 const THUNK: Widths = { parent: 4, end: 4, next: 4, offset: 4, segment: 2, length: 2, ordinal: 1, name: 0 };
@@ -38,6 +40,13 @@ function byLayout(b: Uint8Array, p: number, layout: Record<string, number>, widt
   return out;
 }
 
+/** The fields read one after the other from the record's data, as cvinfo.h declares them. */
+function sequential(c: Cursor, widths: Widths): Record<string, number | string> {
+  const out: Record<string, number | string> = {};
+  for (const [field, width] of Object.entries(widths)) out[field] = width === 0 ? c.cstring() : width === 1 ? c.u8() : width === 2 ? c.u16() : c.u32();
+  return out;
+}
+
 function checkStream(s: SymbolStream, seen: Map<string, number>): void {
   const { buf, start } = s.c;
   s.forEach((kind, offset) => {
@@ -45,7 +54,9 @@ function checkStream(s: SymbolStream, seen: Map<string, number>): void {
     const fam = symFamily(kind);
     const { data } = s.recordAt(offset);
     const check = (what: string, layout: Record<string, number>, widths: Widths, decoded: object) => {
-      expect(byLayout(buf, p, layout, widths)).toEqual(Object.fromEntries(Object.keys(widths).map((k) => [k, (decoded as Record<string, unknown>)[k]])));
+      const want = sequential(s.recordAt(offset).data, widths);
+      expect(byLayout(buf, p, layout, widths)).toEqual(want);
+      expect(Object.fromEntries(Object.keys(widths).map((k) => [k, (decoded as Record<string, unknown>)[k]]))).toEqual(want);
       seen.set(what, (seen.get(what) ?? 0) + 1);
     };
     if (fam === SymFamily.Proc) check('proc', PROCSYM32, PROC, readProc(data));
