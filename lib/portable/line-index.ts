@@ -25,7 +25,8 @@ export const NO_LINES: LineIndex = { starts: NONE, blocks: NONE, sectionEnds: NO
 
 /**
  * The index of `t`, read with an address map (readC13LineTable's `at`: its offsets are PDB RVAs,
- * its sections numbered among those placed), whose arrays it takes over.
+ * its sections numbered among those placed). Its entries are copied (the table is scratch,
+ * reused for the next module), so the index holds exactly its own.
  */
 export function buildLineIndex(t: LineTable): LineIndex {
   const { sections, offsets, lines, files, sectionEnds } = t;
@@ -37,7 +38,7 @@ export function buildLineIndex(t: LineTable): LineIndex {
       break;
     }
   }
-  const trim = (a: Uint32Array) => (a.length === n ? a : a.slice(0, n));
+  const trim = (a: Uint32Array) => a.slice(0, n);
   if (sorted) return { starts: trim(offsets), blocks: trim(sections), sectionEnds, lines: trim(lines), files: trim(files) };
   // Not in stream order (sections out of address order): sorted, ties in stream order.
   const order = sortedOrder(offsets, n)!;

@@ -17,7 +17,7 @@ import { MachineType, SymFlag, SymOpt, SymTag, SymType } from '../api/constants'
 import { badFormat, DbgHelpError } from '../api/errors';
 import { rva, type Rva } from '../formats/binary/address';
 import { Cursor } from '../formats/binary/cursor';
-import { readC13LineTable } from '../formats/codeview/c13-lines';
+import { readC13LineTable, type LineTable } from '../formats/codeview/c13-lines';
 import { S, SymFamily, symFamily, isIdProc, isThreadData } from '../formats/codeview/symbol-kinds';
 import {
   CVPSF_CODE,
@@ -77,6 +77,7 @@ export class PdbProvider implements SymbolProvider {
    */
   private lastStream: { mod: number; ms: ModuleSymbols | undefined } | undefined;
   private readonly scratch: StreamScratch = { buf: new Uint8Array(0) };
+  private lineScratch: LineTable | undefined;
 
   constructor(
     readonly pdb: PdbFile,
@@ -552,7 +553,10 @@ export class PdbProvider implements SymbolProvider {
       this.lineIndex.set(mod, NO_LINES);
       return NO_LINES;
     }
-    idx = buildLineIndex(readC13LineTable(ms.c13Block(info.c11ByteSize, info.c13ByteSize), (section, offset) => this.pdbRva(section, offset)));
+    // The table is scratch reused across modules (growing its arrays for each cost more than
+    // decoding them); the index copies what it keeps.
+    this.lineScratch = readC13LineTable(ms.c13Block(info.c11ByteSize, info.c13ByteSize), (section, offset) => this.pdbRva(section, offset), this.lineScratch);
+    idx = buildLineIndex(this.lineScratch);
     this.lineIndex.set(mod, idx);
     return idx;
   }

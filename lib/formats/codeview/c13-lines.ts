@@ -94,24 +94,30 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * readC13Lines' entries as a LineTable: the same checks, in the same order, so the same input
  * fails the same way. One pass; the entry arrays grow as blocks are read. With `at`, each
  * entry is placed at its section's address as it is read (sections `at` leaves out are still
- * checked, their entries dropped).
+ * checked, their entries dropped). `reuse`: a table whose entry arrays are written over (and
+ * handed back, grown if need be), for callers that copy what they keep.
  */
-export function readC13LineTable(c: Cursor, at?: LineSectionAddress): LineTable {
+export function readC13LineTable(c: Cursor, at?: LineSectionAddress, reuse?: LineTable): LineTable {
   const { subsections, fileNames } = splitC13(c);
   const n = subsections.length;
   // A CV_Line_t is 8 bytes: a C13 block of L bytes holds fewer than L / 8 entries.
-  const guess = Math.min(Math.max(16, c.remaining >>> 4), 1 << 16);
-  const t: LineTable = {
+  const guess = Math.min(Math.max(16, c.remaining >>> 3), 1 << 16);
+  const t: LineTable = reuse ?? {
     count: 0,
-    sectionSegments: new Uint16Array(n),
-    sectionOffsets: new Uint32Array(n),
-    sectionLengths: new Uint32Array(n),
+    sectionSegments: new Uint16Array(0),
+    sectionOffsets: new Uint32Array(0),
+    sectionLengths: new Uint32Array(0),
     sections: new Uint32Array(guess),
     offsets: new Uint32Array(guess),
     lines: new Uint32Array(guess),
     files: new Uint32Array(guess),
-    sectionEnds: new Uint32Array(at ? n + 1 : 0),
+    sectionEnds: new Uint32Array(0),
   };
+  t.count = 0;
+  t.sectionSegments = new Uint16Array(n);
+  t.sectionOffsets = new Uint32Array(n);
+  t.sectionLengths = new Uint32Array(n);
+  t.sectionEnds = new Uint32Array(at ? n + 1 : 0);
   // The entries are read as u32 words where they are 4-aligned in memory (they are 4-aligned
   // in the block, and module streams are read into buffers that start aligned).
   const buf = c.buf;
