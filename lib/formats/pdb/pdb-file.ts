@@ -24,7 +24,7 @@ import { readPublicsStream, type PublicsStream } from './publics-stream';
 import { SectionContribs } from './section-contribs';
 import { readSectionMap, type SectionMapEntry } from './section-map';
 import { SymbolStream } from './symbol-stream';
-import { IpiStream, TpiStream } from './tpi-stream';
+import { IpiStream, TpiStream, type RangedStream } from './tpi-stream';
 
 export const STREAM_PDB = 1;
 export const STREAM_TPI = 2;
@@ -36,6 +36,8 @@ export const STREAM_IPI = 4;
  * from it); a bigger one is read for the publics index and dropped, hits reading one record each.
  */
 export const KEEP_SYMBOL_RECORDS = 8 << 20;
+/** A type stream up to this size is read whole; a bigger one chunk by chunk (TypeStream, RangedStream). */
+export const KEEP_TYPE_STREAMS = 8 << 20;
 
 export class PdbFile {
   readonly msf: MsfFile;
@@ -47,6 +49,8 @@ export class PdbFile {
   private moduleSyms = new Map<number, ModuleSymbols>();
   /** KEEP_SYMBOL_RECORDS, per file (tests lower it to read records one by one). */
   keepSymbolRecordsUpTo = KEEP_SYMBOL_RECORDS;
+  /** KEEP_TYPE_STREAMS, per file (tests lower it to read type records chunk by chunk). */
+  keepTypeStreamsUpTo = KEEP_TYPE_STREAMS;
 
   constructor(source: ByteSource) {
     this.msf = new MsfFile(source);
@@ -265,7 +269,17 @@ export class PdbFile {
 
   /** The TPI stream (types), or undefined when the PDB has none (e.g. /DEBUG:FASTLINK). */
   tpi(): TpiStream | undefined {
-    return this.once('tpi', () => (this.hasTypeStream(STREAM_TPI) ? new TpiStream(this.msf.cursor(STREAM_TPI, 'TPI'), (s) => this.hashStream(s, 'TPI hash')) : undefined));
+    return this.once('tpi', () => (this.hasTypeStream(STREAM_TPI) ? new TpiStream(this.typeStreamSource(STREAM_TPI, 'TPI'), (s) => this.hashStream(s, 'TPI hash')) : undefined));
+  }
+  /**
+   * A type stream's bytes: kept whole up to keepTypeStreamsUpTo, else read chunk by chunk as
+   * records are asked for (a 53 MB TPI read whole for a few inlinee names cost 220 ms here,
+   * mostly page faults on the fresh buffer, and its size in peak memory).
+   */
+  private typeStreamSource(s: number, what: string): Cursor | RangedStream {
+    const size = this.msf.streamSize(s) ?? 0;
+    if (size <= this.keepTypeStreamsUpTo) return this.msf.cursor(s, what);
+    return { origin: `${this.name} stream ${s} (${what})`, size, read: (offset, length) => this.msf.readStreamRange(s, offset, length) };
   }
   /**
    * The IPI stream (function ids, string ids, build info), or undefined when the PDB has none:
@@ -274,7 +288,7 @@ export class PdbFile {
   ipi(): IpiStream | undefined {
     const hasIds = this.info.features.includes(PDB_FEATURE.VC140) || this.info.features.includes(PDB_FEATURE.VC110);
     return this.once('ipi', () =>
-      hasIds && this.hasTypeStream(STREAM_IPI) ? new IpiStream(this.msf.cursor(STREAM_IPI, 'IPI'), (s) => this.hashStream(s, 'IPI hash'), () => this.tpi()) : undefined,
+      hasIds && this.hasTypeStream(STREAM_IPI) ? new IpiStream(this.typeStreamSource(STREAM_IPI, 'IPI'), (s) => this.hashStream(s, 'IPI hash'), () => this.tpi()) : undefined,
     );
   }
   /** A type stream exists and is not empty (old PDBs have no IPI; FASTLINK ones an empty TPI). */

@@ -58,7 +58,7 @@ export interface TpiHeader {
   hashAdjusters: { offset: number; length: number };
 }
 
-export function readTpiHeader(c: Cursor): TpiHeader {
+export function readTpiHeader(c: Cursor, streamSize = c.length): TpiHeader {
   const version = c.u32();
   if (version !== TPI_VERSION_V80 && version !== TPI_VERSION_V70) c.fail(`type stream version ${version} is not V70 (19990903) or V80 (20040203)`, c.pos - 4);
   const h: TpiHeader = {
@@ -75,11 +75,11 @@ export function readTpiHeader(c: Cursor): TpiHeader {
     indexOffsets: { offset: c.i32(), length: c.u32() },
     hashAdjusters: { offset: c.i32(), length: c.u32() },
   };
-  if (h.headerSize < TPI_HEADER_SIZE || h.headerSize > c.length) c.fail(`type stream header size ${h.headerSize} is not within [56, ${c.length}]`, 4);
+  if (h.headerSize < TPI_HEADER_SIZE || h.headerSize > streamSize) c.fail(`type stream header size ${h.headerSize} is not within [56, ${streamSize}]`, 4);
   if (h.typeIndexBegin < FIRST_TYPE_INDEX || h.typeIndexEnd < h.typeIndexBegin) {
     c.fail(`type index range [0x${h.typeIndexBegin.toString(16)}, 0x${h.typeIndexEnd.toString(16)}) is not valid`, 8);
   }
-  if (h.typeRecordBytes > c.length - h.headerSize) c.fail(`type record bytes ${h.typeRecordBytes} exceed the ${c.length - h.headerSize} bytes after the header`, 16);
+  if (h.typeRecordBytes > streamSize - h.headerSize) c.fail(`type record bytes ${h.typeRecordBytes} exceed the ${streamSize - h.headerSize} bytes after the header`, 16);
   // Every record takes at least 4 bytes (reclen + leaf).
   if ((h.typeIndexEnd - h.typeIndexBegin) * 4 > h.typeRecordBytes) {
     c.fail(`${h.typeIndexEnd - h.typeIndexBegin} type records cannot fit in ${h.typeRecordBytes} bytes`, 12);
@@ -102,10 +102,28 @@ interface HashData {
   chunkOffset: Uint32Array;
 }
 
+/**
+ * A big type stream read range by range: `read(offset, length)` returns those bytes of the
+ * stream (a fresh buffer each time; bounds are the reader's to check).
+ */
+export interface RangedStream {
+  origin: string;
+  size: number;
+  read(offset: number, length: number): Uint8Array;
+}
+
 export class TypeStream {
   readonly header: TpiHeader;
-  /** The type records (after the header). */
-  private readonly records: Cursor;
+  /** The type records (after the header), once read whole; until then (ranged) undefined. */
+  private whole: Cursor | undefined;
+  private readonly ranged: RangedStream | undefined;
+  /**
+   * Ranged: the chunk (between two index-offset entries) read last: its number and bytes. Each
+   * chunk read is a fresh buffer, so cursors handed out over an older one stay valid.
+   */
+  private chunkNo = -1;
+  private chunk: RecordWindow | undefined;
+  private wholeWindow: RecordWindow | undefined;
   /** offset + 1 of each record, 0 while unknown. */
   private offsets: Uint32Array | undefined;
   private hash: HashData | undefined;
@@ -113,14 +131,23 @@ export class TypeStream {
   /** Records by hash value modulo `mask + 1` (CSR): start[s]..start[s+1] in items. */
   private buckets: { start: Uint32Array; items: Uint32Array; mask: number } | undefined;
 
+  /**
+   * `source`: the whole stream, or a RangedStream (big streams: a record is then read with the
+   * chunk of the index-offset buffer that holds it, until something needs every record: a
+   * scan, or an index-offset buffer found wrong, reads the stream whole).
+   */
   constructor(
-    c: Cursor,
+    source: Cursor | RangedStream,
     /** The hash stream, read on first use (undefined when the PDB has none). */
     private readonly hashStream: (index: number) => Cursor | undefined,
   ) {
-    this.header = readTpiHeader(c);
-    c.seek(this.header.headerSize);
-    this.records = c.take(this.header.typeRecordBytes, 'type records');
+    if (source instanceof Cursor) {
+      this.header = readTpiHeader(source);
+      this.setWhole(recordsOf(source, this.header));
+    } else {
+      this.ranged = source;
+      this.header = readTpiHeader(Cursor.of(source.read(0, Math.min(source.size, TPI_HEADER_SIZE)), source.origin), source.size);
+    }
   }
 
   get begin(): number {
@@ -137,32 +164,72 @@ export class TypeStream {
     return index >= this.header.typeIndexBegin && index < this.header.typeIndexEnd;
   }
   get origin(): string {
-    return this.records.origin;
+    return this.ranged ? this.ranged.origin : this.whole!.origin;
   }
 
   /** The record with this index. An index outside the stream is BAD_FORMAT (records name it). */
   record(index: number): TypeRecordView {
     const at = this.offsetOf(index);
-    const b = this.records.buf;
-    const p = this.records.start + at;
+    const w = this.bytesAt(at);
+    const b = w.buf;
+    const p = w.start + at;
     const reclen = b[p] | (b[p + 1] << 8);
     const leaf = b[p + 2] | (b[p + 3] << 8);
-    return { leaf, data: new Cursor(b, this.records.origin, p + 4, p + 2 + reclen, this.records.base) };
+    return { leaf, data: new Cursor(b, w.origin, p + 4, p + 2 + reclen, w.base) };
   }
   leafOf(index: number): number {
-    const p = this.records.start + this.offsetOf(index);
-    return this.records.buf[p + 2] | (this.records.buf[p + 3] << 8);
+    const at = this.offsetOf(index);
+    const w = this.bytesAt(at);
+    const p = w.start + at;
+    return w.buf[p + 2] | (w.buf[p + 3] << 8);
   }
 
   /** Calls fn for every record in index order (a scan; learns every offset on the way). */
   forEach(fn: (index: number, leaf: number) => void): void {
     this.scanAll();
     const offs = this.offsets!;
-    const b = this.records.buf;
+    const r = this.readWhole();
+    const b = r.buf;
     for (let i = 0; i < offs.length; i++) {
-      const p = this.records.start + offs[i] - 1;
+      const p = r.start + offs[i] - 1;
       fn(this.begin + i, b[p + 2] | (b[p + 3] << 8));
     }
+  }
+
+  /** Where the record bytes at `at` (an offset in the records) are: the whole records, or (ranged) the chunk holding them. */
+  private bytesAt(at: number): RecordWindow {
+    if (this.wholeWindow) return this.wholeWindow;
+    const k = lastAtOrBelow(this.hash!.chunkOffset, at);
+    if (k !== this.chunkNo) this.readChunk(k);
+    return this.chunk!;
+  }
+
+  /** Ranged: chunk k's bytes (records [chunkOffset[k], the next chunk's offset)), a fresh buffer. */
+  private readChunk(k: number): RecordWindow {
+    const h = this.hash!;
+    const from = h.chunkOffset[k];
+    const to = k + 1 < h.chunkOffset.length ? h.chunkOffset[k + 1] : this.header.typeRecordBytes;
+    const buf = this.ranged!.read(this.header.headerSize + from, to - from);
+    // buf[i] is records offset from + i, stream offset headerSize + from + i.
+    this.chunk = { buf, start: -from, origin: this.ranged!.origin, base: this.header.headerSize + from };
+    this.chunkNo = k;
+    return this.chunk;
+  }
+
+  /** The records, read whole (ranged streams on their first scan), as a cursor. */
+  private readWhole(): Cursor {
+    if (!this.whole) {
+      const r = this.ranged!;
+      this.setWhole(recordsOf(Cursor.of(r.read(0, r.size), r.origin), this.header));
+      this.chunkNo = -1;
+      this.chunk = undefined;
+    }
+    return this.whole!;
+  }
+
+  private setWhole(c: Cursor): void {
+    this.whole = c;
+    this.wholeWindow = { buf: c.buf, start: c.start, origin: c.origin, base: c.base };
   }
 
   /**
@@ -181,7 +248,8 @@ export class TypeStream {
   /** The byte offset (in the records) of a record; learns offsets lazily. */
   private offsetOf(index: number): number {
     if (!this.has(index)) {
-      throw badFormat(this.records.origin, this.records.base + this.records.start, `type index 0x${index.toString(16)} is outside [0x${this.begin.toString(16)}, 0x${this.end.toString(16)})`);
+      const w = this.whole;
+      throw badFormat(this.origin, w ? w.base + w.start : this.header.headerSize, `type index 0x${index.toString(16)} is outside [0x${this.begin.toString(16)}, 0x${this.end.toString(16)})`);
     }
     const offs = (this.offsets ??= new Uint32Array(this.count));
     const k = index - this.begin;
@@ -196,8 +264,9 @@ export class TypeStream {
       try {
         this.walk(h.chunkIndex[chunk], h.chunkOffset[chunk], nextIndex, nextOffset);
       } catch {
-        // The index-offset buffer disagrees with the records: forget it (and what it taught),
-        // and learn the offsets from one scan of the records instead.
+        // The index-offset buffer disagrees with the records (ranged: or a record runs out of its
+        // chunk): forget it (and what it taught), and learn the offsets from one scan of the
+        // records instead, read whole.
         h.chunkIndex = h.chunkOffset = new Uint32Array(0);
         this.offsets = new Uint32Array(this.count);
         this.scanAll();
@@ -212,22 +281,28 @@ export class TypeStream {
    */
   private walk(fromIndex: number, from: number, toIndex: number, to: number): void {
     const offs = (this.offsets ??= new Uint32Array(this.count));
-    const b = this.records.buf;
-    const base = this.records.start;
-    const size = this.header.typeRecordBytes;
+    // Ranged, a walk covers one chunk, whose bytes are all it can read.
+    const w = this.bytesAt(from);
+    const b = w.buf;
+    const base = w.start;
+    const size = this.whole ? this.header.typeRecordBytes : to;
+    const fail = (what: string, at: number): never => {
+      throw badFormat(w.origin, w.base + at, what);
+    };
     let p = from;
     for (let i = fromIndex; i < toIndex; i++) {
-      if (p + 4 > size) this.records.fail(`type record 0x${i.toString(16)} lies past the end of the type records`, base + Math.min(p, size));
+      if (p + 4 > size) fail(`type record 0x${i.toString(16)} lies past the end of the type records`, base + Math.min(p, size));
       const reclen = b[base + p] | (b[base + p + 1] << 8);
-      if (reclen < 2 || p + 2 + reclen > size) this.records.fail(`type record 0x${i.toString(16)} of length ${reclen} runs past the end of the type records`, base + p);
+      if (reclen < 2 || p + 2 + reclen > size) fail(`type record 0x${i.toString(16)} of length ${reclen} runs past the end of the type records`, base + p);
       offs[i - this.begin] = p + 1;
       p += 2 + reclen;
     }
-    if (p !== to) this.records.fail(`type records 0x${fromIndex.toString(16)}..0x${(toIndex - 1).toString(16)} end at ${p}, not at ${to} where the next ones start`, base + Math.min(p, size));
+    if (p !== to) fail(`type records 0x${fromIndex.toString(16)}..0x${(toIndex - 1).toString(16)} end at ${p}, not at ${to} where the next ones start`, base + Math.min(p, size));
   }
 
   private scanAll(): void {
     if (this.scanned) return;
+    this.readWhole();
     this.walk(this.begin, 0, this.end, this.header.typeRecordBytes);
     this.scanned = true;
   }
@@ -302,6 +377,20 @@ export class TypeStream {
     this.buckets = { start, items, mask };
     return this.buckets;
   }
+}
+
+/** Record bytes in memory: buf[start + at] is the byte at records offset `at`; offsets in messages are base + index in buf. */
+interface RecordWindow {
+  buf: Uint8Array;
+  start: number;
+  origin: string;
+  base: number;
+}
+
+/** The records of a whole stream (after its header). */
+function recordsOf(c: Cursor, h: TpiHeader): Cursor {
+  c.seek(h.headerSize);
+  return c.take(h.typeRecordBytes, 'type records');
 }
 
 function windowOf(s: Cursor, offset: number, length: number): Cursor | undefined {
@@ -399,7 +488,7 @@ export class TpiStream extends TypeStream {
 /** The IPI stream: function ids, string ids, build info, UDT source lines. */
 export class IpiStream extends TypeStream {
   constructor(
-    c: Cursor,
+    c: Cursor | RangedStream,
     hashStream: (index: number) => Cursor | undefined,
     private readonly tpi: () => TpiStream | undefined,
   ) {

@@ -1,0 +1,142 @@
+/**
+ * A big type stream is read chunk by chunk (TypeStream over a RangedStream: the chunks of the
+ * hash stream's index-offset buffer) instead of whole. Every record, name and failure must be
+ * what the whole read gives, and a lookup must not read the stream whole.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { DbgHelpError, badFormat } from '../../../lib/api/errors';
+import { Cursor } from '../../../lib/formats/binary/cursor';
+import { BufferSource } from '../../../lib/formats/binary/source';
+import { PdbFile, STREAM_TPI } from '../../../lib/formats/pdb/pdb-file';
+import { TpiStream, type RangedStream } from '../../../lib/formats/pdb/tpi-stream';
+import { corruptions, truncations } from '../../helpers/mutate';
+
+const BIN = path.join(__dirname, '..', '..', 'fixtures', 'bin');
+const FIXTURES = ['cppfeatures-x64.pdb', 'cppfeatures-x86.pdb', 'inline-x64.pdb', 'types-x64.pdb'];
+const open = (file: string) => new PdbFile(new BufferSource(fs.readFileSync(path.join(BIN, file)), file));
+
+/** Every record of a type stream (leaf and data bytes), or the failure, per index. */
+function records(tpi: TpiStream): unknown[] {
+  const out: unknown[] = [];
+  for (let ti = tpi.begin; ti < tpi.end; ti++) {
+    try {
+      const { leaf, data } = tpi.record(ti);
+      out.push([ti, leaf, Array.from(data.buf.subarray(data.start, data.end)), data.offset, tpi.tag(ti)?.name ?? null]);
+    } catch (e) {
+      out.push([ti, e instanceof DbgHelpError ? e.message : String(e)]);
+    }
+  }
+  return out;
+}
+
+/** A RangedStream over bytes, counting its reads, refusing reads past the end as the MSF reader does. */
+function ranged(bytes: Uint8Array, reads: number[] = []): RangedStream {
+  return {
+    origin: 'test TPI',
+    size: bytes.length,
+    read: (offset, length) => {
+      if (offset + length > bytes.length) throw badFormat('test TPI', offset, `read of ${length} bytes past the end`);
+      reads.push(length);
+      return bytes.slice(offset, offset + length);
+    },
+  };
+}
+
+/**
+ * The fixtures' type records fit in one ~8 KB chunk: the stream and its hash stream again, with
+ * an index-offset entry every `every` records (appended to the hash stream; the TPI header's
+ * indexOffsets points at it), so a lookup reads a few records' chunk.
+ */
+function rechunked(f: string, every: number): { stream: Uint8Array; hash: Uint8Array } {
+  const pdb = open(f);
+  const stream = new Uint8Array(pdb.msf.readStream(STREAM_TPI));
+  const tpi = new TpiStream(Cursor.of(stream, 'TPI'), () => undefined);
+  const hash0 = pdb.msf.readStream(tpi.header.hashStreamIndex);
+  const pairs: number[] = [];
+  let at = 0;
+  const dv = new DataView(stream.buffer, stream.byteOffset);
+  for (let ti = tpi.begin; ti < tpi.end; ti++) {
+    if ((ti - tpi.begin) % every === 0) pairs.push(ti, at);
+    at += 2 + dv.getUint16(tpi.header.headerSize + at, true);
+  }
+  const hash = new Uint8Array(hash0.length + pairs.length * 4);
+  hash.set(hash0);
+  const hv = new DataView(hash.buffer);
+  pairs.forEach((v, i) => hv.setUint32(hash0.length + i * 4, v, true));
+  dv.setUint32(40, hash0.length, true);
+  dv.setUint32(44, pairs.length * 4, true);
+  return { stream, hash };
+}
+
+describe('TypeStream read chunk by chunk', () => {
+  test.each(FIXTURES)('%s: every record, name and offset as the whole read gives them, a few records at a time', (f) => {
+    const { stream, hash } = rechunked(f, 5);
+    const reads: number[] = [];
+    const a = new TpiStream(Cursor.of(stream, 'test TPI'), () => Cursor.of(hash, 'test TPI hash'));
+    const b = new TpiStream(ranged(stream, reads), () => Cursor.of(hash, 'test TPI hash'));
+    // Reading one record in the middle reads its chunk, not the stream.
+    const mid = (b.begin + b.end) >>> 1;
+    expect(b.record(mid).leaf).toBe(a.record(mid).leaf);
+    const state = b as unknown as { whole: unknown; chunk: { buf: Uint8Array } | undefined };
+    expect(state.whole).toBeUndefined();
+    expect(state.chunk!.buf.length).toBeLessThan(b.header.typeRecordBytes);
+    expect(records(b)).toEqual(records(a));
+    expect(state.whole).toBeUndefined();
+    // The header, the middle record's chunk, then one read per chunk of 5 records in order
+    // (the last chunk read is kept; the middle one is read again when its turn comes).
+    expect(reads.length).toBe(2 + Math.ceil((b.end - b.begin) / 5));
+  });
+
+  test('PdbFile reads a type stream bigger than keepTypeStreamsUpTo chunk by chunk', () => {
+    const pdb = open('types-x64.pdb');
+    pdb.keepTypeStreamsUpTo = 0;
+    const tpi = pdb.tpi()!;
+    expect(tpi.record(tpi.begin).leaf).toBe(open('types-x64.pdb').tpi()!.record(tpi.begin).leaf);
+    expect((tpi as unknown as { whole: unknown }).whole).toBeUndefined();
+    expect((pdb.msf as unknown as { cache: Map<number, Uint8Array> }).cache.has(STREAM_TPI)).toBe(false);
+  });
+
+  test('IPI names (function ids with their class or scope) are the same read chunk by chunk', () => {
+    const whole = open('cppfeatures-x64.pdb');
+    const chunked = open('cppfeatures-x64.pdb');
+    chunked.keepTypeStreamsUpTo = 0;
+    const a = whole.ipi()!;
+    const b = chunked.ipi()!;
+    let n = 0;
+    for (let id = a.begin; id < a.end; id++) {
+      const name = (s: typeof a) => {
+        try {
+          return s.functionIdName(id);
+        } catch (e) {
+          return e instanceof DbgHelpError ? e.code : String(e);
+        }
+      };
+      const x = name(a);
+      expect([id, name(b)]).toEqual([id, x]);
+      if (!x.startsWith('BAD')) n++;
+    }
+    expect(n).toBeGreaterThan(10);
+  });
+
+  test('truncated and corrupted streams: the same records and failures as the whole read', () => {
+    const { stream, hash } = rechunked('types-x64.pdb', 7);
+    const hashOf = () => Cursor.of(hash, 'test TPI hash');
+    const outcome = (make: () => TpiStream) => {
+      try {
+        return records(make());
+      } catch (e) {
+        return e instanceof DbgHelpError ? ['fails', e.message] : ['throws', String(e)];
+      }
+    };
+    const mutants = [...truncations(stream, 997), ...corruptions(stream, 60, 4, 7, 0, Math.min(stream.length, 4096)), ...corruptions(stream, 60, 4, 9)];
+    let reads = 0;
+    for (const m of mutants) {
+      const seen: number[] = [];
+      const want = outcome(() => new TpiStream(Cursor.of(m, 'test TPI'), hashOf));
+      expect(outcome(() => new TpiStream(ranged(m, seen), hashOf))).toEqual(want);
+      reads += seen.length;
+    }
+    expect(reads).toBeGreaterThan(mutants.length);
+  });
+});
