@@ -23,6 +23,8 @@
  *
  * Everything is lazy: record offsets are learnt chunk by chunk as records are asked for and
  * kept in one Uint32Array; without a usable index-offset buffer the records are scanned once.
+ * A big stream (over PdbFile.keepTypeStreamsUpTo) is not even read whole: each chunk is read
+ * when a record in it is asked for (RangedStream), until a scan needs every record.
  * The hash stream is only an accelerator: when its buffers are missing, out of bounds or
  * disagree with the records, it is ignored and the records answer alone (one scan).
  *
