@@ -1,8 +1,9 @@
 /**
  * The address indexes of one PDB module, built from its symbol stream, which is not kept
  * afterwards (each entry keeps a copy of its record, decoded on a hit):
- * - code: its top-level procedures, thunks and trampolines by PDB RVA (ties in stream order),
- *   for "which procedure covers this address";
+ * - code: its top-level procedures, thunks and trampolines by PDB RVA (ties in stream order,
+ *   but for the one Microsoft's dbghelp.dll names, first: folded-procs.ts), for "which
+ *   procedure covers this address";
  * - statics: function-static data (S_LDATA32 nested in a procedure, e.g. the CRT's
  *   `_OptionsStorage` in `__local_stdio_printf_options`), which Microsoft's dbghelp.dll answers
  *   by address (tag Data, the record's name, its type's size; corpus oracle crash.exe 0x63d8)
@@ -14,6 +15,7 @@ import { S } from '../formats/codeview/symbol-kinds';
 import type { ModuleSymbols } from '../formats/pdb/module-symbols';
 import { sortedOrder } from '../formats/binary/search';
 import { U32List } from './u32-list';
+import { dbghelpLeads } from './folded-procs';
 
 /** Entries sorted by PDB RVA, each with a copy of its record. */
 export interface RecordIndex {
@@ -57,9 +59,35 @@ export function buildCodeIndex(ms: ModuleSymbols, stream: number, at: ModuleAddr
     lengths.push(length);
     records.push(record);
   });
-  const order = sortedOrder(starts.view());
+  const order = leadsFirst(sortedOrder(starts.view()), starts.view(), records.view(), ms);
   const c = copyRecords(ms, starts, records, order);
   return { ...c, lengths: lengths.pick(order), ids: new Uint32Array(c.starts.length), stream, origin: ms.symbols.c.origin };
+}
+
+/**
+ * `order` (entries by start, ties in stream order) with, in each run of entries sharing a start,
+ * the one dbghelp.dll names (folded-procs.ts) moved to the front: "the first entry covering the
+ * address" is then its choice for names and inline sites alike.
+ */
+function leadsFirst(order: Uint32Array | undefined, starts: Uint32Array, records: Uint32Array, ms: ModuleSymbols): Uint32Array | undefined {
+  const o = order ?? Uint32Array.from(starts, (_, i) => i);
+  let shared = false;
+  for (let i = 1; i < o.length && !shared; i++) shared = starts[o[i]] === starts[o[i - 1]];
+  const leads = shared ? dbghelpLeads(ms) : undefined;
+  if (!leads) return order;
+  for (let i = 0; i < o.length; ) {
+    let j = i + 1;
+    while (j < o.length && starts[o[j]] === starts[o[i]]) j++;
+    for (let k = i + 1; k < j; k++) {
+      if (!leads.has(records[o[k]])) continue;
+      const lead = o[k];
+      o.copyWithin(i + 1, i, k);
+      o[i] = lead;
+      break;
+    }
+    i = j;
+  }
+  return o;
 }
 
 /**
