@@ -29,19 +29,6 @@ interface Pin {
  */
 const PINNED: Pin[] = [
   {
-    why:
-      'An inline site whose annotations set a code length before any code offset (sftk_fipsCheck in FC_CancelFunction ' +
-      'and FC_SignMessageNext: ChangeLineOffset 2, ChangeCodeLength 9, ChangeCodeOffsetAndLineOffset 6/2, ' +
-      'ChangeCodeLength 0x1F): dbghelp.dll has no frame at +0 and gives the frame the address +9 (0x73c9, 0x7719), the ' +
-      'end of that first length, with its line at +0xF (0x73cf, 0x771f); we give the frame +0xF, where its range holding ' +
-      'the address starts. The folded procedures there (FC_GetFunctionStatus/FC_CancelFunction, 12 at 0x7710) hold the ' +
-      'same bytes: which one is named plays no part.',
-    fields: ['inlineAddr'],
-    at: {
-      'mstange_samply/fixtures/win64-ci/softokn3.dll': ['0x73d7', '0x73ed', '0x7727', '0x773d'],
-    },
-  },
-  {
     why: 'S_LDATA32 `__@@_PchSym_@00@...` and its public at one address: dbghelp.dll answers the public (`__PchSym_`) here, where it prefers data elsewhere.',
     fields: ['names', 'tag', 'size'],
     at: { 'getsentry_symbolic/symbolic-testutils/fixtures/windows/CrashWithException.exe': ['0x5700'] },
@@ -216,11 +203,10 @@ describeCorpus(`corpus: SymFromAddr, lines and inline frames as Microsoft's dbgh
     expect(total.n.names).toBeGreaterThan(13000);
     for (const f of ['names', 'flags', 'tag', 'size', 'inlines', 'inlineFrameLine'] as const) expect([f, total.pct(f) >= 99.5, summary[f]]).toEqual([f, true, summary[f]]);
     for (const f of ['disp', 'lines'] as const) expect([f, total.pct(f) >= 99.9, summary[f]]).toEqual([f, true, summary[f]]);
-    // Frame addresses: 99.39% (655 of 659), below the 99.5% asked for. Folded procedures are named
-    // as dbghelp.dll names them (folded-procs.ts), and their inline sites follow; the 4 frames
-    // left are the inline-site address pinned above (a site's first code length without an
-    // offset), not a choice among folded records.
-    expect(['inlineFrameAddr', total.pct('inlineFrameAddr') >= 99.35, summary.inlineFrameAddr]).toEqual(['inlineFrameAddr', true, summary.inlineFrameAddr]);
+    // Frame addresses: 100% (659 of 659) since folded procedures are named as dbghelp.dll names
+    // them (folded-procs.ts; their inline sites follow) and a site's code length before any
+    // range gives its address (inline-annotations.ts).
+    expect(['inlineFrameAddr', total.pct('inlineFrameAddr') >= 99.5, summary.inlineFrameAddr]).toEqual(['inlineFrameAddr', true, summary.inlineFrameAddr]);
     // What the report quotes (printed with --verbose).
     console.log(`dbghelp oracle: ${JSON.stringify(summary)}`);
   });
