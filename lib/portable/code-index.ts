@@ -70,11 +70,12 @@ export function buildCodeIndex(ms: ModuleSymbols, stream: number, at: ModuleAddr
  * address" is then its choice for names and inline sites alike.
  */
 function leadsFirst(order: Uint32Array | undefined, starts: Uint32Array, records: Uint32Array, ms: ModuleSymbols): Uint32Array | undefined {
-  const o = order ?? Uint32Array.from(starts, (_, i) => i);
+  const startAt = (i: number) => (order ? starts[order[i]] : starts[i]);
   let shared = false;
-  for (let i = 1; i < o.length && !shared; i++) shared = starts[o[i]] === starts[o[i - 1]];
+  for (let i = 1; i < starts.length && !shared; i++) shared = startAt(i) === startAt(i - 1);
   const leads = shared ? dbghelpLeads(ms) : undefined;
   if (!leads) return order;
+  const o = order ?? Uint32Array.from(starts, (_, i) => i);
   for (let i = 0; i < o.length; ) {
     let j = i + 1;
     while (j < o.length && starts[o[j]] === starts[o[i]]) j++;
