@@ -1,8 +1,9 @@
 /**
  * The address indexes of one PDB module, built from its symbol stream, which is not kept
  * afterwards (each entry keeps a copy of its record, decoded on a hit):
- * - code: its top-level procedures, thunks and trampolines by PDB RVA (ties in stream order),
- *   for "which procedure covers this address";
+ * - code: its top-level procedures, thunks and trampolines by PDB RVA (ties in stream order,
+ *   but for the one Microsoft's dbghelp.dll names, first: folded-procs.ts), for "which
+ *   procedure covers this address";
  * - statics: function-static data (S_LDATA32 nested in a procedure, e.g. the CRT's
  *   `_OptionsStorage` in `__local_stdio_printf_options`), which Microsoft's dbghelp.dll answers
  *   by address (tag Data, the record's name, its type's size; corpus oracle crash.exe 0x63d8)
@@ -14,6 +15,7 @@ import { S } from '../formats/codeview/symbol-kinds';
 import type { ModuleSymbols } from '../formats/pdb/module-symbols';
 import { sortedOrder } from '../formats/binary/search';
 import { U32List } from './u32-list';
+import { dbghelpLeads } from './folded-procs';
 
 /** Entries sorted by PDB RVA, each with a copy of its record. */
 export interface RecordIndex {
@@ -60,7 +62,7 @@ export function buildCodeIndex(ms: ModuleSymbols, stream: number, at: ModuleAddr
     n++;
   }
   const starts = t.offsets.subarray(0, n);
-  const order = sortedOrder(starts);
+  const order = leadsFirst(sortedOrder(starts), starts, t.records.subarray(0, n), ms);
   const pick = (a: Uint32Array) => (order ? Uint32Array.from(order, (i) => a[i]) : a.slice(0, n));
   const records = pick(t.records);
   const sizes = pick(t.sizes);
@@ -81,6 +83,33 @@ export function buildCodeIndex(ms: ModuleSymbols, stream: number, at: ModuleAddr
     copies.set(bytes.subarray(from, from + sizes[i]), copyAt[i]);
   }
   return { starts: pick(starts), records, copyAt, copies, lengths: pick(t.lengths), ids: new Uint32Array(n), stream, origin: ms.symbols.c.origin };
+}
+
+/**
+ * `order` (entries by start, ties in stream order) with, in each run of entries sharing a start,
+ * the one dbghelp.dll names (folded-procs.ts) moved to the front: "the first entry covering the
+ * address" is then its choice for names and inline sites alike.
+ */
+function leadsFirst(order: Uint32Array | undefined, starts: Uint32Array, records: Uint32Array, ms: ModuleSymbols): Uint32Array | undefined {
+  const startAt = (i: number) => (order ? starts[order[i]] : starts[i]);
+  let shared = false;
+  for (let i = 1; i < starts.length && !shared; i++) shared = startAt(i) === startAt(i - 1);
+  const leads = shared ? dbghelpLeads(ms) : undefined;
+  if (!leads) return order;
+  const o = order ?? Uint32Array.from(starts, (_, i) => i);
+  for (let i = 0; i < o.length; ) {
+    let j = i + 1;
+    while (j < o.length && starts[o[j]] === starts[o[i]]) j++;
+    for (let k = i + 1; k < j; k++) {
+      if (!leads.has(records[o[k]])) continue;
+      const lead = o[k];
+      o.copyWithin(i + 1, i, k);
+      o[i] = lead;
+      break;
+    }
+    i = j;
+  }
+  return o;
 }
 
 /**

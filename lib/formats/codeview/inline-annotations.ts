@@ -19,6 +19,9 @@
  * ChangeCodeLength says (which also moves the code offset past it). This is the reading of
  * cvdump and getsentry/pdb's InlineeLineIterator; the MSVC bytes of crash.pdb's
  * `_Tidy_deallocate` site checked in test/unit/inlines give the same ranges as llvm-pdbutil.
+ * A ChangeCodeLength before any opcode has moved the code offset makes no range, but
+ * Microsoft's dbghelp.dll gives the site the address where it ends (the sink gets an empty
+ * `marker` range there; checked with the DLL on a patched inline-x64.pdb, test/unit/inlines).
  */
 import type { Cursor } from '../binary/cursor';
 
@@ -122,8 +125,12 @@ export interface InlineRange {
   fileId: number;
 }
 
-/** Receives each finished range of a line program, in program order (see InlineRange). */
-export type InlineRangeSink = (offset: number, length: number, chunk: number, line: number, fileId: number) => void;
+/**
+ * Receives each finished range of a line program, in program order (see InlineRange). `marker`
+ * is set on the empty range that only carries a site's address (a code length before any
+ * range, RangeProgram.step).
+ */
+export type InlineRangeSink = (offset: number, length: number, chunk: number, line: number, fileId: number, marker?: boolean) => void;
 
 /**
  * The state of a running line program: one opcode at a time in, finished ranges out through
@@ -134,6 +141,8 @@ class RangeProgram {
   private offset = 0;
   private chunk = 0;
   private open = false;
+  /** Whether an opcode has moved the code offset yet. */
+  private moved = false;
   private oOffset = 0;
   private oChunk = 0;
   private oLine = 0;
@@ -162,6 +171,8 @@ class RangeProgram {
   }
 
   step(op: number, a: number, b: number): void {
+    const first = !this.moved;
+    if (op === BA.CodeOffset || op === BA.ChangeCodeOffset || op === BA.ChangeCodeLength || op === BA.ChangeCodeOffsetAndLineOffset || op === BA.ChangeCodeLengthAndCodeOffset) this.moved = true;
     switch (op) {
       case BA.CodeOffset:
         this.offset = a;
@@ -179,6 +190,10 @@ class RangeProgram {
           this.sink(this.oOffset, a, this.oChunk, this.oLine, this.oFile);
         }
         this.offset = (this.offset + a) >>> 0;
+        // A length before any range (MSVC: line +2, length 9, code +6 line +2, length 0x1F):
+        // no code, but Microsoft's dbghelp.dll puts the site's address where it ends (+9, not
+        // the first range's +0xF). An empty range there carries that address.
+        if (first) this.sink(this.offset, 0, this.chunk, this.line, this.fileId, true);
         break;
       case BA.ChangeFile:
         this.fileId = a;
@@ -216,7 +231,9 @@ class RangeProgram {
  */
 export function inlineRanges(annotations: readonly BinaryAnnotation[], startLine: number, startFileId: number): InlineRange[] {
   const out: InlineRange[] = [];
-  const p = new RangeProgram(startLine, startFileId, (offset, length, chunk, line, fileId) => out.push({ offset, length, chunk, line, fileId }));
+  const p = new RangeProgram(startLine, startFileId, (offset, length, chunk, line, fileId, marker) => {
+    if (!marker) out.push({ offset, length, chunk, line, fileId });
+  });
   for (const { op, a, b } of annotations) p.step(op, a, b);
   p.finish();
   return out;

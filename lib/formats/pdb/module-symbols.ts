@@ -28,7 +28,8 @@ export class ModuleSymbols {
   readonly symbols: SymbolStream;
   private readonly stream: Cursor;
 
-  constructor(stream: Cursor, private readonly symByteSize: number) {
+  /** ModInfo.SymByteSize: the signature and the symbol records, in bytes. */
+  constructor(stream: Cursor, readonly symByteSize: number) {
     this.stream = new Cursor(stream.buf, stream.origin, stream.start, stream.end, stream.base);
     if (symByteSize === 0) {
       this.symbols = new SymbolStream(stream.take(0), 0);

@@ -126,8 +126,9 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
   let limit = 0;
   let inlinee = 0;
   let haveFile = false;
-  const addRange = (offset: number, length: number, chunk: number, line: number, fileId: number) => {
-    if (chunk !== 0 || length === 0 || offset >= limit) return;
+  const addRange = (offset: number, length: number, chunk: number, line: number, fileId: number, marker?: boolean) => {
+    // An empty range is kept only as a site's address (inline-annotations.ts): it holds nothing.
+    if (chunk !== 0 || (length === 0 && !marker) || offset >= limit) return;
     rangeStart.push(base + offset);
     rangeEnd.push(base + Math.min(offset + length, limit));
     rangeLine.push(line);
