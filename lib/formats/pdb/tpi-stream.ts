@@ -97,8 +97,10 @@ export interface TypeRecordView {
 
 /** The hash stream's buffers, as far as they are usable. */
 interface HashData {
-  /** Hash value per record (index - typeIndexBegin), or undefined. */
-  values: Uint32Array | undefined;
+  /** The hash stream (its hash values are read on the first name lookup: hashValues). */
+  stream: Cursor | undefined;
+  /** Hash value per record (index - typeIndexBegin), or undefined; null until read. */
+  values: Uint32Array | undefined | null;
   /** Index-offset pairs, validated (sorted, inside the records); empty when unusable. */
   chunkIndex: Uint32Array;
   chunkOffset: Uint32Array;
@@ -243,7 +245,7 @@ export class TypeStream {
     if (!b) return undefined;
     const k = hash % this.header.numHashBuckets;
     const slot = b.items.subarray(b.start[k & b.mask], b.start[(k & b.mask) + 1]);
-    const values = this.hash!.values!;
+    const values = this.hashValues()!;
     return slot.filter((ti) => values[ti - this.begin] === k);
   }
 
@@ -311,12 +313,22 @@ export class TypeStream {
 
   private hashData(): HashData {
     if (this.hash) return this.hash;
-    const none: HashData = { values: undefined, chunkIndex: new Uint32Array(0), chunkOffset: new Uint32Array(0) };
+    const none: HashData = { stream: undefined, values: undefined, chunkIndex: new Uint32Array(0), chunkOffset: new Uint32Array(0) };
     const h = this.header;
     const s = h.hashStreamIndex === NO_STREAM ? undefined : this.hashStream(h.hashStreamIndex);
     if (!s) return (this.hash = none);
-    this.hash = { values: this.readHashValues(s), ...this.readIndexOffsets(s) };
+    this.hash = { stream: s, values: null, ...this.readIndexOffsets(s) };
     return this.hash;
+  }
+
+  /**
+   * The hash values, read on the first name lookup (a record by index needs only the index
+   * offsets: the inlinee names of a bulk run read none of the big PDB's 600,000 values).
+   */
+  private hashValues(): Uint32Array | undefined {
+    const h = this.hashData();
+    if (h.values === null) h.values = h.stream ? this.readHashValues(h.stream) : undefined;
+    return h.values;
   }
 
   /** Hash values, one per record; unusable (undefined) unless the sizes agree. */
@@ -365,7 +377,7 @@ export class TypeStream {
    */
   private bucketIndex(): { start: Uint32Array; items: Uint32Array; mask: number } | undefined {
     if (this.buckets) return this.buckets;
-    const values = this.hashData().values;
+    const values = this.hashValues();
     if (!values) return undefined;
     let size = 16;
     while (size < values.length && size < this.header.numHashBuckets) size *= 2;
