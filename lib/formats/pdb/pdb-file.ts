@@ -20,8 +20,8 @@ import { readModuleInfos, NO_STREAM, type ModuleInfo } from './module-info';
 import { ModuleSymbols } from './module-symbols';
 import { NamesStream } from './names-stream';
 import { Omap } from './omap';
-import { readPublicsStream, type PublicsStream } from './publics-stream';
-import { SectionContribs } from './section-contribs';
+import { PublicsAddressMap, readPublicsStream, type PublicsStream } from './publics-stream';
+import { SectionContribProbe, SectionContribs } from './section-contribs';
 import { readSectionMap, type SectionMapEntry } from './section-map';
 import { SymbolStream } from './symbol-stream';
 import { IpiStream, TpiStream } from './tpi-stream';
@@ -110,6 +110,18 @@ export class PdbFile {
   }
   sectionContribs(): SectionContribs {
     return this.once('sc', () => SectionContribs.read(this.substream('sectionContributions')));
+  }
+  /**
+   * The section contributions searched in place (section-contribs.ts SectionContribProbe): for
+   * a few lookups, instead of sectionContribs()'s whole read.
+   */
+  sectionContribProbe(): SectionContribProbe {
+    return this.once('scprobe', () => {
+      if (!this.sub) throw badFormat(this.name, 0, 'no DBI stream (stream 3) in the MSF directory');
+      const { offset, size } = this.sub.sectionContributions;
+      const origin = `${this.name} stream ${STREAM_DBI} (DBI)`;
+      return SectionContribProbe.open((at, n) => Cursor.of(this.msf.readStreamRange(STREAM_DBI, offset + at, n), origin, offset + at), size);
+    });
   }
   sectionMap(): SectionMapEntry[] {
     return this.once('secmap', () => readSectionMap(this.substream('sectionMap')));
@@ -237,6 +249,40 @@ export class PdbFile {
     }
   }
 
+  /**
+   * A pass over the Symbol Records stream for an index builder, with one walk per record:
+   * `walk(buf, end, at)` gets buf[0, end), the stream from offset `at` (pieces of about `chunk`
+   * bytes through one reused buffer when the stream is big and not kept; the kept stream in
+   * one piece), walks the whole records in it and returns where it stopped: at the first record
+   * not wholly inside (reclen < 2 or past `end`). The next piece starts there; the pass ends at
+   * a damaged record or one running past the end of the stream, as forEachSymbolRecordPiece's.
+   */
+  scanSymbolRecords(walk: (buf: Uint8Array, end: number, at: number) => number, chunk = 1 << 20): void {
+    const s = this.dbi?.symRecordStream;
+    if (s === undefined || s === NO_STREAM || !this.msf.hasStream(s)) return;
+    if (this.memo.has('symrec') || !this.bigSymbolRecords(s)) {
+      const c = this.symbolRecords().c;
+      walk(c.buf.subarray(c.start, c.end), c.end - c.start, 0);
+      return;
+    }
+    const size = this.msf.streamSize(s) ?? 0;
+    let buf = new Uint8Array(Math.min(chunk, size));
+    for (let at = 0; at + 4 <= size; ) {
+      const want = Math.min(buf.length, size - at);
+      const bytes = this.msf.readStreamRangeInto(s, at, want, buf);
+      const p = walk(bytes, want, at);
+      if (p > 0) {
+        at += p;
+        continue;
+      }
+      const reclen = bytes[0] | (bytes[1] << 8);
+      // A damaged record, or the end of the stream: the pass ends. A record bigger than the
+      // buffer: a bigger buffer.
+      if (reclen < 2 || at + 2 + reclen > size || want < buf.length) return;
+      buf = new Uint8Array(2 + reclen);
+    }
+  }
+
   /** Whether the Symbol Records stream exists and is over keepSymbolRecordsUpTo bytes. */
   private bigSymbolRecords(s: number | undefined): boolean {
     return s !== undefined && s !== NO_STREAM && (this.msf.streamSize(s) ?? 0) > this.keepSymbolRecordsUpTo;
@@ -247,6 +293,19 @@ export class PdbFile {
       const s = this.dbi?.publicStreamIndex;
       if (s === undefined || s === NO_STREAM || !this.msf.hasStream(s)) return undefined;
       return readPublicsStream(this.msf.cursor(s, 'publics'));
+    });
+  }
+  /**
+   * The publics stream's address map, read entry by entry (publics-stream.ts), or undefined
+   * without a publics stream: its header is checked as publics() checks it, its hash table is
+   * not read.
+   */
+  publicsAddressMap(): PublicsAddressMap | undefined {
+    return this.once('pubmap', () => {
+      const s = this.dbi?.publicStreamIndex;
+      if (s === undefined || s === NO_STREAM || !this.msf.hasStream(s)) return undefined;
+      const origin = `${this.name} stream ${s} (publics)`;
+      return PublicsAddressMap.open((at, n) => Cursor.of(this.msf.readStreamRange(s, at, n), origin, at), this.msf.streamSize(s)!, origin);
     });
   }
   globals(): GsiHashTable | undefined {
