@@ -21,7 +21,6 @@ import { MSF7_MAGIC, MSF2_MAGIC_PREFIX } from '../formats/msf/superblock';
 import type { CodeViewRecord } from '../formats/pe/debug-directory';
 import { PeImage } from '../formats/pe/pe-image';
 import { PdbFile, STREAM_TPI } from '../formats/pdb/pdb-file';
-import { ExportProvider } from './export-provider';
 import { LoadedModule } from './loaded-module';
 import { PdbProvider } from './pdb-provider';
 import type { SymbolProvider } from './provider';
@@ -195,6 +194,7 @@ async function openImage(src: ByteSource, opts: LoadModuleOptions, ctx: OpenCont
     } else {
       // SYMOPT_EXACT_SYMBOLS: "do not load export symbols if all else fails".
       const exact = (ctx.options & SymOpt.EXACT_SYMBOLS) !== 0;
+      const { ExportProvider } = require('./export-provider') as typeof import('./export-provider');
       const exp = new ExportProvider(exact ? undefined : image.exports(), image.machine);
       provider = exp;
       Object.assign(info, { symType: exp.symType, numSyms: exp.count });

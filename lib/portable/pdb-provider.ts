@@ -40,8 +40,7 @@ import { DisplayNames } from './display-name';
 import { buildDataIndex, buildPublicsIndex, type GlobalIndex, type ToImageRva } from './global-index';
 import { PROBED_LOOKUPS, PublicsIndex, PublicsProbe } from './publics-index';
 import { buildCodeIndex, buildStaticIndex, copiedRecord, NO_CODE, NO_STATICS, type CodeIndex, type RecordIndex } from './code-index';
-import { enumeratePdb } from './pdb-enumerate';
-import { PdbNameLookup } from './pdb-by-name';
+import type { PdbNameLookup } from './pdb-by-name';
 import { buildLineIndex, NO_LINES, type LineIndex } from './line-index';
 import { RecordIds } from './record-ids';
 import type { LineHit, ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
@@ -594,13 +593,18 @@ export class PdbProvider implements SymbolProvider {
 
   /** SymFromName (pdb-by-name.ts). */
   fromName(name: string, q: SymbolQuery): ModuleSymbol | undefined {
-    return (this.byName ??= new PdbNameLookup(this, this.names)).fromName(name, q);
+    if (!this.byName) {
+      // Required on first use, as enumeration's below: an address lookup needs neither.
+      const { PdbNameLookup } = require('./pdb-by-name') as typeof import('./pdb-by-name');
+      this.byName = new PdbNameLookup(this, this.names);
+    }
+    return this.byName.fromName(name, q);
   }
 
   // --- enumeration ----------------------------------------------------------------------
 
   /** SymEnumSymbols' list, in dbghelp.dll's order and selection (pdb-enumerate.ts). */
   enumerate(q: SymbolQuery): IterableIterator<ModuleSymbol> {
-    return enumeratePdb(this, q);
+    return (require('./pdb-enumerate') as typeof import('./pdb-enumerate')).enumeratePdb(this, q);
   }
 }

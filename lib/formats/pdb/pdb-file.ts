@@ -24,7 +24,10 @@ import { PublicsAddressMap, readPublicsStream, type PublicsStream } from './publ
 import { SectionContribProbe, SectionContribs } from './section-contribs';
 import { readSectionMap, type SectionMapEntry } from './section-map';
 import { SymbolStream } from './symbol-stream';
-import { IpiStream, TpiStream } from './tpi-stream';
+import type { IpiStream, TpiStream } from './tpi-stream';
+
+/** The type streams' reader, required on first use (an address lookup reads no types). */
+const typeStreams = () => require('./tpi-stream') as typeof import('./tpi-stream');
 
 export const STREAM_PDB = 1;
 export const STREAM_TPI = 2;
@@ -324,7 +327,7 @@ export class PdbFile {
 
   /** The TPI stream (types), or undefined when the PDB has none (e.g. /DEBUG:FASTLINK). */
   tpi(): TpiStream | undefined {
-    return this.once('tpi', () => (this.hasTypeStream(STREAM_TPI) ? new TpiStream(this.msf.cursor(STREAM_TPI, 'TPI'), (s) => this.hashStream(s, 'TPI hash')) : undefined));
+    return this.once('tpi', () => (this.hasTypeStream(STREAM_TPI) ? new (typeStreams().TpiStream)(this.msf.cursor(STREAM_TPI, 'TPI'), (s) => this.hashStream(s, 'TPI hash')) : undefined));
   }
   /**
    * The IPI stream (function ids, string ids, build info), or undefined when the PDB has none:
@@ -333,7 +336,7 @@ export class PdbFile {
   ipi(): IpiStream | undefined {
     const hasIds = this.info.features.includes(PDB_FEATURE.VC140) || this.info.features.includes(PDB_FEATURE.VC110);
     return this.once('ipi', () =>
-      hasIds && this.hasTypeStream(STREAM_IPI) ? new IpiStream(this.msf.cursor(STREAM_IPI, 'IPI'), (s) => this.hashStream(s, 'IPI hash'), () => this.tpi()) : undefined,
+      hasIds && this.hasTypeStream(STREAM_IPI) ? new (typeStreams().IpiStream)(this.msf.cursor(STREAM_IPI, 'IPI'), (s) => this.hashStream(s, 'IPI hash'), () => this.tpi()) : undefined,
     );
   }
   /** A type stream exists and is not empty (old PDBs have no IPI; FASTLINK ones an empty TPI). */
