@@ -33,12 +33,8 @@ describeCorpus('corpus: probed lookups answer as the whole tables', () => {
   test.each(pdbs.map((r) => [r.local_path]))('%s', (rel) => {
     const file = corpusPath(rel);
     const whole = openPdb(file);
-    let sc;
-    try {
-      sc = whole.sectionContribs();
-    } catch {
-      return; // no DBI stream: nothing is looked up by address
-    }
+    if (!whole.dbi) return; // a types-only PDB: nothing is looked up by address
+    const sc = whole.sectionContribs();
     const probed = openPdb(file);
     const probe = probed.sectionContribProbe();
     expect(probe.length).toBeGreaterThanOrEqual(sc.length);
