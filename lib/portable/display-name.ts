@@ -10,11 +10,10 @@
  */
 import { SymOpt } from '../api/constants';
 import { MachineType } from '../api/constants';
+import { lazy } from '../lazy';
 
-type Demangle = typeof import('../demangle');
-let demangleModule: Demangle | undefined;
 /** The undecorator, required on first use (ten modules; a lookup answered by a procedure needs none). */
-const demangle = (): Demangle => (demangleModule ??= require('../demangle') as Demangle);
+const demangle = lazy(() => require('../demangle') as typeof import('../demangle'));
 
 /**
  * DbgHelp's C rule for a name that is not C++-decorated: one leading `_` or `@` dropped, every

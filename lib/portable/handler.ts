@@ -33,19 +33,15 @@ import type { Scope } from './features/scope';
 import { SearchState } from './features/search';
 import { effectiveSearchPath } from '../symsrv/symbol-path';
 import { lastWhere } from '../formats/binary/search';
+import { lazy } from '../lazy';
 
-// The features are required on first use: symbolizing addresses needs none of them (they were
-// 40 of the 110 modules a cold `dbghelp symbolize` loaded). Each is required once (a require()
-// per call would resolve its path again).
-function lazy<M>(id: string): () => M {
-  let m: M | undefined;
-  return () => (m ??= require(id) as M);
-}
-const lines = lazy<typeof import('./features/lines')>('./features/lines');
-const inlines = lazy<typeof import('./features/inlines')>('./features/inlines');
-const types = lazy<typeof import('./features/types')>('./features/types');
-const symbolInfo = lazy<typeof import('./features/symbol-info')>('./features/symbol-info');
-const scopes = lazy<typeof import('./features/scope')>('./features/scope');
+// The features are required on first use (lib/lazy.ts): symbolizing addresses needs none of
+// them (they were 40 of the 110 modules a cold `dbghelp symbolize` loaded).
+const lines = lazy(() => require('./features/lines') as typeof import('./features/lines'));
+const inlines = lazy(() => require('./features/inlines') as typeof import('./features/inlines'));
+const types = lazy(() => require('./features/types') as typeof import('./features/types'));
+const symbolInfo = lazy(() => require('./features/symbol-info') as typeof import('./features/symbol-info'));
+const scopes = lazy(() => require('./features/scope') as typeof import('./features/scope'));
 
 export class PortableHandler implements BackendHandler, HandlerContext {
   options = DEFAULT_SYMOPTS;

@@ -31,6 +31,10 @@ import { baseName, dirName, extensionOf } from '../symsrv/paths';
 import { attachStatus, type ModuleStatus } from '../api/module-status';
 import { imageKey } from '../symsrv/keys';
 import { pdbIdentity, SearchObserver, wantedPdb } from './load-status';
+import { lazy } from '../lazy';
+
+/** The export table's provider, required when a module has no PDB (lib/lazy.ts). */
+const exportProvider = lazy(() => require('./export-provider') as typeof import('./export-provider'));
 
 const ZERO_GUID = '00000000-0000-0000-0000-000000000000';
 /** Base DbgHelp needs for a PDB loaded alone when the caller gives no size. */
@@ -194,8 +198,7 @@ async function openImage(src: ByteSource, opts: LoadModuleOptions, ctx: OpenCont
     } else {
       // SYMOPT_EXACT_SYMBOLS: "do not load export symbols if all else fails".
       const exact = (ctx.options & SymOpt.EXACT_SYMBOLS) !== 0;
-      const { ExportProvider } = require('./export-provider') as typeof import('./export-provider');
-      const exp = new ExportProvider(exact ? undefined : image.exports(), image.machine);
+      const exp = new (exportProvider().ExportProvider)(exact ? undefined : image.exports(), image.machine);
       provider = exp;
       Object.assign(info, { symType: exp.symType, numSyms: exp.count });
       ctx.debug(`DBGHELP: ${name} - ${exp.count ? 'export symbols' : 'no symbols loaded'}`);

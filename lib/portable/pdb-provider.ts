@@ -45,6 +45,11 @@ import { buildLineIndex, NO_LINES, type LineIndex } from './line-index';
 import { RecordIds } from './record-ids';
 import type { LineHit, ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
 import { lastAtOrBelow, lastWhere } from '../formats/binary/search';
+import { lazy } from '../lazy';
+
+// Name lookup and enumeration are required on first use (lib/lazy.ts): an address lookup needs neither.
+const byNameModule = lazy(() => require('./pdb-by-name') as typeof import('./pdb-by-name'));
+const enumerateModule = lazy(() => require('./pdb-enumerate') as typeof import('./pdb-enumerate'));
 
 /** Symbol ids (SYMBOL_INFO.Index) are SYMBOL_ID_BASE.. SYMBOL_ID_LIMIT - 1: above every simple type and TPI index, below the types feature's synthetic ids (0x80000000). */
 export const SYMBOL_ID_BASE = 0x40000000;
@@ -593,18 +598,13 @@ export class PdbProvider implements SymbolProvider {
 
   /** SymFromName (pdb-by-name.ts). */
   fromName(name: string, q: SymbolQuery): ModuleSymbol | undefined {
-    if (!this.byName) {
-      // Required on first use, as enumeration's below: an address lookup needs neither.
-      const { PdbNameLookup } = require('./pdb-by-name') as typeof import('./pdb-by-name');
-      this.byName = new PdbNameLookup(this, this.names);
-    }
-    return this.byName.fromName(name, q);
+    return (this.byName ??= new (byNameModule().PdbNameLookup)(this, this.names)).fromName(name, q);
   }
 
   // --- enumeration ----------------------------------------------------------------------
 
   /** SymEnumSymbols' list, in dbghelp.dll's order and selection (pdb-enumerate.ts). */
   enumerate(q: SymbolQuery): IterableIterator<ModuleSymbol> {
-    return (require('./pdb-enumerate') as typeof import('./pdb-enumerate')).enumeratePdb(this, q);
+    return enumerateModule().enumeratePdb(this, q);
   }
 }

@@ -7,6 +7,7 @@
  * OMAP) is read when a lookup first needs it.
  */
 import { badFormat } from '../../api/errors';
+import { lazy } from '../../lazy';
 import { Cursor } from '../binary/cursor';
 import { FileSource, type ByteSource } from '../binary/source';
 import { MsfFile, type StreamScratch } from '../msf/msf-file';
@@ -27,7 +28,7 @@ import { SymbolStream } from './symbol-stream';
 import type { IpiStream, TpiStream } from './tpi-stream';
 
 /** The type streams' reader, required on first use (an address lookup reads no types). */
-const typeStreams = () => require('./tpi-stream') as typeof import('./tpi-stream');
+const typeStreams = lazy(() => require('./tpi-stream') as typeof import('./tpi-stream'));
 
 export const STREAM_PDB = 1;
 export const STREAM_TPI = 2;
