@@ -505,7 +505,7 @@ export class PdbProvider implements SymbolProvider {
     let ascending = true;
     for (let i = 1; i < secs.length; i++) if (secs[i].virtualAddress <= secs[i - 1].virtualAddress) ascending = false;
     const probe = map && ascending ? new PublicsProbe(this.pdb, map, secs.length, this.recordImageRva) : undefined;
-    return (this.nearPublic = new PublicsIndex(probe, () => this.publics(), this.probedLookups));
+    return (this.nearPublic = new PublicsIndex(probe, () => this.publics(), this.probedLookups, () => this.publicsIdx));
   }
 
   publicAt(target: Rva, q: SymbolQuery): { symbol: ModuleSymbol; displacement: number } | undefined {

@@ -106,6 +106,8 @@ export class PublicsIndex {
     /** The whole index (buildPublicsIndex), built on first use. */
     private readonly whole: () => GlobalIndex,
     private readonly probedLookups = PROBED_LOOKUPS,
+    /** The whole index if something else (enumeration) built it already: then it answers. */
+    private readonly built: () => GlobalIndex | undefined = () => undefined,
   ) {}
 
   /**
@@ -113,7 +115,7 @@ export class PublicsIndex {
    * (valid until the next call), the first among those at its address; -1 when there is none.
    */
   nearest(target: number): number {
-    if (this.probe && ++this.lookups <= this.probedLookups) {
+    if (this.probe && ++this.lookups <= this.probedLookups && !this.built()) {
       const i = this.probe.nearest(target);
       if (i !== undefined) return i;
     }

@@ -227,6 +227,28 @@ describe('PublicsProbe', () => {
       }
     }
   });
+  test('probing stops once the whole index is built (enumeration), and after probedLookups lookups', () => {
+    const spy = jest.spyOn(PublicsProbe.prototype, 'nearest');
+    try {
+      const pdb = open('cppfeatures-x64.pdb');
+      const p = new PdbProvider(pdb, undefined, pdb.machine);
+      p.probedLookups = 3;
+      const at = (n: number) => p.fromRva(rva(0x1000 + n * 16), Q);
+      at(0);
+      expect(spy).toHaveBeenCalledTimes(1);
+      for (let n = 1; n < 6; n++) at(n);
+      expect(spy).toHaveBeenCalledTimes(3);
+      const q = new PdbProvider(open('cppfeatures-x64.pdb'), undefined, pdb.machine);
+      q.probedLookups = Infinity;
+      q.fromRva(rva(0x1000), Q);
+      expect(spy).toHaveBeenCalledTimes(4);
+      expect([...q.enumerate(Q)].length).toBeGreaterThan(0); // builds the whole publics index
+      q.fromRva(rva(0x1010), Q);
+      expect(spy).toHaveBeenCalledTimes(4);
+    } finally {
+      spy.mockRestore();
+    }
+  });
   test('a map entry that names no public stops probing: the whole index answers', () => {
     const pdb = open('cppfeatures-x64.pdb');
     const { secs, toImage } = toImageOf(pdb);
