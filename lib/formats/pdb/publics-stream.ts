@@ -37,6 +37,7 @@ export function readPublicsStream(c: Cursor): PublicsStream {
 export type PublicsReader = (offset: number, length: number) => Cursor;
 
 const PSGSIHDR_SIZE = 28;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** Address map entries read at once by at(): 4 KiB. */
 const PAGE_ENTRIES = 1024;
 
@@ -84,7 +85,10 @@ export class PublicsAddressMap {
     const out = new Uint32Array(this.length);
     if (this.length === 0) return out;
     const c = this.read(this.start, this.length * 4);
-    for (let i = 0; i < out.length; i++) out[i] = c.u32();
+    const b = c.bytes(this.length * 4, 'publics address map');
+    // The bytes are checked: on a little-endian host, 4-aligned, they are copied as words.
+    if (LITTLE_ENDIAN && b.byteOffset % 4 === 0) out.set(new Uint32Array(b.buffer, b.byteOffset, this.length));
+    else for (let i = 0, p = 0; i < out.length; i++, p += 4) out[i] = (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
     return out;
   }
 }

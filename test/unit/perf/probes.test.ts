@@ -180,6 +180,13 @@ describe('PublicsAddressMap', () => {
     expect(map.length).toBe(want.length);
     expect(map.all()).toEqual(want);
     for (let i = want.length - 1; i >= 0; i--) expect(map.at(i)).toBe(want[i]);
+    // Bytes at any alignment in memory (whole maps are copied as words when 4-aligned).
+    const bytes = pdb.msf.stream(pdb.dbi!.publicStreamIndex);
+    for (const shift of [1, 2, 3, 4]) {
+      const copy = new Uint8Array(new ArrayBuffer(bytes.length + 8), shift, bytes.length);
+      copy.set(bytes);
+      expect(PublicsAddressMap.open(readerOf(copy, 0, 'pub'), copy.length, 'pub').all()).toEqual(want);
+    }
   });
   test('truncated publics streams fail as readPublicsStream fails (or read the same map); past the end is BAD_FORMAT', () => {
     const pdb = open('cppfeatures-x64.pdb');
