@@ -14,21 +14,26 @@ import { MsfFile, type StreamScratch } from '../msf/msf-file';
 import { readSectionHeaders, type SectionHeader } from '../pe/section-header';
 import { DBI_HEADER_SIZE, readDbiLayout, type DbiHeader, type DbiLayout, type DbiSubstreams, DBI_FLAG_STRIPPED } from './dbi-header';
 import { DbgStream, readDebugHeader } from './debug-header';
-import { readFpo, readFrameData, type FpoData, type FrameData } from './fpo';
-import { GsiHashTable } from './gsi';
+import type { FpoData, FrameData } from './fpo';
+import type { GsiHashTable } from './gsi';
 import { PDB_FEATURE, readInfoStream, type PdbInfo } from './info-stream';
 import { readModuleInfos, NO_STREAM, type ModuleInfo } from './module-info';
 import { ModuleSymbols } from './module-symbols';
 import { NamesStream } from './names-stream';
-import { Omap } from './omap';
+import type { Omap } from './omap';
 import { PublicsAddressMap, readPublicsStream, type PublicsStream } from './publics-stream';
 import { SectionContribProbe, SectionContribs } from './section-contribs';
-import { readSectionMap, type SectionMapEntry } from './section-map';
+import type { SectionMapEntry } from './section-map';
 import { SymbolStream } from './symbol-stream';
 import type { IpiStream, TpiStream } from './tpi-stream';
 
-/** The type streams' reader, required on first use (an address lookup reads no types). */
+// Readers an address lookup does not need, required on first use (lib/lazy.ts): the type
+// streams, the globals' hash, OMAP, FPO data and the section map.
 const typeStreams = lazy(() => require('./tpi-stream') as typeof import('./tpi-stream'));
+const gsi = lazy(() => require('./gsi') as typeof import('./gsi'));
+const omap = lazy(() => require('./omap') as typeof import('./omap'));
+const fpo = lazy(() => require('./fpo') as typeof import('./fpo'));
+const sectionMap = lazy(() => require('./section-map') as typeof import('./section-map'));
 
 export const STREAM_PDB = 1;
 export const STREAM_TPI = 2;
@@ -128,7 +133,7 @@ export class PdbFile {
     });
   }
   sectionMap(): SectionMapEntry[] {
-    return this.once('secmap', () => readSectionMap(this.substream('sectionMap')));
+    return this.once('secmap', () => sectionMap().readSectionMap(this.substream('sectionMap')));
   }
   private debugStreams(): number[] {
     return this.once('dbg', () => (this.sub ? readDebugHeader(this.substream('debugHeader')) : []));
@@ -156,26 +161,26 @@ export class PdbFile {
   omapToSrc(): Omap | undefined {
     return this.once('omapTo', () => {
       const s = this.debugStream(DbgStream.OmapToSrc);
-      return s === undefined ? undefined : Omap.read(this.msf.cursor(s, 'OMAP to source'));
+      return s === undefined ? undefined : omap().Omap.read(this.msf.cursor(s, 'OMAP to source'));
     });
   }
   /** OmapFromSrc: PDB RVA → image RVA. */
   omapFromSrc(): Omap | undefined {
     return this.once('omapFrom', () => {
       const s = this.debugStream(DbgStream.OmapFromSrc);
-      return s === undefined ? undefined : Omap.read(this.msf.cursor(s, 'OMAP from source'));
+      return s === undefined ? undefined : omap().Omap.read(this.msf.cursor(s, 'OMAP from source'));
     });
   }
   fpo(): FpoData[] {
     return this.once('fpo', () => {
       const s = this.debugStream(DbgStream.FPO);
-      return s === undefined ? [] : readFpo(this.msf.cursor(s, 'FPO data'));
+      return s === undefined ? [] : fpo().readFpo(this.msf.cursor(s, 'FPO data'));
     });
   }
   frameData(): FrameData[] {
     return this.once('newfpo', () => {
       const s = this.debugStream(DbgStream.NewFPO);
-      return s === undefined ? [] : readFrameData(this.msf.cursor(s, 'new FPO data'));
+      return s === undefined ? [] : fpo().readFrameData(this.msf.cursor(s, 'new FPO data'));
     });
   }
 
@@ -316,7 +321,7 @@ export class PdbFile {
     return this.once('globals', () => {
       const s = this.dbi?.globalStreamIndex;
       if (s === undefined || s === NO_STREAM || !this.msf.hasStream(s)) return undefined;
-      return GsiHashTable.read(this.msf.cursor(s, 'globals'));
+      return gsi().GsiHashTable.read(this.msf.cursor(s, 'globals'));
     });
   }
   names(): NamesStream | undefined {

@@ -13,7 +13,11 @@
  */
 import { badFormat } from '../../api/errors';
 import { Cursor } from '../binary/cursor';
-import { GsiHashTable } from './gsi';
+import { lazy } from '../../lazy';
+import type { GsiHashTable } from './gsi';
+
+/** The hash table's reader, required on first use (lib/lazy.ts): address lookups read the map alone. */
+const gsi = lazy(() => require('./gsi') as typeof import('./gsi'));
 
 export interface PublicsStream {
   hash: GsiHashTable;
@@ -25,7 +29,7 @@ export function readPublicsStream(c: Cursor): PublicsStream {
   const symHash = c.u32();
   const addrMap = c.u32();
   c.skip(20);
-  const hash = GsiHashTable.read(c.take(symHash, 'publics hash table'));
+  const hash = gsi().GsiHashTable.read(c.take(symHash, 'publics hash table'));
   const m = c.take(addrMap, 'publics address map');
   const n = Math.floor(addrMap / 4);
   const addressMap = new Uint32Array(n);

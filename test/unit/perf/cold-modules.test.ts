@@ -17,6 +17,11 @@ const LAZY = [
   'portable/pdb-enumerate',
   'portable/export-provider',
   'formats/pdb/tpi-stream',
+  'formats/pdb/gsi',
+  'formats/pdb/omap',
+  'formats/pdb/fpo',
+  'formats/pdb/section-map',
+  'formats/pe/export-directory',
   'demangle',
 ];
 for (const m of LAZY) {
