@@ -245,20 +245,34 @@ async function findPdb(
       : { kind: 'pdb20', signature: cv.timestamp, age: cv.age };
   const fileName = cv && baseName(cv.pdbPath) ? baseName(cv.pdbPath) : `${moduleNameOf(imagePath)}.pdb`;
   const seen = new SearchObserver();
-  const found = await searchFile(
-    ctx.searchPath,
-    {
-      fileName,
-      identity,
-      subdir: extensionOf(imagePath) || undefined,
-      first: cv && cv.pdbPath && !(ctx.options & SymOpt.IGNORE_CVREC) ? [cv.pdbPath] : [],
-      imageDir: dirName(imagePath) || '.',
-      ...seen.callbacks,
-    },
-    { options: ctx.options, homeDirectory: ctx.homeDirectory, debug: ctx.debug, signal: ctx.signal, onProgress: ctx.onProgress, symbolServer: ctx.symbolServer },
-  );
+  // The PDBs the search opened to check (the one found is loaded from its open file: no
+  // second open of a big PDB's stream directory); the others are closed.
+  const checked = new Map<string, PdbFile>();
+  let found: string | undefined;
+  let pdb: PdbFile | undefined;
+  try {
+    found = await searchFile(
+      ctx.searchPath,
+      {
+        fileName,
+        identity,
+        subdir: extensionOf(imagePath) || undefined,
+        first: cv && cv.pdbPath && !(ctx.options & SymOpt.IGNORE_CVREC) ? [cv.pdbPath] : [],
+        imageDir: dirName(imagePath) || '.',
+        ...seen.callbacks,
+        keepPdb: (file, opened) => {
+          checked.get(file)?.close();
+          checked.set(file, opened);
+        },
+      },
+      { options: ctx.options, homeDirectory: ctx.homeDirectory, debug: ctx.debug, signal: ctx.signal, onProgress: ctx.onProgress, symbolServer: ctx.symbolServer },
+    );
+    pdb = found === undefined ? undefined : checked.get(found);
+  } finally {
+    for (const other of checked.values()) if (other !== pdb) other.close();
+  }
   if (!found) return { status: seen.missing(wantedPdb(fileName, cv, codeId)) };
-  const pdb = PdbFile.open(found);
+  pdb ??= PdbFile.open(found);
   try {
     rejectTypesOnly(pdb);
     return { pdb, status: exportsOnly };
