@@ -10,7 +10,10 @@
  */
 import { SymOpt } from '../api/constants';
 import { MachineType } from '../api/constants';
-import { undecorateCName, undecorateSymbolName, UndName } from '../demangle';
+import { lazy } from '../lazy';
+
+/** The undecorator, required on first use (ten modules; a lookup answered by a procedure needs none). */
+const demangle = lazy(() => require('../demangle') as typeof import('../demangle'));
 
 /**
  * DbgHelp's C rule for a name that is not C++-decorated: one leading `_` or `@` dropped, every
@@ -48,9 +51,9 @@ export class DisplayNames {
     if (!(options & SymOpt.UNDNAME)) return raw;
     let s = this.memo.get(raw);
     if (s === undefined) {
-      if (raw.startsWith('?')) s = undecorateSymbolName(raw, UndName.NAME_ONLY);
+      if (raw.startsWith('?')) s = demangle().undecorateSymbolName(raw, demangle().UndName.NAME_ONLY);
       else if (this.pdbRule) s = linkNameShown(raw);
-      else s = this.machine === MachineType.I386 ? undecorateCName(raw) : raw;
+      else s = this.machine === MachineType.I386 ? demangle().undecorateCName(raw) : raw;
       this.memo.set(raw, s);
     }
     return s;

@@ -1,17 +1,19 @@
 /**
- * The PDB-wide address indexes kept in the Symbol Records stream, built from ONE read of that
- * stream (24 MB in the generated big PDB), which is dropped afterwards: a hit reads its one
- * record again (PdbFile.symbolRecordAt).
- * - publics (S_PUB32, in the publics stream's address map) by image RVA;
+ * The PDB-wide address indexes kept in the Symbol Records stream, each built from one pass over
+ * that stream (24 MB in the generated big PDB, read in pieces through one buffer and dropped): a
+ * hit reads its one record again (PdbFile.symbolRecordAt).
  * - global and file-static data (S_GDATA32 / S_LDATA32: the stream holds only the globals'
  *   and publics' records, so one pass over it finds them without the globals' GSI) by image RVA, for
  *   SymFromAddr: Microsoft's dbghelp.dll answers the nearest symbol at or below an address
  *   among functions, data and publics alike (`MsetTab+148` inside memset, `__xc_a` as data of
  *   size 4 rather than its public). Thread-local data (TLS offsets) and constants are left out.
+ *   The pass looks at data records only (a cold lookup needs it whole: data have no address map);
+ * - publics (S_PUB32, in the publics stream's address map) by image RVA, for bulk lookups and
+ *   enumeration; a few lookups binary search the address map in place instead
+ *   (publics-index.ts), so a cold lookup does not pay for this one.
  */
 import { S } from '../formats/codeview/symbol-kinds';
 import type { PdbFile } from '../formats/pdb/pdb-file';
-import { lastAtOrBelow } from '../formats/binary/search';
 import { U32List } from './u32-list';
 
 /** Records sorted by image RVA: their offsets in the Symbol Records stream and sizes (reclen + 2). */
@@ -27,83 +29,132 @@ export const NO_GLOBALS: GlobalIndex = { rvas: NONE, records: NONE, sizes: NONE 
 /** The image RVA of a record's section:offset, or undefined outside the PDB's sections. */
 export type ToImageRva = (section: number, offset: number) => number | undefined;
 
-export function buildGlobalIndexes(pdb: PdbFile, toImageRva: ToImageRva): { publics: GlobalIndex; data: GlobalIndex } {
-  // One pass over the stream, piece by piece: every S_PUB32 and data record with its address.
-  const pub = { offsets: new U32List(), rvas: new U32List(), sizes: new U32List() };
+// The kinds as constants: the walks below run once per PDB, mostly before the JIT has optimized
+// anything (a cold lookup), so each step is kept to a few byte reads and compares, in a loop
+// with no call per record (a callback per record cost ~100 ms here).
+const PUB32 = S.PUB32;
+const GDATA32 = S.GDATA32;
+const LDATA32 = S.LDATA32;
+
+/** The global and file-static data by image RVA (ties: the record written last first). */
+export function buildDataIndex(pdb: PdbFile, toImageRva: ToImageRva): GlobalIndex {
   const data = { rvas: new U32List(), records: new U32List(), sizes: new U32List() };
-  pdb.forEachSymbolRecordPiece((piece) => {
-    // One loop with no call per record: it runs once per PDB, mostly before the JIT has
-    // optimized anything (a cold lookup), where a callback per record cost ~100 ms here.
-    const { buf, start, end } = piece.c;
-    const base = piece.firstOffset - start;
-    for (let at = start; at + 4 <= end; ) {
-      const reclen = buf[at] | (buf[at + 1] << 8);
-      if (reclen < 2 || at + 2 + reclen > end) break; // a piece holds whole records
-      const kind = buf[at + 2] | (buf[at + 3] << 8);
-      if ((kind === S.PUB32 || kind === S.GDATA32 || kind === S.LDATA32) && reclen >= 12) {
-        // PUBSYM32 and DATASYM32 after reclen and kind: u32 (flags | type), u32 off, u16 seg, name.
-        const o = (buf[at + 8] | (buf[at + 9] << 8) | (buf[at + 10] << 16)) + buf[at + 11] * 0x1000000;
-        const rva = toImageRva(buf[at + 12] | (buf[at + 13] << 8), o);
-        if (rva !== undefined && kind === S.PUB32) {
-          pub.offsets.push(at + base);
-          pub.rvas.push(rva);
-          pub.sizes.push(reclen + 2);
-        } else if (rva !== undefined) {
-          data.records.push(at + base);
+  pdb.scanSymbolRecords((buf, end, at) => {
+    let p = 0;
+    while (p + 4 <= end) {
+      const reclen = buf[p] | (buf[p + 1] << 8);
+      if (reclen < 2 || p + 2 + reclen > end) break;
+      const kind = buf[p + 2] | (buf[p + 3] << 8);
+      if ((kind === GDATA32 || kind === LDATA32) && reclen >= 12) {
+        // DATASYM32 after reclen and kind: u32 type, u32 off, u16 seg, name.
+        const rva = toImageRva(buf[p + 12] | (buf[p + 13] << 8), (buf[p + 8] | (buf[p + 9] << 8) | (buf[p + 10] << 16)) + buf[p + 11] * 0x1000000);
+        if (rva !== undefined) {
+          data.records.push(at + p);
           data.rvas.push(rva);
           data.sizes.push(reclen + 2);
         }
       }
-      at += 2 + reclen;
+      p += 2 + reclen;
     }
+    return p;
   });
-  return { publics: publicsInMapOrder(pdb, pub.offsets.view(), pub.rvas.view(), pub.sizes.view(), toImageRva), data: sorted(data, true) };
+  return sorted(data.rvas.view(), data.records.view(), data.sizes.view(), true);
 }
 
 /**
- * The publics the address map lists, by image RVA (ties in map order), from the pass's records
- * (ascending stream offsets). A map entry the pass did not reach (past damage) is read on its
- * own, so a broken record is BAD_FORMAT with its offset, as a lookup would find it.
+ * The publics the address map lists, by image RVA (ties in map order): one pass over the stream
+ * notes every S_PUB32's offset, section:offset and size, then each map entry is found among
+ * them. A map entry the pass did not reach (past damage) is read on its own, so a broken record
+ * is BAD_FORMAT with its offset, as a lookup would find it.
  */
-function publicsInMapOrder(pdb: PdbFile, offsets: Uint32Array, rvas: Uint32Array, sizes: Uint32Array, toImageRva: ToImageRva): GlobalIndex {
-  const map = pdb.publics()?.addressMap;
+export function buildPublicsIndex(pdb: PdbFile, toImageRva: ToImageRva): GlobalIndex {
+  const map = pdb.publicsAddressMap()?.all();
   if (!map?.length) return NO_GLOBALS;
-  const out = { rvas: new U32List(map.length), records: new U32List(map.length), sizes: new U32List(map.length) };
+  // The pass's publics in stream order (ascending offsets), in arrays sized for the map's.
+  let n = 0;
+  let offsets = new Uint32Array(map.length);
+  let sections = new Uint16Array(map.length);
+  let places = new Uint32Array(map.length);
+  let sizes = new Uint32Array(map.length);
+  pdb.scanSymbolRecords((buf, end, at) => {
+    let p = 0;
+    while (p + 4 <= end) {
+      const reclen = buf[p] | (buf[p + 1] << 8);
+      if (reclen < 2 || p + 2 + reclen > end) break;
+      if ((buf[p + 2] | (buf[p + 3] << 8)) === PUB32 && reclen >= 12) {
+        if (n === offsets.length) [offsets, sections, places, sizes] = [grown(offsets), grown(sections), grown(places), grown(sizes)];
+        // PUBSYM32 after reclen and kind: u32 flags, u32 off, u16 seg, name.
+        offsets[n] = at + p;
+        places[n] = (buf[p + 8] | (buf[p + 9] << 8) | (buf[p + 10] << 16)) + buf[p + 11] * 0x1000000;
+        sections[n] = buf[p + 12] | (buf[p + 13] << 8);
+        sizes[n] = reclen + 2;
+        n++;
+      }
+      p += 2 + reclen;
+    }
+    return p;
+  });
+  // Each map entry is found among the pass's offsets through buckets over their range, one per
+  // entry (a bucket holds ~1 offset: O(1), where a binary search per entry cost ~45 ms here).
+  const low = n > 0 ? offsets[0] : 0;
+  const span = n > 0 ? offsets[n - 1] - low + 1 : 1;
+  const bucketOf = (off: number) => Math.floor(((off - low) * n) / span);
+  const firstIn = new Uint32Array(n + 1); // the first pass entry in bucket b or after
+  for (let j = 0, b = 0; b <= n; b++) {
+    while (j < n && bucketOf(offsets[j]) < b) j++;
+    firstIn[b] = j;
+  }
+  const out = { rvas: new Uint32Array(map.length), records: new Uint32Array(map.length), sizes: new Uint32Array(map.length) };
+  let k = 0;
   for (let i = 0; i < map.length; i++) {
     const off = map[i];
-    const k = lastAtOrBelow(offsets, off);
-    if (k >= 0 && offsets[k] === off) {
-      out.rvas.push(rvas[k]);
-      out.records.push(off);
-      out.sizes.push(sizes[k]);
-      continue;
+    let j = off >= low && off - low < span ? firstIn[bucketOf(off)] : n;
+    while (j < n && offsets[j] < off) j++;
+    let rva: number | undefined;
+    let size: number;
+    if (j < n && offsets[j] === off) {
+      rva = toImageRva(sections[j], places[j]);
+      size = sizes[j];
+    } else {
+      const h = pdb.symbolRecordAt(off);
+      if (h.kind !== PUB32) continue;
+      h.data.skip(4);
+      const o = h.data.u32();
+      rva = toImageRva(h.data.u16(), o);
+      size = h.data.end - h.data.start + 4;
     }
-    const h = pdb.symbolRecordAt(off);
-    if (h.kind !== S.PUB32) continue;
-    h.data.skip(4);
-    const o = h.data.u32();
-    const rva = toImageRva(h.data.u16(), o);
     if (rva === undefined) continue;
-    out.rvas.push(rva);
-    out.records.push(off);
-    out.sizes.push(h.data.end - h.data.start + 4);
+    out.rvas[k] = rva;
+    out.records[k] = off;
+    out.sizes[k] = size;
+    k++;
   }
   // The address map is in section:offset order, which is RVA order unless OMAP reordered.
-  return sorted(out, false);
+  return sorted(out.rvas.subarray(0, k), out.records.subarray(0, k), out.sizes.subarray(0, k), false);
 }
 
-/** Sorted by RVA (ties in list order, or the later record first with `lastFirst`). */
-function sorted(l: { rvas: U32List; records: U32List; sizes: U32List }, lastFirst: boolean): GlobalIndex {
-  const keys = l.rvas.view();
-  const recs = l.records.view();
+/** `a` itself when it spans its whole buffer, else a copy (a view would keep the rest alive). */
+function trimmed(a: Uint32Array): Uint32Array {
+  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice();
+}
+
+function grown<T extends Uint16Array | Uint32Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(a.length * 2 + 16);
+  b.set(a);
+  return b;
+}
+
+/** Copies sorted by RVA (ties in list order, or the later record first with `lastFirst`). */
+function sorted(keys: Uint32Array, recs: Uint32Array, sizes: Uint32Array, lastFirst: boolean): GlobalIndex {
   let inOrder = true;
   for (let i = 1; i < keys.length && inOrder; i++) if (keys[i] < keys[i - 1] || (lastFirst && keys[i] === keys[i - 1])) inOrder = false;
-  if (inOrder) return { rvas: l.rvas.pick(), records: l.records.pick(), sizes: l.sizes.pick() };
+  if (inOrder) return { rvas: trimmed(keys), records: trimmed(recs), sizes: trimmed(sizes) };
   const order = new Uint32Array(keys.length);
   for (let i = 0; i < order.length; i++) order[i] = i;
   // Of two data records at one address (`__xc_a` with and without its array bound) dbghelp.dll
   // answers one by no rule found; the one written last agrees most often (all but 14 of the
   // corpus oracle's sizes; the globals' hash order leaves 16, the first written 24).
   order.sort((a, b) => keys[a] - keys[b] || (lastFirst ? recs[b] - recs[a] : a - b));
-  return { rvas: l.rvas.pick(order), records: l.records.pick(order), sizes: l.sizes.pick(order) };
+  const pick = (a: Uint32Array) => Uint32Array.from(order, (i) => a[i]);
+  return { rvas: pick(keys), records: pick(recs), sizes: pick(sizes) };
 }

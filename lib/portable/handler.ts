@@ -2,7 +2,7 @@
  * The portable backend's symbol handler: DbgHelp's semantics over the TypeScript PE/PDB
  * readers. Modules are kept sorted by base; lookups are synchronous.
  */
-import { DEFAULT_SYMOPTS, SymFlag, SymOpt } from '../api/constants';
+import { DEFAULT_SYMOPTS, SymFlag, SymOpt, SymTag } from '../api/constants';
 import { DbgHelpError } from '../api/errors';
 import type {
   BackendHandler,
@@ -29,14 +29,19 @@ import { openModule } from './open-module';
 import type { ModuleSymbol, SymbolQuery } from './provider';
 import { compileMask, splitModule } from './wildcard';
 import type { HandlerContext } from './features/context';
-import * as lines from './features/lines';
-import * as inlines from './features/inlines';
-import * as types from './features/types';
-import { isSymbolId, symbolTypeInfo } from './features/symbol-info';
-import { Scope } from './features/scope';
+import type { Scope } from './features/scope';
 import { SearchState } from './features/search';
 import { effectiveSearchPath } from '../symsrv/symbol-path';
 import { lastWhere } from '../formats/binary/search';
+import { lazy } from '../lazy';
+
+// The features are required on first use (lib/lazy.ts): symbolizing addresses needs none of
+// them (they were 40 of the 110 modules a cold `dbghelp symbolize` loaded).
+const lines = lazy(() => require('./features/lines') as typeof import('./features/lines'));
+const inlines = lazy(() => require('./features/inlines') as typeof import('./features/inlines'));
+const types = lazy(() => require('./features/types') as typeof import('./features/types'));
+const symbolInfo = lazy(() => require('./features/symbol-info') as typeof import('./features/symbol-info'));
+const scopes = lazy(() => require('./features/scope') as typeof import('./features/scope'));
 
 export class PortableHandler implements BackendHandler, HandlerContext {
   options = DEFAULT_SYMOPTS;
@@ -46,7 +51,8 @@ export class PortableHandler implements BackendHandler, HandlerContext {
   /** The module moduleAt found last (unset when modules are unloaded). */
   private lastModule: LoadedModule | undefined;
   private debugListener: ((line: string) => void) | undefined;
-  private readonly scope = new Scope();
+  /** SymSetContext's scope, made on first use. */
+  private scopeState: Scope | undefined;
   private readonly search: SearchState;
   /** The query the address lookups pass: one object while the options stay (bulk runs millions of lookups). */
   private query: SymbolQuery = { options: this.options };
@@ -172,8 +178,8 @@ export class PortableHandler implements BackendHandler, HandlerContext {
   *enumSymbols(opts: EnumSymbolsOptions): IterableIterator<SymbolInfo> {
     const { module, rest } = splitModule(opts.mask ?? '*');
     // DbgHelp: no module base and no `module!` in the mask means the scope SymSetContext set.
-    if (this.scope.active && (opts.base === undefined || opts.base === 0n) && module === undefined) {
-      yield* this.scope.enumerate(this, compileMask(rest || '*', (this.options & SymOpt.CASE_INSENSITIVE) !== 0));
+    if (this.scopeState?.active && (opts.base === undefined || opts.base === 0n) && module === undefined) {
+      yield* this.scopeState.enumerate(this, compileMask(rest || '*', (this.options & SymOpt.CASE_INSENSITIVE) !== 0));
       return;
     }
     let mods = this.modulesNamed(module);
@@ -194,14 +200,15 @@ export class PortableHandler implements BackendHandler, HandlerContext {
   }
 
   getTypeFromName(base: bigint, name: string): SymbolInfo | undefined {
-    return types.getTypeFromName(this, base, name);
+    return types().getTypeFromName(this, base, name);
   }
   enumTypes(base: bigint, mask: string | undefined): IterableIterator<SymbolInfo> {
-    return types.enumTypes(this, base, mask);
+    return types().enumTypes(this, base, mask);
   }
   getTypeInfo(base: bigint, typeId: number, request: number): TypeInfoValue | undefined {
     // SymGetTypeInfo takes a SYMBOL_INFO.Index as well as a type id: symbol ids have their own range.
-    return isSymbolId(typeId) ? symbolTypeInfo(this, base, typeId, request) : types.getTypeInfo(this, base, typeId, request);
+    const si = symbolInfo();
+    return si.isSymbolId(typeId) ? si.symbolTypeInfo(this, base, typeId, request) : types().getTypeInfo(this, base, typeId, request);
   }
 
   getLineFromAddr(address: bigint): LineInfo | undefined {
@@ -212,39 +219,39 @@ export class PortableHandler implements BackendHandler, HandlerContext {
   }
 
   getLineNext(line: LineInfo): LineInfo | undefined {
-    return lines.getLineNext(this, line, 1);
+    return lines().getLineNext(this, line, 1);
   }
   getLinePrev(line: LineInfo): LineInfo | undefined {
-    return lines.getLineNext(this, line, -1);
+    return lines().getLineNext(this, line, -1);
   }
   getLineFromName(moduleName: string | undefined, fileName: string, lineNumber: number): LineInfo | undefined {
-    return lines.getLineFromName(this, moduleName, fileName, lineNumber);
+    return lines().getLineFromName(this, moduleName, fileName, lineNumber);
   }
   enumLines(base: bigint, opts: EnumLinesOptions): IterableIterator<SourceLine> {
-    return lines.enumLines(this, base, opts);
+    return lines().enumLines(this, base, opts);
   }
   enumSourceFiles(base: bigint, mask: string | undefined): IterableIterator<SourceFile> {
-    return lines.enumSourceFiles(this, base, mask);
+    return lines().enumSourceFiles(this, base, mask);
   }
 
   addrIncludeInlineTrace(address: bigint): number {
-    return inlines.addrIncludeInlineTrace(this, address);
+    return inlines().addrIncludeInlineTrace(this, address);
   }
   queryInlineTrace(q: InlineTraceQuery): InlineTraceResult | undefined {
-    return inlines.queryInlineTrace(this, q);
+    return inlines().queryInlineTrace(this, q);
   }
   fromInlineContext(address: bigint, inlineContext: number): FromAddrResult | undefined {
-    return inlines.fromInlineContext(this, address, inlineContext);
+    return inlines().fromInlineContext(this, address, inlineContext);
   }
   getLineFromInlineContext(address: bigint, inlineContext: number): LineInfo | undefined {
-    return inlines.getLineFromInlineContext(this, address, inlineContext);
+    return inlines().getLineFromInlineContext(this, address, inlineContext);
   }
 
   setContext(frame: StackFrameContext): boolean {
-    return this.scope.set(this, frame);
+    return (this.scopeState ??= new (scopes().Scope)()).set(this, frame);
   }
   setScopeFromAddr(address: bigint): boolean {
-    return this.scope.set(this, { instructionOffset: address });
+    return (this.scopeState ??= new (scopes().Scope)()).set(this, { instructionOffset: address });
   }
 
   findFileInPath(opts: FindFileOptions): Promise<string | undefined> {
@@ -258,7 +265,7 @@ export class PortableHandler implements BackendHandler, HandlerContext {
   }
 
   cleanup(): void {
-    this.scope.clear();
+    this.scopeState?.clear();
     for (const m of this.modules) m.close();
     this.modules = [];
     this.lastModule = undefined;
@@ -269,7 +276,7 @@ function toSymbolInfo(m: LoadedModule, s: ModuleSymbol): SymbolInfo {
   // Constants have no address; thread-local data is addressed by its offset in the TLS block.
   const address = s.value !== undefined ? 0n : s.flags & SymFlag.TLSREL ? BigInt(s.rva) : m.base + BigInt(s.rva);
   // Data symbols: their type as an id and its length as Size (read now, for this symbol only).
-  const { typeIndex, size } = types.symbolType(m, s.tag, s.typeIndex, s.size);
+  const { typeIndex, size } = s.tag === SymTag.Data ? types().symbolType(m, s.tag, s.typeIndex, s.size) : s;
   return {
     typeIndex,
     index: s.index,

@@ -21,7 +21,6 @@ import { MSF7_MAGIC, MSF2_MAGIC_PREFIX } from '../formats/msf/superblock';
 import type { CodeViewRecord } from '../formats/pe/debug-directory';
 import { PeImage } from '../formats/pe/pe-image';
 import { PdbFile, STREAM_TPI } from '../formats/pdb/pdb-file';
-import { ExportProvider } from './export-provider';
 import { LoadedModule } from './loaded-module';
 import { PdbProvider } from './pdb-provider';
 import type { SymbolProvider } from './provider';
@@ -32,6 +31,10 @@ import { baseName, dirName, extensionOf } from '../symsrv/paths';
 import { attachStatus, type ModuleStatus } from '../api/module-status';
 import { imageKey } from '../symsrv/keys';
 import { pdbIdentity, SearchObserver, wantedPdb } from './load-status';
+import { lazy } from '../lazy';
+
+/** The export table's provider, required when a module has no PDB (lib/lazy.ts). */
+const exportProvider = lazy(() => require('./export-provider') as typeof import('./export-provider'));
 
 const ZERO_GUID = '00000000-0000-0000-0000-000000000000';
 /** Base DbgHelp needs for a PDB loaded alone when the caller gives no size. */
@@ -195,7 +198,7 @@ async function openImage(src: ByteSource, opts: LoadModuleOptions, ctx: OpenCont
     } else {
       // SYMOPT_EXACT_SYMBOLS: "do not load export symbols if all else fails".
       const exact = (ctx.options & SymOpt.EXACT_SYMBOLS) !== 0;
-      const exp = new ExportProvider(exact ? undefined : image.exports(), image.machine);
+      const exp = new (exportProvider().ExportProvider)(exact ? undefined : image.exports(), image.machine);
       provider = exp;
       Object.assign(info, { symType: exp.symType, numSyms: exp.count });
       ctx.debug(`DBGHELP: ${name} - ${exp.count ? 'export symbols' : 'no symbols loaded'}`);
@@ -242,20 +245,34 @@ async function findPdb(
       : { kind: 'pdb20', signature: cv.timestamp, age: cv.age };
   const fileName = cv && baseName(cv.pdbPath) ? baseName(cv.pdbPath) : `${moduleNameOf(imagePath)}.pdb`;
   const seen = new SearchObserver();
-  const found = await searchFile(
-    ctx.searchPath,
-    {
-      fileName,
-      identity,
-      subdir: extensionOf(imagePath) || undefined,
-      first: cv && cv.pdbPath && !(ctx.options & SymOpt.IGNORE_CVREC) ? [cv.pdbPath] : [],
-      imageDir: dirName(imagePath) || '.',
-      ...seen.callbacks,
-    },
-    { options: ctx.options, homeDirectory: ctx.homeDirectory, debug: ctx.debug, signal: ctx.signal, onProgress: ctx.onProgress, symbolServer: ctx.symbolServer },
-  );
+  // The PDBs the search opened to check (the one found is loaded from its open file: no
+  // second open of a big PDB's stream directory); the others are closed.
+  const checked = new Map<string, PdbFile>();
+  let found: string | undefined;
+  let pdb: PdbFile | undefined;
+  try {
+    found = await searchFile(
+      ctx.searchPath,
+      {
+        fileName,
+        identity,
+        subdir: extensionOf(imagePath) || undefined,
+        first: cv && cv.pdbPath && !(ctx.options & SymOpt.IGNORE_CVREC) ? [cv.pdbPath] : [],
+        imageDir: dirName(imagePath) || '.',
+        ...seen.callbacks,
+        keepPdb: (file, opened) => {
+          checked.get(file)?.close();
+          checked.set(file, opened);
+        },
+      },
+      { options: ctx.options, homeDirectory: ctx.homeDirectory, debug: ctx.debug, signal: ctx.signal, onProgress: ctx.onProgress, symbolServer: ctx.symbolServer },
+    );
+    pdb = found === undefined ? undefined : checked.get(found);
+  } finally {
+    for (const other of checked.values()) if (other !== pdb) other.close();
+  }
   if (!found) return { status: seen.missing(wantedPdb(fileName, cv, codeId)) };
-  const pdb = PdbFile.open(found);
+  pdb ??= PdbFile.open(found);
   try {
     rejectTypesOnly(pdb);
     return { pdb, status: exportsOnly };

@@ -34,17 +34,22 @@ import type { Omap } from '../formats/pdb/omap';
 import type { StreamScratch } from '../formats/msf/msf-file';
 import type { ModuleSymbols } from '../formats/pdb/module-symbols';
 import type { PdbFile } from '../formats/pdb/pdb-file';
-import type { SectionContribs } from '../formats/pdb/section-contribs';
+import type { SectionContribProbe, SectionContribs } from '../formats/pdb/section-contribs';
 import type { SymbolStream } from '../formats/pdb/symbol-stream';
 import { DisplayNames } from './display-name';
-import { buildGlobalIndexes, type GlobalIndex } from './global-index';
+import { buildDataIndex, buildPublicsIndex, type GlobalIndex, type ToImageRva } from './global-index';
+import { PROBED_LOOKUPS, PublicsIndex, PublicsProbe } from './publics-index';
 import { buildCodeIndex, buildStaticIndex, copiedRecord, NO_CODE, NO_STATICS, type CodeIndex, type RecordIndex } from './code-index';
-import { enumeratePdb } from './pdb-enumerate';
-import { PdbNameLookup } from './pdb-by-name';
+import type { PdbNameLookup } from './pdb-by-name';
 import { buildLineIndex, NO_LINES, type LineIndex } from './line-index';
 import { RecordIds } from './record-ids';
 import type { LineHit, ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
 import { lastAtOrBelow, lastWhere } from '../formats/binary/search';
+import { lazy } from '../lazy';
+
+// Name lookup and enumeration are required on first use (lib/lazy.ts): an address lookup needs neither.
+const byNameModule = lazy(() => require('./pdb-by-name') as typeof import('./pdb-by-name'));
+const enumerateModule = lazy(() => require('./pdb-enumerate') as typeof import('./pdb-enumerate'));
 
 /** Symbol ids (SYMBOL_INFO.Index) are SYMBOL_ID_BASE.. SYMBOL_ID_LIMIT - 1: above every simple type and TPI index, below the types feature's synthetic ids (0x80000000). */
 export const SYMBOL_ID_BASE = 0x40000000;
@@ -58,7 +63,9 @@ export class PdbProvider implements SymbolProvider {
   private readonly names: DisplayNames;
   private readonly codeIndex = new Map<number, CodeIndex>();
   private readonly lineIndex = new Map<number, LineIndex>();
-  private globalIdx: { publics: GlobalIndex; data: GlobalIndex } | undefined;
+  private publicsIdx: GlobalIndex | undefined;
+  private dataIdx: GlobalIndex | undefined;
+  private nearPublic: PublicsIndex | undefined;
   private readonly staticIndex = new Map<number, RecordIndex>();
   private byName: PdbNameLookup | undefined;
   private readonly ids = new RecordIds();
@@ -68,6 +75,11 @@ export class PdbProvider implements SymbolProvider {
   private omapTo: Omap | null | undefined;
   private omapFrom: Omap | null | undefined;
   private contribs: SectionContribs | undefined;
+  /** The contributions searched in place for the first PROBED_LOOKUPS modules asked (moduleOfRva). */
+  private contribProbe: SectionContribProbe | undefined;
+  private contribLookups = 0;
+  /** PROBED_LOOKUPS for this provider (tests set 0: whole tables at once, or Infinity: always probe). */
+  probedLookups = PROBED_LOOKUPS;
   /** The last moduleOfRva answer (a symbol and its line are asked for one after the other). */
   private lastModRva = -1;
   private lastMod = -1;
@@ -207,11 +219,12 @@ export class PdbProvider implements SymbolProvider {
       }
     }
     if (q.options & SymOpt.NO_PUBLICS) return best;
-    const pub = this.publics().rvas;
-    const u = lastAtOrBelow(pub, target);
+    const pubs = this.nearestPublics();
+    const u = pubs.nearest(target);
     if (u < 0) return best;
-    const fastcallProc = best !== undefined && best.symbol.tag === SymTag.Function && best.symbol.name[0] === '@' && pub[u] === bestRva && this.isLinkerName(best.symbol.name, bestRva);
-    return pub[u] > bestRva || fastcallProc ? this.publicAt(target, q) : best;
+    const pubRva = pubs.rva(u);
+    const fastcallProc = best !== undefined && best.symbol.tag === SymTag.Function && best.symbol.name[0] === '@' && pubRva === bestRva && this.isLinkerName(best.symbol.name, bestRva);
+    return pubRva > bestRva || fastcallProc ? { symbol: this.publicSymbol(pubs.record(u), pubs.size(u), pubRva, q), displacement: target - pubRva } : best;
   }
 
   /**
@@ -339,11 +352,21 @@ export class PdbProvider implements SymbolProvider {
     return this.moduleStream(mod);
   }
 
-  /** The DBI module whose section contribution covers a PDB RVA, or -1. */
+  /**
+   * The DBI module whose section contribution covers a PDB RVA, or -1. The first
+   * PROBED_LOOKUPS addresses are searched for in the substream itself (SectionContribProbe: a
+   * few 4 KiB reads, where reading and parsing the 5.85 MB of the generated big PDB's costs
+   * ~75 ms of a cold lookup); then, or when the probe finds the substream out of order, the
+   * whole table is parsed and kept (bulk symbolization).
+   */
   private moduleOfRva(pdbRva: number): number {
     if (pdbRva === this.lastModRva) return this.lastMod;
     const so = this.pdbRvaToSectionOffset(pdbRva);
-    const mod = so ? (this.contribs ??= this.pdb.sectionContribs()).moduleAt(so.section, so.offset) : -1;
+    let mod = -1;
+    if (so) {
+      const probed = !this.contribs && ++this.contribLookups <= this.probedLookups ? (this.contribProbe ??= this.pdb.sectionContribProbe()).moduleAt(so.section, so.offset) : undefined;
+      mod = probed ?? (this.contribs ??= this.pdb.sectionContribs()).moduleAt(so.section, so.offset);
+    }
     this.lastModRva = pdbRva;
     this.lastMod = mod;
     return mod;
@@ -457,27 +480,41 @@ export class PdbProvider implements SymbolProvider {
     return false;
   }
 
+  /** Every public by image RVA (global-index.ts), built on first use: enumeration, bulk lookups. */
   publics(): GlobalIndex {
-    return this.globalIndexes().publics;
+    return (this.publicsIdx ??= buildPublicsIndex(this.pdb, this.recordImageRva));
   }
+  /** Global and file-static data by image RVA (global-index.ts), built on first use. */
   private dataIndex(): GlobalIndex {
-    return this.globalIndexes().data;
+    return (this.dataIdx ??= buildDataIndex(this.pdb, this.recordImageRva));
   }
-  /** Publics and global data by address, built together from one read of the Symbol Records stream. */
-  private globalIndexes(): { publics: GlobalIndex; data: GlobalIndex } {
-    return (this.globalIdx ??= buildGlobalIndexes(this.pdb, (section, offset) => {
-      const start = this.pdbRva(section, offset);
-      return start === undefined ? undefined : this.toImageRva(start);
-    }));
+  private readonly recordImageRva: ToImageRva = (section, offset) => {
+    const start = this.pdbRva(section, offset);
+    return start === undefined ? undefined : this.toImageRva(start);
+  };
+  /**
+   * The public nearest an address (publics-index.ts): the address map probed in place for the
+   * first lookups when its order is address order (no OMAP, sections at ascending addresses),
+   * else, and after those, publics().
+   */
+  private nearestPublics(): PublicsIndex {
+    if (this.nearPublic) return this.nearPublic;
+    if (this.omapTo === undefined) this.omapTo = this.pdb.omapToSrc() ?? null;
+    if (this.omapFrom === undefined) this.omapFrom = this.pdb.omapFromSrc() ?? null;
+    const map = !this.omapTo && !this.omapFrom && !this.publicsIdx ? this.pdb.publicsAddressMap() : undefined;
+    const secs = this.symSections;
+    let ascending = true;
+    for (let i = 1; i < secs.length; i++) if (secs[i].virtualAddress <= secs[i - 1].virtualAddress) ascending = false;
+    const probe = map && ascending ? new PublicsProbe(this.pdb, map, secs.length, this.recordImageRva) : undefined;
+    return (this.nearPublic = new PublicsIndex(probe, () => this.publics(), this.probedLookups, () => this.publicsIdx));
   }
 
   publicAt(target: Rva, q: SymbolQuery): { symbol: ModuleSymbol; displacement: number } | undefined {
-    const { rvas, records, sizes } = this.publics();
-    let best = lastAtOrBelow(rvas, target);
+    const pubs = this.nearestPublics();
+    const best = pubs.nearest(target);
     if (best < 0) return undefined;
-    while (best > 0 && rvas[best - 1] === rvas[best]) best--;
-    const symbol = this.publicSymbol(records[best], sizes[best], rvas[best], q);
-    return { symbol, displacement: target - rvas[best] };
+    const at = pubs.rva(best);
+    return { symbol: this.publicSymbol(pubs.record(best), pubs.size(best), at, q), displacement: target - at };
   }
 
   publicSymbol(record: number, size: number, imageRva: number, q: SymbolQuery): ModuleSymbol {
@@ -565,13 +602,13 @@ export class PdbProvider implements SymbolProvider {
 
   /** SymFromName (pdb-by-name.ts). */
   fromName(name: string, q: SymbolQuery): ModuleSymbol | undefined {
-    return (this.byName ??= new PdbNameLookup(this, this.names)).fromName(name, q);
+    return (this.byName ??= new (byNameModule().PdbNameLookup)(this, this.names)).fromName(name, q);
   }
 
   // --- enumeration ----------------------------------------------------------------------
 
   /** SymEnumSymbols' list, in dbghelp.dll's order and selection (pdb-enumerate.ts). */
   enumerate(q: SymbolQuery): IterableIterator<ModuleSymbol> {
-    return enumeratePdb(this, q);
+    return enumerateModule().enumeratePdb(this, q);
   }
 }

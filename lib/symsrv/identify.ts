@@ -42,15 +42,19 @@ export function identityFor(fileName: string, id: string | number, two: number):
   return { kind: 'image', timeDateStamp: id, sizeOfImage: two };
 }
 
-/** Undefined when the file at `p` is the one `id` names, else why not. */
-export function checkFile(p: string, id: FileIdentity): string | undefined {
+/**
+ * Undefined when the file at `p` is the one `id` names, else why not. `keep`: a matching PDB
+ * is handed over open instead of closed (the caller owns it: a load uses it rather than opening
+ * and parsing the file a second time).
+ */
+export function checkFile(p: string, id: FileIdentity, keep?: (pdb: PdbFile) => void): string | undefined {
   try {
     switch (id.kind) {
       case 'any':
         return undefined;
       case 'pdb70':
       case 'pdb20':
-        return checkPdb(p, id);
+        return checkPdb(p, id, keep);
       case 'image':
         return checkImage(p, id.timeDateStamp, id.sizeOfImage);
       case 'dbg':
@@ -62,8 +66,9 @@ export function checkFile(p: string, id: FileIdentity): string | undefined {
   }
 }
 
-function checkPdb(p: string, id: Extract<FileIdentity, { kind: 'pdb70' | 'pdb20' }>): string | undefined {
+function checkPdb(p: string, id: Extract<FileIdentity, { kind: 'pdb70' | 'pdb20' }>, keep?: (pdb: PdbFile) => void): string | undefined {
   const pdb = PdbFile.open(p);
+  let kept = false;
   try {
     if (id.kind === 'pdb70') {
       if (guidHex(pdb.info.guid) !== guidHex(id.guid)) return `GUID ${pdb.info.guid} is not ${id.guid.toUpperCase()}`;
@@ -71,9 +76,13 @@ function checkPdb(p: string, id: Extract<FileIdentity, { kind: 'pdb70' | 'pdb20'
       return `signature ${pdb.info.signature.toString(16)} is not ${id.signature.toString(16)}`;
     }
     if (pdb.matchAge !== id.age) return `age ${pdb.matchAge} is not ${id.age}`;
+    if (keep) {
+      keep(pdb);
+      kept = true;
+    }
     return undefined;
   } finally {
-    pdb.close();
+    if (!kept) pdb.close();
   }
 }
 

@@ -40,6 +40,7 @@ import { SymOpt } from '../api/constants';
 import { DbgHelpError } from '../api/errors';
 import type { EnsureResult, ProduceResult } from './cache';
 import { checkFile, type FileIdentity } from './identify';
+import type { PdbFile } from '../formats/pdb/pdb-file';
 import { imageKey, nb10Key, pdbKey } from './keys';
 import { copyWithProgress, isFile, LocalStore, PINGME_FILE } from './local-store';
 import { hostPath, isForeignWindowsPath, joinHost } from './paths';
@@ -71,6 +72,11 @@ export interface SearchRequest {
   mismatchWord?: string;
   /** Told about every candidate that exists but does not match. */
   onMismatch?(file: string, reason: string): void;
+  /**
+   * Handed the open PdbFile of a candidate PDB that matched (its identity checked by opening
+   * it): the receiver owns it, and a load uses it instead of opening the file again.
+   */
+  keepPdb?(file: string, pdb: PdbFile): void;
   /** Told about every place looked at that did not have the file (a path, a store URL). */
   onNotFound?(where: string): void;
   /** Told about every store that could not answer (`server` as in the path; `reason` as logged). */
@@ -177,7 +183,8 @@ class Search {
   /** Checks a candidate against the identity; logs and reports a mismatch. */
   private matches(file: string, shown: string): boolean {
     if (this.options & SymOpt.LOAD_ANYTHING) return true;
-    const why = checkFile(file, this.req.identity);
+    const keep = this.req.keepPdb;
+    const why = checkFile(file, this.req.identity, keep && ((pdb) => keep(file, pdb)));
     if (why === undefined) return true;
     this.env.debug(`DBGHELP: ${shown} - mismatched ${this.req.mismatchWord ?? 'pdb'}`);
     this.req.onMismatch?.(file, why);

@@ -33,6 +33,8 @@ export function loadBackend(name: BackendName): LoadedBackend | { error: Error }
       try {
         const lib = require('../../lib') as typeof Lib;
         const backend = (require('../../lib/backend/select') as typeof import('../../lib/backend/select')).activeBackend();
+        // The modules the library requires on first use, required now, in this registry (lib/lazy.ts).
+        (require('../../lib/lazy') as typeof import('../../lib/lazy')).loadLazyModules();
         const dll = backend.dllImage?.kind;
         const wine = dll === 'wine';
         // The lane says which DLL it put behind node.exe (scripts/windows/test.sh): a lane that

@@ -7,24 +7,33 @@
  * OMAP) is read when a lookup first needs it.
  */
 import { badFormat } from '../../api/errors';
+import { lazy } from '../../lazy';
 import { Cursor } from '../binary/cursor';
 import { FileSource, type ByteSource } from '../binary/source';
 import { MsfFile, type StreamScratch } from '../msf/msf-file';
 import { readSectionHeaders, type SectionHeader } from '../pe/section-header';
 import { DBI_HEADER_SIZE, readDbiLayout, type DbiHeader, type DbiLayout, type DbiSubstreams, DBI_FLAG_STRIPPED } from './dbi-header';
 import { DbgStream, readDebugHeader } from './debug-header';
-import { readFpo, readFrameData, type FpoData, type FrameData } from './fpo';
-import { GsiHashTable } from './gsi';
+import type { FpoData, FrameData } from './fpo';
+import type { GsiHashTable } from './gsi';
 import { PDB_FEATURE, readInfoStream, type PdbInfo } from './info-stream';
 import { readModuleInfos, NO_STREAM, type ModuleInfo } from './module-info';
 import { ModuleSymbols } from './module-symbols';
 import { NamesStream } from './names-stream';
-import { Omap } from './omap';
-import { readPublicsStream, type PublicsStream } from './publics-stream';
-import { SectionContribs } from './section-contribs';
-import { readSectionMap, type SectionMapEntry } from './section-map';
+import type { Omap } from './omap';
+import { PublicsAddressMap, readPublicsStream, type PublicsStream } from './publics-stream';
+import { SectionContribProbe, SectionContribs } from './section-contribs';
+import type { SectionMapEntry } from './section-map';
 import { SymbolStream } from './symbol-stream';
-import { IpiStream, TpiStream, type RangedStream } from './tpi-stream';
+import type { IpiStream, RangedStream, TpiStream } from './tpi-stream';
+
+// Readers an address lookup does not need, required on first use (lib/lazy.ts): the type
+// streams, the globals' hash, OMAP, FPO data and the section map.
+const typeStreams = lazy(() => require('./tpi-stream') as typeof import('./tpi-stream'));
+const gsi = lazy(() => require('./gsi') as typeof import('./gsi'));
+const omap = lazy(() => require('./omap') as typeof import('./omap'));
+const fpo = lazy(() => require('./fpo') as typeof import('./fpo'));
+const sectionMap = lazy(() => require('./section-map') as typeof import('./section-map'));
 
 export const STREAM_PDB = 1;
 export const STREAM_TPI = 2;
@@ -115,8 +124,20 @@ export class PdbFile {
   sectionContribs(): SectionContribs {
     return this.once('sc', () => SectionContribs.read(this.substream('sectionContributions')));
   }
+  /**
+   * The section contributions searched in place (section-contribs.ts SectionContribProbe): for
+   * a few lookups, instead of sectionContribs()'s whole read.
+   */
+  sectionContribProbe(): SectionContribProbe {
+    return this.once('scprobe', () => {
+      if (!this.sub) throw badFormat(this.name, 0, 'no DBI stream (stream 3) in the MSF directory');
+      const { offset, size } = this.sub.sectionContributions;
+      const origin = `${this.name} stream ${STREAM_DBI} (DBI)`;
+      return SectionContribProbe.open((at, n) => Cursor.of(this.msf.readStreamRange(STREAM_DBI, offset + at, n), origin, offset + at), size);
+    });
+  }
   sectionMap(): SectionMapEntry[] {
-    return this.once('secmap', () => readSectionMap(this.substream('sectionMap')));
+    return this.once('secmap', () => sectionMap().readSectionMap(this.substream('sectionMap')));
   }
   private debugStreams(): number[] {
     return this.once('dbg', () => (this.sub ? readDebugHeader(this.substream('debugHeader')) : []));
@@ -144,26 +165,26 @@ export class PdbFile {
   omapToSrc(): Omap | undefined {
     return this.once('omapTo', () => {
       const s = this.debugStream(DbgStream.OmapToSrc);
-      return s === undefined ? undefined : Omap.read(this.msf.cursor(s, 'OMAP to source'));
+      return s === undefined ? undefined : omap().Omap.read(this.msf.cursor(s, 'OMAP to source'));
     });
   }
   /** OmapFromSrc: PDB RVA → image RVA. */
   omapFromSrc(): Omap | undefined {
     return this.once('omapFrom', () => {
       const s = this.debugStream(DbgStream.OmapFromSrc);
-      return s === undefined ? undefined : Omap.read(this.msf.cursor(s, 'OMAP from source'));
+      return s === undefined ? undefined : omap().Omap.read(this.msf.cursor(s, 'OMAP from source'));
     });
   }
   fpo(): FpoData[] {
     return this.once('fpo', () => {
       const s = this.debugStream(DbgStream.FPO);
-      return s === undefined ? [] : readFpo(this.msf.cursor(s, 'FPO data'));
+      return s === undefined ? [] : fpo().readFpo(this.msf.cursor(s, 'FPO data'));
     });
   }
   frameData(): FrameData[] {
     return this.once('newfpo', () => {
       const s = this.debugStream(DbgStream.NewFPO);
-      return s === undefined ? [] : readFrameData(this.msf.cursor(s, 'new FPO data'));
+      return s === undefined ? [] : fpo().readFrameData(this.msf.cursor(s, 'new FPO data'));
     });
   }
 
@@ -241,6 +262,40 @@ export class PdbFile {
     }
   }
 
+  /**
+   * A pass over the Symbol Records stream for an index builder, with one walk per record:
+   * `walk(buf, end, at)` gets buf[0, end), the stream from offset `at` (pieces of about `chunk`
+   * bytes through one reused buffer when the stream is big and not kept; the kept stream in
+   * one piece), walks the whole records in it and returns where it stopped: at the first record
+   * not wholly inside (reclen < 2 or past `end`). The next piece starts there; the pass ends at
+   * a damaged record or one running past the end of the stream, as forEachSymbolRecordPiece's.
+   */
+  scanSymbolRecords(walk: (buf: Uint8Array, end: number, at: number) => number, chunk = 1 << 20): void {
+    const s = this.dbi?.symRecordStream;
+    if (s === undefined || s === NO_STREAM || !this.msf.hasStream(s)) return;
+    if (this.memo.has('symrec') || !this.bigSymbolRecords(s)) {
+      const c = this.symbolRecords().c;
+      walk(c.buf.subarray(c.start, c.end), c.end - c.start, 0);
+      return;
+    }
+    const size = this.msf.streamSize(s) ?? 0;
+    let buf = new Uint8Array(Math.min(chunk, size));
+    for (let at = 0; at + 4 <= size; ) {
+      const want = Math.min(buf.length, size - at);
+      const bytes = this.msf.readStreamRangeInto(s, at, want, buf);
+      const p = walk(bytes, want, at);
+      if (p > 0) {
+        at += p;
+        continue;
+      }
+      const reclen = bytes[0] | (bytes[1] << 8);
+      // A damaged record, or the end of the stream: the pass ends. A record bigger than the
+      // buffer: a bigger buffer.
+      if (reclen < 2 || at + 2 + reclen > size || want < buf.length) return;
+      buf = new Uint8Array(2 + reclen);
+    }
+  }
+
   /** Whether the Symbol Records stream exists and is over keepSymbolRecordsUpTo bytes. */
   private bigSymbolRecords(s: number | undefined): boolean {
     return s !== undefined && s !== NO_STREAM && (this.msf.streamSize(s) ?? 0) > this.keepSymbolRecordsUpTo;
@@ -253,11 +308,24 @@ export class PdbFile {
       return readPublicsStream(this.msf.cursor(s, 'publics'));
     });
   }
+  /**
+   * The publics stream's address map, read entry by entry (publics-stream.ts), or undefined
+   * without a publics stream: its header is checked as publics() checks it, its hash table is
+   * not read.
+   */
+  publicsAddressMap(): PublicsAddressMap | undefined {
+    return this.once('pubmap', () => {
+      const s = this.dbi?.publicStreamIndex;
+      if (s === undefined || s === NO_STREAM || !this.msf.hasStream(s)) return undefined;
+      const origin = `${this.name} stream ${s} (publics)`;
+      return PublicsAddressMap.open((at, n) => Cursor.of(this.msf.readStreamRange(s, at, n), origin, at), this.msf.streamSize(s)!, origin);
+    });
+  }
   globals(): GsiHashTable | undefined {
     return this.once('globals', () => {
       const s = this.dbi?.globalStreamIndex;
       if (s === undefined || s === NO_STREAM || !this.msf.hasStream(s)) return undefined;
-      return GsiHashTable.read(this.msf.cursor(s, 'globals'));
+      return gsi().GsiHashTable.read(this.msf.cursor(s, 'globals'));
     });
   }
   names(): NamesStream | undefined {
@@ -269,7 +337,7 @@ export class PdbFile {
 
   /** The TPI stream (types), or undefined when the PDB has none (e.g. /DEBUG:FASTLINK). */
   tpi(): TpiStream | undefined {
-    return this.once('tpi', () => (this.hasTypeStream(STREAM_TPI) ? new TpiStream(this.typeStreamSource(STREAM_TPI, 'TPI'), (s) => this.hashStream(s, 'TPI hash')) : undefined));
+    return this.once('tpi', () => (this.hasTypeStream(STREAM_TPI) ? new (typeStreams().TpiStream)(this.typeStreamSource(STREAM_TPI, 'TPI'), (s) => this.hashStream(s, 'TPI hash')) : undefined));
   }
   /**
    * A type stream's bytes: kept whole up to keepTypeStreamsUpTo, else read chunk by chunk as
@@ -288,7 +356,7 @@ export class PdbFile {
   ipi(): IpiStream | undefined {
     const hasIds = this.info.features.includes(PDB_FEATURE.VC140) || this.info.features.includes(PDB_FEATURE.VC110);
     return this.once('ipi', () =>
-      hasIds && this.hasTypeStream(STREAM_IPI) ? new IpiStream(this.typeStreamSource(STREAM_IPI, 'IPI'), (s) => this.hashStream(s, 'IPI hash'), () => this.tpi()) : undefined,
+      hasIds && this.hasTypeStream(STREAM_IPI) ? new (typeStreams().IpiStream)(this.typeStreamSource(STREAM_IPI, 'IPI'), (s) => this.hashStream(s, 'IPI hash'), () => this.tpi()) : undefined,
     );
   }
   /** A type stream exists and is not empty (old PDBs have no IPI; FASTLINK ones an empty TPI). */

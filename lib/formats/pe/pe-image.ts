@@ -27,7 +27,11 @@ import {
   readDebugDirectories,
 } from './debug-directory';
 import { DosHeader, IMAGE_DOS_HEADER_SIZE, readDosHeader } from './dos-header';
-import { ExportDirectory, readExports, RvaReader } from './export-directory';
+import type { ExportDirectory, RvaReader } from './export-directory';
+import { lazy } from '../../lazy';
+
+/** The export table's reader, required on first use (lib/lazy.ts): a module with a PDB needs none. */
+const exportReader = lazy(() => require('./export-directory') as typeof import('./export-directory'));
 import { FileHeader, IMAGE_FILE_HEADER_SIZE, ImageFileCharacteristics, readFileHeader } from './file-header';
 import { DataDirectory, ImageDirectoryEntry, OptionalHeader, readOptionalHeader } from './optional-header';
 import { IMAGE_SECTION_HEADER_SIZE, readSectionHeaders, SectionHeader } from './section-header';
@@ -225,7 +229,7 @@ export class PeImage implements RvaReader {
   exports(): ExportDirectory | undefined {
     if (!this.exportsCache) {
       const d = this.dataDirectory(ImageDirectoryEntry.EXPORT);
-      this.exportsCache = { value: d && d.rva !== 0 ? readExports(new BlockReader(this, d), d) : undefined };
+      this.exportsCache = { value: d && d.rva !== 0 ? exportReader().readExports(new BlockReader(this, d), d) : undefined };
     }
     return this.exportsCache.value;
   }

@@ -18,7 +18,9 @@ import { PdbFile } from '../../../lib/formats/pdb/pdb-file';
 import { SectionContribs } from '../../../lib/formats/pdb/section-contribs';
 import { PdbProvider } from '../../../lib/portable/pdb-provider';
 import { RecordIds } from '../../../lib/portable/record-ids';
-import { buildGlobalIndexes } from '../../../lib/portable/global-index';
+import { buildDataIndex, buildPublicsIndex, type ToImageRva } from '../../../lib/portable/global-index';
+
+const buildGlobalIndexes = (pdb: PdbFile, toImage: ToImageRva) => ({ publics: buildPublicsIndex(pdb, toImage), data: buildDataIndex(pdb, toImage) });
 import { corruptions, rng, truncations } from '../../helpers/mutate';
 import { corpusPath, describeCorpus } from '../../helpers/corpus';
 
