@@ -45,6 +45,8 @@ export const STREAM_IPI = 4;
  * from it); a bigger one is read for the publics index and dropped, hits reading one record each.
  */
 export const KEEP_SYMBOL_RECORDS = 8 << 20;
+/** symbolRecordAt without a size reads this much first: the header and most records whole. */
+const SYMBOL_RECORD_GUESS = 256;
 /** A type stream up to this size is read whole; a bigger one chunk by chunk (TypeStream, RangedStream). */
 export const KEEP_TYPE_STREAMS = 8 << 20;
 
@@ -218,12 +220,15 @@ export class PdbFile {
     const s = this.dbi?.symRecordStream;
     if (this.memo.has('symrec') || !this.bigSymbolRecords(s)) return this.symbolRecords().recordAt(offset);
     const left = (this.msf.streamSize(s!) ?? 0) - offset;
+    const record = (bytes: Uint8Array) => new SymbolStream(Cursor.of(bytes, `${this.name} stream ${s} (symbol records)`, offset), offset).recordAt(offset);
     if (size === undefined && offset >= 0 && left >= 2) {
-      const head = this.msf.readStreamRange(s!, offset, 2);
-      size = (head[0] | (head[1] << 8)) + 2;
+      // One read for most records: the header with what a record usually takes after it (the
+      // probes of a cold lookup read ~18 publics this way; two reads each before).
+      const guess = this.msf.readStreamRange(s!, offset, Math.min(left, SYMBOL_RECORD_GUESS));
+      size = (guess[0] | (guess[1] << 8)) + 2;
+      if (size <= guess.length) return record(guess.subarray(0, size));
     }
-    const bytes = this.msf.readStreamRange(s!, offset, Math.max(0, Math.min(size ?? 0, left)));
-    return new SymbolStream(Cursor.of(bytes, `${this.name} stream ${s} (symbol records)`, offset), offset).recordAt(offset);
+    return record(this.msf.readStreamRange(s!, offset, Math.max(0, Math.min(size ?? 0, left))));
   }
 
   /**

@@ -434,6 +434,42 @@ describe('PdbProvider indexes', () => {
   });
 });
 
+/** Every record of `pdb`'s Symbol Records read on its own without a size, against the kept stream; the reads each took. */
+function recordsOneByOne(file: string): { n: number; long: number } {
+  const pdb = open(file);
+  pdb.keepSymbolRecordsUpTo = 0;
+  const reference = open(file).symbolRecords();
+  const msf = pdb.msf as unknown as { readStreamRange: (s: number, o: number, l: number) => Uint8Array };
+  const real = msf.readStreamRange.bind(msf);
+  let reads = 0;
+  msf.readStreamRange = (s, o, l) => (reads++, real(s, o, l));
+  let n = 0;
+  let long = 0;
+  reference.forEach((kind, offset, reclen) => {
+    reads = 0;
+    const got = pdb.symbolRecordAt(offset);
+    const want = reference.recordAt(offset);
+    expect([got.kind, Array.from(got.data.buf.subarray(got.data.start, got.data.end)), got.data.offset]).toEqual([kind, Array.from(want.data.buf.subarray(want.data.start, want.data.end)), want.data.offset]);
+    // One read (the header and a guess of 256 bytes) for a short record, a second for a long one.
+    expect([offset, reads]).toEqual([offset, reclen + 2 <= 256 ? 1 : 2]);
+    n++;
+    if (reclen + 2 > 256) long++;
+  });
+  return { n, long };
+}
+
+test('every record read on its own without its size: the same bytes, in one read when it is short', () => {
+  for (const f of ['cppfeatures-x64.pdb', 'cppfeatures-x86.pdb']) expect(recordsOneByOne(path.join(BIN, f)).n).toBeGreaterThan(50);
+});
+
+describeCorpus('corpus: symbol records read one by one', () => {
+  test('basic32.pdb (115 records over 256 bytes): every record as the kept stream has it', () => {
+    const { n, long } = recordsOneByOne(corpusPath('derived/mozilla_dump_syms/test_data/windows/basic32.pdb'));
+    expect(n).toBeGreaterThan(8000);
+    expect(long).toBeGreaterThan(100);
+  });
+});
+
 describeCorpus('corpus: flat line tables and section contributions', () => {
   test('MSVC PDBs: readC13LineTable reads every module as readC13Lines does; contributions as the reference reader', () => {
     for (const rel of ['mstange_samply/fixtures/win64-ci/softokn3.pdb', 'derived/mozilla_dump_syms/test_data/windows/basic32.pdb']) {
