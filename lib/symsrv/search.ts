@@ -24,12 +24,12 @@
  *   SYMSRV:  UNC: c:\myCache\ntdll.pdb\<key>\ntdll.pd_ - path not found    the file, the compressed
  *   SYMSRV:  UNC: c:\myCache\ntdll.pdb\<key>\file.ptr - path not found     file, the pointer; `file
  *                                                    not found` when the key directory exists)
- *   SYMSRV: ntdll.pdb from \\symbols\symbols: 10497024 bytes - copied
+ *   SYMSRV:  ntdll.pdb from \\symbols\symbols: 10497024 bytes - copied
  *   DBGHELP: c:\myCache\ntdll.pdb\<key>\ntdll.pdb already cached
  * and, where DbgHelp's wording is not documented, lines in the same style:
- *   SYMSRV: <key dir>\file.ptr: PATH: <target>          (a pointer followed)
- *   SYMSRV: <key dir>\file.ptr: MSG: <text>             (a pointer that only says why not)
- *   SYMSRV: <location> - <reason>                       (a store that could not be asked)
+ *   SYMSRV:  <key dir>\file.ptr: PATH: <target>          (a pointer followed)
+ *   SYMSRV:  <key dir>\file.ptr: MSG: <text>             (a pointer that only says why not)
+ *   SYMSRV:  <location> - <reason>                       (a store that could not be asked)
  *
  * Over 400 lines on purpose: the order of the search (path elements, stores, caches, the
  * verbose lines at each step) is one procedure, as DbgHelp's and SymSrv's logs show it.
@@ -272,11 +272,11 @@ class Search {
         this.req.onNotFound?.(r.tried);
         return undefined;
       case 'unavailable':
-        this.env.debug(`SYMSRV: ${r.tried} - ${r.reason}`);
+        this.env.debug(`SYMSRV:  ${r.tried} - ${r.reason}`);
         this.req.onUnavailable?.(src.describe(), r.reason, r.tried);
         return undefined;
       case 'message':
-        this.env.debug(`SYMSRV: ${r.from}: MSG: ${r.message}`);
+        this.env.debug(`SYMSRV:  ${r.from}: MSG: ${r.message}`);
         return undefined;
       case 'pointer': {
         const target = this.followPointer(r.from, r.target);
@@ -300,9 +300,9 @@ class Search {
 
   /** A file.ptr PATH: target that exists here, as a found file; logs either way. */
   private followPointer(from: string, target: string): { path: string; form: 'file' | 'compressed'; from: string } | undefined {
-    this.env.debug(`SYMSRV: ${from}: PATH: ${target}`);
+    this.env.debug(`SYMSRV:  ${from}: PATH: ${target}`);
     if (/^https?:\/\//i.test(target) || isForeignWindowsPath(target) || !isFile(hostPath(target))) {
-      this.env.debug(`SYMSRV: ${target} not found`);
+      this.env.debug(`SYMSRV:  ${target} not found`);
       return undefined;
     }
     return { path: hostPath(target), form: target.endsWith('_') ? 'compressed' : 'file', from: target };
@@ -338,15 +338,15 @@ class Search {
             fs.renameSync(part, tmp);
             return { written: true, bytes: r.bytes };
           case 'not-found':
-            this.env.debug(`SYMSRV: ${r.tried} not found`);
+            this.env.debug(`SYMSRV:  ${r.tried} not found`);
             this.req.onNotFound?.(r.tried);
             return { written: false, outcome: 'not-found' };
           case 'unavailable':
-            this.env.debug(`SYMSRV: ${r.tried} - ${r.reason}`);
+            this.env.debug(`SYMSRV:  ${r.tried} - ${r.reason}`);
             this.req.onUnavailable?.(src.describe(), r.reason, r.tried);
             return { written: false, outcome: 'unavailable', reason: r.reason };
           case 'message':
-            this.env.debug(`SYMSRV: ${r.from}: MSG: ${r.message}`);
+            this.env.debug(`SYMSRV:  ${r.from}: MSG: ${r.message}`);
             return { written: false, outcome: 'not-found', reason: r.message };
           case 'pointer': {
             const t = this.followPointer(r.from, r.target);
@@ -372,7 +372,7 @@ class Search {
       return await ensureFile(target, produce, (tmp) => this.check(tmp), { signal: this.env.signal });
     } catch (e) {
       if (e instanceof DbgHelpError && (e.code === 'IO_ERROR' || e.code === 'BAD_FORMAT' || e.code === 'UNSUPPORTED')) {
-        this.env.debug(`SYMSRV: ${e.message}`);
+        this.env.debug(`SYMSRV:  ${e.message}`);
         return { status: 'failed' };
       }
       throw e;
@@ -392,14 +392,14 @@ class Search {
       return undefined;
     }
     if (first.status !== 'written' && first.status !== 'cached') return undefined;
-    if (first.status === 'written' && logFirst) this.env.debug(`SYMSRV: ${req.fileName} from ${fromStore}: ${first.bytes} bytes - copied`);
+    if (first.status === 'written' && logFirst) this.env.debug(`SYMSRV:  ${req.fileName} from ${fromStore}: ${first.bytes} bytes - copied`);
     else if (!this.matches(first.path, dests[0].filePath(req))) return undefined;
     let current = first.path;
     let shown = dests[0].filePath(req);
     for (let k = 1; k < dests.length; k++) {
       const prev = current;
       const r = await this.ensure(dests[k], async (tmp) => ({ written: true, bytes: await copyWithProgress(prev, tmp, statSize(prev), prev, this.fetchOpts()) }));
-      if (r.status === 'written') this.env.debug(`SYMSRV: ${req.fileName} from ${dests[k - 1].describe()}: ${r.bytes} bytes - copied`);
+      if (r.status === 'written') this.env.debug(`SYMSRV:  ${req.fileName} from ${dests[k - 1].describe()}: ${r.bytes} bytes - copied`);
       if (r.status !== 'written' && r.status !== 'cached') break;
       current = r.path;
       shown = dests[k].filePath(req);

@@ -47,7 +47,7 @@ export interface FetchOptions {
   readonly copyTo?: string;
   readonly signal?: AbortSignal;
   onProgress?(p: FetchProgress): void;
-  /** A verbose line (SYMSRV: ...), already gated on SYMOPT_DEBUG by the caller. */
+  /** A verbose line (SYMSRV:  ...), already gated on SYMOPT_DEBUG by the caller. */
   debug?(line: string): void;
   /** SYMOPT_* in effect (FAVOR_COMPRESSED changes the probe order). */
   readonly options?: number;

@@ -120,7 +120,7 @@ export class HttpStore implements StoreSource {
       const r = await this.get(url, { kind: 'file', path: opts.copyTo, expected }, call);
       if (r.kind === 'missing' && (r.status === 401 || r.status === 403)) denied ??= r.status;
       if (r.kind === 'ok') {
-        debug(`SYMSRV: ${lastSegment(rel)} from ${this.url}: ${r.bytes} bytes - copied`);
+        debug(`SYMSRV:  ${lastSegment(rel)} from ${this.url}: ${r.bytes} bytes - copied`);
         return { status: 'found', form, path: opts.copyTo, bytes: r.bytes, from: url.href };
       }
       if (r.kind === 'failed') return { status: 'unavailable', reason: r.reason, tried: url.href };
@@ -135,11 +135,11 @@ export class HttpStore implements StoreSource {
     }
     const ptr = parseFilePtr(p.text ?? '');
     if (!ptr) {
-      debug(`SYMSRV: ${ptrUrl.href} - neither PATH: nor MSG:, ignored`);
+      debug(`SYMSRV:  ${ptrUrl.href} - neither PATH: nor MSG:, ignored`);
       return { status: 'not-found', tried };
     }
     if (ptr.kind === 'message') return { status: 'message', message: ptr.message, from: ptrUrl.href };
-    debug(`SYMSRV: PATH: ${ptr.target}`);
+    debug(`SYMSRV:  PATH: ${ptr.target}`);
     if (/^https?:\/\//i.test(ptr.target)) return this.followUrlPointer(ptr.target, ptrUrl, opts.copyTo, call);
     if (!this.options.allowHttpFilePtrToLocal) {
       const reason = `refused: points at the local path ${ptr.target}; a file.ptr served over HTTP may not send us to the local file system (allowHttpFilePtrToLocal permits it)`;
@@ -163,7 +163,7 @@ export class HttpStore implements StoreSource {
     const compressed = name.endsWith('_');
     const r = await this.get(url, { kind: 'file', path: copyTo, expected: expectedFor(name) }, call);
     if (r.kind === 'ok') {
-      call.debug(`SYMSRV: ${name} from ${url.origin}: ${r.bytes} bytes - copied`);
+      call.debug(`SYMSRV:  ${name} from ${url.origin}: ${r.bytes} bytes - copied`);
       return { status: 'found', form: compressed ? 'compressed' : 'file', path: copyTo, bytes: r.bytes, from: url.href };
     }
     if (r.kind === 'missing') return { status: 'not-found', tried: url.href };
@@ -202,7 +202,7 @@ export class HttpStore implements StoreSource {
     const shown = url.pathname;
     const miss = this.misses?.lookup(url.href);
     if (miss) {
-      debug(`SYMSRV: HTTPGET: ${shown} - ${statusName(miss.status)} remembered until ${new Date(miss.until).toISOString()}, not asked again`);
+      debug(`SYMSRV:  HTTPGET: ${shown} - ${statusName(miss.status)} remembered until ${new Date(miss.until).toISOString()}, not asked again`);
       return { kind: 'missing', status: miss.status };
     }
     const host = url.host;
@@ -213,10 +213,10 @@ export class HttpStore implements StoreSource {
       const admission = this.board.admit(host, breakerOpts);
       if (!admission.allowed) {
         const reason = `${host} skipped: ${admission.failures} failures in a row, next try in ${Math.ceil(admission.retryInMs / 1000)} s`;
-        debug(`SYMSRV: HTTPGET: ${shown} - ${reason}`);
+        debug(`SYMSRV:  HTTPGET: ${shown} - ${reason}`);
         return { kind: 'failed', reason };
       }
-      debug(`SYMSRV: HTTPGET: ${shown}`);
+      debug(`SYMSRV:  HTTPGET: ${shown}`);
       const sink = target.kind === 'file' ? new FileSink(target.path, target.expected) : new MemorySink(target.expected);
       let retryAfterMs: number | undefined;
       let why: string;
@@ -237,7 +237,7 @@ export class HttpStore implements StoreSource {
               return proxy ? proxyAgent(proxy, u.protocol === 'https:' ? 'https:' : 'http:') : undefined;
             },
             createConnection: o.createConnection,
-            onRedirect: (from, to, status) => debug(`SYMSRV: HTTPGET: ${from.pathname} - ${status} redirect to ${to.href}`),
+            onRedirect: (from, to, status) => debug(`SYMSRV:  HTTPGET: ${from.pathname} - ${status} redirect to ${to.href}`),
           },
           (head: ResponseHead) => {
             if (head.status < 200 || head.status >= 300) return undefined;
@@ -276,7 +276,7 @@ export class HttpStore implements StoreSource {
         await sink.discard();
         if (e instanceof ContentRefused) {
           this.board.success(host); // the host answered; what it sent is not a symbol file
-          debug(`SYMSRV: HTTPGET: ${shown} - refused: ${e.message}`);
+          debug(`SYMSRV:  HTTPGET: ${shown} - refused: ${e.message}`);
           return { kind: 'failed', reason: `refused: ${e.message}` };
         }
         if (!(e instanceof HttpFailure)) {
@@ -290,7 +290,7 @@ export class HttpStore implements StoreSource {
         debug(transportLine(e.phase, e.wininet));
         if (e.kind === 'too-large' || e.kind === 'overrun' || e.kind === 'redirect') {
           this.board.success(host);
-          debug(`SYMSRV: HTTPGET: ${shown} - refused: ${withoutUrl(e.message, url)}`);
+          debug(`SYMSRV:  HTTPGET: ${shown} - refused: ${withoutUrl(e.message, url)}`);
           return { kind: 'failed', reason: `refused: ${withoutUrl(e.message, url)}` };
         }
         this.board.failure(host, breakerOpts);
@@ -299,7 +299,7 @@ export class HttpStore implements StoreSource {
       }
       const wait = this.backoff(attempt, retryAfterMs);
       if (attempt >= attempts || Date.now() + wait >= call.deadline) return { kind: 'failed', reason: why };
-      debug(`SYMSRV: HTTPGET: ${shown} - retry ${attempt} of ${attempts - 1} in ${wait} ms (${why})`);
+      debug(`SYMSRV:  HTTPGET: ${shown} - retry ${attempt} of ${attempts - 1} in ${wait} ms (${why})`);
       await sleep(wait, opts.signal);
     }
   }

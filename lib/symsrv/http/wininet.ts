@@ -101,7 +101,7 @@ export function internetErrorName(code: number): string {
 
 /** `HttpQueryInfo: 80190194 - HTTP_STATUS_NOT_FOUND` (lower-case hex, as symsrv prints it). */
 export function queryInfoLine(status: number): string {
-  return `SYMSRV: HttpQueryInfo: ${statusHresult(status).toString(16)} - ${statusName(status)}`;
+  return `SYMSRV:  HttpQueryInfo: ${statusHresult(status).toString(16)} - ${statusName(status)}`;
 }
 
 /**
@@ -110,10 +110,10 @@ export function queryInfoLine(status: number): string {
  */
 export function transportLine(phase: 'send' | 'read', code: number): string {
   const call = phase === 'send' ? 'HttpSendRequest' : 'InternetReadFile';
-  return `SYMSRV: ${call}: ${internetHresult(code).toString(16).toUpperCase()} - ${internetErrorName(code)}`;
+  return `SYMSRV:  ${call}: ${internetHresult(code).toString(16).toUpperCase()} - ${internetErrorName(code)}`;
 }
 
 /** `RESULT: 0x80190194` (upper-case hex, 8 digits). */
 export function resultLine(hresult: number): string {
-  return `SYMSRV: RESULT: 0x${(hresult >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+  return `SYMSRV:  RESULT: 0x${(hresult >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
 }

@@ -104,9 +104,9 @@ describe('loadModule through srv*cache*http: faults leave the right file or noth
     expect(r.progress[r.progress.length - 1]).toEqual({ bytes: PDB.bytes.length, total: PDB.bytes.length, from: `${server.url}${FILE}` });
     expect(r.lines).toEqual(
       expect.arrayContaining([
-        `SYMSRV: HTTPGET: ${FILE}`,
-        'SYMSRV: HttpQueryInfo: 801900c8 - HTTP_STATUS_OK',
-        `SYMSRV: ${PDB.name} from ${server.url}/sym: ${PDB.bytes.length} bytes - copied`,
+        `SYMSRV:  HTTPGET: ${FILE}`,
+        'SYMSRV:  HttpQueryInfo: 801900c8 - HTTP_STATUS_OK',
+        `SYMSRV:  ${PDB.name} from ${server.url}/sym: ${PDB.bytes.length} bytes - copied`,
       ]),
     );
     const again = await load();
@@ -174,7 +174,7 @@ describe('loadModule through srv*cache*http: faults leave the right file or noth
     server.on(PD_, loginPage());
     const r = await load();
     expectNothing(r);
-    expect(r.lines).toContain(`SYMSRV: HTTPGET: ${FILE} - refused: the server answered with text/html (a login or error page?), not a symbol file`);
+    expect(r.lines).toContain(`SYMSRV:  HTTPGET: ${FILE} - refused: the server answered with text/html (a login or error page?), not a symbol file`);
   });
 
   test('a wrong PDB (another GUID) served under this key: the check refuses it, nothing', async () => {

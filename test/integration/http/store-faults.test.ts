@@ -120,11 +120,11 @@ describe('HttpStore: the happy path and symsrv wording', () => {
     expect(r.out).toMatchObject({ from: `${server.url}${FILE}` });
     expect(server.log).toEqual(['/sym/index2.txt', FILE]);
     expect(r.lines).toEqual([
-      'SYMSRV: HTTPGET: /sym/index2.txt',
-      'SYMSRV: HttpQueryInfo: 80190194 - HTTP_STATUS_NOT_FOUND',
-      `SYMSRV: HTTPGET: ${FILE}`,
-      'SYMSRV: HttpQueryInfo: 801900c8 - HTTP_STATUS_OK',
-      `SYMSRV: ${PDB.name} from ${server.url}/sym: ${PDB.bytes.length} bytes - copied`,
+      'SYMSRV:  HTTPGET: /sym/index2.txt',
+      'SYMSRV:  HttpQueryInfo: 80190194 - HTTP_STATUS_NOT_FOUND',
+      `SYMSRV:  HTTPGET: ${FILE}`,
+      'SYMSRV:  HttpQueryInfo: 801900c8 - HTTP_STATUS_OK',
+      `SYMSRV:  ${PDB.name} from ${server.url}/sym: ${PDB.bytes.length} bytes - copied`,
     ]);
     const last = r.progress[r.progress.length - 1];
     expect(last).toEqual({ bytes: PDB.bytes.length, total: PDB.bytes.length, from: `${server.url}${FILE}` });
@@ -143,7 +143,7 @@ describe('HttpStore: the happy path and symsrv wording', () => {
     const r = await run(store());
     expect(r.out).toEqual({ status: 'not-found', tried: `${server.url}${FILE}` });
     expect(server.log).toEqual(['/sym/index2.txt', FILE, PD_, PTR]);
-    expect(r.lines.filter((l) => l.includes('HttpQueryInfo'))).toEqual(Array(4).fill('SYMSRV: HttpQueryInfo: 80190194 - HTTP_STATUS_NOT_FOUND'));
+    expect(r.lines.filter((l) => l.includes('HttpQueryInfo'))).toEqual(Array(4).fill('SYMSRV:  HttpQueryInfo: 80190194 - HTTP_STATUS_NOT_FOUND'));
     expectNothingLeft(r);
   });
 
@@ -179,7 +179,7 @@ describe('HttpStore: the happy path and symsrv wording', () => {
     server.on(file, serve(PDB.bytes));
     const bad = await run(store({ probeIndex2: false }), req);
     expect(bad.out).toMatchObject({ status: 'unavailable' });
-    expect(bad.lines).toContain(`SYMSRV: HTTPGET: ${file} - refused: not a PE image: no MZ signature ('Microsoft C/C++ ')`);
+    expect(bad.lines).toContain(`SYMSRV:  HTTPGET: ${file} - refused: not a PE image: no MZ signature ('Microsoft C/C++ ')`);
     expectNothingLeft(bad);
   });
 });
@@ -190,8 +190,8 @@ describe('HttpStore: faults leave copyTo holding the whole file or nothing', () 
     const r = await run(store({ probeIndex2: false }));
     expectFound(r, PDB.bytes);
     expect(server.count(FILE)).toBe(2);
-    expect(r.lines).toContain('SYMSRV: InternetReadFile: 800C2EFF - ERROR_INTERNET_CONNECTION_RESET');
-    expect(r.lines.some((l) => l.startsWith(`SYMSRV: HTTPGET: ${FILE} - retry 1 of 2 in `))).toBe(true);
+    expect(r.lines).toContain('SYMSRV:  InternetReadFile: 800C2EFF - ERROR_INTERNET_CONNECTION_RESET');
+    expect(r.lines.some((l) => l.startsWith(`SYMSRV:  HTTPGET: ${FILE} - retry 1 of 2 in `))).toBe(true);
   });
 
   test('connection reset every time: unavailable after 1 + 2 retries, nothing left', async () => {
@@ -207,21 +207,21 @@ describe('HttpStore: faults leave copyTo holding the whole file or nothing', () 
     server.on(FILE, sequence(resetAtOnce(), serve(PDB.bytes)));
     const r = await run(store({ probeIndex2: false }));
     expectFound(r, PDB.bytes);
-    expect(r.lines).toContain('SYMSRV: HttpSendRequest: 800C2EFF - ERROR_INTERNET_CONNECTION_RESET');
+    expect(r.lines).toContain('SYMSRV:  HttpSendRequest: 800C2EFF - ERROR_INTERNET_CONNECTION_RESET');
   });
 
   test('500 then 200: retried; 503 every time: unavailable, nothing left, not remembered as a miss', async () => {
     server.on(FILE, sequence(status(500), serve(PDB.bytes)));
     const ok = await run(store({ probeIndex2: false }));
     expectFound(ok, PDB.bytes);
-    expect(ok.lines).toContain('SYMSRV: HttpQueryInfo: 801901f4 - HTTP_STATUS_SERVER_ERROR');
+    expect(ok.lines).toContain('SYMSRV:  HttpQueryInfo: 801901f4 - HTTP_STATUS_SERVER_ERROR');
 
     server.reset();
     server.on(FILE, status(503));
     const r = await run(store({ probeIndex2: false }));
     expect(r.out).toMatchObject({ status: 'unavailable' });
     expect(server.count(FILE)).toBe(3);
-    expect(r.lines.filter((l) => l === 'SYMSRV: HttpQueryInfo: 801901f7 - HTTP_STATUS_SERVICE_UNAVAIL')).toHaveLength(3);
+    expect(r.lines.filter((l) => l === 'SYMSRV:  HttpQueryInfo: 801901f7 - HTTP_STATUS_SERVICE_UNAVAIL')).toHaveLength(3);
     expectNothingLeft(r);
     const again = await run(store({ probeIndex2: false }));
     expect(again.out).toMatchObject({ status: 'unavailable' });
@@ -248,7 +248,7 @@ describe('HttpStore: faults leave copyTo holding the whole file or nothing', () 
     expect(second.out).toMatchObject({ status: 'not-found' });
     expect(server.count(FILE)).toBe(1);
     const until = new Date(clock + 60_000).toISOString();
-    expect(second.lines[0]).toBe(`SYMSRV: HTTPGET: ${FILE} - HTTP_STATUS_NOT_FOUND remembered until ${until}, not asked again`);
+    expect(second.lines[0]).toBe(`SYMSRV:  HTTPGET: ${FILE} - HTTP_STATUS_NOT_FOUND remembered until ${until}, not asked again`);
 
     clock += 60_001;
     const third = await run(s);
@@ -263,7 +263,7 @@ describe('HttpStore: faults leave copyTo holding the whole file or nothing', () 
     const r = await run(store({ probeIndex2: false }));
     expectFound(r, PDB.bytes);
     expect(server.count(FILE)).toBe(2);
-    expect(r.lines).toContain('SYMSRV: InternetReadFile: 800C2EFF - ERROR_INTERNET_CONNECTION_RESET');
+    expect(r.lines).toContain('SYMSRV:  InternetReadFile: 800C2EFF - ERROR_INTERNET_CONNECTION_RESET');
   });
 
   test('truncated body every time: unavailable, nothing left', async () => {
@@ -319,7 +319,7 @@ describe('HttpStore: faults leave copyTo holding the whole file or nothing', () 
     const r = await run(store({ probeIndex2: false, idleTimeoutMs: 200, retries: 1 }));
     const took = Date.now() - t0;
     expect(r.out).toMatchObject({ status: 'unavailable' });
-    expect(r.lines.filter((l) => l === 'SYMSRV: InternetReadFile: 800C2EE2 - ERROR_INTERNET_TIMEOUT')).toHaveLength(2);
+    expect(r.lines.filter((l) => l === 'SYMSRV:  InternetReadFile: 800C2EE2 - ERROR_INTERNET_TIMEOUT')).toHaveLength(2);
     expect(took).toBeGreaterThanOrEqual(400);
     expect(took).toBeLessThan(2500);
     expectNothingLeft(r);
@@ -329,7 +329,7 @@ describe('HttpStore: faults leave copyTo holding the whole file or nothing', () 
     server.on(FILE, stallHeaders(server, 5000));
     const r = await run(store({ probeIndex2: false, idleTimeoutMs: 200, retries: 0 }));
     expect(r.out).toMatchObject({ status: 'unavailable' });
-    expect(r.lines).toContain('SYMSRV: HttpSendRequest: 800C2EE2 - ERROR_INTERNET_TIMEOUT');
+    expect(r.lines).toContain('SYMSRV:  HttpSendRequest: 800C2EE2 - ERROR_INTERNET_TIMEOUT');
     expectNothingLeft(r);
   });
 
@@ -357,7 +357,7 @@ describe('HttpStore: faults leave copyTo holding the whole file or nothing', () 
     server.on(FILE, loginPage());
     const r = await run(store({ probeIndex2: false }));
     expect(r.out).toMatchObject({ status: 'unavailable' });
-    expect(r.lines).toContain(`SYMSRV: HTTPGET: ${FILE} - refused: the server answered with text/html (a login or error page?), not a symbol file`);
+    expect(r.lines).toContain(`SYMSRV:  HTTPGET: ${FILE} - refused: the server answered with text/html (a login or error page?), not a symbol file`);
     expect(server.count(FILE)).toBe(1);
     expect(server.count(PD_)).toBe(0);
     expectNothingLeft(r);
@@ -368,7 +368,7 @@ describe('HttpStore: faults leave copyTo holding the whole file or nothing', () 
     server.on(FILE, loginPage('application/octet-stream'));
     const r = await run(store({ probeIndex2: false }));
     expect(r.out).toMatchObject({ status: 'unavailable' });
-    expect(r.lines).toContain(`SYMSRV: HTTPGET: ${FILE} - refused: the body is markup (starts with <), not a symbol file`);
+    expect(r.lines).toContain(`SYMSRV:  HTTPGET: ${FILE} - refused: the body is markup (starts with <), not a symbol file`);
     expectNothingLeft(r);
   });
 
@@ -398,7 +398,7 @@ describe('HttpStore: faults leave copyTo holding the whole file or nothing', () 
     server.on('/cdn/blob-2', serve(PDB.bytes));
     const r = await run(store({ probeIndex2: false }));
     expectFound(r, PDB.bytes);
-    expect(r.lines).toContain(`SYMSRV: HTTPGET: ${FILE} - 302 redirect to ${server.url}/cdn/blob-1`);
+    expect(r.lines).toContain(`SYMSRV:  HTTPGET: ${FILE} - 302 redirect to ${server.url}/cdn/blob-1`);
 
     server.reset();
     server.on(FILE, redirect('/loop/a'));
@@ -441,7 +441,7 @@ describe('HttpStore: faults leave copyTo holding the whole file or nothing', () 
     const copyTo = path.join(dir, 'x.tmp');
     const out = await s.fetch(REQ, { copyTo, debug: (l) => lines.push(l) });
     expect(out).toMatchObject({ status: 'unavailable' });
-    expect(lines.filter((l) => l === 'SYMSRV: HttpSendRequest: 800C2EFD - ERROR_INTERNET_CANNOT_CONNECT')).toHaveLength(2);
+    expect(lines.filter((l) => l === 'SYMSRV:  HttpSendRequest: 800C2EFD - ERROR_INTERNET_CANNOT_CONNECT')).toHaveLength(2);
     expect(fs.existsSync(copyTo)).toBe(false);
   });
 });
@@ -476,7 +476,7 @@ describe('HttpStore: names, file.ptr, breaker, cancellation', () => {
     server.on(PTR, filePtr(`PATH:${PDB.path}\r\n`));
     const r = await run(store({ probeIndex2: false }));
     expect(r.out).toMatchObject({ status: 'unavailable', tried: `${server.url}${PTR}` });
-    expect(r.lines).toContain(`SYMSRV: PATH: ${PDB.path}`);
+    expect(r.lines).toContain(`SYMSRV:  PATH: ${PDB.path}`);
     expect((r.out as { reason: string }).reason).toBe(
       `refused: points at the local path ${PDB.path}; a file.ptr served over HTTP may not send us to the local file system (allowHttpFilePtrToLocal permits it)`,
     );
@@ -520,7 +520,7 @@ describe('HttpStore: names, file.ptr, breaker, cancellation', () => {
     expect(server.count(FILE)).toBe(2);
     const b = await run(s); // one more failure opens it
     expect(server.count(FILE)).toBe(3);
-    expect(b.lines[b.lines.length - 1]).toBe(`SYMSRV: HTTPGET: ${FILE} - ${hostPort()} skipped: 3 failures in a row, next try in 30 s`);
+    expect(b.lines[b.lines.length - 1]).toBe(`SYMSRV:  HTTPGET: ${FILE} - ${hostPort()} skipped: 3 failures in a row, next try in 30 s`);
     const c = await run(s); // open: no request at all
     expect(server.count(FILE)).toBe(3);
     expect(c.out).toMatchObject({ status: 'unavailable', reason: `${hostPort()} skipped: 3 failures in a row, next try in 30 s` });

@@ -64,7 +64,7 @@ describe("the Symbol Paths page's example: cache*C;srv*S", () => {
       // The image's CodeView record names `basic-x64.pdb` (relative): tried first, not there.
       'DBGHELP: basic-x64.pdb - file not found',
       ...unc(inCache),
-      `SYMSRV: basic-x64.pdb from ${S}: ${size} bytes - copied`,
+      `SYMSRV:  basic-x64.pdb from ${S}: ${size} bytes - copied`,
       `DBGHELP: ${inCache} already cached`,
       'DBGHELP: basic-x64 - private symbols & lines',
       `        ${inCache}`,
@@ -95,7 +95,7 @@ describe("the Symbol Paths page's example: cache*C;srv*S", () => {
       `DBGHELP: ${D}${sep}exe${sep}basic-x64.pdb - file not found`,
       `DBGHELP: ${D}${sep}symbols${sep}exe${sep}basic-x64.pdb - file not found`,
       ...unc(inCache),
-      `SYMSRV: basic-x64.pdb from ${S}: ${size} bytes - copied`,
+      `SYMSRV:  basic-x64.pdb from ${S}: ${size} bytes - copied`,
       `DBGHELP: ${inCache} already cached`,
       'DBGHELP: basic-x64 - private symbols & lines',
       `        ${inCache}`,

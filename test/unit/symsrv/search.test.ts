@@ -61,8 +61,8 @@ describe('srv* chains', () => {
       `DBGHELP: ${PDB} - file not found`,
       ...unc(inA),
       ...unc(inB),
-      `SYMSRV: ${PDB} from ${d('S')}: ${SIZE} bytes - copied`,
-      `SYMSRV: ${PDB} from ${d('B')}: ${SIZE} bytes - copied`,
+      `SYMSRV:  ${PDB} from ${d('S')}: ${SIZE} bytes - copied`,
+      `SYMSRV:  ${PDB} from ${d('B')}: ${SIZE} bytes - copied`,
       `DBGHELP: ${inA} already cached`,
       'DBGHELP: basic-x64 - private symbols & lines',
       `        ${inA}`,
@@ -77,7 +77,7 @@ describe('srv* chains', () => {
     const { root, image, d } = setup();
     putInStore(d('B'), BASIC_X64.pdb, KEY);
     const { lines, info } = await load(`srv*${d('A')}*${d('B')}*${d('S')}`, root, image);
-    expect(lines.filter((l) => l.startsWith('SYMSRV'))).toEqual([...unc(j(d('A'), PDB, KEY, PDB)), `SYMSRV: ${PDB} from ${d('B')}: ${SIZE} bytes - copied`]);
+    expect(lines.filter((l) => l.startsWith('SYMSRV'))).toEqual([...unc(j(d('A'), PDB, KEY, PDB)), `SYMSRV:  ${PDB} from ${d('B')}: ${SIZE} bytes - copied`]);
     expect(info?.loadedPdbName).toBe(j(d('A'), PDB, KEY, PDB));
     expect(fs.existsSync(d('S'))).toBe(false);
   });
@@ -105,8 +105,8 @@ describe('srv* chains', () => {
     expect(lines.slice(1, 10)).toEqual([
       ...unc(j(d('C'), PDB, KEY, PDB)),
       ...unc(j(d('A'), PDB, KEY, PDB)),
-      `SYMSRV: ${PDB} from ${d('S')}: ${SIZE} bytes - copied`,
-      `SYMSRV: ${PDB} from ${d('A')}: ${SIZE} bytes - copied`,
+      `SYMSRV:  ${PDB} from ${d('S')}: ${SIZE} bytes - copied`,
+      `SYMSRV:  ${PDB} from ${d('A')}: ${SIZE} bytes - copied`,
       `DBGHELP: ${j(d('C'), PDB, KEY, PDB)} already cached`,
     ]);
     expect(info?.loadedPdbName).toBe(j(d('C'), PDB, KEY, PDB));
@@ -162,12 +162,12 @@ describe('store layouts', () => {
     fs.mkdirSync(ptrDir, { recursive: true });
     fs.writeFileSync(path.join(ptrDir, 'file.ptr'), `PATH:${target}\r\n`);
     const followed = await load(`srv*${d('C')}*${d('S')}`, root, image);
-    expect(followed.lines).toContain(`SYMSRV: ${j(ptrDir, 'file.ptr')}: PATH: ${target}`);
+    expect(followed.lines).toContain(`SYMSRV:  ${j(ptrDir, 'file.ptr')}: PATH: ${target}`);
     expect(followed.info?.loadedPdbName).toBe(j(d('C'), PDB, KEY, PDB));
 
     fs.writeFileSync(path.join(ptrDir, 'file.ptr'), 'MSG: withdrawn by the build team');
     const told = await load(`srv*${d('S')};${d('fallback')}`, root, image);
-    expect(told.lines).toContain(`SYMSRV: ${j(ptrDir, 'file.ptr')}: MSG: withdrawn by the build team`);
+    expect(told.lines).toContain(`SYMSRV:  ${j(ptrDir, 'file.ptr')}: MSG: withdrawn by the build team`);
     expect(told.lines).toContain(`DBGHELP: ${j(d('fallback'), PDB)} - file not found`);
     expect(told.info?.symType).toBe(SymType.None);
   });
@@ -177,7 +177,7 @@ describe('store layouts', () => {
     const cab = writeCab([{ name: PDB, data: fs.readFileSync(BASIC_X64.pdb) }]);
     putInStore(d('S'), BASIC_X64.pdb, KEY, { as: 'basic-x64.pd_', data: cab });
     const { lines, info } = await load(`srv*${d('C')}*${d('S')}`, root, image);
-    expect(lines).toContain(`SYMSRV: ${PDB} from ${d('S')}: ${SIZE} bytes - copied`);
+    expect(lines).toContain(`SYMSRV:  ${PDB} from ${d('S')}: ${SIZE} bytes - copied`);
     expect(fs.readFileSync(info!.loadedPdbName).equals(fs.readFileSync(BASIC_X64.pdb))).toBe(true);
   });
 });
@@ -340,7 +340,7 @@ describe('cancellation and faults: a cache holds the right file or nothing', () 
     putInStore(d('S'), BASIC_X64.pdb, KEY, { as: 'basic-x64.pd_', data: cab.subarray(0, cab.length >> 1) });
     const good = putInStore(d('T'), BASIC_X64.pdb, KEY);
     const { lines, info } = await load(`srv*${d('C')}*${d('S')};srv*${d('T')}`, root, image);
-    expect(lines.some((l) => l.startsWith('SYMSRV: ') && /basic-x64\.pd_/.test(l))).toBe(true);
+    expect(lines.some((l) => l.startsWith('SYMSRV:  ') && /basic-x64\.pd_/.test(l))).toBe(true);
     expect(info?.loadedPdbName).toBe(good);
     expect(listFiles(d('C'))).toEqual([]);
   });
@@ -351,7 +351,7 @@ describe('cancellation and faults: a cache holds the right file or nothing', () 
     fs.writeFileSync(d('C'), 'a file where the cache directory should be');
     const good = putInStore(d('T'), BASIC_X64.pdb, KEY);
     const { lines, info } = await load(`srv*${d('C')}*${d('S')};srv*${d('T')}`, root, image);
-    expect(lines.some((l) => /^SYMSRV: cannot create/.test(l))).toBe(true);
+    expect(lines.some((l) => /^SYMSRV: {2}cannot create/.test(l))).toBe(true);
     expect(info?.loadedPdbName).toBe(good);
   });
 
