@@ -14,7 +14,7 @@ import { Cursor } from '../formats/binary/cursor';
 import { S } from '../formats/codeview/symbol-kinds';
 import type { ModuleSymbols } from '../formats/pdb/module-symbols';
 import { sortedOrder } from '../formats/binary/search';
-import { U32List } from './u32-list';
+import { U32List } from '../formats/binary/u32-list';
 import { dbghelpLeads } from './folded-procs';
 
 /** Entries sorted by PDB RVA, each with a copy of its record. */

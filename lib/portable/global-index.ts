@@ -14,7 +14,7 @@
  */
 import { S } from '../formats/codeview/symbol-kinds';
 import type { PdbFile } from '../formats/pdb/pdb-file';
-import { U32List } from './u32-list';
+import { U32List } from '../formats/binary/u32-list';
 
 /** Records sorted by image RVA: their offsets in the Symbol Records stream and sizes (reclen + 2). */
 export interface GlobalIndex {

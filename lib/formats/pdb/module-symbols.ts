@@ -9,6 +9,7 @@
 import { Cursor } from '../binary/cursor';
 import { opensScope, S, SymFamily, symFamily } from '../codeview/symbol-kinds';
 import { SymbolStream } from './symbol-stream';
+import { U32List } from '../binary/u32-list';
 import { PROCSYM32, SCOPE, THUNKSYM32, TRAMPOLINESYM, u16At, u32At } from '../codeview/record-layout';
 import { readProc, readThunk, readTrampoline } from '../codeview/symbol-records';
 
@@ -130,76 +131,50 @@ export class ModuleSymbols {
 
   /**
    * The top-level procedures, thunks and trampolines in stream order as parallel arrays, read
-   * in one walk (forEachTopLevel's, written out: it runs once per module in bulk lookups) by
-   * field offset (record-layout.ts), without an object per record; a record too short for the
-   * fields read is handed to its cursor decoder, so it fails with the cursor's message.
+   * by field offset (record-layout.ts) in forEachTopLevel's walk, without an object or a cursor
+   * per record; a record too short for the fields read is handed to its cursor decoder, so it
+   * fails with the cursor's message.
    */
   codeRangeTable(): CodeRangeTable {
     const s = this.symbols;
-    const { buf, start, end } = s.c;
-    const t = new CodeRangeTableBuilder();
-    let p = start;
-    while (p + 4 <= end) {
-      const reclen = buf[p] | (buf[p + 1] << 8);
-      const kind = buf[p + 2] | (buf[p + 3] << 8);
-      if (reclen < 2 || p + 2 + reclen > end) s.c.fail(`symbol record of length ${reclen} runs past the end of the stream`, p);
-      const next = p + 2 + reclen;
+    const { buf } = s.c;
+    const base = s.c.start - s.firstOffset;
+    const [kinds, sections, offsets, lengths, records, sizes] = Array.from({ length: 6 }, () => new U32List());
+    const add = (kind: number, section: number, offset: number, length: number, record: number, size: number) => {
+      kinds.push(kind);
+      sections.push(section);
+      offsets.push(offset);
+      lengths.push(length);
+      records.push(record);
+      sizes.push(size);
+    };
+    this.forEachTopLevel((kind, record) => {
       const fam = symFamily(kind);
-      const record = p - start + s.firstOffset;
+      const p = base + record;
+      const size = 2 + (buf[p] | (buf[p + 1] << 8));
       if (fam === SymFamily.Proc) {
-        if (next < p + PROCSYM32.flags) readProc(s.recordAt(record).data);
-        t.add(kind, u16At(buf, p + PROCSYM32.segment), u32At(buf, p + PROCSYM32.offset), u32At(buf, p + PROCSYM32.length), record, next - p);
+        if (size < PROCSYM32.flags) readProc(s.recordAt(record).data);
+        add(kind, u16At(buf, p + PROCSYM32.segment), u32At(buf, p + PROCSYM32.offset), u32At(buf, p + PROCSYM32.length), record, size);
       } else if (fam === SymFamily.Thunk) {
-        if (next < p + THUNKSYM32.ordinal) readThunk(s.recordAt(record).data);
-        t.add(kind, u16At(buf, p + THUNKSYM32.segment), u32At(buf, p + THUNKSYM32.offset), u16At(buf, p + THUNKSYM32.length), record, next - p);
+        if (size < THUNKSYM32.ordinal) readThunk(s.recordAt(record).data);
+        add(kind, u16At(buf, p + THUNKSYM32.segment), u32At(buf, p + THUNKSYM32.offset), u16At(buf, p + THUNKSYM32.length), record, size);
       } else if (kind === S.TRAMPOLINE) {
-        if (next < p + TRAMPOLINESYM.targetSection) readTrampoline(s.recordAt(record).data);
-        t.add(kind, u16At(buf, p + TRAMPOLINESYM.thunkSection), u32At(buf, p + TRAMPOLINESYM.thunkOffset), u16At(buf, p + TRAMPOLINESYM.size), record, next - p);
+        if (size < TRAMPOLINESYM.targetSection) readTrampoline(s.recordAt(record).data);
+        add(kind, u16At(buf, p + TRAMPOLINESYM.thunkSection), u32At(buf, p + TRAMPOLINESYM.thunkOffset), u16At(buf, p + TRAMPOLINESYM.size), record, size);
       }
-      p = opensScope(fam) ? this.afterScope(p, reclen, next) : next;
-    }
-    s.checkTail(p);
-    return t.done();
+    });
+    return { count: kinds.length, kinds: kinds.items, sections: sections.items, offsets: offsets.items, lengths: lengths.items, records: records.items, sizes: sizes.items };
   }
 }
 
 /** ModuleSymbols.codeRangeTable: `count` entries in stream order (the arrays may be longer). */
 export interface CodeRangeTable {
   count: number;
-  kinds: Uint16Array;
-  sections: Uint16Array;
+  kinds: Uint32Array;
+  sections: Uint32Array;
   offsets: Uint32Array;
   lengths: Uint32Array;
   /** Stream offset of each record, and its size in bytes (reclen + 2). */
   records: Uint32Array;
   sizes: Uint32Array;
-}
-
-class CodeRangeTableBuilder {
-  private t: CodeRangeTable = { count: 0, kinds: new Uint16Array(64), sections: new Uint16Array(64), offsets: new Uint32Array(64), lengths: new Uint32Array(64), records: new Uint32Array(64), sizes: new Uint32Array(64) };
-
-  add(kind: number, section: number, offset: number, length: number, record: number, size: number): void {
-    let t = this.t;
-    const i = t.count;
-    if (i === t.kinds.length) t = this.grow();
-    t.kinds[i] = kind;
-    t.sections[i] = section;
-    t.offsets[i] = offset;
-    t.lengths[i] = length;
-    t.records[i] = record;
-    t.sizes[i] = size;
-    t.count = i + 1;
-  }
-
-  done(): CodeRangeTable {
-    return this.t;
-  }
-
-  private grow(): CodeRangeTable {
-    const o = this.t;
-    const n = o.kinds.length * 2;
-    const g = <A extends Uint16Array | Uint32Array>(a: A, b: A): A => (b.set(a), b);
-    this.t = { count: o.count, kinds: g(o.kinds, new Uint16Array(n)), sections: g(o.sections, new Uint16Array(n)), offsets: g(o.offsets, new Uint32Array(n)), lengths: g(o.lengths, new Uint32Array(n)), records: g(o.records, new Uint32Array(n)), sizes: g(o.sizes, new Uint32Array(n)) };
-    return this.t;
-  }
 }

@@ -21,6 +21,7 @@
  * entry). The module's file checksums and cross-scope subsections are kept as small copies,
  * read when a line or a cross-module name is asked for.
  */
+import { U32List } from '../../formats/binary/u32-list';
 import { badFormat } from '../../api/errors';
 import { Cursor } from '../../formats/binary/cursor';
 import { readCrossScopeExports, readCrossScopeImports, type CrossScopeImport } from '../../formats/codeview/cross-scope-ids';
@@ -66,27 +67,7 @@ export interface ModuleInlineIndex {
 /** What the walk needs from the provider: section:offset to PDB RVA. */
 export type ToPdbRva = (section: number, offset: number) => number | undefined;
 
-/** A growable Uint32Array. */
-class U32s {
-  a: Uint32Array;
-  n = 0;
-  constructor(size = 64) {
-    this.a = new Uint32Array(size);
-  }
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = new Uint32Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = v;
-  }
-  done(): Uint32Array {
-    return this.a.slice(0, this.n);
-  }
-}
-
-let BUILD: U32s[] | undefined;
+let BUILD: U32List[] | undefined;
 
 /** A copy of a cursor's window (a Node Buffer's slice would be a view of the reused buffer). */
 const copy = (c: Cursor | undefined): Cursor | undefined => (c ? Cursor.of(new Uint8Array(c.buf.subarray(c.start, c.end)), c.origin, c.base + c.start) : undefined);
@@ -110,8 +91,8 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
   const symbols = ms.symbols;
   // Growable arrays reused from build to build (a build never starts another): only the exact
   // copies `done` makes are kept.
-  const b = (BUILD ??= Array.from({ length: 17 }, () => new U32s(1024)));
-  for (const a of b) a.n = 0;
+  const b = (BUILD ??= Array.from({ length: 17 }, () => new U32List(1024)));
+  for (const a of b) a.clear();
   const [siteRecord, siteParent, siteSkip, siteOwner, siteInlinee, siteStart, siteEnd, rangeFirst, rangeStart, rangeEnd, rangeLine, rangeFile, ownerRecord, ownerStart, ownerLength, ownerFirst, ownerEnd] = b;
   const sep: number[] = [];
   // The scope stack: code scope record (-1: none), its owner index once it has a site (-1: not
@@ -154,10 +135,10 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
   };
   const pop = () => {
     depth--;
-    if (stIsSite[depth] >= 0) siteSkip.a[stIsSite[depth]] = siteRecord.n;
+    if (stIsSite[depth] >= 0) siteSkip.items[stIsSite[depth]] = siteRecord.length;
     // A code scope closing: the end of its owner's span (nested entries share the owner).
     const owner = stOwner[depth];
-    if (owner >= 0 && (depth === 0 || stOwner[depth - 1] !== owner)) ownerEnd.a[owner] = siteRecord.n;
+    if (owner >= 0 && (depth === 0 || stOwner[depth - 1] !== owner)) ownerEnd.items[owner] = siteRecord.length;
   };
   const families = familyTable();
   symbols.forEach((kind, offset) => {
@@ -178,19 +159,19 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
       }
       let owner = stOwner[top];
       if (owner < 0) {
-        owner = ownerRecord.n;
+        owner = ownerRecord.length;
         const { start, length } = codeScope(symbols.recordAt(stCode[top]), toPdbRva);
         ownerRecord.push(stCode[top]);
         ownerStart.push(start ?? 0);
         // A scope outside the PDB's sections covers nothing.
         ownerLength.push(start === undefined ? 0 : length);
-        ownerFirst.push(siteRecord.n);
-        ownerEnd.push(siteRecord.n);
+        ownerFirst.push(siteRecord.length);
+        ownerEnd.push(siteRecord.length);
         if (symbols.kindAt(stCode[top]) === S.SEPCODE) sep.push(owner);
         // Every entry of this code scope shares the owner.
         for (let k = top; k >= 0 && stCode[k] === stCode[top]; k--) stOwner[k] = owner;
       }
-      const site = siteRecord.n;
+      const site = siteRecord.length;
       const { data } = symbols.recordAt(offset);
       // INLINESITESYM: pParent, pEnd, inlinee, [invocations (S_INLINESITE2)], annotations.
       data.skip(8);
@@ -201,16 +182,16 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
       siteSkip.push(site + 1);
       siteOwner.push(owner);
       siteInlinee.push(inlinee);
-      rangeFirst.push(rangeStart.n);
-      base = ownerStart.a[owner];
-      limit = ownerLength.a[owner];
+      rangeFirst.push(rangeStart.length);
+      base = ownerStart.items[owner];
+      limit = ownerLength.items[owner];
       haveFile = firstFile.has(inlinee);
-      const from = rangeStart.n;
+      const from = rangeStart.length;
       forEachInlineRange(data, firstLine.get(inlinee) ?? 0, firstFile.get(inlinee) ?? NO_FILE, addRange);
-      sortRanges(from, rangeStart.n, rangeStart.a, rangeEnd.a, rangeLine.a, rangeFile.a);
+      sortRanges(from, rangeStart.length, rangeStart.items, rangeEnd.items, rangeLine.items, rangeFile.items);
       let end = 0;
-      for (let r = from; r < rangeStart.n; r++) if (rangeEnd.a[r] > end) end = rangeEnd.a[r];
-      siteStart.push(rangeStart.n > from ? rangeStart.a[from] : 0xffffffff);
+      for (let r = from; r < rangeStart.length; r++) if (rangeEnd.items[r] > end) end = rangeEnd.items[r];
+      siteStart.push(rangeStart.length > from ? rangeStart.items[from] : 0xffffffff);
       siteEnd.push(end);
       push(stCode[top], owner, site, site);
     } else if (fam === SymFamily.Thunk) {
@@ -223,28 +204,28 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
     }
   });
   while (depth > 0) pop();
-  rangeFirst.push(rangeStart.n);
-  const starts = ownerStart.done();
+  rangeFirst.push(rangeStart.length);
+  const starts = ownerStart.pick();
   const sepOwners = Uint32Array.from(sep).sort((a, b) => starts[a] - starts[b] || a - b);
   return {
     mod,
-    siteRecord: siteRecord.done(),
-    siteParent: new Int32Array(siteParent.done().buffer),
-    siteSkip: siteSkip.done(),
-    siteOwner: siteOwner.done(),
-    siteInlinee: siteInlinee.done(),
-    siteStart: siteStart.done(),
-    siteEnd: siteEnd.done(),
-    rangeFirst: rangeFirst.done(),
-    rangeStart: rangeStart.done(),
-    rangeEnd: rangeEnd.done(),
-    rangeLine: rangeLine.done(),
-    rangeFile: rangeFile.done(),
-    ownerRecord: ownerRecord.done(),
+    siteRecord: siteRecord.pick(),
+    siteParent: new Int32Array(siteParent.pick().buffer),
+    siteSkip: siteSkip.pick(),
+    siteOwner: siteOwner.pick(),
+    siteInlinee: siteInlinee.pick(),
+    siteStart: siteStart.pick(),
+    siteEnd: siteEnd.pick(),
+    rangeFirst: rangeFirst.pick(),
+    rangeStart: rangeStart.pick(),
+    rangeEnd: rangeEnd.pick(),
+    rangeLine: rangeLine.pick(),
+    rangeFile: rangeFile.pick(),
+    ownerRecord: ownerRecord.pick(),
     ownerStart: starts,
-    ownerLength: ownerLength.done(),
-    ownerFirst: ownerFirst.done(),
-    ownerEnd: ownerEnd.done(),
+    ownerLength: ownerLength.pick(),
+    ownerFirst: ownerFirst.pick(),
+    ownerEnd: ownerEnd.pick(),
     sepOwners,
     checksums: copy(found?.checksums),
     crossImports: copy(found?.crossScopeImports),

@@ -23,6 +23,7 @@ import { buildDataIndex, buildPublicsIndex, type ToImageRva } from '../../../lib
 const buildGlobalIndexes = (pdb: PdbFile, toImage: ToImageRva) => ({ publics: buildPublicsIndex(pdb, toImage), data: buildDataIndex(pdb, toImage) });
 import { corruptions, rng, truncations } from '../../helpers/mutate';
 import { corpusPath, describeCorpus } from '../../helpers/corpus';
+import { contribBytes } from '../../helpers/section-contribs';
 
 const BIN = path.join(__dirname, '..', '..', 'fixtures', 'bin');
 const FIXTURES = ['cppfeatures-x64.pdb', 'cppfeatures-x86.pdb', 'inline-x64.pdb', 'locals-arm64.pdb', 'types-x64.pdb'];
@@ -204,19 +205,6 @@ function referenceContribs(c: Cursor): number[][] {
     if (size > 0) rows.push([section, offset, size, module]);
   }
   return rows.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-}
-function contribBytes(rows: number[][], v2 = false): Uint8Array {
-  const rec = v2 ? 32 : 28;
-  const b = Buffer.alloc(4 + rows.length * rec);
-  b.writeUInt32LE(0xeffe0000 + (v2 ? 20140516 : 19970605), 0);
-  rows.forEach(([section, offset, size, module], i) => {
-    const at = 4 + i * rec;
-    b.writeUInt16LE(section, at);
-    b.writeUInt32LE(offset, at + 4);
-    b.writeInt32LE(size, at + 8);
-    b.writeUInt16LE(module, at + 16);
-  });
-  return b;
 }
 function contribSubstream(pdb: PdbFile): Cursor {
   const c = readDbiHeader(pdb.msf.cursor(3, 'DBI')).substreams.sectionContributions;

@@ -19,6 +19,7 @@ import { SectionContribProbe, SectionContribs } from '../../../lib/formats/pdb/s
 import { PdbProvider } from '../../../lib/portable/pdb-provider';
 import { PublicsProbe } from '../../../lib/portable/publics-index';
 import { corruptions, rng, truncations, withU32 } from '../../helpers/mutate';
+import { contribBytes } from '../../helpers/section-contribs';
 
 const BIN = path.join(__dirname, '..', '..', 'fixtures', 'bin');
 const FIXTURES = ['cppfeatures-x64.pdb', 'cppfeatures-x86.pdb', 'inline-x64.pdb', 'locals-arm64.pdb', 'types-x64.pdb'];
@@ -50,19 +51,6 @@ function setStream(pdb: PdbFile, s: number, bytes: Uint8Array): void {
   (pdb.msf as unknown as { cache: Map<number, Uint8Array> }).cache.set(s, bytes);
 }
 
-function contribBytes(rows: number[][], v2 = false): Uint8Array {
-  const rec = v2 ? 32 : 28;
-  const b = Buffer.alloc(4 + rows.length * rec);
-  b.writeUInt32LE(0xeffe0000 + (v2 ? 20140516 : 19970605), 0);
-  rows.forEach(([section, offset, size, module], i) => {
-    const at = 4 + i * rec;
-    b.writeUInt16LE(section, at);
-    b.writeUInt32LE(offset, at + 4);
-    b.writeInt32LE(size, at + 8);
-    b.writeUInt16LE(module, at + 16);
-  });
-  return b;
-}
 /** Sorted rows with ties, empty and negative sizes, gaps; and queries around each. */
 function sortedRows(seed: number, n: number): { rows: number[][]; queries: number[][] } {
   const r = rng(seed);
