@@ -7,7 +7,9 @@ for (const s of [process.stdout, process.stderr]) {
     throw err;
   });
 }
-require('../dist/cli/main.js').main(process.argv.slice(2)).then(
+const cli = require('../dist/cli/main.js');
+cli.tuneProcessFor(process.argv.slice(2));
+cli.main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err) => { process.stderr.write(`dbghelp: ${err && err.message ? err.message : err}\n`); process.exitCode = 2; },
 );

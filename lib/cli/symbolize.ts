@@ -5,17 +5,16 @@
  * `--rva`), `module+0x1000` (module-relative, by module or file name), `module!symbol`.
  * Stdin is answered as it arrives (lineBatches: what came until input paused for 1 ms), so a
  * co-process that sends one line and waits gets its answer, and 100,000 piped lines are
- * answered as one batch, 512 rows per write.
+ * answered in batches of up to 1 MB, each looked up in address order and written in input order
+ * (symbolizer.ts).
  * A bad line gets an error row (`--json`: {"input","error"}) or a line on stderr, and the rest
  * goes on. Exit status: 2 if any line was bad (after every good line is answered), else 1 if
  * any address had no symbol, else 0.
  */
-import type { FromAddrResult, LineInfo } from '../api/types';
 import { SymbolHandler } from '../handler';
-import { hex, parseAddress, tryAddress, symbolServerOf, UsageError, type CommandSpec, type ParsedArgs } from './args';
-import { loadModules, moduleAt, moduleNamed, moduleSpec, verboseTo, type CliModule, type ModuleSpec } from './modules';
-import { written } from './output';
-import { inlineFrames, type InlineFrame } from '../symbolicate/inline-frames';
+import { parseAddress, symbolServerOf, UsageError, type CommandSpec, type ParsedArgs } from './args';
+import { loadModules, moduleSpec, verboseTo, type ModuleSpec } from './modules';
+import { Symbolizer, type RunState } from './symbolizer';
 
 export const SYMBOLIZE: CommandSpec = {
   name: 'symbolize',
@@ -45,12 +44,6 @@ export const SYMBOLIZE: CommandSpec = {
   },
 };
 
-interface RunState {
-  bad: number;
-  missing: number;
-  lineNo: number;
-}
-
 export async function symbolize(a: ParsedArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream, input: NodeJS.ReadableStream & { isTTY?: boolean }): Promise<number> {
   const images = a.lists.get('image') ?? [];
   const pdb = a.values.get('pdb');
@@ -69,9 +62,9 @@ export async function symbolize(a: ParsedArgs, out: NodeJS.WritableStream, err: 
   const mods = await loadModules(sym, specs, err);
   const ctx = new Symbolizer(sym, mods, a.flags.has('json'), rvaMode, a.flags.has('inlines'), err);
   const state: RunState = { bad: 0, missing: 0, lineNo: 0 };
-  if (a.positionals.length) await ctx.answer(a.positionals, state, out);
+  if (a.positionals.length) await ctx.answer(() => a.positionals, state, out);
   else {
-    for await (const batch of lineBatches(input)) await ctx.answer(linesOf(batch), state, out);
+    for await (const batch of lineBatches(input)) await ctx.answer(() => linesOf(batch), state, out);
     if (state.lineNo === 0) throw new UsageError('symbolize needs addresses (arguments or stdin)');
   }
   return state.bad ? 2 : state.missing ? 1 : 0;
@@ -136,130 +129,4 @@ export function* linesOf(batch: string): Generator<string> {
     yield batch.slice(at, nl);
     at = nl + 1;
   }
-}
-
-class Symbolizer {
-  private readonly quoted = new Map<string, string>();
-  private last: CliModule | undefined;
-
-  constructor(
-    private readonly sym: SymbolHandler,
-    private readonly mods: CliModule[],
-    private readonly json: boolean,
-    private readonly rvaMode: boolean,
-    private readonly withInlines: boolean,
-    private readonly err: NodeJS.WritableStream,
-  ) {}
-
-  /** Answers `lines`, writing at most 512 rows at a time (rows kept longer cost peak memory). */
-  async answer(lines: Iterable<string>, state: RunState, out: NodeJS.WritableStream): Promise<void> {
-    const rows: string[] = [];
-    for (const raw of lines) {
-      const text = raw.trim();
-      state.lineNo++;
-      if (!text) continue;
-      try {
-        this.one(text, rows, state);
-      } catch (e) {
-        if (!(e instanceof UsageError)) throw e;
-        state.bad++;
-        if (this.json) rows.push(`{"input":${JSON.stringify(text)},"error":${JSON.stringify(e.message)}}`);
-        else this.err.write(`dbghelp: input line ${state.lineNo}: ${e.message}\n`);
-      }
-      if (rows.length >= 512) {
-        await written(out, rows.join('\n') + '\n');
-        rows.length = 0;
-      }
-    }
-    if (rows.length) await written(out, rows.join('\n') + '\n');
-  }
-
-  private one(text: string, rows: string[], state: RunState): void {
-    const plain = tryAddress(text);
-    let address: bigint;
-    let shown: string;
-    let input: string | undefined;
-    let forced: FromAddrResult | undefined;
-    if (plain !== undefined) {
-      address = this.rvaMode ? this.mods[0].base + plain : plain;
-      shown = hex(plain);
-    } else {
-      const plus = /^(.+?)\s*\+\s*(0x[0-9a-f]+|[0-9]+)$/i.exec(text);
-      const bang = plus ? null : /^([^!\s]+)!(.+)$/.exec(text);
-      if (plus) {
-        const m = moduleNamed(this.mods, plus[1]);
-        address = m.base + parseAddress(plus[2]);
-      } else if (bang) {
-        const m = moduleNamed(this.mods, bang[1]);
-        const s = this.sym.fromName(`${m.name}!${bang[2]}`);
-        if (!s) {
-          state.missing++;
-          rows.push(this.json ? `{"input":${JSON.stringify(text)},"address":null,"module":${m.json},"symbol":null,"displacement":null}` : `${text} ??`);
-          return;
-        }
-        address = s.address;
-        forced = { symbol: s, displacement: 0n };
-      } else {
-        throw new UsageError(`'${text}' is not an address (0x140001000), module+0xOFFSET or module!symbol`);
-      }
-      input = text;
-      shown = hex(address);
-    }
-    const hit = forced ?? this.sym.fromAddr(address);
-    if (!hit) state.missing++;
-    // The physical frame's line: for inlined code, the call site in the enclosing function.
-    const line = this.sym.getLineFromAddr(address);
-    const inlines = this.withInlines ? inlineFrames(this.sym, address) : undefined;
-    const mod = this.moduleOf(address);
-    if (this.json) rows.push(jsonRow(input, shown, mod?.json ?? 'null', hit, line, inlines, this.quote, this.rvaMode ? this.mods[0].base : 0n));
-    else {
-      const where = line ? ` ${line.fileName}:${line.lineNumber}` : '';
-      rows.push(hit ? `${input ?? shown} ${mod?.name ?? '?'}!${hit.symbol.name}${hit.displacement ? `+${hex(hit.displacement)}` : ''}${where}` : `${input ?? shown} ??${where}`);
-      for (const f of inlines ?? []) rows.push(`  inlined ${f.symbol}${f.file !== undefined ? ` ${f.file}:${f.line}` : ''}`);
-    }
-  }
-
-  private moduleOf(address: bigint): CliModule | undefined {
-    const l = this.last;
-    if (l && address >= l.base && address < l.end) return l;
-    return (this.last = moduleAt(this.mods, address));
-  }
-
-  /** File names repeat: each is quoted once. */
-  private readonly quote = (s: string): string => {
-    let q = this.quoted.get(s);
-    if (q === undefined) this.quoted.set(s, (q = JSON.stringify(s)));
-    return q;
-  };
-}
-
-/**
- * One `--json` row, written field by field (the text JSON.stringify gives for
- * {input?, address, module, symbol, displacement, file?, line?, inlines?}): at 100,000
- * addresses an object and its spreads cost more than the lookup.
- */
-export function jsonRow(
-  input: string | undefined,
-  address: string,
-  moduleJson: string,
-  hit: FromAddrResult | undefined,
-  line: LineInfo | undefined,
-  inlines: InlineFrame[] | undefined,
-  quote: (s: string) => string,
-  /** Subtracted from inline frames' addresses (`--rva`: they are module-relative too). */
-  base = 0n,
-): string {
-  let row = input === undefined ? '{' : `{"input":${JSON.stringify(input)},`;
-  row += `"address":"${address}","module":${moduleJson},"symbol":${hit ? JSON.stringify(hit.symbol.name) : 'null'},"displacement":${hit ? Number(hit.displacement) : 'null'}`;
-  // SYMBOL_INFO's Flags, Tag and Size, as SymFromAddr answered them.
-  if (hit) row += `,"flags":${hit.symbol.flags >>> 0},"tag":${hit.symbol.tag},"size":${hit.symbol.size}`;
-  if (line) row += `,"file":${quote(line.fileName)},"line":${line.lineNumber}`;
-  if (inlines) {
-    const frames = inlines.map((f) => {
-      const at = `"symbol":${JSON.stringify(f.symbol)},"address":"${hex(f.address - base)}"`;
-      return f.file !== undefined ? `{${at},"file":${quote(f.file)},"line":${f.line}}` : `{${at}}`;
-    });
-    row += `,"inlines":[${frames.join(',')}]`;
-  }
-  return row + '}';
 }

@@ -1,0 +1,282 @@
+/**
+ * `dbghelp symbolize`'s answers for one batch of input lines: the batch's addresses are looked up
+ * in address order, and the rows are written in input order.
+ *
+ * Why address order: 100,000 random addresses in the generated 187 MB PDB hit 415 modules'
+ * indexes and 177,671 publics at random, and each lookup's binary searches then miss the cache
+ * at every step. Sorted, consecutive lookups walk the same tables: the lookups of the 100,000
+ * took 300 ms in input order and 95 ms in address order once the indexes were built, and
+ * 930 against 700 ms with the building (bench/README.md "Session 6").
+ *
+ * A batch's answers wait in `Answers`, one slot per distinct address in typed arrays and a few
+ * string references, until the batch is written: ~30 bytes an address, where keeping each row
+ * or each lookup's objects would hold 200-300.
+ */
+import type { FromAddrResult, LineInfo } from '../api/types';
+import type { SymbolHandler } from '../handler';
+import { lastAtOrBelow } from '../formats/binary/search';
+import { hex, parseAddress, tryAddress, UsageError } from './args';
+import { moduleAt, moduleByName, moduleNamed, type CliModule } from './modules';
+import { written } from './output';
+import { inlineFrames, type InlineFrame } from '../symbolicate/inline-frames';
+
+export interface RunState {
+  bad: number;
+  missing: number;
+  lineNo: number;
+}
+
+/** How pass one read a line (`Symbolizer.answer`). */
+const enum Kind {
+  /** Blank, bad, `module!symbol` or past 2^53: answered where it stands. */
+  InPlace = 0,
+  /** A plain address (module-relative with `--rva`). */
+  Plain = 1,
+  /** `module+0xOFFSET`. */
+  ModuleOffset = 2,
+}
+
+/** Rows are written 512 at a time (rows kept longer cost peak memory). */
+const ROWS_PER_WRITE = 512;
+
+/**
+ * The answers for a batch's distinct addresses, by slot. Strings are what the row shows: JSON
+ * text in `--json` mode (names quoted, inline frames as their JSON array's items), plain text
+ * otherwise.
+ */
+class Answers {
+  n = 0;
+  /** NaN: no symbol. */
+  displacement = new Float64Array(0);
+  flags = new Uint32Array(0);
+  tag = new Uint32Array(0);
+  size = new Uint32Array(0);
+  /** 0: no line. */
+  line = new Uint32Array(0);
+  symbol: (string | undefined)[] = [];
+  file: (string | undefined)[] = [];
+  inlines: (string | undefined)[] = [];
+
+  /** Room for slots 0..n (slot n answers the in-place lines); the strings of the last batch go. */
+  reset(n: number): void {
+    this.n = n;
+    if (this.displacement.length <= n) {
+      const cap = Math.max(n + 1, 2 * this.displacement.length);
+      this.displacement = new Float64Array(cap);
+      this.flags = new Uint32Array(cap);
+      this.tag = new Uint32Array(cap);
+      this.size = new Uint32Array(cap);
+      this.line = new Uint32Array(cap);
+    }
+    this.symbol.length = this.file.length = this.inlines.length = 0;
+  }
+}
+
+export class Symbolizer {
+  private readonly quoted = new Map<string, string>();
+  private last: CliModule | undefined;
+  private readonly answers = new Answers();
+  private keys = new Float64Array(0);
+  private kinds = new Uint8Array(0);
+
+  constructor(
+    private readonly sym: SymbolHandler,
+    private readonly mods: CliModule[],
+    private readonly json: boolean,
+    private readonly rvaMode: boolean,
+    private readonly withInlines: boolean,
+    private readonly err: NodeJS.WritableStream,
+  ) {}
+
+  /**
+   * Answers the lines `each()` gives (called twice: once to read the addresses, once to write
+   * the rows), writing at most ROWS_PER_WRITE rows at a time.
+   */
+  async answer(each: () => Iterable<string>, state: RunState, out: NodeJS.WritableStream): Promise<void> {
+    // Pass one: each line's address, where it has one that can be looked up ahead.
+    let n = 0;
+    for (const raw of each()) {
+      if (n === this.keys.length) this.grow(n);
+      this.keys[n] = this.key(raw.trim(), n);
+      n++;
+    }
+    // The distinct addresses in order, each looked up once.
+    const sorted = this.keys.slice(0, n).sort();
+    let u = 0;
+    for (let i = 0; i < n && sorted[i] === sorted[i]; i++) if (u === 0 || sorted[i] !== sorted[u - 1]) sorted[u++] = sorted[i];
+    const addresses = sorted.subarray(0, u);
+    const answers = this.answers;
+    answers.reset(u);
+    for (let s = 0; s < u; s++) this.resolve(s, BigInt(addresses[s]));
+
+    // Pass two: the rows, in input order.
+    const rows: string[] = [];
+    let j = 0;
+    for (const raw of each()) {
+      const kind = this.kinds[j] as Kind;
+      const key = this.keys[j++];
+      state.lineNo++;
+      if (kind === Kind.InPlace) {
+        const text = raw.trim();
+        if (!text) continue;
+        try {
+          this.inPlace(text, rows, state);
+        } catch (e) {
+          if (!(e instanceof UsageError)) throw e;
+          state.bad++;
+          if (this.json) rows.push(`{"input":${JSON.stringify(text)},"error":${JSON.stringify(e.message)}}`);
+          else this.err.write(`dbghelp: input line ${state.lineNo}: ${e.message}\n`);
+        }
+      } else {
+        const slot = lastAtOrBelow(addresses, key);
+        const address = BigInt(key);
+        if (kind === Kind.Plain) rows.push(this.row(slot, undefined, hex(this.rvaMode ? address - this.mods[0].base : address), address, state));
+        else rows.push(this.row(slot, raw.trim(), hex(address), address, state));
+      }
+      if (rows.length >= ROWS_PER_WRITE) {
+        await written(out, rows.join('\n') + '\n');
+        rows.length = 0;
+      }
+    }
+    if (rows.length) await written(out, rows.join('\n') + '\n');
+  }
+
+  private grow(n: number): void {
+    const keys = new Float64Array(Math.max(1024, 2 * n));
+    keys.set(this.keys);
+    this.keys = keys;
+    const kinds = new Uint8Array(keys.length);
+    kinds.set(this.kinds);
+    this.kinds = kinds;
+  }
+
+  /**
+   * Line `j`'s address as a number (its kind in `kinds[j]`), or NaN for a line answered in place:
+   * blank, bad, `module!symbol` (its address comes from a name lookup), or an address a double
+   * cannot hold exactly.
+   */
+  private key(text: string, j: number): number {
+    this.kinds[j] = Kind.InPlace;
+    let address: bigint;
+    const plain = tryAddress(text);
+    if (plain !== undefined) address = this.rvaMode ? this.mods[0].base + plain : plain;
+    else {
+      const plus = MODULE_OFFSET.exec(text);
+      if (!plus) return NaN;
+      const off = tryAddress(plus[2]);
+      const m = moduleByName(this.mods, plus[1]);
+      if (off === undefined || !m) return NaN; // the in-place pass says what is wrong
+      address = m.base + off;
+    }
+    if (address > MAX_EXACT) return NaN;
+    this.kinds[j] = plain !== undefined ? Kind.Plain : Kind.ModuleOffset;
+    return Number(address);
+  }
+
+  /** A line that pass one left: `module!symbol`, an address past 2^53, or a usage error. */
+  private inPlace(text: string, rows: string[], state: RunState): void {
+    const plain = tryAddress(text);
+    if (plain !== undefined) {
+      const address = this.rvaMode ? this.mods[0].base + plain : plain;
+      this.resolve(this.answers.n, address);
+      rows.push(this.row(this.answers.n, undefined, hex(plain), address, state));
+      return;
+    }
+    const plus = MODULE_OFFSET.exec(text);
+    const bang = plus ? null : /^([^!\s]+)!(.+)$/.exec(text);
+    if (plus) {
+      const address = moduleNamed(this.mods, plus[1]).base + parseAddress(plus[2]);
+      this.resolve(this.answers.n, address);
+      rows.push(this.row(this.answers.n, text, hex(address), address, state));
+    } else if (bang) {
+      const m = moduleNamed(this.mods, bang[1]);
+      const s = this.sym.fromName(`${m.name}!${bang[2]}`);
+      if (!s) {
+        state.missing++;
+        rows.push(this.json ? `{"input":${JSON.stringify(text)},"address":null,"module":${m.json},"symbol":null,"displacement":null}` : `${text} ??`);
+        return;
+      }
+      this.resolve(this.answers.n, s.address, { symbol: s, displacement: 0n });
+      rows.push(this.row(this.answers.n, text, hex(s.address), s.address, state));
+    } else {
+      throw new UsageError(`'${text}' is not an address (0x140001000), module+0xOFFSET or module!symbol`);
+    }
+  }
+
+  /** Looks `address` up into slot `s` (`forced`: the symbol a name lookup already found). */
+  private resolve(s: number, address: bigint, forced?: FromAddrResult): void {
+    const a = this.answers;
+    const hit = forced ?? this.sym.fromAddr(address);
+    if (hit) {
+      a.displacement[s] = Number(hit.displacement);
+      a.flags[s] = hit.symbol.flags >>> 0;
+      a.tag[s] = hit.symbol.tag;
+      a.size[s] = hit.symbol.size;
+      a.symbol[s] = this.json ? JSON.stringify(hit.symbol.name) : hit.symbol.name;
+    } else {
+      a.displacement[s] = NaN;
+      a.symbol[s] = undefined;
+    }
+    // The physical frame's line: for inlined code, the call site in the enclosing function.
+    const line: LineInfo | undefined = this.sym.getLineFromAddr(address);
+    a.file[s] = line ? (this.json ? this.quote(line.fileName) : line.fileName) : undefined;
+    a.line[s] = line ? line.lineNumber : 0;
+    a.inlines[s] = this.withInlines ? this.inlineText(inlineFrames(this.sym, address)) : undefined;
+  }
+
+  /** Inline frames as the row shows them: JSON array items, or `  inlined` lines. */
+  private inlineText(frames: InlineFrame[]): string {
+    if (!this.json) return frames.map((f) => `\n  inlined ${f.symbol}${f.file !== undefined ? ` ${f.file}:${f.line}` : ''}`).join('');
+    const base = this.rvaMode ? this.mods[0].base : 0n;
+    return frames
+      .map((f) => {
+        const at = `"symbol":${JSON.stringify(f.symbol)},"address":"${hex(f.address - base)}"`;
+        return f.file !== undefined ? `{${at},"file":${this.quote(f.file)},"line":${f.line}}` : `{${at}}`;
+      })
+      .join(',');
+  }
+
+  /**
+   * One row from slot `s`: in `--json` mode the text JSON.stringify gives for {input?, address,
+   * module, symbol, displacement, flags?, tag?, size?, file?, line?, inlines?}, written field by
+   * field (at 100,000 addresses an object and its spreads cost more than the lookup).
+   */
+  private row(s: number, input: string | undefined, shown: string, address: bigint, state: RunState): string {
+    const a = this.answers;
+    const disp = a.displacement[s];
+    const found = disp === disp;
+    if (!found) state.missing++;
+    const mod = this.moduleOf(address);
+    const file = a.file[s];
+    const inl = a.inlines[s];
+    if (this.json) {
+      let row = input === undefined ? '{' : `{"input":${JSON.stringify(input)},`;
+      row += `"address":"${shown}","module":${mod?.json ?? 'null'},"symbol":${found ? a.symbol[s] : 'null'},"displacement":${found ? disp : 'null'}`;
+      // SYMBOL_INFO's Flags, Tag and Size, as SymFromAddr answered them.
+      if (found) row += `,"flags":${a.flags[s]},"tag":${a.tag[s]},"size":${a.size[s]}`;
+      if (file !== undefined) row += `,"file":${file},"line":${a.line[s]}`;
+      if (inl !== undefined) row += `,"inlines":[${inl}]`;
+      return row + '}';
+    }
+    const where = file !== undefined ? ` ${file}:${a.line[s]}` : '';
+    const head = found ? `${input ?? shown} ${mod?.name ?? '?'}!${a.symbol[s]}${disp ? `+${hex(disp)}` : ''}${where}` : `${input ?? shown} ??${where}`;
+    return inl ? head + inl : head;
+  }
+
+  private moduleOf(address: bigint): CliModule | undefined {
+    const l = this.last;
+    if (l && address >= l.base && address < l.end) return l;
+    return (this.last = moduleAt(this.mods, address));
+  }
+
+  /** File names repeat: each is quoted once. */
+  private readonly quote = (s: string): string => {
+    let q = this.quoted.get(s);
+    if (q === undefined) this.quoted.set(s, (q = JSON.stringify(s)));
+    return q;
+  };
+}
+
+const MODULE_OFFSET = /^(.+?)\s*\+\s*(0x[0-9a-f]+|[0-9]+)$/i;
+/** The largest address a double holds exactly (beyond it a line is answered in place). */
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);

@@ -1,0 +1,77 @@
+/**
+ * `symbolize` answers a batch in address order and writes it in input order (lib/cli/symbolizer.ts):
+ * each distinct address is looked up once, lowest first, and every row is the one the line gets
+ * when it is answered alone.
+ */
+import * as path from 'path';
+import { PassThrough } from 'stream';
+import { SymbolHandler } from '../../../lib/handler';
+import { loadModules } from '../../../lib/cli/modules';
+import { Symbolizer, type RunState } from '../../../lib/cli/symbolizer';
+
+const BIN = path.resolve(__dirname, '..', '..', 'fixtures', 'bin');
+
+async function answerer(json: boolean, inlines: boolean) {
+  const sym = SymbolHandler.initialize({ searchPath: null });
+  const mods = await loadModules(sym, [{ file: path.join(BIN, 'inline-x64.exe'), pdbPath: path.join(BIN, 'inline-x64.pdb') }], new PassThrough());
+  const asked: bigint[] = [];
+  const fromAddr = sym.fromAddr.bind(sym);
+  sym.fromAddr = (a: bigint) => (asked.push(a), fromAddr(a));
+  const err = new PassThrough();
+  let errText = '';
+  err.on('data', (d) => (errText += d));
+  const s = new Symbolizer(sym, mods, json, false, inlines, err);
+  const answer = async (lines: string[]) => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (d) => (text += d));
+    const state: RunState = { bad: 0, missing: 0, lineNo: 0 };
+    await s.answer(() => lines, state, out);
+    return { rows: text.split('\n').slice(0, -1), state, err: errText };
+  };
+  return { sym, asked, answer };
+}
+
+// Out of order, repeated, module-relative, by name, blank, bad, and past every module.
+const LINES = ['0x14000102a', '0x140001000', 'inline-x64+0x102a', '0x140001010', '', 'nonsense', '0x140001000', 'inline-x64!run_chain', '0x10', '0x140001073'];
+
+describe.each([
+  ['--json', true],
+  ['text', false],
+])('symbolize batches (%s)', (_mode, json) => {
+  test('each distinct address is looked up once, in address order', async () => {
+    const { sym, asked, answer } = await answerer(json, true);
+    try {
+      await answer(LINES);
+      // `inline-x64!run_chain` is found by name, not by address.
+      expect(asked).toEqual([0x10n, 0x140001000n, 0x140001010n, 0x14000102an, 0x140001073n]);
+    } finally {
+      sym.cleanup();
+    }
+  });
+
+  test('rows come in input order, each as the line alone gets it', async () => {
+    const batch = await answerer(json, true);
+    const alone = await answerer(json, true);
+    try {
+      const { rows, state, err } = await batch.answer(LINES);
+      if (!json) expect(err).toMatch(/^dbghelp: input line 6: 'nonsense' is not an address/);
+      const expected: string[] = [];
+      for (const l of LINES) expected.push(...(await alone.answer([l])).rows);
+      expect(rows).toEqual(expected);
+      expect(rows.length).toBeGreaterThanOrEqual(json ? 9 : 8);
+      expect(state).toEqual({ bad: 1, missing: 1, lineNo: LINES.length });
+      if (json) {
+        expect(JSON.parse(rows[0])).toMatchObject({ address: '0x14000102a', symbol: 'run_chain', displacement: 0x2a });
+        expect(JSON.parse(rows[2])).toMatchObject({ input: 'inline-x64+0x102a', address: '0x14000102a', symbol: 'run_chain' });
+        expect(JSON.parse(rows[4])).toEqual({ input: 'nonsense', error: expect.stringContaining('is not an address') });
+        expect(JSON.parse(rows[7])).toMatchObject({ address: '0x10', module: null, symbol: null, displacement: null });
+      } else {
+        expect(rows[0]).toMatch(/^0x14000102a inline-x64!run_chain\+0x2a \S+:\d+$/);
+      }
+    } finally {
+      batch.sym.cleanup();
+      alone.sym.cleanup();
+    }
+  });
+});
