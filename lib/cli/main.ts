@@ -87,12 +87,14 @@ const COMMANDS: Record<string, () => Command> = {
  * never changes V8's flags. `symbolize` keeps the young generation at its first size (1 MB
  * semi-spaces) instead of letting it grow to 16 MB: the young objects of a lookup die young, and
  * fresh pages cost ~16 µs each here (bench/README.md "Session 6": 100,000 big-PDB addresses peak
- * at 116 MB instead of 133, with inline frames 167 instead of 206, in the same time).
- * `dump-syms` keeps V8's default: it ran 18-22 s against 24 s with the small young generation.
+ * at 116 MB instead of 133, in the same time). With `--inlines` V8's default stays: a lookup
+ * with inline frames allocates ~3.5 KB, and 1 MB semi-spaces made that 350 scavenges (+60-80
+ * ms; 155 MB against 186 MB, where llvm-symbolizer-19 takes 350). `dump-syms` keeps V8's
+ * default too: it ran 18-22 s against 24 s with the small young generation.
  * The flag is read each time V8 would grow the space, so it works when set at run time.
  */
 export function tuneProcessFor(argv: readonly string[]): void {
-  if (argv[0] === 'symbolize') (require('v8') as typeof import('v8')).setFlagsFromString('--semi-space-growth-factor=1');
+  if (argv[0] === 'symbolize' && !argv.includes('--inlines')) (require('v8') as typeof import('v8')).setFlagsFromString('--semi-space-growth-factor=1');
 }
 
 export function version(): string {

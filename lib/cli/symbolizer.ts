@@ -17,7 +17,7 @@ import type { SymbolHandler } from '../handler';
 import { lastAtOrBelow } from '../formats/binary/search';
 import { hex, parseAddress, tryAddress, UsageError } from './args';
 import { moduleAt, moduleByName, moduleNamed, type CliModule } from './modules';
-import { written } from './output';
+import { RowWriter } from './output';
 import { inlineFrames, type InlineFrame } from '../symbolicate/inline-frames';
 
 export interface RunState {
@@ -35,9 +35,6 @@ const enum Kind {
   /** `module+0xOFFSET`. */
   ModuleOffset = 2,
 }
-
-/** Rows are written 512 at a time (rows kept longer cost peak memory). */
-const ROWS_PER_WRITE = 512;
 
 /**
  * The answers for a batch's distinct addresses, by slot. Strings are what the row shows: JSON
@@ -90,7 +87,7 @@ export class Symbolizer {
 
   /**
    * Answers the lines `each()` gives (called twice: once to read the addresses, once to write
-   * the rows), writing at most ROWS_PER_WRITE rows at a time.
+   * the rows, through a RowWriter).
    */
   async answer(each: () => Iterable<string>, state: RunState, out: NodeJS.WritableStream): Promise<void> {
     // Pass one: each line's address, where it has one that can be looked up ahead.
@@ -110,7 +107,7 @@ export class Symbolizer {
     for (let s = 0; s < u; s++) this.resolve(s, BigInt(addresses[s]));
 
     // Pass two: the rows, in input order.
-    const rows: string[] = [];
+    const rows = new RowWriter(out);
     let j = 0;
     for (const raw of each()) {
       const kind = this.kinds[j] as Kind;
@@ -119,26 +116,27 @@ export class Symbolizer {
       if (kind === Kind.InPlace) {
         const text = raw.trim();
         if (!text) continue;
+        let row: string | undefined;
         try {
-          this.inPlace(text, rows, state);
+          row = this.inPlace(text, state);
         } catch (e) {
           if (!(e instanceof UsageError)) throw e;
           state.bad++;
-          if (this.json) rows.push(`{"input":${JSON.stringify(text)},"error":${JSON.stringify(e.message)}}`);
+          if (this.json) row = `{"input":${JSON.stringify(text)},"error":${JSON.stringify(e.message)}}`;
           else this.err.write(`dbghelp: input line ${state.lineNo}: ${e.message}\n`);
         }
+        if (row === undefined) continue;
+        if (!rows.fits(row.length)) await rows.flush();
+        rows.add(row);
       } else {
         const slot = lastAtOrBelow(addresses, key);
         const address = BigInt(key);
-        if (kind === Kind.Plain) rows.push(this.row(slot, undefined, hex(this.rvaMode ? address - this.mods[0].base : address), address, state));
-        else rows.push(this.row(slot, raw.trim(), hex(address), address, state));
-      }
-      if (rows.length >= ROWS_PER_WRITE) {
-        await written(out, rows.join('\n') + '\n');
-        rows.length = 0;
+        const row = kind === Kind.Plain ? this.row(slot, undefined, hex(this.rvaMode ? address - this.mods[0].base : address), address, state) : this.row(slot, raw.trim(), hex(address), address, state);
+        if (!rows.fits(row.length)) await rows.flush();
+        rows.add(row);
       }
     }
-    if (rows.length) await written(out, rows.join('\n') + '\n');
+    await rows.end();
   }
 
   private grow(n: number): void {
@@ -173,34 +171,30 @@ export class Symbolizer {
     return Number(address);
   }
 
-  /** A line that pass one left: `module!symbol`, an address past 2^53, or a usage error. */
-  private inPlace(text: string, rows: string[], state: RunState): void {
+  /** A line that pass one left (`module!symbol`, an address past 2^53, or a usage error): its row. */
+  private inPlace(text: string, state: RunState): string {
     const plain = tryAddress(text);
     if (plain !== undefined) {
       const address = this.rvaMode ? this.mods[0].base + plain : plain;
       this.resolve(this.answers.n, address);
-      rows.push(this.row(this.answers.n, undefined, hex(plain), address, state));
-      return;
+      return this.row(this.answers.n, undefined, hex(plain), address, state);
     }
     const plus = MODULE_OFFSET.exec(text);
     const bang = plus ? null : /^([^!\s]+)!(.+)$/.exec(text);
     if (plus) {
       const address = moduleNamed(this.mods, plus[1]).base + parseAddress(plus[2]);
       this.resolve(this.answers.n, address);
-      rows.push(this.row(this.answers.n, text, hex(address), address, state));
-    } else if (bang) {
-      const m = moduleNamed(this.mods, bang[1]);
-      const s = this.sym.fromName(`${m.name}!${bang[2]}`);
-      if (!s) {
-        state.missing++;
-        rows.push(this.json ? `{"input":${JSON.stringify(text)},"address":null,"module":${m.json},"symbol":null,"displacement":null}` : `${text} ??`);
-        return;
-      }
-      this.resolve(this.answers.n, s.address, { symbol: s, displacement: 0n });
-      rows.push(this.row(this.answers.n, text, hex(s.address), s.address, state));
-    } else {
-      throw new UsageError(`'${text}' is not an address (0x140001000), module+0xOFFSET or module!symbol`);
+      return this.row(this.answers.n, text, hex(address), address, state);
     }
+    if (!bang) throw new UsageError(`'${text}' is not an address (0x140001000), module+0xOFFSET or module!symbol`);
+    const m = moduleNamed(this.mods, bang[1]);
+    const s = this.sym.fromName(`${m.name}!${bang[2]}`);
+    if (!s) {
+      state.missing++;
+      return this.json ? `{"input":${JSON.stringify(text)},"address":null,"module":${m.json},"symbol":null,"displacement":null}` : `${text} ??`;
+    }
+    this.resolve(this.answers.n, s.address, { symbol: s, displacement: 0n });
+    return this.row(this.answers.n, text, hex(s.address), s.address, state);
   }
 
   /** Looks `address` up into slot `s` (`forced`: the symbol a name lookup already found). */
