@@ -35,7 +35,7 @@ import { badFormat } from '../../api/errors';
 import { Cursor } from '../binary/cursor';
 import { lastAtOrBelow } from '../binary/search';
 import { TypeFamily, isTagRecord, typeFamily } from '../codeview/type-kinds';
-import { isForwardRef, readFuncId, readMFuncId, readStringId, readTag, type TagRecord } from '../codeview/type-records';
+import { isForwardRef, readFuncId, readMFuncId, readStringId, readTag, readTagName, type TagRecord } from '../codeview/type-records';
 import { hashStringV1 } from './gsi';
 
 export const TPI_HEADER_SIZE = 56;
@@ -437,6 +437,12 @@ export class TpiStream extends TypeStream {
     return isTagRecord(leaf) ? readTag(leaf, data) : undefined;
   }
 
+  /** tag(index).name alone, or undefined for other leaves. */
+  tagName(index: number): string | undefined {
+    const { leaf, data } = this.record(index);
+    return isTagRecord(leaf) ? readTagName(leaf, data) : undefined;
+  }
+
   /**
    * The definition a forward reference stands for (the index itself for definitions, other
    * leaves and forward references whose definition is not in the PDB).
@@ -509,6 +515,18 @@ export class IpiStream extends TypeStream {
     super(c, hashStream);
   }
 
+  /** The TPI class name of an LF_MFUNC_ID's parent type (undefined: none), once per class. */
+  private className(parentType: number): string | undefined {
+    if (this.classNames.has(parentType)) return this.classNames.get(parentType);
+    const tpi = this.tpi();
+    const name = tpi && tpi.has(parentType) ? tpi.tagName(parentType) : undefined;
+    this.classNames.set(parentType, name);
+    return name;
+  }
+  private readonly classNames = new Map<number, string | undefined>();
+  /** LF_FUNC_ID scopes' text (namespaces: a few hundred for 30,000 functions). */
+  private readonly scopeNames = new Map<number, string>();
+
   /** An LF_STRING_ID's text. */
   stringId(id: number): string {
     const { leaf, data } = this.record(id);
@@ -527,12 +545,13 @@ export class IpiStream extends TypeStream {
     if (fam === TypeFamily.FuncId) {
       const f = readFuncId(data);
       if (!f.scope) return f.name;
-      return `${this.stringId(f.scope)}::${f.name}`;
+      let scope = this.scopeNames.get(f.scope);
+      if (scope === undefined) this.scopeNames.set(f.scope, (scope = this.stringId(f.scope)));
+      return `${scope}::${f.name}`;
     }
     if (fam === TypeFamily.MFuncId) {
       const f = readMFuncId(data);
-      const tpi = this.tpi();
-      const cls = tpi && tpi.has(f.parentType) ? tpi.tag(f.parentType)?.name : undefined;
+      const cls = this.className(f.parentType);
       return cls ? `${cls}::${f.name}` : f.name;
     }
     return data.fail(`id 0x${id.toString(16)} is not an LF_FUNC_ID or LF_MFUNC_ID`, data.start - 4);

@@ -5,7 +5,7 @@
  */
 import { Cursor } from '../../../lib/formats/binary/cursor';
 import { FieldFamily, LF, TypeFamily } from '../../../lib/formats/codeview/type-kinds';
-import { readArray, readFieldList, readIndexList, readMethodList, readPointer, readTag } from '../../../lib/formats/codeview/type-records';
+import { readArray, readFieldList, readIndexList, readMethodList, readPointer, readTag, readTagName } from '../../../lib/formats/codeview/type-records';
 import { hashStringV1 } from '../../../lib/formats/pdb/gsi';
 import type { PdbFile } from '../../../lib/formats/pdb/pdb-file';
 import { TpiStream } from '../../../lib/formats/pdb/tpi-stream';
@@ -53,6 +53,8 @@ describe('decoders', () => {
     expect(readTag(LF.CLASS2, data(c3))).toMatchObject({ count: 3, fieldList: 0x1005, vshape: 0x1006, size: -16, name: 'Neg' });
     const st = record(0x1005, (b) => b.u16(1, 0).u32(0x1001, 0, 0).u16(8).u8(3, 0x41, 0x42, 0x43));
     expect(readTag(0x1005, data(st))).toMatchObject({ family: TypeFamily.Class, size: 8, name: 'ABC' });
+    // readTagName reads the same fields up to the name, and only the name.
+    expect([readTagName(LF.CLASS2, data(c2)), readTagName(LF.CLASS2, data(c3)), readTagName(0x1005, data(st))]).toEqual(['Fwd', 'Neg', 'ABC']);
   });
 
   test('LF_ENUM, LF_UNION', () => {
