@@ -41,7 +41,9 @@ export function splitDebugSubsections(c: Cursor): DebugSubsections {
     if (c.remaining < 8) c.fail(`truncated debug subsection header: ${c.remaining} bytes left`);
     const kind = c.u32();
     const length = c.u32();
-    const body = c.take(length, `debug subsection 0x${kind.toString(16)}`);
+    // The label is made only for the error (a big PDB has ~150,000 subsections).
+    if (length > c.remaining) c.need(length, `debug subsection 0x${kind.toString(16)}`);
+    const body = c.take(length);
     c.align(4);
     if (kind & DEBUG_S_IGNORE) continue;
     if (kind === DEBUG_S_LINES) out.lines.push(body);
