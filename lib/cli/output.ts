@@ -29,7 +29,7 @@ export class RowWriter {
   private used = 0;
 
   constructor(
-    private readonly out: NodeJS.WritableStream,
+    readonly out: NodeJS.WritableStream,
     size = 1 << 16,
   ) {
     this.buf = Buffer.allocUnsafeSlow(size);

@@ -75,6 +75,7 @@ export class Symbolizer {
   private readonly answers = new Answers();
   private keys = new Float64Array(0);
   private kinds = new Uint8Array(0);
+  private writer: RowWriter | undefined;
 
   constructor(
     private readonly sym: SymbolHandler,
@@ -107,7 +108,8 @@ export class Symbolizer {
     for (let s = 0; s < u; s++) this.resolve(s, BigInt(addresses[s]));
 
     // Pass two: the rows, in input order.
-    const rows = new RowWriter(out);
+    // One writer (and its buffer) for every batch written to the same stream.
+    const rows = this.writer?.out === out ? this.writer : (this.writer = new RowWriter(out));
     let j = 0;
     for (const raw of each()) {
       const kind = this.kinds[j] as Kind;
