@@ -4,8 +4,8 @@
 // Builds (or reuses) the generated PDB of bench/make-big-pdb.js, then on the same addresses in
 // the same run, alternating which goes first:
 //   bulk  N random addresses in .text through `dbghelp symbolize --image X --json` (stdin) and
-//         `llvm-symbolizer-19 --obj=X --no-inlines --output-style=JSON` (stdin): wall time and
-//         peak RSS (/usr/bin/time), best of --rounds;
+//         `llvm-symbolizer-19 --obj=X --no-inlines --output-style=JSON` (stdin), each reading a
+//         file and writing one: wall time and peak RSS (/usr/bin/time), best of --rounds;
 //   cold  one address, a fresh process each: wall time and peak RSS, median of --cold;
 //   check the bulk answers compared address by address: function names with the corpus
 //         score's helpers (test/helpers/oracle.ts: sameName, explainDifference) and file:line.
@@ -17,9 +17,11 @@
 //   --inlines      also time both with inline frames (ours --inlines, llvm default)
 //   --ours-only    skip llvm (profiling our side; no ratios)
 //   --cli PATH     our CLI from another build (bin/dbghelp.js of a checkout: before/after)
+//   --pipes        bulk input and output through pipes to this process (see timed())
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
@@ -30,6 +32,7 @@ const N = Number(opt('--n', '100000'));
 const rounds = Number(opt('--rounds', '3'));
 const coldRuns = Number(opt('--cold', '11'));
 const oursOnly = args.includes('--ours-only');
+const pipes = args.includes('--pipes');
 const cli = path.resolve(opt('--cli', path.join(root, 'bin', 'dbghelp.js')));
 
 function need(tool, hint) {
@@ -68,14 +71,38 @@ function addresses(n, seed) {
   return out.join('\n') + '\n';
 }
 
-/** One process under /usr/bin/time: wall ms (ours), peak RSS KB, stdout. */
+/**
+ * One process under /usr/bin/time: wall ms, peak RSS KB, stdout. Bulk input comes from a file
+ * and output goes to one (both tools alike) unless --pipes: through spawnSync's pipes, moving
+ * 26 MB of output into this process cost ~0.35 s by itself here (a child that only writes those
+ * 26 MB took 467 ms), most of our run and none of the tools' work.
+ */
 function timed(cmd, argv, input) {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...argv], { input, cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30 });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} failed (${r.status}): ${(r.stderr || '').slice(-1000)}`);
-  const rssKb = Number((r.stderr.trim().split('\n').pop() || '0').trim());
-  return { ms, rssKb, stdout: r.stdout };
+  const inFile = path.join(os.tmpdir(), `bench-big-${process.pid}.in`);
+  const outFile = path.join(os.tmpdir(), `bench-big-${process.pid}.out`);
+  const files = !pipes && input !== undefined;
+  let inFd;
+  let outFd;
+  if (files) {
+    fs.writeFileSync(inFile, input);
+    inFd = fs.openSync(inFile, 'r');
+    outFd = fs.openSync(outFile, 'w');
+  }
+  try {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...argv], files ? { stdio: [inFd, outFd, 'pipe'], cwd: dir, encoding: 'utf8' } : { input, cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30 });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} failed (${r.status}): ${(r.stderr || '').slice(-1000)}`);
+    const rssKb = Number((r.stderr.trim().split('\n').pop() || '0').trim());
+    return { ms, rssKb, stdout: files ? fs.readFileSync(outFile, 'utf8') : r.stdout };
+  } finally {
+    if (files) {
+      fs.closeSync(inFd);
+      fs.closeSync(outFd);
+      fs.rmSync(inFile, { force: true });
+      fs.rmSync(outFile, { force: true });
+    }
+  }
 }
 
 const ours = (inlines) => [process.execPath, [cli, 'symbolize', '--image', image, '--json', ...(inlines ? ['--inlines'] : [])]];
@@ -162,8 +189,8 @@ function agreement(oursOut, llvmOut) {
 
 const mb = (kb) => (kb / 1024).toFixed(0);
 const pdbMb = fs.statSync(pdb).size / 1e6;
-console.log(`bench --big: ${path.relative(root, pdb)} ${pdbMb.toFixed(1)} MB, ${N} addresses; ratio = llvm-symbolizer-19 / ours (higher is better for us)`);
-const results = { pdbMb, n: N, rounds, coldRuns, node: process.version, date: new Date().toISOString() };
+console.log(`bench --big: ${path.relative(root, pdb)} ${pdbMb.toFixed(1)} MB, ${N} addresses, stdin/stdout ${pipes ? 'through pipes' : 'from/to files'}; ratio = llvm-symbolizer-19 / ours (higher is better for us)`);
+const results = { pdbMb, n: N, rounds, coldRuns, io: pipes ? 'pipes' : 'files', node: process.version, date: new Date().toISOString() };
 
 const many = addresses(N, 12345);
 const bulk = alternate(rounds, many, false);
