@@ -24,9 +24,6 @@ export function isBrokenPipe(e: unknown): boolean {
  * written is encoded into a fresh allocation, fresh pages each time (bench/README.md
  * "Session 6"). A slow reader is waited for ('drain') as by `written`.
  */
-/** What a RowWriter lets wait in its stream before it waits for 'drain'. */
-const QUEUED = 1 << 20;
-
 export class RowWriter {
   private readonly buf: Buffer;
   private used = 0;
@@ -58,11 +55,7 @@ export class RowWriter {
     if (this.used === 0) return;
     const ok = this.out.write(Buffer.from(this.buf.subarray(0, this.used)));
     this.used = 0;
-    // Up to QUEUED bytes may wait in the stream while more rows are made (a reader that takes
-    // each 64 KB as it comes would otherwise stop the lookups at every write); past that, or on
-    // a stream that does not say, wait for 'drain'.
-    const queued = (this.out as { writableLength?: number }).writableLength;
-    if (!ok && (queued === undefined || queued > QUEUED)) await drained(this.out);
+    if (!ok) await drained(this.out);
   }
 
   /** Flushes what is left. */
