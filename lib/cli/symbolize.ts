@@ -11,6 +11,7 @@
  * goes on. Exit status: 2 if any line was bad (after every good line is answered), else 1 if
  * any address had no symbol, else 0.
  */
+import * as fs from 'fs';
 import { SymbolHandler } from '../handler';
 import { parseAddress, symbolServerOf, UsageError, type CommandSpec, type ParsedArgs } from './args';
 import { loadModules, moduleSpec, verboseTo, type ModuleSpec } from './modules';
@@ -64,7 +65,8 @@ export async function symbolize(a: ParsedArgs, out: NodeJS.WritableStream, err: 
   const state: RunState = { bad: 0, missing: 0, lineNo: 0 };
   if (a.positionals.length) await ctx.answer(() => a.positionals, state, out);
   else {
-    for await (const batch of lineBatches(input)) await ctx.answer(() => linesOf(batch), state, out);
+    // A file holds all its lines already: batches are not cut where a read happened to be slow.
+    for await (const batch of lineBatches(input, undefined, isRegularFile(input) ? Infinity : 1)) await ctx.answer(() => linesOf(batch), state, out);
     if (state.lineNo === 0) throw new UsageError('symbolize needs addresses (arguments or stdin)');
   }
   return state.bad ? 2 : state.missing ? 1 : 0;
@@ -72,15 +74,17 @@ export async function symbolize(a: ParsedArgs, out: NodeJS.WritableStream, err: 
 
 /**
  * Stdin as batches of complete lines, each batch one string (its lines joined by '\n', without
- * the last newline: `linesOf` walks it). A batch is what arrives until no more comes for 1 ms
- * (a co-process's one line is answered at once), up to about 1 MB: a file or a fast pipe is
+ * the last newline: `linesOf` walks it). A batch is what arrives until no more comes for
+ * `idleMs` (1: a co-process's one line is answered at once; Infinity for a file, whose reads are
+ * never waited on by a writer: on a loaded machine a slow 64 KB read cut a file into 5,000-line
+ * batches), up to about 1 MB: a file or a fast pipe is
  * answered in big batches, since answering each 64 KB chunk as it comes cost 10-15% more CPU
  * and 15 MB more peak RSS at 100,000 lines (dump_syms_regtest64, measured against the
  * read-everything-first loop this replaced). One string rather than an array of lines: 85,000
  * line strings alive through a batch survived young-generation collections, which grew the
  * young generation to 16 MB (peak RSS 155 MB against 135 MB on the big PDB's 100,000 lines).
  */
-export async function* lineBatches(input: NodeJS.ReadableStream, maxBatch = 1 << 20): AsyncGenerator<string> {
+export async function* lineBatches(input: NodeJS.ReadableStream, maxBatch = 1 << 20, idleMs = 1): AsyncGenerator<string> {
   const it = input[Symbol.asyncIterator]() as AsyncIterator<string | Uint8Array>;
   const decoder = new TextDecoder();
   const decode = (c: string | Uint8Array) => (typeof c === 'string' ? c : decoder.decode(c, { stream: true }));
@@ -96,7 +100,7 @@ export async function* lineBatches(input: NodeJS.ReadableStream, maxBatch = 1 <<
     while (text.length < maxBatch) {
       const next = it.next();
       let timer: NodeJS.Timeout | undefined;
-      const r = await Promise.race([next, new Promise<typeof IDLE>((resolve) => (timer = setTimeout(resolve, 1, IDLE)))]);
+      const r = idleMs === Infinity ? await next : await Promise.race([next, new Promise<typeof IDLE>((resolve) => (timer = setTimeout(resolve, idleMs, IDLE)))]);
       clearTimeout(timer);
       if (r === IDLE) {
         pending = next;
@@ -128,5 +132,16 @@ export function* linesOf(batch: string): Generator<string> {
     if (nl < 0) return yield batch.slice(at);
     yield batch.slice(at, nl);
     at = nl + 1;
+  }
+}
+
+/** Whether a stream reads a regular file (stdin redirected from one), not a pipe or terminal. */
+export function isRegularFile(input: NodeJS.ReadableStream): boolean {
+  const fd = (input as { fd?: unknown }).fd;
+  if (typeof fd !== 'number') return false;
+  try {
+    return fs.fstatSync(fd).isFile();
+  } catch {
+    return false;
   }
 }
