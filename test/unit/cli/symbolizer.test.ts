@@ -32,8 +32,9 @@ async function answerer(json: boolean, inlines: boolean) {
   return { sym, asked, answer };
 }
 
-// Out of order, repeated, module-relative, by name, blank, bad, and past every module.
-const LINES = ['0x14000102a', '0x140001000', 'inline-x64+0x102a', '0x140001010', '', 'nonsense', '0x140001000', 'inline-x64!run_chain', '0x10', '0x140001073'];
+// Out of order, repeated, module-relative, by name, blank, bad, past every module, and past 2^53
+// (answered where it stands: a double cannot hold it).
+const LINES = ['0x14000102a', '0x140001000', 'inline-x64+0x102a', '0x140001010', '', 'nonsense', '0x140001000', 'inline-x64!run_chain', '0x10', '0x140001073', '0xfffff80000001000'];
 
 describe.each([
   ['--json', true],
@@ -44,7 +45,7 @@ describe.each([
     try {
       await answer(LINES);
       // `inline-x64!run_chain` is found by name, not by address.
-      expect(asked).toEqual([0x10n, 0x140001000n, 0x140001010n, 0x14000102an, 0x140001073n]);
+      expect(asked).toEqual([0x10n, 0x140001000n, 0x140001010n, 0x14000102an, 0x140001073n, 0xfffff80000001000n]);
     } finally {
       sym.cleanup();
     }
@@ -60,12 +61,13 @@ describe.each([
       for (const l of LINES) expected.push(...(await alone.answer([l])).rows);
       expect(rows).toEqual(expected);
       expect(rows.length).toBeGreaterThanOrEqual(json ? 9 : 8);
-      expect(state).toEqual({ bad: 1, missing: 1, lineNo: LINES.length });
+      expect(state).toEqual({ bad: 1, missing: 2, lineNo: LINES.length });
       if (json) {
         expect(JSON.parse(rows[0])).toMatchObject({ address: '0x14000102a', symbol: 'run_chain', displacement: 0x2a });
         expect(JSON.parse(rows[2])).toMatchObject({ input: 'inline-x64+0x102a', address: '0x14000102a', symbol: 'run_chain' });
         expect(JSON.parse(rows[4])).toEqual({ input: 'nonsense', error: expect.stringContaining('is not an address') });
         expect(JSON.parse(rows[7])).toMatchObject({ address: '0x10', module: null, symbol: null, displacement: null });
+        expect(JSON.parse(rows[9])).toMatchObject({ address: '0xfffff80000001000', module: null, symbol: null });
       } else {
         expect(rows[0]).toMatch(/^0x14000102a inline-x64!run_chain\+0x2a \S+:\d+$/);
       }
