@@ -1,47 +1,128 @@
 /**
  * A module's line entries by PDB RVA, for SymGetLineFromAddr64 and the line walks: built from
- * its C13 line table (codeview/c13-lines.ts readC13LineTable) on first use, in the table's own
- * arrays (no copy per entry: 1.77 million entries in the generated big PDB).
+ * its C13 line table (codeview/c13-lines.ts readC13LineTable) on first use. Per entry only its
+ * start and line (8 bytes: 1.77 million entries in the generated big PDB); its line section
+ * (CV_LineSection) and file (CV_DebugSLinesFileBlockHeader_t) are kept per run of entries that
+ * share them, in sorted order: a section's entries, or a file's, are contiguous once sorted
+ * (stream order, ties in stream order), except where folded code's sections overlap, which
+ * only makes more runs.
  */
-import { sortedOrder } from '../formats/binary/search';
+import { lastAtOrBelow, sortedOrder } from '../formats/binary/search';
 import type { LineTable } from '../formats/codeview/c13-lines';
 
 /** A module's line entries sorted by PDB RVA (ties in stream order). */
 export interface LineIndex {
+  /** Per entry: where its code starts (PDB RVA) and its line number. */
   starts: Uint32Array;
-  /**
-   * Which line section (CV_LineSection) each entry came from, numbered from 1 in stream order
-   * among those kept: an index into `sectionEnds`.
-   */
-  blocks: Uint32Array;
-  /** Per line section (by its number; entry 0 unused): where its code ends, offCon + cbCon as a PDB RVA. */
-  sectionEnds: Uint32Array;
   lines: Uint32Array;
-  files: Uint32Array;
+  /**
+   * Runs of consecutive entries from one line section: each run's first entry (ascending) and
+   * where that section's code ends (offCon + cbCon as a PDB RVA). Two entries with the same
+   * start are from the same section exactly when they are in the same run (ties keep stream
+   * order, and a section's entries are contiguous in the stream).
+   */
+  sectionFirst: Uint32Array;
+  sectionEnd: Uint32Array;
+  /** Runs of consecutive entries of one file: each run's first entry (ascending) and the file's /names offset. */
+  fileFirst: Uint32Array;
+  fileName: Uint32Array;
 }
 
 const NONE = new Uint32Array(0);
-export const NO_LINES: LineIndex = { starts: NONE, blocks: NONE, sectionEnds: NONE, lines: NONE, files: NONE };
+export const NO_LINES: LineIndex = { starts: NONE, lines: NONE, sectionFirst: NONE, sectionEnd: NONE, fileFirst: NONE, fileName: NONE };
+
+/** The section run holding entry `i` (an index into sectionFirst / sectionEnd). */
+export function sectionRunOf(idx: LineIndex, i: number): number {
+  return lastAtOrBelow(idx.sectionFirst, i);
+}
+
+/** Where the code of entry `i`'s line section ends (PDB RVA). */
+export function sectionEndOf(idx: LineIndex, i: number): number {
+  return idx.sectionEnd[lastAtOrBelow(idx.sectionFirst, i)];
+}
+
+/** The /names offset of entry `i`'s file. */
+export function fileOf(idx: LineIndex, i: number): number {
+  return idx.fileName[lastAtOrBelow(idx.fileFirst, i)];
+}
+
+/** Calls `f(first, end, file)` for each file run: entries [first, end) are of file `file` (/names offset). */
+export function forEachFileRun(idx: LineIndex, f: (first: number, end: number, file: number) => void): void {
+  const { fileFirst, fileName } = idx;
+  const runs = fileFirst.length;
+  for (let r = 0; r < runs; r++) f(fileFirst[r], r + 1 < runs ? fileFirst[r + 1] : idx.starts.length, fileName[r]);
+}
 
 /**
  * The index of `t`, read with an address map (readC13LineTable's `at`: its offsets are PDB RVAs,
- * its sections numbered among those placed). Its entries are copied (the table is scratch,
- * reused for the next module), so the index holds exactly its own.
+ * its sections numbered among those placed). What it keeps is copied (the table is scratch,
+ * reused for the next module); nothing else is allocated per entry but a sort order where the
+ * sections are out of address order.
  */
 export function buildLineIndex(t: LineTable): LineIndex {
   const { sections, offsets, lines, files, sectionEnds } = t;
   const n = t.count;
-  let sorted = true;
-  for (let i = 1; i < n; i++) {
-    if (offsets[i] < offsets[i - 1]) {
-      sorted = false;
-      break;
+  if (n === 0) return NO_LINES;
+  // Not in stream order (sections out of address order): sorted, ties in stream order.
+  const order = sortedOrder(offsets, n);
+  const at = order ? (k: number) => order[k] : (k: number) => k;
+  let sectionRuns = 1;
+  let fileRuns = 1;
+  for (let k = 1; k < n; k++) {
+    const i = at(k);
+    const p = at(k - 1);
+    if (sections[i] !== sections[p]) sectionRuns++;
+    if (files[i] !== files[p]) fileRuns++;
+  }
+  const idx: LineIndex = {
+    starts: order ? Uint32Array.from(order, (i) => offsets[i]) : offsets.slice(0, n),
+    lines: order ? Uint32Array.from(order, (i) => lines[i]) : lines.slice(0, n),
+    sectionFirst: new Uint32Array(sectionRuns),
+    sectionEnd: new Uint32Array(sectionRuns),
+    fileFirst: new Uint32Array(fileRuns),
+    fileName: new Uint32Array(fileRuns),
+  };
+  let s = 0;
+  let f = 0;
+  for (let k = 0; k < n; k++) {
+    const i = at(k);
+    if (k === 0 || sections[i] !== sections[at(k - 1)]) {
+      idx.sectionFirst[s] = k;
+      idx.sectionEnd[s++] = sectionEnds[sections[i]];
+    }
+    if (k === 0 || files[i] !== files[at(k - 1)]) {
+      idx.fileFirst[f] = k;
+      idx.fileName[f++] = files[i];
     }
   }
-  const trim = (a: Uint32Array) => a.slice(0, n);
-  if (sorted) return { starts: trim(offsets), blocks: trim(sections), sectionEnds, lines: trim(lines), files: trim(files) };
-  // Not in stream order (sections out of address order): sorted, ties in stream order.
-  const order = sortedOrder(offsets, n)!;
-  const pick = (a: Uint32Array) => Uint32Array.from(order, (i) => a[i]);
-  return { starts: pick(offsets), blocks: pick(sections), sectionEnds, lines: pick(lines), files: pick(files) };
+  return idx;
+}
+
+/**
+ * SymGetLineFromAddr64's entry for `pdbRva` (-1 for none): the entry at or below it, if the
+ * address is inside that entry's line section. Folded (ICF) code has several line sections
+ * over the same bytes: the first one in the stream answers, as in Microsoft's dbghelp.dll
+ * (corpus softokn3.dll: 1338 and 1396 both at 0x6ae0, 1338 answered; 5 stubs at 0x33800, the
+ * first section's 18 answered). Entries sharing a start within a section (`85 0x0`, `87 0x0`):
+ * the earlier ones cover no bytes, so an address past the start is the last one's, and the
+ * start itself is the first one's.
+ */
+export function lineEntryAt(idx: LineIndex, pdbRva: number): number {
+  const { starts, sectionFirst, sectionEnd } = idx;
+  let best = lastAtOrBelow(starts, pdbRva);
+  if (best < 0) return -1;
+  let run = lastAtOrBelow(sectionFirst, best);
+  if (pdbRva >= sectionEnd[run]) return -1;
+  // Entries at one start are in stream order, so one in another run before `best` is from an
+  // earlier section.
+  const at = starts[best];
+  for (let k = best - 1; k >= 0 && starts[k] === at; k--) {
+    const r = k >= sectionFirst[run] ? run : lastAtOrBelow(sectionFirst, k);
+    if (r !== run && sectionEnd[r] > pdbRva) {
+      best = k;
+      run = r;
+    }
+  }
+  if (at === pdbRva) while (best > sectionFirst[run] && starts[best - 1] === pdbRva) best--;
+  return best;
 }
