@@ -368,8 +368,14 @@ export class PdbFile {
   private hasTypeStream(s: number): boolean {
     return (this.msf.streamSize(s) ?? 0) > 0;
   }
-  private hashStream(s: number, what: string): Cursor | undefined {
-    return this.msf.hasStream(s) ? this.msf.cursor(s, what) : undefined;
+  /**
+   * A type stream's hash stream, read range by range and not kept: a lookup by index needs only
+   * its index-offset buffer (the big PDB's TPI hash stream is 4.4 MB, its index offsets 53 KB),
+   * a lookup by name the hash values too (TypeStream reads each buffer once).
+   */
+  private hashStream(s: number, what: string): RangedStream | undefined {
+    if (!this.msf.hasStream(s)) return undefined;
+    return { origin: `${this.name} stream ${s} (${what})`, size: this.msf.streamSize(s) ?? 0, read: (offset, length) => this.msf.readStreamRange(s, offset, length) };
   }
 
   /** A module's symbols, read on first use. undefined when the module has no symbol stream. */

@@ -26,7 +26,9 @@
  * A big stream (over PdbFile.keepTypeStreamsUpTo) is not even read whole: each chunk is read
  * when a record in it is asked for (RangedStream), until a scan needs every record.
  * The hash stream is only an accelerator: when its buffers are missing, out of bounds or
- * disagree with the records, it is ignored and the records answer alone (one scan).
+ * disagree with the records, it is ignored and the records answer alone (one scan). PdbFile
+ * hands it over ranged: the index-offset buffer is read on the first record asked for, the hash
+ * values on the first name lookup, and nothing else of it is read or kept.
  *
  * Over 400 lines on purpose: one stream structure (header, lazily learnt record offsets, the
  * hash stream's buckets) read by both the TPI and the IPI.
@@ -97,8 +99,11 @@ export interface TypeRecordView {
 
 /** The hash stream's buffers, as far as they are usable. */
 interface HashData {
-  /** The hash stream (its hash values are read on the first name lookup: hashValues). */
-  stream: Cursor | undefined;
+  /**
+   * The hash stream: whole (a Cursor), or read range by range (only the buffers used are read:
+   * the index offsets at once, the hash values on the first name lookup: hashValues).
+   */
+  stream: Cursor | RangedStream | undefined;
   /** Hash value per record (index - typeIndexBegin), or undefined; null until read. */
   values: Uint32Array | undefined | null;
   /** Index-offset pairs, validated (sorted, inside the records); empty when unusable. */
@@ -142,8 +147,11 @@ export class TypeStream {
    */
   constructor(
     source: Cursor | RangedStream,
-    /** The hash stream, read on first use (undefined when the PDB has none). */
-    private readonly hashStream: (index: number) => Cursor | undefined,
+    /**
+     * The hash stream (undefined when the PDB has none): whole, or ranged (then only the
+     * index-offset buffer is read, and the hash values on the first name lookup).
+     */
+    private readonly hashStream: (index: number) => Cursor | RangedStream | undefined,
   ) {
     if (source instanceof Cursor) {
       this.header = readTpiHeader(source);
@@ -332,7 +340,7 @@ export class TypeStream {
   }
 
   /** Hash values, one per record; unusable (undefined) unless the sizes agree. */
-  private readHashValues(s: Cursor): Uint32Array | undefined {
+  private readHashValues(s: Cursor | RangedStream): Uint32Array | undefined {
     const h = this.header;
     const { offset, length } = h.hashValues;
     if (h.numHashBuckets === 0 || (h.hashKeySize !== 4 && h.hashKeySize !== 2)) return undefined;
@@ -349,7 +357,7 @@ export class TypeStream {
   }
 
   /** Index-offset pairs: sorted by index, offsets increasing and inside the records. */
-  private readIndexOffsets(s: Cursor): { chunkIndex: Uint32Array; chunkOffset: Uint32Array } {
+  private readIndexOffsets(s: Cursor | RangedStream): { chunkIndex: Uint32Array; chunkOffset: Uint32Array } {
     const { offset, length } = this.header.indexOffsets;
     const none = { chunkIndex: new Uint32Array(0), chunkOffset: new Uint32Array(0) };
     const c = windowOf(s, offset, length);
@@ -407,9 +415,14 @@ function recordsOf(c: Cursor, h: TpiHeader): Cursor {
   return c.take(h.typeRecordBytes, 'type records');
 }
 
-function windowOf(s: Cursor, offset: number, length: number): Cursor | undefined {
-  if (offset < 0 || length < 0 || offset + length > s.length) return undefined;
-  return new Cursor(s.buf, s.origin, s.start + offset, s.start + offset + length, s.base);
+/** Bytes [offset, offset + length) of a hash stream, or undefined when they are not all inside it. */
+function windowOf(s: Cursor | RangedStream, offset: number, length: number): Cursor | undefined {
+  if (s instanceof Cursor) {
+    if (offset < 0 || length < 0 || offset + length > s.length) return undefined;
+    return new Cursor(s.buf, s.origin, s.start + offset, s.start + offset + length, s.base);
+  }
+  if (offset < 0 || length < 0 || offset + length > s.size) return undefined;
+  return Cursor.of(s.read(offset, length), s.origin, offset);
 }
 
 /** Names of types the TPI hash files by unique name or bytes: block-scoped or anonymous. */
@@ -503,7 +516,7 @@ export class TpiStream extends TypeStream {
 export class IpiStream extends TypeStream {
   constructor(
     c: Cursor | RangedStream,
-    hashStream: (index: number) => Cursor | undefined,
+    hashStream: (index: number) => Cursor | RangedStream | undefined,
     private readonly tpi: () => TpiStream | undefined,
   ) {
     super(c, hashStream);
