@@ -22,7 +22,9 @@
  *     not used here).
  *
  * Everything is lazy: record offsets are learnt chunk by chunk as records are asked for and
- * kept in one Uint32Array; without a usable index-offset buffer the records are scanned once.
+ * kept per chunk (the chunks visited only: a bulk run's data types touch a few of the big PDB's
+ * 6,600 TPI chunks); a scan, or no usable index-offset buffer, learns them all into one
+ * Uint32Array.
  * A big stream (over PdbFile.keepTypeStreamsUpTo) is not even read whole: each chunk is read
  * when a record in it is asked for (RangedStream), until a scan needs every record.
  * The hash stream is only an accelerator: when its buffers are missing, out of bounds or
@@ -133,10 +135,15 @@ export class TypeStream {
   private chunkNo = -1;
   private chunk: RecordWindow | undefined;
   private wholeWindow: RecordWindow | undefined;
-  /** offset + 1 of each record, 0 while unknown. */
+  /**
+   * offset + 1 of each record, 0 while unknown: learnt by a scan (all of them; a scan that
+   * failed keeps those before the failure).
+   */
   private offsets: Uint32Array | undefined;
-  private hash: HashData | undefined;
   private scanned = false;
+  /** Until a scan, per chunk of the index-offset buffer walked: offset + 1 of its records. */
+  private chunkOffsets: (Uint32Array | undefined)[] = [];
+  private hash: HashData | undefined;
   /** Records by hash value modulo `mask + 1` (CSR): start[s]..start[s+1] in items. */
   private buckets: { start: Uint32Array; items: Uint32Array; mask: number } | undefined;
 
@@ -263,36 +270,39 @@ export class TypeStream {
       const w = this.whole;
       throw badFormat(this.origin, w ? w.base + w.start : this.header.headerSize, `type index 0x${index.toString(16)} is outside [0x${this.begin.toString(16)}, 0x${this.end.toString(16)})`);
     }
-    const offs = (this.offsets ??= new Uint32Array(this.count));
     const k = index - this.begin;
-    if (offs[k]) return offs[k] - 1;
+    if (this.offsets && this.offsets[k]) return this.offsets[k] - 1;
     const h = this.hashData();
     const chunk = lastAtOrBelow(h.chunkIndex, index);
-    if (chunk < 0) {
-      this.scanAll();
-    } else {
+    if (chunk < 0) return this.scanAll()[k] - 1;
+    const first = h.chunkIndex[chunk];
+    let offs = this.chunkOffsets[chunk];
+    if (!offs) {
       const nextIndex = chunk + 1 < h.chunkIndex.length ? h.chunkIndex[chunk + 1] : this.end;
       const nextOffset = chunk + 1 < h.chunkOffset.length ? h.chunkOffset[chunk + 1] : this.header.typeRecordBytes;
+      offs = new Uint32Array(nextIndex - first);
       try {
-        this.walk(h.chunkIndex[chunk], h.chunkOffset[chunk], nextIndex, nextOffset);
+        this.walk(first, h.chunkOffset[chunk], nextIndex, nextOffset, offs);
       } catch {
         // The index-offset buffer disagrees with the records (ranged: or a record runs out of its
         // chunk): forget it (and what it taught), and learn the offsets from one scan of the
         // records instead, read whole.
         h.chunkIndex = h.chunkOffset = new Uint32Array(0);
-        this.offsets = new Uint32Array(this.count);
-        this.scanAll();
+        this.chunkOffsets = [];
+        this.offsets = undefined;
+        return this.scanAll()[k] - 1;
       }
+      this.chunkOffsets[chunk] = offs;
     }
-    return this.offsets![k] - 1;
+    return offs[index - first] - 1;
   }
 
   /**
-   * Walks records [fromIndex, toIndex) starting at byte `from`, recording their offsets; the
-   * walk must end exactly at `to` (the next chunk's offset, or the end of the records).
+   * Walks records [fromIndex, toIndex) starting at byte `from`, writing offset + 1 of each into
+   * `into` (from its start); the walk must end exactly at `to` (the next chunk's offset, or the
+   * end of the records).
    */
-  private walk(fromIndex: number, from: number, toIndex: number, to: number): void {
-    const offs = (this.offsets ??= new Uint32Array(this.count));
+  private walk(fromIndex: number, from: number, toIndex: number, to: number, into: Uint32Array): void {
     // Ranged, a walk covers one chunk, whose bytes are all it can read.
     const w = this.bytesAt(from);
     const b = w.buf;
@@ -306,17 +316,21 @@ export class TypeStream {
       if (p + 4 > size) fail(`type record 0x${i.toString(16)} lies past the end of the type records`, base + Math.min(p, size));
       const reclen = b[base + p] | (b[base + p + 1] << 8);
       if (reclen < 2 || p + 2 + reclen > size) fail(`type record 0x${i.toString(16)} of length ${reclen} runs past the end of the type records`, base + p);
-      offs[i - this.begin] = p + 1;
+      into[i - fromIndex] = p + 1;
       p += 2 + reclen;
     }
     if (p !== to) fail(`type records 0x${fromIndex.toString(16)}..0x${(toIndex - 1).toString(16)} end at ${p}, not at ${to} where the next ones start`, base + Math.min(p, size));
   }
 
-  private scanAll(): void {
-    if (this.scanned) return;
+  /** Every record's offset + 1, from one walk of the records read whole (the chunks' offsets are then dropped). */
+  private scanAll(): Uint32Array {
+    if (this.scanned) return this.offsets!;
     this.readWhole();
-    this.walk(this.begin, 0, this.end, this.header.typeRecordBytes);
+    this.offsets ??= new Uint32Array(this.count);
+    this.walk(this.begin, 0, this.end, this.header.typeRecordBytes, this.offsets);
     this.scanned = true;
+    this.chunkOffsets = [];
+    return this.offsets;
   }
 
   private hashData(): HashData {

@@ -3,7 +3,7 @@
  * gives it): a record by index reads only the index-offset buffer, a name lookup the hash
  * values too, each once, and nothing of the stream is kept. Records, definitions found by name
  * and failures must be what the whole hash stream gives, on intact, truncated and corrupted
- * hash streams.
+ * hash streams. Record offsets are kept for the chunks walked only, until a scan.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -108,5 +108,66 @@ describe('a TPI hash stream read range by range', () => {
     }
     // Most mutants keep buffers inside the stream, which are then read.
     expect(reads).toBeGreaterThan(mutants.length / 2);
+  });
+});
+
+/** A fixture's TPI with an index-offset entry every `every` records (appended to its hash stream). */
+function rechunked(f: string, every: number): { stream: Uint8Array; hash: Uint8Array; starts: number[] } {
+  const { tpi: bytes, hash: hash0 } = streams(f);
+  const stream = new Uint8Array(bytes);
+  const tpi = new TpiStream(Cursor.of(stream, 'TPI'), () => undefined);
+  const pairs: number[] = [];
+  const starts: number[] = [];
+  let at = 0;
+  const dv = new DataView(stream.buffer, stream.byteOffset);
+  for (let ti = tpi.begin; ti < tpi.end; ti++) {
+    if ((ti - tpi.begin) % every === 0) pairs.push(ti, at);
+    starts.push(at);
+    at += 2 + dv.getUint16(tpi.header.headerSize + at, true);
+  }
+  const hash = new Uint8Array(hash0.length + pairs.length * 4);
+  hash.set(hash0);
+  const hv = new DataView(hash.buffer);
+  pairs.forEach((v, i) => hv.setUint32(hash0.length + i * 4, v, true));
+  dv.setUint32(40, hash0.length, true);
+  dv.setUint32(44, pairs.length * 4, true);
+  return { stream, hash, starts };
+}
+
+describe('record offsets', () => {
+  test('kept for the chunks walked only, then for every record after a scan', () => {
+    const { stream, hash, starts } = rechunked('types-x64.pdb', 6);
+    const t = new TpiStream(Cursor.of(stream, 'test TPI'), () => Cursor.of(hash, 'test TPI hash'));
+    const state = t as unknown as { offsets: Uint32Array | undefined; chunkOffsets: (Uint32Array | undefined)[] };
+    const offsetOf = (ti: number) => t.record(ti).data.start - 4 - t.header.headerSize;
+    const mid = (t.begin + t.end) >>> 1;
+    expect(offsetOf(mid)).toBe(starts[mid - t.begin]);
+    expect(offsetOf(t.end - 1)).toBe(starts[t.end - 1 - t.begin]);
+    expect(state.offsets).toBeUndefined();
+    const walked = state.chunkOffsets.flatMap((o, k) => (o ? [[k, o.length]] : []));
+    expect(walked).toEqual([
+      [Math.floor((mid - t.begin) / 6), 6],
+      [Math.floor((t.end - 1 - t.begin) / 6), ((t.end - t.begin - 1) % 6) + 1],
+    ]);
+    let n = 0;
+    t.forEach(() => n++);
+    expect(n).toBe(t.end - t.begin);
+    expect(state.chunkOffsets).toEqual([]);
+    expect(state.offsets!.length).toBe(t.end - t.begin);
+    for (let ti = t.begin; ti < t.end; ti++) expect([ti, offsetOf(ti)]).toEqual([ti, starts[ti - t.begin]]);
+  });
+
+  test('a scan that fails keeps the offsets it learnt before the bad record', () => {
+    const { stream, starts } = rechunked('types-x64.pdb', 6);
+    const bad = Uint8Array.from(stream);
+    const t0 = new TpiStream(Cursor.of(stream, 'TPI'), () => undefined);
+    const at = t0.header.headerSize + starts[starts.length - 3];
+    bad[at] = 0xff; // reclen runs past the end
+    bad[at + 1] = 0xff;
+    const t = new TpiStream(Cursor.of(bad, 'test TPI'), () => undefined);
+    expect(() => t.record(t.end - 1)).toThrow(/runs past the end of the type records/);
+    expect(t.record(t.begin).leaf).toBe(t0.record(t0.begin).leaf);
+    expect(t.record(t.end - 4).leaf).toBe(t0.record(t0.end - 4).leaf);
+    expect(() => t.record(t.end - 3)).toThrow(DbgHelpError);
   });
 });
