@@ -3,14 +3,15 @@
  * gives it): a record by index reads only the index-offset buffer, a name lookup the hash
  * values too, each once, and nothing of the stream is kept. Records, definitions found by name
  * and failures must be what the whole hash stream gives, on intact, truncated and corrupted
- * hash streams. Record offsets are kept for the chunks walked only, until a scan.
+ * hash streams. Record offsets are kept for the chunks walked only, until a scan. The IPI is read
+ * chunk by chunk above KEEP_ID_STREAM (below the TPI's threshold).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { DbgHelpError, badFormat } from '../../../lib/api/errors';
 import { Cursor } from '../../../lib/formats/binary/cursor';
 import { BufferSource } from '../../../lib/formats/binary/source';
-import { PdbFile, STREAM_TPI } from '../../../lib/formats/pdb/pdb-file';
+import { KEEP_ID_STREAM, KEEP_TYPE_STREAMS, PdbFile, STREAM_IPI, STREAM_TPI } from '../../../lib/formats/pdb/pdb-file';
 import { TpiStream, type RangedStream } from '../../../lib/formats/pdb/tpi-stream';
 import { isTagRecord } from '../../../lib/formats/codeview/type-kinds';
 import { corruptions, truncations } from '../../helpers/mutate';
@@ -169,5 +170,35 @@ describe('record offsets', () => {
     expect(t.record(t.begin).leaf).toBe(t0.record(t0.begin).leaf);
     expect(t.record(t.end - 4).leaf).toBe(t0.record(t0.end - 4).leaf);
     expect(() => t.record(t.end - 3)).toThrow(DbgHelpError);
+  });
+});
+
+describe('the IPI read chunk by chunk above KEEP_ID_STREAM', () => {
+  test('a smaller threshold than the TPI\'s; function id names the same as from the whole IPI, which is not kept', () => {
+    expect(KEEP_ID_STREAM).toBeLessThan(KEEP_TYPE_STREAMS);
+    const whole = open('cppfeatures-x64.pdb');
+    const chunked = open('cppfeatures-x64.pdb');
+    chunked.keepIdStreamUpTo = 0;
+    const a = whole.ipi()!;
+    const b = chunked.ipi()!;
+    const cache = (p: PdbFile) => (p.msf as unknown as { cache: Map<number, Uint8Array> }).cache;
+    let named = 0;
+    for (let id = a.begin; id < a.end; id++) {
+      const name = (s: typeof a) => {
+        try {
+          return s.functionIdName(id);
+        } catch (e) {
+          return e instanceof DbgHelpError ? e.code : String(e);
+        }
+      };
+      const x = name(a);
+      expect([id, name(b)]).toEqual([id, x]);
+      if (!x.startsWith('BAD')) named++;
+    }
+    expect(named).toBeGreaterThan(10);
+    expect(cache(whole).has(STREAM_IPI)).toBe(true);
+    expect(cache(chunked).has(STREAM_IPI)).toBe(false);
+    // The TPI (class names of member function ids) is still read whole.
+    expect(cache(chunked).has(STREAM_TPI)).toBe(true);
   });
 });
