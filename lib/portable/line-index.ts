@@ -1,7 +1,7 @@
 /**
  * A module's line entries by PDB RVA, for SymGetLineFromAddr64 and the line walks: built from
  * its C13 line table (codeview/c13-lines.ts readC13LineTable) on first use. Per entry only its
- * start and line (8 bytes: 1.77 million entries in the generated big PDB); its line section
+ * start and line (6 or 8 bytes: 1.77 million entries in the generated big PDB); its line section
  * (CV_LineSection) and file (CV_DebugSLinesFileBlockHeader_t) are kept per run of entries that
  * share them, in sorted order: a section's entries, or a file's, are contiguous once sorted
  * (stream order, ties in stream order), except where folded code's sections overlap, which
@@ -12,9 +12,12 @@ import type { LineTable } from '../formats/codeview/c13-lines';
 
 /** A module's line entries sorted by PDB RVA (ties in stream order). */
 export interface LineIndex {
-  /** Per entry: where its code starts (PDB RVA) and its line number. */
+  /**
+   * Per entry: where its code starts (PDB RVA) and its line number (16 bits when every line of
+   * the module fits: all but generated sources' modules).
+   */
   starts: Uint32Array;
-  lines: Uint32Array;
+  lines: Uint16Array | Uint32Array;
   /**
    * Runs of consecutive entries from one line section: each run's first entry (ascending) and
    * where that section's code ends (offCon + cbCon as a PDB RVA). Two entries with the same
@@ -68,15 +71,19 @@ export function buildLineIndex(t: LineTable): LineIndex {
   const at = order ? (k: number) => order[k] : (k: number) => k;
   let sectionRuns = 1;
   let fileRuns = 1;
+  let maxLine = lines[at(0)];
   for (let k = 1; k < n; k++) {
     const i = at(k);
     const p = at(k - 1);
     if (sections[i] !== sections[p]) sectionRuns++;
     if (files[i] !== files[p]) fileRuns++;
+    if (lines[i] > maxLine) maxLine = lines[i];
   }
+  const lineArray = maxLine <= 0xffff ? new Uint16Array(n) : new Uint32Array(n);
+  for (let k = 0; k < n; k++) lineArray[k] = lines[at(k)];
   const idx: LineIndex = {
     starts: order ? Uint32Array.from(order, (i) => offsets[i]) : offsets.slice(0, n),
-    lines: order ? Uint32Array.from(order, (i) => lines[i]) : lines.slice(0, n),
+    lines: lineArray,
     sectionFirst: new Uint32Array(sectionRuns),
     sectionEnd: new Uint32Array(sectionRuns),
     fileFirst: new Uint32Array(fileRuns),

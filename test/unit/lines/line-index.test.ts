@@ -90,11 +90,10 @@ describe('buildLineIndex', () => {
   const t = table(FOLDED);
   const idx = buildLineIndex(t);
 
-  test('entries sorted by start, ties in stream order; 8 bytes an entry', () => {
+  test('entries sorted by start, ties in stream order; 6 bytes an entry', () => {
     expect([...idx.starts]).toEqual([0x50, 0x100, 0x100, 0x100, 0x104, 0x110]);
     expect([...idx.lines]).toEqual([30, 10, 11, 20, 21, 12]);
-    expect(idx.starts.length + idx.lines.length).toBe(12);
-    expect(idx.starts.buffer.byteLength).toBe(6 * 4);
+    expect(idx.starts.buffer.byteLength + idx.lines.buffer.byteLength).toBe(6 * 6);
   });
 
   test('sections and files as runs: S3, S1, S2, S1 again; A, C, B', () => {
@@ -160,6 +159,22 @@ describe('buildLineIndex', () => {
     expect([...sorted.sectionEnd]).toEqual([0x1010, 0x1020]);
     expect([...sorted.fileFirst]).toEqual([0, 3]);
     expect([...sorted.fileName]).toEqual([A, B]);
+  });
+
+  test('lines in 16 bits when every line of the module fits, else 32', () => {
+    expect(idx.lines).toBeInstanceOf(Uint16Array);
+    // The largest line (0xf00f00, answered as stored) sorts first, though it comes second in the stream.
+    const wide = buildLineIndex(
+      table([
+        [0x200, 0x10, [[0, 5, A]]],
+        [0x100, 0x10, [[0, 0xf00f00, A]]],
+      ]),
+    );
+    expect(wide.lines).toBeInstanceOf(Uint32Array);
+    expect([...wide.lines]).toEqual([0xf00f00, 5]);
+    const edge = buildLineIndex(table([[0x100, 0x10, [[0, 0xffff, A]]]]));
+    expect(edge.lines).toBeInstanceOf(Uint16Array);
+    expect([...edge.lines]).toEqual([0xffff]);
   });
 
   test('no entries: NO_LINES, and nothing is found', () => {
