@@ -63,45 +63,45 @@ export function forEachFileRun(idx: LineIndex, f: (first: number, end: number, f
  * sections are out of address order.
  */
 export function buildLineIndex(t: LineTable): LineIndex {
-  const { sections, offsets, lines, files, sectionEnds } = t;
   const n = t.count;
   if (n === 0) return NO_LINES;
-  // Not in stream order (sections out of address order): sorted, ties in stream order.
-  const order = sortedOrder(offsets, n);
-  const at = order ? (k: number) => order[k] : (k: number) => k;
+  // Not in stream order (sections out of address order): sorted, ties in stream order (the
+  // entry arrays permuted first, so what follows reads plain arrays either way).
+  const order = sortedOrder(t.offsets, n);
+  const pick = (a: Uint32Array) => Uint32Array.from(order!, (i) => a[i]);
+  const starts = order ? pick(t.offsets) : t.offsets.slice(0, n);
+  const sections = order ? pick(t.sections) : t.sections;
+  const files = order ? pick(t.files) : t.files;
+  const lines = order ? pick(t.lines) : t.lines;
+  const { sectionEnds } = t;
   let sectionRuns = 1;
   let fileRuns = 1;
-  let maxLine = lines[at(0)];
+  let maxLine = lines[0];
   for (let k = 1; k < n; k++) {
-    const i = at(k);
-    const p = at(k - 1);
-    if (sections[i] !== sections[p]) sectionRuns++;
-    if (files[i] !== files[p]) fileRuns++;
-    if (lines[i] > maxLine) maxLine = lines[i];
+    if (sections[k] !== sections[k - 1]) sectionRuns++;
+    if (files[k] !== files[k - 1]) fileRuns++;
+    if (lines[k] > maxLine) maxLine = lines[k];
   }
-  const lineArray = maxLine <= 0xffff ? new Uint16Array(n) : new Uint32Array(n);
-  for (let k = 0; k < n; k++) lineArray[k] = lines[at(k)];
-  const idx: LineIndex = {
-    starts: order ? Uint32Array.from(order, (i) => offsets[i]) : offsets.slice(0, n),
-    lines: lineArray,
-    sectionFirst: new Uint32Array(sectionRuns),
-    sectionEnd: new Uint32Array(sectionRuns),
-    fileFirst: new Uint32Array(fileRuns),
-    fileName: new Uint32Array(fileRuns),
-  };
-  let s = 0;
-  let f = 0;
-  for (let k = 0; k < n; k++) {
-    const i = at(k);
-    if (k === 0 || sections[i] !== sections[at(k - 1)]) {
-      idx.sectionFirst[s] = k;
-      idx.sectionEnd[s++] = sectionEnds[sections[i]];
+  const sectionFirst = new Uint32Array(sectionRuns);
+  const sectionEnd = new Uint32Array(sectionRuns);
+  const fileFirst = new Uint32Array(fileRuns);
+  const fileName = new Uint32Array(fileRuns);
+  sectionEnd[0] = sectionEnds[sections[0]];
+  fileName[0] = files[0];
+  let s = 1;
+  let f = 1;
+  for (let k = 1; k < n; k++) {
+    if (sections[k] !== sections[k - 1]) {
+      sectionFirst[s] = k;
+      sectionEnd[s++] = sectionEnds[sections[k]];
     }
-    if (k === 0 || files[i] !== files[at(k - 1)]) {
-      idx.fileFirst[f] = k;
-      idx.fileName[f++] = files[i];
+    if (files[k] !== files[k - 1]) {
+      fileFirst[f] = k;
+      fileName[f++] = files[k];
     }
   }
+  const sub = lines.subarray(0, n);
+  const idx: LineIndex = { starts, lines: maxLine <= 0xffff ? new Uint16Array(sub) : order ? lines : sub.slice(), sectionFirst, sectionEnd, fileFirst, fileName };
   return idx;
 }
 
