@@ -41,7 +41,7 @@ import { buildDataIndex, buildPublicsIndex, type GlobalIndex, type ToImageRva } 
 import { PROBED_LOOKUPS, PublicsIndex, PublicsProbe } from './publics-index';
 import { buildCodeIndex, buildStaticIndex, copiedRecord, NO_CODE, NO_STATICS, type CodeIndex, type RecordIndex } from './code-index';
 import type { PdbNameLookup } from './pdb-by-name';
-import { buildLineIndex, fileOf, lineEntryAt, NO_LINES, type LineIndex } from './line-index';
+import { buildLineIndex, fileOf, lineEntryAt, NO_LINES, startOf, type LineIndex } from './line-index';
 import { RecordIds } from './record-ids';
 import type { LineHit, ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
 import { lastAtOrBelow, lastWhere } from '../formats/binary/search';
@@ -559,7 +559,7 @@ export class PdbProvider implements SymbolProvider {
     if (best < 0) return undefined;
     const names = this.pdb.names();
     if (!names) throw badFormat(this.pdb.name, 0, 'line tables name files, but the PDB has no /names stream');
-    const start = idx.starts[best];
+    const start = startOf(idx, best);
     const imageRva = this.toImageRva(start);
     return {
       fileName: names.get(fileOf(idx, best)),

@@ -28,7 +28,7 @@ import type { PdbProvider } from '../pdb-provider';
 import { splitModule } from '../wildcard';
 import { pdbOf, type HandlerContext } from './context';
 import { lastAtOrBelow, lastWhere } from '../../formats/binary/search';
-import { fileOf, forEachFileRun, sectionEndOf } from '../line-index';
+import { fileOf, forEachFileRun, lineStarts, sectionEndOf } from '../line-index';
 
 /** Per-PDB state, made on first use. */
 interface LinesState {
@@ -155,7 +155,8 @@ export function getLineNext(h: HandlerContext, line: LineInfo, step: 1 | -1): Li
   const mod = pdb.pdb.sectionContribs().moduleAt(so.section, so.offset);
   if (mod < 0) return undefined;
   const idx = pdb.moduleLines(mod);
-  const { starts, lines } = idx;
+  const starts = lineStarts(idx);
+  const { lines } = idx;
   const names = namesOf(pdb);
   const at = lastAtOrBelow(starts, pdbRva);
   if (at < 0 || pdbRva >= sectionEndOf(idx, at)) return undefined;
@@ -277,7 +278,8 @@ function linesOfFile(pdb: PdbProvider, name: string): { lines: Uint32Array; rvas
   const rows: [number, number][] = [];
   for (const [mod, offsets] of fileIndex(pdb).get(name) ?? []) {
     const idx = pdb.moduleLines(mod);
-    const { starts, lines } = idx;
+    const starts = lineStarts(idx);
+    const { lines } = idx;
     forEachFileRun(idx, (from, end, f) => {
       if (offsets.has(f)) for (let i = from; i < end; i++) rows.push([lines[i], pdb.toImageRva(starts[i])]);
     });

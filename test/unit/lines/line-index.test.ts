@@ -6,7 +6,7 @@
  */
 import type { LineTable } from '../../../lib/formats/codeview/c13-lines';
 import { lastAtOrBelow } from '../../../lib/formats/binary/search';
-import { buildLineIndex, fileOf, forEachFileRun, lineEntryAt, NO_LINES, sectionEndOf, sectionRunOf } from '../../../lib/portable/line-index';
+import { buildLineIndex, fileOf, forEachFileRun, lineEntryAt, lineStarts, NO_LINES, sectionEndOf, sectionRunOf, startOf } from '../../../lib/portable/line-index';
 import { rng } from '../../helpers/mutate';
 
 /** Line sections in stream order, each [start, length, entries as [offset from start, line, file]]. */
@@ -90,14 +90,17 @@ describe('buildLineIndex', () => {
   const t = table(FOLDED);
   const idx = buildLineIndex(t);
 
-  test('entries sorted by start, ties in stream order; 6 bytes an entry', () => {
-    expect([...idx.starts]).toEqual([0x50, 0x100, 0x100, 0x100, 0x104, 0x110]);
+  test('entries sorted by start, ties in stream order; 4 bytes an entry', () => {
+    expect([...lineStarts(idx)]).toEqual([0x50, 0x100, 0x100, 0x100, 0x104, 0x110]);
+    expect([0, 1, 2, 3, 4, 5].map((i) => startOf(idx, i))).toEqual([0x50, 0x100, 0x100, 0x100, 0x104, 0x110]);
+    expect([...idx.offsets]).toEqual([0, 0, 0, 0, 4, 0]);
     expect([...idx.lines]).toEqual([30, 10, 11, 20, 21, 12]);
-    expect(idx.starts.buffer.byteLength + idx.lines.buffer.byteLength).toBe(6 * 6);
+    expect(idx.offsets.buffer.byteLength + idx.lines.buffer.byteLength).toBe(6 * 4);
   });
 
   test('sections and files as runs: S3, S1, S2, S1 again; A, C, B', () => {
     expect([...idx.sectionFirst]).toEqual([0, 1, 3, 5]);
+    expect([...idx.sectionBase]).toEqual([0x50, 0x100, 0x100, 0x110]);
     expect([...idx.sectionEnd]).toEqual([0x60, 0x120, 0x108, 0x120]);
     expect([...idx.fileFirst]).toEqual([0, 3, 5]);
     expect([...idx.fileName]).toEqual([A, C, B]);
@@ -154,8 +157,9 @@ describe('buildLineIndex', () => {
         ],
       ]),
     );
-    expect([...sorted.starts]).toEqual([0x1000, 0x1004, 0x1010, 0x1018]);
+    expect([...lineStarts(sorted)]).toEqual([0x1000, 0x1004, 0x1010, 0x1018]);
     expect([...sorted.sectionFirst]).toEqual([0, 2]);
+    expect([...sorted.sectionBase]).toEqual([0x1000, 0x1010]);
     expect([...sorted.sectionEnd]).toEqual([0x1010, 0x1020]);
     expect([...sorted.fileFirst]).toEqual([0, 3]);
     expect([...sorted.fileName]).toEqual([A, B]);
@@ -177,12 +181,58 @@ describe('buildLineIndex', () => {
     expect([...edge.lines]).toEqual([0xffff]);
   });
 
+  test('a section over 64 KiB: more runs, cut only where the start changes; lookups across the cuts', () => {
+    // One section of 0x30000 bytes: two entries at 0x20000 (a tie right where a run must be cut,
+    // 0x10000 past the first), then a one-byte section folded over its last entry.
+    const secs: Sections = [
+      [
+        0x10000,
+        0x30000,
+        [
+          [0, 1, A],
+          [0x9000, 2, A],
+          [0x10000, 3, A],
+          [0x10000, 4, B],
+          [0x19000, 5, B],
+          [0x2ffff, 7, B],
+        ],
+      ],
+      [0x3ffff, 1, [[0, 9, C]]],
+    ];
+    const t = table(secs);
+    const long = buildLineIndex(t);
+    expect([...lineStarts(long)]).toEqual([0x10000, 0x19000, 0x20000, 0x20000, 0x29000, 0x3ffff, 0x3ffff]);
+    // Runs: S1 from 0x10000; cut at 0x20000 (both entries there in the new run); cut at 0x3ffff;
+    // S2 at 0x3ffff.
+    expect([...long.sectionFirst]).toEqual([0, 2, 5, 6]);
+    expect([...long.sectionBase]).toEqual([0x10000, 0x20000, 0x3ffff, 0x3ffff]);
+    expect([...long.sectionEnd]).toEqual([0x40000, 0x40000, 0x40000, 0x40000]);
+    expect([...long.offsets]).toEqual([0, 0x9000, 0, 0, 0x9000, 0, 0]);
+    const line = (rva: number) => {
+      const i = lineEntryAt(long, rva);
+      return i < 0 ? undefined : long.lines[i];
+    };
+    expect(line(0xffff)).toBeUndefined();
+    expect(line(0x10000)).toBe(1);
+    expect(line(0x1ffff)).toBe(2);
+    expect(line(0x20000)).toBe(3); // the start itself: the first entry there
+    expect(line(0x20001)).toBe(4); // past it: the last one
+    expect(line(0x29000)).toBe(5);
+    expect(line(0x3fffe)).toBe(5);
+    expect(line(0x3ffff)).toBe(7); // S1 answers over S2's folded byte
+    expect(line(0x40000)).toBeUndefined();
+    const ref = reference(t);
+    for (const rva of [0xffff, 0x10000, 0x18fff, 0x19000, 0x1ffff, 0x20000, 0x20001, 0x29000, 0x3fffe, 0x3ffff, 0x40000]) {
+      expect([rva, lineEntryAt(long, rva)]).toEqual([rva, ref.at(rva)]);
+    }
+  });
+
   test('no entries: NO_LINES, and nothing is found', () => {
     expect(buildLineIndex(table([[0x100, 0x10, []]]))).toBe(NO_LINES);
     expect(lineEntryAt(NO_LINES, 0x100)).toBe(-1);
   });
 
-  test('random tables (folded, tied, out of order, empty, entries past the end) answer as the per-entry layout did', () => {
+  test('random tables (folded, tied, out of order, empty, over 64 KiB, entries past the end) answer as the per-entry layout did', () => {
     const r = rng(2026);
     const pick = (n: number) => Math.floor(r() * n);
     for (let round = 0; round < 300; round++) {
@@ -192,13 +242,14 @@ describe('buildLineIndex', () => {
         // Few distinct starts, so sections overlap (folded code) and entries tie.
         const start = 0x100 + pick(6) * 8;
         // Now and then an empty section, or entries past the section's end (bad input, kept).
-        const length = pick(10) === 0 ? 0 : 1 + pick(24);
+        const wide = pick(8) === 0;
+        const length = pick(10) === 0 ? 0 : wide ? 1 + pick(0x30000) : 1 + pick(24);
         const clamp = pick(4) !== 0;
         const entries: [number, number, number][] = [];
         const n = pick(5);
         let off = 0;
         for (let e = 0; e < n; e++) {
-          off += pick(3) === 0 ? 0 : pick(6);
+          off += pick(3) === 0 ? 0 : wide ? pick(0x9000) : pick(6);
           entries.push([clamp ? Math.min(off, Math.max(0, length - 1)) : off, 1 + pick(50), pick(3)]);
         }
         secs.push([start, length, entries]);
@@ -206,9 +257,10 @@ describe('buildLineIndex', () => {
       const t = table(secs);
       const idx = buildLineIndex(t);
       const ref = reference(t);
-      expect([...idx.starts]).toEqual(ref.starts);
+      expect([...lineStarts(idx)]).toEqual(ref.starts);
       expect([...idx.lines]).toEqual(ref.lines);
       for (let i = 0; i < ref.starts.length; i++) {
+        expect(startOf(idx, i)).toBe(ref.starts[i]);
         expect(fileOf(idx, i)).toBe(ref.files[i]);
         expect(sectionEndOf(idx, i)).toBe(ref.sectionEnds[ref.blocks[i]]);
       }
@@ -221,6 +273,10 @@ describe('buildLineIndex', () => {
       });
       expect(seen).toEqual(ref.starts.map((_, i) => i));
       for (let rva = 0xf8; rva < 0x160; rva++) expect(lineEntryAt(idx, rva)).toBe(ref.at(rva));
+      // Around every entry's start and every section's end (the wide ones' too).
+      const probes = new Set<number>();
+      for (const x of [...ref.starts, ...ref.sectionEnds]) for (const d of [-1, 0, 1]) probes.add(x + d);
+      for (const rva of probes) expect([rva, lineEntryAt(idx, rva)]).toEqual([rva, ref.at(rva)]);
     }
   });
 });
