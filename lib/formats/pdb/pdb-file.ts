@@ -51,8 +51,10 @@ const SYMBOL_RECORD_GUESS = 256;
 export const KEEP_TYPE_STREAMS = 8 << 20;
 /**
  * The same for the IPI, which address lookups read only for inlinee names (a record or two
- * each): the big PDB's 7.2 MB IPI read whole for a bulk --inlines run kept 7 MB more at the
- * peak and cost more instructions than its ~1,500 chunk reads (13.14 G against 13.02 G).
+ * each): a few chunks for a cold lookup. An IPI up to KEEP_TYPE_STREAMS is still read whole
+ * once its chunk reads add up to a quarter of it (RangedStream.wholeAfter): a bulk --inlines
+ * run on the big PDB's 7.2 MB IPI read 12,955 chunks (771 distinct, ~0.1 s of system time in
+ * preads) where one read of the whole costs ~30 ms of page faults.
  */
 export const KEEP_ID_STREAM = 1 << 20;
 
@@ -360,7 +362,8 @@ export class PdbFile {
   private typeStreamSource(s: number, what: string): Cursor | RangedStream {
     const size = this.msf.streamSize(s) ?? 0;
     if (size <= (s === STREAM_IPI ? Math.min(this.keepTypeStreamsUpTo, this.keepIdStreamUpTo) : this.keepTypeStreamsUpTo)) return this.msf.cursor(s, what);
-    return { origin: `${this.name} stream ${s} (${what})`, size, read: (offset, length) => this.msf.readStreamRange(s, offset, length) };
+    const wholeAfter = size <= this.keepTypeStreamsUpTo ? size / 4 : undefined;
+    return { origin: `${this.name} stream ${s} (${what})`, size, read: (offset, length) => this.msf.readStreamRange(s, offset, length), wholeAfter };
   }
   /**
    * The IPI stream (function ids, string ids, build info), or undefined when the PDB has none:

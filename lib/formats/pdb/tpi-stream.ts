@@ -121,6 +121,11 @@ export interface RangedStream {
   origin: string;
   size: number;
   read(offset: number, length: number): Uint8Array;
+  /**
+   * Read the stream whole once chunk reads have added up to this many bytes (a stream that
+   * turns out to be read all over costs less as one read; undefined: never).
+   */
+  wholeAfter?: number;
 }
 
 export class TypeStream {
@@ -134,6 +139,8 @@ export class TypeStream {
    */
   private chunkNo = -1;
   private chunk: RecordWindow | undefined;
+  /** Ranged: the bytes chunk reads have read so far (RangedStream.wholeAfter). */
+  private chunkBytes = 0;
   private wholeWindow: RecordWindow | undefined;
   /**
    * offset + 1 of each record, 0 while unknown: learnt by a scan (all of them; a scan that
@@ -219,7 +226,14 @@ export class TypeStream {
   private bytesAt(at: number): RecordWindow {
     if (this.wholeWindow) return this.wholeWindow;
     const k = lastAtOrBelow(this.hash!.chunkOffset, at);
-    if (k !== this.chunkNo) this.readChunk(k);
+    if (k !== this.chunkNo) {
+      const after = this.ranged!.wholeAfter;
+      if (after !== undefined && this.chunkBytes >= after) {
+        this.readWhole();
+        return this.wholeWindow!;
+      }
+      this.readChunk(k);
+    }
     return this.chunk!;
   }
 
@@ -229,6 +243,7 @@ export class TypeStream {
     const from = h.chunkOffset[k];
     const to = k + 1 < h.chunkOffset.length ? h.chunkOffset[k + 1] : this.header.typeRecordBytes;
     const buf = this.ranged!.read(this.header.headerSize + from, to - from);
+    this.chunkBytes += buf.length;
     // buf[i] is records offset from + i, stream offset headerSize + from + i.
     this.chunk = { buf, start: -from, origin: this.ranged!.origin, base: this.header.headerSize + from };
     this.chunkNo = k;

@@ -202,3 +202,77 @@ describe('the IPI read chunk by chunk above KEEP_ID_STREAM', () => {
     expect(cache(chunked).has(STREAM_TPI)).toBe(true);
   });
 });
+
+describe('a ranged type stream read whole once its chunk reads add up (RangedStream.wholeAfter)', () => {
+  /** A RangedStream over a stream's bytes, noting each read's length. */
+  const source = (bytes: Uint8Array, reads: number[], wholeAfter: number | undefined): RangedStream => ({
+    origin: 'test TPI',
+    size: bytes.length,
+    wholeAfter,
+    read: (offset, length) => {
+      if (offset + length > bytes.length) throw badFormat('test TPI', offset, `read of ${length} bytes past the end`);
+      reads.push(length);
+      return bytes.slice(offset, offset + length);
+    },
+  });
+  const every = (t: TpiStream) => {
+    const out: unknown[] = [];
+    for (let ti = t.begin; ti < t.end; ti++) {
+      try {
+        const { leaf, data } = t.record(ti);
+        out.push([ti, leaf, Array.from(data.buf.subarray(data.start, data.end)), data.offset]);
+      } catch (e) {
+        out.push([ti, e instanceof DbgHelpError ? e.message : String(e)]);
+      }
+    }
+    return out;
+  };
+
+  test('chunks until the threshold, then one read of the whole stream; the same records', () => {
+    const { stream, hash } = rechunked('types-x64.pdb', 6);
+    const whole = new TpiStream(Cursor.of(stream, 'test TPI'), () => Cursor.of(hash, 'test TPI hash'));
+    const reads: number[] = [];
+    const t = new TpiStream(source(stream, reads, 3000), () => Cursor.of(hash, 'test TPI hash'));
+    // Walk the chunks backwards, so each record asks for a new one until the switch.
+    for (let ti = t.end - 1; ti >= t.begin; ti--) expect([ti, t.leafOf(ti)]).toEqual([ti, whole.leafOf(ti)]);
+    const header = reads.shift()!;
+    expect(header).toBe(56);
+    const wholeAt = reads.indexOf(stream.length);
+    expect(wholeAt).toBeGreaterThan(0);
+    expect(reads.length).toBe(wholeAt + 1);
+    const chunkBytes = reads.slice(0, wholeAt).reduce((a, b) => a + b, 0);
+    expect(chunkBytes).toBeGreaterThanOrEqual(3000);
+    expect(chunkBytes - reads[wholeAt - 1]).toBeLessThan(3000);
+    expect(every(t)).toEqual(every(whole));
+    expect(reads.length).toBe(wholeAt + 1);
+  });
+
+  test('without a threshold, never whole', () => {
+    const { stream, hash } = rechunked('types-x64.pdb', 6);
+    const reads: number[] = [];
+    const t = new TpiStream(source(stream, reads, undefined), () => Cursor.of(hash, 'test TPI hash'));
+    for (let ti = t.end - 1; ti >= t.begin; ti--) t.leafOf(ti);
+    expect(reads).not.toContain(stream.length);
+    expect(reads.length).toBeGreaterThan(10);
+  });
+
+  test('truncated and corrupted streams: the same records and failures with a switch to whole as without', () => {
+    const { stream, hash } = rechunked('types-x64.pdb', 7);
+    const mutants = [...truncations(stream, 997), ...corruptions(stream, 60, 4, 13)];
+    const outcome = (make: () => TpiStream) => {
+      try {
+        return every(make());
+      } catch (e) {
+        return e instanceof DbgHelpError ? ['fails', e.message] : ['throws', String(e)];
+      }
+    };
+    let switched = 0;
+    for (const m of mutants) {
+      const reads: number[] = [];
+      const want = outcome(() => new TpiStream(Cursor.of(m, 'test TPI'), () => Cursor.of(hash, 'test TPI hash')));
+      expect(outcome(() => new TpiStream(source(m, reads, 500), () => Cursor.of(hash, 'test TPI hash')))).toEqual(want);
+      if (reads.includes(m.length)) switched++;
+    }
+    expect(switched).toBeGreaterThan(mutants.length / 2);
+  });
+});
