@@ -41,7 +41,7 @@ import { buildDataIndex, buildPublicsIndex, type GlobalIndex, type ToImageRva } 
 import { PROBED_LOOKUPS, PublicsIndex, PublicsProbe } from './publics-index';
 import { buildCodeIndex, buildStaticIndex, copiedRecord, NO_CODE, NO_STATICS, type CodeIndex, type RecordIndex } from './code-index';
 import type { PdbNameLookup } from './pdb-by-name';
-import { buildLineIndex, NO_LINES, type LineIndex } from './line-index';
+import { buildLineIndex, fileOf, lineEntryAt, NO_LINES, startOf, type LineIndex } from './line-index';
 import { RecordIds } from './record-ids';
 import type { LineHit, ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
 import { lastAtOrBelow, lastWhere } from '../formats/binary/search';
@@ -554,24 +554,16 @@ export class PdbProvider implements SymbolProvider {
     if (pdbRva === undefined) return undefined;
     const mod = this.moduleOfRva(pdbRva);
     if (mod < 0) return undefined;
-    const { starts, blocks, sectionEnds, lines, files } = this.moduleLines(mod);
-    let best = lastAtOrBelow(starts, pdbRva);
-    if (best < 0 || pdbRva >= sectionEnds[blocks[best]]) return undefined;
-    // Folded (ICF) code has several line sections over the same bytes: the first one in the
-    // stream answers, as in Microsoft's dbghelp.dll (corpus softokn3.dll: 1338 and 1396 both
-    // at 0x6ae0, 1338 answered; 5 stubs at 0x33800, the first section's 18 answered).
-    const at = starts[best];
-    for (let k = best - 1; k >= 0 && starts[k] === at; k--) if (blocks[k] < blocks[best] && sectionEnds[blocks[k]] > pdbRva) best = k;
-    // Entries sharing a start (`85 0x0`, `87 0x0`): the earlier ones cover no bytes, so an
-    // address past the start is the last one's, and the start itself is the first one's.
-    if (starts[best] === pdbRva) while (best > 0 && starts[best - 1] === pdbRva && blocks[best - 1] === blocks[best]) best--;
+    const idx = this.moduleLines(mod);
+    const best = lineEntryAt(idx, pdbRva);
+    if (best < 0) return undefined;
     const names = this.pdb.names();
     if (!names) throw badFormat(this.pdb.name, 0, 'line tables name files, but the PDB has no /names stream');
-    const start = starts[best];
+    const start = startOf(idx, best);
     const imageRva = this.toImageRva(start);
     return {
-      fileName: names.get(files[best]),
-      lineNumber: lines[best],
+      fileName: names.get(fileOf(idx, best)),
+      lineNumber: idx.lines[best],
       rva: rva(imageRva),
       displacement: imageRva <= target ? target - imageRva : pdbRva - start,
     };

@@ -31,6 +31,15 @@ export class U32List {
     return this.items.subarray(0, this.length);
   }
 
+  /** A trimmed copy in list order, in 16 bits when every entry fits (line numbers, small offsets). */
+  narrow(): Uint16Array | Uint32Array {
+    const a = this.items;
+    const n = this.length;
+    let max = 0;
+    for (let i = 0; i < n; i++) if (a[i] > max) max = a[i];
+    return max <= 0xffff ? Uint16Array.from(a.subarray(0, n)) : a.slice(0, n);
+  }
+
   /** A trimmed copy in list order, or in `order` (indices into the list). */
   pick(order?: Uint32Array): Uint32Array {
     if (!order) return this.items.slice(0, this.length);

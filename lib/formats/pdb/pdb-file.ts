@@ -49,6 +49,14 @@ export const KEEP_SYMBOL_RECORDS = 8 << 20;
 const SYMBOL_RECORD_GUESS = 256;
 /** A type stream up to this size is read whole; a bigger one chunk by chunk (TypeStream, RangedStream). */
 export const KEEP_TYPE_STREAMS = 8 << 20;
+/**
+ * The same for the IPI, which address lookups read only for inlinee names (a record or two
+ * each): a few chunks for a cold lookup. An IPI up to KEEP_TYPE_STREAMS is still read whole
+ * once its chunk reads add up to a quarter of it (RangedStream.wholeAfter): a bulk --inlines
+ * run on the big PDB's 7.2 MB IPI read 12,955 chunks (771 distinct, ~0.1 s of system time in
+ * preads) where one read of the whole costs ~30 ms of page faults.
+ */
+export const KEEP_ID_STREAM = 1 << 20;
 
 export class PdbFile {
   readonly msf: MsfFile;
@@ -62,6 +70,8 @@ export class PdbFile {
   keepSymbolRecordsUpTo = KEEP_SYMBOL_RECORDS;
   /** KEEP_TYPE_STREAMS, per file (tests lower it to read type records chunk by chunk). */
   keepTypeStreamsUpTo = KEEP_TYPE_STREAMS;
+  /** KEEP_ID_STREAM, per file (the IPI is read whole up to the smaller of this and keepTypeStreamsUpTo). */
+  keepIdStreamUpTo = KEEP_ID_STREAM;
 
   constructor(source: ByteSource) {
     this.msf = new MsfFile(source);
@@ -345,14 +355,15 @@ export class PdbFile {
     return this.once('tpi', () => (this.hasTypeStream(STREAM_TPI) ? new (typeStreams().TpiStream)(this.typeStreamSource(STREAM_TPI, 'TPI'), (s) => this.hashStream(s, 'TPI hash')) : undefined));
   }
   /**
-   * A type stream's bytes: kept whole up to keepTypeStreamsUpTo, else read chunk by chunk as
-   * records are asked for (a 53 MB TPI read whole for a few inlinee names cost 220 ms here,
-   * mostly page faults on the fresh buffer, and its size in peak memory).
+   * A type stream's bytes: kept whole up to keepTypeStreamsUpTo (the IPI up to KEEP_ID_STREAM),
+   * else read chunk by chunk as records are asked for (a 53 MB TPI read whole for a few inlinee
+   * names cost 220 ms here, mostly page faults on the fresh buffer, and its size in peak memory).
    */
   private typeStreamSource(s: number, what: string): Cursor | RangedStream {
     const size = this.msf.streamSize(s) ?? 0;
-    if (size <= this.keepTypeStreamsUpTo) return this.msf.cursor(s, what);
-    return { origin: `${this.name} stream ${s} (${what})`, size, read: (offset, length) => this.msf.readStreamRange(s, offset, length) };
+    if (size <= (s === STREAM_IPI ? Math.min(this.keepTypeStreamsUpTo, this.keepIdStreamUpTo) : this.keepTypeStreamsUpTo)) return this.msf.cursor(s, what);
+    const wholeAfter = size <= this.keepTypeStreamsUpTo ? size / 4 : undefined;
+    return { origin: `${this.name} stream ${s} (${what})`, size, read: (offset, length) => this.msf.readStreamRange(s, offset, length), wholeAfter };
   }
   /**
    * The IPI stream (function ids, string ids, build info), or undefined when the PDB has none:
@@ -368,8 +379,14 @@ export class PdbFile {
   private hasTypeStream(s: number): boolean {
     return (this.msf.streamSize(s) ?? 0) > 0;
   }
-  private hashStream(s: number, what: string): Cursor | undefined {
-    return this.msf.hasStream(s) ? this.msf.cursor(s, what) : undefined;
+  /**
+   * A type stream's hash stream, read range by range and not kept: a lookup by index needs only
+   * its index-offset buffer (the big PDB's TPI hash stream is 4.4 MB, its index offsets 53 KB),
+   * a lookup by name the hash values too (TypeStream reads each buffer once).
+   */
+  private hashStream(s: number, what: string): RangedStream | undefined {
+    if (!this.msf.hasStream(s)) return undefined;
+    return { origin: `${this.name} stream ${s} (${what})`, size: this.msf.streamSize(s) ?? 0, read: (offset, length) => this.msf.readStreamRange(s, offset, length) };
   }
 
   /** A module's symbols, read on first use. undefined when the module has no symbol stream. */

@@ -22,11 +22,15 @@
  *     not used here).
  *
  * Everything is lazy: record offsets are learnt chunk by chunk as records are asked for and
- * kept in one Uint32Array; without a usable index-offset buffer the records are scanned once.
+ * kept per chunk (the chunks visited only: a bulk run's data types touch a few of the big PDB's
+ * 6,600 TPI chunks); a scan, or no usable index-offset buffer, learns them all into one
+ * Uint32Array.
  * A big stream (over PdbFile.keepTypeStreamsUpTo) is not even read whole: each chunk is read
  * when a record in it is asked for (RangedStream), until a scan needs every record.
  * The hash stream is only an accelerator: when its buffers are missing, out of bounds or
- * disagree with the records, it is ignored and the records answer alone (one scan).
+ * disagree with the records, it is ignored and the records answer alone (one scan). PdbFile
+ * hands it over ranged: the index-offset buffer is read on the first record asked for, the hash
+ * values on the first name lookup, and nothing else of it is read or kept.
  *
  * Over 400 lines on purpose: one stream structure (header, lazily learnt record offsets, the
  * hash stream's buckets) read by both the TPI and the IPI.
@@ -97,8 +101,11 @@ export interface TypeRecordView {
 
 /** The hash stream's buffers, as far as they are usable. */
 interface HashData {
-  /** The hash stream (its hash values are read on the first name lookup: hashValues). */
-  stream: Cursor | undefined;
+  /**
+   * The hash stream: whole (a Cursor), or read range by range (only the buffers used are read:
+   * the index offsets at once, the hash values on the first name lookup: hashValues).
+   */
+  stream: Cursor | RangedStream | undefined;
   /** Hash value per record (index - typeIndexBegin), or undefined; null until read. */
   values: Uint32Array | undefined | null;
   /** Index-offset pairs, validated (sorted, inside the records); empty when unusable. */
@@ -114,6 +121,11 @@ export interface RangedStream {
   origin: string;
   size: number;
   read(offset: number, length: number): Uint8Array;
+  /**
+   * Read the stream whole once chunk reads have added up to this many bytes (a stream that
+   * turns out to be read all over costs less as one read; undefined: never).
+   */
+  wholeAfter?: number;
 }
 
 export class TypeStream {
@@ -127,11 +139,18 @@ export class TypeStream {
    */
   private chunkNo = -1;
   private chunk: RecordWindow | undefined;
+  /** Ranged: the bytes chunk reads have read so far (RangedStream.wholeAfter). */
+  private chunkBytes = 0;
   private wholeWindow: RecordWindow | undefined;
-  /** offset + 1 of each record, 0 while unknown. */
+  /**
+   * offset + 1 of each record, 0 while unknown: learnt by a scan (all of them; a scan that
+   * failed keeps those before the failure).
+   */
   private offsets: Uint32Array | undefined;
-  private hash: HashData | undefined;
   private scanned = false;
+  /** Until a scan, per chunk of the index-offset buffer walked: offset + 1 of its records. */
+  private chunkOffsets: (Uint32Array | undefined)[] = [];
+  private hash: HashData | undefined;
   /** Records by hash value modulo `mask + 1` (CSR): start[s]..start[s+1] in items. */
   private buckets: { start: Uint32Array; items: Uint32Array; mask: number } | undefined;
 
@@ -142,8 +161,11 @@ export class TypeStream {
    */
   constructor(
     source: Cursor | RangedStream,
-    /** The hash stream, read on first use (undefined when the PDB has none). */
-    private readonly hashStream: (index: number) => Cursor | undefined,
+    /**
+     * The hash stream (undefined when the PDB has none): whole, or ranged (then only the
+     * index-offset buffer is read, and the hash values on the first name lookup).
+     */
+    private readonly hashStream: (index: number) => Cursor | RangedStream | undefined,
   ) {
     if (source instanceof Cursor) {
       this.header = readTpiHeader(source);
@@ -204,7 +226,14 @@ export class TypeStream {
   private bytesAt(at: number): RecordWindow {
     if (this.wholeWindow) return this.wholeWindow;
     const k = lastAtOrBelow(this.hash!.chunkOffset, at);
-    if (k !== this.chunkNo) this.readChunk(k);
+    if (k !== this.chunkNo) {
+      const after = this.ranged!.wholeAfter;
+      if (after !== undefined && this.chunkBytes >= after) {
+        this.readWhole();
+        return this.wholeWindow!;
+      }
+      this.readChunk(k);
+    }
     return this.chunk!;
   }
 
@@ -214,6 +243,7 @@ export class TypeStream {
     const from = h.chunkOffset[k];
     const to = k + 1 < h.chunkOffset.length ? h.chunkOffset[k + 1] : this.header.typeRecordBytes;
     const buf = this.ranged!.read(this.header.headerSize + from, to - from);
+    this.chunkBytes += buf.length;
     // buf[i] is records offset from + i, stream offset headerSize + from + i.
     this.chunk = { buf, start: -from, origin: this.ranged!.origin, base: this.header.headerSize + from };
     this.chunkNo = k;
@@ -255,36 +285,39 @@ export class TypeStream {
       const w = this.whole;
       throw badFormat(this.origin, w ? w.base + w.start : this.header.headerSize, `type index 0x${index.toString(16)} is outside [0x${this.begin.toString(16)}, 0x${this.end.toString(16)})`);
     }
-    const offs = (this.offsets ??= new Uint32Array(this.count));
     const k = index - this.begin;
-    if (offs[k]) return offs[k] - 1;
+    if (this.offsets && this.offsets[k]) return this.offsets[k] - 1;
     const h = this.hashData();
     const chunk = lastAtOrBelow(h.chunkIndex, index);
-    if (chunk < 0) {
-      this.scanAll();
-    } else {
+    if (chunk < 0) return this.scanAll()[k] - 1;
+    const first = h.chunkIndex[chunk];
+    let offs = this.chunkOffsets[chunk];
+    if (!offs) {
       const nextIndex = chunk + 1 < h.chunkIndex.length ? h.chunkIndex[chunk + 1] : this.end;
       const nextOffset = chunk + 1 < h.chunkOffset.length ? h.chunkOffset[chunk + 1] : this.header.typeRecordBytes;
+      offs = new Uint32Array(nextIndex - first);
       try {
-        this.walk(h.chunkIndex[chunk], h.chunkOffset[chunk], nextIndex, nextOffset);
+        this.walk(first, h.chunkOffset[chunk], nextIndex, nextOffset, offs);
       } catch {
         // The index-offset buffer disagrees with the records (ranged: or a record runs out of its
         // chunk): forget it (and what it taught), and learn the offsets from one scan of the
         // records instead, read whole.
         h.chunkIndex = h.chunkOffset = new Uint32Array(0);
-        this.offsets = new Uint32Array(this.count);
-        this.scanAll();
+        this.chunkOffsets = [];
+        this.offsets = undefined;
+        return this.scanAll()[k] - 1;
       }
+      this.chunkOffsets[chunk] = offs;
     }
-    return this.offsets![k] - 1;
+    return offs[index - first] - 1;
   }
 
   /**
-   * Walks records [fromIndex, toIndex) starting at byte `from`, recording their offsets; the
-   * walk must end exactly at `to` (the next chunk's offset, or the end of the records).
+   * Walks records [fromIndex, toIndex) starting at byte `from`, writing offset + 1 of each into
+   * `into` (from its start); the walk must end exactly at `to` (the next chunk's offset, or the
+   * end of the records).
    */
-  private walk(fromIndex: number, from: number, toIndex: number, to: number): void {
-    const offs = (this.offsets ??= new Uint32Array(this.count));
+  private walk(fromIndex: number, from: number, toIndex: number, to: number, into: Uint32Array): void {
     // Ranged, a walk covers one chunk, whose bytes are all it can read.
     const w = this.bytesAt(from);
     const b = w.buf;
@@ -298,17 +331,21 @@ export class TypeStream {
       if (p + 4 > size) fail(`type record 0x${i.toString(16)} lies past the end of the type records`, base + Math.min(p, size));
       const reclen = b[base + p] | (b[base + p + 1] << 8);
       if (reclen < 2 || p + 2 + reclen > size) fail(`type record 0x${i.toString(16)} of length ${reclen} runs past the end of the type records`, base + p);
-      offs[i - this.begin] = p + 1;
+      into[i - fromIndex] = p + 1;
       p += 2 + reclen;
     }
     if (p !== to) fail(`type records 0x${fromIndex.toString(16)}..0x${(toIndex - 1).toString(16)} end at ${p}, not at ${to} where the next ones start`, base + Math.min(p, size));
   }
 
-  private scanAll(): void {
-    if (this.scanned) return;
+  /** Every record's offset + 1, from one walk of the records read whole (the chunks' offsets are then dropped). */
+  private scanAll(): Uint32Array {
+    if (this.scanned) return this.offsets!;
     this.readWhole();
-    this.walk(this.begin, 0, this.end, this.header.typeRecordBytes);
+    this.offsets ??= new Uint32Array(this.count);
+    this.walk(this.begin, 0, this.end, this.header.typeRecordBytes, this.offsets);
     this.scanned = true;
+    this.chunkOffsets = [];
+    return this.offsets;
   }
 
   private hashData(): HashData {
@@ -332,7 +369,7 @@ export class TypeStream {
   }
 
   /** Hash values, one per record; unusable (undefined) unless the sizes agree. */
-  private readHashValues(s: Cursor): Uint32Array | undefined {
+  private readHashValues(s: Cursor | RangedStream): Uint32Array | undefined {
     const h = this.header;
     const { offset, length } = h.hashValues;
     if (h.numHashBuckets === 0 || (h.hashKeySize !== 4 && h.hashKeySize !== 2)) return undefined;
@@ -349,7 +386,7 @@ export class TypeStream {
   }
 
   /** Index-offset pairs: sorted by index, offsets increasing and inside the records. */
-  private readIndexOffsets(s: Cursor): { chunkIndex: Uint32Array; chunkOffset: Uint32Array } {
+  private readIndexOffsets(s: Cursor | RangedStream): { chunkIndex: Uint32Array; chunkOffset: Uint32Array } {
     const { offset, length } = this.header.indexOffsets;
     const none = { chunkIndex: new Uint32Array(0), chunkOffset: new Uint32Array(0) };
     const c = windowOf(s, offset, length);
@@ -407,9 +444,14 @@ function recordsOf(c: Cursor, h: TpiHeader): Cursor {
   return c.take(h.typeRecordBytes, 'type records');
 }
 
-function windowOf(s: Cursor, offset: number, length: number): Cursor | undefined {
-  if (offset < 0 || length < 0 || offset + length > s.length) return undefined;
-  return new Cursor(s.buf, s.origin, s.start + offset, s.start + offset + length, s.base);
+/** Bytes [offset, offset + length) of a hash stream, or undefined when they are not all inside it. */
+function windowOf(s: Cursor | RangedStream, offset: number, length: number): Cursor | undefined {
+  if (s instanceof Cursor) {
+    if (offset < 0 || length < 0 || offset + length > s.length) return undefined;
+    return new Cursor(s.buf, s.origin, s.start + offset, s.start + offset + length, s.base);
+  }
+  if (offset < 0 || length < 0 || offset + length > s.size) return undefined;
+  return Cursor.of(s.read(offset, length), s.origin, offset);
 }
 
 /** Names of types the TPI hash files by unique name or bytes: block-scoped or anonymous. */
@@ -509,7 +551,7 @@ export class TpiStream extends TypeStream {
 export class IpiStream extends TypeStream {
   constructor(
     c: Cursor | RangedStream,
-    hashStream: (index: number) => Cursor | undefined,
+    hashStream: (index: number) => Cursor | RangedStream | undefined,
     private readonly tpi: () => TpiStream | undefined,
   ) {
     super(c, hashStream);

@@ -45,11 +45,12 @@ export interface ModuleInlineIndex {
   rangeFirst: Uint32Array;
   rangeStart: Uint32Array;
   rangeEnd: Uint32Array;
-  rangeLine: Uint32Array;
-  rangeFile: Uint32Array;
+  /** 16 bits when every value of the module fits (rangeFile: and every inlinee has lines). */
+  rangeLine: Uint16Array | Uint32Array;
+  rangeFile: Uint16Array | Uint32Array;
   ownerRecord: Uint32Array;
   ownerStart: Uint32Array;
-  ownerLength: Uint32Array;
+  ownerLength: Uint16Array | Uint32Array;
   ownerFirst: Uint32Array;
   ownerEnd: Uint32Array;
   /** Owners that are S_SEPCODE blocks (not in the provider's code index), sorted by start. */
@@ -219,11 +220,11 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
     rangeFirst: rangeFirst.pick(),
     rangeStart: rangeStart.pick(),
     rangeEnd: rangeEnd.pick(),
-    rangeLine: rangeLine.pick(),
-    rangeFile: rangeFile.pick(),
+    rangeLine: rangeLine.narrow(),
+    rangeFile: rangeFile.narrow(),
     ownerRecord: ownerRecord.pick(),
     ownerStart: starts,
-    ownerLength: ownerLength.pick(),
+    ownerLength: ownerLength.narrow(),
     ownerFirst: ownerFirst.pick(),
     ownerEnd: ownerEnd.pick(),
     sepOwners,

@@ -28,6 +28,7 @@ import type { PdbProvider } from '../pdb-provider';
 import { splitModule } from '../wildcard';
 import { pdbOf, type HandlerContext } from './context';
 import { lastAtOrBelow, lastWhere } from '../../formats/binary/search';
+import { fileOf, forEachFileRun, lineStarts, sectionEndOf } from '../line-index';
 
 /** Per-PDB state, made on first use. */
 interface LinesState {
@@ -153,10 +154,12 @@ export function getLineNext(h: HandlerContext, line: LineInfo, step: 1 | -1): Li
   if (!so) return undefined;
   const mod = pdb.pdb.sectionContribs().moduleAt(so.section, so.offset);
   if (mod < 0) return undefined;
-  const { starts, blocks, sectionEnds, lines, files } = pdb.moduleLines(mod);
+  const idx = pdb.moduleLines(mod);
+  const starts = lineStarts(idx);
+  const { lines } = idx;
   const names = namesOf(pdb);
   const at = lastAtOrBelow(starts, pdbRva);
-  if (at < 0 || pdbRva >= sectionEnds[blocks[at]]) return undefined;
+  if (at < 0 || pdbRva >= sectionEndOf(idx, at)) return undefined;
   let first = at;
   while (first > 0 && starts[first - 1] === starts[at]) first--;
   // A line a step answered (displacement 0, its file and line at its address) is that entry,
@@ -165,37 +168,44 @@ export function getLineNext(h: HandlerContext, line: LineInfo, step: 1 | -1): Li
   let cur = first;
   if (line.displacement === 0 && starts[at] === pdbRva) {
     for (let i = first; i <= at; i++) {
-      if (lines[i] === line.lineNumber && names.get(files[i]) === line.fileName) {
+      if (lines[i] === line.lineNumber && names.get(fileOf(idx, i)) === line.fileName) {
         cur = i;
         break;
       }
     }
   }
-  const file = names.get(files[cur]);
+  const curFile = fileOf(idx, cur);
+  const file = names.get(curFile);
   const curLine = lines[cur];
-  const sameFile = (i: number) => files[i] === files[cur] || names.get(files[i]) === file;
+  // The entries of the current entry's file, run by run (a run's entries share one file).
+  const sameFile = (f: number) => f === curFile || names.get(f) === file;
   let best = -1;
   if (step > 0) {
     // Next: the nearest higher line number, at its lowest address.
-    for (let i = 0; i < starts.length; i++) {
-      const n = lines[i];
-      if (n <= curLine || (best >= 0 && (n > lines[best] || (n === lines[best] && starts[i] >= starts[best])))) continue;
-      if (sameFile(i)) best = i;
-    }
+    forEachFileRun(idx, (from, end, f) => {
+      if (!sameFile(f)) return;
+      for (let i = from; i < end; i++) {
+        const n = lines[i];
+        if (n <= curLine || (best >= 0 && (n > lines[best] || (n === lines[best] && starts[i] >= starts[best])))) continue;
+        best = i;
+      }
+    });
   } else {
     // Prev: the line nearestLine picks for the line before (line 0's is INT_MAX: the last line).
-    const idx: number[] = [];
-    for (let i = 0; i < starts.length; i++) if (sameFile(i)) idx.push(i);
-    idx.sort((x, y) => lines[x] - lines[y] || starts[x] - starts[y] || x - y);
+    const idxs: number[] = [];
+    forEachFileRun(idx, (from, end, f) => {
+      if (sameFile(f)) for (let i = from; i < end; i++) idxs.push(i);
+    });
+    idxs.sort((x, y) => lines[x] - lines[y] || starts[x] - starts[y] || x - y);
     const k = nearestLine(
-      idx.map((i) => lines[i]),
-      idx.map((i) => starts[i]),
+      idxs.map((i) => lines[i]),
+      idxs.map((i) => starts[i]),
       curLine === 0 ? MAX_LINE : curLine - 1,
     );
-    best = k < 0 || lines[idx[k]] === curLine ? -1 : idx[k];
+    best = k < 0 || lines[idxs[k]] === curLine ? -1 : idxs[k];
   }
   if (best < 0 || starts[best] === starts[cur]) return undefined;
-  return { fileName: names.get(files[best]), lineNumber: lines[best], address: m.base + BigInt(pdb.toImageRva(starts[best])), displacement: 0 };
+  return { fileName: names.get(fileOf(idx, best)), lineNumber: lines[best], address: m.base + BigInt(pdb.toImageRva(starts[best])), displacement: 0 };
 }
 
 /** DbgHelp reads a line number as a signed 32-bit number: larger ones are INT_MAX. */
@@ -267,8 +277,12 @@ function linesOfFile(pdb: PdbProvider, name: string): { lines: Uint32Array; rvas
   if (t) return t;
   const rows: [number, number][] = [];
   for (const [mod, offsets] of fileIndex(pdb).get(name) ?? []) {
-    const { starts, lines, files } = pdb.moduleLines(mod);
-    for (let i = 0; i < starts.length; i++) if (offsets.has(files[i])) rows.push([lines[i], pdb.toImageRva(starts[i])]);
+    const idx = pdb.moduleLines(mod);
+    const starts = lineStarts(idx);
+    const { lines } = idx;
+    forEachFileRun(idx, (from, end, f) => {
+      if (offsets.has(f)) for (let i = from; i < end; i++) rows.push([lines[i], pdb.toImageRva(starts[i])]);
+    });
   }
   rows.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   t = { lines: Uint32Array.from(rows, (r) => r[0]), rvas: Uint32Array.from(rows, (r) => r[1]) };

@@ -14,7 +14,7 @@ import { Cursor } from '../../../lib/formats/binary/cursor';
 import { BufferSource } from '../../../lib/formats/binary/source';
 import { ModuleSymbols } from '../../../lib/formats/pdb/module-symbols';
 import { PdbFile } from '../../../lib/formats/pdb/pdb-file';
-import { buildInlineIndex, rangeHolding, siteAtRecord, type ModuleInlineIndex } from '../../../lib/portable/features/inline-index';
+import { buildInlineIndex, fileNameOffset, rangeHolding, siteAtRecord, type ModuleInlineIndex } from '../../../lib/portable/features/inline-index';
 import { inlineFrames } from '../../../lib/symbolicate/inline-frames';
 import { corruptions, truncations } from '../../helpers/mutate';
 
@@ -79,6 +79,17 @@ describe('inline index of a module (typed arrays, one walk)', () => {
     expect(rangeHolding(idx, 3, 0x102a)).toBe(idx.rangeFirst[3]);
     expect(rangeHolding(idx, 3, 0x103c)).toBe(-1);
     expect(rangeHolding(idx, 0, 0x1005)).toBe(-1);
+  });
+
+  test('line, file and owner-length columns in 16 bits where the module\'s values fit, each file a checksum entry', () => {
+    const idx = indexOf(openPdb());
+    expect(idx.rangeLine).toBeInstanceOf(Uint16Array);
+    expect(idx.rangeFile).toBeInstanceOf(Uint16Array);
+    expect(idx.ownerLength).toBeInstanceOf(Uint16Array);
+    const names = openPdb().names()!;
+    const files = new Set([...idx.rangeFile].map((f) => names.get(fileNameOffset(idx, f, 'inline-x64.pdb')).replace(/^.*[\\/]/, '')));
+    expect([...files].sort()).toEqual(['inline.cpp', 'inline.h']);
+    expect(Math.min(...idx.rangeLine)).toBeGreaterThan(0);
   });
 
   test('a symbolizing walk over every byte of .text reads each module stream once and keeps none', async () => {

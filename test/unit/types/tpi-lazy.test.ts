@@ -1,0 +1,278 @@
+/**
+ * A type stream's hash stream read range by range (TypeStream given a RangedStream, as PdbFile
+ * gives it): a record by index reads only the index-offset buffer, a name lookup the hash
+ * values too, each once, and nothing of the stream is kept. Records, definitions found by name
+ * and failures must be what the whole hash stream gives, on intact, truncated and corrupted
+ * hash streams. Record offsets are kept for the chunks walked only, until a scan. The IPI is read
+ * chunk by chunk above KEEP_ID_STREAM (below the TPI's threshold).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { DbgHelpError, badFormat } from '../../../lib/api/errors';
+import { Cursor } from '../../../lib/formats/binary/cursor';
+import { BufferSource } from '../../../lib/formats/binary/source';
+import { KEEP_ID_STREAM, KEEP_TYPE_STREAMS, PdbFile, STREAM_IPI, STREAM_TPI } from '../../../lib/formats/pdb/pdb-file';
+import { TpiStream, type RangedStream } from '../../../lib/formats/pdb/tpi-stream';
+import { isTagRecord } from '../../../lib/formats/codeview/type-kinds';
+import { corruptions, truncations } from '../../helpers/mutate';
+
+const BIN = path.join(__dirname, '..', '..', 'fixtures', 'bin');
+const FIXTURES = ['cppfeatures-x64.pdb', 'cppfeatures-x86.pdb', 'inline-x64.pdb', 'types-x64.pdb'];
+const open = (file: string) => new PdbFile(new BufferSource(fs.readFileSync(path.join(BIN, file)), file));
+
+/** A fixture's TPI stream and its hash stream, as bytes. */
+function streams(file: string): { tpi: Uint8Array; hash: Uint8Array } {
+  const pdb = open(file);
+  const tpi = pdb.msf.readStream(STREAM_TPI);
+  return { tpi, hash: pdb.msf.readStream(pdb.tpi()!.header.hashStreamIndex) };
+}
+
+/** A RangedStream over bytes, noting each read as [offset, length], refusing reads past the end as the MSF reader does. */
+function ranged(bytes: Uint8Array, reads: [number, number][]): RangedStream {
+  return {
+    origin: 'test TPI hash',
+    size: bytes.length,
+    read: (offset, length) => {
+      if (offset + length > bytes.length) throw badFormat('test TPI hash', offset, `read of ${length} bytes past the end`);
+      reads.push([offset, length]);
+      return bytes.slice(offset, offset + length);
+    },
+  };
+}
+
+/** Every record's leaf, and for each definition, the index findDefinition gives its name (or the failure). */
+function answers(tpi: TpiStream): unknown[] {
+  const out: unknown[] = [];
+  for (let ti = tpi.begin; ti < tpi.end; ti++) {
+    try {
+      const leaf = tpi.leafOf(ti);
+      const t = isTagRecord(leaf) ? tpi.tag(ti) : undefined;
+      out.push([ti, leaf, t ? tpi.findDefinition(t.name, t.uniqueName, t.leaf) ?? null : null]);
+    } catch (e) {
+      out.push([ti, e instanceof DbgHelpError ? e.message : String(e)]);
+    }
+  }
+  return out;
+}
+
+describe('a TPI hash stream read range by range', () => {
+  test.each(FIXTURES)('%s: the index offsets for a record, the hash values on the first name lookup, each read once', (f) => {
+    const { tpi, hash } = streams(f);
+    const reads: [number, number][] = [];
+    const whole = new TpiStream(Cursor.of(tpi, 'test TPI'), () => Cursor.of(hash, 'test TPI hash'));
+    const t = new TpiStream(Cursor.of(tpi, 'test TPI'), () => ranged(hash, reads));
+    const { indexOffsets, hashValues } = t.header;
+    expect(hash.length).toBeGreaterThan(indexOffsets.length);
+    expect(t.record(t.end - 1).leaf).toBe(whole.record(t.end - 1).leaf);
+    expect(reads).toEqual([[indexOffsets.offset, indexOffsets.length]]);
+    // A name lookup reads the hash values, once.
+    let named = 0;
+    for (let ti = t.begin; ti < t.end; ti++) {
+      const tag = t.tag(ti);
+      if (!tag || tag.name.startsWith('<')) continue;
+      expect([ti, t.findDefinition(tag.name, tag.uniqueName, tag.leaf)]).toEqual([ti, whole.findDefinition(tag.name, tag.uniqueName, tag.leaf)]);
+      named++;
+    }
+    expect(named).toBeGreaterThan(1);
+    expect(reads).toEqual([
+      [indexOffsets.offset, indexOffsets.length],
+      [hashValues.offset, hashValues.length],
+    ]);
+  });
+
+  test('PdbFile hands the hash stream over ranged: it is not kept', () => {
+    const pdb = open('types-x64.pdb');
+    const tpi = pdb.tpi()!;
+    const { tpi: bytes, hash } = streams('types-x64.pdb');
+    const whole = new TpiStream(Cursor.of(bytes, 'test TPI'), () => Cursor.of(hash, 'test TPI hash'));
+    expect(answers(tpi)).toEqual(answers(whole));
+    const cache = (pdb.msf as unknown as { cache: Map<number, Uint8Array> }).cache;
+    expect(cache.has(tpi.header.hashStreamIndex)).toBe(false);
+  });
+
+  test('truncated and corrupted hash streams: the same records, definitions and failures as the whole one', () => {
+    const { tpi, hash } = streams('types-x64.pdb');
+    const outcome = (make: () => TpiStream) => {
+      try {
+        return answers(make());
+      } catch (e) {
+        return e instanceof DbgHelpError ? ['fails', e.message] : ['throws', String(e)];
+      }
+    };
+    const mutants = [...truncations(hash, 97), ...corruptions(hash, 80, 3, 11)];
+    let reads = 0;
+    for (const m of mutants) {
+      const seen: [number, number][] = [];
+      const want = outcome(() => new TpiStream(Cursor.of(tpi, 'test TPI'), () => Cursor.of(m, 'test TPI hash')));
+      expect(outcome(() => new TpiStream(Cursor.of(tpi, 'test TPI'), () => ranged(m, seen)))).toEqual(want);
+      reads += seen.length;
+    }
+    // Most mutants keep buffers inside the stream, which are then read.
+    expect(reads).toBeGreaterThan(mutants.length / 2);
+  });
+});
+
+/** A fixture's TPI with an index-offset entry every `every` records (appended to its hash stream). */
+function rechunked(f: string, every: number): { stream: Uint8Array; hash: Uint8Array; starts: number[] } {
+  const { tpi: bytes, hash: hash0 } = streams(f);
+  const stream = new Uint8Array(bytes);
+  const tpi = new TpiStream(Cursor.of(stream, 'TPI'), () => undefined);
+  const pairs: number[] = [];
+  const starts: number[] = [];
+  let at = 0;
+  const dv = new DataView(stream.buffer, stream.byteOffset);
+  for (let ti = tpi.begin; ti < tpi.end; ti++) {
+    if ((ti - tpi.begin) % every === 0) pairs.push(ti, at);
+    starts.push(at);
+    at += 2 + dv.getUint16(tpi.header.headerSize + at, true);
+  }
+  const hash = new Uint8Array(hash0.length + pairs.length * 4);
+  hash.set(hash0);
+  const hv = new DataView(hash.buffer);
+  pairs.forEach((v, i) => hv.setUint32(hash0.length + i * 4, v, true));
+  dv.setUint32(40, hash0.length, true);
+  dv.setUint32(44, pairs.length * 4, true);
+  return { stream, hash, starts };
+}
+
+describe('record offsets', () => {
+  test('kept for the chunks walked only, then for every record after a scan', () => {
+    const { stream, hash, starts } = rechunked('types-x64.pdb', 6);
+    const t = new TpiStream(Cursor.of(stream, 'test TPI'), () => Cursor.of(hash, 'test TPI hash'));
+    const state = t as unknown as { offsets: Uint32Array | undefined; chunkOffsets: (Uint32Array | undefined)[] };
+    const offsetOf = (ti: number) => t.record(ti).data.start - 4 - t.header.headerSize;
+    const mid = (t.begin + t.end) >>> 1;
+    expect(offsetOf(mid)).toBe(starts[mid - t.begin]);
+    expect(offsetOf(t.end - 1)).toBe(starts[t.end - 1 - t.begin]);
+    expect(state.offsets).toBeUndefined();
+    const walked = state.chunkOffsets.flatMap((o, k) => (o ? [[k, o.length]] : []));
+    expect(walked).toEqual([
+      [Math.floor((mid - t.begin) / 6), 6],
+      [Math.floor((t.end - 1 - t.begin) / 6), ((t.end - t.begin - 1) % 6) + 1],
+    ]);
+    let n = 0;
+    t.forEach(() => n++);
+    expect(n).toBe(t.end - t.begin);
+    expect(state.chunkOffsets).toEqual([]);
+    expect(state.offsets!.length).toBe(t.end - t.begin);
+    for (let ti = t.begin; ti < t.end; ti++) expect([ti, offsetOf(ti)]).toEqual([ti, starts[ti - t.begin]]);
+  });
+
+  test('a scan that fails keeps the offsets it learnt before the bad record', () => {
+    const { stream, starts } = rechunked('types-x64.pdb', 6);
+    const bad = Uint8Array.from(stream);
+    const t0 = new TpiStream(Cursor.of(stream, 'TPI'), () => undefined);
+    const at = t0.header.headerSize + starts[starts.length - 3];
+    bad[at] = 0xff; // reclen runs past the end
+    bad[at + 1] = 0xff;
+    const t = new TpiStream(Cursor.of(bad, 'test TPI'), () => undefined);
+    expect(() => t.record(t.end - 1)).toThrow(/runs past the end of the type records/);
+    expect(t.record(t.begin).leaf).toBe(t0.record(t0.begin).leaf);
+    expect(t.record(t.end - 4).leaf).toBe(t0.record(t0.end - 4).leaf);
+    expect(() => t.record(t.end - 3)).toThrow(DbgHelpError);
+  });
+});
+
+describe('the IPI read chunk by chunk above KEEP_ID_STREAM', () => {
+  test('a smaller threshold than the TPI\'s; function id names the same as from the whole IPI, which is not kept', () => {
+    expect(KEEP_ID_STREAM).toBeLessThan(KEEP_TYPE_STREAMS);
+    const whole = open('cppfeatures-x64.pdb');
+    const chunked = open('cppfeatures-x64.pdb');
+    chunked.keepIdStreamUpTo = 0;
+    const a = whole.ipi()!;
+    const b = chunked.ipi()!;
+    const cache = (p: PdbFile) => (p.msf as unknown as { cache: Map<number, Uint8Array> }).cache;
+    let named = 0;
+    for (let id = a.begin; id < a.end; id++) {
+      const name = (s: typeof a) => {
+        try {
+          return s.functionIdName(id);
+        } catch (e) {
+          return e instanceof DbgHelpError ? e.code : String(e);
+        }
+      };
+      const x = name(a);
+      expect([id, name(b)]).toEqual([id, x]);
+      if (!x.startsWith('BAD')) named++;
+    }
+    expect(named).toBeGreaterThan(10);
+    expect(cache(whole).has(STREAM_IPI)).toBe(true);
+    expect(cache(chunked).has(STREAM_IPI)).toBe(false);
+    // The TPI (class names of member function ids) is still read whole.
+    expect(cache(chunked).has(STREAM_TPI)).toBe(true);
+  });
+});
+
+describe('a ranged type stream read whole once its chunk reads add up (RangedStream.wholeAfter)', () => {
+  /** A RangedStream over a stream's bytes, noting each read's length. */
+  const source = (bytes: Uint8Array, reads: number[], wholeAfter: number | undefined): RangedStream => ({
+    origin: 'test TPI',
+    size: bytes.length,
+    wholeAfter,
+    read: (offset, length) => {
+      if (offset + length > bytes.length) throw badFormat('test TPI', offset, `read of ${length} bytes past the end`);
+      reads.push(length);
+      return bytes.slice(offset, offset + length);
+    },
+  });
+  const every = (t: TpiStream) => {
+    const out: unknown[] = [];
+    for (let ti = t.begin; ti < t.end; ti++) {
+      try {
+        const { leaf, data } = t.record(ti);
+        out.push([ti, leaf, Array.from(data.buf.subarray(data.start, data.end)), data.offset]);
+      } catch (e) {
+        out.push([ti, e instanceof DbgHelpError ? e.message : String(e)]);
+      }
+    }
+    return out;
+  };
+
+  test('chunks until the threshold, then one read of the whole stream; the same records', () => {
+    const { stream, hash } = rechunked('types-x64.pdb', 6);
+    const whole = new TpiStream(Cursor.of(stream, 'test TPI'), () => Cursor.of(hash, 'test TPI hash'));
+    const reads: number[] = [];
+    const t = new TpiStream(source(stream, reads, 3000), () => Cursor.of(hash, 'test TPI hash'));
+    // Walk the chunks backwards, so each record asks for a new one until the switch.
+    for (let ti = t.end - 1; ti >= t.begin; ti--) expect([ti, t.leafOf(ti)]).toEqual([ti, whole.leafOf(ti)]);
+    const header = reads.shift()!;
+    expect(header).toBe(56);
+    const wholeAt = reads.indexOf(stream.length);
+    expect(wholeAt).toBeGreaterThan(0);
+    expect(reads.length).toBe(wholeAt + 1);
+    const chunkBytes = reads.slice(0, wholeAt).reduce((a, b) => a + b, 0);
+    expect(chunkBytes).toBeGreaterThanOrEqual(3000);
+    expect(chunkBytes - reads[wholeAt - 1]).toBeLessThan(3000);
+    expect(every(t)).toEqual(every(whole));
+    expect(reads.length).toBe(wholeAt + 1);
+  });
+
+  test('without a threshold, never whole', () => {
+    const { stream, hash } = rechunked('types-x64.pdb', 6);
+    const reads: number[] = [];
+    const t = new TpiStream(source(stream, reads, undefined), () => Cursor.of(hash, 'test TPI hash'));
+    for (let ti = t.end - 1; ti >= t.begin; ti--) t.leafOf(ti);
+    expect(reads).not.toContain(stream.length);
+    expect(reads.length).toBeGreaterThan(10);
+  });
+
+  test('truncated and corrupted streams: the same records and failures with a switch to whole as without', () => {
+    const { stream, hash } = rechunked('types-x64.pdb', 7);
+    const mutants = [...truncations(stream, 997), ...corruptions(stream, 60, 4, 13)];
+    const outcome = (make: () => TpiStream) => {
+      try {
+        return every(make());
+      } catch (e) {
+        return e instanceof DbgHelpError ? ['fails', e.message] : ['throws', String(e)];
+      }
+    };
+    let switched = 0;
+    for (const m of mutants) {
+      const reads: number[] = [];
+      const want = outcome(() => new TpiStream(Cursor.of(m, 'test TPI'), () => Cursor.of(hash, 'test TPI hash')));
+      expect(outcome(() => new TpiStream(source(m, reads, 500), () => Cursor.of(hash, 'test TPI hash')))).toEqual(want);
+      if (reads.includes(m.length)) switched++;
+    }
+    expect(switched).toBeGreaterThan(mutants.length / 2);
+  });
+});
