@@ -139,6 +139,8 @@ export class Symbolizer {
       }
     }
     await rows.end();
+    // The batch's strings can go now, not when the next batch comes (a co-process may idle).
+    this.answers.reset(0);
   }
 
   private grow(n: number): void {
