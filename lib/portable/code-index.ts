@@ -73,7 +73,8 @@ export function buildCodeIndex(ms: ModuleSymbols, stream: number, at: ModuleAddr
     copyAt[i] = size;
     size += sizes[i];
   }
-  const copies = new Uint8Array(size);
+  // A Buffer, so names decode in place (Cursor.cstring); every byte is written below.
+  const copies = Buffer.allocUnsafeSlow(size);
   const { buf, start: first } = ms.symbols.c;
   const base = first - ms.symbols.firstOffset;
   // A plain Uint8Array view per record: Buffer's own subarray costs twice as much.
@@ -146,7 +147,8 @@ function copyRecords(ms: ModuleSymbols, starts: U32List, records: U32List, order
     copyAt[i] = size;
     size += ms.symbols.recordBytes(recs[i]).length;
   }
-  const copies = new Uint8Array(size);
+  // A Buffer, so names decode in place (Cursor.cstring); every byte is written below.
+  const copies = Buffer.allocUnsafeSlow(size);
   for (let i = 0; i < n; i++) copies.set(ms.symbols.recordBytes(recs[i]), copyAt[i]);
   return { starts: starts.pick(order), records: recs, copyAt, copies };
 }

@@ -133,7 +133,9 @@ export class Cursor {
     let any = 0;
     for (let x; i < end && (x = b[i]) !== 0; i++) any |= x;
     if (i >= end) this.fail(`unterminated ${what}`);
-    const s = (any & 0x80 ? utf8 : latin1).decode(b.subarray(this.pos, i));
+    // ASCII from a Node Buffer (module streams, record copies): toString reads it in place, where
+    // a decoder needs a view (an object per name: 100,000 of them in a bulk run).
+    const s = any & 0x80 ? utf8.decode(b.subarray(this.pos, i)) : Buffer.isBuffer(b) ? b.toString('latin1', this.pos, i) : latin1.decode(b.subarray(this.pos, i));
     this.pos = i + 1;
     return s;
   }
