@@ -86,11 +86,12 @@ const COMMANDS: Record<string, () => Command> = {
  * V8 settings the bin applies for the command it runs: it owns its process, where the library
  * never changes V8's flags. `symbolize` keeps the young generation at its first size (1 MB
  * semi-spaces) instead of letting it grow to 16 MB: the young objects of a lookup die young, and
- * fresh pages cost ~16 µs each here (bench/README.md "Session 6": 100,000 big-PDB addresses peak
- * at 116 MB instead of 133, in the same time). With `--inlines` V8's default stays: a lookup
- * with inline frames allocates ~3.5 KB, and 1 MB semi-spaces made that 350 scavenges (+60-80
- * ms; 155 MB against 186 MB, where llvm-symbolizer-19 takes 350). `dump-syms` keeps V8's
- * default too: it ran 18-22 s against 24 s with the small young generation.
+ * fresh pages cost ~16 µs each here (bench/README.md "Session 6": the bench's 100,000 big-PDB
+ * addresses peak at 110 MB instead of 145; callgrind counts 3.7% more instructions). With
+ * `--inlines` V8's default stays: a lookup with inline frames allocates a few KB, and 1 MB
+ * semi-spaces cost more in scavenges than the memory saved (+60-80 ms, 155 MB against 186 MB,
+ * on a list of 7,323 distinct addresses; llvm-symbolizer-19 takes 350 MB). `dump-syms` keeps
+ * V8's default too: it ran 18-22 s against 24 s with the small young generation.
  * The flag is read each time V8 would grow the space, so it works when set at run time.
  */
 export function tuneProcessFor(argv: readonly string[]): void {

@@ -4,9 +4,10 @@
  *
  * Why address order: 100,000 random addresses in the generated 187 MB PDB hit 415 modules'
  * indexes and 177,671 publics at random, and each lookup's binary searches then miss the cache
- * at every step. Sorted, consecutive lookups walk the same tables: the lookups of the 100,000
- * took 300 ms in input order and 95 ms in address order once the indexes were built, and
- * 930 against 700 ms with the building (bench/README.md "Session 6").
+ * at every step. Sorted, consecutive lookups walk the same tables: the bench's 100,000
+ * addresses (99,543 distinct) took 410-500 ms in input order and 120-200 ms in address order
+ * once the indexes were built, and 1.52 s against 1.12 s with the building (a loaded machine;
+ * bench/README.md "Session 6").
  *
  * A batch's answers wait in `Answers`, one slot per distinct address in typed arrays and a few
  * string references, until the batch is written: ~30 bytes an address, where keeping each row
