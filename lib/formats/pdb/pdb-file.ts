@@ -5,6 +5,9 @@
  * streams) and the 64-byte DBI header with its small substreams' bounds. Everything else
  * (module list, section contributions, publics, globals, symbol records, module streams,
  * OMAP) is read when a lookup first needs it.
+ *
+ * Over 400 lines on purpose: this is the one object every stream accessor hangs off (each a few
+ * lines: which stream, read how, kept or not); the streams' formats are in their own files.
  */
 import { badFormat } from '../../api/errors';
 import { lazy } from '../../lazy';
