@@ -149,17 +149,8 @@ export function lineEntryAt(idx: LineIndex, pdbRva: number): number {
   let run = lastAtOrBelow(sectionBase, pdbRva);
   if (run < 0) return -1;
   const base = sectionBase[run];
-  const rel = pdbRva - base;
-  let lo = sectionFirst[run];
-  let hi = (run + 1 < sectionFirst.length ? sectionFirst[run + 1] : offsets.length) - 1;
-  let best = lo;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (offsets[mid] <= rel) {
-      best = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
+  // The run's first entry is at its base, so there is always one.
+  let best = lastAtOrBelow(offsets, pdbRva - base, sectionFirst[run], run + 1 < sectionFirst.length ? sectionFirst[run + 1] : offsets.length);
   if (pdbRva >= sectionEnd[run]) return -1;
   // Entries at one start are in stream order, so one in another run before `best` is from an
   // earlier section.

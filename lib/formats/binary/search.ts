@@ -20,12 +20,13 @@ export function lastWhere(n: number, atOrBelow: (i: number) => boolean): number 
 }
 
 /**
- * The index of the last element at or below `value` in a sorted array, or -1: lastWhere's loop
- * written out, as bulk symbolization runs it millions of times (no closure per step).
+ * The index of the last element at or below `value` in a sorted array (or its slice [from, to)),
+ * or -1: lastWhere's loop written out, as bulk symbolization runs it millions of times (no
+ * closure per step).
  */
-export function lastAtOrBelow(sorted: ArrayLike<number>, value: number): number {
-  let lo = 0;
-  let hi = sorted.length - 1;
+export function lastAtOrBelow(sorted: ArrayLike<number>, value: number, from = 0, to = sorted.length): number {
+  let lo = from;
+  let hi = to - 1;
   let best = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;

@@ -21,6 +21,7 @@
  * entry). The module's file checksums and cross-scope subsections are kept as small copies,
  * read when a line or a cross-module name is asked for.
  */
+import { lastAtOrBelow } from '../../formats/binary/search';
 import { U32List } from '../../formats/binary/u32-list';
 import { badFormat } from '../../api/errors';
 import { Cursor } from '../../formats/binary/cursor';
@@ -322,18 +323,8 @@ export function sepOwnerAt(idx: ModuleInlineIndex, pdbRva: number): number {
 
 /** The range of site `site` holding a PDB RVA, or -1. */
 export function rangeHolding(idx: ModuleInlineIndex, site: number, pdbRva: number): number {
-  const s = idx.rangeStart;
-  let lo = idx.rangeFirst[site];
-  let hi = idx.rangeFirst[site + 1] - 1;
   // The last range starting at or below the address.
-  let best = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (s[mid] <= pdbRva) {
-      best = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
+  const best = lastAtOrBelow(idx.rangeStart, pdbRva, idx.rangeFirst[site], idx.rangeFirst[site + 1]);
   return best >= 0 && pdbRva < idx.rangeEnd[best] ? best : -1;
 }
 
