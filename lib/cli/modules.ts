@@ -71,15 +71,10 @@ export async function loadModules(sym: SymbolHandler, specs: ModuleSpec[], err: 
 
 /** The module whose name (`basic-x64`) or file name (`basic-x64.exe`) is `name`, any case. */
 export function moduleNamed(mods: CliModule[], name: string): CliModule {
-  const m = moduleByName(mods, name);
+  const n = name.toLowerCase();
+  const m = mods.find((x) => x.name.toLowerCase() === n || x.fileName.toLowerCase() === n);
   if (!m) throw new UsageError(`no module '${name}' is loaded (loaded: ${mods.map((x) => x.name).join(', ') || 'none'})`);
   return m;
-}
-
-/** The module named `name` (its name or file name, any case), or undefined. */
-export function moduleByName(mods: CliModule[], name: string): CliModule | undefined {
-  const n = name.toLowerCase();
-  return mods.find((x) => x.name.toLowerCase() === n || x.fileName.toLowerCase() === n);
 }
 
 /** The module holding `address`, or undefined. */

@@ -17,7 +17,7 @@ import type { FromAddrResult, LineInfo } from '../api/types';
 import type { SymbolHandler } from '../handler';
 import { lastAtOrBelow } from '../formats/binary/search';
 import { hex, parseAddress, tryAddress, UsageError } from './args';
-import { moduleAt, moduleByName, moduleNamed, type CliModule } from './modules';
+import { moduleAt, moduleNamed, type CliModule } from './modules';
 import { RowWriter } from './output';
 import { inlineFrames, type InlineFrame } from '../symbolicate/inline-frames';
 
@@ -160,37 +160,38 @@ export class Symbolizer {
    */
   private key(text: string, j: number): number {
     this.kinds[j] = Kind.InPlace;
-    let address: bigint;
-    const plain = tryAddress(text);
-    if (plain !== undefined) address = this.rvaMode ? this.mods[0].base + plain : plain;
-    else {
-      const plus = MODULE_OFFSET.exec(text);
-      if (!plus) return NaN;
-      const off = tryAddress(plus[2]);
-      const m = moduleByName(this.mods, plus[1]);
-      if (off === undefined || !m) return NaN; // the in-place pass says what is wrong
-      address = m.base + off;
+    let a: { address: bigint; plain: bigint | undefined } | undefined;
+    try {
+      a = this.addressOf(text);
+    } catch (e) {
+      if (e instanceof UsageError) return NaN; // the in-place pass says what is wrong
+      throw e;
     }
-    if (address > MAX_EXACT) return NaN;
-    this.kinds[j] = plain !== undefined ? Kind.Plain : Kind.ModuleOffset;
-    return Number(address);
+    if (!a || a.address > MAX_EXACT) return NaN;
+    this.kinds[j] = a.plain !== undefined ? Kind.Plain : Kind.ModuleOffset;
+    return Number(a.address);
+  }
+
+  /**
+   * The address a plain address (`plain`: as written, module-relative with --rva) or a
+   * `module+0xOFFSET` line names; undefined for any other line; a UsageError for an unknown
+   * module or a bad offset.
+   */
+  private addressOf(text: string): { address: bigint; plain: bigint | undefined } | undefined {
+    const plain = tryAddress(text);
+    if (plain !== undefined) return { address: this.rvaMode ? this.mods[0].base + plain : plain, plain };
+    const plus = MODULE_OFFSET.exec(text);
+    return plus ? { address: moduleNamed(this.mods, plus[1]).base + parseAddress(plus[2]), plain: undefined } : undefined;
   }
 
   /** A line that pass one left (`module!symbol`, an address past 2^53, or a usage error): its row. */
   private inPlace(text: string, state: RunState): string {
-    const plain = tryAddress(text);
-    if (plain !== undefined) {
-      const address = this.rvaMode ? this.mods[0].base + plain : plain;
-      this.resolve(this.answers.n, address);
-      return this.row(this.answers.n, undefined, hex(plain), address, state);
+    const a = this.addressOf(text);
+    if (a) {
+      this.resolve(this.answers.n, a.address);
+      return a.plain !== undefined ? this.row(this.answers.n, undefined, hex(a.plain), a.address, state) : this.row(this.answers.n, text, hex(a.address), a.address, state);
     }
-    const plus = MODULE_OFFSET.exec(text);
-    const bang = plus ? null : /^([^!\s]+)!(.+)$/.exec(text);
-    if (plus) {
-      const address = moduleNamed(this.mods, plus[1]).base + parseAddress(plus[2]);
-      this.resolve(this.answers.n, address);
-      return this.row(this.answers.n, text, hex(address), address, state);
-    }
+    const bang = /^([^!\s]+)!(.+)$/.exec(text);
     if (!bang) throw new UsageError(`'${text}' is not an address (0x140001000), module+0xOFFSET or module!symbol`);
     const m = moduleNamed(this.mods, bang[1]);
     const s = this.sym.fromName(`${m.name}!${bang[2]}`);
