@@ -139,6 +139,9 @@ export type InlineRangeSink = (offset: number, length: number, chunk: number, li
  */
 class RangeProgram {
   private offset = 0;
+  private line = 0;
+  private fileId = 0;
+  private sink: InlineRangeSink = () => {};
   private chunk = 0;
   private open = false;
   /** Whether an opcode has moved the code offset yet. */
@@ -148,11 +151,15 @@ class RangeProgram {
   private oLine = 0;
   private oFile = 0;
 
-  constructor(
-    private line: number,
-    private fileId: number,
-    private readonly sink: InlineRangeSink,
-  ) {}
+  /** Ready to run a program from an inlinee's first line and file. */
+  reset(line: number, fileId: number, sink: InlineRangeSink): this {
+    this.offset = this.chunk = this.oOffset = this.oChunk = this.oLine = this.oFile = 0;
+    this.open = this.moved = false;
+    this.line = line;
+    this.fileId = fileId;
+    this.sink = sink;
+    return this;
+  }
 
   private emit(length: number | undefined): void {
     if (this.open) {
@@ -225,13 +232,15 @@ class RangeProgram {
   }
 }
 
+const PROGRAM = new RangeProgram();
+
 /**
  * Runs an inline site's program. `startLine`/`startFileId` are the inlinee's entry in
  * DEBUG_S_INLINEELINES (its first line and file). Ranges come out in program order.
  */
 export function inlineRanges(annotations: readonly BinaryAnnotation[], startLine: number, startFileId: number): InlineRange[] {
   const out: InlineRange[] = [];
-  const p = new RangeProgram(startLine, startFileId, (offset, length, chunk, line, fileId, marker) => {
+  const p = new RangeProgram().reset(startLine, startFileId, (offset, length, chunk, line, fileId, marker) => {
     if (!marker) out.push({ offset, length, chunk, line, fileId });
   });
   for (const { op, a, b } of annotations) p.step(op, a, b);
@@ -245,7 +254,8 @@ export function inlineRanges(annotations: readonly BinaryAnnotation[], startLine
  * readBinaryAnnotations.
  */
 export function forEachInlineRange(c: Cursor, startLine: number, startFileId: number, sink: InlineRangeSink): void {
-  const p = new RangeProgram(startLine, startFileId, sink);
+  // One program object for every site (a sink never starts another program).
+  const p = PROGRAM.reset(startLine, startFileId, sink);
   while (c.remaining > 0) {
     const at = c.pos;
     const op = readCompressedUnsigned(c);

@@ -43,24 +43,35 @@ export function findInlineeSubsections(c13: Cursor): InlineeSubsections {
 }
 
 export function readInlineeLines(c: Cursor): InlineeSourceLine[] {
+  const out: InlineeSourceLine[] = [];
+  forEachInlineeLine(c, (inlinee, fileId, line, extraFileIds) => out.push({ inlinee, fileId, line, extraFileIds: extraFileIds ?? [] }), true);
+  return out;
+}
+
+/**
+ * The entries of one DEBUG_S_INLINEELINES body, in order, without an object each (an index
+ * of a module's sites reads thousands). `extraFileIds` is read only when `withExtra` is set.
+ */
+export function forEachInlineeLine(c: Cursor, fn: (inlinee: number, fileId: number, line: number, extraFileIds?: number[]) => void, withExtra = false): void {
   const signature = c.u32();
   if (signature !== CV_INLINEE_SOURCE_LINE_SIGNATURE && signature !== CV_INLINEE_SOURCE_LINE_SIGNATURE_EX) {
     c.fail(`inlinee lines signature ${signature} is neither 0 nor 1`, c.pos - 4);
   }
   const ex = signature === CV_INLINEE_SOURCE_LINE_SIGNATURE_EX;
-  const out: InlineeSourceLine[] = [];
   while (c.remaining > 0) {
     const inlinee = c.u32();
     const fileId = c.u32();
     const line = c.u32();
-    const extraFileIds: number[] = [];
+    let extraFileIds: number[] | undefined;
     if (ex) {
       const n = c.count(c.u32(), 4, 'inlinee extra file');
-      for (let i = 0; i < n; i++) extraFileIds.push(c.u32());
+      if (withExtra) {
+        extraFileIds = [];
+        for (let i = 0; i < n; i++) extraFileIds.push(c.u32());
+      } else c.skip(4 * n);
     }
-    out.push({ inlinee, fileId, line, extraFileIds });
+    fn(inlinee, fileId, line, extraFileIds);
   }
-  return out;
 }
 
 /** The /names offset of the file a DEBUG_S_FILECHKSMS entry (at byte `fileId`) names. */

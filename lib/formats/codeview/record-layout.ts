@@ -22,6 +22,13 @@ export const TRAMPOLINESYM = { type: 4, size: 6, thunkOffset: 8, targetOffset: 1
 /** DATASYM32 (S_GDATA32, S_LDATA32, the thread and managed variants), 14 bytes + name. */
 export const DATASYM32 = { typeIndex: 4, offset: 8, segment: 12, name: 14 } as const;
 
+/** INLINESITESYM (S_INLINESITE), 12 bytes + annotations; INLINESITESYM2 (S_INLINESITE2) has u32 invocations before them. */
+export const INLINESITESYM = { parent: 4, end: 8, inlinee: 12, annotations: 16 } as const;
+export const INLINESITESYM2 = { parent: 4, end: 8, inlinee: 12, invocations: 16, annotations: 20 } as const;
+
+/** SEPCODESYM (S_SEPCODE), 28 bytes (to 32). */
+export const SEPCODESYM = { parent: 4, end: 8, length: 12, flags: 16, offset: 20, parentOffset: 24, section: 28, parentSection: 30 } as const;
+
 /** PUBSYM32 (S_PUB32), 14 bytes + name. */
 export const PUBSYM32 = { flags: 4, offset: 8, segment: 12, name: 14 } as const;
 

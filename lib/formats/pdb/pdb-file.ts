@@ -366,7 +366,13 @@ export class PdbFile {
     const size = this.msf.streamSize(s) ?? 0;
     if (size <= (s === STREAM_IPI ? Math.min(this.keepTypeStreamsUpTo, this.keepIdStreamUpTo) : this.keepTypeStreamsUpTo)) return this.msf.cursor(s, what);
     const wholeAfter = size <= this.keepTypeStreamsUpTo ? size / 4 : undefined;
-    return { origin: `${this.name} stream ${s} (${what})`, size, read: (offset, length) => this.msf.readStreamRange(s, offset, length), wholeAfter };
+    return {
+      origin: `${this.name} stream ${s} (${what})`,
+      size,
+      read: (offset, length) => this.msf.readStreamRange(s, offset, length),
+      readInto: (offset, length, into) => this.msf.readStreamRangeInto(s, offset, length, into),
+      wholeAfter,
+    };
   }
   /**
    * The IPI stream (function ids, string ids, build info), or undefined when the PDB has none:

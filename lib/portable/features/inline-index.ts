@@ -27,7 +27,8 @@ import { badFormat } from '../../api/errors';
 import { Cursor } from '../../formats/binary/cursor';
 import { readCrossScopeExports, readCrossScopeImports, type CrossScopeImport } from '../../formats/codeview/cross-scope-ids';
 import { forEachInlineRange } from '../../formats/codeview/inline-annotations';
-import { checksumFileNameOffset, findInlineeSubsections, readInlineeLines } from '../../formats/codeview/inlinee-lines';
+import { checksumFileNameOffset, findInlineeSubsections, forEachInlineeLine } from '../../formats/codeview/inlinee-lines';
+import { INLINESITESYM, INLINESITESYM2, PROCSYM32, SEPCODESYM, u16At, u32At } from '../../formats/codeview/record-layout';
 import { S, SymFamily, symFamily } from '../../formats/codeview/symbol-kinds';
 import type { ModuleSymbols } from '../../formats/pdb/module-symbols';
 
@@ -70,6 +71,8 @@ export interface ModuleInlineIndex {
 export type ToPdbRva = (section: number, offset: number) => number | undefined;
 
 let BUILD: U32List[] | undefined;
+let FIRST_LINES: U32List | undefined;
+let FIRST_FILES: U32List | undefined;
 
 /** A copy of a cursor's window (a Node Buffer's slice would be a view of the reused buffer). */
 const copy = (c: Cursor | undefined): Cursor | undefined => (c ? Cursor.of(new Uint8Array(c.buf.subarray(c.start, c.end)), c.origin, c.base + c.start) : undefined);
@@ -81,16 +84,24 @@ const copy = (c: Cursor | undefined): Cursor | undefined => (c ? Cursor.of(new U
 export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | undefined, toPdbRva: ToPdbRva): ModuleInlineIndex {
   // The inlinees' first line and file; the other subsections are copied for later.
   const found = c13 ? findInlineeSubsections(c13) : undefined;
-  const firstLine = new Map<number, number>();
-  const firstFile = new Map<number, number>();
+  // inlinee -> its first entry k: line firstLines[k], file firstFiles[k].
+  const first = new Map<number, number>();
+  const firstLines = (FIRST_LINES ??= new U32List(256));
+  const firstFiles = (FIRST_FILES ??= new U32List(256));
+  firstLines.clear();
+  firstFiles.clear();
   for (const body of found?.inlineeLines ?? []) {
-    for (const e of readInlineeLines(body)) {
-      if (firstLine.has(e.inlinee)) continue;
-      firstLine.set(e.inlinee, e.line);
-      firstFile.set(e.inlinee, e.fileId);
-    }
+    forEachInlineeLine(body, (inlinee, fileId, line) => {
+      if (first.has(inlinee)) return;
+      first.set(inlinee, firstLines.length);
+      firstLines.push(line);
+      firstFiles.push(fileId);
+    });
   }
   const symbols = ms.symbols;
+  // Records are read in place: buf[at] is the record at stream offset `at + delta`.
+  const { buf, origin, base: bufBase } = symbols.c;
+  const delta = symbols.c.start - symbols.firstOffset;
   // Growable arrays reused from build to build (a build never starts another): only the exact
   // copies `done` makes are kept.
   const b = (BUILD ??= Array.from({ length: 17 }, () => new U32List(1024)));
@@ -143,7 +154,7 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
     if (owner >= 0 && (depth === 0 || stOwner[depth - 1] !== owner)) ownerEnd.items[owner] = siteRecord.length;
   };
   const families = familyTable();
-  symbols.forEach((kind, offset) => {
+  symbols.forEach((kind, offset, reclen) => {
     const fam = kind < families.length ? families[kind] : symFamily(kind);
     if (fam === SymFamily.Other) return;
     if (fam === SymFamily.End) {
@@ -162,11 +173,11 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
       let owner = stOwner[top];
       if (owner < 0) {
         owner = ownerRecord.length;
-        const { start, length } = codeScope(symbols.recordAt(stCode[top]), toPdbRva);
+        const start = codeScope(buf, stCode[top] + delta, origin, bufBase, toPdbRva);
         ownerRecord.push(stCode[top]);
         ownerStart.push(start ?? 0);
         // A scope outside the PDB's sections covers nothing.
-        ownerLength.push(start === undefined ? 0 : length);
+        ownerLength.push(start === undefined ? 0 : SCOPE_LENGTH);
         ownerFirst.push(siteRecord.length);
         ownerEnd.push(siteRecord.length);
         if (symbols.kindAt(stCode[top]) === S.SEPCODE) sep.push(owner);
@@ -174,11 +185,12 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
         for (let k = top; k >= 0 && stCode[k] === stCode[top]; k--) stOwner[k] = owner;
       }
       const site = siteRecord.length;
-      const { data } = symbols.recordAt(offset);
       // INLINESITESYM: pParent, pEnd, inlinee, [invocations (S_INLINESITE2)], annotations.
-      data.skip(8);
-      inlinee = data.u32();
-      if (kind === S.INLINESITE2) data.skip(4);
+      const at = offset + delta;
+      const annotations = kind === S.INLINESITE2 ? INLINESITESYM2.annotations : INLINESITESYM.annotations;
+      if (2 + reclen < annotations) throw badFormat(origin, bufBase + at, `inline site record of ${2 + reclen} bytes is shorter than its ${annotations}-byte fixed part`);
+      inlinee = u32At(buf, at + INLINESITESYM.inlinee);
+      const data = new Cursor(buf, origin, at + annotations, at + 2 + reclen, bufBase);
       siteRecord.push(offset);
       siteParent.push(stSite[top]);
       siteSkip.push(site + 1);
@@ -187,9 +199,10 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
       rangeFirst.push(rangeStart.length);
       base = ownerStart.items[owner];
       limit = ownerLength.items[owner];
-      haveFile = firstFile.has(inlinee);
+      const k = first.get(inlinee);
+      haveFile = k !== undefined;
       const from = rangeStart.length;
-      forEachInlineRange(data, firstLine.get(inlinee) ?? 0, firstFile.get(inlinee) ?? NO_FILE, addRange);
+      forEachInlineRange(data, k === undefined ? 0 : firstLines.items[k], k === undefined ? NO_FILE : firstFiles.items[k], addRange);
       sortRanges(from, rangeStart.length, rangeStart.items, rangeEnd.items, rangeLine.items, rangeFile.items);
       let end = 0;
       for (let r = from; r < rangeStart.length; r++) if (rangeEnd.items[r] > end) end = rangeEnd.items[r];
@@ -244,24 +257,23 @@ function familyTable(): Uint8Array {
   return (FAMILIES = t);
 }
 
-/** A procedure's or separated code block's first byte (PDB RVA) and length. */
-function codeScope(r: { kind: number; data: Cursor }, toPdbRva: ToPdbRva): { start: number | undefined; length: number } {
-  const data = r.data;
-  if (symFamily(r.kind) === SymFamily.Proc) {
-    // PROCSYM32: pParent pEnd pNext len dbgStart dbgEnd typind off seg
-    data.skip(12);
-    const length = data.u32();
-    data.skip(12);
-    const off = data.u32();
-    return { start: toPdbRva(data.u16(), off), length };
+/** codeScope's second answer: the scope's length (set with its start, read at once). */
+let SCOPE_LENGTH = 0;
+
+/**
+ * A procedure's or separated code block's first byte as a PDB RVA (its length in
+ * SCOPE_LENGTH), from its record at buf[at]. A record shorter than its fixed part is BAD_FORMAT.
+ */
+function codeScope(buf: Uint8Array, at: number, origin: string, base: number, toPdbRva: ToPdbRva): number | undefined {
+  const size = 2 + u16At(buf, at);
+  if (symFamily(u16At(buf, at + 2)) === SymFamily.Proc) {
+    if (size < PROCSYM32.segment + 2) throw badFormat(origin, base + at, `procedure record of ${size} bytes ends before its segment (${PROCSYM32.segment + 2} bytes)`);
+    SCOPE_LENGTH = u32At(buf, at + PROCSYM32.length);
+    return toPdbRva(u16At(buf, at + PROCSYM32.segment), u32At(buf, at + PROCSYM32.offset));
   }
-  // SEPCODESYM: pParent pEnd length scf off offParent sect sectParent
-  data.skip(8);
-  const length = data.u32();
-  data.skip(4);
-  const off = data.u32();
-  data.skip(4);
-  return { start: toPdbRva(data.u16(), off), length };
+  if (size < SEPCODESYM.section + 2) throw badFormat(origin, base + at, `S_SEPCODE record of ${size} bytes ends before its section (${SEPCODESYM.section + 2} bytes)`);
+  SCOPE_LENGTH = u32At(buf, at + SEPCODESYM.length);
+  return toPdbRva(u16At(buf, at + SEPCODESYM.section), u32At(buf, at + SEPCODESYM.offset));
 }
 
 /** Insertion sort of one site's ranges by start (they are nearly always in order already). */

@@ -8,7 +8,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Cursor } from '../../../lib/formats/binary/cursor';
 import { BufferSource } from '../../../lib/formats/binary/source';
-import { DATASYM32, PROCSYM32, PUBSYM32, SCOPE, THUNKSYM32, TRAMPOLINESYM, u16At, u32At } from '../../../lib/formats/codeview/record-layout';
+import { DATASYM32, INLINESITESYM, INLINESITESYM2, PROCSYM32, PUBSYM32, SCOPE, SEPCODESYM, THUNKSYM32, TRAMPOLINESYM, u16At, u32At } from '../../../lib/formats/codeview/record-layout';
+import { readInlineSite } from '../../../lib/formats/codeview/inline-site';
 import { SymFamily, symFamily, S } from '../../../lib/formats/codeview/symbol-kinds';
 import { readData, readProc, readPublic, readThunk, readTrampoline } from '../../../lib/formats/codeview/symbol-records';
 import { PdbFile } from '../../../lib/formats/pdb/pdb-file';
@@ -25,6 +26,9 @@ const THUNK: Widths = { parent: 4, end: 4, next: 4, offset: 4, segment: 2, lengt
 const TRAMP: Widths = { type: 2, size: 2, thunkOffset: 4, targetOffset: 4, thunkSection: 2, targetSection: 2 };
 const DATA: Widths = { typeIndex: 4, offset: 4, segment: 2, name: 0 };
 const PUB: Widths = { flags: 4, offset: 4, segment: 2, name: 0 };
+const INLINE: Widths = { parent: 4, end: 4, inlinee: 4 };
+const INLINE2: Widths = { parent: 4, end: 4, inlinee: 4, invocations: 4 };
+const SEPCODE: Widths = { parent: 4, end: 4, length: 4, flags: 4, offset: 4, parentOffset: 4, section: 2, parentSection: 2 };
 
 /** The record's fields read by layout offset. */
 function byLayout(b: Uint8Array, p: number, layout: Record<string, number>, widths: Widths): Record<string, number | string> {
@@ -64,6 +68,12 @@ function checkStream(s: SymbolStream, seen: Map<string, number>): void {
     else if (kind === S.TRAMPOLINE) check('trampoline', TRAMPOLINESYM, TRAMP, readTrampoline(data));
     else if (fam === SymFamily.Data) check('data', DATASYM32, DATA, readData(data));
     else if (fam === SymFamily.Public) check('public', PUBSYM32, PUB, readPublic(data));
+    else if (fam === SymFamily.Inline) {
+      const site = readInlineSite(kind, data);
+      check(kind === S.INLINESITE2 ? 'inline site 2' : 'inline site', kind === S.INLINESITE2 ? INLINESITESYM2 : INLINESITESYM, kind === S.INLINESITE2 ? INLINE2 : INLINE, site);
+      // The annotations start where the layout says.
+      expect(site.annotations.start).toBe(p + (kind === S.INLINESITE2 ? INLINESITESYM2.annotations : INLINESITESYM.annotations));
+    } else if (kind === S.SEPCODE) check('sepcode', SEPCODESYM, SEPCODE, sequential(s.recordAt(offset).data, SEPCODE));
     if (fam === SymFamily.Proc || fam === SymFamily.Thunk || fam === SymFamily.Block) {
       expect([u32At(buf, p + SCOPE.parent), u32At(buf, p + SCOPE.end)]).toEqual([u32At(buf, p + 4), u32At(buf, p + 8)]);
     }
@@ -80,6 +90,7 @@ test.each(FIXTURES)('%s: every field record-layout.ts names is where the decoder
   checkStream(pdb.symbolRecords(), seen);
   // Every layout was exercised (trampolines: only x64 incremental links have them).
   for (const what of ['proc', 'data', 'public']) expect([what, (seen.get(what) ?? 0) > 0]).toEqual([what, true]);
+  if (f === 'inline-x64.pdb') expect(seen.get('inline site')).toBeGreaterThan(0);
 });
 
 test('ModuleSymbols.codeRangeTable reads by layout what the decoders read', () => {

@@ -39,6 +39,32 @@ function ranged(bytes: Uint8Array, reads: number[] = []): RangedStream {
   };
 }
 
+/** ranged() with readInto (the peeks' path, PdbFile's), counting its reads separately. */
+function rangedInto(bytes: Uint8Array, reads: number[] = [], intoReads: number[] = []): RangedStream {
+  return {
+    ...ranged(bytes, reads),
+    readInto: (offset, length, into) => {
+      if (offset + length > bytes.length) throw badFormat('test TPI', offset, `read of ${length} bytes past the end`);
+      intoReads.push(length);
+      into.set(bytes.subarray(offset, offset + length));
+      return into.subarray(0, length);
+    },
+  };
+}
+
+/** Each record's tag name (null: not a tag record), or the failure. */
+function tagNames(tpi: TpiStream): unknown[] {
+  const out: unknown[] = [];
+  for (let ti = tpi.begin; ti < tpi.end; ti++) {
+    try {
+      out.push(tpi.tagName(ti) ?? null);
+    } catch (e) {
+      out.push(e instanceof DbgHelpError ? e.message : String(e));
+    }
+  }
+  return out;
+}
+
 /**
  * The fixtures' type records fit in one ~8 KB chunk: the stream and its hash stream again, with
  * an index-offset entry every `every` records (appended to the hash stream; the TPI header's
@@ -84,6 +110,26 @@ describe('TypeStream read chunk by chunk', () => {
     expect(reads.length).toBe(2 + Math.ceil((b.end - b.begin) / 5));
   });
 
+  test.each(FIXTURES)('%s: tag names read through one reused buffer (readInto), leaving record views intact', (f) => {
+    const { stream, hash } = rechunked(f, 5);
+    const a = new TpiStream(Cursor.of(stream, 'test TPI'), () => Cursor.of(hash, 'test TPI hash'));
+    const reads: number[] = [];
+    const intoReads: number[] = [];
+    const b = new TpiStream(rangedInto(stream, reads, intoReads), () => Cursor.of(hash, 'test TPI hash'));
+    // A record view taken first, over a chunk read fresh.
+    const first = b.record(b.begin);
+    const bytes = Array.from(first.data.buf.subarray(first.data.start, first.data.end));
+    expect(reads.length).toBe(2); // the header, the first chunk
+    const names = tagNames(b);
+    expect(names).toEqual(tagNames(a));
+    expect(names.filter((n) => typeof n === 'string').length).toBeGreaterThan(0);
+    // Every chunk was walked (and the others' names read) in the reused buffer, none read fresh.
+    expect(reads.length).toBe(2);
+    expect(intoReads.length).toBe(Math.ceil((b.end - b.begin) / 5));
+    expect(Array.from(first.data.buf.subarray(first.data.start, first.data.end))).toEqual(bytes);
+    expect(b.record(b.end - 1).leaf).toBe(a.record(a.end - 1).leaf);
+  });
+
   test('PdbFile reads a type stream bigger than keepTypeStreamsUpTo chunk by chunk', () => {
     const pdb = open('types-x64.pdb');
     pdb.keepTypeStreamsUpTo = 0;
@@ -121,6 +167,15 @@ describe('TypeStream read chunk by chunk', () => {
       const want = outcome(() => new TpiStream(Cursor.of(m, 'test TPI'), hashOf));
       expect(outcome(() => new TpiStream(ranged(m, seen), hashOf))).toEqual(want);
       reads += seen.length;
+      // Names peeked through the reused buffer: the same names and failures.
+      const names = (t: () => TpiStream) => {
+        try {
+          return tagNames(t());
+        } catch (e) {
+          return e instanceof DbgHelpError ? ['fails', e.message] : ['throws', String(e)];
+        }
+      };
+      expect(names(() => new TpiStream(rangedInto(m), hashOf))).toEqual(names(() => new TpiStream(Cursor.of(m, 'test TPI'), hashOf)));
     }
     expect(reads).toBeGreaterThan(mutants.length);
   });
