@@ -39,8 +39,10 @@ const enum Kind {
 
 /**
  * The answers for a batch's distinct addresses, by slot. Strings are what the row shows: JSON
- * text in `--json` mode (names quoted, inline frames as their JSON array's items), plain text
- * otherwise.
+ * text in `--json` mode (names quoted), plain text otherwise. Inline frames are kept as fields
+ * (names and files are the handler's own strings, shared by every frame of the same inlinee),
+ * and made into text only when their row is written: a batch's worth of frame text, built per
+ * address and kept to the end of the batch, was copied by every young-generation collection.
  */
 class Answers {
   n = 0;
@@ -53,7 +55,15 @@ class Answers {
   line = new Uint32Array(0);
   symbol: (string | undefined)[] = [];
   file: (string | undefined)[] = [];
-  inlines: (string | undefined)[] = [];
+  /** Slot s's inline frames: frameFirst[s] .. frameFirst[s] + frameCount[s] - 1. */
+  frameFirst = new Uint32Array(0);
+  frameCount = new Uint32Array(0);
+  frames = 0;
+  frameSymbol: string[] = [];
+  frameAddress = new BigUint64Array(0);
+  frameFile: (string | undefined)[] = [];
+  /** 0: no line. */
+  frameLine = new Uint32Array(0);
 
   /** Room for slots 0..n (slot n answers the in-place lines); the strings of the last batch go. */
   reset(n: number): void {
@@ -65,13 +75,40 @@ class Answers {
       this.tag = new Uint32Array(cap);
       this.size = new Uint32Array(cap);
       this.line = new Uint32Array(cap);
+      this.frameFirst = new Uint32Array(cap);
+      this.frameCount = new Uint32Array(cap);
     }
-    this.symbol.length = this.file.length = this.inlines.length = 0;
+    this.symbol.length = this.file.length = this.frameSymbol.length = this.frameFile.length = 0;
+    this.frames = 0;
+  }
+
+  /** Slot s's inline frames (innermost first), after any kept before. */
+  setFrames(s: number, list: InlineFrame[]): void {
+    this.frameFirst[s] = this.frames;
+    this.frameCount[s] = list.length;
+    if (this.frames + list.length > this.frameLine.length) {
+      const cap = Math.max(1024, 2 * (this.frames + list.length));
+      const address = new BigUint64Array(cap);
+      address.set(this.frameAddress.subarray(0, this.frames));
+      const line = new Uint32Array(cap);
+      line.set(this.frameLine.subarray(0, this.frames));
+      this.frameAddress = address;
+      this.frameLine = line;
+    }
+    for (const f of list) {
+      const k = this.frames++;
+      this.frameSymbol[k] = f.symbol;
+      this.frameAddress[k] = f.address;
+      this.frameFile[k] = f.file;
+      this.frameLine[k] = f.file !== undefined ? f.line! : 0;
+    }
   }
 }
 
 export class Symbolizer {
   private readonly quoted = new Map<string, string>();
+  private lastName: string | undefined;
+  private lastQuoted = '';
   private last: CliModule | undefined;
   private readonly answers = new Answers();
   private keys = new Float64Array(0);
@@ -212,7 +249,10 @@ export class Symbolizer {
       a.flags[s] = hit.symbol.flags >>> 0;
       a.tag[s] = hit.symbol.tag;
       a.size[s] = hit.symbol.size;
-      a.symbol[s] = this.json ? JSON.stringify(hit.symbol.name) : hit.symbol.name;
+      const name = hit.symbol.name;
+      // Addresses in order land in one function after another: its quoted name is reused.
+      if (this.json && name !== this.lastName) this.lastQuoted = JSON.stringify((this.lastName = name));
+      a.symbol[s] = this.json ? this.lastQuoted : name;
     } else {
       a.displacement[s] = NaN;
       a.symbol[s] = undefined;
@@ -221,19 +261,30 @@ export class Symbolizer {
     const line: LineInfo | undefined = this.sym.getLineFromAddr(address);
     a.file[s] = line ? (this.json ? this.quote(line.fileName) : line.fileName) : undefined;
     a.line[s] = line ? line.lineNumber : 0;
-    a.inlines[s] = this.withInlines ? this.inlineText(inlineFrames(this.sym, address)) : undefined;
+    if (this.withInlines) a.setFrames(s, inlineFrames(this.sym, address));
   }
 
-  /** Inline frames as the row shows them: JSON array items, or `  inlined` lines. */
-  private inlineText(frames: InlineFrame[]): string {
-    if (!this.json) return frames.map((f) => `\n  inlined ${f.symbol}${f.file !== undefined ? ` ${f.file}:${f.line}` : ''}`).join('');
+  /** Slot s's inline frames as the row shows them: JSON array items, or `  inlined` lines. */
+  private inlineText(s: number): string {
+    const a = this.answers;
+    const first = a.frameFirst[s];
+    const end = first + a.frameCount[s];
+    let text = '';
+    if (!this.json) {
+      for (let k = first; k < end; k++) {
+        const file = a.frameFile[k];
+        text += file !== undefined ? `\n  inlined ${a.frameSymbol[k]} ${file}:${a.frameLine[k]}` : `\n  inlined ${a.frameSymbol[k]}`;
+      }
+      return text;
+    }
     const base = this.rvaMode ? this.mods[0].base : 0n;
-    return frames
-      .map((f) => {
-        const at = `"symbol":${JSON.stringify(f.symbol)},"address":"${hex(f.address - base)}"`;
-        return f.file !== undefined ? `{${at},"file":${this.quote(f.file)},"line":${f.line}}` : `{${at}}`;
-      })
-      .join(',');
+    for (let k = first; k < end; k++) {
+      if (k > first) text += ',';
+      text += `{"symbol":${this.quote(a.frameSymbol[k])},"address":"${hex(a.frameAddress[k] - base)}"`;
+      const file = a.frameFile[k];
+      text += file !== undefined ? `,"file":${this.quote(file)},"line":${a.frameLine[k]}}` : '}';
+    }
+    return text;
   }
 
   /**
@@ -248,7 +299,7 @@ export class Symbolizer {
     if (!found) state.missing++;
     const mod = this.moduleOf(address);
     const file = a.file[s];
-    const inl = a.inlines[s];
+    const inl = this.withInlines ? this.inlineText(s) : undefined;
     if (this.json) {
       let row = input === undefined ? '{' : `{"input":${JSON.stringify(input)},`;
       row += `"address":"${shown}","module":${mod?.json ?? 'null'},"symbol":${found ? a.symbol[s] : 'null'},"displacement":${found ? disp : 'null'}`;
@@ -269,7 +320,7 @@ export class Symbolizer {
     return (this.last = moduleAt(this.mods, address));
   }
 
-  /** File names repeat: each is quoted once. */
+  /** File names and inlinee names repeat: each is quoted once. */
   private readonly quote = (s: string): string => {
     let q = this.quoted.get(s);
     if (q === undefined) this.quoted.set(s, (q = JSON.stringify(s)));

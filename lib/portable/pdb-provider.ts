@@ -381,12 +381,25 @@ export class PdbProvider implements SymbolProvider {
     return this.lastStream.ms;
   }
 
-  /** Entry i of a code index as a symbol, decoded from its record's copy. */
+  /**
+   * Entry i of a code index as a symbol, decoded from its record's copy. The last one decoded is
+   * kept (symbols are not changed by their users): addresses asked in order land in the same
+   * procedure one after the other (the bench's 99,543 addresses in 56,648 procedures).
+   */
   private codeSymbol(idx: CodeIndex, i: number, q: SymbolQuery, naming: boolean): ModuleSymbol | undefined {
+    const last = this.lastCode;
+    if (last.idx === idx && last.i === i && last.options === q.options && last.naming === naming) return last.symbol;
     const { kind, data } = copiedRecord(idx, i, idx.origin);
     const id = idx.ids[i] || (idx.ids[i] = this.id(idx.stream, idx.records[i]));
-    return this.decodeRecord(kind, data, id, q, naming);
+    const symbol = this.decodeRecord(kind, data, id, q, naming);
+    last.idx = idx;
+    last.i = i;
+    last.options = q.options;
+    last.naming = naming;
+    last.symbol = symbol;
+    return symbol;
   }
+  private readonly lastCode: { idx: CodeIndex | undefined; i: number; options: number; naming: boolean; symbol: ModuleSymbol | undefined } = { idx: undefined, i: -1, options: 0, naming: false, symbol: undefined };
 
   /**
    * A module's code index: its top-level procedures, thunks and trampolines by PDB RVA

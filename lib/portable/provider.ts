@@ -4,18 +4,21 @@
  */
 import type { Rva } from '../formats/binary/address';
 
-/** A symbol relative to its module: `rva` is image-space (after OMAP). */
+/**
+ * A symbol relative to its module: `rva` is image-space (after OMAP). Read-only: a provider may
+ * hand the same object to several lookups.
+ */
 export interface ModuleSymbol {
-  name: string;
-  rva: Rva;
-  size: number;
-  tag: number;
-  flags: number;
-  typeIndex: number;
-  index: number;
+  readonly name: string;
+  readonly rva: Rva;
+  readonly size: number;
+  readonly tag: number;
+  readonly flags: number;
+  readonly typeIndex: number;
+  readonly index: number;
   /** Constants only. */
-  value?: bigint;
-  register?: number;
+  readonly value?: bigint;
+  readonly register?: number;
 }
 
 export interface SymbolQuery {

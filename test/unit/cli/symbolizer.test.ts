@@ -68,8 +68,24 @@ describe.each([
         expect(JSON.parse(rows[4])).toEqual({ input: 'nonsense', error: expect.stringContaining('is not an address') });
         expect(JSON.parse(rows[7])).toMatchObject({ address: '0x10', module: null, symbol: null, displacement: null });
         expect(JSON.parse(rows[9])).toMatchObject({ address: '0xfffff80000001000', module: null, symbol: null });
+        // Inline frames, innermost first, kept as fields until the row is written.
+        const frames = [
+          { symbol: 'header_twice', address: '0x140001029', file: 'C:\\dbghelp\\fixtures\\src\\inline.h', line: 7 },
+          { symbol: 'geometry::leaf', address: '0x14000101f', file: 'C:\\dbghelp\\fixtures\\src\\inline.cpp', line: 18 },
+          { symbol: 'geometry::middle', address: '0x14000100f', file: 'C:\\dbghelp\\fixtures\\src\\inline.cpp', line: 24 },
+          { symbol: 'geometry::outer', address: '0x140001006', file: 'C:\\dbghelp\\fixtures\\src\\inline.cpp', line: 30 },
+        ];
+        expect(JSON.parse(rows[0]).inlines).toEqual(frames);
+        expect(JSON.parse(rows[2]).inlines).toEqual(frames);
+        expect(JSON.parse(rows[8]).inlines).toEqual([{ symbol: 'Counter::bump', address: '0x140001070', file: 'C:\\dbghelp\\fixtures\\src\\inline.cpp', line: 43 }]);
       } else {
-        expect(rows[0]).toMatch(/^0x14000102a inline-x64!run_chain\+0x2a \S+:\d+$/);
+        expect(rows.slice(0, 5)).toEqual([
+          '0x14000102a inline-x64!run_chain+0x2a C:\\dbghelp\\fixtures\\src\\inline.cpp:56',
+          '  inlined header_twice C:\\dbghelp\\fixtures\\src\\inline.h:7',
+          '  inlined geometry::leaf C:\\dbghelp\\fixtures\\src\\inline.cpp:18',
+          '  inlined geometry::middle C:\\dbghelp\\fixtures\\src\\inline.cpp:24',
+          '  inlined geometry::outer C:\\dbghelp\\fixtures\\src\\inline.cpp:30',
+        ]);
       }
     } finally {
       batch.sym.cleanup();
