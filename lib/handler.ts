@@ -13,6 +13,7 @@ import type {
   FindFileOptions,
   FromAddrResult,
   InitializeOptions,
+  InlineFrame,
   InlineTraceQuery,
   InlineTraceResult,
   LineInfo,
@@ -25,6 +26,7 @@ import type {
   TypeInfoValue,
 } from './api/types';
 import { activeBackend } from './backend/select';
+import { walkInlineFrames } from './symbolicate/inline-frames';
 import { statusFromModuleInfo, statusOfError, type ModuleStatus } from './api/module-status';
 
 /**
@@ -210,6 +212,16 @@ export class SymbolHandler {
   /** SymGetLineFromInlineContext: the line of an inline frame (the call site, for outer frames). */
   getLineFromInlineContext(address: bigint, inlineContext: number): LineInfo | undefined {
     return this.live.getLineFromInlineContext(addr(address, 'getLineFromInlineContext'), u32(inlineContext, 'getLineFromInlineContext: inlineContext'));
+  }
+  /**
+   * The inline frames at an address, innermost first: what walking SymAddrIncludeInlineTrace,
+   * SymQueryInlineTrace and SymFromInlineContext / SymGetLineFromInlineContext per context gives
+   * (symbolicate/inline-frames.ts), found in one search where the backend can.
+   */
+  inlineFrames(address: bigint): InlineFrame[] {
+    const live = this.live;
+    addr(address, 'inlineFrames');
+    return live.inlineFrames?.(address) ?? walkInlineFrames(this, address);
   }
 
   /** SymEnumTypes: every type of a module (UDTs, enums, typedefs). */

@@ -14,6 +14,7 @@ export type {
   SourceLine,
   SourceFile,
   EnumLinesOptions,
+  InlineFrame,
   InlineTraceQuery,
   InlineTraceResult,
   StackFrameContext,

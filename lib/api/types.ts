@@ -222,6 +222,17 @@ export interface FromAddrResult {
 }
 
 /** What every backend implements; SymbolHandler delegates to one of these. */
+/** One inline frame at an address (SymbolHandler.inlineFrames). */
+export interface InlineFrame {
+  /** The inlinee's name (SymFromInlineContext's SYMBOL_INFO.Name). */
+  symbol: string;
+  /** SymFromInlineContext's SYMBOL_INFO.Address: the start of the inline site's first range. */
+  address: bigint;
+  /** SymGetLineFromInlineContext's file and line: the innermost frame's line, else its call site. */
+  file?: string;
+  line?: number;
+}
+
 export interface BackendHandler {
   setSearchPath(p: string | null): void;
   getSearchPath(): string;
@@ -253,6 +264,12 @@ export interface BackendHandler {
   queryInlineTrace(q: InlineTraceQuery): InlineTraceResult | undefined;
   fromInlineContext(address: bigint, inlineContext: number): FromAddrResult | undefined;
   getLineFromInlineContext(address: bigint, inlineContext: number): LineInfo | undefined;
+  /**
+   * The inline frames at an address, exactly as the DbgHelp walk over the four calls above
+   * gives them (symbolicate/inline-frames.ts), from one search; undefined where this backend
+   * leaves it to that walk.
+   */
+  inlineFrames?(address: bigint): InlineFrame[] | undefined;
 
   // Types (SymEnumTypes / SymEnumTypesByName, SymGetTypeInfo).
   enumTypes(base: bigint, mask: string | undefined): IterableIterator<SymbolInfo>;

@@ -13,6 +13,7 @@ import type {
   InitializeOptions,
   InlineTraceQuery,
   InlineTraceResult,
+  InlineFrame,
   LineInfo,
   LoadModuleOptions,
   ModuleInfo,
@@ -245,6 +246,9 @@ export class PortableHandler implements BackendHandler, HandlerContext {
   }
   getLineFromInlineContext(address: bigint, inlineContext: number): LineInfo | undefined {
     return inlines().getLineFromInlineContext(this, address, inlineContext);
+  }
+  inlineFrames(address: bigint): InlineFrame[] | undefined {
+    return inlines().inlineFramesAt(this, address);
   }
 
   setContext(frame: StackFrameContext): boolean {

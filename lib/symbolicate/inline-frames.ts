@@ -7,17 +7,18 @@
  * which is what context 0 gives) ends the walk instead of repeating the function.
  */
 import { InlineFrameContext, SymTag } from '../api/constants';
+import type { InlineFrame } from '../api/types';
 import type { SymbolHandler } from '../handler';
 
-export interface InlineFrame {
-  symbol: string;
-  /** SymFromInlineContext's SYMBOL_INFO.Address: the start of the inline site's first range. */
-  address: bigint;
-  file?: string;
-  line?: number;
+export type { InlineFrame };
+
+/** The inline frames at an address (SymbolHandler.inlineFrames: the backend's own search, or the walk below). */
+export function inlineFrames(sym: SymbolHandler, address: bigint): InlineFrame[] {
+  return sym.inlineFrames(address);
 }
 
-export function inlineFrames(sym: SymbolHandler, address: bigint): InlineFrame[] {
+/** The walk over SymAddrIncludeInlineTrace, SymQueryInlineTrace and the two per-context calls. */
+export function walkInlineFrames(sym: Pick<SymbolHandler, 'addrIncludeInlineTrace' | 'queryInlineTrace' | 'fromInlineContext' | 'getLineFromInlineContext'>, address: bigint): InlineFrame[] {
   const n = sym.addrIncludeInlineTrace(address);
   if (!n) return [];
   const q = sym.queryInlineTrace({ startAddress: address, startContext: InlineFrameContext.INIT, startRetAddress: address, curAddress: address });

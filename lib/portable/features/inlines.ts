@@ -23,7 +23,7 @@
  */
 import { SymTag } from '../../api/constants';
 import { badFormat } from '../../api/errors';
-import type { FromAddrResult, InlineTraceQuery, InlineTraceResult, LineInfo, SymbolInfo } from '../../api/types';
+import type { FromAddrResult, InlineFrame, InlineTraceQuery, InlineTraceResult, LineInfo, SymbolInfo } from '../../api/types';
 import { rva } from '../../formats/binary/address';
 import type { Cursor } from '../../formats/binary/cursor';
 import { readInlineSite } from '../../formats/codeview/inline-site';
@@ -205,6 +205,37 @@ export function fromInlineContext(h: HandlerContext, address: bigint, ctx: numbe
     name,
   };
   return { symbol, displacement: at.displacement };
+}
+
+/**
+ * The inline frames at an address, innermost first, as walkInlineFrames (symbolicate/
+ * inline-frames.ts) gets them through the four calls above, from one chain search: frame i
+ * (innermost first) is what context `curContext + i` names, its symbol at the start of its
+ * site's first range, its line that of the range holding the address. undefined for a module
+ * whose source lists its own chains (the walk answers those).
+ */
+export function inlineFramesAt(h: HandlerContext, address: bigint): InlineFrame[] | undefined {
+  if (sourceChainAt(h, address)) return undefined;
+  const loc = locate(h, address);
+  if (!loc) return [];
+  const { state, provider } = loc;
+  const idx = state.idx!;
+  const out: InlineFrame[] = [];
+  for (let frame = state.depth - 1; frame >= 0; frame--) {
+    const site = state.sites[frame];
+    const { name } = state.name(idx.mod, idx.siteInlinee[site]);
+    const at = place(loc, address, idx.rangeStart[idx.rangeFirst[site]]).address;
+    const r = state.ranges[frame];
+    const file = idx.rangeFile[r];
+    if (file === NO_FILE) {
+      out.push({ symbol: name, address: at });
+      continue;
+    }
+    const names = provider.pdb.names();
+    if (!names) throw badFormat(provider.pdb.name, 0, 'inline line tables name files, but the PDB has no /names stream');
+    out.push({ symbol: name, address: at, file: names.get(fileNameOffset(idx, file, provider.pdb.name)), line: idx.rangeLine[r] });
+  }
+  return out;
 }
 
 export function getLineFromInlineContext(h: HandlerContext, address: bigint, ctx: number): LineInfo | undefined {
