@@ -88,14 +88,14 @@ const COMMANDS: Record<string, () => Command> = {
  * semi-spaces) instead of letting it grow to 16 MB: the young objects of a lookup die young, and
  * fresh pages cost ~16 µs each here (bench/README.md "Session 6": the bench's 100,000 big-PDB
  * addresses peak at 110 MB instead of 145; callgrind counts 3.7% more instructions). With
- * `--inlines` V8's default stays: a lookup with inline frames allocates a few KB, and 1 MB
- * semi-spaces cost more in scavenges than the memory saved (+60-80 ms, 155 MB against 186 MB,
- * on a list of 7,323 distinct addresses; llvm-symbolizer-19 takes 350 MB). `dump-syms` keeps
- * V8's default too: it ran 18-22 s against 24 s with the small young generation.
+ * `--inlines` too, since inline frames are kept as fields until their row is written (session
+ * 7): 8 alternated runs, min wall 1787 against 1855 ms, 152 MB against 185 MB (it was the
+ * other way while each address's frame text was kept: +60-80 ms then). `dump-syms` keeps
+ * V8's default: it ran 18-22 s against 24 s with the small young generation.
  * The flag is read each time V8 would grow the space, so it works when set at run time.
  */
 export function tuneProcessFor(argv: readonly string[]): void {
-  if (argv[0] === 'symbolize' && !argv.includes('--inlines')) (require('v8') as typeof import('v8')).setFlagsFromString('--semi-space-growth-factor=1');
+  if (argv[0] === 'symbolize') (require('v8') as typeof import('v8')).setFlagsFromString('--semi-space-growth-factor=1');
 }
 
 export function version(): string {

@@ -32,3 +32,9 @@ test('symbolize: 49,152 lines leave the young generation at 1 MB semi-spaces', (
   for (let round = 0; round < 8; round++) for (let i = 0; i < 0x1800; i++) lines += `0x${(0x140001000 + i).toString(16)}\n`;
   expect(newSpaceAfter(['symbolize', '--image', IMAGE, '--json'], lines)).toBeLessThanOrEqual(2 << 20);
 }, 60_000);
+
+test('symbolize --inlines: the same', () => {
+  let lines = '';
+  for (let round = 0; round < 8; round++) for (let i = 0; i < 0x1800; i++) lines += `0x${(0x140001000 + (i % 0x100)).toString(16)}\n`;
+  expect(newSpaceAfter(['symbolize', '--image', IMAGE, '--json', '--inlines'], lines)).toBeLessThanOrEqual(2 << 20);
+}, 60_000);
