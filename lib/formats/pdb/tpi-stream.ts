@@ -638,19 +638,27 @@ export class IpiStream extends TypeStream {
    * `Class::name`. An id that is not a function id is BAD_FORMAT.
    */
   functionIdName(id: number): string {
+    return this.functionId(id).name;
+  }
+
+  /**
+   * A function id's qualified name (functionIdName) and function type (functionType), from one
+   * read of its record: what an inline frame needs of its inlinee.
+   */
+  functionId(id: number): { name: string; type: number } {
     const { leaf, data } = this.peekRecord(id);
     const fam = typeFamily(leaf);
     if (fam === TypeFamily.FuncId) {
       const f = readFuncId(data);
-      if (!f.scope) return f.name;
+      if (!f.scope) return { name: f.name, type: f.type };
       let scope = this.scopeNames.get(f.scope);
       if (scope === undefined) this.scopeNames.set(f.scope, (scope = this.stringId(f.scope)));
-      return `${scope}::${f.name}`;
+      return { name: `${scope}::${f.name}`, type: f.type };
     }
     if (fam === TypeFamily.MFuncId) {
       const f = readMFuncId(data);
       const cls = this.className(f.parentType);
-      return cls ? `${cls}::${f.name}` : f.name;
+      return { name: cls ? `${cls}::${f.name}` : f.name, type: f.type };
     }
     return data.fail(`id 0x${id.toString(16)} is not an LF_FUNC_ID or LF_MFUNC_ID`, data.start - 4);
   }

@@ -101,7 +101,10 @@ export class PdbInlines {
     if (n) return n;
     const ipi = this.provider.pdb.ipi();
     if (!ipi) n = { name: `<inlinee 0x${item.toString(16)}>`, typeIndex: 0 };
-    else n = { name: ipi.functionIdName(item), typeIndex: ipi.functionType(item) };
+    else {
+      const f = ipi.functionId(item);
+      n = { name: f.name, typeIndex: f.type };
+    }
     this.names.set(item, n);
     return n;
   }
