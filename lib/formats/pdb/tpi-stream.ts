@@ -209,12 +209,7 @@ export class TypeStream {
   /** The record with this index. An index outside the stream is BAD_FORMAT (records name it). */
   record(index: number): TypeRecordView {
     const at = this.offsetOf(index);
-    const w = this.bytesAt(at);
-    const b = w.buf;
-    const p = w.start + at;
-    const reclen = b[p] | (b[p + 1] << 8);
-    const leaf = b[p + 2] | (b[p + 3] << 8);
-    return { leaf, data: new Cursor(b, w.origin, p + 4, p + 2 + reclen, w.base) };
+    return viewOf(this.bytesAt(at), at);
   }
   /**
    * record(index), its data over a buffer the stream reuses: valid only until the stream's next
@@ -222,12 +217,7 @@ export class TypeStream {
    */
   protected peekRecord(index: number): TypeRecordView {
     const at = this.offsetOf(index);
-    const w = this.peekAt(at);
-    const b = w.buf;
-    const p = w.start + at;
-    const reclen = b[p] | (b[p + 1] << 8);
-    const leaf = b[p + 2] | (b[p + 3] << 8);
-    return { leaf, data: new Cursor(b, w.origin, p + 4, p + 2 + reclen, w.base) };
+    return viewOf(this.peekAt(at), at);
   }
   leafOf(index: number): number {
     const at = this.offsetOf(index);
@@ -492,6 +482,15 @@ interface RecordWindow {
   start: number;
   origin: string;
   base: number;
+}
+
+/** The record at records offset `at` in a window (its bounds checked when its offset was learnt). */
+function viewOf(w: RecordWindow, at: number): TypeRecordView {
+  const b = w.buf;
+  const p = w.start + at;
+  const reclen = b[p] | (b[p + 1] << 8);
+  const leaf = b[p + 2] | (b[p + 3] << 8);
+  return { leaf, data: new Cursor(b, w.origin, p + 4, p + 2 + reclen, w.base) };
 }
 
 /** The records of a whole stream (after its header). */

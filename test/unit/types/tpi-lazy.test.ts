@@ -12,7 +12,7 @@ import { KEEP_ID_STREAM, KEEP_TYPE_STREAMS, PdbFile, STREAM_IPI, STREAM_TPI } fr
 import { TpiStream, type RangedStream } from '../../../lib/formats/pdb/tpi-stream';
 import { isTagRecord } from '../../../lib/formats/codeview/type-kinds';
 import { corruptions, truncations } from '../../helpers/mutate';
-import { functionIdNames, open } from './fixture-pdb';
+import { functionIdNames, open, rechunked } from './fixture-pdb';
 
 const FIXTURES = ['cppfeatures-x64.pdb', 'cppfeatures-x86.pdb', 'inline-x64.pdb', 'types-x64.pdb'];
 
@@ -108,28 +108,6 @@ describe('a TPI hash stream read range by range', () => {
   });
 });
 
-/** A fixture's TPI with an index-offset entry every `every` records (appended to its hash stream). */
-function rechunked(f: string, every: number): { stream: Uint8Array; hash: Uint8Array; starts: number[] } {
-  const { tpi: bytes, hash: hash0 } = streams(f);
-  const stream = new Uint8Array(bytes);
-  const tpi = new TpiStream(Cursor.of(stream, 'TPI'), () => undefined);
-  const pairs: number[] = [];
-  const starts: number[] = [];
-  let at = 0;
-  const dv = new DataView(stream.buffer, stream.byteOffset);
-  for (let ti = tpi.begin; ti < tpi.end; ti++) {
-    if ((ti - tpi.begin) % every === 0) pairs.push(ti, at);
-    starts.push(at);
-    at += 2 + dv.getUint16(tpi.header.headerSize + at, true);
-  }
-  const hash = new Uint8Array(hash0.length + pairs.length * 4);
-  hash.set(hash0);
-  const hv = new DataView(hash.buffer);
-  pairs.forEach((v, i) => hv.setUint32(hash0.length + i * 4, v, true));
-  dv.setUint32(40, hash0.length, true);
-  dv.setUint32(44, pairs.length * 4, true);
-  return { stream, hash, starts };
-}
 
 describe('record offsets', () => {
   test('kept for the chunks walked only, then for every record after a scan', () => {

@@ -8,7 +8,7 @@ import { Cursor } from '../../../lib/formats/binary/cursor';
 import { STREAM_TPI } from '../../../lib/formats/pdb/pdb-file';
 import { TpiStream, type RangedStream } from '../../../lib/formats/pdb/tpi-stream';
 import { corruptions, truncations } from '../../helpers/mutate';
-import { functionIdNames, open } from './fixture-pdb';
+import { functionIdNames, open, rechunked } from './fixture-pdb';
 
 const FIXTURES = ['cppfeatures-x64.pdb', 'cppfeatures-x86.pdb', 'inline-x64.pdb', 'types-x64.pdb'];
 
@@ -65,31 +65,6 @@ function tagNames(tpi: TpiStream): unknown[] {
   return out;
 }
 
-/**
- * The fixtures' type records fit in one ~8 KB chunk: the stream and its hash stream again, with
- * an index-offset entry every `every` records (appended to the hash stream; the TPI header's
- * indexOffsets points at it), so a lookup reads a few records' chunk.
- */
-function rechunked(f: string, every: number): { stream: Uint8Array; hash: Uint8Array } {
-  const pdb = open(f);
-  const stream = new Uint8Array(pdb.msf.readStream(STREAM_TPI));
-  const tpi = new TpiStream(Cursor.of(stream, 'TPI'), () => undefined);
-  const hash0 = pdb.msf.readStream(tpi.header.hashStreamIndex);
-  const pairs: number[] = [];
-  let at = 0;
-  const dv = new DataView(stream.buffer, stream.byteOffset);
-  for (let ti = tpi.begin; ti < tpi.end; ti++) {
-    if ((ti - tpi.begin) % every === 0) pairs.push(ti, at);
-    at += 2 + dv.getUint16(tpi.header.headerSize + at, true);
-  }
-  const hash = new Uint8Array(hash0.length + pairs.length * 4);
-  hash.set(hash0);
-  const hv = new DataView(hash.buffer);
-  pairs.forEach((v, i) => hv.setUint32(hash0.length + i * 4, v, true));
-  dv.setUint32(40, hash0.length, true);
-  dv.setUint32(44, pairs.length * 4, true);
-  return { stream, hash };
-}
 
 describe('TypeStream read chunk by chunk', () => {
   test.each(FIXTURES)('%s: every record, name and offset as the whole read gives them, a few records at a time', (f) => {
