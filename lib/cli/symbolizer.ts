@@ -65,8 +65,17 @@ class Answers {
   /** 0: no line. */
   frameLine = new Uint32Array(0);
 
-  /** Room for slots 0..n (slot n answers the in-place lines); the strings of the last batch go. */
+  /**
+   * Room for slots 0..n (slot n answers the in-place lines); the strings of the last batch go.
+   * The string arrays are made at their full size and kept from batch to batch: grown entry by
+   * entry, each of 100,000 slots cost ~3 copies of a list in V8's large-object space, fresh
+   * pages every time.
+   */
   reset(n: number): void {
+    this.symbol.fill(undefined, 0, this.n + 1);
+    this.file.fill(undefined, 0, this.n + 1);
+    this.frameSymbol.fill('', 0, this.frames);
+    this.frameFile.fill(undefined, 0, this.frames);
     this.n = n;
     if (this.displacement.length <= n) {
       const cap = Math.max(n + 1, 2 * this.displacement.length);
@@ -77,8 +86,9 @@ class Answers {
       this.line = new Uint32Array(cap);
       this.frameFirst = new Uint32Array(cap);
       this.frameCount = new Uint32Array(cap);
+      this.symbol = new Array<string | undefined>(cap).fill(undefined);
+      this.file = new Array<string | undefined>(cap).fill(undefined);
     }
-    this.symbol.length = this.file.length = this.frameSymbol.length = this.frameFile.length = 0;
     this.frames = 0;
   }
 
@@ -94,6 +104,14 @@ class Answers {
       line.set(this.frameLine.subarray(0, this.frames));
       this.frameAddress = address;
       this.frameLine = line;
+      const symbol = new Array<string>(cap).fill('');
+      const file = new Array<string | undefined>(cap).fill(undefined);
+      for (let k = 0; k < this.frames; k++) {
+        symbol[k] = this.frameSymbol[k];
+        file[k] = this.frameFile[k];
+      }
+      this.frameSymbol = symbol;
+      this.frameFile = file;
     }
     for (const f of list) {
       const k = this.frames++;

@@ -23,6 +23,7 @@
  */
 import { lastAtOrBelow } from '../../formats/binary/search';
 import { U32List } from '../../formats/binary/u32-list';
+import { U32Map } from '../../formats/binary/u32-map';
 import { badFormat } from '../../api/errors';
 import { Cursor } from '../../formats/binary/cursor';
 import { readCrossScopeExports, readCrossScopeImports, type CrossScopeImport } from '../../formats/codeview/cross-scope-ids';
@@ -71,6 +72,7 @@ export interface ModuleInlineIndex {
 export type ToPdbRva = (section: number, offset: number) => number | undefined;
 
 let BUILD: U32List[] | undefined;
+let FIRST: U32Map | undefined;
 let FIRST_LINES: U32List | undefined;
 let FIRST_FILES: U32List | undefined;
 
@@ -85,15 +87,15 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
   // The inlinees' first line and file; the other subsections are copied for later.
   const found = c13 ? findInlineeSubsections(c13) : undefined;
   // inlinee -> its first entry k: line firstLines[k], file firstFiles[k].
-  const first = new Map<number, number>();
+  const first = (FIRST ??= new U32Map());
   const firstLines = (FIRST_LINES ??= new U32List(256));
   const firstFiles = (FIRST_FILES ??= new U32List(256));
+  first.clear();
   firstLines.clear();
   firstFiles.clear();
   for (const body of found?.inlineeLines ?? []) {
     forEachInlineeLine(body, (inlinee, fileId, line) => {
-      if (first.has(inlinee)) return;
-      first.set(inlinee, firstLines.length);
+      if (!first.setIfAbsent(inlinee, firstLines.length)) return;
       firstLines.push(line);
       firstFiles.push(fileId);
     });
@@ -200,9 +202,9 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
       base = ownerStart.items[owner];
       limit = ownerLength.items[owner];
       const k = first.get(inlinee);
-      haveFile = k !== undefined;
+      haveFile = k >= 0;
       const from = rangeStart.length;
-      forEachInlineRange(data, k === undefined ? 0 : firstLines.items[k], k === undefined ? NO_FILE : firstFiles.items[k], addRange);
+      forEachInlineRange(data, k < 0 ? 0 : firstLines.items[k], k < 0 ? NO_FILE : firstFiles.items[k], addRange);
       sortRanges(from, rangeStart.length, rangeStart.items, rangeEnd.items, rangeLine.items, rangeFile.items);
       let end = 0;
       for (let r = from; r < rangeStart.length; r++) if (rangeEnd.items[r] > end) end = rangeEnd.items[r];
