@@ -168,7 +168,7 @@ export function pdbFunctions(pdb: PdbFile, at: PdbAddresses): { functions: PdbFu
       });
     });
     if (!m.c13ByteSize) continue;
-    const split = splitDebugSubsections(ms.c13Block(m.c11ByteSize, m.c13ByteSize));
+    const split = splitDebugSubsections(ms.c13Block(m.c11ByteSize, m.c13ByteSize), false);
     if (split.checksums) for (const k of readFileChecksums(split.checksums)) fileIds.idOf(k.nameOffset);
   }
   return { functions, fileIds };

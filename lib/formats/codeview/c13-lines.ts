@@ -23,7 +23,8 @@
  * public API does not show them, but they are read and checked like the lines.
  */
 import { Cursor } from '../binary/cursor';
-import { splitDebugSubsections } from './debug-subsections';
+import { U32List } from '../binary/u32-list';
+import { DEBUG_S_FILECHKSMS, DEBUG_S_LINES, scanDebugSubsections, splitDebugSubsections } from './debug-subsections';
 
 export { DEBUG_S_IGNORE, DEBUG_S_LINES, DEBUG_S_FILECHKSMS } from './debug-subsections';
 export const CV_LINES_HAVE_COLUMNS = 0x1;
@@ -98,8 +99,19 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * handed back, grown if need be), for callers that copy what they keep.
  */
 export function readC13LineTable(c: Cursor, at?: LineSectionAddress, reuse?: LineTable): LineTable {
-  const { subsections, fileNames } = splitC13(c);
-  const n = subsections.length;
+  // The DEBUG_S_LINES bodies as [start, end) in c.buf (a cursor each would be ~150,000 objects
+  // on a big PDB), and the file checksums.
+  const bodies = (BODIES ??= new U32List(256));
+  bodies.clear();
+  let checksumBody: Cursor | undefined;
+  scanDebugSubsections(c, (kind, start, end) => {
+    if (kind === DEBUG_S_LINES) {
+      bodies.push(start);
+      bodies.push(end);
+    } else if (kind === DEBUG_S_FILECHKSMS) checksumBody = new Cursor(c.buf, c.origin, start, end, c.base);
+  });
+  const fileNames = fileNamesOf(checksumBody ? readFileChecksums(checksumBody) : []);
+  const n = bodies.length >>> 1;
   // A CV_Line_t is 8 bytes: a C13 block of L bytes holds fewer than L / 8 entries.
   const guess = Math.min(Math.max(16, c.remaining >>> 3), 1 << 16);
   const t: LineTable = reuse ?? {
@@ -124,7 +136,7 @@ export function readC13LineTable(c: Cursor, at?: LineSectionAddress, reuse?: Lin
   const words = LITTLE_ENDIAN && buf.byteOffset % 4 === 0 ? new Uint32Array(buf.buffer, buf.byteOffset, buf.length >>> 2) : undefined;
   let placed = 0;
   for (let i = 0; i < n; i++) {
-    const body = subsections[i];
+    const body = new Cursor(buf, c.origin, bodies.items[2 * i], bodies.items[2 * i + 1], c.base);
     const offCon = (t.sectionOffsets[i] = body.u32());
     const segCon = (t.sectionSegments[i] = body.u16());
     const entrySize = body.u16() & CV_LINES_HAVE_COLUMNS ? 12 : 8;
@@ -133,11 +145,12 @@ export function readC13LineTable(c: Cursor, at?: LineSectionAddress, reuse?: Lin
     const section = !at ? i : base === undefined ? -1 : ++placed;
     if (at && base !== undefined) t.sectionEnds[placed] = base + cbCon;
     while (body.remaining > 0) {
-      const { block, nLines, file } = lineBlock(body, entrySize, fileNames);
-      // block.count checked that nLines entries fit: the reads stay inside the block.
+      nextLineBlock(body, entrySize, fileNames);
+      // nextLineBlock checked that the block's entries fit: the reads stay inside it.
       if (section < 0) continue;
+      const { at: p, nLines, file } = BLOCK;
       if (t.count + nLines > t.offsets.length) grow(t, t.count + nLines);
-      t.count = words && block.pos % 4 === 0 ? copyWords(words, block.pos >>> 2, nLines, section, base!, file, t) : copyEntries(buf, block.pos, nLines, section, base!, file, t);
+      t.count = words && p % 4 === 0 ? copyWords(words, p >>> 2, nLines, section, base!, file, t) : copyEntries(buf, p, nLines, section, base!, file, t);
     }
   }
   return t;
@@ -200,21 +213,37 @@ function copyWords(w: Uint32Array, q: number, nLines: number, section: number, b
 function splitC13(c: Cursor): { subsections: Cursor[]; checksums: FileChecksum[]; fileNames: Map<number, number> } {
   const split = splitDebugSubsections(c);
   const checksums = split.checksums ? readFileChecksums(split.checksums) : [];
-  const fileNames = new Map<number, number>(checksums.map((k) => [k.offset, k.nameOffset]));
-  return { subsections: split.lines, checksums, fileNames };
+  return { subsections: split.lines, checksums, fileNames: fileNamesOf(checksums) };
 }
 
-/** The next line block of a DEBUG_S_LINES body: its entries (checked to fit), their count and file. */
-function lineBlock(c: Cursor, entrySize: number, fileNames: Map<number, number>): { block: Cursor; nLines: number; file: number } {
+/** Checksum entry offset → /names offset. */
+function fileNamesOf(checksums: FileChecksum[]): Map<number, number> {
+  return new Map<number, number>(checksums.map((k) => [k.offset, k.nameOffset]));
+}
+
+let BODIES: U32List | undefined;
+
+/** What nextLineBlock read: where the block's entries start in the buffer, their count, their file. */
+const BLOCK = { at: 0, nLines: 0, file: 0 };
+
+/**
+ * Reads the next line block of a DEBUG_S_LINES body into BLOCK and moves past it: its header,
+ * its entries (checked to fit in cbBlock) and its file (checked to be a checksum entry).
+ */
+function nextLineBlock(c: Cursor, entrySize: number, fileNames: Map<number, number>): void {
   const blockAt = c.pos;
   const checksumOffset = c.u32();
   const nLines = c.u32();
   const cbBlock = c.u32();
-  const block = c.take(cbBlock - 12, 'line block');
-  block.count(nLines, entrySize, 'line');
+  const at = c.pos;
+  c.need(cbBlock - 12, 'line block');
+  c.pos += cbBlock - 12;
+  if ((nLines | 0) !== nLines || nLines < 0 || nLines * entrySize > cbBlock - 12) c.fail(`line count ${nLines} (x${entrySize} bytes) exceeds the ${cbBlock - 12} bytes left`, at);
   const file = fileNames.get(checksumOffset);
   if (file === undefined) c.fail(`line block names file checksum offset ${checksumOffset}, which is no file checksum entry`, blockAt);
-  return { block, nLines, file };
+  BLOCK.at = at;
+  BLOCK.nLines = nLines;
+  BLOCK.file = file;
 }
 
 /** Parses a module's C13 block into its line sections, with file names as /names offsets. */
@@ -258,7 +287,9 @@ function readLineSection(c: Cursor, fileNames: Map<number, number>, keepHidden: 
   const columns: number[] = [];
   const columnEnds: number[] = [];
   while (c.remaining > 0) {
-    const { block, nLines, file } = lineBlock(c, entrySize, fileNames);
+    nextLineBlock(c, entrySize, fileNames);
+    const { nLines, file } = BLOCK;
+    const block = new Cursor(c.buf, c.origin, BLOCK.at, c.pos, c.base);
     // CV_Column_t entries follow all the CV_Line_t ones; `kept` remembers which lines stay.
     const kept: boolean[] = [];
     for (let i = 0; i < nLines; i++) {

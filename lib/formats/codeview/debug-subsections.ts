@@ -8,7 +8,7 @@
  *     make them ambiguous: BAD_FORMAT at the second header;
  *   - kinds with the DEBUG_S_IGNORE bit, and kinds no reader asks for, are skipped.
  */
-import type { Cursor } from '../binary/cursor';
+import { Cursor } from '../binary/cursor';
 
 export const DEBUG_S_IGNORE = 0x80000000;
 export const DEBUG_S_LINES = 0xf2;
@@ -34,25 +34,44 @@ const ONCE: Record<number, 'checksums' | 'crossScopeImports' | 'crossScopeExport
 };
 const NAMES: Record<number, string> = { [DEBUG_S_FILECHKSMS]: 'DEBUG_S_FILECHKSMS', [DEBUG_S_CROSSSCOPEIMPORTS]: 'DEBUG_S_CROSSSCOPEIMPORTS', [DEBUG_S_CROSSSCOPEEXPORTS]: 'DEBUG_S_CROSSSCOPEEXPORTS' };
 
-/** Splits a C13 block (views into it, nothing copied). */
-export function splitDebugSubsections(c: Cursor): DebugSubsections {
-  const out: DebugSubsections = { lines: [], inlineeLines: [], checksums: undefined, crossScopeImports: undefined, crossScopeExports: undefined };
+/**
+ * The splitter: calls `visit(kind, start, end)` for each subsection a reader may ask for, its
+ * body being c.buf[start, end), in order, after checking its header and the duplicate rule.
+ * Nothing is allocated per subsection (a big PDB has ~150,000 of them, most of them
+ * DEBUG_S_LINES, which the inline and cross-scope readers step over).
+ */
+export function scanDebugSubsections(c: Cursor, visit: (kind: number, start: number, end: number) => void): void {
+  let once = 0;
   while (c.remaining > 0) {
     if (c.remaining < 8) c.fail(`truncated debug subsection header: ${c.remaining} bytes left`);
     const kind = c.u32();
     const length = c.u32();
-    // The label is made only for the error (a big PDB has ~150,000 subsections).
+    // The label is made only for the error.
     if (length > c.remaining) c.need(length, `debug subsection 0x${kind.toString(16)}`);
-    const body = c.take(length);
+    const start = c.pos;
+    c.skip(length);
+    const end = c.pos;
     c.align(4);
     if (kind & DEBUG_S_IGNORE) continue;
-    if (kind === DEBUG_S_LINES) out.lines.push(body);
-    else if (kind === DEBUG_S_INLINEELINES) out.inlineeLines.push(body);
+    if (kind === DEBUG_S_LINES || kind === DEBUG_S_INLINEELINES) visit(kind, start, end);
     else if (ONCE[kind]) {
-      const slot = ONCE[kind];
-      if (out[slot]) body.fail(`a second ${NAMES[kind]} subsection (the offsets into it would be ambiguous)`, body.start - 8);
-      out[slot] = body;
+      const bit = 1 << (kind - DEBUG_S_FILECHKSMS);
+      if (once & bit) c.fail(`a second ${NAMES[kind]} subsection (the offsets into it would be ambiguous)`, start - 8);
+      once |= bit;
+      visit(kind, start, end);
     }
   }
+}
+
+/** Splits a C13 block (views into it, nothing copied); `lines: false` leaves DEBUG_S_LINES out. */
+export function splitDebugSubsections(c: Cursor, lines = true): DebugSubsections {
+  const out: DebugSubsections = { lines: [], inlineeLines: [], checksums: undefined, crossScopeImports: undefined, crossScopeExports: undefined };
+  scanDebugSubsections(c, (kind, start, end) => {
+    if (kind === DEBUG_S_LINES && !lines) return;
+    const body = new Cursor(c.buf, c.origin, start, end, c.base);
+    if (kind === DEBUG_S_LINES) out.lines.push(body);
+    else if (kind === DEBUG_S_INLINEELINES) out.inlineeLines.push(body);
+    else out[ONCE[kind]] = body;
+  });
   return out;
 }

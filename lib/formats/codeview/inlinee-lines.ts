@@ -38,7 +38,7 @@ export interface InlineeSubsections {
 
 /** The subsections inline frames need, from the one C13 splitter (debug-subsections.ts). */
 export function findInlineeSubsections(c13: Cursor): InlineeSubsections {
-  const { inlineeLines, checksums, crossScopeImports, crossScopeExports } = splitDebugSubsections(c13);
+  const { inlineeLines, checksums, crossScopeImports, crossScopeExports } = splitDebugSubsections(c13, false);
   return { inlineeLines, checksums, crossScopeImports, crossScopeExports };
 }
 
