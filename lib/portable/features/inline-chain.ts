@@ -30,6 +30,14 @@ export class PdbInlines {
   readonly ranges = new Int32Array(MAX_INLINE_DEPTH);
   /** FrameSignature of the chain's contexts. */
   signature = 0;
+  /** inlineFramesAt's last name and file per depth, for sites and files of module index `idx`. */
+  readonly frameMemo = {
+    idx: undefined as ModuleInlineIndex | undefined,
+    site: new Int32Array(MAX_INLINE_DEPTH).fill(-1),
+    name: new Array<string>(MAX_INLINE_DEPTH).fill(''),
+    file: new Float64Array(MAX_INLINE_DEPTH).fill(-1),
+    fileName: new Array<string>(MAX_INLINE_DEPTH).fill(''),
+  };
 
   constructor(private readonly provider: PdbProvider) {}
 

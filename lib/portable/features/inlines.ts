@@ -221,9 +221,21 @@ export function inlineFramesAt(h: HandlerContext, address: bigint): InlineFrame[
   const { state, provider } = loc;
   const idx = state.idx!;
   const out: InlineFrame[] = [];
+  const memo = state.frameMemo;
+  if (memo.idx !== idx) {
+    memo.idx = idx;
+    memo.site.fill(-1);
+    memo.file.fill(-1);
+  }
   for (let frame = state.depth - 1; frame >= 0; frame--) {
     const site = state.sites[frame];
-    const { name } = state.name(idx.mod, idx.siteInlinee[site]);
+    // Addresses in order meet the same sites at the same depth one after another: the last
+    // name and file found there are reused without the lookups behind them.
+    if (memo.site[frame] !== site) {
+      memo.name[frame] = state.name(idx.mod, idx.siteInlinee[site]).name;
+      memo.site[frame] = site;
+    }
+    const name = memo.name[frame];
     const at = place(loc, address, idx.rangeStart[idx.rangeFirst[site]]).address;
     const r = state.ranges[frame];
     const file = idx.rangeFile[r];
@@ -231,9 +243,13 @@ export function inlineFramesAt(h: HandlerContext, address: bigint): InlineFrame[
       out.push({ symbol: name, address: at });
       continue;
     }
-    const names = provider.pdb.names();
-    if (!names) throw badFormat(provider.pdb.name, 0, 'inline line tables name files, but the PDB has no /names stream');
-    out.push({ symbol: name, address: at, file: names.get(fileNameOffset(idx, file, provider.pdb.name)), line: idx.rangeLine[r] });
+    if (memo.file[frame] !== file) {
+      const names = provider.pdb.names();
+      if (!names) throw badFormat(provider.pdb.name, 0, 'inline line tables name files, but the PDB has no /names stream');
+      memo.fileName[frame] = names.get(fileNameOffset(idx, file, provider.pdb.name));
+      memo.file[frame] = file;
+    }
+    out.push({ symbol: name, address: at, file: memo.fileName[frame], line: idx.rangeLine[r] });
   }
   return out;
 }
