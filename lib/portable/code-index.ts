@@ -47,9 +47,12 @@ export interface ModuleAddressing {
   isCodeSection(section: number): boolean;
 }
 
+let TABLE: U32List[] | undefined;
+
 /** A module's code index: its top-level procedures, thunks and trampolines (stream `stream`). */
 export function buildCodeIndex(ms: ModuleSymbols, stream: number, at: ModuleAddressing): CodeIndex {
-  const t = ms.codeRangeTable();
+  // The table is scratch, reused module after module: what the index keeps is copied below.
+  const t = ms.codeRangeTable((TABLE ??= Array.from({ length: 6 }, () => new U32List())));
   // Entries outside the PDB's sections are left out (compacted in place).
   let n = 0;
   for (let i = 0; i < t.count; i++) {

@@ -133,13 +133,17 @@ export class ModuleSymbols {
    * The top-level procedures, thunks and trampolines in stream order as parallel arrays, read
    * by field offset (record-layout.ts) in forEachTopLevel's walk, without an object or a cursor
    * per record; a record too short for the fields read is handed to its cursor decoder, so it
-   * fails with the cursor's message.
+   * fails with the cursor's message. With `scratch`, the table is built in those lists (emptied
+   * first) and its arrays are valid until they are used again: for an index that copies what it
+   * keeps, one module after another.
    */
-  codeRangeTable(): CodeRangeTable {
+  codeRangeTable(scratch?: U32List[]): CodeRangeTable {
     const s = this.symbols;
     const { buf } = s.c;
     const base = s.c.start - s.firstOffset;
-    const [kinds, sections, offsets, lengths, records, sizes] = Array.from({ length: 6 }, () => new U32List());
+    const lists = scratch ?? Array.from({ length: 6 }, () => new U32List());
+    for (const l of lists) l.clear();
+    const [kinds, sections, offsets, lengths, records, sizes] = lists;
     const add = (kind: number, section: number, offset: number, length: number, record: number, size: number) => {
       kinds.push(kind);
       sections.push(section);

@@ -35,6 +35,26 @@ export class SymbolStream {
     if (!upToDamage) this.checkTail(p);
   }
 
+  /**
+   * forEach, calling fn only for records whose kind `wanted` marks (non-zero; kinds past its end
+   * are all passed on): a walk that looks at a few kinds of a module's records (scopes, among
+   * its locals and their ranges) checks every record's length without a call for each.
+   */
+  forEachWanted(wanted: Uint8Array, fn: (kind: number, offset: number, reclen: number) => void): void {
+    const { buf, start, end } = this.c;
+    const delta = this.firstOffset - start;
+    const n = wanted.length;
+    let p = start;
+    while (p + 4 <= end) {
+      const reclen = buf[p] | (buf[p + 1] << 8);
+      if (reclen < 2 || p + 2 + reclen > end) this.c.fail(`symbol record of length ${reclen} runs past the end of the stream`, p);
+      const kind = buf[p + 2] | (buf[p + 3] << 8);
+      if (kind >= n || wanted[kind] !== 0) fn(kind, p + delta, reclen);
+      p += 2 + reclen;
+    }
+    this.checkTail(p);
+  }
+
   /** A walk that stopped at buffer position p: fewer than 4 bytes may follow, and only zeros. */
   checkTail(p: number): void {
     const { buf, end } = this.c;

@@ -156,7 +156,7 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
     if (owner >= 0 && (depth === 0 || stOwner[depth - 1] !== owner)) ownerEnd.items[owner] = siteRecord.length;
   };
   const families = familyTable();
-  symbols.forEach((kind, offset, reclen) => {
+  symbols.forEachWanted(scopeKinds(), (kind, offset, reclen) => {
     const fam = kind < families.length ? families[kind] : symFamily(kind);
     if (fam === SymFamily.Other) return;
     if (fam === SymFamily.End) {
@@ -248,6 +248,19 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
     crossImports: copy(found?.crossScopeImports),
     crossExports: copy(found?.crossScopeExports),
   };
+}
+
+let SCOPE_KINDS: Uint8Array | undefined;
+/** The kinds below 0x1200 the walk acts on: scopes and their ends (a module's other records, its locals and their ranges, are most of them). */
+function scopeKinds(): Uint8Array {
+  if (SCOPE_KINDS) return SCOPE_KINDS;
+  const f = familyTable();
+  const t = new Uint8Array(f.length);
+  for (let k = 0; k < t.length; k++) {
+    const fam = f[k];
+    t[k] = fam === SymFamily.End || fam === SymFamily.Proc || fam === SymFamily.SepCode || fam === SymFamily.Inline || fam === SymFamily.Thunk || fam === SymFamily.Block ? 1 : 0;
+  }
+  return (SCOPE_KINDS = t);
 }
 
 let FAMILIES: Uint8Array | undefined;
