@@ -6,6 +6,8 @@
 //   bulk  N random addresses in .text through `dbghelp symbolize --image X --json` (stdin) and
 //         `llvm-symbolizer-19 --obj=X --no-inlines --output-style=JSON` (stdin), each reading a
 //         file and writing one: wall time and peak RSS (/usr/bin/time), best of --rounds;
+//   inline the same addresses with inline frames (ours --inlines, llvm's default), best of
+//         min(--rounds, 2) (llvm takes ~50 s a run);
 //   cold  one address, a fresh process each: wall time and peak RSS, median of --cold;
 //   check the bulk answers compared address by address: function names with the corpus
 //         score's helpers (test/helpers/oracle.ts: sameName, explainDifference) and file:line.
@@ -14,7 +16,7 @@
 //
 //   --size MB      PDB size to generate (default 187)       --n N         addresses (100000)
 //   --rounds R     bulk rounds, best of (default 3)         --cold C      cold runs (11)
-//   --inlines      also time both with inline frames (ours --inlines, llvm default)
+//   --no-inlines   skip the run with inline frames (--inlines, which asked for it, is still taken)
 //   --ours-only    skip llvm (profiling our side; no ratios)
 //   --cli PATH     our CLI from another build (bin/dbghelp.js of a checkout: before/after)
 //   --pipes        bulk input and output through pipes to this process (see timed())
@@ -219,7 +221,7 @@ if (oursOnly) {
   for (const e of t.examples) console.log(`    ${e}`);
 }
 
-if (args.includes('--inlines')) {
+if (!args.includes('--no-inlines')) {
   const inl = alternate(Math.max(1, Math.min(rounds, 2)), many, true);
   const oi = best(inl.a);
   results.inlines = { ours: { ms: oi.ms, rssKb: oi.rssKb } };
