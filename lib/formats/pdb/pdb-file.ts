@@ -137,7 +137,16 @@ export class PdbFile {
     return this.once('modules', () => readModuleInfos(this.substream('modInfo')));
   }
   sectionContribs(): SectionContribs {
-    return this.once('sc', () => SectionContribs.read(this.substream('sectionContributions')));
+    return this.once('sc', () => {
+      if (!this.sub) throw badFormat(this.name, 0, 'no DBI stream (stream 3) in the MSF directory');
+      const { offset, size } = this.sub.sectionContributions;
+      const origin = `${this.name} stream ${STREAM_DBI} (DBI)`;
+      return SectionContribs.readPieces(
+        size,
+        (at, n, into) => this.msf.readStreamRangeInto(STREAM_DBI, offset + at, n, into),
+        (at, n) => Cursor.of(this.msf.readStreamRange(STREAM_DBI, offset + at, n), origin, offset + at),
+      );
+    });
   }
   /**
    * The section contributions searched in place (section-contribs.ts SectionContribProbe): for

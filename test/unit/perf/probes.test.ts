@@ -67,6 +67,38 @@ function sortedRows(seed: number, n: number): { rows: number[][]; queries: numbe
   return { rows, queries };
 }
 
+describe('SectionContribs.readPieces', () => {
+  const readIntoOf = (bytes: Uint8Array) => (at: number, n: number, into: Uint8Array) => {
+    into.set(bytes.subarray(at, at + n));
+    return into.subarray(0, n);
+  };
+  const tableOf = (t: SectionContribs) => [[...t.sections], [...t.offsets], [...t.sizes], [...t.modules]];
+  test.each([
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ])('over more than one 1 MiB piece, the table read() makes (SC2: %s, reversed: %s)', (v2, reversed) => {
+    // 80,000 entries: three pieces of SC (28 bytes) or SC2 (32 bytes) entries, plus a part entry.
+    const { rows } = sortedRows(5, 80_000);
+    const bytes = contribBytes(reversed ? rows.reverse() : rows, v2);
+    const withTail = Uint8Array.from([...bytes, 1, 2, 3]);
+    const whole = SectionContribs.read(Cursor.of(withTail, 'sc'));
+    const pieces = SectionContribs.readPieces(withTail.length, readIntoOf(withTail), readerOf(withTail));
+    expect(pieces.length).toBeGreaterThan(70_000);
+    expect(tableOf(pieces)).toEqual(tableOf(whole));
+  });
+  test('an empty substream is an empty table; a short or unknown version word fails as read() does', () => {
+    expect(SectionContribs.readPieces(0, readIntoOf(new Uint8Array(0)), readerOf(new Uint8Array(0))).length).toBe(0);
+    for (const bytes of [Uint8Array.from([1, 2]), Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8])]) {
+      const a = outcome(() => SectionContribs.read(Cursor.of(bytes, 'sc')));
+      const b = outcome(() => SectionContribs.readPieces(bytes.length, readIntoOf(bytes), readerOf(bytes)));
+      expect(a).toHaveProperty('code', 'BAD_FORMAT');
+      expect(b).toEqual(a);
+    }
+  });
+});
+
 describe('SectionContribProbe', () => {
   test.each([false, true])('answers as the parsed table on sorted contributions (SC2: %s), ties and empty ones included', (v2) => {
     const { rows, queries } = sortedRows(3, 2500);
