@@ -1,6 +1,7 @@
 // ESLint (flat config): correctness rules for the TypeScript sources, run by `npm run lint`
 // (and so by .ci/run). Unused locals and parameters are tsc's job (tsconfig.json:
-// noUnusedLocals, noUnusedParameters); formatting is not linted.
+// noUnusedLocals, noUnusedParameters); formatting is Prettier's (.prettierrc.json; `npm run lint`
+// checks it, `npm run format` writes it).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -27,7 +28,19 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
-    languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        __dirname: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        URL: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off', '@typescript-eslint/no-unused-vars': ['error', { args: 'none', caughtErrors: 'none' }] },
   },
 );

@@ -191,7 +191,9 @@ function agreement(oursOut, llvmOut) {
 
 const mb = (kb) => (kb / 1024).toFixed(0);
 const pdbMb = fs.statSync(pdb).size / 1e6;
-console.log(`bench --big: ${path.relative(root, pdb)} ${pdbMb.toFixed(1)} MB, ${N} addresses, stdin/stdout ${pipes ? 'through pipes' : 'from/to files'}; ratio = llvm-symbolizer-19 / ours (higher is better for us)`);
+console.log(
+  `bench --big: ${path.relative(root, pdb)} ${pdbMb.toFixed(1)} MB, ${N} addresses, stdin/stdout ${pipes ? 'through pipes' : 'from/to files'}; ratio = llvm-symbolizer-19 / ours (higher is better for us)`,
+);
 const results = { pdbMb, n: N, rounds, coldRuns, io: pipes ? 'pipes' : 'files', node: process.version, date: new Date().toISOString() };
 
 const many = addresses(N, 12345);
@@ -216,7 +218,9 @@ if (oursOnly) {
     `  answers (${t.rows} addresses): function same ${pct(t.fnSame)}, explained spelling ${pct(t.fnExplained)}, differ ${pct(t.fnDiffer)}, both none ${pct(t.bothNone)}; ` +
       `file:line same ${pct(t.lineSame)}, differ ${pct(t.lineDiffer)}, both none ${pct(t.noLineBoth)}`,
   );
-  const why = Object.entries(t.why).map(([k, v]) => `${k} ${v}`).join(', ');
+  const why = Object.entries(t.why)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
   if (why) console.log(`    explained (the same function, spelled as test/helpers/oracle.ts explains): ${why}`);
   for (const e of t.examples) console.log(`    ${e}`);
 }
@@ -229,7 +233,9 @@ if (!args.includes('--no-inlines')) {
   else {
     const li = best(inl.b);
     results.inlines.llvm = { ms: li.ms, rssKb: li.rssKb };
-    console.log(`  with inline frames: ours ${oi.ms.toFixed(0)} ms ${mb(oi.rssKb)} MB, llvm ${li.ms.toFixed(0)} ms ${mb(li.rssKb)} MB -> time ratio ${(li.ms / oi.ms).toFixed(1)}x, memory ratio ${(li.rssKb / oi.rssKb).toFixed(2)}x`);
+    console.log(
+      `  with inline frames: ours ${oi.ms.toFixed(0)} ms ${mb(oi.rssKb)} MB, llvm ${li.ms.toFixed(0)} ms ${mb(li.rssKb)} MB -> time ratio ${(li.ms / oi.ms).toFixed(1)}x, memory ratio ${(li.rssKb / oi.rssKb).toFixed(2)}x`,
+    );
   }
 }
 

@@ -67,7 +67,11 @@ if (!fs.existsSync('/usr/bin/time')) {
 
 const cases = [];
 const own = path.join(root, 'test', 'fixtures', 'dumps');
-for (const f of fs.readdirSync(own).filter((f) => f.endsWith('.dmp')).sort()) cases.push({ name: `own/${f}`, dump: path.join(own, f), ours: path.join(own, 'bin'), theirs: [] });
+for (const f of fs
+  .readdirSync(own)
+  .filter((f) => f.endsWith('.dmp'))
+  .sort())
+  cases.push({ name: `own/${f}`, dump: path.join(own, f), ours: path.join(own, 'bin'), theirs: [] });
 if (fs.existsSync(path.join(corpus, 'MANIFEST.tsv'))) {
   const bpd = path.join(corpus, 'google_breakpad/src/processor/testdata');
   for (const f of ['minidump2.dmp', 'null_read_av.dmp', 'stack_exhaustion.dmp', 'thread_name_list.dmp', 'tiny-exe-fastfail.dmp', 'tiny-exe-with-cet-xsave.dmp', 'write_av_non_canonical.dmp'])
@@ -127,7 +131,9 @@ const lib = spawnSync(
 );
 if (lib.status === 0) {
   const r = JSON.parse(lib.stdout.trim().split('\n').pop());
-  console.log(`bench:stack: all dumps in one process (library, warm): ours ${r.best.toFixed(0)} ms (RSS ${r.rssMb.toFixed(0)} MB), minidump_stackwalk ${sumTheirs.toFixed(0)} ms in ${cases.length} processes, ratio ${(sumTheirs / r.best).toFixed(2)}`);
+  console.log(
+    `bench:stack: all dumps in one process (library, warm): ours ${r.best.toFixed(0)} ms (RSS ${r.rssMb.toFixed(0)} MB), minidump_stackwalk ${sumTheirs.toFixed(0)} ms in ${cases.length} processes, ratio ${(sumTheirs / r.best).toFixed(2)}`,
+  );
 } else {
   console.log(`bench:stack: library pass failed: ${lib.stderr.slice(-300)}`);
 }

@@ -17,5 +17,8 @@ cli.main(process.argv.slice(2)).then(
     // after a bulk symbolize of the big PDB here (bench/README.md "Session 6").
     if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
   },
-  (err) => { process.stderr.write(`dbghelp: ${err && err.message ? err.message : err}\n`); process.exitCode = 2; },
+  (err) => {
+    process.stderr.write(`dbghelp: ${err && err.message ? err.message : err}\n`);
+    process.exitCode = 2;
+  },
 );

@@ -40,7 +40,9 @@ const leaked = new FinalizationRegistry<BackendHandler>((impl) => {
   } catch {
     // cleanup after the fact: nothing more to do with its error
   }
-  process.emitWarning('a SymbolHandler was garbage-collected without cleanup(): its files were closed now. Call cleanup(), or use try/finally (or `using` on Node 24 / TypeScript >= 5.2)', { code: 'DBGHELP_HANDLER_NOT_CLEANED_UP' });
+  process.emitWarning('a SymbolHandler was garbage-collected without cleanup(): its files were closed now. Call cleanup(), or use try/finally (or `using` on Node 24 / TypeScript >= 5.2)', {
+    code: 'DBGHELP_HANDLER_NOT_CLEANED_UP',
+  });
 });
 
 export class SymbolHandler {
@@ -59,10 +61,7 @@ export class SymbolHandler {
     }
     const backend = activeBackend();
     if (options.invadeProcess && backend.name !== 'native') {
-      throw new DbgHelpError(
-        'INVALID_PARAMETER',
-        `invadeProcess needs the native backend on Windows; the ${backend.name} backend has no live process to read`,
-      );
+      throw new DbgHelpError('INVALID_PARAMETER', `invadeProcess needs the native backend on Windows; the ${backend.name} backend has no live process to read`);
     }
     const h = new SymbolHandler(backend.createHandler(options));
     return h;

@@ -58,15 +58,7 @@ export { loadDump } from './dump/load-dump';
 export type { LoadDumpOptions, LoadedDump, DumpLoadProgress } from './dump/load-dump';
 export { DumpModule } from './dump/dump-module';
 export { symbolicate, Symbolicator, splitDebugId } from './symbolicate';
-export type {
-  SymbolicationRequest,
-  SymbolicationJob,
-  SymbolicationResponse,
-  SymbolicationResult,
-  SymbolicatedFrame,
-  SymbolicatedInlineFrame,
-  SymbolicateOptions,
-} from './symbolicate';
+export type { SymbolicationRequest, SymbolicationJob, SymbolicationResponse, SymbolicationResult, SymbolicatedFrame, SymbolicatedInlineFrame, SymbolicateOptions } from './symbolicate';
 // Stack walking over a dump, symbolicated (dbghelp stack).
 export { processMinidump } from './stack/process-dump';
 export { writeMinidump } from './backend/minidump-io';

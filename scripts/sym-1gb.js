@@ -21,10 +21,11 @@ const root = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
 const opt = (k, d) => (args.includes(k) ? args[args.indexOf(k) + 1] : d);
 
-if (args[0] === '--check') check(args[1], Number(args[2]), Number(args[3])).catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (args[0] === '--check')
+  check(args[1], Number(args[2]), Number(args[3])).catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
 else main();
 
 function main() {

@@ -53,7 +53,15 @@ function shape(i) {
     name: `ns${i % 97}::Class${i % 1013}::method_${i}(int, char const*)`,
     lines,
     inlines,
-    cfi: i % 2 === 0 ? { deltas: [{ addr: addr + 1, rules: '.cfa: $rsp 16 +' }, { addr: addr + 4 + (h % 8), rules: `.cfa: $rsp ${32 + (h % 4) * 8} + $rbx: .cfa -24 + ^` }] } : undefined,
+    cfi:
+      i % 2 === 0
+        ? {
+            deltas: [
+              { addr: addr + 1, rules: '.cfa: $rsp 16 +' },
+              { addr: addr + 4 + (h % 8), rules: `.cfa: $rsp ${32 + (h % 4) * 8} + $rbx: .cfa -24 + ^` },
+            ],
+          }
+        : undefined,
     win: i % 2 === 1 ? { prologue: 3 + (h % 5), params: (h % 4) * 4, locals: 0x10 + (h % 0x40) } : undefined,
     publicInGap: i % 5 === 0 ? { addr: addr + size, name: `gap_label_${i}` } : undefined,
     publicAtStart: i % 16 === 0 ? `?method_${i}@Class${i % 1013}@ns${i % 97}@@QEAAXHPEBD@Z` : undefined,
@@ -211,10 +219,18 @@ function checkAnswer(s, rva, functions) {
   const same = (what, a, b) => {
     if (JSON.stringify(a) !== JSON.stringify(b)) bad.push(`${at}: ${what} ${JSON.stringify(a)} != ${JSON.stringify(b)}`);
   };
-  same('inlines', got.inlines.map((n) => ({ name: n.name, depth: n.depth, callFile: n.callFile, callLine: n.callLine })), want.inlines);
+  same(
+    'inlines',
+    got.inlines.map((n) => ({ name: n.name, depth: n.depth, callFile: n.callFile, callLine: n.callLine })),
+    want.inlines,
+  );
   same('cfi', s.cfi(rva)?.rules, want.cfi);
   const w = s.stackWin(rva);
-  same('win', w && { type: w.type, address: w.address, codeSize: w.codeSize, prologueSize: w.prologueSize, parameterSize: w.parameterSize, localSize: w.localSize, programString: w.programString }, want.win);
+  same(
+    'win',
+    w && { type: w.type, address: w.address, codeSize: w.codeSize, prologueSize: w.prologueSize, parameterSize: w.parameterSize, localSize: w.localSize, programString: w.programString },
+    want.win,
+  );
   return bad;
 }
 

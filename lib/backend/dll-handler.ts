@@ -280,7 +280,10 @@ export class DllHandler implements BackendHandler {
 
   enumTypes(base: bigint, mask: string | undefined): IterableIterator<SymbolInfo> {
     this.module(base, 'enumTypes');
-    return this.s.enumTypes(base, mask ?? null).map(cleanSymbol)[Symbol.iterator]();
+    return this.s
+      .enumTypes(base, mask ?? null)
+      .map(cleanSymbol)
+      .values();
   }
   getTypeInfo(base: bigint, typeId: number, request: number): TypeInfoValue | undefined {
     this.module(base, 'getTypeInfo');

@@ -35,10 +35,7 @@ const API_KEY = Symbol.for('dbghelp.ffi.api');
 
 export function loadFfi(): Backend {
   if (process.platform !== 'win32') {
-    throw new DbgHelpError(
-      'BACKEND_UNAVAILABLE',
-      `the ffi backend calls dbghelp.dll through koffi and runs only on Windows (this is ${process.platform}); use DBGHELP_BACKEND=portable`,
-    );
+    throw new DbgHelpError('BACKEND_UNAVAILABLE', `the ffi backend calls dbghelp.dll through koffi and runs only on Windows (this is ${process.platform}); use DBGHELP_BACKEND=portable`);
   }
   // koffi's native module and the types it registers by name live once per process, while this
   // file may be loaded again (jest.isolateModules, bundlers): bind once and keep it on globalThis.
@@ -47,7 +44,6 @@ export function loadFfi(): Backend {
   if (!api) {
     let koffi: Koffi;
     try {
-       
       koffi = require('koffi') as Koffi;
     } catch (e) {
       throw new DbgHelpError(
@@ -283,7 +279,10 @@ class FfiSession implements DbgHelpSession {
   private readonly debugCb: bigint;
   private readonly f: Record<string, Fn>;
 
-  constructor(private readonly api: Api, init: InitializeOptions) {
+  constructor(
+    private readonly api: Api,
+    init: InitializeOptions,
+  ) {
     if (init.invadeProcess) {
       throw new DbgHelpError('UNSUPPORTED', 'the ffi backend does not invade processes; use the native backend (DBGHELP_BACKEND=native)');
     }
@@ -376,8 +375,10 @@ class FfiSession implements DbgHelpSession {
   }
   listModules(): bigint[] {
     const bases: bigint[] = [];
-    this.withCallback((_n: string, base: bigint | number) => (bases.push(BigInt(base)), 1), this.api.enumModsProto, (cb) =>
-      this.call(() => this.f.SymEnumerateModulesW64(this.h, cb, null)),
+    this.withCallback(
+      (_n: string, base: bigint | number) => (bases.push(BigInt(base)), 1),
+      this.api.enumModsProto,
+      (cb) => this.call(() => this.f.SymEnumerateModulesW64(this.h, cb, null)),
     );
     return bases;
   }
@@ -553,9 +554,16 @@ class FfiSession implements DbgHelpSession {
         if (!this.call(() => this.f.SymGetTypeInfo(this.h, base, typeId, request, out))) return undefined;
         const vt = out.readUInt16LE(0);
         const read: Record<number, () => number | bigint> = {
-          16: () => out.readInt8(8), 2: () => out.readInt16LE(8), 3: () => out.readInt32LE(8), 22: () => out.readInt32LE(8),
-          17: () => out.readUInt8(8), 18: () => out.readUInt16LE(8), 19: () => out.readUInt32LE(8), 23: () => out.readUInt32LE(8),
-          20: () => out.readBigInt64LE(8), 21: () => out.readBigUInt64LE(8),
+          16: () => out.readInt8(8),
+          2: () => out.readInt16LE(8),
+          3: () => out.readInt32LE(8),
+          22: () => out.readInt32LE(8),
+          17: () => out.readUInt8(8),
+          18: () => out.readUInt16LE(8),
+          19: () => out.readUInt32LE(8),
+          23: () => out.readUInt32LE(8),
+          20: () => out.readBigInt64LE(8),
+          21: () => out.readBigUInt64LE(8),
         };
         return read[vt]?.();
       }
@@ -564,9 +572,7 @@ class FfiSession implements DbgHelpSession {
     }
   }
   enumTypes(base: bigint, mask: string | null): SymbolInfo[] {
-    return this.collectSymbols((cb) =>
-      this.call(() => (mask === null ? this.f.SymEnumTypesW(this.h, base, cb, null) : this.f.SymEnumTypesByNameW(this.h, base, mask, cb, null))),
-    );
+    return this.collectSymbols((cb) => this.call(() => (mask === null ? this.f.SymEnumTypesW(this.h, base, cb, null) : this.f.SymEnumTypesByNameW(this.h, base, mask, cb, null))));
   }
   setContext(instruction: bigint, ret: bigint, frame: bigint, stack: bigint, inlineContext: number): boolean {
     if (inlineContext !== 0 && this.api.opt.SymSetScopeFromInlineContext) {
@@ -646,15 +652,16 @@ class FfiSession implements DbgHelpSession {
     }, this.api.readMemProto);
     const modBaseCb = k.register((h: unknown, a: bigint | number) => modBase(h, BigInt(a)), this.api.modBaseProto);
     const withRoutines = opt.SymFunctionTableAccess64AccessRoutines;
-    const ftaCb = k.register(
-      (h: unknown, a: bigint | number) => (withRoutines ? withRoutines(h, BigInt(a), readCb, modBaseCb) : plainFta(h, BigInt(a))),
-      this.api.ftaProto,
-    );
+    const ftaCb = k.register((h: unknown, a: bigint | number) => (withRoutines ? withRoutines(h, BigInt(a), readCb, modBaseCb) : plainFta(h, BigInt(a))), this.api.ftaProto);
     // STACKFRAME_EX (272 bytes on x64): AddrPC at 0, AddrReturn 16, AddrFrame 32, AddrStack 48
     // (ADDRESS64: Offset u64, Segment u16, Mode u32 at +12; 3 = AddrModeFlat); StackFrameSize at
     // 264, InlineFrameContext 268.
     const sf = Buffer.alloc(272);
-    for (const [at, v] of [[0, pc], [32, fp], [48, sp]] as const) {
+    for (const [at, v] of [
+      [0, pc],
+      [32, fp],
+      [48, sp],
+    ] as const) {
       sf.writeBigUInt64LE(v, at);
       sf.writeUInt32LE(3, at + 12);
     }

@@ -34,10 +34,7 @@ export const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
 
 export function loadNative(): Backend {
   if (process.platform !== 'win32') {
-    throw new DbgHelpError(
-      'BACKEND_UNAVAILABLE',
-      `the native backend calls dbghelp.dll and runs only on Windows (this is ${process.platform}); use DBGHELP_BACKEND=portable`,
-    );
+    throw new DbgHelpError('BACKEND_UNAVAILABLE', `the native backend calls dbghelp.dll and runs only on Windows (this is ${process.platform}); use DBGHELP_BACKEND=portable`);
   }
   const addon = requireAddon();
   addon.setup(DbgHelpError, CODE_BY_WIN32);
@@ -66,19 +63,16 @@ export function sessionArgs(options: InitializeOptions): [string | null, number,
   const init: SessionInit = {
     searchPath: options.searchPath ?? null,
     options: (options.options ?? DEFAULT_SYMOPTS) >>> 0,
-    invadePid: options.invadeProcess ? options.processId ?? process.pid : 0,
+    invadePid: options.invadeProcess ? (options.processId ?? process.pid) : 0,
   };
   return [init.searchPath, init.options, init.invadePid];
 }
 
 function requireAddon(): Addon {
-  const tried = [
-    path.join(PACKAGE_ROOT, 'build', 'Release', 'dbghelp.node'),
-    path.join(PACKAGE_ROOT, 'prebuilds', `${process.platform}-${process.arch}`, '*.node'),
-  ];
+  const tried = [path.join(PACKAGE_ROOT, 'build', 'Release', 'dbghelp.node'), path.join(PACKAGE_ROOT, 'prebuilds', `${process.platform}-${process.arch}`, '*.node')];
   try {
     // node-gyp-build looks in build/Release, build/Debug, then prebuilds/<platform>-<arch>/.
-     
+
     const load = require('node-gyp-build') as (dir: string) => unknown;
     return load(PACKAGE_ROOT) as Addon;
   } catch (e) {

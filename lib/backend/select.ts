@@ -27,10 +27,7 @@ export function activeBackend(): Backend {
 export function select(forced: string | undefined, platform: NodeJS.Platform): Backend {
   if (forced) {
     if (!(forced in loaders)) {
-      throw new DbgHelpError(
-        'INVALID_PARAMETER',
-        `DBGHELP_BACKEND=${forced} is not a backend; use native, ffi or portable`,
-      );
+      throw new DbgHelpError('INVALID_PARAMETER', `DBGHELP_BACKEND=${forced} is not a backend; use native, ffi or portable`);
     }
     return loaders[forced as BackendName]();
   }
@@ -40,20 +37,15 @@ export function select(forced: string | undefined, platform: NodeJS.Platform): B
     try {
       const b = loaders[name]();
       if (failures.length) {
-        process.emitWarning(
-          `dbghelp: using the ${name} backend; tried ${failures.join('; ')}. Set DBGHELP_BACKEND=${name} to silence this.`,
-          { code: 'DBGHELP_BACKEND_FALLBACK' },
-        );
+        process.emitWarning(`dbghelp: using the ${name} backend; tried ${failures.join('; ')}. Set DBGHELP_BACKEND=${name} to silence this.`, { code: 'DBGHELP_BACKEND_FALLBACK' });
       }
       return b;
     } catch (e) {
       failures.push(`${name}: ${(e as Error).message}`);
     }
   }
-  process.emitWarning(
-    `dbghelp: using the portable backend; tried ${failures.join('; ')}. ` +
-      'Reinstall the package to get its prebuild, or set DBGHELP_BACKEND=portable to silence this.',
-    { code: 'DBGHELP_BACKEND_FALLBACK' },
-  );
+  process.emitWarning(`dbghelp: using the portable backend; tried ${failures.join('; ')}. ` + 'Reinstall the package to get its prebuild, or set DBGHELP_BACKEND=portable to silence this.', {
+    code: 'DBGHELP_BACKEND_FALLBACK',
+  });
   return portableBackend;
 }

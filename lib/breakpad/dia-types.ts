@@ -19,11 +19,33 @@ import { simpleKind, simpleMode, simplePointerSize } from '../formats/codeview/t
 import { LF } from '../formats/codeview/type-kinds';
 
 const SIMPLE: Record<number, string> = {
-  0x03: 'void', 0x08: 'HRESULT', 0x10: 'signed char', 0x11: 'short', 0x12: 'long', 0x13: '__int64', 0x20: 'unsigned char',
-  0x21: 'unsigned short', 0x22: 'unsigned long', 0x23: 'unsigned __int64', 0x30: 'bool', 0x40: 'float', 0x41: 'double',
-  0x42: 'long double', 0x68: 'signed char', 0x69: 'unsigned char', 0x70: 'char', 0x71: 'wchar_t', 0x72: 'short',
-  0x73: 'unsigned short', 0x74: 'int', 0x75: 'unsigned int', 0x76: '__int64', 0x77: 'unsigned __int64', 0x7a: 'char16_t',
-  0x7b: 'char32_t', 0x7c: 'char8_t',
+  0x03: 'void',
+  0x08: 'HRESULT',
+  0x10: 'signed char',
+  0x11: 'short',
+  0x12: 'long',
+  0x13: '__int64',
+  0x20: 'unsigned char',
+  0x21: 'unsigned short',
+  0x22: 'unsigned long',
+  0x23: 'unsigned __int64',
+  0x30: 'bool',
+  0x40: 'float',
+  0x41: 'double',
+  0x42: 'long double',
+  0x68: 'signed char',
+  0x69: 'unsigned char',
+  0x70: 'char',
+  0x71: 'wchar_t',
+  0x72: 'short',
+  0x73: 'unsigned short',
+  0x74: 'int',
+  0x75: 'unsigned int',
+  0x76: '__int64',
+  0x77: 'unsigned __int64',
+  0x7a: 'char16_t',
+  0x7b: 'char32_t',
+  0x7c: 'char8_t',
 };
 
 const LF_ARGLIST = 0x1201;

@@ -314,7 +314,6 @@ function hex(n: number): string {
 
 function version(): string {
   try {
-     
     return (require('../../package.json') as { version: string }).version;
   } catch {
     return '0';

@@ -66,7 +66,12 @@ export class ImageMap {
       const b = lowerBound(endpoints, map[i].orig + map[i].length + map[i].removed);
       for (let k = a; k < b; k++) firstIndex[k] = Math.min(firstIndex[k], i);
     }
-    return new ImageMap(map, map.map((m) => m.orig), endpoints, firstIndex);
+    return new ImageMap(
+      map,
+      map.map((m) => m.orig),
+      endpoints,
+      firstIndex,
+    );
   }
 
   /** The final-image pieces of the original range [rva, rva + length), in final order. */

@@ -311,5 +311,3 @@ function sortLines(rva: Column<Float64Array>, length: Column<Uint32Array>, line:
   }
   return out;
 }
-
-

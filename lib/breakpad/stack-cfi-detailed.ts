@@ -93,7 +93,8 @@ function rules(s: State, regs: Iterable<string>, withCfa: boolean): string {
 export function* detailedStackCfiRecords(image: PeImage): Generator<string> {
   const fallback = new Map<number, string[]>();
   for (const f of peFrameSizes(image)) {
-    if (f.ripOffset !== 8) fallback.set(f.begin, [`STACK CFI INIT ${hex(f.begin)} ${hex(f.end - f.begin)} .cfa: $rsp .ra: .cfa ${f.ripOffset} - ^`, `STACK CFI ${hex(f.begin)} .cfa: $rsp ${f.stackSize} +`]);
+    if (f.ripOffset !== 8)
+      fallback.set(f.begin, [`STACK CFI INIT ${hex(f.begin)} ${hex(f.end - f.begin)} .cfa: $rsp .ra: .cfa ${f.ripOffset} - ^`, `STACK CFI ${hex(f.begin)} .cfa: $rsp ${f.stackSize} +`]);
   }
   for (const f of peRuntimeFunctions(image)) {
     const { index: i, begin, end } = f;
@@ -115,7 +116,7 @@ export function* detailedStackCfiRecords(image: PeImage): Generator<string> {
     for (let k = chain.length - 1; k >= 1; k--) for (const c of [...chain[k].codes].reverse()) for (const r of apply(s, c, chain[k])) parentRegs.add(r);
     yield `STACK CFI INIT ${hex(begin)} ${hex(end - begin)} .cfa: $${s.cfaReg} ${s.cfaOff} + .ra: .cfa 8 - ^${parentRegs.size ? ' ' + rules(s, parentRegs, false) : ''}`;
     const own = [...chain[0].codes].reverse();
-    for (let j = 0; j < own.length; ) {
+    for (let j = 0; j < own.length;) {
       const at = own[j].codeOffset;
       const before = `${s.cfaReg}:${s.cfaOff}`;
       const set = new Set<string>();

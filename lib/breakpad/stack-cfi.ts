@@ -65,7 +65,10 @@ export function resolveUnwind(image: PeImage, f: PeRuntimeFunction): number {
   let unwind = f.unwind;
   for (let hops = 0; unwind & 1; hops++) {
     if (hops >= MAX_CHAIN) throw badFormat(image.fileName, f.pos, `RUNTIME_FUNCTION ${f.index}: more than ${MAX_CHAIN} indirect entries`);
-    unwind = image.readAtRva(rva(unwind & ~1), RUNTIME_FUNCTION_SIZE, 'indirect RUNTIME_FUNCTION').skip(8).u32();
+    unwind = image
+      .readAtRva(rva(unwind & ~1), RUNTIME_FUNCTION_SIZE, 'indirect RUNTIME_FUNCTION')
+      .skip(8)
+      .u32();
   }
   return unwind;
 }

@@ -60,7 +60,10 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedArgs {
 /** node:util's messages, shortened to one line ("Unknown option '--bogus'"). */
 function oneLine(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
-  return m.split('\n')[0].replace(/\. To specify a positional argument.*$/, '').replace(/\.$/, '');
+  return m
+    .split('\n')[0]
+    .replace(/\. To specify a positional argument.*$/, '')
+    .replace(/\.$/, '');
 }
 
 /** Parses a hex (`0x...`) or decimal address into a bigint; a usage error otherwise. */

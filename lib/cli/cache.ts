@@ -38,7 +38,10 @@ function storeFiles(store: string): CachedFile[] {
   const out: CachedFile[] = [];
   const dirs = (d: string) => {
     try {
-      return fs.readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
+      return fs
+        .readdirSync(d, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+        .map((e) => e.name);
     } catch {
       return [];
     }
@@ -81,7 +84,9 @@ export async function cache(a: ParsedArgs, out: NodeJS.WritableStream): Promise<
     if (a.flags.has('json')) {
       await written(out, JSON.stringify({ store, files, misses }) + '\n');
     } else {
-      const lines = [`${store}: ${files.length} file${files.length === 1 ? '' : 's'}, ${files.reduce((n, f) => n + f.size, 0)} bytes; ${misses.length} remembered miss${misses.length === 1 ? '' : 'es'}`];
+      const lines = [
+        `${store}: ${files.length} file${files.length === 1 ? '' : 's'}, ${files.reduce((n, f) => n + f.size, 0)} bytes; ${misses.length} remembered miss${misses.length === 1 ? '' : 'es'}`,
+      ];
       for (const f of files) lines.push(`${f.key} ${String(f.size).padStart(10)} ${f.path}`);
       for (const m of misses) lines.push(`miss ${m.status} until ${new Date(m.until).toISOString()} ${m.url}`);
       await written(out, lines.join('\n') + '\n');

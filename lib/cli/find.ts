@@ -93,7 +93,7 @@ export async function find(a: ParsedArgs, out: NodeJS.WritableStream, err: Strea
       found = await sym.findFileInPath({ fileName: v('pdb-name')!, id, two: age, onProgress });
       what = { name: v('pdb-name'), guid, age };
     } else {
-      if (v('timestamp') === undefined || v('size') === undefined) throw new UsageError('find --name needs --timestamp T and --size S (the image\'s TimeDateStamp and SizeOfImage)');
+      if (v('timestamp') === undefined || v('size') === undefined) throw new UsageError("find --name needs --timestamp T and --size S (the image's TimeDateStamp and SizeOfImage)");
       const timestamp = number(v('timestamp')!, '--timestamp');
       const size = number(v('size')!, '--size');
       found = await sym.findFileInPath({ fileName: v('name')!, id: timestamp, two: size, onProgress });

@@ -41,7 +41,15 @@ const SYMBOLS: CommandSpec = {
   --verbose         print the symbol search's log on stderr
   --no-miss-cache   ask symbol servers again for files they did not have (no 1-hour memory)
   exit: 0 some symbol listed, 1 none, 2 bad usage`,
-  options: { mask: { type: 'string' }, base: { type: 'string' }, pdb: { type: 'string' }, json: { type: 'boolean' }, 'symbol-path': { type: 'string' }, verbose: { type: 'boolean' }, 'no-miss-cache': { type: 'boolean' } },
+  options: {
+    mask: { type: 'string' },
+    base: { type: 'string' },
+    pdb: { type: 'string' },
+    json: { type: 'boolean' },
+    'symbol-path': { type: 'string' },
+    verbose: { type: 'boolean' },
+    'no-miss-cache': { type: 'boolean' },
+  },
 };
 
 const INFO: CommandSpec = {
@@ -61,7 +69,10 @@ const UNDNAME: CommandSpec = {
   options: { flags: { type: 'string' }, json: { type: 'boolean' } },
 };
 
-const lazy = <M>(id: string) => () => require(id) as M;
+const lazy =
+  <M>(id: string) =>
+  () =>
+    require(id) as M;
 const findModule = lazy<typeof import('./find')>('./find');
 const storeModule = lazy<typeof import('./store')>('./store');
 const symbolicateModule = lazy<typeof import('./symbolicate')>('./symbolicate');
@@ -105,12 +116,7 @@ export function version(): string {
   return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-export async function main(
-  argv: string[],
-  out: NodeJS.WritableStream = process.stdout,
-  err: NodeJS.WritableStream = process.stderr,
-  input: In = process.stdin,
-): Promise<number> {
+export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr, input: In = process.stdin): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     if (cmd === undefined || cmd === '-h' || cmd === '--help' || cmd === 'help') {

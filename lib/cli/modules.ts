@@ -86,4 +86,3 @@ export function moduleAt(mods: CliModule[], address: bigint): CliModule | undefi
 function fileNameOf(p: string): string {
   return p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
 }
-

@@ -26,11 +26,7 @@ export async function store(a: ParsedArgs, out: NodeJS.WritableStream): Promise<
   if (!files.length) throw new UsageError('store add needs at least one FILE (a .pdb, .exe, .dll, .sys or .dbg)');
   const results = await addToStore(files, dir, { compress: a.flags.has('compress') });
   for (const r of results) {
-    out.write(
-      a.flags.has('json')
-        ? JSON.stringify({ file: r.file, stored: r.stored, key: r.key, added: r.added }) + '\n'
-        : `${r.added ? 'added  ' : 'present'} ${r.key} ${r.stored}\n`,
-    );
+    out.write(a.flags.has('json') ? JSON.stringify({ file: r.file, stored: r.stored, key: r.key, added: r.added }) + '\n' : `${r.added ? 'added  ' : 'present'} ${r.key} ${r.stored}\n`);
   }
   return 0;
 }

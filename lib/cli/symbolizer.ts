@@ -193,7 +193,8 @@ export class Symbolizer {
       } else {
         const slot = lastAtOrBelow(addresses, key);
         const address = BigInt(key);
-        const row = kind === Kind.Plain ? this.row(slot, undefined, hex(this.rvaMode ? address - this.mods[0].base : address), address, state) : this.row(slot, raw.trim(), hex(address), address, state);
+        const row =
+          kind === Kind.Plain ? this.row(slot, undefined, hex(this.rvaMode ? address - this.mods[0].base : address), address, state) : this.row(slot, raw.trim(), hex(address), address, state);
         if (!rows.fits(row.length)) await rows.flush();
         rows.add(row);
       }

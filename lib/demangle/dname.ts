@@ -34,9 +34,19 @@ export const F_VCALLTHUNK = 128;
 
 /** A rope node: text, a status marker, a reference to a DName, or a concatenation. */
 type Rope = string | StatusPiece | RefPiece | CatPiece;
-interface StatusPiece { k: 's'; st: Status }
-interface RefPiece { k: 'r'; me: DName | null }
-interface CatPiece { k: 'c'; l: Rope; r: Rope }
+interface StatusPiece {
+  k: 's';
+  st: Status;
+}
+interface RefPiece {
+  k: 'r';
+  me: DName | null;
+}
+interface CatPiece {
+  k: 'c';
+  l: Rope;
+  r: Rope;
+}
 
 const TRUNC = ' ?? ';
 

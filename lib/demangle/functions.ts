@@ -5,14 +5,20 @@
  */
 import { DN_INVALID, DN_TRUNCATED, DName, EMPTY, S, T } from './dname';
 import { getScope, getScopedName } from './names';
-import {
-  U, ch, doMSKeywords, doThisTypes, doThrowTypes, isDigit, next, uscore,
-} from './state';
+import { U, ch, doMSKeywords, doThisTypes, doThrowTypes, isDigit, next, uscore } from './state';
 import { getDataType, getPrimaryDataType, getThisType, isFunctionIndirection } from './types';
 
 const CALLCONV: Record<number, string> = {
-  0x0: '__cdecl', 0x2: '__pascal', 0x4: '__thiscall', 0x6: '__stdcall', 0x8: '__fastcall',
-  0xc: '__clrcall', 0xe: '__eabi', 0x10: '__vectorcall', 0x12: '__swift_1', 0x14: '__swift_2',
+  0x0: '__cdecl',
+  0x2: '__pascal',
+  0x4: '__thiscall',
+  0x6: '__stdcall',
+  0x8: '__fastcall',
+  0xc: '__clrcall',
+  0xe: '__eabi',
+  0x10: '__vectorcall',
+  0x12: '__swift_1',
+  0x14: '__swift_2',
 };
 /** Highest calling-convention code dbghelp 10.0.19041.685 accepts ('U', __swift_2; 'V' is invalid). */
 const CC_LAST = 0x14;

@@ -12,36 +12,57 @@ import { getDataType } from './types';
 
 const OPS_BASIC = [' new', ' delete', '=', '>>', '<<', '!', '==', '!='];
 // 'A'..'Z' after '?': operator[] ... operator-=  ('B' is the conversion operator).
-const OPS_ALPHA = [
-  '[]', 'operator', '->', '*', '++', '--', '-', '+', '&', '->*', '/', '%', '<', '<=', '>', '>=', ',',
-  '()', '~', '^', '|', '&&', '||', '*=', '+=', '-=',
-];
+const OPS_ALPHA = ['[]', 'operator', '->', '*', '++', '--', '-', '+', '&', '->*', '/', '%', '<', '<=', '>', '>=', ',', '()', '~', '^', '|', '&&', '||', '*=', '+=', '-='];
 // '_0'..'_6'
 const OPS_ASSIGN = ['/=', '%=', '>>=', '<<=', '&=', '|=', '^='];
 // '_7'..'_9', then '_A'..'_Y'
 const SPECIAL: Record<string, string> = {
-  '7': "`vftable'", '8': "`vbtable'", '9': "`vcall'",
-  A: "`typeof'", B: "`local static guard'", C: "`string'", D: "`vbase destructor'",
-  E: "`vector deleting destructor'", F: "`default constructor closure'", G: "`scalar deleting destructor'",
-  H: "`vector constructor iterator'", I: "`vector destructor iterator'",
-  J: "`vector vbase constructor iterator'", K: "`virtual displacement map'",
-  L: "`eh vector constructor iterator'", M: "`eh vector destructor iterator'",
-  N: "`eh vector vbase constructor iterator'", O: "`copy constructor closure'", P: "`udt returning'",
-  Q: '`EH', R: '`RTTI', S: "`local vftable'", T: "`local vftable constructor closure'",
-  U: ' new[]', V: ' delete[]', W: "`omni callsig'", X: "`placement delete closure'",
+  '7': "`vftable'",
+  '8': "`vbtable'",
+  '9': "`vcall'",
+  A: "`typeof'",
+  B: "`local static guard'",
+  C: "`string'",
+  D: "`vbase destructor'",
+  E: "`vector deleting destructor'",
+  F: "`default constructor closure'",
+  G: "`scalar deleting destructor'",
+  H: "`vector constructor iterator'",
+  I: "`vector destructor iterator'",
+  J: "`vector vbase constructor iterator'",
+  K: "`virtual displacement map'",
+  L: "`eh vector constructor iterator'",
+  M: "`eh vector destructor iterator'",
+  N: "`eh vector vbase constructor iterator'",
+  O: "`copy constructor closure'",
+  P: "`udt returning'",
+  Q: '`EH',
+  R: '`RTTI',
+  S: "`local vftable'",
+  T: "`local vftable constructor closure'",
+  U: ' new[]',
+  V: ' delete[]',
+  W: "`omni callsig'",
+  X: "`placement delete closure'",
   Y: "`placement delete[] closure'",
 };
 // '__A'..'__N'
 const DUNDER: Record<string, string> = {
-  A: "`managed vector constructor iterator'", B: "`managed vector destructor iterator'",
-  C: "`eh vector copy constructor iterator'", D: "`eh vector vbase copy constructor iterator'",
-  E: "`dynamic initializer for '", F: "`dynamic atexit destructor for '",
-  G: "`vector copy constructor iterator'", H: "`vector vbase copy constructor iterator'",
-  I: "`managed vector copy constructor iterator'", J: "`local static thread guard'",
-  K: 'operator "" ', L: 'operator co_await', M: 'operator<=>',
+  A: "`managed vector constructor iterator'",
+  B: "`managed vector destructor iterator'",
+  C: "`eh vector copy constructor iterator'",
+  D: "`eh vector vbase copy constructor iterator'",
+  E: "`dynamic initializer for '",
+  F: "`dynamic atexit destructor for '",
+  G: "`vector copy constructor iterator'",
+  H: "`vector vbase copy constructor iterator'",
+  I: "`managed vector copy constructor iterator'",
+  J: "`local static thread guard'",
+  K: 'operator "" ',
+  L: 'operator co_await',
+  M: 'operator<=>',
 };
-const RTTI = [" Type Descriptor'", ' Base Class Descriptor at (', " Base Class Array'",
-  " Class Hierarchy Descriptor'", " Complete Object Locator'"];
+const RTTI = [" Type Descriptor'", ' Base Class Descriptor at (', " Base Class Array'", " Class Hierarchy Descriptor'", " Complete Object Locator'"];
 
 /** After the '?' of an operator code. `readArgs` is set when template arguments were read. */
 export function getOperatorName(isTemplate: boolean, readArgs: { v: boolean } | null): DName {

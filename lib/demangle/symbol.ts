@@ -3,17 +3,27 @@
  * (function class, data storage class, thunks, vftables...) and the
  * composition of the final declaration, as Microsoft's undname does it.
  */
-import {
-  DN_INVALID, DN_TRUNCATED, DName, EMPTY, F_NOTE, F_VCALLTHUNK, S, T,
-} from './dname';
-import {
-  getArgumentTypes, getBasedType, getCallingConvention, getNoexcept, getReturnType, getThrowTypes,
-} from './functions';
+import { DN_INVALID, DN_TRUNCATED, DName, EMPTY, F_NOTE, F_VCALLTHUNK, S, T } from './dname';
+import { getArgumentTypes, getBasedType, getCallingConvention, getNoexcept, getReturnType, getThrowTypes } from './functions';
 import { getDimension, getScope, getSymbolName } from './names';
 import { getTemplateName } from './templates';
 import {
-  TYPE_ONLY, U, ch, doAccessSpecifiers, doAllocationLanguage, doAllocationModel, doFunctionReturns,
-  doMSKeywords, doMemberTypes, doNameOnly, doThisTypes, doThrowTypes, doTypeOnly, enter, isDigit, leave,
+  TYPE_ONLY,
+  U,
+  ch,
+  doAccessSpecifiers,
+  doAllocationLanguage,
+  doAllocationModel,
+  doFunctionReturns,
+  doMSKeywords,
+  doMemberTypes,
+  doNameOnly,
+  doThisTypes,
+  doThrowTypes,
+  doTypeOnly,
+  enter,
+  isDigit,
+  leave,
   next,
 } from './state';
 import { getDataType, getStorageConvention, getThisType } from './types';
@@ -35,11 +45,9 @@ const isTemplateDtor = (t: number): boolean => fnBits(t, 0x1b00, 0x1200);
 const isVirtual = (t: number): boolean => fnBits(t, 0x0700, 0x0100);
 const memberKind = (t: number, v: number): boolean => isMember(t) && (t & 0x0700) === v;
 const isStatic = (t: number): boolean => isMember(t) && (isFunc(t) ? (t & 0x0700) === 0x0200 : true);
-const access = (t: number, f: number, d: number): boolean =>
-  isMember(t) && (isFunc(t) ? (t & 0x00c0) === f : (t & 0x1800) === d);
+const access = (t: number, f: number, d: number): boolean => isMember(t) && (isFunc(t) ? (t & 0x00c0) === f : (t & 0x1800) === d);
 const dataKind = (t: number, v: number): boolean => !isFunc(t) && (t & 0x7c00) === v;
-const setAccess = (t: number, f: number, d: number): number =>
-  isFunc(t) ? (t & ~0x00c0) | f : (t & ~0x1800) | d;
+const setAccess = (t: number, f: number, d: number): number => (isFunc(t) ? (t & ~0x00c0) | f : (t & ~0x1800) | d);
 
 function getTypeEncoding(): number {
   let t = 0;
@@ -55,15 +63,28 @@ function getTypeEncoding(): number {
     if (code < 24) {
       t = setMember(t);
       switch (code & 0x18) {
-        case 0x00: t = setAccess(t, 0x40, 0x800); break;
-        case 0x08: t = setAccess(t, 0x80, 0x1000); break;
-        case 0x10: t = setAccess(t, 0, 0); break;
-        default: return BAD;
+        case 0x00:
+          t = setAccess(t, 0x40, 0x800);
+          break;
+        case 0x08:
+          t = setAccess(t, 0x80, 0x1000);
+          break;
+        case 0x10:
+          t = setAccess(t, 0, 0);
+          break;
+        default:
+          return BAD;
       }
       switch (code & 6) {
-        case 6: t = (t & ~0x700) | 0x400; break;
-        case 4: t = (t & ~0x700) | 0x100; break;
-        case 2: t = (t & ~0x700) | 0x200; break;
+        case 6:
+          t = (t & ~0x700) | 0x400;
+          break;
+        case 4:
+          t = (t & ~0x700) | 0x100;
+          break;
+        case 2:
+          t = (t & ~0x700) | 0x200;
+          break;
       }
     }
     return t;
@@ -73,15 +94,33 @@ function getTypeEncoding(): number {
     U.p++;
     t &= ~FUNC;
     switch (c) {
-      case '0': t = setAccess(setMember(t), 0x40, 0x800); break;
-      case '1': t = setAccess(setMember(t), 0x80, 0x1000); break;
-      case '2': t = setAccess(setMember(t), 0, 0); break;
-      case '3': t = (t & ~0x6000) | 0x4000; break;
-      case '4': t = (t & ~0x6000) | 0x2000; break;
-      case '5': t = (t & ~0x7c00) | 0x6000; break;
-      case '6': t = (t & ~0x7c00) | 0x6800; break;
-      case '7': t = (t & ~0x7c00) | 0x7000; break;
-      case '8': t = (t & ~0x7c00) | 0x7800; break;
+      case '0':
+        t = setAccess(setMember(t), 0x40, 0x800);
+        break;
+      case '1':
+        t = setAccess(setMember(t), 0x80, 0x1000);
+        break;
+      case '2':
+        t = setAccess(setMember(t), 0, 0);
+        break;
+      case '3':
+        t = (t & ~0x6000) | 0x4000;
+        break;
+      case '4':
+        t = (t & ~0x6000) | 0x2000;
+        break;
+      case '5':
+        t = (t & ~0x7c00) | 0x6000;
+        break;
+      case '6':
+        t = (t & ~0x7c00) | 0x6800;
+        break;
+      case '7':
+        t = (t & ~0x7c00) | 0x7000;
+        break;
+      case '8':
+        t = (t & ~0x7c00) | 0x7800;
+        break;
     }
     return t;
   }
@@ -97,11 +136,21 @@ function getSpecialEncoding(t: number): number {
   U.p++;
   let ex = false;
   switch (ch()) {
-    case 'A': t = (t & ~0x9b00) | 0x9000; break;
-    case 'B': t = (t & ~0x9800) | 0x9800; break;
-    case 'C': t = (t & ~0x7c00) | 0x7c00; break;
-    case 'D': t = (t & ~0x9b00) | 0x9100; break;
-    case 'E': t = (t & ~0x9b00) | 0x9200; break;
+    case 'A':
+      t = (t & ~0x9b00) | 0x9000;
+      break;
+    case 'B':
+      t = (t & ~0x9800) | 0x9800;
+      break;
+    case 'C':
+      t = (t & ~0x7c00) | 0x7c00;
+      break;
+    case 'D':
+      t = (t & ~0x9b00) | 0x9100;
+      break;
+    case 'E':
+      t = (t & ~0x9b00) | 0x9200;
+      break;
     case '$': {
       if (ch(1) === 'P') U.p++;
       U.p++;
@@ -121,7 +170,12 @@ function getSpecialEncoding(t: number): number {
     case '\0':
       return TRUNC;
     case 'R':
-    case '0': case '1': case '2': case '3': case '4': case '5': {
+    case '0':
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5': {
       if (ch() === 'R') {
         ex = true;
         U.p++;
@@ -134,10 +188,17 @@ function getSpecialEncoding(t: number): number {
       t = (t & ~0x700) | (ex ? 0x600 : 0x500);
       t = code & 1 ? t | 0x2000 : t & ~0x2000;
       switch (code & 6) {
-        case 0: t = setAccess(t, 0x40, 0x800); break;
-        case 2: t = setAccess(t, 0x80, 0x1000); break;
-        case 4: t = setAccess(t, 0, 0); break;
-        default: return BAD;
+        case 0:
+          t = setAccess(t, 0x40, 0x800);
+          break;
+        case 2:
+          t = setAccess(t, 0x80, 0x1000);
+          break;
+        case 4:
+          t = setAccess(t, 0, 0);
+          break;
+        default:
+          return BAD;
       }
       break;
     }
@@ -413,4 +474,3 @@ export function parseDecoratedName(): DName {
   if (s[0] === '?' && s[1] === '?' && s[2] === '@') return S(DN_INVALID);
   return getDecoratedName();
 }
-

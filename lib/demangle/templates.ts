@@ -59,10 +59,24 @@ export function getTemplateArgumentList(): DName {
       if (c === '$' && ch(1) === '$') {
         let skip = false;
         switch (ch(2)) {
-          case 'W': pack = true; U.p += 3; break;
-          case 'U': U.p += 3; break;
-          case 'V': case 'Z': U.p += 3; skip = true; break;
-          case '$': if (ch(3) === 'V') { U.p += 4; skip = true; } break;
+          case 'W':
+            pack = true;
+            U.p += 3;
+            break;
+          case 'U':
+            U.p += 3;
+            break;
+          case 'V':
+          case 'Z':
+            U.p += 3;
+            skip = true;
+            break;
+          case '$':
+            if (ch(3) === 'V') {
+              U.p += 4;
+              skip = true;
+            }
+            break;
         }
         if (skip) continue;
       }
@@ -109,7 +123,11 @@ function getTemplateNonTypeArgument(): DName {
       const fp = m[0] === '-' ? '-' + (m[1] ?? '') + '.' + m.slice(2) : (m[0] ?? '') + '.' + m.slice(1);
       return T(fp).plusText('e').plus(exponent);
     }
-    case 'F': case 'G': case 'H': case 'I': case 'J': {
+    case 'F':
+    case 'G':
+    case 'H':
+    case 'I':
+    case 'J': {
       const ptm = T('{');
       if (c === 'H' || c === 'I' || c === 'J') {
         ptm.add(getDecoratedName());
@@ -128,7 +146,10 @@ function getTemplateNonTypeArgument(): DName {
     }
     case 'S':
       return EMPTY();
-    case 'R': case 'T': case 'U': case 'V': {
+    case 'R':
+    case 'T':
+    case 'U':
+    case 'V': {
       const dim = getSignedDimension();
       const n = (parseInt(dim.toString().slice(0, 15).trim(), 10) || 0) & 0xfff;
       const label = c === 'U' ? '`generic-class-parameter-' : c === 'V' ? '`generic-method-parameter-' : '`template-type-parameter-';

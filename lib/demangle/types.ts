@@ -3,14 +3,10 @@
  * pointers, references and their qualifiers, arrays. Types are composed
  * around a "super type" (the declarator built so far), as undname does.
  */
-import {
-  DN_INVALID, DN_TRUNCATED, DName, EMPTY, F_ARRAY, F_COMARRAY, F_PINPTR, F_PTRREF, S, T,
-} from './dname';
+import { DN_INVALID, DN_TRUNCATED, DName, EMPTY, F_ARRAY, F_COMARRAY, F_PINPTR, F_PTRREF, S, T } from './dname';
 import { getBasedType, getFunctionIndirectType } from './functions';
 import { getDimension, getNumberOfDimensions, getScope, getScopedName } from './names';
-import {
-  U, ch, doEcsu, doMSKeywords, doNameOnly, doPtr64, enter, leave, next, uscore,
-} from './state';
+import { U, ch, doEcsu, doMSKeywords, doNameOnly, doPtr64, enter, leave, next, uscore } from './state';
 
 export const K_NONE = 0;
 export const K_PTR = 1;
@@ -101,13 +97,36 @@ function primary(sup: DName): DName {
 }
 
 const SIMPLE: Record<string, string> = {
-  C: 'char', D: 'char', E: 'char', F: 'short', G: 'short', H: 'int', I: 'int', J: 'long', K: 'long',
-  M: 'float', N: 'double', O: 'long double', X: 'void',
+  C: 'char',
+  D: 'char',
+  E: 'char',
+  F: 'short',
+  G: 'short',
+  H: 'int',
+  I: 'int',
+  J: 'long',
+  K: 'long',
+  M: 'float',
+  N: 'double',
+  O: 'long double',
+  X: 'void',
 };
 const EXTENDED: Record<string, string> = {
-  N: 'bool', D: '__int8', E: '__int8', F: '__int16', G: '__int16', H: '__int32', I: '__int32',
-  J: '__int64', K: '__int64', L: '__int128', M: '__int128', R: '<unknown>',
-  S: 'char16_t', U: 'char32_t', W: 'wchar_t',
+  N: 'bool',
+  D: '__int8',
+  E: '__int8',
+  F: '__int16',
+  G: '__int16',
+  H: '__int32',
+  I: '__int32',
+  J: '__int64',
+  K: '__int64',
+  L: '__int128',
+  M: '__int128',
+  R: '<unknown>',
+  S: 'char16_t',
+  U: 'char32_t',
+  W: 'wchar_t',
   // char8_t (_Q), auto (_P), decltype(auto) (_T) are newer than dbghelp 10.0.19041.685: "UNKNOWN".
 };
 
@@ -171,12 +190,24 @@ function getECSUDataType(): DName {
   if (prefix) {
     let p = EMPTY();
     switch (next()) {
-      case 'T': p = T('union '); break;
-      case 'U': p = T('struct '); break;
-      case 'V': p = T('class '); break;
-      case 'X': p = T('coclass '); break;
-      case 'Y': p = T('cointerface '); break;
-      case 'W': p = T('enum ').plus(getEnumType()); break;
+      case 'T':
+        p = T('union ');
+        break;
+      case 'U':
+        p = T('struct ');
+        break;
+      case 'V':
+        p = T('class ');
+        break;
+      case 'X':
+        p = T('coclass ');
+        break;
+      case 'Y':
+        p = T('cointerface ');
+        break;
+      case 'W':
+        p = T('enum ').plus(getEnumType());
+        break;
     }
     ecsu = p;
   } else if (next() === 'W') {
@@ -190,12 +221,25 @@ function getEnumType(): DName {
   if (ch() === '\0') return S(DN_TRUNCATED);
   let e = EMPTY();
   switch (ch()) {
-    case '0': case '1': e = T('char '); break;
-    case '2': case '3': e = T('short '); break;
-    case '4': break;
-    case '5': e = T('int '); break;
-    case '6': case '7': e = T('long '); break;
-    default: return S(DN_INVALID);
+    case '0':
+    case '1':
+      e = T('char ');
+      break;
+    case '2':
+    case '3':
+      e = T('short ');
+      break;
+    case '4':
+      break;
+    case '5':
+      e = T('int ');
+      break;
+    case '6':
+    case '7':
+      e = T('long ');
+      break;
+    default:
+      return S(DN_INVALID);
   }
   const c = next();
   if (c === '1' || c === '3' || c === '5' || c === '7') e = T('unsigned ').plus(e);
@@ -224,7 +268,10 @@ export function getPtrRefType(cv: DName, sup: DName, kind: number): DName {
   return getPtrRefDataType(inner, kind === K_PTR);
 }
 
-interface Indir { kind: number; pin: boolean }
+interface Indir {
+  kind: number;
+  pin: boolean;
+}
 
 function getExtendedDataIndirectType(st: Indir, thisFlag: boolean): DName {
   U.p++; // '$'

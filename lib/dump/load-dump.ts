@@ -133,7 +133,12 @@ export async function loadDump(dumpPathOrBuffer: string | Uint8Array, opts: Load
           // The search itself failed (an unreadable store, a cache that cannot be written):
           // this module only.
           if (!(e instanceof DbgHelpError) || e.code === 'ABORTED') throw e;
-          mod.status = { kind: 'unavailable', wanted: { name: mod.record.debugFile?.split(/[\\/]/).pop() || mod.name, debugId: mod.record.debugId, codeId: mod.record.codeId }, server: e.file ?? 'symbol search', reason: e.message };
+          mod.status = {
+            kind: 'unavailable',
+            wanted: { name: mod.record.debugFile?.split(/[\\/]/).pop() || mod.name, debugId: mod.record.debugId, codeId: mod.record.codeId },
+            server: e.file ?? 'symbol search',
+            reason: e.message,
+          };
         }
         completed++;
         opts.onProgress?.({ kind: 'module-done', index: mod.index, name: mod.name, total, completed, status: mod.status });

@@ -38,9 +38,7 @@ export async function loadDumpModule(mod: DumpModule, ctx: ModuleLoadContext): P
   const imageId: FileIdentity = { kind: 'image', timeDateStamp: rec.timeDateStamp, sizeOfImage: rec.size };
   const wantImage: SymbolFileIdentity = { name: imageName, codeId: rec.codeId };
   const imageTrace = new SearchObserver();
-  const imagePath = ctx.findImages
-    ? await searchFile(ctx.searchPath, { fileName: imageName, identity: imageId, mismatchWord: 'image', ...imageTrace.callbacks }, ctx.env)
-    : undefined;
+  const imagePath = ctx.findImages ? await searchFile(ctx.searchPath, { fileName: imageName, identity: imageId, mismatchWord: 'image', ...imageTrace.callbacks }, ctx.env) : undefined;
   mod.imageFile = imagePath;
 
   // The PDB's identity: the dump's CodeView record, else (Wine's MiniDumpWriteDump writes none)

@@ -101,7 +101,7 @@ function leadsFirst(order: Uint32Array | undefined, starts: Uint32Array, records
   const leads = shared ? dbghelpLeads(ms) : undefined;
   if (!leads) return order;
   const o = order ?? Uint32Array.from(starts, (_, i) => i);
-  for (let i = 0; i < o.length; ) {
+  for (let i = 0; i < o.length;) {
     let j = i + 1;
     while (j < o.length && starts[o[j]] === starts[o[i]]) j++;
     for (let k = i + 1; k < j; k++) {

@@ -104,7 +104,12 @@ async function openBreakpadSymbols(file: string, opts: LoadModuleOptions, ctx: O
   ctx.debug(`DBGHELP: ${name} - Breakpad symbols`);
   ctx.debug(`        ${file}`);
   const info = baseInfo(opts.baseAddress, size, name, file);
-  const guid = /^[0-9A-F]{33,}$/i.test(m.id) ? m.id.slice(0, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5').toUpperCase() : ZERO_GUID;
+  const guid = /^[0-9A-F]{33,}$/i.test(m.id)
+    ? m.id
+        .slice(0, 32)
+        .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5')
+        .toUpperCase()
+    : ZERO_GUID;
   Object.assign(info, {
     symType: SymType.Sym,
     loadedPdbName: file,
@@ -213,13 +218,7 @@ async function openImage(src: ByteSource, opts: LoadModuleOptions, ctx: OpenCont
   }
 }
 
-async function findPdb(
-  imagePath: string,
-  cv: CodeViewRecord | undefined,
-  opts: LoadModuleOptions,
-  ctx: OpenContext,
-  codeId: string,
-): Promise<{ pdb?: PdbFile; status: ModuleStatus }> {
+async function findPdb(imagePath: string, cv: CodeViewRecord | undefined, opts: LoadModuleOptions, ctx: OpenContext, codeId: string): Promise<{ pdb?: PdbFile; status: ModuleStatus }> {
   const loadAnything = (ctx.options & SymOpt.LOAD_ANYTHING) !== 0;
   const exportsOnly: ModuleStatus = { kind: 'loaded', source: 'exports', imageFile: imagePath };
   if (opts.pdbPath) {
@@ -238,11 +237,7 @@ async function findPdb(
     }
   }
   if (!cv && !loadAnything) return { status: exportsOnly };
-  const identity: FileIdentity = !cv
-    ? { kind: 'any' }
-    : cv.signature === 'RSDS'
-      ? { kind: 'pdb70', guid: cv.guid, age: cv.age }
-      : { kind: 'pdb20', signature: cv.timestamp, age: cv.age };
+  const identity: FileIdentity = !cv ? { kind: 'any' } : cv.signature === 'RSDS' ? { kind: 'pdb70', guid: cv.guid, age: cv.age } : { kind: 'pdb20', signature: cv.timestamp, age: cv.age };
   const fileName = cv && baseName(cv.pdbPath) ? baseName(cv.pdbPath) : `${moduleNameOf(imagePath)}.pdb`;
   const seen = new SearchObserver();
   // The PDBs the search opened to check (the one found is loaded from its open file: no

@@ -19,16 +19,7 @@ import { rva, type Rva } from '../formats/binary/address';
 import { Cursor } from '../formats/binary/cursor';
 import { readC13LineTable, type LineTable } from '../formats/codeview/c13-lines';
 import { S, SymFamily, symFamily, isIdProc, isThreadData } from '../formats/codeview/symbol-kinds';
-import {
-  CVPSF_CODE,
-  CVPSF_FUNCTION,
-  readConstant,
-  readData,
-  readProc,
-  readPublic,
-  readThunk,
-  readTrampoline,
-} from '../formats/codeview/symbol-records';
+import { CVPSF_CODE, CVPSF_FUNCTION, readConstant, readData, readProc, readPublic, readThunk, readTrampoline } from '../formats/codeview/symbol-records';
 import { ImageSectionCharacteristics as SectionFlags, type SectionHeader } from '../formats/pe/section-header';
 import type { Omap } from '../formats/pdb/omap';
 import type { StreamScratch } from '../formats/msf/msf-file';
@@ -194,7 +185,7 @@ export class PdbProvider implements SymbolProvider {
     let bestRva = -1;
     if (this.omapTo) return this.fromRvaReordered(target, pdbRva, q);
     if (!(q.options & SymOpt.PUBLICS_ONLY)) {
-      const hit = pdbRva === undefined ? undefined : this.procAt(pdbRva, q) ?? this.procBefore(pdbRva, q);
+      const hit = pdbRva === undefined ? undefined : (this.procAt(pdbRva, q) ?? this.procBefore(pdbRva, q));
       if (hit) {
         // OMAP: a basic block moved before its function's entry keeps the original offset.
         if (hit.symbol.rva > target) return { symbol: hit.symbol, displacement: hit.pdbDisplacement };
@@ -399,7 +390,13 @@ export class PdbProvider implements SymbolProvider {
     last.symbol = symbol;
     return symbol;
   }
-  private readonly lastCode: { idx: CodeIndex | undefined; i: number; options: number; naming: boolean; symbol: ModuleSymbol | undefined } = { idx: undefined, i: -1, options: 0, naming: false, symbol: undefined };
+  private readonly lastCode: { idx: CodeIndex | undefined; i: number; options: number; naming: boolean; symbol: ModuleSymbol | undefined } = {
+    idx: undefined,
+    i: -1,
+    options: 0,
+    naming: false,
+    symbol: undefined,
+  };
 
   /**
    * A module's code index: its top-level procedures, thunks and trampolines by PDB RVA
@@ -454,7 +451,7 @@ export class PdbProvider implements SymbolProvider {
       const target = this.sectionOffsetToPdbRva(t.targetSection, t.targetOffset);
       if (start === undefined) return undefined;
       // Only one level: a target that is itself a trampoline is named without its own target.
-      const targetName = target === undefined || naming ? undefined : this.procAt(target, q, true)?.symbol.name ?? this.publicAt(rva(this.toImageRva(target)), q)?.symbol.name;
+      const targetName = target === undefined || naming ? undefined : (this.procAt(target, q, true)?.symbol.name ?? this.publicAt(rva(this.toImageRva(target)), q)?.symbol.name);
       const name = targetName ? `ILT+${t.thunkOffset.toString(16)}(${targetName})` : `ILT+${t.thunkOffset.toString(16)}`;
       return { name, rva: rva(this.toImageRva(start)), size: t.size, tag: SymTag.Thunk, flags: 0, typeIndex: 0, index };
     }
@@ -519,7 +516,12 @@ export class PdbProvider implements SymbolProvider {
     let ascending = true;
     for (let i = 1; i < secs.length; i++) if (secs[i].virtualAddress <= secs[i - 1].virtualAddress) ascending = false;
     const probe = map && ascending ? new PublicsProbe(this.pdb, map, secs.length, this.recordImageRva) : undefined;
-    return (this.nearPublic = new PublicsIndex(probe, () => this.publics(), this.probedLookups, () => this.publicsIdx));
+    return (this.nearPublic = new PublicsIndex(
+      probe,
+      () => this.publics(),
+      this.probedLookups,
+      () => this.publicsIdx,
+    ));
   }
 
   publicAt(target: Rva, q: SymbolQuery): { symbol: ModuleSymbol; displacement: number } | undefined {

@@ -46,7 +46,7 @@ export class PublicsProbe {
       data.skip(4);
       const offset = data.u32();
       const section = data.u16();
-      k = section < 1 ? -1 : section > this.sectionCount ? Infinity : this.toImageRva(section, offset) ?? NaN;
+      k = section < 1 ? -1 : section > this.sectionCount ? Infinity : (this.toImageRva(section, offset) ?? NaN);
       this.sizes.set(i, data.end - data.start + 4);
     }
     this.keys.set(i, k);

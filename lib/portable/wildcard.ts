@@ -9,7 +9,10 @@ export function compileMask(mask: string, caseInsensitive: boolean): (name: stri
     const m = mask.toLowerCase();
     return (n) => n.toLowerCase() === m;
   }
-  const src = mask.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const src = mask
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   const re = new RegExp(`^${src}$`, caseInsensitive ? 'is' : 's');
   return (n) => re.test(n);
 }

@@ -113,9 +113,7 @@ export function contextRecordAmd64(ctx: ThreadContext): Uint8Array {
   ['cs', 'ds', 'es', 'fs', 'gs', 'ss'].forEach((n, i) => b.writeUInt16LE(Number(v(n) & 0xffffn), 0x38 + 2 * i));
   b.writeUInt32LE(Number(v('eflags') & 0xffffffffn), 0x44);
   ['dr0', 'dr1', 'dr2', 'dr3', 'dr6', 'dr7'].forEach((n, i) => b.writeBigUInt64LE(v(n), 0x48 + 8 * i));
-  ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip'].forEach((n, i) =>
-    b.writeBigUInt64LE(v(n), 0x78 + 8 * i),
-  );
+  ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip'].forEach((n, i) => b.writeBigUInt64LE(v(n), 0x78 + 8 * i));
   return b;
 }
 
@@ -129,9 +127,7 @@ export function contextRecordX86(ctx: ThreadContext): Uint8Array {
   const v = (n: string) => Number((ctx.raw.get(n) ?? ctx.registers.get(n) ?? 0n) & 0xffffffffn);
   b.writeUInt32LE(ctx.flags >>> 0, 0);
   ['dr0', 'dr1', 'dr2', 'dr3', 'dr6', 'dr7'].forEach((n, i) => b.writeUInt32LE(v(n), 0x04 + 4 * i));
-  ['gs', 'fs', 'es', 'ds', 'edi', 'esi', 'ebx', 'edx', 'ecx', 'eax', 'ebp', 'eip', 'cs', 'eflags', 'esp', 'ss'].forEach((n, i) =>
-    b.writeUInt32LE(v(n), 0x8c + 4 * i),
-  );
+  ['gs', 'fs', 'es', 'ds', 'edi', 'esi', 'ebx', 'edx', 'ecx', 'eax', 'ebp', 'eip', 'cs', 'eflags', 'esp', 'ss'].forEach((n, i) => b.writeUInt32LE(v(n), 0x8c + 4 * i));
   return b;
 }
 
@@ -154,7 +150,12 @@ export function toWalkResult(walk: BackendWalk, req: BackendWalkRequest): WalkRe
   for (const f of walk.frames) {
     if (f.inline) continue;
     const first = frames.length === 0;
-    const registers: RegisterSet = first ? new Map(req.context.registers) : new Map([[names[0], f.pc], [names[1], f.sp]]);
+    const registers: RegisterSet = first
+      ? new Map(req.context.registers)
+      : new Map([
+          [names[0], f.pc],
+          [names[1], f.sp],
+        ]);
     if (!first && f.fp) registers.set(names[2], f.fp);
     frames.push({ instruction: f.pc, trust: first ? 'context' : 'cfi', registers, module: req.moduleAt(f.pc) });
   }

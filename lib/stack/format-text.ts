@@ -11,7 +11,7 @@ import type { FrameOut, ProcessState, ThreadOut } from './process-state';
 const FOUND_BY: Record<FrameTrust, string> = {
   context: 'given as instruction pointer in context',
   cfi: 'call frame info',
-  frame_pointer: 'previous frame\'s frame pointer',
+  frame_pointer: "previous frame's frame pointer",
   cfi_scan: 'call frame info with scanning',
   scan: 'stack scanning',
   prewalked: 'recovered by external stack walker',

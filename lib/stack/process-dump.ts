@@ -123,13 +123,16 @@ export function processLoaded(loaded: LoadedDump, opts: ProcessOptions = {}): Pr
     threads,
     crashingThread,
     modules: [...modules.values()],
-    unloadedModules: dump.unloadedModules().map((u) => ({ base: u.base, size: u.size, filename: u.name.split(/[\\/]/).pop() || u.name, codeId: `${u.timeDateStamp.toString(16).toUpperCase().padStart(8, '0')}${u.size.toString(16)}` })),
+    unloadedModules: dump
+      .unloadedModules()
+      .map((u) => ({ base: u.base, size: u.size, filename: u.name.split(/[\\/]/).pop() || u.name, codeId: `${u.timeDateStamp.toString(16).toUpperCase().padStart(8, '0')}${u.size.toString(16)}` })),
   };
   if (ex) {
     state.crash = { ...crashReason(ex.exceptionCode, ex.exceptionAddress, ex.parameters), code: ex.exceptionCode >>> 0, threadId: ex.threadId, parameters: ex.parameters };
   }
   const assertion = dump.assertionInfo();
-  if (assertion && (assertion.expression || assertion.function)) state.assertion = [assertion.expression, assertion.function, assertion.file && `${assertion.file}:${assertion.line}`].filter(Boolean).join(' ');
+  if (assertion && (assertion.expression || assertion.function))
+    state.assertion = [assertion.expression, assertion.function, assertion.file && `${assertion.file}:${assertion.line}`].filter(Boolean).join(' ');
   return state;
 }
 
@@ -145,4 +148,3 @@ function cpuInfo(vendor: string | undefined, level: number, revision: number, ar
   const stepping = revision & 0xff;
   return `${vendor ? `${vendor} ` : ''}family ${level} model ${model} stepping ${stepping}`;
 }
-

@@ -133,7 +133,11 @@ function runCodes(ctx: StepContext, m: WalkModule, first: UnwindInfo, prologOffs
           // whose fragment has none) minus its offset.
           // Its value as unwound so far (a fragment may have restored it already).
           const fr = regs.get(reg(info.frameRegister)) ?? callee.get(reg(info.frameRegister));
-          if (info.frameRegister === 0 || fr === undefined) return fail(info.frameRegister === 0 ? 'bad-unwind' : 'no-info', `${m.name}: UWOP_SET_FPREG with frame register ${info.frameRegister ? reg(info.frameRegister) : 'none'}${fr === undefined ? ' unknown' : ''}`);
+          if (info.frameRegister === 0 || fr === undefined)
+            return fail(
+              info.frameRegister === 0 ? 'bad-unwind' : 'no-info',
+              `${m.name}: UWOP_SET_FPREG with frame register ${info.frameRegister ? reg(info.frameRegister) : 'none'}${fr === undefined ? ' unknown' : ''}`,
+            );
           rsp = fr - BigInt(info.frameOffset);
           break;
         }

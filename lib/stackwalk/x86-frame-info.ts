@@ -63,34 +63,30 @@ export function pdbX86FrameTables(pdb: PdbFile): { frameData(rva: number): X86Fr
  */
 export function pdbFrameRecords(pdb: PdbFile): { frameData: X86FrameInfo[]; fpo: X86FrameInfo[] } {
   const names = pdb.frameData().length ? pdb.names() : undefined;
-  const frameData = pdb.frameData().map(
-    (r): X86FrameInfo => ({
-      kind: 'framedata',
-      rvaStart: r.rvaStart,
-      codeSize: r.blockSize,
-      prologSize: r.prologSize,
-      savedRegsSize: r.savedRegsSize,
-      localsSize: r.localsSize,
-      paramsSize: r.paramsSize,
-      maxStackSize: r.maxStackSize,
-      program: names?.get(r.frameFunc),
-      allocatesBasePointer: false,
-      hasSeh: (r.flags & 1) !== 0,
-    }),
-  );
-  const fpo = pdb.fpo().map(
-    (r): X86FrameInfo => ({
-      kind: 'fpo',
-      rvaStart: r.start,
-      codeSize: r.size,
-      prologSize: r.prolog,
-      savedRegsSize: r.savedRegs * 4,
-      localsSize: r.locals * 4,
-      paramsSize: r.params * 4,
-      allocatesBasePointer: r.useBp,
-      hasSeh: r.hasSeh,
-      fpoFrameType: r.frameType,
-    }),
-  );
+  const frameData = pdb.frameData().map((r): X86FrameInfo => ({
+    kind: 'framedata',
+    rvaStart: r.rvaStart,
+    codeSize: r.blockSize,
+    prologSize: r.prologSize,
+    savedRegsSize: r.savedRegsSize,
+    localsSize: r.localsSize,
+    paramsSize: r.paramsSize,
+    maxStackSize: r.maxStackSize,
+    program: names?.get(r.frameFunc),
+    allocatesBasePointer: false,
+    hasSeh: (r.flags & 1) !== 0,
+  }));
+  const fpo = pdb.fpo().map((r): X86FrameInfo => ({
+    kind: 'fpo',
+    rvaStart: r.start,
+    codeSize: r.size,
+    prologSize: r.prolog,
+    savedRegsSize: r.savedRegs * 4,
+    localsSize: r.locals * 4,
+    paramsSize: r.params * 4,
+    allocatesBasePointer: r.useBp,
+    hasSeh: r.hasSeh,
+    fpoFrameType: r.frameType,
+  }));
   return { frameData, fpo };
 }

@@ -52,12 +52,7 @@ let tmpCounter = 0;
  * `check(tmp)` (a mismatch reason, or undefined when the file is right) and renames `tmp` to
  * `dest`. Rejects only with ABORTED or IO_ERROR.
  */
-export function ensureFile(
-  dest: string,
-  produce: (tmp: string) => Promise<ProduceResult>,
-  check: (tmp: string) => string | undefined,
-  opts: EnsureOptions = {},
-): Promise<EnsureResult> {
+export function ensureFile(dest: string, produce: (tmp: string) => Promise<ProduceResult>, check: (tmp: string) => string | undefined, opts: EnsureOptions = {}): Promise<EnsureResult> {
   let mine = false;
   return once(`store-file:${path.resolve(dest)}`, opts.signal, () => {
     mine = true;
@@ -65,12 +60,7 @@ export function ensureFile(
   }).then((r) => (r.status === 'written' && !mine ? { status: 'cached', path: r.path } : r));
 }
 
-async function ensureUnshared(
-  dest: string,
-  produce: (tmp: string) => Promise<ProduceResult>,
-  check: (tmp: string) => string | undefined,
-  opts: EnsureOptions,
-): Promise<EnsureResult> {
+async function ensureUnshared(dest: string, produce: (tmp: string) => Promise<ProduceResult>, check: (tmp: string) => string | undefined, opts: EnsureOptions): Promise<EnsureResult> {
   if (isFile(dest)) return { status: 'cached', path: dest };
   try {
     fs.mkdirSync(path.dirname(dest), { recursive: true });
@@ -84,24 +74,29 @@ async function ensureUnshared(
     deadline: Date.now() + (opts.waitMs ?? 60 * 60_000),
     signal: opts.signal,
   };
-  const out = await withFileLock(dest + '.lock', lock, () => isFile(dest), async (): Promise<EnsureResult> => {
-    const tmp = `${dest}.${process.pid}.${++tmpCounter}.tmp`;
-    try {
-      const r = await produce(tmp);
-      if (!r.written) return { status: r.outcome, reason: r.reason };
-      aborted(opts.signal);
-      const why = check(tmp);
-      if (why !== undefined) return { status: 'mismatch', reason: why };
+  const out = await withFileLock(
+    dest + '.lock',
+    lock,
+    () => isFile(dest),
+    async (): Promise<EnsureResult> => {
+      const tmp = `${dest}.${process.pid}.${++tmpCounter}.tmp`;
       try {
-        fs.renameSync(tmp, dest);
-      } catch (e) {
-        throw new DbgHelpError('IO_ERROR', `cannot move ${tmp} into place: ${(e as Error).message}`, { file: dest, cause: e });
+        const r = await produce(tmp);
+        if (!r.written) return { status: r.outcome, reason: r.reason };
+        aborted(opts.signal);
+        const why = check(tmp);
+        if (why !== undefined) return { status: 'mismatch', reason: why };
+        try {
+          fs.renameSync(tmp, dest);
+        } catch (e) {
+          throw new DbgHelpError('IO_ERROR', `cannot move ${tmp} into place: ${(e as Error).message}`, { file: dest, cause: e });
+        }
+        return { status: 'written', path: dest, bytes: r.bytes };
+      } finally {
+        rmQuiet(tmp);
       }
-      return { status: 'written', path: dest, bytes: r.bytes };
-    } finally {
-      rmQuiet(tmp);
-    }
-  });
+    },
+  );
   return out.done ? { status: 'cached', path: dest } : out.value;
 }
 

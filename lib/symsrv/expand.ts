@@ -21,8 +21,7 @@ export function expandCab(cabPath: string, wantName: string, outPath: string): n
   if (!isCab(bytes)) throw badFormat(cabPath, 0, 'a compressed symbol file that is not a cabinet (no MSCF signature)');
   const cab = openCab(bytes, cabPath);
   const want = wantName.toLowerCase();
-  const entry =
-    cab.files.length === 1 ? cab.files[0] : cab.files.find((f) => f.name.replace(/^.*[\\/]/, '').toLowerCase() === want);
+  const entry = cab.files.length === 1 ? cab.files[0] : cab.files.find((f) => f.name.replace(/^.*[\\/]/, '').toLowerCase() === want);
   if (!entry) {
     throw badFormat(cabPath, 0, `the cabinet holds ${cab.files.map((f) => f.name).join(', ') || 'no files'}, not ${wantName}`);
   }

@@ -160,7 +160,11 @@ class Search {
           break;
         }
         case 'chain':
-          if (this.storeReq) hit = await this.searchStores(el.stores.map((s) => this.source(s)), false);
+          if (this.storeReq)
+            hit = await this.searchStores(
+              el.stores.map((s) => this.source(s)),
+              false,
+            );
           break;
         case 'unsupported':
           this.env.debug(`DBGHELP: ${el.text} - ${el.reason}`);
@@ -315,10 +319,7 @@ class Search {
   private async copyInto(dests: LocalStore[], fromStore: string, found: { path: string; form: 'file' | 'compressed'; from?: string }): Promise<string | undefined> {
     const req = this.storeReq!;
     const first = await this.ensure(dests[0], async (tmp) => {
-      const bytes =
-        found.form === 'compressed'
-          ? expandCab(found.path, req.fileName, tmp)
-          : await copyWithProgress(found.path, tmp, statSize(found.path), found.path, this.fetchOpts());
+      const bytes = found.form === 'compressed' ? expandCab(found.path, req.fileName, tmp) : await copyWithProgress(found.path, tmp, statSize(found.path), found.path, this.fetchOpts());
       return { written: true, bytes };
     });
     return this.afterFirst(dests, fromStore, found.from ?? found.path, first);

@@ -63,9 +63,7 @@ export function identifyFile(file: string): FileIdentity {
     const pdb = PdbFile.open(file);
     try {
       // An all-zero GUID is a PDB 2.0-style identity (NB10 images reference the signature).
-      return /^[0-]+$/.test(pdb.info.guid)
-        ? { kind: 'pdb20', signature: pdb.info.signature, age: pdb.matchAge }
-        : { kind: 'pdb70', guid: pdb.info.guid, age: pdb.matchAge };
+      return /^[0-]+$/.test(pdb.info.guid) ? { kind: 'pdb20', signature: pdb.info.signature, age: pdb.matchAge } : { kind: 'pdb70', guid: pdb.info.guid, age: pdb.matchAge };
     } finally {
       pdb.close();
     }

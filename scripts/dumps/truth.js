@@ -95,7 +95,10 @@ function symbolize(exe, vas) {
     input: vas.map((v) => `0x${v.toString(16)}`).join('\n') + '\n',
     encoding: 'utf8',
   });
-  return out.trim().split('\n').map((l) => JSON.parse(l).Symbol);
+  return out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l).Symbol);
 }
 
 const hex = (s) => BigInt(s);
@@ -109,7 +112,9 @@ function pretty(v, indent) {
     return `[\n${v.map((x) => inner + pretty(x, inner)).join(',\n')}\n${indent}]`;
   }
   if (v && typeof v === 'object' && !Array.isArray(v) && (nested(v) || indent === '')) {
-    return `{\n${Object.entries(v).map(([k, x]) => `${inner}${JSON.stringify(k)}: ${pretty(x, inner)}`).join(',\n')}\n${indent}}`;
+    return `{\n${Object.entries(v)
+      .map(([k, x]) => `${inner}${JSON.stringify(k)}: ${pretty(x, inner)}`)
+      .join(',\n')}\n${indent}}`;
   }
   return JSON.stringify(v);
 }
@@ -135,7 +140,10 @@ function checkAgainstDump(name, d) {
     if (!dm || dm.size !== Number(hex(m.size)) || dm.name !== m.name) fail(`${where}: module ${m.name} at ${m.base} not in the module list`);
   }
   // each caller's return address is where a walker will find it: at the callee's sp - 8
-  for (const [th, frames] of [[c, crash.frames], [w, waiter.frames]]) {
+  for (const [th, frames] of [
+    [c, crash.frames],
+    [w, waiter.frames],
+  ]) {
     for (let i = 1; i < frames.length; i++) {
       const v = d.stackRead(th, hex(frames[i].sp) - 8n);
       if (v !== hex(frames[i].pc)) fail(`${where}: thread ${th.id} frame ${i}: [sp-8] is ${v}, not ${frames[i].pc}`);
@@ -182,7 +190,10 @@ function main() {
     for (const th of t.threads) th.frames.forEach((f, i) => frames.push({ f, lookup: i === 0 ? 0n : 1n }));
     t.precrash.forEach((f) => frames.push({ f, lookup: 1n }));
     const mine = frames.filter(({ f }) => f.module === IMAGE);
-    const syms = symbolize(exe, mine.map(({ f, lookup }) => hex(f.pc) - lookup));
+    const syms = symbolize(
+      exe,
+      mine.map(({ f, lookup }) => hex(f.pc) - lookup),
+    );
     mine.forEach(({ f, lookup }, k) => {
       const s = syms[k];
       if (!s.length || !s[0].FunctionName) fail(`${name}: no function at ${f.pc}`);

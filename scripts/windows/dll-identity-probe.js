@@ -5,7 +5,10 @@ const fs = require('fs');
 const path = require('path');
 const root = path.resolve(__dirname, '..', '..');
 const out = {};
-for (const [name, file, fn] of [['native', 'native', 'loadNative'], ['ffi', 'ffi', 'loadFfi']]) {
+for (const [name, file, fn] of [
+  ['native', 'native', 'loadNative'],
+  ['ffi', 'ffi', 'loadFfi'],
+]) {
   try {
     const b = require(path.join(root, 'dist', 'backend', file))[fn]();
     out[name] = { path: b.dllPath, image: b.dllImage };

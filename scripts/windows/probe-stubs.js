@@ -4,7 +4,13 @@
 const path = require('path');
 const ROOT = path.resolve(__dirname, '..', '..');
 const a = require(path.join(ROOT, 'prebuilds', 'win32-x64', 'dbghelp.napi.node'));
-class E extends Error { constructor(c, m, o) { super(m); this.code = c; this.win32Error = o && o.win32Error; } }
+class E extends Error {
+  constructor(c, m, o) {
+    super(m);
+    this.code = c;
+    this.win32Error = o && o.win32Error;
+  }
+}
 a.setup(E, {});
 const B = path.join(ROOT, 'test', 'fixtures', 'bin') + path.sep;
 const which = process.argv[2];
@@ -37,6 +43,11 @@ const which = process.argv[2];
   };
   for (const [k, f] of Object.entries(calls)) {
     if (which && k !== which) continue;
-    try { const r = await f(); console.log(k, 'OK', JSON.stringify(r, (_, v) => typeof v === 'bigint' ? '0x' + v.toString(16) : v)?.slice(0, 300)); } catch (e) { console.log(k, 'ERR', e.message); }
+    try {
+      const r = await f();
+      console.log(k, 'OK', JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? '0x' + v.toString(16) : v))?.slice(0, 300));
+    } catch (e) {
+      console.log(k, 'ERR', e.message);
+    }
   }
 })();

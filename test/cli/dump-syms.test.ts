@@ -48,7 +48,7 @@ test('an image: its PDB found beside it, the .sym written to -o, every FUNC answ
       // C functions: Breakpad's name is the record's, as SymFromAddr's, except that DIA writes
       // internal (static) functions with a signature built from their type. (Lines can differ at
       // a function's first byte: dump_syms drops zero-length line records, DbgHelp answers the first.)
-      expect(ours?.function.replace(/^static .*?([^\s*&]+)\(.*\)$/, "$1")).toBe(pdb?.symbol.name);
+      expect(ours?.function.replace(/^static .*?([^\s*&]+)\(.*\)$/, '$1')).toBe(pdb?.symbol.name);
       if (line) expect(ours?.line).toBeGreaterThan(0);
     }
   } finally {
@@ -83,7 +83,10 @@ describeCorpus('dump-syms on a corpus PDB', () => {
     const want = fs.readFileSync(path.join(dir, 'crash.sym'), 'utf8');
     const first = (t: string, re: RegExp) => t.split('\n').filter((l) => re.test(l));
     expect(first(r.out, /^(MODULE|INFO CODE_ID)/)).toEqual(first(want, /^(MODULE|INFO CODE_ID)/));
-    const addrs = (t: string, kind: string) => first(t, new RegExp(`^${kind} `)).map((l) => l.split(' ').find((w, i) => i > 0 && w !== 'm')).sort();
+    const addrs = (t: string, kind: string) =>
+      first(t, new RegExp(`^${kind} `))
+        .map((l) => l.split(' ').find((w, i) => i > 0 && w !== 'm'))
+        .sort();
     expect(addrs(r.out, 'FUNC')).toEqual(addrs(want, 'FUNC'));
     expect(addrs(r.out, 'PUBLIC')).toEqual(addrs(want, 'PUBLIC'));
   });

@@ -20,7 +20,11 @@ function run(args: string[], input = ''): { code: number | null; out: string; er
   const p = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8' });
   return { code: p.status, out: p.stdout, err: p.stderr };
 }
-const rows = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l));
+const rows = (out: string) =>
+  out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 describe('symbolize as a co-process', () => {
   test('sends one address, reads its answer, then sends the next (stdin stays open)', async () => {
@@ -165,7 +169,9 @@ describe('every subcommand', () => {
     expect(rows(run(['info', fx('basic-x64.pdb'), '--json']).out)[0]).toMatchObject({ kind: 'PDB' });
     expect(rows(run(['undname', '--json', '?scale@geometry@@YANNN@Z']).out)[0]).toEqual({ name: '?scale@geometry@@YANNN@Z', undecorated: 'double __cdecl geometry::scale(double,double)' });
     expect(rows(run(['find', '--image', fx('basic-x64.exe'), '--json', '--symbol-path', '']).out)[0]).toMatchObject({ file: fx('basic-x64.pdb') });
-    expect(JSON.parse(run(['symbolicate', '--json', '--symbol-path', FIX], JSON.stringify({ memoryMap: [], stacks: [] })).out)).toEqual({ results: [{ stacks: [], found_modules: {}, module_status: {} }] });
+    expect(JSON.parse(run(['symbolicate', '--json', '--symbol-path', FIX], JSON.stringify({ memoryMap: [], stacks: [] })).out)).toEqual({
+      results: [{ stacks: [], found_modules: {}, module_status: {} }],
+    });
     const store = fs.mkdtempSync(path.join(os.tmpdir(), 'dbghelp-cli-store-'));
     try {
       expect(rows(run(['store', 'add', fx('basic-x64.pdb'), '--store', store, '--json']).out)[0]).toMatchObject({ added: true });

@@ -41,7 +41,14 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const CHAIN = [' 0  crashes-x64.exe!inline_inner', ' 0  crashes-x64.exe!inline_mid', ' 0  crashes-x64.exe!inline_outer', ' 1  crashes-x64.exe!scenario_inline', ' 2  crashes-x64.exe!run_scenario', ' 3  crashes-x64.exe!main'];
+const CHAIN = [
+  ' 0  crashes-x64.exe!inline_inner',
+  ' 0  crashes-x64.exe!inline_mid',
+  ' 0  crashes-x64.exe!inline_outer',
+  ' 1  crashes-x64.exe!scenario_inline',
+  ' 2  crashes-x64.exe!run_scenario',
+  ' 3  crashes-x64.exe!main',
+];
 
 function expectChain(out: string): void {
   const frames = out.split('\n').filter((l) => /^ *\d+ {2}/.test(l));

@@ -51,10 +51,7 @@ describeCorpus('dbghelp symbolicate: Mozilla symbolication API v5', () => {
           ['softokn3.pdb', SOFTOKN_ID],
           ['xul.pdb', MISSING_ID],
         ],
-        stacks: [
-          crash.map((r) => [0, parseInt(r.rva, 16)]),
-          [...softokn.map((r) => [1, parseInt(r.rva, 16)]), [2, 0x1010a], [-1, 0x1234]],
-        ],
+        stacks: [crash.map((r) => [0, parseInt(r.rva, 16)]), [...softokn.map((r) => [1, parseInt(r.rva, 16)]), [2, 0x1010a], [-1, 0x1234]]],
       },
     ],
   };
@@ -67,7 +64,10 @@ describeCorpus('dbghelp symbolicate: Mozilla symbolication API v5', () => {
       ['softokn3.pdb', corpusPath(`${SOFTOKN_DIR}/softokn3.dll`), softokn],
     ] as const) {
       const p = spawnSync(process.execPath, [BIN, 'symbolize', '--image', image, '--rva', '--json', '--inlines', '--symbol-path', ''], { input: rows.map((r) => r.rva).join('\n'), encoding: 'utf8' });
-      engine[module] = p.stdout.trim().split('\n').map((l) => JSON.parse(l) as Row);
+      engine[module] = p.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Row);
       expect(engine[module]).toHaveLength(rows.length);
     }
   });
@@ -112,7 +112,19 @@ describeCorpus('dbghelp symbolicate: Mozilla symbolication API v5', () => {
   test('each module is looked for once, however many jobs and frames name it', async () => {
     const lines: string[] = [];
     const nowhere = path.join(ROOT, 'no-such-dir');
-    const job = { memoryMap: [['crash.pdb', CRASH_ID], ['xul.pdb', MISSING_ID]], stacks: [[[0, 0x1000], [1, 0x10], [0, 0x1004]]] };
+    const job = {
+      memoryMap: [
+        ['crash.pdb', CRASH_ID],
+        ['xul.pdb', MISSING_ID],
+      ],
+      stacks: [
+        [
+          [0, 0x1000],
+          [1, 0x10],
+          [0, 0x1004],
+        ],
+      ],
+    };
     const res = await symbolicate({ jobs: [job, job] } as never, { searchPath: `${nowhere};${corpusPath(CRASH_DIR)}`, onDebug: (l) => lines.push(l) });
     expect(lines.filter((l) => l.includes(nowhere))).toEqual([`DBGHELP: ${path.join(nowhere, 'crash.pdb')} - file not found`, `DBGHELP: ${path.join(nowhere, 'xul.pdb')} - file not found`]);
     expect(res.results.map((r) => r.stacks[0].map((f) => f.function ?? null))).toEqual([

@@ -95,25 +95,24 @@ export const WINE_DIFFERENCES: Record<string, string> = {
     "Wine names an address inside an import thunk with the thunk's decorated name (?Multiply@mathlib@@YAHHH@Z) although SYMOPT_UNDNAME is set",
   'cppfeatures-arm64 fromAddr names every procedure start, middle and last byte and every public as llvm-symbolizer does, or differs for a checked reason':
     "Wine names an address inside an import thunk with the thunk's decorated name (?Multiply@mathlib@@YAHHH@Z) although SYMOPT_UNDNAME is set",
-  'public symbols are undecorated to the name alone under SYMOPT_UNDNAME, raw without it':
-    'Wine ignores SYMOPT_PUBLICS_ONLY: SymFromAddr still answers the private procedure (tag Function, size 5)',
+  'public symbols are undecorated to the name alone under SYMOPT_UNDNAME, raw without it': 'Wine ignores SYMOPT_PUBLICS_ONLY: SymFromAddr still answers the private procedure (tag Function, size 5)',
   'fromName finds functions, statics, globals and thread-locals, also as module!name': "Wine's SymFromName ignores SYMOPT_CASE_INSENSITIVE",
-  'enumSymbols honours masks, module!mask and base, and lists each symbol once':
-    'Wine lists every function twice, as its private procedure and as its public (DBGHELP-NOTES: seen on LLVM-made PDBs)',
+  'enumSymbols honours masks, module!mask and base, and lists each symbol once': 'Wine lists every function twice, as its private procedure and as its public (DBGHELP-NOTES: seen on LLVM-made PDBs)',
   'without a PDB, the image exports answer (SymExport), named, ordinal-only and forwarded':
     "Wine's export symbols carry no SYMFLAG_FORWARDER (and name ordinal-only exports by number, and add an EntryPoint symbol)",
   'a mismatched PDB next to the image is not used (exports answer, pdbUnmatched FALSE) unless SYMOPT_LOAD_ANYTHING':
     "Wine's dbghelp.dll sends no CBA_DEBUG_INFO lines (the search's '... - mismatched pdb' never comes)",
   'getModuleInfo mirrors IMAGEHLP_MODULE64 (identity from the image, symbols from the PDB)':
     "Wine copies the raw CodeView record (RSDS + GUID + age) into CVData instead of the PDB path, and leaves LoadedPdbName as the image's relative PDB name",
-  'a PDB loads alone at a given base and size, and needs a base; pdbUnmatched says no image matched it': 'Wine cannot load a .pdb without its image: the module gets a base but no symbols (SymGetModuleInfo fails on it)',
-  'a PDB loaded alone without a size spans its sections (the portable engine reads them)': 'Wine cannot load a .pdb without its image: the module gets a base but no symbols (SymGetModuleInfo fails on it)',
+  'a PDB loads alone at a given base and size, and needs a base; pdbUnmatched says no image matched it':
+    'Wine cannot load a .pdb without its image: the module gets a base but no symbols (SymGetModuleInfo fails on it)',
+  'a PDB loaded alone without a size spans its sections (the portable engine reads them)':
+    'Wine cannot load a .pdb without its image: the module gets a base but no symbols (SymGetModuleInfo fails on it)',
 
   // lines.test.ts
   'enumLines lists every line entry of llvm-pdbutil dump -l: object, file, line and address': WINE_ENUMLINES,
   'enumLines filters by whole object and source file names or masks (a backslash escapes)': WINE_ENUMLINES,
-  'enumSourceFiles lists each file of the module once (dump -files)':
-    "Wine's SymEnumSourceFilesW lists other file names than the PDB's file checksums (extra entries on x64/arm64, one on x86)",
+  'enumSourceFiles lists each file of the module once (dump -files)': "Wine's SymEnumSourceFilesW lists other file names than the PDB's file checksums (extra entries on x64/arm64, one on x86)",
   'getLineFromName(file, line) gives the lowest address of every line of the dump; line 0 finds nothing': WINE_LINE_FROM_NAME,
   'getLineFromName matches a path tail case-insensitively, either slash; a line without code gives the nearest line with code before it': WINE_LINE_FROM_NAME,
   'the nearest line is the one at the lower address: basic.c 30 gives 40 at 0x1000, not 29 at 0x1036': WINE_LINE_FROM_NAME,
@@ -126,11 +125,10 @@ export const WINE_DIFFERENCES: Record<string, string> = {
   'every UDT and enum walks like llvm-pdbutil dumps it: size, bases, members, methods, nested types, enumerators': WINE_TYPE_FROM_NAME,
   'types-x64: base types, pointers, references, arrays, function pointers and pointers to members': WINE_TYPE_FROM_NAME,
   'types-x86: __stdcall function pointers and 4-byte pointers': WINE_TYPE_FROM_NAME,
-  'typedefs (every S_UDT, a same-named class\'s too) are found by name and listed by enumTypes': WINE_TYPE_FROM_NAME,
-  'getTypeFromName is case-sensitive, even under SYMOPT_CASE_INSENSITIVE (as Microsoft\'s DLL); module!name with base 0 searches that module': WINE_TYPE_FROM_NAME,
+  "typedefs (every S_UDT, a same-named class's too) are found by name and listed by enumTypes": WINE_TYPE_FROM_NAME,
+  "getTypeFromName is case-sensitive, even under SYMOPT_CASE_INSENSITIVE (as Microsoft's DLL); module!name with base 0 searches that module": WINE_TYPE_FROM_NAME,
   'ids that name nothing answer undefined; a module that is not loaded is MODULE_NOT_FOUND': WINE_TYPE_FROM_NAME,
-  'enumTypes lists each definition once (no forward references); enumTypesByName filters by mask':
-    "Wine's SymEnumTypesW also lists a type it makes up for each vtable shape (__internal_vt_shape_...)",
+  'enumTypes lists each definition once (no forward references); enumTypesByName filters by mask': "Wine's SymEnumTypesW also lists a type it makes up for each vtable shape (__internal_vt_shape_...)",
 
   // inlines.test.ts (checked against dlls/dbghelp/symbol.c of Wine 8, SymQueryInlineTrace and SymFromInlineContext)
   [`inline-x64.exe › ${INLINE_CHAINS}`]: WINE_INLINE_NAMES,
@@ -180,19 +178,18 @@ export const WINE_DIFFERENCES: Record<string, string> = {
     "Wine's dbghelp.dll sends no CBA_DEBUG_INFO lines, so DbgHelp's closing 'DBGHELP: basic-x64 - private symbols & lines' never comes (the store search's SYMSRV lines, the handler's, do)",
 
   // scope.test.ts: Wine's SymSetContext scope (locals and parameters).
-  'the scope keeps each record\'s type and a stable index': WINE_SCOPE_MS,
+  "the scope keeps each record's type and a stable index": WINE_SCOPE_MS,
   'the mask filters the scope; a base or a module! mask lists the module instead': WINE_SCOPE,
   'an address in no module gives false and empties the scope': "Wine's SymSetScopeFromAddr outside every module answers FALSE and keeps the scope set before (Microsoft's DLL empties it)",
   'scope at 0x1020: sum_pair, outer block [0x101e, 0x1050) (0001:0030 + 50, decimal): RSP-relative slots': WINE_SCOPE_MS,
   'scope at 0x1030: sum_pair, inner block [0x102f, 0x1044)': WINE_SCOPE_MS,
   'scope at 0x1047: sum_pair past the inner block, still in the outer one': WINE_SCOPE_MS,
   'scope at 0x1044: sum_pair (-O0): SP-relative slots, inner block [0x1044, 0x1060)': WINE_SCOPE_MS,
-  'an address in no function gives false and an empty scope':
-    "Wine's SymSetScopeFromAddr answers TRUE for an address in the PE headers, where no function is",
+  'an address in no function gives false and an empty scope': "Wine's SymSetScopeFromAddr answers TRUE for an address in the PE headers, where no function is",
   'scope at 0x1000: sum_pair entry: the frame slots are valid from 0x100d (0001:0013, decimal) only, so nothing is available yet': WINE_SCOPE,
   'scope at 0x10f0: span_width (-O2) entry: s at [RCX] (passed by reference), bias in EDX, w not yet set, i folded to 0': WINE_SCOPE,
   'scope at 0x1117: span_width loop body: bias moved to ESI, w in RBX, step in EAX for two bytes; s is gone': WINE_SCOPE,
-  'scope at 0x1119: span_width loop body past step\'s two bytes': WINE_SCOPE,
+  "scope at 0x1119: span_width loop body past step's two bytes": WINE_SCOPE,
   'scope at 0x1030: sum_pair (-O0, EBP frame): inner block [0x1030, 0x1041)': WINE_SCOPE,
   'scope at 0x1090: mainCRTStartup: realigned stack, locals from the virtual frame (local fp reg = VFRAME)': WINE_SCOPE,
   'scope at 0x1124: span_width (-O2, frame pointer omitted): s and bias on the virtual frame': WINE_SCOPE,
@@ -213,12 +210,16 @@ export const WINE_DIFFERENCES: Record<string, string> = {
 // in a scope names that function, block or site as TI_GET_LEXICALPARENT, and Wine lists them: the
 // children would contradict the parents. Probe of 2026-12-06: sum_pair's children are
 // FuncDebugStart, FuncDebugEnd and the outer block only (which we follow: the points come first).
-const MS_NOLOCALS = "Microsoft's TI_FINDCHILDREN of a function, block or inline site of these LLVM-made PDBs lists no locals or parameters (sum_pair: FuncDebugStart, FuncDebugEnd, the outer block), while each local its scope lists names that function or block as TI_GET_LEXICALPARENT: kept (children and parents agree here, as in Wine)";
+const MS_NOLOCALS =
+  "Microsoft's TI_FINDCHILDREN of a function, block or inline site of these LLVM-made PDBs lists no locals or parameters (sum_pair: FuncDebugStart, FuncDebugEnd, the outer block), while each local its scope lists names that function or block as TI_GET_LEXICALPARENT: kept (children and parents agree here, as in Wine)";
 const MS_PARAMS = MS_NOLOCALS;
 const MS_CHILDREN = MS_NOLOCALS;
-const MS_HEADERS = "Microsoft's SymSetScopeFromAddr at a module's base (the PE headers, no function) answers TRUE with the first function's scope (p, scale, total), as its SymFromAddr answers the first function there (MS_BASE): kept (no function covers the headers)";
-const MS_INLINESCOPE = "Microsoft's SymSetScopeFromInlineContext takes another function's inline context by its frame number in the address's own chain (run_counter's innermost inlinee: by), where we and Wine fall back to the physical function (v, c) for a context not of this chain (its signature: features/inlines.ts)";
-const MS_INLINESITES = "Microsoft's TI_FINDCHILDREN of an inline site lists its nested sites but no locals (x, t), although the scope of that frame lists them with the site as TI_GET_LEXICALPARENT: kept (as MS_NOLOCALS)";
+const MS_HEADERS =
+  "Microsoft's SymSetScopeFromAddr at a module's base (the PE headers, no function) answers TRUE with the first function's scope (p, scale, total), as its SymFromAddr answers the first function there (MS_BASE): kept (no function covers the headers)";
+const MS_INLINESCOPE =
+  "Microsoft's SymSetScopeFromInlineContext takes another function's inline context by its frame number in the address's own chain (run_counter's innermost inlinee: by), where we and Wine fall back to the physical function (v, c) for a context not of this chain (its signature: features/inlines.ts)";
+const MS_INLINESITES =
+  "Microsoft's TI_FINDCHILDREN of an inline site lists its nested sites but no locals (x, t), although the scope of that frame lists them with the site as TI_GET_LEXICALPARENT: kept (as MS_NOLOCALS)";
 const MS_BASE =
   "Kept on purpose: Microsoft's SymFromAddr anywhere before a module's first symbol (its headers; base, +0x10, +0x200, +0xfff asked on 7 fixtures, x86, x64, arm64) answers the first function with displacement 0xffffffffffffffff, and under SYMOPT_PUBLICS_ONLY that same function (tag Function) with displacement 0: no byte of the function is at the address, so the answer names nothing there; the portable engine answers FALSE, as llvm-symbolizer does, which symbolize, stack and symbolicate print as no symbol";
 const MS_PDBALONE =
@@ -226,28 +227,30 @@ const MS_PDBALONE =
 // Kept: the enumeration of a DLL that also lists each class's nested types and typedefs by their
 // member names ("Inner", "Count") and some definitions twice; the test's contract is one entry per
 // definition, qualified, as llvm-pdbutil and LLVM's NativeEnumTypes list them.
-const MS_ENUMTYPES = "Microsoft's SymEnumTypes lists nested types by their member names (Inner, <unnamed-type-pt>) and some class definitions twice (shapes::Base, shapes::Derived; geometry::Point...): kept, one entry per definition";
+const MS_ENUMTYPES =
+  "Microsoft's SymEnumTypes lists nested types by their member names (Inner, <unnamed-type-pt>) and some class definitions twice (shapes::Base, shapes::Derived; geometry::Point...): kept, one entry per definition";
 // Kept: a nested UDT is listed among its enclosing class's children by its own type id here (one
 // id per type, CLASSPARENTID the enclosing class), so its name is the type's; not decided on an
 // MSVC-made PDB (msoracle has no TI_FINDCHILDREN question).
-const MS_NESTED = "Microsoft's TI_FINDCHILDREN of shapes::Derived lists its nested UDT under its member name (Inner), not its type's name (shapes::Derived::Inner), as its SymEnumTypes also lists Inner: kept, the child is the nested type itself (one id per type)";
+const MS_NESTED =
+  "Microsoft's TI_FINDCHILDREN of shapes::Derived lists its nested UDT under its member name (Inner), not its type's name (shapes::Derived::Inner), as its SymEnumTypes also lists Inner: kept, the child is the nested type itself (one id per type)";
 // Kept: T_CHAR8 (0x7c, char8_t) is newer than the DLL (10.0.19041, 2020).
 const MS_CHAR8 = "Microsoft's dbghelp.dll 10.0.19041.685 answers char8_t (T_CHAR8, 0x7c) as BasicType 0 of length 0: it predates the type; kept btChar8 (cvconst.h 34) of length 1, as LLVM reads it";
 export const MICROSOFT_DIFFERENCES: Record<string, string> = {
   'invades the current process: its own image is a loaded module':
     "Microsoft's SymInitializeW(fInvadeProcess) under Wine answers FALSE with GetLastError 0 (the addon then checks the handle is live) and its module list lacks node.exe",
-  "a PDB loaded alone without a size spans its sections (the portable engine reads them)": MS_PDBALONE,
-  "an address in no function gives false and an empty scope": MS_HEADERS,
+  'a PDB loaded alone without a size spans its sections (the portable engine reads them)': MS_PDBALONE,
+  'an address in no function gives false and an empty scope': MS_HEADERS,
   "a member function's class parent is its class; `this` is its parameter, a pointer to that class (cppfeatures-x64)": MS_NOLOCALS,
-  "nothing is found outside every module, and before the first symbol of a module": MS_BASE,
-  "types-x64: base types, pointers, references, arrays, function pointers and pointers to members": MS_CHAR8,
-  "types-x64 › every UDT and enum walks like llvm-pdbutil dumps it: size, bases, members, methods, nested types, enumerators": MS_NESTED,
-  "types-x86 › every UDT and enum walks like llvm-pdbutil dumps it: size, bases, members, methods, nested types, enumerators": MS_NESTED,
-  "enumTypes lists each definition once (no forward references); enumTypesByName filters by mask": MS_ENUMTYPES,
+  'nothing is found outside every module, and before the first symbol of a module': MS_BASE,
+  'types-x64: base types, pointers, references, arrays, function pointers and pointers to members': MS_CHAR8,
+  'types-x64 › every UDT and enum walks like llvm-pdbutil dumps it: size, bases, members, methods, nested types, enumerators': MS_NESTED,
+  'types-x86 › every UDT and enum walks like llvm-pdbutil dumps it: size, bases, members, methods, nested types, enumerators': MS_NESTED,
+  'enumTypes lists each definition once (no forward references); enumTypesByName filters by mask': MS_ENUMTYPES,
   "inline-x64 › setContext with each inline frame's context lists that inlinee's parameters and locals (run_chain at 0x1020)": MS_INLINESCOPE,
   "inline-x86 › setContext with each inline frame's context lists that inlinee's parameters and locals (run_chain at 0x1024)": MS_INLINESCOPE,
-  "inline-x64 › inline sites by Index: tag, name, first code address, lexical parent (the enclosing site or the function), children; their locals point back at them": MS_INLINESITES,
-  "inline-x86 › inline sites by Index: tag, name, first code address, lexical parent (the enclosing site or the function), children; their locals point back at them": MS_INLINESITES,
+  'inline-x64 › inline sites by Index: tag, name, first code address, lexical parent (the enclosing site or the function), children; their locals point back at them': MS_INLINESITES,
+  'inline-x86 › inline sites by Index: tag, name, first code address, lexical parent (the enclosing site or the function), children; their locals point back at them': MS_INLINESITES,
   "locals-arm64 › a function's TYPE is a FunctionType whose arguments are its parameters, in order and type": MS_PARAMS,
   "locals-arm64 › sum_pair's children: parameters, a local, a block holding a local and a block (lexical parents, addresses, lengths)": MS_CHILDREN,
   "locals-x64 › a function's TYPE is a FunctionType whose arguments are its parameters, in order and type": MS_PARAMS,
@@ -255,7 +258,6 @@ export const MICROSOFT_DIFFERENCES: Record<string, string> = {
   "locals-x86 › a function's TYPE is a FunctionType whose arguments are its parameters, in order and type": MS_PARAMS,
   "locals-x86 › sum_pair's children: parameters, a local, a block holding a local and a block (lexical parents, addresses, lengths)": MS_CHILDREN,
 };
-
 
 /**
  * `test` for a conformance title, or `test.failing` naming the reason when the title is a known

@@ -37,11 +37,18 @@ interface Row {
 }
 
 function readRows(file: string): Row[] {
-  const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   return lines
     .slice(1)
     .filter((r) => r.Symbol?.length && r.Symbol[0].FunctionName)
-    .map((r) => ({ address: Number(BigInt(r.Address)), frames: r.Symbol.map((f: { FunctionName: string; FileName: string; Line: number }) => ({ name: f.FunctionName, file: f.FileName, line: f.Line })) }));
+    .map((r) => ({
+      address: Number(BigInt(r.Address)),
+      frames: r.Symbol.map((f: { FunctionName: string; FileName: string; Line: number }) => ({ name: f.FunctionName, file: f.FileName, line: f.Line })),
+    }));
 }
 
 /** The inline frames at an address, innermost first, walked the DbgHelp way. */
@@ -104,8 +111,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
           const want = r.frames.slice(0, -1);
           const got = inlineChain(sym, a, InlineFrameContext.INIT);
           if (want.length) inlined++;
-          const sameFrame = (g: Frame, w: Frame) =>
-            (sameName(g.name, w.name) || (x86 && explainDifference(g.name, w.name) === 'llvm-x86-underscore')) && g.file === w.file && g.line === w.line;
+          const sameFrame = (g: Frame, w: Frame) => (sameName(g.name, w.name) || (x86 && explainDifference(g.name, w.name) === 'llvm-x86-underscore')) && g.file === w.file && g.line === w.line;
           if (got.length !== want.length || got.some((g, i) => !sameFrame(g, want[i]))) {
             wrong.push(`0x${r.address.toString(16)}: want ${JSON.stringify(want.map((f) => [bare(f.name), f.line]))} got ${JSON.stringify(got.map((f) => [f.name, f.line]))}`);
           }

@@ -237,7 +237,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
   // crt.c's memset: lines 8 and 10 both start at 0x1150, 14 and 17 at 0x1170 (dump -l). The
   // current entry is the first at its address whatever line the caller holds; a step that would
   // land on that address answers FALSE in Microsoft's DLL.
-  t('getLineNext/getLinePrev answer nothing where the next line shares the entry\'s address (crt.c 8 and 10)', async () => {
+  t("getLineNext/getLinePrev answer nothing where the next line shares the entry's address (crt.c 8 and 10)", async () => {
     await withModule('locals-x64.exe', (sym, base) => {
       const o = oracle('locals-x64.exe');
       const crt = o.lines.filter((l) => l.obj.endsWith('\\crt.obj'));

@@ -96,7 +96,7 @@ const EXPECTED: Record<string, { at: number; what: string; rows: Row[] }[]> = {
     },
     {
       at: 0x1119,
-      what: 'span_width loop body past step\'s two bytes',
+      what: "span_width loop body past step's two bytes",
       rows: [
         ['step', F.LOCAL | F.NULL, 0, 0, 4],
         ['s', PARAM | F.NULL, 0, 0, 16],
@@ -208,8 +208,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
       sym.cleanup();
     }
   }
-  const rows = (sym: Handler, mask?: string): Row[] =>
-    [...sym.enumSymbols(mask === undefined ? {} : { mask })].map((s) => [s.name, s.flags, s.register, Number(BigInt.asIntN(64, s.address)), s.size]);
+  const rows = (sym: Handler, mask?: string): Row[] => [...sym.enumSymbols(mask === undefined ? {} : { mask })].map((s) => [s.name, s.flags, s.register, Number(BigInt.asIntN(64, s.address)), s.size]);
 
   describe.each(Object.keys(EXPECTED))('locals-%s', (arch) => {
     for (const c of EXPECTED[arch]) {
@@ -226,14 +225,16 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     }
   });
 
-  t('the scope keeps each record\'s type and a stable index', async () => {
+  t("the scope keeps each record's type and a stable index", async () => {
     await withModule('locals-x64.exe', (sym, base) => {
       sym.setScopeFromAddr(base + 0x1030n);
       const first = [...sym.enumSymbols()];
       // expected/locals-x64.pdbutil.txt: p `type=0x1004 (pair)`, scale/total/doubled/excess 0x0074 (int).
       // Compared by what the type is, not its number (Microsoft's DLL numbers types its own way).
       const q = (id: number, r: number) => sym.getTypeInfo(base, id, r);
-      expect(first.map((s) => [s.name, q(s.typeIndex, TypeInfo.GET_SYMTAG), q(s.typeIndex, TypeInfo.GET_SYMNAME) ?? q(s.typeIndex, TypeInfo.GET_BASETYPE), q(s.typeIndex, TypeInfo.GET_LENGTH)])).toEqual([
+      expect(
+        first.map((s) => [s.name, q(s.typeIndex, TypeInfo.GET_SYMTAG), q(s.typeIndex, TypeInfo.GET_SYMNAME) ?? q(s.typeIndex, TypeInfo.GET_BASETYPE), q(s.typeIndex, TypeInfo.GET_LENGTH)]),
+      ).toEqual([
         ['excess', SymTag.BaseType, 6, 4n], // btInt
         ['doubled', SymTag.BaseType, 6, 4n],
         ['p', SymTag.UDT, 'pair', 8n],

@@ -62,27 +62,75 @@ const INLINE: Record<string, { at: number; frames: { name: string; address: numb
     at: 0x1020,
     frames: [
       // S_INLINESITE leaf: first code range [0x1f, 0x29); x in EDX from 0001:0031 (0x1f) for 78 bytes, t from 0x3c.
-      { name: 'geometry::leaf', address: 0x101f, rows: [['x', PARAM | F.REGISTER, 19, 0], ['t', F.LOCAL | F.NULL, 0, 0]] },
+      {
+        name: 'geometry::leaf',
+        address: 0x101f,
+        rows: [
+          ['x', PARAM | F.REGISTER, 19, 0],
+          ['t', F.LOCAL | F.NULL, 0, 0],
+        ],
+      },
       // middle: x "param | optimized away" (no range), r from 0001:0072.
-      { name: 'geometry::middle', address: 0x100f, rows: [['x', PARAM | F.NULL, 0, 0], ['r', F.LOCAL | F.NULL, 0, 0]] },
+      {
+        name: 'geometry::middle',
+        address: 0x100f,
+        rows: [
+          ['x', PARAM | F.NULL, 0, 0],
+          ['r', F.LOCAL | F.NULL, 0, 0],
+        ],
+      },
       // outer: x in ECX over [0x6, 0x23).
-      { name: 'geometry::outer', address: 0x1006, rows: [['x', PARAM | F.REGISTER, 18, 0], ['r', F.LOCAL | F.NULL, 0, 0]] },
+      {
+        name: 'geometry::outer',
+        address: 0x1006,
+        rows: [
+          ['x', PARAM | F.REGISTER, 18, 0],
+          ['r', F.LOCAL | F.NULL, 0, 0],
+        ],
+      },
     ],
     // run_chain: v in ECX over [0x0, 0x23); a from 0001:0096.
-    physical: [['v', PARAM | F.REGISTER, 18, 0], ['a', F.LOCAL | F.NULL, 0, 0]],
+    physical: [
+      ['v', PARAM | F.REGISTER, 18, 0],
+      ['a', F.LOCAL | F.NULL, 0, 0],
+    ],
   },
   x86: {
     at: 0x1024,
     frames: [
       // leaf: first range [0x22, 0x2b); x in EDX from 0001:0034 (0x22) for 73 bytes; t from 0001:0062.
-      { name: 'geometry::leaf', address: 0x1022, rows: [['x', PARAM | F.REGISTER, 19, 0], ['t', F.LOCAL | F.NULL, 0, 0]] },
-      { name: 'geometry::middle', address: 0x1012, rows: [['x', PARAM | F.NULL, 0, 0], ['r', F.LOCAL | F.NULL, 0, 0]] },
+      {
+        name: 'geometry::leaf',
+        address: 0x1022,
+        rows: [
+          ['x', PARAM | F.REGISTER, 19, 0],
+          ['t', F.LOCAL | F.NULL, 0, 0],
+        ],
+      },
+      {
+        name: 'geometry::middle',
+        address: 0x1012,
+        rows: [
+          ['x', PARAM | F.NULL, 0, 0],
+          ['r', F.LOCAL | F.NULL, 0, 0],
+        ],
+      },
       // outer: x in EAX from 0001:0009 for 29 bytes: [0x9, 0x26).
-      { name: 'geometry::outer', address: 0x1009, rows: [['x', PARAM | F.REGISTER, 17, 0], ['r', F.LOCAL | F.NULL, 0, 0]] },
+      {
+        name: 'geometry::outer',
+        address: 0x1009,
+        rows: [
+          ['x', PARAM | F.REGISTER, 17, 0],
+          ['r', F.LOCAL | F.NULL, 0, 0],
+        ],
+      },
     ],
     // run_chain: v at VFRAME+4 over the whole function (S_DEFRANGE_REGISTER_REL): REGREL, as
     // Microsoft's DLL answers (register 30006).
-    physical: [['v', PARAM | F.REGREL, 30006, 4], ['a', F.LOCAL | F.NULL, 0, 0]],
+    physical: [
+      ['v', PARAM | F.REGREL, 30006, 4],
+      ['a', F.LOCAL | F.NULL, 0, 0],
+    ],
   },
 };
 
@@ -273,7 +321,9 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
       // Microsoft's dbghelp.dll: innermost first; Size and LENGTH the live range's bytes
       // (S_DEFRANGE_FRAMEPOINTER_REL: p, scale, total 0001:0013 + 82; doubled the outer block's
       // 50, excess the inner one's 21); TypeIndex p struct pair (8 bytes), the rest int.
-      expect(locals.map((s) => [s.name, s.size, q(s.typeIndex, TI.GET_LENGTH), q(s.index, TI.GET_DATAKIND), q(s.index, TI.GET_OFFSET), q(s.index, TI.GET_LENGTH), q(s.index, TI.GET_TYPE) === s.typeIndex])).toEqual([
+      expect(
+        locals.map((s) => [s.name, s.size, q(s.typeIndex, TI.GET_LENGTH), q(s.index, TI.GET_DATAKIND), q(s.index, TI.GET_OFFSET), q(s.index, TI.GET_LENGTH), q(s.index, TI.GET_TYPE) === s.typeIndex]),
+      ).toEqual([
         ['excess', 21, 4n, DK.Local, 32, 21n, true],
         ['doubled', 50, 4n, DK.Local, 36, 50n, true],
         ['p', 82, 8n, DK.Param, 48, 82n, true],
@@ -394,7 +444,11 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
       const area = sym.fromName('geometry::Rect::area')!;
       expect(q(area.index, TI.GET_CLASSPARENTID)).toBe(rect);
       const kids = q(area.index, TI.FINDCHILDREN) as number[];
-      expect(kids.map((k) => [q(k, TI.GET_SYMNAME) ?? q(k, TI.GET_SYMTAG), q(k, TI.GET_DATAKIND)])).toEqual([[SymTag.FuncDebugStart, undefined], [SymTag.FuncDebugEnd, undefined], ['this', DK.Param]]);
+      expect(kids.map((k) => [q(k, TI.GET_SYMNAME) ?? q(k, TI.GET_SYMTAG), q(k, TI.GET_DATAKIND)])).toEqual([
+        [SymTag.FuncDebugStart, undefined],
+        [SymTag.FuncDebugEnd, undefined],
+        ['this', DK.Param],
+      ]);
       const self = q(kids[2], TI.GET_TYPE) as number;
       expect([q(self, TI.GET_SYMTAG), q(q(self, TI.GET_TYPE) as number, TI.GET_SYMNAME), q(self, TI.GET_LENGTH)]).toEqual([SymTag.PointerType, 'geometry::Rect', 8n]);
       // A free function has no class parent.

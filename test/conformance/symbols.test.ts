@@ -39,30 +39,34 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     const image = bin(`${fixture}.exe`);
     const oracle = readSymbolizerOracle(path.join(FIX, 'expected', `${fixture}.symbolizer.jsonl`));
 
-    t('fromAddr names every procedure start, middle and last byte and every public as llvm-symbolizer does, or differs for a checked reason', async () => {
-      const sym = SymbolHandler.initialize();
-      try {
-        const base = await sym.loadModule(image);
-        const unexplained: string[] = [];
-        let same = 0;
-        let total = 0;
-        for (const row of oracle.rows) {
-          if (!row.function) continue;
-          total++;
-          const hit = sym.fromAddr(base + BigInt(row.address));
-          const why = hit && !sameName(hit.symbol.name, row.function) ? explainDifference(hit.symbol.name, row.function) : undefined;
-          // dbghelp-c-name is a function of the linkage name: counted as the same name.
-          if (hit && (sameName(hit.symbol.name, row.function) || why === 'dbghelp-c-name')) same++;
-          else if (!hit || !why) unexplained.push(`0x${row.address.toString(16)}: want ${row.function} got ${hit?.symbol.name}`);
+    t(
+      'fromAddr names every procedure start, middle and last byte and every public as llvm-symbolizer does, or differs for a checked reason',
+      async () => {
+        const sym = SymbolHandler.initialize();
+        try {
+          const base = await sym.loadModule(image);
+          const unexplained: string[] = [];
+          let same = 0;
+          let total = 0;
+          for (const row of oracle.rows) {
+            if (!row.function) continue;
+            total++;
+            const hit = sym.fromAddr(base + BigInt(row.address));
+            const why = hit && !sameName(hit.symbol.name, row.function) ? explainDifference(hit.symbol.name, row.function) : undefined;
+            // dbghelp-c-name is a function of the linkage name: counted as the same name.
+            if (hit && (sameName(hit.symbol.name, row.function) || why === 'dbghelp-c-name')) same++;
+            else if (!hit || !why) unexplained.push(`0x${row.address.toString(16)}: want ${row.function} got ${hit?.symbol.name}`);
+          }
+          expect(unexplained).toEqual([]);
+          // The C fixtures have no templates, deleting destructors or literals: every name is the same.
+          if (fixture.startsWith('basic')) expect(same).toBe(total);
+          else expect(same / total).toBeGreaterThan(0.8);
+        } finally {
+          sym.cleanup();
         }
-        expect(unexplained).toEqual([]);
-        // The C fixtures have no templates, deleting destructors or literals: every name is the same.
-        if (fixture.startsWith('basic')) expect(same).toBe(total);
-        else expect(same / total).toBeGreaterThan(0.8);
-      } finally {
-        sym.cleanup();
-      }
-    }, fixture);
+      },
+      fixture,
+    );
   });
 
   t('fromAddr gives the enclosing procedure, its size, tag, flags and the displacement', async () => {

@@ -33,7 +33,10 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
   const t = (title: string, fn: () => Promise<unknown>) => (gaps[title] ? test.failing(`${title} [known gap: ${gaps[title]}]`, fn) : test(title, fn));
 
   type Sym = ReturnType<typeof SymbolHandler.initialize>;
-  const apiOf = (sym: Sym, base: bigint): Query => (id, r) => sym.getTypeInfo(base, id, r);
+  const apiOf =
+    (sym: Sym, base: bigint): Query =>
+    (id, r) =>
+      sym.getTypeInfo(base, id, r);
 
   describe.each(FIXTURES)('%s', (fixture) => {
     const dumpText = fs.readFileSync(path.join(FIX, 'expected', 'types', `${fixture}.types.txt`), 'utf8');
@@ -102,7 +105,6 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
         sym.cleanup();
       }
     });
-
   });
 
   t('types-x64: base types, pointers, references, arrays, function pointers and pointers to members', async () => {
@@ -202,7 +204,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     }
   });
 
-  t('typedefs (every S_UDT, a same-named class\'s too) are found by name and listed by enumTypes', async () => {
+  t("typedefs (every S_UDT, a same-named class's too) are found by name and listed by enumTypes", async () => {
     const sym = SymbolHandler.initialize();
     try {
       const base = await sym.loadModule(bin('types-x64.exe'));
@@ -247,7 +249,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     }
   });
 
-  t('getTypeFromName is case-sensitive, even under SYMOPT_CASE_INSENSITIVE (as Microsoft\'s DLL); module!name with base 0 searches that module', async () => {
+  t("getTypeFromName is case-sensitive, even under SYMOPT_CASE_INSENSITIVE (as Microsoft's DLL); module!name with base 0 searches that module", async () => {
     const sym = SymbolHandler.initialize();
     try {
       const base = await sym.loadModule(bin('types-x64.exe'));

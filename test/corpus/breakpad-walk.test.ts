@@ -13,7 +13,7 @@ import { corpusPath, describeCorpus } from '../helpers/corpus';
 import { readLiteDump, x86Context } from '../unit/stackwalk/minidump-lite';
 
 const TD = 'google_breakpad/src/processor/testdata';
-const FOUND_BY: Record<string, string> = { context: 'given as instruction pointer in context', cfi: 'call frame info', frame_pointer: 'previous frame\'s frame pointer', scan: 'stack scanning' };
+const FOUND_BY: Record<string, string> = { context: 'given as instruction pointer in context', cfi: 'call frame info', frame_pointer: "previous frame's frame pointer", scan: 'stack scanning' };
 const hex8 = (v: bigint | undefined) => `0x${(v ?? 0n).toString(16).padStart(8, '0')}`;
 
 /** One frame as minidump_stackwalk prints it (header, eip/esp/ebp, Found by). */

@@ -186,10 +186,25 @@ describeCorpus(`corpus: SymFromAddr, lines and inline frames as Microsoft's dbgh
       const i = sym.getModuleInfo(base)!;
       const hex = (v: number | bigint) => `0x${v.toString(16)}`;
       const ours = {
-        base: hex(i.baseOfImage), symType: i.symType, imageSize: i.imageSize, timeDateStamp: hex(i.timeDateStamp), pdbSig70: i.pdbSig70,
-        pdbAge: i.pdbAge, moduleName: i.moduleName, cvData: i.cvData, lineNumbers: +i.lineNumbers, globalSymbols: +i.globalSymbols,
-        typeInfo: +i.typeInfo, sourceIndexed: +i.sourceIndexed, publics: +i.publics, pdbUnmatched: +i.pdbUnmatched,
-        dbgUnmatched: +i.dbgUnmatched, machineType: hex(i.machineType), checkSum: hex(i.checkSum), numSyms: i.numSyms, cvSig: hex(i.cvSig),
+        base: hex(i.baseOfImage),
+        symType: i.symType,
+        imageSize: i.imageSize,
+        timeDateStamp: hex(i.timeDateStamp),
+        pdbSig70: i.pdbSig70,
+        pdbAge: i.pdbAge,
+        moduleName: i.moduleName,
+        cvData: i.cvData,
+        lineNumbers: +i.lineNumbers,
+        globalSymbols: +i.globalSymbols,
+        typeInfo: +i.typeInfo,
+        sourceIndexed: +i.sourceIndexed,
+        publics: +i.publics,
+        pdbUnmatched: +i.pdbUnmatched,
+        dbgUnmatched: +i.dbgUnmatched,
+        machineType: hex(i.machineType),
+        checkSum: hex(i.checkSum),
+        numSyms: i.numSyms,
+        cvSig: hex(i.cvSig),
       };
       const theirs = Object.fromEntries(Object.keys(ours).map((k) => [k, o.module[k]]));
       expect(ours).toEqual(theirs);

@@ -235,7 +235,7 @@ describeCorpus('corpus: dumpSyms vs Breakpad dump_syms (DIA)', () => {
     const t = { func: tally(ours.func, want.func), line: tally(ours.line, want.line), pub: tally(ours.pub, want.pub) };
     const cell = (x: Tally): string => `${x.same}/${x.spelling}/${x.signature}/${x.other.length} of ${x.expected}`;
     table.push(`${path.basename(c.expected)} | ${cell(t.func)} | ${cell(t.line)} | ${cell(t.pub)}`);
-    if (process.env.SHOW_OTHER) table.push(...[...t.func.other.slice(0, 14), ...t.line.other.slice(0, 6), ...t.pub.other.slice(0, 20)].map((x) => "   " + x));
+    if (process.env.SHOW_OTHER) table.push(...[...t.func.other.slice(0, 14), ...t.line.other.slice(0, 6), ...t.pub.other.slice(0, 20)].map((x) => '   ' + x));
     const got = {
       func: [t.func.same + t.func.spelling, t.func.signature, t.func.other.length],
       line: [t.line.same + t.line.spelling, t.line.other.length],

@@ -265,7 +265,13 @@ function lineSectionsAt(pdb: PdbFile, prov: PdbProvider, pdbRva: number): number
  * starts at stdio.h:641. The other three resolve the same way.
  */
 const CRASHED: Record<string, string[]> = {
-  '0x24cf': ['std::_Adjust_manually_vector_aligned', 'std::_Deallocate', 'std::allocator<wchar_t>::deallocate', 'std::basic_string<wchar_t,std::char_traits<wchar_t>,std::allocator<wchar_t> >::_Tidy_deallocate', 'std::basic_string<wchar_t,std::char_traits<wchar_t>,std::allocator<wchar_t> >::{dtor}'],
+  '0x24cf': [
+    'std::_Adjust_manually_vector_aligned',
+    'std::_Deallocate',
+    'std::allocator<wchar_t>::deallocate',
+    'std::basic_string<wchar_t,std::char_traits<wchar_t>,std::allocator<wchar_t> >::_Tidy_deallocate',
+    'std::basic_string<wchar_t,std::char_traits<wchar_t>,std::allocator<wchar_t> >::{dtor}',
+  ],
   '0x26f0': ['google_breakpad::CrashGenerationClient::{dtor}'],
   '0x27a0': ['std::_Default_allocate_traits::_Allocate', 'std::_Allocate', 'std::allocator<std::_List_node<google_breakpad::AppMemory,void *> >::allocate'],
   '0x28b7': ['_vfprintf_l'],
@@ -275,7 +281,11 @@ describeCorpus('corpus: inline frames against llvm-symbolizer-19', () => {
   let chains = 0;
   let chainsSame = 0;
   test.each(ORACLES)('%s', async (rel) => {
-    const lines = fs.readFileSync(path.join(CORPUS, 'oracle', `${rel}.llvm-symbolizer-19.jsonl`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(path.join(CORPUS, 'oracle', `${rel}.llvm-symbolizer-19.jsonl`), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     const head = lines[0];
     const pdb = PdbFile.open(resolve(head.pdb));
     const sym = SymbolHandler.initialize();

@@ -127,9 +127,7 @@ describeCorpus('corpus: line calls and scopes against llvm-pdbutil', () => {
         const base = await sym.loadModule(o.pdb, { baseAddress: BASE, size: 0x10000000 });
         const key = (obj: string, file: string, line: number, address?: bigint) => `${obj}|${file}|${line}${omap ? '' : `|0x${address!.toString(16)}`}`;
         const got = [...sym.enumLines(base)];
-        expect(got.map((l) => key(l.obj, l.fileName, l.lineNumber, l.address - base)).sort()).toEqual(
-          want.map((l) => key(l.obj, l.file, l.line, BigInt(sections.get(l.section)! + l.offset))).sort(),
-        );
+        expect(got.map((l) => key(l.obj, l.fileName, l.lineNumber, l.address - base)).sort()).toEqual(want.map((l) => key(l.obj, l.file, l.line, BigInt(sections.get(l.section)! + l.offset))).sort());
         const files = new Set(readDumpFiles(o.text).flatMap((m) => m.files));
         expect(new Set([...sym.enumSourceFiles(base)].map((f) => f.fileName))).toEqual(files);
         if (omap) return;
@@ -183,7 +181,8 @@ describeCorpus('corpus: line calls and scopes against llvm-pdbutil', () => {
             if (reg === undefined) continue;
             checked++;
             const s = got.find((g) => g.name === l.name);
-            if (!s || s.register !== reg || BigInt.asIntN(64, s.address) !== BigInt(l.offset!)) wrong.push(`${p.name}: ${l.name} want ${reg}${l.offset} got ${s ? `${s.register}${BigInt.asIntN(64, s.address)}` : 'none'}`);
+            if (!s || s.register !== reg || BigInt.asIntN(64, s.address) !== BigInt(l.offset!))
+              wrong.push(`${p.name}: ${l.name} want ${reg}${l.offset} got ${s ? `${s.register}${BigInt.asIntN(64, s.address)}` : 'none'}`);
           }
         }
         expect(wrong).toEqual([]);

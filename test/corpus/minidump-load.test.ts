@@ -92,7 +92,15 @@ describeCorpus('loadDump: x86 frame data vs crash.sym (DIA-made STACK WIN record
           expect([rva, got.kind]).toEqual([rva, 'framedata']);
           continue;
         }
-        const want: Record<string, unknown> = { kind: type === 4 ? 'framedata' : 'fpo', rvaStart: rva, codeSize: code, prologSize: prolog, paramsSize: params, savedRegsSize: saved, localsSize: locals };
+        const want: Record<string, unknown> = {
+          kind: type === 4 ? 'framedata' : 'fpo',
+          rvaStart: rva,
+          codeSize: code,
+          prologSize: prolog,
+          paramsSize: params,
+          savedRegsSize: saved,
+          localsSize: locals,
+        };
         if (type === 4) Object.assign(want, { maxStackSize: maxStack, program: hasProgram ? rest.trim().replace(/\s+/g, ' ') : undefined });
         else want.allocatesBasePointer = rest.trim() === '1';
         const ours: Record<string, unknown> = { ...got, program: got.program?.trim().replace(/\s+/g, ' ') };
@@ -115,7 +123,13 @@ describeCorpus('loadDump: minidump2.dmp without its PDBs', () => {
       expect(d.modules[0].status).toEqual({
         kind: 'symbols-missing',
         wanted: { name: 'test_app.pdb', debugId: '5A9832E5287241C1838ED98914E9B7FF1' },
-        searched: [path.join(corpusPath(WINDOWS), 'test_app.exe'), 'c:\\test_app.pdb', path.join(corpusPath(WINDOWS), 'test_app.pdb'), path.join(corpusPath(WINDOWS), 'exe', 'test_app.pdb'), path.join(corpusPath(WINDOWS), 'symbols', 'exe', 'test_app.pdb')],
+        searched: [
+          path.join(corpusPath(WINDOWS), 'test_app.exe'),
+          'c:\\test_app.pdb',
+          path.join(corpusPath(WINDOWS), 'test_app.pdb'),
+          path.join(corpusPath(WINDOWS), 'exe', 'test_app.pdb'),
+          path.join(corpusPath(WINDOWS), 'symbols', 'exe', 'test_app.pdb'),
+        ],
       });
       expect(d.handler.enumModules()).toEqual([]);
     } finally {

@@ -76,8 +76,18 @@ function readYaml(file: string): YamlDump {
 }
 
 const YAML_TYPES: Record<string, number> = {
-  ThreadList: 3, ModuleList: 4, MemoryList: 5, Exception: 6, SystemInfo: 7, HandleData: 12, UnloadedModuleList: 14,
-  MiscInfo: 15, MemoryInfoList: 16, SystemMemoryInfo: 21, ProcessVMCounters: 22, BreakpadInfo: 0x47670001,
+  ThreadList: 3,
+  ModuleList: 4,
+  MemoryList: 5,
+  Exception: 6,
+  SystemInfo: 7,
+  HandleData: 12,
+  UnloadedModuleList: 14,
+  MiscInfo: 15,
+  MemoryInfoList: 16,
+  SystemMemoryInfo: 21,
+  ProcessVMCounters: 22,
+  BreakpadInfo: 0x47670001,
 };
 const ARCH: Record<string, number> = { X86: 0, AMD64: 9, ARM64: 12 };
 const hex = (b: Uint8Array | undefined) => (b ? Buffer.from(b).toString('hex').toUpperCase() : 'unreadable');
@@ -136,9 +146,7 @@ describeCorpus('minidump reader: corpus dumps vs obj2yaml and the MANIFEST', () 
 
     test('modules: bases, sizes, timestamps, names, CodeView records (obj2yaml)', () => {
       const mods = d.modules();
-      expect(mods.map((m) => ({ base: m.base, size: m.size, timeDateStamp: m.timeDateStamp, name: m.name }))).toEqual(
-        y.modules.map(({ cv: _cv, ...rest }) => rest),
-      );
+      expect(mods.map((m) => ({ base: m.base, size: m.size, timeDateStamp: m.timeDateStamp, name: m.name }))).toEqual(y.modules.map(({ cv: _cv, ...rest }) => rest));
       const bytes = fs.readFileSync(corpusPath(file));
       expect(y.modules.length).toBeGreaterThan(10);
       mods.forEach((m, i) => {
@@ -277,7 +285,13 @@ describeCorpus('minidump reader: hand-checked corpus bytes', () => {
   test('thread_name_list.dmp: the ThreadNames stream (0x18 at 0x11d4, 40 bytes)', () => {
     const d = openMinidump(corpusPath(`${TESTDATA}/thread_name_list.dmp`));
     expect(d.entry(24)!.location).toEqual({ rva: 0x11d4, dataSize: 40 });
-    expect(d.threadNames()).toEqual(new Map([[0x19a4, 'main thread'], [0x2274, 'sleep thread'], [0x2ae0, 'overflow thread']]));
+    expect(d.threadNames()).toEqual(
+      new Map([
+        [0x19a4, 'main thread'],
+        [0x2274, 'sleep thread'],
+        [0x2ae0, 'overflow thread'],
+      ]),
+    );
     // The crashing thread is the one named "overflow thread".
     expect(d.threadNames().get(d.exception()!.threadId)).toBe('overflow thread');
   });

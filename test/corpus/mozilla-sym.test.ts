@@ -118,7 +118,26 @@ interface Tally {
 }
 
 function compare(ours: Parsed, moz: Parsed, dia: Parsed): Tally {
-  const t: Tally = { funcSame: 0, naming: 0, params: 0, linesSame: 0, mergedLines: 0, hiddenLines: 0, clippedLines: 0, unusedFiles: 0, pubSame: 0, pubNaming: 0, pubParams: 0, diaOnlyPublic: 0, unnamedPublic: 0, mozillaOnlyPublic: 0, stackSame: 0, fpo: 0, mozillaFpo: 0, other: [] };
+  const t: Tally = {
+    funcSame: 0,
+    naming: 0,
+    params: 0,
+    linesSame: 0,
+    mergedLines: 0,
+    hiddenLines: 0,
+    clippedLines: 0,
+    unusedFiles: 0,
+    pubSame: 0,
+    pubNaming: 0,
+    pubParams: 0,
+    diaOnlyPublic: 0,
+    unnamedPublic: 0,
+    mozillaOnlyPublic: 0,
+    stackSame: 0,
+    fpo: 0,
+    mozillaFpo: 0,
+    other: [],
+  };
   for (const f of moz.files) if (!ours.files.has(f)) t.other.push(`FILE only Mozilla's: ${f}`);
   for (const f of ours.files) if (!moz.files.has(f)) t.unusedFiles++;
   for (const [key, m] of moz.funcs) {
@@ -266,7 +285,7 @@ describeCorpus("corpus: dumpSyms vs Mozilla's dump_syms (new .sym files)", () =>
     expect(classes).toEqual(c.pin);
   });
 
-  test('the naming class, by example: the same function, Mozilla\'s spelling and UnDecorateSymbolName 0x87FE\'s', async () => {
+  test("the naming class, by example: the same function, Mozilla's spelling and UnDecorateSymbolName 0x87FE's", async () => {
     const o = parse(await ours(`${MZ}/basic32.pd_`, `${MZ}/basic32.dll`));
     const m = parse(fs.readFileSync(corpusPath(`${MZ}/basic32.sym`), 'utf8'));
     const d = parse(fs.readFileSync(corpusPath(`${MZ}/basic32.old.sym`), 'utf8'));

@@ -58,7 +58,10 @@ describeCorpus('corpus: probed lookups answer as the whole tables', () => {
       const start = b.sectionOffsetToPdbRva(sc.sections[i], sc.offsets[i]);
       if (start !== undefined) for (const t of [start, start + sc.sizes[i] - 1, start + sc.sizes[i]]) targets.add(b.toImageRva(t));
     }
-    const list = spread([...targets].filter((t) => t >= 0).sort((x, y) => x - y), 3000);
+    const list = spread(
+      [...targets].filter((t) => t >= 0).sort((x, y) => x - y),
+      3000,
+    );
     let answered = 0;
     for (const t of list) {
       for (const options of [Q.options, Q.options | SymOpt.PUBLICS_ONLY]) {

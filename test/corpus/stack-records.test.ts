@@ -117,7 +117,13 @@ describeCorpus('STACK WIN / STACK CFI vs Breakpad dump_syms (DIA)', () => {
         got = got.map((l) => l.trimEnd());
       }
       const a = agreement(got, want);
-      expect({ same: a.same, want: a.want, inOrder: a.inOrder, extra: a.extra.slice(0, 4), missing: a.missing.slice(0, 4) }).toEqual({ same: c.same, want: c.same, inOrder: c.inOrder, extra: [], missing: [] });
+      expect({ same: a.same, want: a.want, inOrder: a.inOrder, extra: a.extra.slice(0, 4), missing: a.missing.slice(0, 4) }).toEqual({
+        same: c.same,
+        want: c.same,
+        inOrder: c.inOrder,
+        extra: [],
+        missing: [],
+      });
     }, 120000);
   }
 
@@ -126,8 +132,16 @@ describeCorpus('STACK WIN / STACK CFI vs Breakpad dump_syms (DIA)', () => {
     const chunks: Buffer[] = [];
     out.on('data', (d: Buffer) => chunks.push(d));
     const r = await dumpSymsFromImage({ image: corpusPath(`${BP}/pe_only_symbol_test.dll`), out });
-    const want = fs.readFileSync(corpusPath(`${BP}/pe_only_symbol_test.sym`), 'utf8').split(/\r?\n/).filter((l) => l !== '');
-    expect(Buffer.concat(chunks).toString('utf8').split('\n').filter((l) => l !== '')).toEqual(want);
+    const want = fs
+      .readFileSync(corpusPath(`${BP}/pe_only_symbol_test.sym`), 'utf8')
+      .split(/\r?\n/)
+      .filter((l) => l !== '');
+    expect(
+      Buffer.concat(chunks)
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+    ).toEqual(want);
     expect(r).toEqual({ module: { os: 'windows', arch: 'x86_64', id: '2A5EAB481FAB4A17A9761CDC14FE531A1', name: 'pe_only_symbol_test.pdb' }, codeId: '5C8AD05F12000', stack: 212 });
   });
 });

@@ -22,7 +22,14 @@ const BREAKPAD = 'google_breakpad/src/processor/testdata';
 
 function line(f: FrameOut): string {
   const m = f.module?.filename;
-  const base = f.function === undefined ? (m ? `${m} + 0x${f.moduleOffset!.toString(16)}` : `0x${f.instruction.toString(16)}`) : f.file !== undefined ? `${m}!${f.function} [${path.win32.basename(f.file)} : ${f.line} + 0x${f.lineOffset!.toString(16)}]` : `${m}!${f.function} + 0x${f.functionOffset!.toString(16)}`;
+  const base =
+    f.function === undefined
+      ? m
+        ? `${m} + 0x${f.moduleOffset!.toString(16)}`
+        : `0x${f.instruction.toString(16)}`
+      : f.file !== undefined
+        ? `${m}!${f.function} [${path.win32.basename(f.file)} : ${f.line} + 0x${f.lineOffset!.toString(16)}]`
+        : `${m}!${f.function} + 0x${f.functionOffset!.toString(16)}`;
   const inl = f.inlines.map((i) => `${i.function}@${i.line}`).join(' < ');
   return `${base} (${f.trust})${inl ? ` inlines: ${inl}` : ''}`;
 }
@@ -70,7 +77,7 @@ describeCorpus('dbghelp stack on the corpus dumps', () => {
     expect(formatText(s)).toContain(' 0  test_app.exe + 0x429e');
   });
 
-  test('minidump2.dmp with Breakpad\'s testdata/symbols (.sym files): the functions, files, lines and trust of minidump2.stackwalk.out', async () => {
+  test("minidump2.dmp with Breakpad's testdata/symbols (.sym files): the functions, files, lines and trust of minidump2.stackwalk.out", async () => {
     const dir = corpusPath(BREAKPAD);
     const expected = fs.readFileSync(path.join(dir, 'minidump2.stackwalk.out'), 'utf8');
     const thread0 = expected.slice(expected.indexOf('Thread 0'), expected.indexOf('Loaded modules'));
@@ -100,7 +107,7 @@ describeCorpus('dbghelp stack on the corpus dumps', () => {
     [`${BREAKPAD}/stack_exhaustion.dmp`, 'EXCEPTION_STACK_OVERFLOW', 0xdea637n],
     [`${SYMBOLIC}/mini.dmp`, 'EXCEPTION_ACCESS_VIOLATION_WRITE', 0x45n],
   ];
-  test.each(dumps)('%s walks, with Breakpad\'s crash reason', async (rel, type, address) => {
+  test.each(dumps)("%s walks, with Breakpad's crash reason", async (rel, type, address) => {
     const s = await processMinidump(corpusPath(rel), { searchPath: '' });
     expect(s.crash?.type).toBe(type);
     expect(s.crash?.address).toBe(address);

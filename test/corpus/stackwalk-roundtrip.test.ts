@@ -142,13 +142,17 @@ suite('our .sym files through Breakpad minidump_stackwalk', () => {
   afterAll(() => (process.env.KEEP_STORE ? fs.cpSync(store, process.env.KEEP_STORE, { recursive: true }) : fs.rmSync(store, { recursive: true, force: true })));
 
   const dumps = fs.readdirSync(DUMPS).filter((f) => f.endsWith('.dmp'));
-  test.each(dumps)('%s: same frames as processMinidump', async (d) => {
-    const want = await ours(path.join(DUMPS, d), BIN);
-    const got = theirs(withCodeView(path.join(DUMPS, d), 'crashes-x64.exe', path.join(BIN, 'crashes-x64.exe'), path.join(store, d)), store);
-    const pin = DIFFERENCES[d];
-    if (!pin) expect(got).toEqual(want);
-    else expect(got).toEqual(pin(want));
-  }, 60000);
+  test.each(dumps)(
+    '%s: same frames as processMinidump',
+    async (d) => {
+      const want = await ours(path.join(DUMPS, d), BIN);
+      const got = theirs(withCodeView(path.join(DUMPS, d), 'crashes-x64.exe', path.join(BIN, 'crashes-x64.exe'), path.join(store, d)), store);
+      const pin = DIFFERENCES[d];
+      if (!pin) expect(got).toEqual(want);
+      else expect(got).toEqual(pin(want));
+    },
+    60000,
+  );
 
   test('with detailedStackCfiRecords instead: alloca.dmp walks in full', async () => {
     const detailed = fs.mkdtempSync(path.join(os.tmpdir(), 'symstore-'));

@@ -100,7 +100,7 @@ describeCorpus("the portable x86 walker against Microsoft's StackWalkEx (test/fi
     return walkStack({ arch: 'x86', context: t.context!.registers, memory: d.memory, moduleAt: (a) => d.moduleAt(a), maxFrames: 64 });
   };
 
-  test('the corpus has a PDB for mini.dmp only (crash.pdb), and only its frames have FPO data in Microsoft\'s walks', async () => {
+  test("the corpus has a PDB for mini.dmp only (crash.pdb), and only its frames have FPO data in Microsoft's walks", async () => {
     // (rust-minidump's test.dmp is a byte-identical copy of minidump2.dmp.)
     const rows = manifest().filter((r) => r.kind === 'dmp' && r.arch === 'x86' && !/IDENTICAL to/.test(r.notes));
     expect(rows.map((r) => path.basename(r.local_path)).sort()).toEqual(DUMPS.map((d) => `${d}.dmp`).sort());
@@ -161,7 +161,18 @@ describeCorpus("the portable x86 walker against Microsoft's StackWalkEx (test/fi
       const fpo = f.fpo!;
       // dbghelp.dll turns a FRAMEDATA record into an FPO_DATA: dwords for locals and params,
       // frame type 3 (FRAME_NONFPO), and the low 3 bits of cbSavedRegs (a byte count) as cbRegs.
-      expect({ kind: info.kind, start: hex(info.rvaStart), procSize: info.codeSize, locals: info.localsSize / 4, params: info.paramsSize / 4, prolog: info.prologSize, regs: info.savedRegsSize & 7, seh: info.hasSeh ? 1 : 0, bp: info.allocatesBasePointer ? 1 : 0, frame: 3 }).toEqual({ kind: 'framedata', ...fpo });
+      expect({
+        kind: info.kind,
+        start: hex(info.rvaStart),
+        procSize: info.codeSize,
+        locals: info.localsSize / 4,
+        params: info.paramsSize / 4,
+        prolog: info.prologSize,
+        regs: info.savedRegsSize & 7,
+        seh: info.hasSeh ? 1 : 0,
+        bp: info.allocatesBasePointer ? 1 : 0,
+        frame: 3,
+      }).toEqual({ kind: 'framedata', ...fpo });
     }
   });
 });

@@ -77,7 +77,12 @@ describeCorpus('types of the corpus PDBs vs llvm-pdbutil', () => {
     const dump = parseTypeDump(text);
     const byIndex = new Map(dump.tpi.map((r) => [r.index, r]));
     // The sampled definitions (the extract also holds definitions their members' types need).
-    const sampled = new Set(/^# sampled (.*)$/m.exec(text)![1].split(' ').map((x) => parseInt(x, 16)));
+    const sampled = new Set(
+      /^# sampled (.*)$/m
+        .exec(text)![1]
+        .split(' ')
+        .map((x) => parseInt(x, 16)),
+    );
     const defs = definitions(dump.tpi).filter((d) => sampled.has(d.index));
     const byName = [...text.matchAll(/^# byname (0x[0-9A-F]+) (.*)$/gm)].map((m) => ({ index: parseInt(m[1], 16), name: m[2] }));
     const total = Number(/^# definitions (\d+)$/m.exec(text)![1]);
@@ -173,19 +178,23 @@ describeCorpus('types of the corpus PDBs vs llvm-pdbutil', () => {
   });
 
   const full = process.env.DBGHELP_TYPES_FULL === '1' ? test : test.skip;
-  full('every definition of every PDB against a full llvm-pdbutil-19 dump (DBGHELP_TYPES_FULL=1)', async () => {
-    for (const rel of Object.values(PDBS)) {
-      const text = execFileSync('llvm-pdbutil-19', ['dump', '-types', '-type-extras', corpusPath(rel)], { maxBuffer: 1 << 30, encoding: 'utf8' });
-      const d = parseTypeDump(text);
-      const sym = SymbolHandler.initialize();
-      try {
-        const base = await sym.loadModule(corpusPath(rel), { baseAddress: 0x10000000n });
-        const r = walkAndCompare((id, req) => sym.getTypeInfo(base, id, req), new Map(d.tpi.map((x) => [x.index, x])), definitions(d.tpi), pointerSizeOf(rel));
-        process.stderr.write(`${path.basename(rel)}: ${r.walked} definitions, ${r.members} children, ${r.differences.length} differences\n`);
-        expect(r.differences.slice(0, 5)).toEqual([]);
-      } finally {
-        sym.cleanup();
+  full(
+    'every definition of every PDB against a full llvm-pdbutil-19 dump (DBGHELP_TYPES_FULL=1)',
+    async () => {
+      for (const rel of Object.values(PDBS)) {
+        const text = execFileSync('llvm-pdbutil-19', ['dump', '-types', '-type-extras', corpusPath(rel)], { maxBuffer: 1 << 30, encoding: 'utf8' });
+        const d = parseTypeDump(text);
+        const sym = SymbolHandler.initialize();
+        try {
+          const base = await sym.loadModule(corpusPath(rel), { baseAddress: 0x10000000n });
+          const r = walkAndCompare((id, req) => sym.getTypeInfo(base, id, req), new Map(d.tpi.map((x) => [x.index, x])), definitions(d.tpi), pointerSizeOf(rel));
+          process.stderr.write(`${path.basename(rel)}: ${r.walked} definitions, ${r.members} children, ${r.differences.length} differences\n`);
+          expect(r.differences.slice(0, 5)).toEqual([]);
+        } finally {
+          sym.cleanup();
+        }
       }
-    }
-  }, 600000);
+    },
+    600000,
+  );
 });

@@ -35,7 +35,9 @@ export class W {
   /** A GUID from its text form (`01234567-89AB-CDEF-0123-456789ABCDEF`). */
   guid(g: string): this {
     const h = g.replace(/-/g, '');
-    this.u32(parseInt(h.slice(0, 8), 16)).u16(parseInt(h.slice(8, 12), 16)).u16(parseInt(h.slice(12, 16), 16));
+    this.u32(parseInt(h.slice(0, 8), 16))
+      .u16(parseInt(h.slice(8, 12), 16))
+      .u16(parseInt(h.slice(12, 16), 16));
     for (let i = 16; i < 32; i += 2) this.u8(parseInt(h.slice(i, i + 2), 16));
     return this;
   }
@@ -84,7 +86,12 @@ export class DumpBuilder {
   }
   /** MINIDUMP_STRING: its RVA. */
   string(s: string): number {
-    return this.add(new W().u32(s.length * 2).utf16(s).u16(0)).rva;
+    return this.add(
+      new W()
+        .u32(s.length * 2)
+        .utf16(s)
+        .u16(0),
+    ).rva;
   }
   /** MinidumpUTF8String (Crashpad): its RVA. */
   utf8(s: string): number {
@@ -116,7 +123,11 @@ export const loc = (w: W, l: Loc | undefined): W => w.u32(l?.dataSize ?? 0).u32(
 
 /** MINIDUMP_THREAD (48 bytes). */
 export function thread(w: W, t: { id: number; teb?: bigint; stackStart?: bigint; stack?: Loc; context?: Loc; suspend?: number; priorityClass?: number; priority?: number }): W {
-  w.u32(t.id).u32(t.suspend ?? 0).u32(t.priorityClass ?? 0x20).u32(t.priority ?? 0).u64(t.teb ?? 0n);
+  w.u32(t.id)
+    .u32(t.suspend ?? 0)
+    .u32(t.priorityClass ?? 0x20)
+    .u32(t.priority ?? 0)
+    .u64(t.teb ?? 0n);
   w.u64(t.stackStart ?? 0n);
   loc(w, t.stack);
   return loc(w, t.context);
@@ -138,7 +149,10 @@ const AMD64_GPRS = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8'
  * compacted XSAVE area holding `features` (AVX etc., sizes in bytes) then CET_U follow.
  */
 export function amd64Context(regs: Record<string, bigint>, flags = 0x10001f, cet?: { ssp: bigint; uCet?: bigint; avx?: boolean }): Uint8Array {
-  const w = new W().zeros(48).u32(cet ? flags | 0x40 : flags).u32(0x1f80);
+  const w = new W()
+    .zeros(48)
+    .u32(cet ? flags | 0x40 : flags)
+    .u32(0x1f80);
   for (const n of ['cs', 'ds', 'es', 'fs', 'gs', 'ss']) w.u16(Number(regs[n] ?? 0n));
   w.u32(Number(regs.eflags ?? 0n));
   for (const n of ['dr0', 'dr1', 'dr2', 'dr3', 'dr6', 'dr7']) w.u64(regs[n] ?? 0n);
@@ -149,9 +163,18 @@ export function amd64Context(regs: Record<string, bigint>, flags = 0x10001f, cet
   // CONTEXT_EX: All, Legacy (back at the CONTEXT), XState right after the 32-byte CONTEXT_EX.
   const featureBytes = (cet.avx ? 256 : 0) + 16;
   const xlen = 64 + featureBytes;
-  w.u32(-1232).u32(1232 + 32 + xlen).u32(-1232).u32(1232).u32(32).u32(xlen).u32(0).u32(0);
+  w.u32(-1232)
+    .u32(1232 + 32 + xlen)
+    .u32(-1232)
+    .u32(1232)
+    .u32(32)
+    .u32(xlen)
+    .u32(0)
+    .u32(0);
   const mask = (1n << 11n) | (cet.avx ? 4n : 0n);
-  w.u64(mask).u64(mask | (1n << 63n)).zeros(48);
+  w.u64(mask)
+    .u64(mask | (1n << 63n))
+    .zeros(48);
   if (cet.avx) w.zeros(256);
   w.u64(cet.uCet ?? 1n).u64(cet.ssp);
   return w.done();
@@ -167,16 +190,43 @@ export function arm64Context(regs: Record<string, bigint>, flags = 0x400003): Ui
 
 /** MINIDUMP_SYSTEM_INFO (56 bytes). */
 export function systemInfo(w: W, s: { arch: number; major: number; minor: number; build: number; csdRva?: number; cpus?: number; vendor?: string }): W {
-  w.u16(s.arch).u16(6).u16(0x9e0a).u8(s.cpus ?? 4).u8(1).u32(s.major).u32(s.minor).u32(s.build).u32(2).u32(s.csdRva ?? 0).u16(0x100).u16(0);
-  if (s.arch === 0 || s.arch === 9) return w.ascii((s.vendor ?? 'GenuineIntel').padEnd(12, '\0')).u32(0x906ea).u32(0xbfebfbff).u32(0);
+  w.u16(s.arch)
+    .u16(6)
+    .u16(0x9e0a)
+    .u8(s.cpus ?? 4)
+    .u8(1)
+    .u32(s.major)
+    .u32(s.minor)
+    .u32(s.build)
+    .u32(2)
+    .u32(s.csdRva ?? 0)
+    .u16(0x100)
+    .u16(0);
+  if (s.arch === 0 || s.arch === 9)
+    return w
+      .ascii((s.vendor ?? 'GenuineIntel').padEnd(12, '\0'))
+      .u32(0x906ea)
+      .u32(0xbfebfbff)
+      .u32(0);
   return w.u64(0x1234n).u64(0x5678n).zeros(8);
 }
 
 /** MINIDUMP_MODULE (108 bytes). */
 export function module(w: W, m: { base: bigint; size: number; checkSum?: number; timeDateStamp: number; nameRva: number; cv?: Loc; misc?: Loc; version?: [number, number, number, number] }): W {
-  w.u64(m.base).u32(m.size).u32(m.checkSum ?? 0).u32(m.timeDateStamp).u32(m.nameRva);
+  w.u64(m.base)
+    .u32(m.size)
+    .u32(m.checkSum ?? 0)
+    .u32(m.timeDateStamp)
+    .u32(m.nameRva);
   const v = m.version;
-  if (v) w.u32(0xfeef04bd).u32(0x10000).u32((v[0] << 16) | v[1]).u32((v[2] << 16) | v[3]).u32((v[0] << 16) | v[1]).u32((v[2] << 16) | v[3]).zeros(28);
+  if (v)
+    w.u32(0xfeef04bd)
+      .u32(0x10000)
+      .u32((v[0] << 16) | v[1])
+      .u32((v[2] << 16) | v[3])
+      .u32((v[0] << 16) | v[1])
+      .u32((v[2] << 16) | v[3])
+      .zeros(28);
   else w.zeros(52);
   loc(w, m.cv);
   loc(w, m.misc);

@@ -73,7 +73,11 @@ function walk(dir: string, suffix: string, out: string[] = []): string[] {
 }
 
 function read<R>(file: string, suffix: string): MsOracle<R> {
-  const [head, mod, ...rest] = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+  const [head, mod, ...rest] = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
   const error = rest.find((r) => r.enumError !== undefined);
   return {
     image: path.relative(path.join(CORPUS, 'oracle'), file).slice(0, -suffix.length),

@@ -19,7 +19,11 @@ export interface OracleRow {
 }
 
 export function readSymbolizerOracle(file: string): { head: Record<string, string>; rows: OracleRow[] } {
-  const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   const [head, ...rest] = lines;
   const rows: OracleRow[] = [];
   for (const r of rest) {
@@ -47,7 +51,10 @@ export function bare(name: string): string {
       }
     }
   }
-  return s.replace(/\s+/g, ' ').replace(/^(struct|class|enum|union) /, '').trim();
+  return s
+    .replace(/\s+/g, ' ')
+    .replace(/^(struct|class|enum|union) /, '')
+    .trim();
 }
 
 /** Template-argument formatting folded away: `struct`/`class`/`enum`/`union` keywords and spaces. */

@@ -180,7 +180,6 @@ export function describeChild(api: Query, parent: number, c: number): string {
   }
 }
 
-
 export function expectedChildren(dump: Map<number, DumpRecord>, m: DumpMember, owner: string): string[] {
   switch (m.kind) {
     case 'LF_BCLASS':
@@ -219,7 +218,7 @@ export function expectedChildren(dump: Map<number, DumpRecord>, m: DumpMember, o
 /** A field list's members, following LF_INDEX continuations. */
 export function fieldMembers(dump: Map<number, DumpRecord>, fl: number): DumpMember[] {
   const out: DumpMember[] = [];
-  for (let at: number | undefined = fl; at; ) {
+  for (let at: number | undefined = fl; at;) {
     const r: DumpRecord = dump.get(at)!;
     at = undefined;
     for (const m of r.members ?? []) {
@@ -229,4 +228,3 @@ export function fieldMembers(dump: Map<number, DumpRecord>, fl: number): DumpMem
   }
   return out;
 }
-

@@ -189,9 +189,7 @@ describe('test/fixtures/dumps: the committed dumps', () => {
       expect(record.scenario).toBe(s);
       expect(record.exception).toEqual(truth.exception);
       const raw = (f: Frame) => ({ pc: f.pc, sp: f.sp, module: f.module, rva: f.rva });
-      expect(record.threads.map((t) => ({ ...t, frames: t.frames.map(raw) }))).toEqual(
-        truth.threads.map((t) => ({ ...t, frames: t.frames.map(raw) })),
-      );
+      expect(record.threads.map((t) => ({ ...t, frames: t.frames.map(raw) }))).toEqual(truth.threads.map((t) => ({ ...t, frames: t.frames.map(raw) })));
       expect(record.precrash.map(raw)).toEqual(truth.precrash.map(raw));
       expect(crash.role).toBe('crashing');
       expect(waiter.role).toBe('waiter');
@@ -280,7 +278,7 @@ describe('test/fixtures/dumps: the committed dumps', () => {
       }
     });
 
-    test("with our image only (<scenario>.mswalk-exeonly.json), StackWalkEx agrees up to the first foreign frame", () => {
+    test('with our image only (<scenario>.mswalk-exeonly.json), StackWalkEx agrees up to the first foreign frame', () => {
       const ms = JSON.parse(fs.readFileSync(path.join(DIR, `${s}.mswalk-exeonly.json`), 'utf8')) as MsWalk;
       for (const t of truth.threads) {
         const physical = ms.threads.find((x) => x.id === t.id)!.frames.filter((f) => !f.inline);

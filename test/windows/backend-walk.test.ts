@@ -11,8 +11,24 @@ import { contextRecord, contextRecordAmd64, contextRecordX86, MACHINE_OF_ARCH, r
 import type { MemoryReader, WalkModule } from '../../lib/stackwalk/types';
 
 function context() {
-  const raw = new Map<string, bigint>([['mxcsr', 0x1f80n], ['cs', 0x33n], ['ss', 0x2bn], ['eflags', 0x10246n], ['rip', 0x140001079n], ['rsp', 0x11fd40n], ['rbp', 0x11fd60n], ['rax', 1n], ['r15', 0xf15n]]);
-  const registers = new Map<string, bigint>([['rip', 0x140001079n], ['rsp', 0x11fd40n], ['rbp', 0x11fd60n], ['rax', 1n], ['r15', 0xf15n]]);
+  const raw = new Map<string, bigint>([
+    ['mxcsr', 0x1f80n],
+    ['cs', 0x33n],
+    ['ss', 0x2bn],
+    ['eflags', 0x10246n],
+    ['rip', 0x140001079n],
+    ['rsp', 0x11fd40n],
+    ['rbp', 0x11fd60n],
+    ['rax', 1n],
+    ['r15', 0xf15n],
+  ]);
+  const registers = new Map<string, bigint>([
+    ['rip', 0x140001079n],
+    ['rsp', 0x11fd40n],
+    ['rbp', 0x11fd60n],
+    ['rax', 1n],
+    ['r15', 0xf15n],
+  ]);
   return { arch: 'amd64' as const, flags: 0x10000b, registers, raw };
 }
 
@@ -29,7 +45,25 @@ test('contextRecordAmd64 writes a CONTEXT the minidump reader reads back field f
 });
 
 function context86() {
-  const raw = new Map<string, bigint>([['dr7', 0x400n], ['gs', 0x2bn], ['fs', 0x53n], ['es', 0x2bn], ['ds', 0x2bn], ['edi', 0x17b1a90n], ['esi', 0x2ccn], ['ebx', 0x17b1aa0n], ['edx', 0n], ['ecx', 0n], ['eax', 0n], ['ebp', 0x179f2b8n], ['eip', 0x771df3dcn], ['cs', 0x23n], ['eflags', 0x246n], ['esp', 0x179f2acn], ['ss', 0x2bn]]);
+  const raw = new Map<string, bigint>([
+    ['dr7', 0x400n],
+    ['gs', 0x2bn],
+    ['fs', 0x53n],
+    ['es', 0x2bn],
+    ['ds', 0x2bn],
+    ['edi', 0x17b1a90n],
+    ['esi', 0x2ccn],
+    ['ebx', 0x17b1aa0n],
+    ['edx', 0n],
+    ['ecx', 0n],
+    ['eax', 0n],
+    ['ebp', 0x179f2b8n],
+    ['eip', 0x771df3dcn],
+    ['cs', 0x23n],
+    ['eflags', 0x246n],
+    ['esp', 0x179f2acn],
+    ['ss', 0x2bn],
+  ]);
   const registers = new Map<string, bigint>(['eip', 'esp', 'ebp', 'eax', 'ebx', 'ecx', 'edx', 'esi', 'edi'].map((n) => [n, raw.get(n)!]));
   return { arch: 'x86' as const, flags: 0x1003f, registers, raw };
 }
@@ -61,7 +95,11 @@ describe('readForDbgHelp', () => {
     expect(readForDbgHelp(mem, at, 0x3000n, 4)).toBeUndefined();
   });
   test('a reader that throws is a hole, not an exception', () => {
-    const bad: MemoryReader = { read: () => { throw new RangeError('x'); } };
+    const bad: MemoryReader = {
+      read: () => {
+        throw new RangeError('x');
+      },
+    };
     expect(readForDbgHelp(bad, () => undefined, 0x1000n, 4)).toBeUndefined();
   });
 });
@@ -80,9 +118,16 @@ describe('toWalkResult / walkThread', () => {
   };
   test('inline frames fold into their physical frame; frame 0 keeps the context, callers pc/sp/fp', () => {
     const r = toWalkResult(walk, req());
-    expect(r.frames.map((f) => [f.instruction, f.trust])).toEqual([[0x140001079n, 'context'], [0x14000109en, 'cfi']]);
+    expect(r.frames.map((f) => [f.instruction, f.trust])).toEqual([
+      [0x140001079n, 'context'],
+      [0x14000109en, 'cfi'],
+    ]);
     expect(r.frames[0].registers.get('r15')).toBe(0xf15n);
-    expect([...r.frames[1].registers]).toEqual([['rip', 0x14000109en], ['rsp', 0x11fd70n], ['rbp', 0x11fd90n]]);
+    expect([...r.frames[1].registers]).toEqual([
+      ['rip', 0x14000109en],
+      ['rsp', 0x11fd70n],
+      ['rbp', 0x11fd90n],
+    ]);
     expect(r.truncated).toBeUndefined();
     expect(r.detail).toMatch(/487/);
     expect(toWalkResult(walk, req(4)).truncated).toBe('frame-cap');
@@ -100,7 +145,11 @@ describe('toWalkResult / walkThread', () => {
     };
     const r = toWalkResult(w, r86);
     expect(r.frames.map((f) => f.instruction)).toEqual([0x771df3dcn, 0x2a2d97n]);
-    expect([...r.frames[1].registers]).toEqual([['eip', 0x2a2d97n], ['esp', 0x10ff744n], ['ebp', 0x10ff784n]]);
+    expect([...r.frames[1].registers]).toEqual([
+      ['eip', 0x2a2d97n],
+      ['esp', 0x10ff744n],
+      ['ebp', 0x10ff784n],
+    ]);
   });
   test('without a backend walker (portable), lib/stackwalk answers', () => {
     const r = walkThread(undefined, req());

@@ -60,7 +60,10 @@ if ('error' in loaded) {
     const p = sym.loadModule(bin('cppfeatures-x64.exe'));
     sym.cleanup();
     // The worker may take the lock before or after cleanup: both are legal, a hang is not.
-    const r = await p.then((b) => b, (e: { code: string }) => e.code);
+    const r = await p.then(
+      (b) => b,
+      (e: { code: string }) => e.code,
+    );
     expect([0x140000000n, 'INVALID_HANDLE']).toContain(r);
     expect(() => sym.fromAddr(0x140001000n)).toThrow(expect.objectContaining({ code: 'INVALID_HANDLE' }));
   });

@@ -110,7 +110,11 @@ for (const name of ['native', 'ffi'] as const) {
       gapTest(`${scenario}: every thread's StackWalkEx frames equal Microsoft's recorded walk (mswalk-exeonly), field by field`, () => {
         for (const t of ms.threads) {
           const got = asMswalk(walk(t.id));
-          expect({ thread: t.id, ...got }).toEqual({ thread: t.id, frames: t.frames.map(({ pc, ret, sp, fp, frameType, frameId, inline }) => ({ pc, ret, sp, fp, frameType, frameId, inline })), stopped: t.stopped });
+          expect({ thread: t.id, ...got }).toEqual({
+            thread: t.id,
+            frames: t.frames.map(({ pc, ret, sp, fp, frameType, frameId, inline }) => ({ pc, ret, sp, fp, frameType, frameId, inline })),
+            stopped: t.stopped,
+          });
         }
       });
 

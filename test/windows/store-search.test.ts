@@ -67,7 +67,7 @@ describe('store-search.ts (any platform)', () => {
     }
   });
 
-  test('findImagePdb: the store copy of the image\'s PDB through srv*C*S; a PDB of another build is reported, not taken', async () => {
+  test("findImagePdb: the store copy of the image's PDB through srv*C*S; a PDB of another build is reported, not taken", async () => {
     const { root, S, C, image } = tempStore();
     try {
       const lines: string[] = [];
@@ -95,7 +95,7 @@ describe.each(['native', 'ffi'] as const)('%s backend', (name) => {
   }
   const { backend } = loaded;
 
-  test('the DLL in use has no symsrv.dll beside it (Wine\'s never has), so the handler searches stores', () => {
+  test("the DLL in use has no symsrv.dll beside it (Wine's never has), so the handler searches stores", () => {
     const beside = fs.existsSync(path.join(path.dirname(backend.dllPath!), 'symsrv.dll'));
     expect(dllReadsStores(backend.dllPath, backend.dllImage!.kind)).toBe(beside && !loaded.wine);
     if (loaded.wine) expect(dllReadsStores(backend.dllPath, 'wine')).toBe(false);
@@ -103,7 +103,7 @@ describe.each(['native', 'ffi'] as const)('%s backend', (name) => {
 
   // With symsrv.dll beside it (a debugger's dbghelp.dll) the DLL reads stores itself: nothing to show.
   const withoutSymsrv = dllReadsStores(backend.dllPath, backend.dllImage!.kind) ? test.skip : test;
-  withoutSymsrv('srv*C*S: the DLL alone loads no PDB and copies nothing; with the handler\'s search it loads the store\'s PDB', async () => {
+  withoutSymsrv("srv*C*S: the DLL alone loads no PDB and copies nothing; with the handler's search it loads the store's PDB", async () => {
     const { root, S, C, image } = tempStore();
     const handlers: BackendHandler[] = [];
     const open = (readsStores: boolean) => {
@@ -172,7 +172,12 @@ describe.each(['native', 'ffi'] as const)('%s backend', (name) => {
     // A one-tier store over HTTP: the files of S by URL path, 404 for anything else.
     const server = http.createServer((req, res) => {
       gets.push(req.url ?? '');
-      const file = path.join(S, ...decodeURIComponent(req.url ?? '').split('/').filter(Boolean));
+      const file = path.join(
+        S,
+        ...decodeURIComponent(req.url ?? '')
+          .split('/')
+          .filter(Boolean),
+      );
       if (file.startsWith(S + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile()) {
         res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': fs.statSync(file).size });
         fs.createReadStream(file).pipe(res);

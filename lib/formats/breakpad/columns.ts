@@ -21,7 +21,10 @@ export class Column<T extends Typed> {
   length = 0;
 
   /** The first page is allocated on the first push, with `capacity` entries. */
-  constructor(private readonly ctor: TypedCtor<T>, private readonly capacity = 16) {
+  constructor(
+    private readonly ctor: TypedCtor<T>,
+    private readonly capacity = 16,
+  ) {
     this.pages = [];
   }
 

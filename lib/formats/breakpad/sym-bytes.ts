@@ -33,14 +33,19 @@ export class SymBytes {
 
   /** A file of `size` bytes (what was indexed). */
   static file(path: string, size: number): SymBytes {
-    return new SymBytes(path, size, () => {
-      const f = FileSource.open(path);
-      if (f.size !== size) {
-        f.close();
-        throw changed(path, 0, `it has ${f.size} bytes, ${size} were indexed`);
-      }
-      return f;
-    }, true);
+    return new SymBytes(
+      path,
+      size,
+      () => {
+        const f = FileSource.open(path);
+        if (f.size !== size) {
+          f.close();
+          throw changed(path, 0, `it has ${f.size} bytes, ${size} were indexed`);
+        }
+        return f;
+      },
+      true,
+    );
   }
 
   /** Bytes [at, at + n): a view, valid until the next read. */
@@ -88,7 +93,7 @@ export function changed(file: string, offset: number, why: string): DbgHelpError
 export function decodeRecords(t: SymTables, buf: Uint8Array, at: number, name: string, what: string, addr: number): SymTables {
   const l = new SymLine(name);
   try {
-    for (let s = 0; s <= buf.length; ) {
+    for (let s = 0; s <= buf.length;) {
       let e = buf.indexOf(0x0a, s);
       if (e < 0) e = buf.length;
       const end = e > s && buf[e - 1] === 0x0d ? e - 1 : e;

@@ -120,7 +120,10 @@ export class BreakpadSymbols {
   /** For records of one line (PUBLIC, STACK WIN, a FUNC's name). */
   private readonly one = new SymTables();
 
-  constructor(index: SymIndex, private readonly bytes: SymBytes) {
+  constructor(
+    index: SymIndex,
+    private readonly bytes: SymBytes,
+  ) {
     this.x = index;
     this.module = index.module!;
     this.one.module = this.module;
@@ -281,7 +284,10 @@ export class BreakpadSymbols {
 
   /** Every STACK WIN type's innermost record at rva (types 1-3 are kept but not preferred). */
   stackWinAll(rva: number): BreakpadStackWin[] {
-    return this.win.map((idx) => this.innermost(idx, rva)).filter((i) => i >= 0).map((i) => this.winRecord(i));
+    return this.win
+      .map((idx) => this.innermost(idx, rva))
+      .filter((i) => i >= 0)
+      .map((i) => this.winRecord(i));
   }
 
   private innermost(idx: RangeIndex, rva: number): number {
@@ -371,7 +377,6 @@ export class BreakpadSymbols {
     t.module = this.module;
     return decodeRecords(t, this.bytes.read(at, len), at, this.bytes.name, what, addr);
   }
-
 }
 
 const utf8 = new TextDecoder('utf-8');
@@ -413,7 +418,7 @@ export async function readBreakpadSymbols(path: string, opts: { signal?: AbortSi
     size = (await fh.stat()).size;
     held = size <= (opts.holdBytes ?? HOLD_BYTES) ? Buffer.allocUnsafe(size) : undefined;
     const piece = held ? undefined : Buffer.allocUnsafe(CHUNK);
-    for (let at = 0; ; ) {
+    for (let at = 0; ;) {
       opts.signal?.throwIfAborted();
       const into = held ? held.subarray(at, Math.min(at + CHUNK, size)) : piece!;
       const { bytesRead } = into.length ? await fh.read(into, 0, into.length, at) : { bytesRead: 0 };

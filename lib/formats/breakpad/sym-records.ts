@@ -286,5 +286,3 @@ export class SymTables {
     return utf8.decode(l.buf.subarray(s, l.end));
   }
 }
-
-

@@ -89,10 +89,7 @@ export class LzxDecoder {
   private readonly input: Uint8Array;
   private readonly inputLength: number;
 
-  constructor(
-    windowBits: number,
-    input: Uint8Array,
-  ) {
+  constructor(windowBits: number, input: Uint8Array) {
     if (!(windowBits >= LZX_MIN_WINDOW_BITS && windowBits <= LZX_MAX_WINDOW_BITS)) {
       throw new LzxError(`LZX window 2^${windowBits} outside 2^15..2^21`, 0);
     }
@@ -205,7 +202,7 @@ export class LzxDecoder {
     // Header: one bit, then the E8 translation size when it is set.
     if (this.bits(1)) {
       const hi = this.bits(16);
-      intelSize = ((hi << 16) | this.bits(16)) | 0;
+      intelSize = (hi << 16) | this.bits(16) | 0;
     }
 
     let pos = 0;

@@ -63,7 +63,13 @@ export function writeCab(files: readonly CabInputFile[], options: WriteCabOption
   });
 
   // Compress each folder's data.
-  const folderBlocks: Uint8Array[][] = folderFiles.map((members) => compressFolder(members.map((i) => files[i].data), level, options.independentBlocks ?? false));
+  const folderBlocks: Uint8Array[][] = folderFiles.map((members) =>
+    compressFolder(
+      members.map((i) => files[i].data),
+      level,
+      options.independentBlocks ?? false,
+    ),
+  );
 
   const entries = files.map((f, i) => {
     const { date, time } = toDosDateTime(f.date ?? new Date());
@@ -94,7 +100,7 @@ function compressFolder(parts: Uint8Array[], level: number, independent: boolean
   let prev: Uint8Array = new Uint8Array(0);
   let part = 0;
   let partAt = 0;
-  for (let done = 0; done < total; ) {
+  for (let done = 0; done < total;) {
     const n = Math.min(CAB_BLOCK_MAX, total - done);
     // A block that lies inside one part is a view; one that straddles parts is gathered.
     let block: Uint8Array;
@@ -107,7 +113,7 @@ function compressFolder(parts: Uint8Array[], level: number, independent: boolean
       partAt += n;
     } else {
       block = new Uint8Array(n);
-      for (let got = 0; got < n; ) {
+      for (let got = 0; got < n;) {
         while (partAt === parts[part].length) {
           part++;
           partAt = 0;

@@ -32,7 +32,11 @@ const ONCE: Record<number, 'checksums' | 'crossScopeImports' | 'crossScopeExport
   [DEBUG_S_CROSSSCOPEIMPORTS]: 'crossScopeImports',
   [DEBUG_S_CROSSSCOPEEXPORTS]: 'crossScopeExports',
 };
-const NAMES: Record<number, string> = { [DEBUG_S_FILECHKSMS]: 'DEBUG_S_FILECHKSMS', [DEBUG_S_CROSSSCOPEIMPORTS]: 'DEBUG_S_CROSSSCOPEIMPORTS', [DEBUG_S_CROSSSCOPEEXPORTS]: 'DEBUG_S_CROSSSCOPEEXPORTS' };
+const NAMES: Record<number, string> = {
+  [DEBUG_S_FILECHKSMS]: 'DEBUG_S_FILECHKSMS',
+  [DEBUG_S_CROSSSCOPEIMPORTS]: 'DEBUG_S_CROSSSCOPEIMPORTS',
+  [DEBUG_S_CROSSSCOPEEXPORTS]: 'DEBUG_S_CROSSSCOPEEXPORTS',
+};
 
 /**
  * The splitter: calls `visit(kind, start, end)` for each subsection a reader may ask for, its

@@ -43,7 +43,6 @@ export const BA = {
   ChangeColumnEnd: 13, //              end column = operand
 } as const;
 
-
 /** One decoded annotation; `a`/`b` are its operands (signed ones already decoded). */
 export interface BinaryAnnotation {
   op: number;

@@ -155,4 +155,3 @@ export function readTrampoline(c: Cursor): TrampolineSym {
     targetSection: u16At(b, p + TRAMPOLINESYM.targetSection),
   };
 }
-

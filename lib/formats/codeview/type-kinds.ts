@@ -144,7 +144,46 @@ const fields = new Map<number, LeafRow>();
 for (const r of rows) (r.field ? fields : records).set(r.kind, r);
 
 /** The LF_* constants the decoders switch on, by name; their numbers come from the rows above. */
-const LF_USED = ['CLASS_ST', 'MODIFIER', 'POINTER', 'PROCEDURE', 'MFUNCTION', 'VTSHAPE', 'ARGLIST', 'FIELDLIST', 'BITFIELD', 'METHODLIST', 'ARRAY', 'CLASS', 'STRUCTURE', 'UNION', 'ENUM', 'INTERFACE', 'CLASS2', 'STRUCTURE2', 'UNION2', 'INTERFACE2', 'FUNC_ID', 'MFUNC_ID', 'BUILDINFO', 'SUBSTR_LIST', 'STRING_ID', 'UDT_SRC_LINE', 'UDT_MOD_SRC_LINE', 'BCLASS', 'VBCLASS', 'IVBCLASS', 'INDEX', 'VFUNCTAB', 'ENUMERATE', 'MEMBER', 'STMEMBER', 'METHOD', 'NESTTYPE', 'ONEMETHOD'] as const;
+const LF_USED = [
+  'CLASS_ST',
+  'MODIFIER',
+  'POINTER',
+  'PROCEDURE',
+  'MFUNCTION',
+  'VTSHAPE',
+  'ARGLIST',
+  'FIELDLIST',
+  'BITFIELD',
+  'METHODLIST',
+  'ARRAY',
+  'CLASS',
+  'STRUCTURE',
+  'UNION',
+  'ENUM',
+  'INTERFACE',
+  'CLASS2',
+  'STRUCTURE2',
+  'UNION2',
+  'INTERFACE2',
+  'FUNC_ID',
+  'MFUNC_ID',
+  'BUILDINFO',
+  'SUBSTR_LIST',
+  'STRING_ID',
+  'UDT_SRC_LINE',
+  'UDT_MOD_SRC_LINE',
+  'BCLASS',
+  'VBCLASS',
+  'IVBCLASS',
+  'INDEX',
+  'VFUNCTAB',
+  'ENUMERATE',
+  'MEMBER',
+  'STMEMBER',
+  'METHOD',
+  'NESTTYPE',
+  'ONEMETHOD',
+] as const;
 const byName = new Map<string, number>(rows.map((r) => [r.name, r.kind]));
 export const LF = Object.fromEntries(LF_USED.map((n) => [n, byName.get(`LF_${n}`)!])) as { readonly [K in (typeof LF_USED)[number]]: number };
 

@@ -382,4 +382,3 @@ export interface StringIdRecord {
 export function readStringId(c: Cursor): StringIdRecord {
   return { substrings: c.u32(), text: c.cstring('string id') };
 }
-

@@ -166,7 +166,8 @@ export class MsfFile {
   readStreamRangeInto(index: number, offset: number, length: number, into: Uint8Array): Uint8Array {
     const size = this.streamSize(index);
     if (size === undefined) throw badFormat(this.name, 0, `stream ${index} does not exist (the file has ${this.sizes.length})`);
-    if (offset < 0 || length < 0 || offset + length > size || length > into.length) throw badFormat(`${this.name} stream ${index}`, offset, `read of ${length} bytes past the end of the ${size}-byte stream`);
+    if (offset < 0 || length < 0 || offset + length > size || length > into.length)
+      throw badFormat(`${this.name} stream ${index}`, offset, `read of ${length} bytes past the end of the ${size}-byte stream`);
     const cached = this.cache.get(index);
     if (cached) {
       into.set(cached.subarray(offset, offset + length));
@@ -182,7 +183,7 @@ export class MsfFile {
     const first = Math.floor(offset / bs);
     const within = offset - first * bs;
     let done = 0;
-    for (let k = first; done < length; ) {
+    for (let k = first; done < length;) {
       const from = k === first ? within : 0;
       // A run of consecutive blocks is one read.
       let j = k + 1;

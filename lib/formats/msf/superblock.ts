@@ -29,11 +29,7 @@ export function readSuperBlock(c: Cursor, fileSize: number): SuperBlock {
   const head = c.bytes(Math.min(c.remaining, 32), 'MSF magic');
   const text = String.fromCharCode(...head);
   if (text.startsWith(MSF2_MAGIC_PREFIX.slice(0, 32))) {
-    throw new DbgHelpError(
-      'UNSUPPORTED',
-      `${c.origin}: an MSF 2.00 (VC 6 era, "JG") PDB; only MSF 7.00 PDBs are supported`,
-      { file: c.origin, offset: 0 },
-    );
+    throw new DbgHelpError('UNSUPPORTED', `${c.origin}: an MSF 2.00 (VC 6 era, "JG") PDB; only MSF 7.00 PDBs are supported`, { file: c.origin, offset: 0 });
   }
   if (text !== MSF7_MAGIC) c.fail('not a PDB: the MSF 7.00 signature is missing', 0);
   const blockSize = c.u32();

@@ -25,9 +25,7 @@ export interface FrameProgramEnv {
   readU32(address: number): number | undefined;
 }
 
-export type FrameProgramResult =
-  | { ok: true; vars: Map<string, number> }
-  | { ok: false; reason: 'syntax' | 'memory' | 'undefined-variable' | 'divide-by-zero'; detail: string };
+export type FrameProgramResult = { ok: true; vars: Map<string, number> } | { ok: false; reason: 'syntax' | 'memory' | 'undefined-variable' | 'divide-by-zero'; detail: string };
 
 type Item = { name: string } | number;
 

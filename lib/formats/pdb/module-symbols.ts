@@ -30,7 +30,10 @@ export class ModuleSymbols {
   private readonly stream: Cursor;
 
   /** ModInfo.SymByteSize: the signature and the symbol records, in bytes. */
-  constructor(stream: Cursor, readonly symByteSize: number) {
+  constructor(
+    stream: Cursor,
+    readonly symByteSize: number,
+  ) {
     this.stream = new Cursor(stream.buf, stream.origin, stream.start, stream.end, stream.base);
     if (symByteSize === 0) {
       this.symbols = new SymbolStream(stream.take(0), 0);

@@ -266,7 +266,7 @@ export class PdbFile {
     if (this.memo.has('symrec') || !this.bigSymbolRecords(s)) return fn(this.symbolRecords());
     const size = this.msf.streamSize(s) ?? 0;
     let buf = new Uint8Array(Math.min(chunk, size));
-    for (let at = 0; at + 4 <= size; ) {
+    for (let at = 0; at + 4 <= size;) {
       const want = Math.min(buf.length, size - at);
       const bytes = this.msf.readStreamRangeInto(s, at, want, buf);
       // The whole records in this piece.
@@ -307,7 +307,7 @@ export class PdbFile {
     }
     const size = this.msf.streamSize(s) ?? 0;
     let buf = new Uint8Array(Math.min(chunk, size));
-    for (let at = 0; at + 4 <= size; ) {
+    for (let at = 0; at + 4 <= size;) {
       const want = Math.min(buf.length, size - at);
       const bytes = this.msf.readStreamRangeInto(s, at, want, buf);
       const p = walk(bytes, want, at);
@@ -390,7 +390,13 @@ export class PdbFile {
   ipi(): IpiStream | undefined {
     const hasIds = this.info.features.includes(PDB_FEATURE.VC140) || this.info.features.includes(PDB_FEATURE.VC110);
     return this.once('ipi', () =>
-      hasIds && this.hasTypeStream(STREAM_IPI) ? new (typeStreams().IpiStream)(this.typeStreamSource(STREAM_IPI, 'IPI'), (s) => this.hashStream(s, 'IPI hash'), () => this.tpi()) : undefined,
+      hasIds && this.hasTypeStream(STREAM_IPI)
+        ? new (typeStreams().IpiStream)(
+            this.typeStreamSource(STREAM_IPI, 'IPI'),
+            (s) => this.hashStream(s, 'IPI hash'),
+            () => this.tpi(),
+          )
+        : undefined,
     );
   }
   /** A type stream exists and is not empty (old PDBs have no IPI; FASTLINK ones an empty TPI). */

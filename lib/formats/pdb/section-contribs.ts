@@ -129,7 +129,7 @@ class ContribTable {
       }
     } else {
       for (let i = 0, q = p; i < n; i++, q += size) {
-        const sz = (b[q + 8] | (b[q + 9] << 8) | (b[q + 10] << 16) | (b[q + 11] << 24)) | 0;
+        const sz = b[q + 8] | (b[q + 9] << 8) | (b[q + 10] << 16) | (b[q + 11] << 24) | 0;
         if (sz <= 0) continue;
         const section = b[q] | (b[q + 1] << 8);
         const offset = (b[q + 4] | (b[q + 5] << 8) | (b[q + 6] << 16)) + b[q + 7] * 0x1000000;

@@ -443,10 +443,7 @@ export class TypeStream {
     for (let i = 0; i < n; i++) {
       const ti = c.u32();
       const off = c.u32();
-      const bad =
-        !this.has(ti) ||
-        off >= this.header.typeRecordBytes ||
-        (i === 0 ? ti !== this.begin || off !== 0 : ti <= chunkIndex[i - 1] || off <= chunkOffset[i - 1]);
+      const bad = !this.has(ti) || off >= this.header.typeRecordBytes || (i === 0 ? ti !== this.begin || off !== 0 : ti <= chunkIndex[i - 1] || off <= chunkOffset[i - 1]);
       if (bad) return none;
       chunkIndex[i] = ti;
       chunkOffset[i] = off;

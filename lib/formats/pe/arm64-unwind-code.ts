@@ -171,7 +171,14 @@ function resolveSaveNext(ops: Array<Arm64UnwindOp | 'next'>, c: Cursor): Arm64Un
     const prefix = base.float ? 'd' : 'x';
     const n = Number(base.regs[1].replace(/^[xd]/, ''));
     if (!Number.isInteger(n)) c.fail('save_next after a pair that has no next pair', c.start);
-    out[i] = { kind: 'save', regs: [`${prefix}${n + 1}`, `${prefix}${n + 2}`].map((r) => (r === 'x29' ? 'fp' : r === 'x30' ? 'lr' : r)), offset: base.offset + 16, writeback: 0, float: base.float, pairNext: true };
+    out[i] = {
+      kind: 'save',
+      regs: [`${prefix}${n + 1}`, `${prefix}${n + 2}`].map((r) => (r === 'x29' ? 'fp' : r === 'x30' ? 'lr' : r)),
+      offset: base.offset + 16,
+      writeback: 0,
+      float: base.float,
+      pairNext: true,
+    };
   }
   return out;
 }

@@ -45,9 +45,7 @@ export interface DebugDirectoryEntry {
   readonly pointerToRawData: number;
 }
 
-export type CodeViewRecord =
-  | { signature: 'RSDS'; guid: string; age: number; pdbPath: string }
-  | { signature: 'NB10'; offset: number; timestamp: number; age: number; pdbPath: string };
+export type CodeViewRecord = { signature: 'RSDS'; guid: string; age: number; pdbPath: string } | { signature: 'NB10'; offset: number; timestamp: number; age: number; pdbPath: string };
 
 export function readDebugDirectories(c: Cursor, count: number): DebugDirectoryEntry[] {
   c.count(count, IMAGE_DEBUG_DIRECTORY_SIZE, 'debug directory entry');

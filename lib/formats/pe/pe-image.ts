@@ -16,16 +16,7 @@ import { imageKey } from '../../symsrv/keys';
 import { Rva } from '../binary/address';
 import { Cursor } from '../binary/cursor';
 import { ByteSource, FileSource } from '../binary/source';
-import {
-  CodeViewRecord,
-  CV_SIGNATURE_NB10,
-  CV_SIGNATURE_RSDS,
-  DebugDirectoryEntry,
-  IMAGE_DEBUG_DIRECTORY_SIZE,
-  ImageDebugType,
-  readCodeViewRecord,
-  readDebugDirectories,
-} from './debug-directory';
+import { CodeViewRecord, CV_SIGNATURE_NB10, CV_SIGNATURE_RSDS, DebugDirectoryEntry, IMAGE_DEBUG_DIRECTORY_SIZE, ImageDebugType, readCodeViewRecord, readDebugDirectories } from './debug-directory';
 import { DosHeader, IMAGE_DOS_HEADER_SIZE, readDosHeader } from './dos-header';
 import type { ExportDirectory, RvaReader } from './export-directory';
 import { lazy } from '../../lazy';
@@ -107,11 +98,7 @@ export class PeImage implements RvaReader {
     const count = this.fileHeader.numberOfSections;
     const tableSize = count * IMAGE_SECTION_HEADER_SIZE;
     if (this.sectionTableOffset + tableSize > source.size) {
-      throw badFormat(
-        this.fileName,
-        nt + 6,
-        `NumberOfSections ${count} (${tableSize} bytes at ${hex(this.sectionTableOffset)}) runs past the end of the ${source.size}-byte file`,
-      );
+      throw badFormat(this.fileName, nt + 6, `NumberOfSections ${count} (${tableSize} bytes at ${hex(this.sectionTableOffset)}) runs past the end of the ${source.size}-byte file`);
     }
     this.sections = Object.freeze(readSectionHeaders(this.fileCursor(this.sectionTableOffset, tableSize, 'section table'), count));
 

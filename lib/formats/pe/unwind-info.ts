@@ -42,7 +42,7 @@ export function readUnwindInfo(c: Cursor): UnwindInfo {
   const version = vf & 7;
   const flags = vf >> 3;
   if (version !== 1 && version !== 2) c.fail(`UNWIND_INFO version ${version} (want 1 or 2)`, at);
-  if ((flags & UnwindFlag.CHAININFO) && (flags & (UnwindFlag.EHANDLER | UnwindFlag.UHANDLER))) {
+  if (flags & UnwindFlag.CHAININFO && flags & (UnwindFlag.EHANDLER | UnwindFlag.UHANDLER)) {
     c.fail(`UNWIND_INFO flags 0x${flags.toString(16)}: chained info with a handler`, at);
   }
   const sizeOfProlog = c.u8();

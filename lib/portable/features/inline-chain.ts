@@ -130,7 +130,11 @@ export class PdbInlines {
     const from = moduleName === undefined ? -1 : this.moduleNamed(moduleName);
     const global = from < 0 ? undefined : crossScopeExports(this.module(from)).get(imp.localIds[index]);
     if (global === undefined) {
-      throw badFormat(pdb.name, 0, `cross-module item 0x${id.toString(16)} of module ${mod} (id 0x${imp.localIds[index].toString(16)} of ${moduleName ?? 'an unnamed module'}) is not exported by any module`);
+      throw badFormat(
+        pdb.name,
+        0,
+        `cross-module item 0x${id.toString(16)} of module ${mod} (id 0x${imp.localIds[index].toString(16)} of ${moduleName ?? 'an unnamed module'}) is not exported by any module`,
+      );
     }
     return global;
   }

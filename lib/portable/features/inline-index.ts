@@ -108,7 +108,25 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
   // copies `done` makes are kept.
   const b = (BUILD ??= Array.from({ length: 17 }, () => new U32List(1024)));
   for (const a of b) a.clear();
-  const [siteRecord, siteParent, siteSkip, siteOwner, siteInlinee, siteStart, siteEnd, rangeFirst, rangeStart, rangeEnd, rangeLine, rangeFile, ownerRecord, ownerStart, ownerLength, ownerFirst, ownerEnd] = b;
+  const [
+    siteRecord,
+    siteParent,
+    siteSkip,
+    siteOwner,
+    siteInlinee,
+    siteStart,
+    siteEnd,
+    rangeFirst,
+    rangeStart,
+    rangeEnd,
+    rangeLine,
+    rangeFile,
+    ownerRecord,
+    ownerStart,
+    ownerLength,
+    ownerFirst,
+    ownerEnd,
+  ] = b;
   const sep: number[] = [];
   // The scope stack: code scope record (-1: none), its owner index once it has a site (-1: not
   // yet), the innermost site (-1: none), and what the entry is (a site: its index, else -1).
@@ -368,10 +386,14 @@ export function fileNameOffset(idx: ModuleInlineIndex, fileId: number, origin: s
 
 /** The module's cross-scope imports (LTCG): what its 0x8xxxxxxx item ids refer to. */
 export function crossScopeImports(idx: ModuleInlineIndex): CrossScopeImport[] {
-  return (idx.imports ??= idx.crossImports ? readCrossScopeImports(new Cursor(idx.crossImports.buf, idx.crossImports.origin, idx.crossImports.start, idx.crossImports.end, idx.crossImports.base)) : []);
+  return (idx.imports ??= idx.crossImports
+    ? readCrossScopeImports(new Cursor(idx.crossImports.buf, idx.crossImports.origin, idx.crossImports.start, idx.crossImports.end, idx.crossImports.base))
+    : []);
 }
 
 /** The module's cross-scope exports: its local item ids → IPI indices. */
 export function crossScopeExports(idx: ModuleInlineIndex): Map<number, number> {
-  return (idx.exports ??= idx.crossExports ? readCrossScopeExports(new Cursor(idx.crossExports.buf, idx.crossExports.origin, idx.crossExports.start, idx.crossExports.end, idx.crossExports.base)) : new Map());
+  return (idx.exports ??= idx.crossExports
+    ? readCrossScopeExports(new Cursor(idx.crossExports.buf, idx.crossExports.origin, idx.crossExports.start, idx.crossExports.end, idx.crossExports.base))
+    : new Map());
 }

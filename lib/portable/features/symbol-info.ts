@@ -157,7 +157,11 @@ function moduleFacts(m: LoadedModule, p: PdbProvider, stream: number, offset: nu
     // FuncDebugStart (+1) / FuncDebugEnd (+2) of the procedure at `record`.
     if (fam !== SymFamily.Proc || debugPoint > 2) return undefined;
     const proc = readProc(data);
-    return { tag: debugPoint === 1 ? SymTag.FuncDebugStart : SymTag.FuncDebugEnd, address: va(m, p, proc.segment, proc.offset + (debugPoint === 1 ? proc.dbgStart : proc.dbgEnd)), parent: p.id(stream, record) };
+    return {
+      tag: debugPoint === 1 ? SymTag.FuncDebugStart : SymTag.FuncDebugEnd,
+      address: va(m, p, proc.segment, proc.offset + (debugPoint === 1 ? proc.dbgStart : proc.dbgEnd)),
+      parent: p.id(stream, record),
+    };
   }
   const at = moduleScopes(p, mod, symbols).place(record);
   const parent = at?.scope ? p.id(stream, at.scope) : undefined;

@@ -12,7 +12,6 @@ import { FIRST_TYPE_INDEX } from '../../formats/pdb/tpi-stream';
 import type { TypeModel } from './type-model';
 import { ChildKind, MAX_CHAIN, type Node } from './type-nodes';
 
-
 /** SymGetTypeInfo: one property of an id; undefined where it does not apply. */
 export function typeInfo(tm: TypeModel, id: number, request: number): TypeInfoValue | undefined {
   let n = tm.node(id);

@@ -59,10 +59,7 @@ export function forgetLayouts(): void {
 /** Where a GET's body goes. */
 type Target = { kind: 'file'; path: string; expected: Expected } | { kind: 'memory'; expected: Expected };
 
-type GetOutcome =
-  | { kind: 'ok'; bytes: number; text?: string }
-  | { kind: 'missing'; status: number }
-  | { kind: 'failed'; reason: string };
+type GetOutcome = { kind: 'ok'; bytes: number; text?: string } | { kind: 'missing'; status: number } | { kind: 'failed'; reason: string };
 
 interface Call {
   opts: FetchOptions;
@@ -175,9 +172,7 @@ export class HttpStore implements StoreSource {
     if (!this.options.probeIndex2) return false;
     let probe = layouts.get(this.url);
     if (!probe) {
-      probe = this.get(this.urlFor('index2.txt'), { kind: 'memory', expected: 'any' }, call).then((r) =>
-        r.kind === 'ok' ? true : r.kind === 'missing' ? false : undefined,
-      );
+      probe = this.get(this.urlFor('index2.txt'), { kind: 'memory', expected: 'any' }, call).then((r) => (r.kind === 'ok' ? true : r.kind === 'missing' ? false : undefined));
       layouts.set(this.url, probe);
     }
     let v: boolean | undefined;
@@ -232,10 +227,12 @@ export class HttpStore implements StoreSource {
             signal: opts.signal,
             headers: { 'user-agent': o.userAgent, ...o.headers },
             agents: sharedAgents(),
-            agentFor: o.createConnection ? undefined : (u: URL) => {
-              const proxy = proxyFor(u.href, o.proxy);
-              return proxy ? proxyAgent(proxy, u.protocol === 'https:' ? 'https:' : 'http:') : undefined;
-            },
+            agentFor: o.createConnection
+              ? undefined
+              : (u: URL) => {
+                  const proxy = proxyFor(u.href, o.proxy);
+                  return proxy ? proxyAgent(proxy, u.protocol === 'https:' ? 'https:' : 'http:') : undefined;
+                },
             createConnection: o.createConnection,
             onRedirect: (from, to, status) => debug(`SYMSRV:  HTTPGET: ${from.pathname} - ${status} redirect to ${to.href}`),
           },
@@ -409,7 +406,7 @@ export function unsafeComponent(what: string, s: string): string | undefined {
   if (!s) return `${what} is empty`;
   if (s === '.' || s === '..' || /(^|[\\/])\.\.([\\/]|$)/.test(s)) return `${what} '${s}' climbs out of the store ('..')`;
   if (/[\\/:]/.test(s)) return `${what} '${s}' is not a single path segment`;
-   
+
   if (/[\u0000-\u001f\u007f]/.test(s)) return `${what} '${JSON.stringify(s)}' holds control characters`;
   return undefined;
 }

@@ -65,4 +65,3 @@ export function createHttpStore(url: string, ctx: HttpStoreContext): HttpStore {
   if (o.negativeCacheFile === undefined && ctx.homeDirectory) o.negativeCacheFile = defaultNegativeCacheFile(ctx.homeDirectory);
   return new HttpStore(url, o);
 }
-

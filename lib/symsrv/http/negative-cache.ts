@@ -51,7 +51,10 @@ export class NegativeCache {
   live(): ({ url: string } & Miss)[] {
     this.refresh();
     const now = this.now();
-    return [...this.entries].filter(([, e]) => e.until > now).map(([url, e]) => ({ url, ...e })).sort((x, y) => x.until - y.until);
+    return [...this.entries]
+      .filter(([, e]) => e.until > now)
+      .map(([url, e]) => ({ url, ...e }))
+      .sort((x, y) => x.until - y.until);
   }
 
   /** Cancels a recorded miss (the file turned up after all). */

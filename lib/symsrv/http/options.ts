@@ -80,7 +80,19 @@ export const DEFAULT_HTTP_OPTIONS: Readonly<HttpStoreOptions> = Object.freeze({
 
 export function resolveOptions(o: Partial<HttpStoreOptions> | undefined): HttpStoreOptions {
   const r: HttpStoreOptions = { ...DEFAULT_HTTP_OPTIONS, ...stripUndefined(o ?? {}) };
-  for (const k of ['connectTimeoutMs', 'idleTimeoutMs', 'totalTimeoutMs', 'retries', 'retryBaseMs', 'retryMaxMs', 'maxRedirects', 'maxBytes', 'breakerThreshold', 'breakerCooldownMs', 'missTtlMs'] as const) {
+  for (const k of [
+    'connectTimeoutMs',
+    'idleTimeoutMs',
+    'totalTimeoutMs',
+    'retries',
+    'retryBaseMs',
+    'retryMaxMs',
+    'maxRedirects',
+    'maxBytes',
+    'breakerThreshold',
+    'breakerCooldownMs',
+    'missTtlMs',
+  ] as const) {
     const v = r[k];
     if (typeof v !== 'number' || Number.isNaN(v) || v < 0) throw new TypeError(`HTTP store option ${k} must be a number >= 0 (got ${String(v)})`);
   }

@@ -37,9 +37,7 @@ export function renderProgressBar(s: ProgressState, columns = 80): string {
   const rate = s.elapsedMs > 0 ? `${formatBytes(Math.round((s.bytes * 1000) / s.elapsedMs))}/s` : '';
   const known = s.total !== undefined && s.total > 0;
   const frac = known ? Math.min(1, s.bytes / s.total!) : 0;
-  const tail = known
-    ? `${String(Math.floor(frac * 100)).padStart(3)}%  ${formatBytes(s.bytes)} / ${formatBytes(s.total!)}  ${rate}`
-    : `${formatBytes(s.bytes)}  ${rate}`;
+  const tail = known ? `${String(Math.floor(frac * 100)).padStart(3)}%  ${formatBytes(s.bytes)} / ${formatBytes(s.total!)}  ${rate}` : `${formatBytes(s.bytes)}  ${rate}`;
   const room = columns - 1 - name.length - tail.trimEnd().length - 6; // 2 spaces, [ ], 2 spaces
   const width = Math.max(0, Math.min(30, room));
   let bar = '';

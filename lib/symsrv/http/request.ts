@@ -158,8 +158,7 @@ function exchange(url: URL, opts: GetOptions, onHead: (head: ResponseHead) => Bo
       clear();
       resolve(v);
     };
-    const failure = (kind: FailureKind, what: string, code: number, cause?: unknown) =>
-      fail(new HttpFailure(kind, `${url.href}: ${what}`, phase, code, { cause }));
+    const failure = (kind: FailureKind, what: string, code: number, cause?: unknown) => fail(new HttpFailure(kind, `${url.href}: ${what}`, phase, code, { cause }));
     const armIdle = () => {
       clearTimeout(idleTimer);
       idleTimer = setTimeout(
@@ -267,12 +266,14 @@ function exchange(url: URL, opts: GetOptions, onHead: (head: ResponseHead) => Bo
         }
         if (w) {
           res.pause();
-          pending = pending.then(() => w).then(
-            () => {
-              if (!settled) res.resume();
-            },
-            (e) => fail(e),
-          );
+          pending = pending
+            .then(() => w)
+            .then(
+              () => {
+                if (!settled) res.resume();
+              },
+              (e) => fail(e),
+            );
         }
       });
       res.on('error', (e) => {

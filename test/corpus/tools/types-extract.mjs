@@ -83,7 +83,7 @@ function extract(all) {
     const fl = /field list: (0x[0-9A-F]+)/.exec(d.lines.join('\n'));
     const underlying = /underlying type: (0x[0-9A-F]+)/.exec(d.lines.join('\n'));
     if (underlying) need(parseInt(underlying[1], 16), 1);
-    for (let at = fl ? parseInt(fl[1], 16) : 0; at; ) {
+    for (let at = fl ? parseInt(fl[1], 16) : 0; at;) {
       const list = all.get(at);
       keep.add(at);
       at = 0;
@@ -114,7 +114,10 @@ function extract(all) {
     if (name !== undefined && !first.has(name)) first.set(name, d.index);
   }
   // Anonymous types (`<unnamed-tag>`) are hashed by their bytes, not their name: not looked up.
-  const byName = sampled.map((d) => /`(.*)`$/.exec(d.lines[0])?.[1]).filter((n) => n !== undefined && !/^<(unnamed|anonymous)-/.test(n)).map((n) => `# byname 0x${first.get(n).toString(16).toUpperCase()} ${n}`);
+  const byName = sampled
+    .map((d) => /`(.*)`$/.exec(d.lines[0])?.[1])
+    .filter((n) => n !== undefined && !/^<(unnamed|anonymous)-/.test(n))
+    .map((n) => `# byname 0x${first.get(n).toString(16).toUpperCase()} ${n}`);
   byName.unshift(`# sampled ${sampled.map((d) => `0x${d.index.toString(16).toUpperCase()}`).join(' ')}`);
   return { byName, sampled: sampled.length, defs: defs.length, blocks: [...keep].sort((a, b) => a - b).map((t) => trim(all.get(t))) };
 }

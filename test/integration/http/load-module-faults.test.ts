@@ -13,18 +13,7 @@ import { writeCab } from '../../../lib/formats/cab';
 import { breakers, closeSharedAgents, setHttpStoreDefaults } from '../../../lib/symsrv/http';
 import { forgetLayouts } from '../../../lib/symsrv/http/http-store';
 import type { SymbolFileProgress } from '../../../lib/api/types';
-import {
-  FaultServer,
-  filePtr,
-  largerThanAnnounced,
-  loginPage,
-  resetMidBody,
-  sequence,
-  serve,
-  stall,
-  status,
-  truncated,
-} from './helpers/fault-server';
+import { FaultServer, filePtr, largerThanAnnounced, loginPage, resetMidBody, sequence, serve, stall, status, truncated } from './helpers/fault-server';
 import { filesUnder, imageFixture, pdbFixture, sha, tempDir } from './helpers/fixture';
 
 const PDB = pdbFixture('basic-x64.pdb');
@@ -103,11 +92,7 @@ describe('loadModule through srv*cache*http: faults leave the right file or noth
     expect(server.count(FILE)).toBe(1);
     expect(r.progress[r.progress.length - 1]).toEqual({ bytes: PDB.bytes.length, total: PDB.bytes.length, from: `${server.url}${FILE}` });
     expect(r.lines).toEqual(
-      expect.arrayContaining([
-        `SYMSRV:  HTTPGET: ${FILE}`,
-        'SYMSRV:  HttpQueryInfo: 801900c8 - HTTP_STATUS_OK',
-        `SYMSRV:  ${PDB.name} from ${server.url}/sym: ${PDB.bytes.length} bytes - copied`,
-      ]),
+      expect.arrayContaining([`SYMSRV:  HTTPGET: ${FILE}`, 'SYMSRV:  HttpQueryInfo: 801900c8 - HTTP_STATUS_OK', `SYMSRV:  ${PDB.name} from ${server.url}/sym: ${PDB.bytes.length} bytes - copied`]),
     );
     const again = await load();
     expectLoaded(again);

@@ -59,7 +59,7 @@ const newRequests = (before: number) => nginx.requests().slice(before);
 
 if (!NGINX) {
   describe('nginx lane', () => {
-    test.skip('did not run: set DBGHELP_NGINX to an nginx binary (npm run test:nginx installs Debian\'s and does)', () => {});
+    test.skip("did not run: set DBGHELP_NGINX to an nginx binary (npm run test:nginx installs Debian's and does)", () => {});
   });
 } else {
   describe(`nginx lane (${NGINX})`, () => {

@@ -254,7 +254,11 @@ describe('HttpStore: faults leave copyTo holding the whole file or nothing', () 
     const third = await run(s);
     expectFound(third, PDB.bytes);
     expect(server.count(FILE)).toBe(2);
-    const lines = fs.readFileSync(path.join(dir, 'state', 'misses.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(path.join(dir, 'state', 'misses.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual(expect.arrayContaining([{ url: `${server.url}${FILE}`, status: 404, until: 1_700_000_060_000 }]));
   });
 
@@ -274,7 +278,7 @@ describe('HttpStore: faults leave copyTo holding the whole file or nothing', () 
     expectNothingLeft(r);
   });
 
-  test('a body cut short under a lying Content-Length looks complete here: found with the short prefix (the writer\'s GUID/age check rejects it)', async () => {
+  test("a body cut short under a lying Content-Length looks complete here: found with the short prefix (the writer's GUID/age check rejects it)", async () => {
     server.on(FILE, truncated(PDB.bytes, 7000, 'cut'));
     const r = await run(store({ probeIndex2: false }));
     expect(r.out).toMatchObject({ status: 'found', bytes: 7000 });

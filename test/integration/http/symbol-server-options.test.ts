@@ -113,7 +113,7 @@ describe('symbolServer settings per handler', () => {
     expect(server.count(FILE)).toBe(2);
   });
 
-  test('idleTimeoutMs: a server that stalls after the headers is given up on within the handler\'s bound', async () => {
+  test("idleTimeoutMs: a server that stalls after the headers is given up on within the handler's bound", async () => {
     server.on(FILE, stall(server, PDB.bytes, 1000, 5000));
     const t0 = Date.now();
     const r = await load({ retries: 0, idleTimeoutMs: 200 }, 'c1');

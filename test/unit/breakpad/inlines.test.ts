@@ -38,7 +38,11 @@ describe.each([
     expect(text).toMatch(/^INLINE_ORIGIN 0 geometry::outer$/m);
     const s = parseBreakpadSymbols(text, `inline-${arch}.sym`);
     const tally = { same: 0, padding: 0, x86name: 0, firstByte: 0, other: [] as string[] };
-    const rows = fs.readFileSync(path.join(F, 'expected', `inline-${arch}.bytes.symbolizer.jsonl`), 'utf8').trim().split('\n').slice(1);
+    const rows = fs
+      .readFileSync(path.join(F, 'expected', `inline-${arch}.bytes.symbolizer.jsonl`), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1);
     for (const row of rows) {
       const j = JSON.parse(row) as { Address: string; Symbol: { FunctionName: string; FileName: string; Line: number }[] };
       const want = j.Symbol.map((f) => `${bare(f.FunctionName)}@${base(f.FileName)}:${f.Line}`);

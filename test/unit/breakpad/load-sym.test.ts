@@ -25,7 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-test('fromAddr, lines and module info from the .sym equal the PDB\'s inside functions', async () => {
+test("fromAddr, lines and module info from the .sym equal the PDB's inside functions", async () => {
   const base = 0x140000000n;
   const viaSym = SymbolHandler.initialize({ searchPath: '' });
   const viaPdb = SymbolHandler.initialize({ searchPath: '' });

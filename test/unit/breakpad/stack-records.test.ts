@@ -72,13 +72,43 @@ describe('STACK CFI from .pdata (dump_syms PrintPEFrameData)', () => {
         [0x2070, 0x2080, 0x1870], // SET_FPREG ignored
       ],
       [
-        [0x1800, info(0, 2, [[2, 0x50], [1, 0x30]])],
+        [
+          0x1800,
+          info(0, 2, [
+            [2, 0x50],
+            [1, 0x30],
+          ]),
+        ],
         [0x1810, info(0, 4, [[4, 0x42]])],
-        [0x1820, info(0, 9, [[9, 0x01], [0x00, 0x01], [7, 0x34], [0x10, 0x00]])],
-        [0x1830, info(0, 9, [[9, 0x11], [0x45, 0x23], [0x01, 0x00], [5, 0x69], [0, 0], [0, 0]])],
+        [
+          0x1820,
+          info(0, 9, [
+            [9, 0x01],
+            [0x00, 0x01],
+            [7, 0x34],
+            [0x10, 0x00],
+          ]),
+        ],
+        [
+          0x1830,
+          info(0, 9, [
+            [9, 0x11],
+            [0x45, 0x23],
+            [0x01, 0x00],
+            [5, 0x69],
+            [0, 0],
+            [0, 0],
+          ]),
+        ],
         [0x1840, info(0, 0, [[0, 0x1a]])],
         [0x1850, info(4, 1, [[1, 0x02]], [...u32(0x2000), ...u32(0x2010), ...u32(0x1800)])],
-        [0x1870, info(0, 5, [[5, 0x53], [1, 0x50]])],
+        [
+          0x1870,
+          info(0, 5, [
+            [5, 0x53],
+            [1, 0x50],
+          ]),
+        ],
       ],
     );
     const img = open(b);
@@ -137,9 +167,26 @@ describe('STACK CFI from .pdata (dump_syms PrintPEFrameData)', () => {
 
 describe('detailed STACK CFI', () => {
   test('a rule set after each prolog instruction; the frame register; a save in the home area', () => {
-    const codes = info(0, 0x0c, [[0x0c, 0x34], [6, 0], [8, 0x32], [4, 0x03], [1, 0x50]]);
+    const codes = info(0, 0x0c, [
+      [0x0c, 0x34],
+      [6, 0],
+      [8, 0x32],
+      [4, 0x03],
+      [1, 0x50],
+    ]);
     codes[3] = 0x05; // frame register RBP, offset 0
-    const img = open(image([[0x2000, 0x2040, 0x1800], [0x2040, 0x2050, 0x1820]], [[0x1800, codes], [0x1820, info(4, 0, [], [...u32(0x2000), ...u32(0x2040), ...u32(0x1800)])]]));
+    const img = open(
+      image(
+        [
+          [0x2000, 0x2040, 0x1800],
+          [0x2040, 0x2050, 0x1820],
+        ],
+        [
+          [0x1800, codes],
+          [0x1820, info(4, 0, [], [...u32(0x2000), ...u32(0x2040), ...u32(0x1800)])],
+        ],
+      ),
+    );
     expect([...detailedStackCfiRecords(img)]).toEqual([
       'STACK CFI INIT 2000 40 .cfa: $rsp 8 + .ra: .cfa 8 - ^',
       'STACK CFI 2001 .cfa: $rsp 16 + $rbp: .cfa 16 - ^',
@@ -176,7 +223,18 @@ describe('dumpSymsFromImage', () => {
 });
 
 describe('STACK WIN lines', () => {
-  const fd = { type: 4 as const, rva: 0x1000, codeSize: 0x20, prologSize: 3, paramsSize: 8, savedRegsSize: 4, localsSize: 0x10, maxStackSize: 0, program: '$T0 .raSearch = $eip $T0 ^ = $esp $T0 4 + = ', allocatesBasePointer: false };
+  const fd = {
+    type: 4 as const,
+    rva: 0x1000,
+    codeSize: 0x20,
+    prologSize: 3,
+    paramsSize: 8,
+    savedRegsSize: 4,
+    localsSize: 0x10,
+    maxStackSize: 0,
+    program: '$T0 .raSearch = $eip $T0 ^ = $esp $T0 4 + = ',
+    allocatesBasePointer: false,
+  };
   test('FRAMEDATA with its program as stored, FPO with allocates_base_pointer', () => {
     expect(stackWinLine(fd, 0x1000, 0x20, 3)).toBe('STACK WIN 4 1000 20 3 0 8 4 10 0 1 $T0 .raSearch = $eip $T0 ^ = $esp $T0 4 + = ');
     expect(stackWinLine({ ...fd, type: 0, program: undefined, allocatesBasePointer: true }, 0x1000, 0x20, 3)).toBe('STACK WIN 0 1000 20 3 0 8 4 10 0 0 1');

@@ -16,7 +16,7 @@ import { inlineFrames } from '../../../lib/symbolicate/inline-frames';
 const BIN = path.join(__dirname, '..', '..', 'fixtures', 'bin');
 const BASE = 0x140000000n;
 
-test.each(['inline-x64', 'inline-x86'])('%s: .sym inline frames equal the PDB engine\'s', async (name) => {
+test.each(['inline-x64', 'inline-x86'])("%s: .sym inline frames equal the PDB engine's", async (name) => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sym-inline-api-'));
   const image = path.join(BIN, `${name}.exe`);
   const pdb = path.join(BIN, `${name}.pdb`);

@@ -31,7 +31,11 @@ describe('breakpadName (dump_syms GetSymbolFunctionName)', () => {
     ['?f@@YAXXZ.llvm.1234', 'f()', undefined], // LLVM uniquing suffix
     ['?f@@YAXXZ$0123456789abcdef0123456789abcdef', 'f()', undefined], // `$` + 32 hex digits
     // A `$` 33 characters from the end that is part of the name (basic32.pdb, DIA's .old.sym):
-    ['?_Get_first@?$_Compressed_pair@V?$allocator@D@std@@V?$_String_val@U?$_Simple_types@D@std@@@2@$00@std@@QAEAAV?$allocator@D@2@XZ', 'std::_Compressed_pair<std::allocator<char>,std::_String_val<std::_Simple_types<char> >,1>::_Get_first()', undefined],
+    [
+      '?_Get_first@?$_Compressed_pair@V?$allocator@D@std@@V?$_String_val@U?$_Simple_types@D@std@@@2@$00@std@@QAEAAV?$allocator@D@2@XZ',
+      'std::_Compressed_pair<std::allocator<char>,std::_String_val<std::_Simple_types<char> >,1>::_Get_first()',
+      undefined,
+    ],
     ['??$get_environment_from_os@$$V@?$__crt_char_traits@D@@SAPADXZ', '__crt_char_traits<char>::get_environment_from_os<>()', undefined],
     ['', '<name omitted>', undefined],
   ])('%s', (decorated, name, size) => {
@@ -89,8 +93,18 @@ describe('ImageMap (dump_syms MapAddressRange)', () => {
   // Original layout: A = [0x1000, 0x1010), B = [0x1010, 0x1020), C = [0x1020, 0x1030).
   // Final layout: B at 0x1000, C at 0x1010, A at 0x1020 (moved after them), image end 0x1030
   // (the last records end the tables, as linkers write them: an entry's length runs to the next).
-  const to = omap([[0x1000, 0x1010], [0x1010, 0x1020], [0x1020, 0x1000], [0x1030, 0x1030]]);
-  const from = omap([[0x1000, 0x1020], [0x1010, 0x1000], [0x1020, 0x1010], [0x1030, 0x1030]]);
+  const to = omap([
+    [0x1000, 0x1010],
+    [0x1010, 0x1020],
+    [0x1020, 0x1000],
+    [0x1030, 0x1030],
+  ]);
+  const from = omap([
+    [0x1000, 0x1020],
+    [0x1010, 0x1000],
+    [0x1020, 0x1010],
+    [0x1030, 0x1030],
+  ]);
   const map = ImageMap.build(to, from, 0x1030)!;
 
   test('a range inside one block moves with it', () => {
@@ -101,7 +115,10 @@ describe('ImageMap (dump_syms MapAddressRange)', () => {
     // B+C stay together in the final image: one range.
     expect(map.ranges(0x1010, 0x20)).toEqual([[0x1000, 0x20]]);
     // A+B: A went after C, B to the front: two pieces, in final-address order.
-    expect(map.ranges(0x1008, 0x10)).toEqual([[0x1000, 8], [0x1028, 8]]);
+    expect(map.ranges(0x1008, 0x10)).toEqual([
+      [0x1000, 8],
+      [0x1028, 8],
+    ]);
   });
   test('zero-length queries answer each place the address landed', () => {
     expect(map.ranges(0x1000, 0)).toEqual([[0x1020, 0]]);

@@ -95,8 +95,8 @@ export function buildCab(c: BuildCab): Uint8Array {
     u32(f.size);
     u32(f.offset);
     u16(f.folder);
-    u16(f.date ?? ((44 << 9) | (2 << 5) | 29)); // 2024-02-29
-    u16(f.time ?? ((23 << 11) | (59 << 5) | 29)); // 23:59:58
+    u16(f.date ?? (44 << 9) | (2 << 5) | 29); // 2024-02-29
+    u16(f.time ?? (23 << 11) | (59 << 5) | 29); // 23:59:58
     const name = typeof f.name === 'string' ? enc.encode(f.name) : f.name;
     u16(f.attribs ?? (typeof f.name === 'string' && /[^\x00-\x7f]/.test(f.name) ? 0xa0 : 0x20));
     out.push(...name, 0);

@@ -48,7 +48,12 @@ describeCorpus('cabinets in the corpus', () => {
 
   test('the expectations cover every cabinet in the MANIFEST', () => {
     expect(rows.map((r) => r.local_path).sort()).toEqual(corpusCabs.map((c) => c.path).sort());
-    expect(rows.filter((r) => r.kind === 'cab-compressed').map((r) => r.local_path).sort()).toEqual(symbolStoreFiles.map((f) => f.path).sort());
+    expect(
+      rows
+        .filter((r) => r.kind === 'cab-compressed')
+        .map((r) => r.local_path)
+        .sort(),
+    ).toEqual(symbolStoreFiles.map((f) => f.path).sort());
   });
 
   describe.each(symbolStoreFiles.map((f) => [f.path.split('/').pop()!, f] as const))('%s', (base, f) => {

@@ -150,7 +150,7 @@ describe('refusals', () => {
   });
 
   test('no folders, no files, a file naming a missing folder, coffFiles elsewhere', () => {
-    fails(() => open({ ...base, folders: [] , files: [] }), 'BAD_FORMAT', /no folders/);
+    fails(() => open({ ...base, folders: [], files: [] }), 'BAD_FORMAT', /no folders/);
     fails(() => open({ ...base, files: [] }), 'BAD_FORMAT', /no files/);
     fails(() => open({ ...base, files: [{ name: 'a', size: 5, offset: 0, folder: 1 }] }), 'BAD_FORMAT', /names folder 1 of 1/);
     const b = buildCab(base);
@@ -174,7 +174,11 @@ describe('refusals', () => {
 
   test('block sizes: over 32 KiB uncompressed, a stored block whose sizes disagree', () => {
     fails(() => open({ ...base, folders: [{ typeCompress: 0, blocks: [{ data: hello, cbUncomp: 40000 }] }] }).extract('a'), 'BAD_FORMAT', /claims 40000 uncompressed bytes \(at most 32768\)/);
-    fails(() => open({ ...base, folders: [{ typeCompress: 0, blocks: [{ data: hello, cbUncomp: 4 }] }], files: [{ name: 'a', size: 4, offset: 0, folder: 0 }] }).extract('a'), 'BAD_FORMAT', /stores 5 bytes for 4/);
+    fails(
+      () => open({ ...base, folders: [{ typeCompress: 0, blocks: [{ data: hello, cbUncomp: 4 }] }], files: [{ name: 'a', size: 4, offset: 0, folder: 0 }] }).extract('a'),
+      'BAD_FORMAT',
+      /stores 5 bytes for 4/,
+    );
   });
 
   test('declared sizes the data cannot produce are refused before decoding', () => {
@@ -190,7 +194,11 @@ describe('refusals', () => {
   });
 
   test('Quantum is UNSUPPORTED and says so; unknown methods are BAD_FORMAT', () => {
-    fails(() => open({ ...base, folders: [{ typeCompress: 2 | (4 << 4) | (18 << 8), blocks: [{ data: hello, cbUncomp: 5 }] }] }).extract('a'), 'UNSUPPORTED', /Quantum compression, which is not supported/);
+    fails(
+      () => open({ ...base, folders: [{ typeCompress: 2 | (4 << 4) | (18 << 8), blocks: [{ data: hello, cbUncomp: 5 }] }] }).extract('a'),
+      'UNSUPPORTED',
+      /Quantum compression, which is not supported/,
+    );
     fails(() => open({ ...base, folders: [{ typeCompress: 7, blocks: [{ data: hello, cbUncomp: 5 }] }] }).extract('a'), 'BAD_FORMAT', /unknown compression type 7/);
   });
 

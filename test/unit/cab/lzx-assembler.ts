@@ -219,7 +219,7 @@ export function assemble(s: Stream): Assembled {
       w.raw([0]);
       lastUncompressedOdd = false;
     }
-    const size = b.type === 'uncompressed' ? b.data.length : b.declaredSize ?? b.tokens.reduce((n, t) => n + ('lit' in t ? 1 : t.len), 0);
+    const size = b.type === 'uncompressed' ? b.data.length : (b.declaredSize ?? b.tokens.reduce((n, t) => n + ('lit' in t ? 1 : t.len), 0));
     const typeCode = { verbatim: 1, aligned: 2, uncompressed: 3 }[b.type];
     w.bits(typeCode, 3);
     w.bits(size >>> 8, 16);
@@ -230,7 +230,7 @@ export function assemble(s: Stream): Assembled {
       const v = new DataView(r.buffer);
       b.r.forEach((x, i) => v.setUint32(i * 4, x, true));
       w.raw(r);
-      for (let i = 0; i < b.data.length; ) {
+      for (let i = 0; i < b.data.length;) {
         const n = Math.min(b.data.length - i, FRAME - (pos % FRAME));
         w.raw(b.data.subarray(i, i + n));
         i += n;

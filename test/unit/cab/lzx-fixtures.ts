@@ -80,23 +80,71 @@ const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 /** Block A of lzx-e8-uncompressed.cab: E8 calls at known offsets (see the test for their expected values). */
 export const E8_BLOCK_A = Uint8Array.from([
   ...ascii('E8:'),
-  0xe8, 0x00, 0x10, 0x00, 0x00, // at 3: 0x1000 in [0, size) -> 0x1000 - 3
-  0xe8, 0xf0, 0xff, 0xff, 0xff, // at 8: -16 < -8 -> unchanged
-  0xe8, 0xf8, 0xff, 0xff, 0xff, // at 13: -8 in [-13, 0) -> -8 + size
-  0xe8, 0x00, 0x00, 0x10, 0x00, // at 18: == size -> unchanged
-  0xe8, 0xff, 0xff, 0x0f, 0x00, // at 23: size - 1 -> size - 1 - 23
-  0xe8, 0xe8, 0x00, 0x00, 0x00, // at 28: 0xE8 -> 0xE8 - 28; the E8 at 29 is an operand, not a call
+  0xe8,
+  0x00,
+  0x10,
+  0x00,
+  0x00, // at 3: 0x1000 in [0, size) -> 0x1000 - 3
+  0xe8,
+  0xf0,
+  0xff,
+  0xff,
+  0xff, // at 8: -16 < -8 -> unchanged
+  0xe8,
+  0xf8,
+  0xff,
+  0xff,
+  0xff, // at 13: -8 in [-13, 0) -> -8 + size
+  0xe8,
+  0x00,
+  0x00,
+  0x10,
+  0x00, // at 18: == size -> unchanged
+  0xe8,
+  0xff,
+  0xff,
+  0x0f,
+  0x00, // at 23: size - 1 -> size - 1 - 23
+  0xe8,
+  0xe8,
+  0x00,
+  0x00,
+  0x00, // at 28: 0xE8 -> 0xE8 - 28; the E8 at 29 is an operand, not a call
   ...ascii('ABCDEFGHIJKL'),
 ]);
 /** Expected bytes of block A after the translation is undone (translation size 0x100000). */
 export const E8_BLOCK_A_EXPECTED = Uint8Array.from([
   ...ascii('E8:'),
-  0xe8, 0xfd, 0x0f, 0x00, 0x00,
-  0xe8, 0xf0, 0xff, 0xff, 0xff,
-  0xe8, 0xf8, 0xff, 0x0f, 0x00,
-  0xe8, 0x00, 0x00, 0x10, 0x00,
-  0xe8, 0xe8, 0xff, 0x0f, 0x00,
-  0xe8, 0xcc, 0x00, 0x00, 0x00,
+  0xe8,
+  0xfd,
+  0x0f,
+  0x00,
+  0x00,
+  0xe8,
+  0xf0,
+  0xff,
+  0xff,
+  0xff,
+  0xe8,
+  0xf8,
+  0xff,
+  0x0f,
+  0x00,
+  0xe8,
+  0x00,
+  0x00,
+  0x10,
+  0x00,
+  0xe8,
+  0xe8,
+  0xff,
+  0x0f,
+  0x00,
+  0xe8,
+  0xcc,
+  0x00,
+  0x00,
+  0x00,
   ...ascii('ABCDEFGHIJKL'),
 ]);
 
@@ -107,9 +155,17 @@ function e8Fixture(): LzxFixture {
     { len: 3, r: 2 }, // R2 = 9, swapped into R0
     { len: 20, off: 30 }, // length-tree match
     ...Array.from(ascii('literal run then a call: '), (lit) => ({ lit })),
-    { lit: 0xe8 }, { lit: 0x10 }, { lit: 0x00 }, { lit: 0x00 }, { lit: 0x00 }, // E8 0x10 at output 120
+    { lit: 0xe8 },
+    { lit: 0x10 },
+    { lit: 0x00 },
+    { lit: 0x00 },
+    { lit: 0x00 }, // E8 0x10 at output 120
     ...Array.from(ascii('..'), (lit) => ({ lit })),
-    { lit: 0xe8 }, { lit: 0x00 }, { lit: 0x01 }, { lit: 0x00 }, { lit: 0x00 }, // in the last 10 bytes: untouched
+    { lit: 0xe8 },
+    { lit: 0x00 },
+    { lit: 0x01 },
+    { lit: 0x00 },
+    { lit: 0x00 }, // in the last 10 bytes: untouched
     ...Array.from(ascii('end'), (lit) => ({ lit })),
   ];
   const blocks: Block[] = [
@@ -133,8 +189,15 @@ function framesFixture(): LzxFixture {
   const t2 = tokens(202, 36000, 4000, r1, 32765, 'cmfwyp vbgkqjxz');
   return {
     name: 'lzx-verbatim-frames.cab',
-    description: 'LZX:15, no E8: a 36000-byte verbatim block across the first frame boundary, then a 4000-byte verbatim block whose trees are deltas (with runs) from the first; two files, the second spanning both CFDATA blocks',
-    stream: { windowBits: 15, blocks: [{ type: 'verbatim', tokens: t1 }, { type: 'verbatim', tokens: t2 }] },
+    description:
+      'LZX:15, no E8: a 36000-byte verbatim block across the first frame boundary, then a 4000-byte verbatim block whose trees are deltas (with runs) from the first; two files, the second spanning both CFDATA blocks',
+    stream: {
+      windowBits: 15,
+      blocks: [
+        { type: 'verbatim', tokens: t1 },
+        { type: 'verbatim', tokens: t2 },
+      ],
+    },
     files: [
       { name: 'one.txt', start: 0, size: 30000 },
       { name: 'two.txt', start: 30000, size: 10000 },
@@ -148,7 +211,8 @@ function alignedFixture(): LzxFixture {
   const tail = new Uint8Array(999).map((_, i) => (i * 7 + 3) & 0xff);
   return {
     name: 'lzx-aligned-e8.cab',
-    description: 'LZX:21, E8 size 12000000: a 40000-byte aligned offset block (aligned tree 2,2,3,3,4,4,4,4), a 30000-byte verbatim block, a 999-byte uncompressed block; literal E8 calls in every frame',
+    description:
+      'LZX:21, E8 size 12000000: a 40000-byte aligned offset block (aligned tree 2,2,3,3,4,4,4,4), a 30000-byte verbatim block, a 999-byte uncompressed block; literal E8 calls in every frame',
     stream: {
       windowBits: 21,
       e8Size: 12000000,

@@ -27,7 +27,10 @@ describe('dbghelp symbolize', () => {
   test('--json prints one object per address, with the module, the symbol and the displacement', async () => {
     const r = await run('symbolize', '--image', bin('cppfeatures-x64.exe'), '--json', '0x140001000', '0x140001004');
     expect(r.code).toBe(0);
-    const rows = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const rows = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows[0]).toMatchObject({ address: '0x140001000', module: 'cppfeatures-x64', symbol: 'geometry::scale', displacement: 0 });
     expect(rows[1]).toMatchObject({ address: '0x140001004', symbol: 'geometry::scale', displacement: 4 });
   });
@@ -35,7 +38,10 @@ describe('dbghelp symbolize', () => {
   test('--rva takes and prints module-relative addresses; a miss is symbol null and exit 1', async () => {
     const r = await run('symbolize', '--image', bin('basic-x64.exe'), '--pdb', bin('basic-x64.pdb'), '--rva', '--json', '0x1000', '0x0');
     expect(r.code).toBe(1);
-    const rows = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const rows = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows[0]).toMatchObject({ address: '0x1000', symbol: 'chain_c', displacement: 0 });
     expect(rows[1]).toMatchObject({ address: '0x0', symbol: null });
   });
@@ -70,7 +76,12 @@ describe('dbghelp symbolize', () => {
     });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).symbol)).toEqual(['geometry::scale', 'geometry::area']);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).symbol),
+    ).toEqual(['geometry::scale', 'geometry::area']);
   });
 });
 
@@ -78,7 +89,11 @@ describe('dbghelp symbols / info / undname', () => {
   test('symbols --json --mask lists matching symbols of an image', async () => {
     const r = await run('symbols', bin('basic-x64.exe'), '--mask', 'chain_*', '--json');
     expect(r.code).toBe(0);
-    const names = r.out.trim().split('\n').map((l) => JSON.parse(l).name).sort();
+    const names = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).name)
+      .sort();
     expect(names).toEqual(['chain_a', 'chain_b', 'chain_c']);
   });
 

@@ -31,7 +31,10 @@ describe('dbghelp symbolize --inlines', () => {
   test('--json: inlines innermost first with symbol, file and line; the physical frame keeps the call-site line', async () => {
     const r = await run('symbolize', ...image, '--rva', '--json', '--inlines', '0x102a', '0x1000');
     expect(r.code).toBe(0);
-    const [deep, none] = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const [deep, none] = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(deep).toEqual({
       address: '0x102a',
       module: 'inline-x64',
@@ -78,7 +81,10 @@ describe('dbghelp symbolize --inlines', () => {
       .slice(1)
       .map((l) => JSON.parse(l));
     const r = await run('symbolize', ...image, '--rva', '--json', '--inlines', ...oracle.map((o) => o.Address));
-    const rows = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const rows = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows).toHaveLength(oracle.length);
     let inlined = 0;
     rows.forEach((row, i) => {

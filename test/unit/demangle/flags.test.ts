@@ -8,11 +8,24 @@ const u = undecorateSymbolName;
 describe('UndName values (dbghelp.h)', () => {
   test('documented values', () => {
     expect(UndName).toMatchObject({
-      COMPLETE: 0, NO_LEADING_UNDERSCORES: 0x1, NO_MS_KEYWORDS: 0x2, NO_FUNCTION_RETURNS: 0x4,
-      NO_ALLOCATION_MODEL: 0x8, NO_ALLOCATION_LANGUAGE: 0x10, NO_MS_THISTYPE: 0x20, NO_CV_THISTYPE: 0x40,
-      NO_THISTYPE: 0x60, NO_ACCESS_SPECIFIERS: 0x80, NO_THROW_SIGNATURES: 0x100, NO_MEMBER_TYPE: 0x200,
-      NO_RETURN_UDT_MODEL: 0x400, '32_BIT_DECODE': 0x800, NAME_ONLY: 0x1000, NO_ARGUMENTS: 0x2000,
-      NO_SPECIAL_SYMS: 0x4000, NO_ECSU: 0x8000,
+      COMPLETE: 0,
+      NO_LEADING_UNDERSCORES: 0x1,
+      NO_MS_KEYWORDS: 0x2,
+      NO_FUNCTION_RETURNS: 0x4,
+      NO_ALLOCATION_MODEL: 0x8,
+      NO_ALLOCATION_LANGUAGE: 0x10,
+      NO_MS_THISTYPE: 0x20,
+      NO_CV_THISTYPE: 0x40,
+      NO_THISTYPE: 0x60,
+      NO_ACCESS_SPECIFIERS: 0x80,
+      NO_THROW_SIGNATURES: 0x100,
+      NO_MEMBER_TYPE: 0x200,
+      NO_RETURN_UDT_MODEL: 0x400,
+      '32_BIT_DECODE': 0x800,
+      NAME_ONLY: 0x1000,
+      NO_ARGUMENTS: 0x2000,
+      NO_SPECIAL_SYMS: 0x4000,
+      NO_ECSU: 0x8000,
     });
   });
 });
@@ -45,10 +58,14 @@ describe('NAME_ONLY (what SymFromAddr returns for publics)', () => {
     ['?x@C@@2HA', 'C::x'],
     ['?f@?A0x1234abcd@@YAXXZ', "`anonymous namespace'::f"],
     ['?x@?1??f@@YAXXZ@4HA', "`f'::`2'::x"],
-    ['?get@?$__crt_unique_heap_ptr@U__crt_lowio_handle_data@@U__crt_internal_free_policy@@@@QBEPAU__crt_lowio_handle_data@@XZ',
-      '__crt_unique_heap_ptr<__crt_lowio_handle_data,__crt_internal_free_policy>::get'],
-    ['??1?$basic_string@DU?$char_traits@D@std@@V?$allocator@D@2@@std@@QAE@XZ',
-      'std::basic_string<char,std::char_traits<char>,std::allocator<char> >::~basic_string<char,std::char_traits<char>,std::allocator<char> >'],
+    [
+      '?get@?$__crt_unique_heap_ptr@U__crt_lowio_handle_data@@U__crt_internal_free_policy@@@@QBEPAU__crt_lowio_handle_data@@XZ',
+      '__crt_unique_heap_ptr<__crt_lowio_handle_data,__crt_internal_free_policy>::get',
+    ],
+    [
+      '??1?$basic_string@DU?$char_traits@D@std@@V?$allocator@D@2@@std@@QAE@XZ',
+      'std::basic_string<char,std::char_traits<char>,std::allocator<char> >::~basic_string<char,std::char_traits<char>,std::allocator<char> >',
+    ],
     ['?f@C@@$4PPPPPPPM@A@EAAXXZ', 'C::f'],
     ['?f@C@@W7EAAXXZ', 'C::f'],
     ['??__Ex@@YAXXZ', "`dynamic initializer for 'x''"],
@@ -147,26 +164,29 @@ describe('individual flags', () => {
       expect(u(d, UndName.NO_ARGUMENTS)).toBe(d);
     }
     // ...and some come back garbled, as dbghelp garbles them.
-    expect(u('?_Type_info_dtor@type_info@@CAXPAV1@@Z', UndName.NO_ARGUMENTS)).toBe(
-      ' ?? const volatile PAV1::& volatile __based() ',
-    );
+    expect(u('?_Type_info_dtor@type_info@@CAXPAV1@@Z', UndName.NO_ARGUMENTS)).toBe(' ?? const volatile PAV1::& volatile __based() ');
     expect(u('AES_AEAD', UndName.NO_ARGUMENTS)).toBe(' ?? volatile ?? ::_AEAD::& __ptr64 ?? ');
     expect(u('VY@@', UndName.NO_ARGUMENTS)).toBe('class Y');
   });
   test('NO_ECSU (0x8000, also exported as TYPE_ONLY) drops class/struct/union/enum', () => {
     expect(u(udt, UndName.NO_ECSU)).toBe('public: S __thiscall C::f(void)');
-    expect(u('?f@@YAXV?$vector@HV?$allocator@H@std@@@std@@W4E@@@Z', UndName.NO_ECSU)).toBe(
-      'void __cdecl f(std::vector<int,std::allocator<int> >,E)',
-    );
+    expect(u('?f@@YAXV?$vector@HV?$allocator@H@std@@@std@@W4E@@@Z', UndName.NO_ECSU)).toBe('void __cdecl f(std::vector<int,std::allocator<int> >,E)');
   });
   test('type encodings (.?AV...) are not symbol names: unchanged', () => {
     expect(u('.?AVFoo@@')).toBe('.?AVFoo@@');
   });
   test('combinations (the DIA/breakpad set 0x87FE)', () => {
     const f =
-      UndName.NO_MS_KEYWORDS | UndName.NO_FUNCTION_RETURNS | UndName.NO_ALLOCATION_MODEL |
-      UndName.NO_ALLOCATION_LANGUAGE | UndName.NO_THISTYPE | UndName.NO_ACCESS_SPECIFIERS |
-      UndName.NO_THROW_SIGNATURES | UndName.NO_MEMBER_TYPE | UndName.NO_RETURN_UDT_MODEL | UndName.NO_ECSU;
+      UndName.NO_MS_KEYWORDS |
+      UndName.NO_FUNCTION_RETURNS |
+      UndName.NO_ALLOCATION_MODEL |
+      UndName.NO_ALLOCATION_LANGUAGE |
+      UndName.NO_THISTYPE |
+      UndName.NO_ACCESS_SPECIFIERS |
+      UndName.NO_THROW_SIGNATURES |
+      UndName.NO_MEMBER_TYPE |
+      UndName.NO_RETURN_UDT_MODEL |
+      UndName.NO_ECSU;
     expect(f).toBe(0x87fe);
     expect(u(member, f)).toBe('C::f(int)');
     expect(u('?f@@YAXV?$C@H@@PAUS@@@Z', f)).toBe('f(C<int>,S *)');

@@ -77,7 +77,12 @@ describe("Microsoft's answers, committed (no corpus needed)", () => {
 const KNOWN_CORPUS: Record<string, string> = {};
 
 describeCorpus('corpus oracle: every public name of the corpus (undname.dbghelp-10.0.19041.685.jsonl)', () => {
-  interface Row { name: string; flags: string; out: string; ret?: number }
+  interface Row {
+    name: string;
+    flags: string;
+    out: string;
+    ret?: number;
+  }
   let table: Row[] = [];
   beforeAll(() => {
     const lines = fs
@@ -103,9 +108,7 @@ describeCorpus('corpus oracle: every public name of the corpus (undname.dbghelp-
       }
       if (!ok) diffs.push(`${r.flags} ${r.name}`);
     }
-    const report = Object.entries(stats).map(
-      ([f, s]) => `${f}: C++ ${s.cppOk}/${s.cpp} (${((100 * s.cppOk) / s.cpp).toFixed(2)}%), plain ${s.plainOk}/${s.plain}`,
-    );
+    const report = Object.entries(stats).map(([f, s]) => `${f}: C++ ${s.cppOk}/${s.cpp} (${((100 * s.cppOk) / s.cpp).toFixed(2)}%), plain ${s.plainOk}/${s.plain}`);
     console.log(`agreement with dbghelp 10.0.19041.685 on the corpus's public names:\n  ${report.join('\n  ')}`);
     expect(Object.keys(stats).sort()).toEqual([...CORPUS_FLAGS].sort());
     for (const s of Object.values(stats)) {

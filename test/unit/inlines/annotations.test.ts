@@ -24,7 +24,11 @@ import { corruptions, rng, truncations } from '../../helpers/mutate';
 import { Watchdog } from './watchdog';
 
 const cur = (bytes: number[]) => Cursor.of(Uint8Array.from(bytes), 'test');
-const hex = (s: string) => s.split(/\s+/).filter(Boolean).flatMap((w) => w.match(/../g)!.map((b) => parseInt(b, 16)));
+const hex = (s: string) =>
+  s
+    .split(/\s+/)
+    .filter(Boolean)
+    .flatMap((w) => w.match(/../g)!.map((b) => parseInt(b, 16)));
 
 const TIDY_DEALLOCATE = hex('0B03 060A 0308 0606 032D 0608 0307 0B72 0606 0C0307 060F 0C0605 0000');
 const LEAF = hex('0602 031F 0B2A 0602 0313 0B26 0406 0000');
@@ -136,8 +140,43 @@ describe('binary annotations', () => {
   });
 
   test('ChangeFile, ChangeCodeOffsetBase, CodeOffset; columns and range kind change nothing', () => {
-    const anns = readBinaryAnnotations(cur([BA.ChangeFile, 0x18, BA.ChangeColumnStart, 4, BA.ChangeRangeKind, 0, BA.CodeOffset, 0x10, BA.ChangeCodeOffset, 2, BA.ChangeColumnEndDelta, 3, BA.ChangeLineEndDelta, 2, BA.ChangeColumnEnd, 9, BA.ChangeCodeOffsetBase, 1, BA.ChangeCodeLengthAndCodeOffset, 4, 0]));
-    expect(anns.map((a) => a.op)).toEqual([BA.ChangeFile, BA.ChangeColumnStart, BA.ChangeRangeKind, BA.CodeOffset, BA.ChangeCodeOffset, BA.ChangeColumnEndDelta, BA.ChangeLineEndDelta, BA.ChangeColumnEnd, BA.ChangeCodeOffsetBase, BA.ChangeCodeLengthAndCodeOffset]);
+    const anns = readBinaryAnnotations(
+      cur([
+        BA.ChangeFile,
+        0x18,
+        BA.ChangeColumnStart,
+        4,
+        BA.ChangeRangeKind,
+        0,
+        BA.CodeOffset,
+        0x10,
+        BA.ChangeCodeOffset,
+        2,
+        BA.ChangeColumnEndDelta,
+        3,
+        BA.ChangeLineEndDelta,
+        2,
+        BA.ChangeColumnEnd,
+        9,
+        BA.ChangeCodeOffsetBase,
+        1,
+        BA.ChangeCodeLengthAndCodeOffset,
+        4,
+        0,
+      ]),
+    );
+    expect(anns.map((a) => a.op)).toEqual([
+      BA.ChangeFile,
+      BA.ChangeColumnStart,
+      BA.ChangeRangeKind,
+      BA.CodeOffset,
+      BA.ChangeCodeOffset,
+      BA.ChangeColumnEndDelta,
+      BA.ChangeLineEndDelta,
+      BA.ChangeColumnEnd,
+      BA.ChangeCodeOffsetBase,
+      BA.ChangeCodeLengthAndCodeOffset,
+    ]);
     const r = inlineRanges(anns, 7, 0);
     // The first range (chunk 0) is closed by a range of another chunk: its length is unknown (0).
     expect(r).toEqual([
@@ -266,7 +305,12 @@ describe('malformed inputs never crash or hang (each case in a worker, 2 s bound
       const b = Uint8Array.from(bytes);
       return [...truncations(b, 1), ...corruptions(b, 40, 2, 3), ...corruptions(b, 40, 6, 5)].map((x) => Array.from(x));
     };
-    expectOkOrBadFormat(await guard.run('inlineSite', variants(site).map((bytes) => ({ kind: S.INLINESITE2, bytes }))));
+    expectOkOrBadFormat(
+      await guard.run(
+        'inlineSite',
+        variants(site).map((bytes) => ({ kind: S.INLINESITE2, bytes })),
+      ),
+    );
     expectOkOrBadFormat(await guard.run('inlineeLines', variants(lines)));
     expectOkOrBadFormat(await guard.run('c13', variants(block)));
   });

@@ -81,7 +81,7 @@ describe('inline index of a module (typed arrays, one walk)', () => {
     expect(rangeHolding(idx, 0, 0x1005)).toBe(-1);
   });
 
-  test('line, file and owner-length columns in 16 bits where the module\'s values fit, each file a checksum entry', () => {
+  test("line, file and owner-length columns in 16 bits where the module's values fit, each file a checksum entry", () => {
     const idx = indexOf(openPdb());
     expect(idx.rangeLine).toBeInstanceOf(Uint16Array);
     expect(idx.rangeFile).toBeInstanceOf(Uint16Array);

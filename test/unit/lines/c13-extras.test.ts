@@ -81,7 +81,7 @@ describe('C13 columns and file checksums', () => {
     for (let i = 0; i < good.length; i++) for (const v of [0, 0x7f, 0xff]) check(good.map((x, j) => (j === i ? v : x)));
   });
 
-  test('the fixture\'s file checksums are the MD5s llvm-pdbutil prints', () => {
+  test("the fixture's file checksums are the MD5s llvm-pdbutil prints", () => {
     const FIX = path.resolve(__dirname, '..', '..', 'fixtures');
     const pdb = new PdbFile(new BufferSource(new Uint8Array(fs.readFileSync(path.join(FIX, 'bin', 'locals-x64.pdb'))), 'locals-x64.pdb'));
     const names = pdb.names()!;

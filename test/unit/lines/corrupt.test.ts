@@ -104,13 +104,23 @@ const TARGETS: { pdb: string; machine: number; seed: number; perRegion: number }
 ];
 
 describe('malformed module streams: line calls and scopes give BAD_FORMAT or answers, never crash or hang', () => {
-  test.each(TARGETS.map((t) => [t.pdb, t] as const))('%s', async (_n, t) => {
-    const pdbPath = path.join(BIN, t.pdb);
-    const job: Job = { pdbPath, machine: t.machine, rvas: Array.from({ length: 24 }, (_, i) => 0x1000 + i * 12), fileNames: ['locals.c', 'basic.c', 'crt.c'], cases: cases(pdbPath, t.seed, t.perRegion) };
-    const res = await runGuarded(job);
-    expect(res.problems).toEqual([]);
-    expect(res.ran).toBe(job.cases.length);
-    // The overwrites reach the parsers: a good share of the cases is refused somewhere.
-    expect(res.rejected).toBeGreaterThan(job.cases.length / 10);
-  }, 120_000);
+  test.each(TARGETS.map((t) => [t.pdb, t] as const))(
+    '%s',
+    async (_n, t) => {
+      const pdbPath = path.join(BIN, t.pdb);
+      const job: Job = {
+        pdbPath,
+        machine: t.machine,
+        rvas: Array.from({ length: 24 }, (_, i) => 0x1000 + i * 12),
+        fileNames: ['locals.c', 'basic.c', 'crt.c'],
+        cases: cases(pdbPath, t.seed, t.perRegion),
+      };
+      const res = await runGuarded(job);
+      expect(res.problems).toEqual([]);
+      expect(res.ran).toBe(job.cases.length);
+      // The overwrites reach the parsers: a good share of the cases is refused somewhere.
+      expect(res.rejected).toBeGreaterThan(job.cases.length / 10);
+    },
+    120_000,
+  );
 });

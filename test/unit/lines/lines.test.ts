@@ -28,7 +28,7 @@ import { readSymbolizerOracle } from '../../helpers/oracle';
 const FIX = path.resolve(__dirname, '..', '..', 'fixtures');
 const IMAGES = fs.readdirSync(path.join(FIX, 'bin')).filter((f) => /\.(exe|dll)$/.test(f));
 
-describe('getLineFromAddr against the fixtures\' llvm-symbolizer answers', () => {
+describe("getLineFromAddr against the fixtures' llvm-symbolizer answers", () => {
   test.each(IMAGES)('%s', async (img) => {
     const stem = img.replace(/\.(exe|dll)$/, '');
     const { rows } = readSymbolizerOracle(path.join(FIX, 'expected', `${stem}.symbolizer.jsonl`));

@@ -28,7 +28,20 @@ function rec(kind: number, body: number[]): number[] {
   out.splice(0, 2, ...u16(out.length - 2));
   return out;
 }
-const S = { GPROC32: 0x1110, END: 0x0006, BLOCK32: 0x1103, FRAMEPROC: 0x1012, LOCAL: 0x113e, REGREL32: 0x1111, BPREL32: 0x110b, REGISTER: 0x1106, CONSTANT: 0x1107, LDATA32: 0x110c, INLINESITE: 0x114d, INLINESITE_END: 0x114e };
+const S = {
+  GPROC32: 0x1110,
+  END: 0x0006,
+  BLOCK32: 0x1103,
+  FRAMEPROC: 0x1012,
+  LOCAL: 0x113e,
+  REGREL32: 0x1111,
+  BPREL32: 0x110b,
+  REGISTER: 0x1106,
+  CONSTANT: 0x1107,
+  LDATA32: 0x110c,
+  INLINESITE: 0x114d,
+  INLINESITE_END: 0x114e,
+};
 const proc = (len: number, name: string) => rec(S.GPROC32, [...u32(0), ...u32(0), ...u32(0), ...u32(len), ...u32(0), ...u32(0), ...u32(0x1001), ...u32(0), ...u16(1), 0, ...str(name)]);
 const block = (off: number, len: number) => rec(S.BLOCK32, [...u32(0), ...u32(0), ...u32(len), ...u32(off), ...u16(1), 0]);
 const frameproc = (size: number, local: number, param: number) => rec(S.FRAMEPROC, [...u32(size), ...u32(0), ...u32(0), ...u32(0), ...u32(0), ...u16(0), ...u32((local << 14) | (param << 16))]);
@@ -40,7 +53,8 @@ const range = (off: number, len: number, gaps: [number, number][] = []) => [...u
 const drRegister = (reg: number, off: number, len: number, gaps: [number, number][] = []) => rec(DefRangeKind.REGISTER, [...u16(reg), ...u16(0), ...range(off, len, gaps)]);
 const drFrameRel = (fpOff: number, off: number, len: number) => rec(DefRangeKind.FRAMEPOINTER_REL, [...u32(fpOff), ...range(off, len)]);
 const drFullScope = (fpOff: number) => rec(DefRangeKind.FRAMEPOINTER_REL_FULL_SCOPE, u32(fpOff));
-const drRegRel = (reg: number, fpOff: number, off: number, len: number, parentOff = 0) => rec(DefRangeKind.REGISTER_REL, [...u16(reg), ...u16(parentOff ? 1 | (parentOff << 4) : 0), ...u32(fpOff), ...range(off, len)]);
+const drRegRel = (reg: number, fpOff: number, off: number, len: number, parentOff = 0) =>
+  rec(DefRangeKind.REGISTER_REL, [...u16(reg), ...u16(parentOff ? 1 | (parentOff << 4) : 0), ...u32(fpOff), ...range(off, len)]);
 const drSubfieldRegister = (reg: number, parentOff: number, off: number, len: number) => rec(DefRangeKind.SUBFIELD_REGISTER, [...u16(reg), ...u16(0), ...u32(parentOff), ...range(off, len)]);
 const constant = (name: string, value: number) => rec(S.CONSTANT, [...u32(0x74), ...u16(value), ...str(name)]);
 const ldata = (name: string, off: number) => rec(S.LDATA32, [...u32(0x74), ...u32(off), ...u16(1), ...str(name)]);
@@ -86,7 +100,7 @@ function msvcProc(localBase: number, paramBase: number): { symbols: SymbolStream
 
 type Row = [string, number, number, number];
 const rows = (pdbRva: number, machine: number, s = msvcProc(1, 1)): Row[] =>
-  localsAt(s.symbols, s.proc, pdbRva, machine, addresses).map((l) => [l.name, l.flags, l.register, l.value !== undefined ? Number(l.value) : l.rva ?? l.offset]);
+  localsAt(s.symbols, s.proc, pdbRva, machine, addresses).map((l) => [l.name, l.flags, l.register, l.value !== undefined ? Number(l.value) : (l.rva ?? l.offset)]);
 
 const L = SymFlag.LOCAL;
 const P = SymFlag.LOCAL | SymFlag.PARAMETER;
@@ -104,7 +118,7 @@ describe('scope walk over hand-made records', () => {
     ]);
   });
 
-  test('in a gap of the S_LOCAL\'s range its S_REGREL32 twin answers; past the range too', () => {
+  test("in a gap of the S_LOCAL's range its S_REGREL32 twin answers; past the range too", () => {
     const a = (at: number) => rows(at, MachineType.AMD64).find((r) => r[0] === 'a');
     expect(a(0x1014)).toEqual(['a', P | SymFlag.REGREL, CvReg.RSP, 0x28]);
     expect(a(0x1017)).toEqual(['a', P | SymFlag.REGREL, CvReg.RSP, 0x28]);
@@ -121,7 +135,7 @@ describe('scope walk over hand-made records', () => {
     expect(names(0x1090)).not.toContain('y');
   });
 
-  test('frame-relative ranges use S_FRAMEPROC\'s local or parameter base register, per machine', () => {
+  test("frame-relative ranges use S_FRAMEPROC's local or parameter base register, per machine", () => {
     const x = (machine: number, localBase: number) => rows(0x1040, machine, msvcProc(localBase, 2)).find((r) => r[0] === 'x');
     expect(x(MachineType.AMD64, 1)).toEqual(['x', L | SymFlag.REGREL, CvReg.RSP, 12]);
     expect(x(MachineType.AMD64, 2)).toEqual(['x', L | SymFlag.REGREL, CvReg.RBP, 12]);
@@ -142,7 +156,7 @@ describe('scope walk over hand-made records', () => {
     ]);
   });
 
-  test('every piece of a split variable covering the address is listed, in record order (Microsoft\'s DLL)', () => {
+  test("every piece of a split variable covering the address is listed, in record order (Microsoft's DLL)", () => {
     const s = stream([proc(0x10, 'h'), local('w', 0), drSubfieldRegister(20, 4, 0, 0x10), drRegRel(CvReg.RSP, 0x30, 0, 8, 8), drRegRel(CvReg.RSP, 0x20, 0, 0x10), end()]);
     expect(rows(0x1000, MachineType.AMD64, s)).toEqual([
       ['w', L | SymFlag.REGISTER, 20, 0],

@@ -35,8 +35,23 @@ function exercise(buf: Uint8Array, name: string): string[] {
   }
   const m = d;
   const accessors: (keyof Minidump)[] = [
-    'threads', 'modules', 'unloadedModules', 'exception', 'systemInfo', 'miscInfo', 'memoryList', 'memory64List',
-    'memoryInfo', 'threadInfo', 'threadNames', 'handles', 'comment', 'breakpadInfo', 'assertionInfo', 'crashpadInfo', 'exceptionContext',
+    'threads',
+    'modules',
+    'unloadedModules',
+    'exception',
+    'systemInfo',
+    'miscInfo',
+    'memoryList',
+    'memory64List',
+    'memoryInfo',
+    'threadInfo',
+    'threadNames',
+    'handles',
+    'comment',
+    'breakpadInfo',
+    'assertionInfo',
+    'crashpadInfo',
+    'exceptionContext',
   ];
   for (const a of accessors) check(String(a), () => (m[a] as () => unknown).call(m));
   check('thread contexts', () => m.threads().forEach((t) => m.threadContext(t)));

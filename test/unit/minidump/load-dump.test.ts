@@ -236,7 +236,13 @@ describe('an HTTP symbol server answering 500 for every file', () => {
   });
 
   test('every module: unavailable, naming the server and the HTTP status', async () => {
-    const d = await loadDump(synthDump([{ fx: X64, base: 0x140000000n }, { fx: EXPORTS, base: 0x180000000n }]), { searchPath: `srv*${path.join(tmp, 'cache')}*${url}` });
+    const d = await loadDump(
+      synthDump([
+        { fx: X64, base: 0x140000000n },
+        { fx: EXPORTS, base: 0x180000000n },
+      ]),
+      { searchPath: `srv*${path.join(tmp, 'cache')}*${url}` },
+    );
     try {
       for (const m of d.modules) {
         expect(m.status).toMatchObject({ kind: 'unavailable', server: url, httpStatus: 500 });
@@ -249,7 +255,7 @@ describe('an HTTP symbol server answering 500 for every file', () => {
   });
 });
 
-test('a broken memory list or SystemInfo is a warning; a search that fails is that module\'s status only', async () => {
+test("a broken memory list or SystemInfo is a warning; a search that fails is that module's status only", async () => {
   const dump = synthDump([{ fx: X64, base: 0x140000000n }]);
   const b = new DumpBuilder();
   b.stream(StreamType.SystemInfo, new W().u32(9)); // 4 bytes of 56

@@ -36,7 +36,15 @@ export function sampleDump(): Uint8Array {
   const n1 = b.string('C:\\Windows\\old.dll');
   const cv0 = b.add(rsds(SAMPLE.guid, 3, 'C:\\build\\app.pdb'));
   const cv1 = b.add(new W().ascii('NB10').u32(0).u32(0x3a2b1c0d).u32(2).ascii('old.pdb').u8(0));
-  const misc1 = b.add(new W().u32(1).u32(12 + 8).u8(0).zeros(3).ascii('old.dbg').u8(0));
+  const misc1 = b.add(
+    new W()
+      .u32(1)
+      .u32(12 + 8)
+      .u8(0)
+      .zeros(3)
+      .ascii('old.dbg')
+      .u8(0),
+  );
   const ml = new W().u32(2);
   module(ml, { base: 0x7ff600000000n, size: 0x9000, timeDateStamp: 0x5ab38077, nameRva: n0, cv: cv0, version: [1, 2, 3, 4], checkSum: 0xabcd });
   module(ml, { base: 0x10000000n, size: 0x20000, timeDateStamp: 0x3a000000, nameRva: n1, cv: cv1, misc: misc1 });
@@ -45,7 +53,18 @@ export function sampleDump(): Uint8Array {
   const un = b.string('C:\\gone.dll');
   b.stream(StreamType.UnloadedModuleList, new W().u32(12).u32(24).u32(1).u64(0x20000000n).u32(0x4000).u32(7).u32(0x11223344).u32(un));
 
-  const ex = new W().u32(0x10).u32(0).u32(0xc0000005).u32(0).u64(0n).u64(SAMPLE.crashAddress).u32(2).u32(0).u64(1n).u64(0x45n).zeros(13 * 8);
+  const ex = new W()
+    .u32(0x10)
+    .u32(0)
+    .u32(0xc0000005)
+    .u32(0)
+    .u64(0n)
+    .u64(SAMPLE.crashAddress)
+    .u32(2)
+    .u32(0)
+    .u64(1n)
+    .u64(0x45n)
+    .zeros(13 * 8);
   loc(ex, ctx0);
   b.stream(StreamType.Exception, ex);
 

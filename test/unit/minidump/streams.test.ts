@@ -78,9 +78,7 @@ test('MemoryInfoList, ThreadInfoList, ThreadNames, HandleData _2', () => {
     { threadId: 0x10, dumpFlags: 1, dumpError: 0, exitStatus: 259, createTime: 100n, exitTime: 0n, kernelTime: 3n, userTime: 4n, startAddress: 0x7ff600001000n, affinity: 0xffn },
   ]);
   expect(d.threadNames()).toEqual(new Map([[0x10, 'main thread']]));
-  expect(d.handles()).toEqual([
-    { handle: 0x44n, typeName: 'Event', objectName: '\\BaseNamedObjects\\x', attributes: 0, grantedAccess: 0x1f0003, handleCount: 2, pointerCount: 3, objectInfoRva: 0 },
-  ]);
+  expect(d.handles()).toEqual([{ handle: 0x44n, typeName: 'Event', objectName: '\\BaseNamedObjects\\x', attributes: 0, grantedAccess: 0x1f0003, handleCount: 2, pointerCount: 3, objectInfoRva: 0 }]);
 });
 
 test('comments: W preferred, A alone', () => {
@@ -140,7 +138,13 @@ test('the package exports the reader and loadDump', async () => {
 });
 
 test('MiscInfo levels 2, 3 and 4: processor power, integrity, time zone, build strings', () => {
-  const tz = (w: W) => w.u32(-60 >>> 0).utf16('W. Europe Standard Time', 32).zeros(16 + 4).utf16('W. Europe Daylight Time', 32).zeros(16 + 4);
+  const tz = (w: W) =>
+    w
+      .u32(-60 >>> 0)
+      .utf16('W. Europe Standard Time', 32)
+      .zeros(16 + 4)
+      .utf16('W. Europe Daylight Time', 32)
+      .zeros(16 + 4);
   const level4 = tz(new W().u32(832).u32(0x1f7).u32(99).u32(1).u32(2).u32(3).u32(2900).u32(2800).u32(2700).u32(1).u32(0).u32(0x2000).u32(0x32).u32(0).u32(2))
     .utf16('10.0.19041.1 (WinBuild.160101.0800)', 260)
     .utf16('dbgcore.amd64,10.0.19041.1', 40);

@@ -56,7 +56,18 @@ function rejects(buf: Uint8Array, pattern: RegExp): void {
 
 describe('MsfFile: synthetic containers', () => {
   test('a well-formed container reads back, with its block lists', () => {
-    const msf = new MsfFile(new BufferSource(build({ streams: [{ size: 0, blocks: [] }, { size: 700, blocks: [6, 5] }, { size: 0xffffffff, blocks: [] }] }), 'ok.pdb'));
+    const msf = new MsfFile(
+      new BufferSource(
+        build({
+          streams: [
+            { size: 0, blocks: [] },
+            { size: 700, blocks: [6, 5] },
+            { size: 0xffffffff, blocks: [] },
+          ],
+        }),
+        'ok.pdb',
+      ),
+    );
     expect(msf.streamCount).toBe(3);
     expect(msf.streamSize(1)).toBe(700);
     expect(msf.streamSize(2)).toBeUndefined();
@@ -72,7 +83,15 @@ describe('MsfFile: synthetic containers', () => {
     rejects(build({ streams: [{ size: 3 * BS, blocks: [5, 5, 5] }] }), /block 5 of stream 0 is already used/);
   });
   test('two streams sharing a block is BAD_FORMAT', () => {
-    rejects(build({ streams: [{ size: BS, blocks: [5] }, { size: BS, blocks: [5] }] }), /block 5 of stream 1/);
+    rejects(
+      build({
+        streams: [
+          { size: BS, blocks: [5] },
+          { size: BS, blocks: [5] },
+        ],
+      }),
+      /block 5 of stream 1/,
+    );
   });
   test('a stream block on the superblock, the block map or the directory is BAD_FORMAT', () => {
     for (const b of [0, 3, 4]) rejects(build({ streams: [{ size: 10, blocks: [b] }] }), new RegExp(`block ${b} of stream 0`));

@@ -122,7 +122,7 @@ describe.each(fixtures)('%s.pdb against llvm-pdbutil', (name, pdbPath) => {
     expect(pdb.sectionContribs().moduleAt(0, 0)).toBe(-1);
   });
 
-  test('publics: count, and every record\'s name, flags and address', () => {
+  test("publics: count, and every record's name, flags and address", () => {
     const pubs = records(dump.sections.get('Public Symbols')!);
     const ps = pdb.publics()!;
     expect(ps.addressMap.length).toBe(pubs.length);

@@ -50,7 +50,9 @@ function suite(t: Target): void {
   const check = async (cases: Case[]) => {
     const res = await pool.run(await subject, cases, CASE_MS);
     if (process.env.PDB_FUZZ_STATS) {
-      process.stderr.write(`${expect.getState().currentTestName}: ${cases.length} cases, ${res.rejectedCases} rejected somewhere, slowest ${res.slowest.id} ${Math.round(res.slowest.ms)} ms; ${JSON.stringify(res.rejectedSteps)}\n`);
+      process.stderr.write(
+        `${expect.getState().currentTestName}: ${cases.length} cases, ${res.rejectedCases} rejected somewhere, slowest ${res.slowest.id} ${Math.round(res.slowest.ms)} ms; ${JSON.stringify(res.rejectedSteps)}\n`,
+      );
     }
     expect(res.ran).toBe(cases.length);
     expect(res.problems.sort()).toEqual([]);
@@ -79,7 +81,13 @@ describe.each(fixtures.map((f) => [f.name, f] as const))('malformed fixture PDB 
 const corpusBudget: Budget = { flipsPerRegion: 8, fields: false, oddCuts: 8, nearBoundaries: false, patchedBoundaries: 16, shrinkModules: 6 };
 describeCorpus('malformed corpus PDBs', () => {
   const targets: Target[] = [
-    { name: 'crash', pdb: corpusPath('getsentry_symbolic/symbolic-testutils/fixtures/windows/crash.pdb'), image: corpusPath('getsentry_symbolic/symbolic-testutils/fixtures/windows/crash.exe'), budget: corpusBudget, seed: 101 },
+    {
+      name: 'crash',
+      pdb: corpusPath('getsentry_symbolic/symbolic-testutils/fixtures/windows/crash.pdb'),
+      image: corpusPath('getsentry_symbolic/symbolic-testutils/fixtures/windows/crash.exe'),
+      budget: corpusBudget,
+      seed: 101,
+    },
     { name: 'omap_reorder_funcs', pdb: corpusPath('google_breakpad/src/tools/windows/dump_syms/testdata/omap_reorder_funcs.pdb'), budget: corpusBudget, seed: 202 },
     { name: 'softokn3', pdb: corpusPath('mstange_samply/fixtures/win64-ci/softokn3.pdb'), budget: { ...corpusBudget, flipsPerRegion: 6 }, seed: 303 },
   ].filter((t) => fs.existsSync(t.pdb));

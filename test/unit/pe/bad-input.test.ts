@@ -72,14 +72,21 @@ describeCorpus('bad input: corpus PEs', () => {
 
 describe('bad input: synthetic PEs', () => {
   const samples = [
-    buildPe({ is64: true, exports: { dllName: 'S.dll', base: 3, functions: [0x1000, { forward: 'NTDLL.RtlAllocateHeap' }, 0], names: { A: 0, B: 1 } }, debug: [{ type: 'RSDS', guid: guidBytes('01234567-89AB-CDEF-0011-223344556677'), age: 1, pdbPath: 'x.pdb' }] }).buf,
-    buildPe({ sections: [{ name: '.text', data: new Uint8Array(16) }, { name: '.bss', data: new Uint8Array(0), virtualSize: 0x2000 }], debug: [{ type: 'NB10', offset: 0, timestamp: 1, age: 1, pdbPath: 'o.pdb' }] }).buf,
+    buildPe({
+      is64: true,
+      exports: { dllName: 'S.dll', base: 3, functions: [0x1000, { forward: 'NTDLL.RtlAllocateHeap' }, 0], names: { A: 0, B: 1 } },
+      debug: [{ type: 'RSDS', guid: guidBytes('01234567-89AB-CDEF-0011-223344556677'), age: 1, pdbPath: 'x.pdb' }],
+    }).buf,
+    buildPe({
+      sections: [
+        { name: '.text', data: new Uint8Array(16) },
+        { name: '.bss', data: new Uint8Array(0), virtualSize: 0x2000 },
+      ],
+      debug: [{ type: 'NB10', offset: 0, timestamp: 1, age: 1, pdbPath: 'o.pdb' }],
+    }).buf,
   ];
   test.each(samples.map((b, i) => [i, b] as const))('sample %i: every truncation and 500 corruptions', (i, buf) => {
-    const bad = [
-      ...truncations(buf, 1).flatMap((t) => exercise(t, `s${i}[0:${t.length}]`)),
-      ...corruptions(buf, 500, 3, 9 + i).flatMap((b, k) => exercise(b, `s${i}#${k}`)),
-    ];
+    const bad = [...truncations(buf, 1).flatMap((t) => exercise(t, `s${i}[0:${t.length}]`)), ...corruptions(buf, 500, 3, 9 + i).flatMap((b, k) => exercise(b, `s${i}#${k}`))];
     expect(bad).toEqual([]);
   });
 });

@@ -29,9 +29,7 @@ export interface ExportSpec {
 }
 
 export type DebugSpec =
-  | { type: 'RSDS'; guid: Uint8Array; age: number; pdbPath: string }
-  | { type: 'NB10'; offset: number; timestamp: number; age: number; pdbPath: string }
-  | { type: number; data: Uint8Array };
+  { type: 'RSDS'; guid: Uint8Array; age: number; pdbPath: string } | { type: 'NB10'; offset: number; timestamp: number; age: number; pdbPath: string } | { type: number; data: Uint8Array };
 
 export interface PeSpec {
   is64?: boolean;
@@ -91,15 +89,42 @@ export class Writer {
       bytes: (v) => (this.ensure(pos + v.length), this.b.set(v, pos), (this.length = Math.max(this.length, pos + v.length))),
     };
   }
-  u8(v: number) { this.at(this.length).u8(v); return this; }
-  u16(v: number) { this.at(this.length).u16(v); return this; }
-  u32(v: number) { this.at(this.length).u32(v); return this; }
-  u64(v: bigint) { this.at(this.length).u64(v); return this; }
-  bytes(v: Uint8Array) { this.at(this.length).bytes(v); return this; }
-  cstring(s: string) { return this.bytes(ascii(s)).u8(0); }
-  pad(to: number) { if (to > this.length) { this.ensure(to); this.length = to; } return this; }
-  align(a: number) { return this.pad(up(this.length, a)); }
-  done(): Uint8Array { return this.b.slice(0, this.length); }
+  u8(v: number) {
+    this.at(this.length).u8(v);
+    return this;
+  }
+  u16(v: number) {
+    this.at(this.length).u16(v);
+    return this;
+  }
+  u32(v: number) {
+    this.at(this.length).u32(v);
+    return this;
+  }
+  u64(v: bigint) {
+    this.at(this.length).u64(v);
+    return this;
+  }
+  bytes(v: Uint8Array) {
+    this.at(this.length).bytes(v);
+    return this;
+  }
+  cstring(s: string) {
+    return this.bytes(ascii(s)).u8(0);
+  }
+  pad(to: number) {
+    if (to > this.length) {
+      this.ensure(to);
+      this.length = to;
+    }
+    return this;
+  }
+  align(a: number) {
+    return this.pad(up(this.length, a));
+  }
+  done(): Uint8Array {
+    return this.b.slice(0, this.length);
+  }
 }
 
 export function buildPe(spec: PeSpec = {}): BuiltPe {
@@ -152,11 +177,12 @@ export function buildPe(spec: PeSpec = {}): BuiltPe {
         w.at(namesAt + i * 4).u32(nameRva);
         w.at(ordsAt + i * 2).u16(index);
       });
-      if (!e.rawNames) names.forEach(([name, index], i) => {
-        w.at(namesAt + i * 4).u32(rdataRva + w.length);
-        w.at(ordsAt + i * 2).u16(index);
-        w.cstring(name);
-      });
+      if (!e.rawNames)
+        names.forEach(([name, index], i) => {
+          w.at(namesAt + i * 4).u32(rdataRva + w.length);
+          w.at(ordsAt + i * 2).u16(index);
+          w.cstring(name);
+        });
       e.functions.forEach((f, i) => {
         if (typeof f === 'number') {
           w.at(funcsAt + i * 4).u32(f);
@@ -233,10 +259,14 @@ export function buildPe(spec: PeSpec = {}): BuiltPe {
   w.u32(spec.timeDateStamp ?? 0x12345678);
   w.u32(0).u32(0);
   w.u16(optSize);
-  w.u16(spec.characteristics ?? (0x0002 | (is64 ? 0x0020 : 0x0100)));
+  w.u16(spec.characteristics ?? 0x0002 | (is64 ? 0x0020 : 0x0100));
   // IMAGE_OPTIONAL_HEADER32/64
-  w.u16(is64 ? 0x20b : 0x10b).u8(14).u8(0);
-  w.u32(placed[0]?.rawSize ?? 0).u32(0).u32(0);
+  w.u16(is64 ? 0x20b : 0x10b)
+    .u8(14)
+    .u8(0);
+  w.u32(placed[0]?.rawSize ?? 0)
+    .u32(0)
+    .u32(0);
   w.u32(spec.entryPoint ?? placed[0]?.rva ?? 0).u32(placed[0]?.rva ?? 0);
   if (!is64) w.u32(0);
   if (is64) w.u64(spec.imageBase ?? 0x140000000n);

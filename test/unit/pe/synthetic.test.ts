@@ -161,7 +161,15 @@ describe('exports', () => {
 
 describe('debug directory', () => {
   test('RSDS', () => {
-    const img = open(buildPe({ is64: true, debug: [{ type: 13, data: new Uint8Array(12) }, { type: 'RSDS', guid: guidBytes(GUID), age: 7, pdbPath: 'C:\\b\\x.pdb' }] }).buf);
+    const img = open(
+      buildPe({
+        is64: true,
+        debug: [
+          { type: 13, data: new Uint8Array(12) },
+          { type: 'RSDS', guid: guidBytes(GUID), age: 7, pdbPath: 'C:\\b\\x.pdb' },
+        ],
+      }).buf,
+    );
     expect(img.debugDirectories().map((d) => d.type)).toEqual([13, 2]);
     expect(img.codeView()).toEqual({ signature: 'RSDS', guid: GUID, age: 7, pdbPath: 'C:\\b\\x.pdb' });
   });

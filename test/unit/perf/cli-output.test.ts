@@ -53,7 +53,10 @@ describe('symbolize under backpressure', () => {
     const code = await main(['symbolize', '--image', path.join(BIN, 'cppfeatures-x64.exe'), '--json', ...addresses], slow, new PassThrough());
     await new Promise<void>((resolve) => slow.end(resolve));
     expect([0, 1]).toContain(code);
-    const rows = text.trim().split('\n').map((l) => JSON.parse(l).address);
+    const rows = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).address);
     expect(rows).toEqual(addresses);
     // 512 rows of ~100-150 bytes per batch: without waiting for drain all 2048 rows queue.
     expect(maxQueued).toBeLessThan(512 * 200);

@@ -437,7 +437,11 @@ function recordsOneByOne(file: string): { n: number; long: number } {
     reads = 0;
     const got = pdb.symbolRecordAt(offset);
     const want = reference.recordAt(offset);
-    expect([got.kind, Array.from(got.data.buf.subarray(got.data.start, got.data.end)), got.data.offset]).toEqual([kind, Array.from(want.data.buf.subarray(want.data.start, want.data.end)), want.data.offset]);
+    expect([got.kind, Array.from(got.data.buf.subarray(got.data.start, got.data.end)), got.data.offset]).toEqual([
+      kind,
+      Array.from(want.data.buf.subarray(want.data.start, want.data.end)),
+      want.data.offset,
+    ]);
     // One read (the header and a guess of 256 bytes) for a short record, a second for a long one.
     expect([offset, reads]).toEqual([offset, reclen + 2 <= 256 ? 1 : 2]);
     n++;

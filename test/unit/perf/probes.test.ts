@@ -45,7 +45,10 @@ function badFormatAt(fn: () => unknown): number {
   throw new Error('no BAD_FORMAT');
 }
 /** A reader over `bytes` as a substream or stream starting at `base` of its origin. */
-const readerOf = (bytes: Uint8Array, base = 0, origin = 'sc') => (at: number, n: number) => new Cursor(bytes, origin, Math.min(at, bytes.length), Math.min(at + n, bytes.length), base).take(n, 'probe');
+const readerOf =
+  (bytes: Uint8Array, base = 0, origin = 'sc') =>
+  (at: number, n: number) =>
+    new Cursor(bytes, origin, Math.min(at, bytes.length), Math.min(at + n, bytes.length), base).take(n, 'probe');
 /** The DBI stream's or another stream's bytes replaced in a PdbFile (as if read from the file). */
 function setStream(pdb: PdbFile, s: number, bytes: Uint8Array): void {
   (pdb.msf as unknown as { cache: Map<number, Uint8Array> }).cache.set(s, bytes);
@@ -62,7 +65,11 @@ function sortedRows(seed: number, n: number): { rows: number[][]; queries: numbe
     offset += r() < 0.1 ? 0 : Math.floor(r() * 64);
     rows.push([section, offset, Math.floor(r() * 80) - 8, i & 0xffff]);
   }
-  const queries: number[][] = [[0, 0], [section + 1, 0], [1, 0xffffffff]];
+  const queries: number[][] = [
+    [0, 0],
+    [section + 1, 0],
+    [1, 0xffffffff],
+  ];
   for (const [s, o, z] of rows) queries.push([s, o], [s, o + Math.max(0, z - 1)], [s, o + Math.max(0, z)], [s, Math.max(0, o - 1)]);
   return { rows, queries };
 }
@@ -220,7 +227,11 @@ describe('PublicsAddressMap', () => {
     }
     expect(failed).toBeGreaterThan(5);
     // Sizes in the header that do not fit: the same words.
-    for (const [at, v] of [[0, 0x7fffffff], [4, 0x7fffffff], [4, bytes.length]]) {
+    for (const [at, v] of [
+      [0, 0x7fffffff],
+      [4, 0x7fffffff],
+      [4, bytes.length],
+    ]) {
       const bad = withU32(bytes, at, v);
       const want = outcome(() => readPublicsStream(Cursor.of(bad, 'pub')));
       expect(want).toMatchObject({ code: 'BAD_FORMAT' });

@@ -143,7 +143,16 @@ describe('unwindAmd64', () => {
   });
   test('SET_FPREG: the frame register, not RSP, locates the frame (alloca moved RSP)', () => {
     // push rbp; sub rsp, 0x40; lea rbp, [rsp+0x20]  → FrameRegister rbp, FrameOffset 2 (0x20)
-    const info = unwindInfo({ prolog: 10, frameReg: 5, frameOff: 2, codes: [{ at: 10, op: 3, info: 0 }, { at: 5, op: 2, info: 7 }, { at: 1, op: 0, info: 5 }] });
+    const info = unwindInfo({
+      prolog: 10,
+      frameReg: 5,
+      frameOff: 2,
+      codes: [
+        { at: 10, op: 3, info: 0 },
+        { at: 5, op: 2, info: 7 },
+        { at: 1, op: 0, info: 5 },
+      ],
+    });
     const { stack, ctx } = setup([[CODE_RVA, fnEnd, XDATA_RVA]], info);
     const S = 0x10400n; // RSP after the prolog
     const rbp = S + 0x20n;
@@ -185,7 +194,13 @@ describe('unwindAmd64', () => {
   });
   test('chained unwind info: the fragment, then the primary function, in full', () => {
     // Fragment at +0x80 chains to the primary at +0 (push rbx; sub rsp, 0x20). The fragment saved rsi.
-    const primary = unwindInfo({ prolog: 5, codes: [{ at: 5, op: 2, info: 3 }, { at: 1, op: 0, info: 3 }] });
+    const primary = unwindInfo({
+      prolog: 5,
+      codes: [
+        { at: 5, op: 2, info: 3 },
+        { at: 1, op: 0, info: 3 },
+      ],
+    });
     const frag = unwindInfo({ flags: 4, prolog: 0, codes: [{ at: 0, op: 0, info: 6 }], trailer: [CODE_RVA, CODE_RVA + 0x80, XDATA_RVA] });
     const { stack, ctx } = setup(
       [
@@ -201,8 +216,17 @@ describe('unwindAmd64', () => {
     const r = unwindAmd64(regs({ rip: BASE + BigInt(CODE_RVA + 0x90), rsp: S }), ctx);
     expect(r).toMatchObject({ kind: 'frame', registers: regs({ rsi: 0x51n, rbx: 0xb1n, rip: CALLER, rsp: S + 0x38n }) });
   });
-  test('chained: the primary\'s SET_FPREG uses its own frame register (the fragment has none)', () => {
-    const primary = unwindInfo({ prolog: 10, frameReg: 5, frameOff: 2, codes: [{ at: 10, op: 3, info: 0 }, { at: 5, op: 2, info: 7 }, { at: 1, op: 0, info: 5 }] });
+  test("chained: the primary's SET_FPREG uses its own frame register (the fragment has none)", () => {
+    const primary = unwindInfo({
+      prolog: 10,
+      frameReg: 5,
+      frameOff: 2,
+      codes: [
+        { at: 10, op: 3, info: 0 },
+        { at: 5, op: 2, info: 7 },
+        { at: 1, op: 0, info: 5 },
+      ],
+    });
     const frag = unwindInfo({ flags: 4, prolog: 0, codes: [{ at: 0, op: 0, info: 6 }], trailer: [CODE_RVA, CODE_RVA + 0x80, XDATA_RVA] });
     const { stack, ctx } = setup(
       [
@@ -244,7 +268,11 @@ describe('unwindAmd64', () => {
       stack.set(S + 0x30n, 0xb1n);
       stack.set(S + 0x38n, CALLER);
       // The SAVE_NONVOL of rsi is not undone: the epilog restored it already.
-      expect(unwindAmd64(regs({ rip: BASE + BigInt(CODE_RVA + at), rsp: S, rsi: 0x77n }), ctx)).toEqual({ kind: 'frame', note: 'epilog', registers: regs({ rbp: 0xb0n, rbx: 0xb1n, rsi: 0x77n, rip: CALLER, rsp: S + 0x40n }) });
+      expect(unwindAmd64(regs({ rip: BASE + BigInt(CODE_RVA + at), rsp: S, rsi: 0x77n }), ctx)).toEqual({
+        kind: 'frame',
+        note: 'epilog',
+        registers: regs({ rbp: 0xb0n, rbx: 0xb1n, rsi: 0x77n, rip: CALLER, rsp: S + 0x40n }),
+      });
     });
     test('part way: pop rbx; ret (r15 pop with REX) and rep ret', () => {
       const { stack, ctx } = withCode([0x41, 0x5f, 0x5b, 0xf3, 0xc3]);
@@ -254,7 +282,16 @@ describe('unwindAmd64', () => {
       expect(unwindAmd64(regs({ rip: BASE + BigInt(CODE_RVA + at), rsp: 0x10400n }), ctx)).toMatchObject({ note: 'epilog', registers: regs({ r15: 0xf15n, rbx: 0xb1n, rip: CALLER, rsp: 0x10418n }) });
     });
     test('lea rsp, [rbp+disp8] needs the frame register; then pops and ret imm16', () => {
-      const info = unwindInfo({ prolog: 10, frameReg: 5, frameOff: 2, codes: [{ at: 10, op: 3, info: 0 }, { at: 5, op: 2, info: 7 }, { at: 1, op: 0, info: 5 }] });
+      const info = unwindInfo({
+        prolog: 10,
+        frameReg: 5,
+        frameOff: 2,
+        codes: [
+          { at: 10, op: 3, info: 0 },
+          { at: 5, op: 2, info: 7 },
+          { at: 1, op: 0, info: 5 },
+        ],
+      });
       const { stack, ctx } = withCode([0x48, 0x8d, 0x65, 0x20, 0x5d, 0xc2, 0x08, 0x00], info);
       const rbp = 0x10400n;
       stack.set(rbp + 0x20n, 0xb0n);
@@ -283,11 +320,21 @@ describe('unwindAmd64', () => {
       inside.stack.set(S + 0x28n, 0xb0n);
       inside.stack.set(S + 0x30n, 0xb1n);
       inside.stack.set(S + 0x38n, CALLER);
-      expect(unwindAmd64(regs({ rip: BASE + BigInt(CODE_RVA + at), rsp: S }), inside.ctx)).toMatchObject({ note: undefined, registers: regs({ rbx: 0xb1n, rbp: 0xb0n, rsi: 0x51n, rip: CALLER, rsp: S + 0x40n }) });
+      expect(unwindAmd64(regs({ rip: BASE + BigInt(CODE_RVA + at), rsp: S }), inside.ctx)).toMatchObject({
+        note: undefined,
+        registers: regs({ rbx: 0xb1n, rbp: 0xb0n, rsi: 0x51n, rip: CALLER, rsp: S + 0x40n }),
+      });
     });
   });
   test('version 2 EPILOG codes are skipped', () => {
-    const info = unwindInfo({ version: 2, prolog: 1, codes: [{ at: 1, op: 6, info: 1, extra: [0] }, { at: 1, op: 0, info: 3 }] });
+    const info = unwindInfo({
+      version: 2,
+      prolog: 1,
+      codes: [
+        { at: 1, op: 6, info: 1, extra: [0] },
+        { at: 1, op: 0, info: 3 },
+      ],
+    });
     const { stack, ctx } = setup([[CODE_RVA, fnEnd, XDATA_RVA]], info);
     stack.set(0x10400n, 0xb1n);
     stack.set(0x10408n, CALLER);

@@ -59,7 +59,11 @@ describe('ARM64 unwind codes', () => {
     ]);
   });
   test('the rest of the table', () => {
-    const b = [0xcc, 0x83 /* save_regp_x x21,x22 (3+1)*8 */, 0xd0, 0x85 /* save_reg x21 @40 */, 0xd4, 0x42 /* save_reg_x x21 -24 */, 0xd6, 0x42 /* save_lrpair x21,lr @16 */, 0xd8, 0x42 /* save_fregp d9,d10 @16 */, 0xda, 0x01 /* save_fregp_x d8,d9 16 */, 0xdc, 0x43, 0xde, 0x21 /* save_freg_x d9 -16 */, 0xe0, 0x00, 0x01, 0x00 /* alloc_l 4096 */, 0xe1, 0xe3, 0xfc, 0xec, 0xe9, 0xe7, 0x13, 0x02 /* save_any_reg x19 @16 */, 0xe5];
+    const b = [
+      0xcc, 0x83 /* save_regp_x x21,x22 (3+1)*8 */, 0xd0, 0x85 /* save_reg x21 @40 */, 0xd4, 0x42 /* save_reg_x x21 -24 */, 0xd6, 0x42 /* save_lrpair x21,lr @16 */, 0xd8,
+      0x42 /* save_fregp d9,d10 @16 */, 0xda, 0x01 /* save_fregp_x d8,d9 16 */, 0xdc, 0x43, 0xde, 0x21 /* save_freg_x d9 -16 */, 0xe0, 0x00, 0x01, 0x00 /* alloc_l 4096 */, 0xe1, 0xe3, 0xfc, 0xec,
+      0xe9, 0xe7, 0x13, 0x02 /* save_any_reg x19 @16 */, 0xe5,
+    ];
     const ops = readArm64UnwindCodes(Cursor.of(Uint8Array.from(b), 't'));
     expect(ops).toEqual([
       { kind: 'save', regs: ['x21', 'x22'], offset: 0, writeback: 32, float: false },
@@ -80,7 +84,7 @@ describe('ARM64 unwind codes', () => {
       { kind: 'end', chained: true },
     ]);
   });
-  test('end_c closes a chained scope: the parent\'s codes follow, up to end', () => {
+  test("end_c closes a chained scope: the parent's codes follow, up to end", () => {
     const ops = readArm64UnwindCodes(Cursor.of(Uint8Array.from([0x02, 0xe5, 0x81, 0xe4, 0x01]), 't'));
     expect(ops).toEqual([
       { kind: 'alloc', size: 32 },
@@ -219,7 +223,11 @@ describe('unwindArm64 (packed)', () => {
     const fp = callerSp - 64n;
     stack.set(fp, 0xf0n);
     stack.set(fp + 8n, CALLER);
-    expect(unwindArm64(regs({ pc: BASE + BigInt(CODE_RVA + 0x40), sp: fp - 0x100n, fp, lr: 3n }), ctx)).toEqual({ kind: 'frame', note: 'packed', registers: regs({ x19: 0x19n, x20: 0x20n, fp: 0xf0n, pc: CALLER, sp: callerSp }) });
+    expect(unwindArm64(regs({ pc: BASE + BigInt(CODE_RVA + 0x40), sp: fp - 0x100n, fp, lr: 3n }), ctx)).toEqual({
+      kind: 'frame',
+      note: 'packed',
+      registers: regs({ x19: 0x19n, x20: 0x20n, fp: 0xf0n, pc: CALLER, sp: callerSp }),
+    });
   });
   test('CR 1 with RegI 0 (str lr, [sp, #-16]!), in the prolog, body and epilog', () => {
     const { stack, ctx } = setup([CODE_RVA, packed({ len: 0x20, cr: 1, frame: 16 })]);

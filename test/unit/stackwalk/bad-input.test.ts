@@ -111,12 +111,23 @@ describe.each(images)('%s', (_n, file, arch) => {
         throw new Error('boom');
       },
     };
-    const memory = { read: () => { throw new RangeError('boom'); } };
+    const memory = {
+      read: () => {
+        throw new RangeError('boom');
+      },
+    };
     const ip = arch === 'amd64' ? 'rip' : 'pc';
     const sp = arch === 'amd64' ? 'rsp' : 'sp';
     const r = walkStack({ arch, context: regs({ [ip]: m.base + 0x1000n, [sp]: 0x1000n }), memory, moduleAt: () => m });
     expect(r.frames.length).toBe(1);
-    const thrower = walkStack({ arch, context: regs({ [ip]: m.base + 0x1000n, [sp]: 0x1000n }), memory: new FakeMemory(), moduleAt: () => { throw new Error('x'); } });
+    const thrower = walkStack({
+      arch,
+      context: regs({ [ip]: m.base + 0x1000n, [sp]: 0x1000n }),
+      memory: new FakeMemory(),
+      moduleAt: () => {
+        throw new Error('x');
+      },
+    });
     expect(thrower.frames.length).toBe(1);
   });
 });
@@ -206,7 +217,11 @@ describe('parsers on truncated and corrupted real records', () => {
     expect(n).toBeGreaterThan(0);
   });
   test('frame programs with tokens dropped, swapped and mangled never throw', () => {
-    const programs = ['$T0 .raSearch = $eip $T0 ^ = $esp $T0 4 + = $20 $T0 16 - ^ =', '$T1 .raSearch = $T0  $T1 4 - 8 @ = $ebp $T1 4 - ^ = $eip $T1 ^ = $esp $T1 4 + =', '$T0 $ebp = $eip $T0 4 + ^ = $ebp $T0 ^ = $esp $T0 8 + ='];
+    const programs = [
+      '$T0 .raSearch = $eip $T0 ^ = $esp $T0 4 + = $20 $T0 16 - ^ =',
+      '$T1 .raSearch = $T0  $T1 4 - 8 @ = $ebp $T1 4 - ^ = $eip $T1 ^ = $esp $T1 4 + =',
+      '$T0 $ebp = $eip $T0 4 + ^ = $ebp $T0 ^ = $esp $T0 8 + =',
+    ];
     const r = rng(5);
     let failures = 0;
     for (let k = 0; k < 2000; k++) {
@@ -217,7 +232,14 @@ describe('parsers on truncated and corrupted real records', () => {
       if (pick < 0.3) toks.splice(i, 1);
       else if (pick < 0.6) [toks[i], toks[j]] = [toks[j], toks[i]];
       else toks[i] = ['^', '=', '/', '%', '@', '0', '$T9', '=$eip', '4294967295', '-1', '$'][Math.floor(r() * 11)];
-      const res = runFrameProgram(toks.join(' '), { vars: new Map([['$ebp', 0x1000], ['$esp', 0x1000], ['.raSearch', 0x1000]]), readU32: (a) => (a >= 0x800 && a < 0x2000 ? a : undefined) });
+      const res = runFrameProgram(toks.join(' '), {
+        vars: new Map([
+          ['$ebp', 0x1000],
+          ['$esp', 0x1000],
+          ['.raSearch', 0x1000],
+        ]),
+        readU32: (a) => (a >= 0x800 && a < 0x2000 ? a : undefined),
+      });
       if (!res.ok) failures++;
     }
     expect(failures).toBeGreaterThan(100);

@@ -21,7 +21,13 @@ const SAVED = ['rbx', 'rbp', 'rsi', 'rdi', 'r12', 'r13', 'r14', 'r15'];
 const IMAGES: Array<[string, string]> = [
   ...['basic', 'cppfeatures', 'locals', 'types'].map((n): [string, string] => [`${n}-x64.exe`, path.join(FIXTURES, `${n}-x64.exe`)]),
   ...(haveCorpus
-    ? ['google_breakpad/src/tools/windows/dump_syms/testdata/dump_syms_regtest64.exe', 'getsentry_symbolic/symbolic-testutils/fixtures/windows/CrashWithException.exe', 'mstange_samply/fixtures/win64-ci/softokn3.dll', 'mozilla_dump_syms/test_data/windows/basic-opt64.dll', 'mstange_samply/fixtures/win64-ci/WriteArgument.exe'].map((f): [string, string] => [path.basename(f), corpusPath(f)])
+    ? [
+        'google_breakpad/src/tools/windows/dump_syms/testdata/dump_syms_regtest64.exe',
+        'getsentry_symbolic/symbolic-testutils/fixtures/windows/CrashWithException.exe',
+        'mstange_samply/fixtures/win64-ci/softokn3.dll',
+        'mozilla_dump_syms/test_data/windows/basic-opt64.dll',
+        'mstange_samply/fixtures/win64-ci/WriteArgument.exe',
+      ].map((f): [string, string] => [path.basename(f), corpusPath(f)])
     : []),
 ];
 
@@ -87,7 +93,7 @@ describe.each(IMAGES)('%s: detailed STACK CFI = .pdata at every prolog step', (_
       }
     }
     expect(checked).toBeGreaterThan(5);
-     
+
     if (process.env.STACKREC_COUNTS) console.log(file, { checked, chained, epilogs });
   });
 });

@@ -71,7 +71,13 @@ describe('hand-written rules', () => {
     // rip 0x10120 (past both deltas): CFA = rsp + 48; [CFA-8] = return address; [CFA-16] = rbx.
     stack.set(0x8000n + 48n - 8n, 0x10300n);
     stack.set(0x8000n + 48n - 16n, 0x1234n);
-    const r = walkStack({ arch: 'amd64', context: regs({ rip: 0x10120n, rsp: 0x8000n, rbx: 7n, r12: 9n, rax: 1n }), memory: new FakeMemory().add(stack.top, stack.data), moduleAt: modulesAt(m), maxFrames: 2 });
+    const r = walkStack({
+      arch: 'amd64',
+      context: regs({ rip: 0x10120n, rsp: 0x8000n, rbx: 7n, r12: 9n, rax: 1n }),
+      memory: new FakeMemory().add(stack.top, stack.data),
+      moduleAt: modulesAt(m),
+      maxFrames: 2,
+    });
     expect(r.frames[1].trust).toBe('cfi');
     expect(Object.fromEntries(r.frames[1].registers)).toEqual({ rip: 0x10300n, rsp: 0x8030n, rbx: 0x1234n, r12: 9n });
     // At 0x10101 only the first delta applies: CFA = rsp + 16.
@@ -100,7 +106,13 @@ describe('hand-written rules', () => {
     const stack = new FakeStack(0x8000n, 0x100, 8);
     stack.set(0x8000n, 0x9999n);
     stack.set(0x8008n, 0x10400n);
-    const r = walkStack({ arch: 'arm64', context: regs({ pc: 0x10110n, sp: 0x8000n, fp: 0x8000n, lr: 0x10500n, x19: 3n }), memory: new FakeMemory().add(stack.top, stack.data), moduleAt: modulesAt(m), maxFrames: 2 });
+    const r = walkStack({
+      arch: 'arm64',
+      context: regs({ pc: 0x10110n, sp: 0x8000n, fp: 0x8000n, lr: 0x10500n, x19: 3n }),
+      memory: new FakeMemory().add(stack.top, stack.data),
+      moduleAt: modulesAt(m),
+      maxFrames: 2,
+    });
     expect(Object.fromEntries(r.frames[1].registers)).toEqual({ pc: 0x10400n, sp: 0x8010n, fp: 0x9999n, x19: 3n });
     expect(r.frames[1].trust).toBe('cfi');
   });

@@ -89,7 +89,9 @@ describeCorpus('sentry mini.dmp (x86, crash.exe + crash.pdb)', () => {
       const exe = mapImage(corpusPath(`${dir}crash.exe`), exeBase);
       // crash.exe from its file (with the PDB's frame data); the system DLLs only as the dump holds them.
       const modules: WalkModule[] = dump.modules.map((m) =>
-        m.name === 'crash.exe' ? { ...exe.module, x86FrameInfo: pdbX86FrameInfo(pdb) } : { name: m.name, base: m.base, size: m.size, readRva: (rva: number, size: number) => dump.memory.read(m.base + BigInt(rva), size) },
+        m.name === 'crash.exe'
+          ? { ...exe.module, x86FrameInfo: pdbX86FrameInfo(pdb) }
+          : { name: m.name, base: m.base, size: m.size, readRva: (rva: number, size: number) => dump.memory.read(m.base + BigInt(rva), size) },
       );
       const r = walkStack({ arch: 'x86', context: x86Context(dump.exceptionContext!), memory: dump.memory, moduleAt: (a) => modules.find((m) => a >= m.base && a < m.base + BigInt(m.size)) });
       await sym.loadModule(corpusPath(`${dir}crash.exe`), { baseAddress: exeBase, pdbPath: corpusPath(`${dir}crash.pdb`) });

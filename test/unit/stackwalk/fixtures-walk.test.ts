@@ -215,7 +215,11 @@ describe.each([
 const x64Images: Array<[string, string, string | undefined]> = [
   ...['basic'].map((n): [string, string, string | undefined] => [`${n}-x64.exe`, path.join(FIXTURES, `${n}-x64.exe`), undefined]),
   ...(haveCorpus
-    ? (['WriteArgument.exe', 'softokn3.dll'].map((n) => [n, corpusPath(`mstange_samply/fixtures/win64-ci/${n}`), corpusPath(`mstange_samply/fixtures/win64-ci/${n.replace(/\.(exe|dll)$/, '.pdb')}`)]) as Array<[string, string, string]>)
+    ? (['WriteArgument.exe', 'softokn3.dll'].map((n) => [
+        n,
+        corpusPath(`mstange_samply/fixtures/win64-ci/${n}`),
+        corpusPath(`mstange_samply/fixtures/win64-ci/${n.replace(/\.(exe|dll)$/, '.pdb')}`),
+      ]) as Array<[string, string, string]>)
     : []),
 ];
 
@@ -283,7 +287,12 @@ describe.each(x64Images)('%s: deep synthetic stacks', (_n, file, pdbPath) => {
         }
       });
       expect(checked).toBeGreaterThan(0);
-      expect(r.frames.slice(1).map((f) => sym.fromAddr(f.instruction - 1n)?.symbol.name)).toEqual(chain.slice(0, -1).map((f) => f.name).reverse());
+      expect(r.frames.slice(1).map((f) => sym.fromAddr(f.instruction - 1n)?.symbol.name)).toEqual(
+        chain
+          .slice(0, -1)
+          .map((f) => f.name)
+          .reverse(),
+      );
     } finally {
       sym.cleanup();
     }
@@ -338,7 +347,14 @@ describe.each(arm64Images)('%s: deep synthetic ARM64 stacks', (_n, file) => {
     expect(usable.length).toBeGreaterThanOrEqual(3);
     const chain = usable;
     const stack = new FakeStack(0x7ff000000n, 0x400000, 8);
-    const m: Machine = { regs: new Map([['sp', 0x7ff3fff00n], ['lr', 0n], ['fp', 0n]]), stack };
+    const m: Machine = {
+      regs: new Map([
+        ['sp', 0x7ff3fff00n],
+        ['lr', 0n],
+        ['fp', 0n],
+      ]),
+      stack,
+    };
     for (let i = 19; i <= 28; i++) m.regs.set(`x${i}`, 0n);
     const calls: Array<{ ip: bigint; sp: bigint; regs: Map<string, bigint> }> = [];
     let pc = 0n;
@@ -480,7 +496,12 @@ describe.each(['basic', 'cppfeatures', 'locals', 'types'])('%s-x86.exe: syntheti
           if (got !== undefined) expect({ i, n, v: got }).toEqual({ i, n, v: want[i].regs.get(n) });
         }
       });
-      expect(r.frames.slice(1).map((f) => sym.fromAddr(f.instruction - 1n)?.symbol.name)).toEqual(chain.slice(0, -1).map((f) => f.name).reverse());
+      expect(r.frames.slice(1).map((f) => sym.fromAddr(f.instruction - 1n)?.symbol.name)).toEqual(
+        chain
+          .slice(0, -1)
+          .map((f) => f.name)
+          .reverse(),
+      );
     } finally {
       sym.cleanup();
       pdb.close();

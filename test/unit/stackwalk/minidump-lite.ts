@@ -42,7 +42,13 @@ export function readLiteDump(buf: Uint8Array): LiteDump {
       const n = dv.getUint32(rva, true);
       for (let m = 0; m < n; m++) {
         const at = rva + 4 + m * 108;
-        modules.push({ base: dv.getBigUint64(at, true), size: dv.getUint32(at + 8, true), name: str(dv.getUint32(at + 20, true)).split('\\').pop()! });
+        modules.push({
+          base: dv.getBigUint64(at, true),
+          size: dv.getUint32(at + 8, true),
+          name: str(dv.getUint32(at + 20, true))
+            .split('\\')
+            .pop()!,
+        });
       }
     } else if (type === 5) {
       const n = dv.getUint32(rva, true);

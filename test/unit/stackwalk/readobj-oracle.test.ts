@@ -211,7 +211,15 @@ function oursArm64(file: string): string[] {
     const lines = [`Function ${hex(pe.imageBase + BigInt(f.begin))}`];
     if (f.packed) {
       const p = f.packed;
-      lines.push(`Fragment ${p.fragment ? 'Yes' : 'No'}`, `FunctionLength ${p.functionLength}`, `RegF ${p.regF}`, `RegI ${p.regI}`, `HomedParameters ${p.homesParameters ? 'Yes' : 'No'}`, `CR ${p.cr}`, `FrameSize ${p.frameSize}`);
+      lines.push(
+        `Fragment ${p.fragment ? 'Yes' : 'No'}`,
+        `FunctionLength ${p.functionLength}`,
+        `RegF ${p.regF}`,
+        `RegI ${p.regI}`,
+        `HomedParameters ${p.homesParameters ? 'Yes' : 'No'}`,
+        `CR ${p.cr}`,
+        `FrameSize ${p.frameSize}`,
+      );
       lines.push('Prologue', ...packedOps(p).prolog.map((o) => renderArm64(o, 'packed')), 'end');
     } else {
       const head = module.readRva(f.xdata!, 8)!;

@@ -89,7 +89,7 @@ describe('a context frame outside every module (a call through a bad pointer)', 
   test.each([
     ['amd64', 8],
     ['x86', 4],
-  ] as const)('%s: the return address at the top of the stack is found first, not the frame pointer\'s', (arch, word) => {
+  ] as const)("%s: the return address at the top of the stack is found first, not the frame pointer's", (arch, word) => {
     const m = codeModule([0xe8, 0, 0, 0, 0, 0xe8, 0, 0, 0, 0]);
     const s = new FakeStack(0x1000n, 0x200, word);
     s.set(0x1000n, 0x400105n); // return address of the bad call

@@ -66,7 +66,18 @@ function stackWin(sym: string) {
     .map((l) => {
       const f = l.split(' ');
       const n = (i: number) => parseInt(f[i], 16);
-      return { type: n(2), rva: n(3), codeSize: n(4), prolog: n(5), params: n(7), savedRegs: n(8), locals: n(9), maxStack: n(10), hasProgram: f[11] === '1', rest: f.slice(12).join(' ').trim().replace(/\s+/g, ' ') };
+      return {
+        type: n(2),
+        rva: n(3),
+        codeSize: n(4),
+        prolog: n(5),
+        params: n(7),
+        savedRegs: n(8),
+        locals: n(9),
+        maxStack: n(10),
+        hasProgram: f[11] === '1',
+        rest: f.slice(12).join(' ').trim().replace(/\s+/g, ' '),
+      };
     });
 }
 
@@ -86,7 +97,15 @@ describeCorpus('x86 frame data from PDBs vs breakpad STACK WIN (DIA)', () => {
       let programs = 0;
       for (const l of lines) {
         const got = l.type === 4 ? tables.frameData(l.rva) : tables.fpo(l.rva);
-        const want: Partial<X86FrameInfo> = { kind: l.type === 4 ? 'framedata' : 'fpo', rvaStart: l.rva, codeSize: l.codeSize, prologSize: l.prolog, paramsSize: l.params, savedRegsSize: l.savedRegs, localsSize: l.locals };
+        const want: Partial<X86FrameInfo> = {
+          kind: l.type === 4 ? 'framedata' : 'fpo',
+          rvaStart: l.rva,
+          codeSize: l.codeSize,
+          prologSize: l.prolog,
+          paramsSize: l.params,
+          savedRegsSize: l.savedRegs,
+          localsSize: l.locals,
+        };
         expect({ rva: l.rva, ...got, program: undefined }).toMatchObject({ rva: l.rva, ...want });
         if (l.type === 4) {
           expect({ rva: l.rva, program: norm(got?.program) }).toEqual({ rva: l.rva, program: l.rest });
@@ -99,7 +118,7 @@ describeCorpus('x86 frame data from PDBs vs breakpad STACK WIN (DIA)', () => {
       pdb.close();
     }
   });
-  test.each(cases)('%s: every record\'s program evaluates on a synthetic stack', (_n, pdbPath) => {
+  test.each(cases)("%s: every record's program evaluates on a synthetic stack", (_n, pdbPath) => {
     const pdb = PdbFile.open(corpusPath(pdbPath));
     try {
       const lookup = pdbX86FrameInfo(pdb);
@@ -110,7 +129,22 @@ describeCorpus('x86 frame data from PDBs vs breakpad STACK WIN (DIA)', () => {
       for (const rva of all) {
         const info = lookup(rva)!;
         const raSearch = esp + info.localsSize + info.savedRegsSize;
-        const vars = new Map(Object.entries({ $eip: 0x401000, $esp: esp, $ebp: esp + 0x100, $ebx: esp + 0x200, $esi: 2, $edi: 3, '.raSearch': raSearch, '.raSearchStart': raSearch, '.cbSavedRegs': info.savedRegsSize, '.cbLocals': info.localsSize, '.cbParams': info.paramsSize, '.cbCalleeParams': 0 }));
+        const vars = new Map(
+          Object.entries({
+            $eip: 0x401000,
+            $esp: esp,
+            $ebp: esp + 0x100,
+            $ebx: esp + 0x200,
+            $esi: 2,
+            $edi: 3,
+            '.raSearch': raSearch,
+            '.raSearchStart': raSearch,
+            '.cbSavedRegs': info.savedRegsSize,
+            '.cbLocals': info.localsSize,
+            '.cbParams': info.paramsSize,
+            '.cbCalleeParams': 0,
+          }),
+        );
         const r = runFrameProgram(programFor(info), { vars, readU32 });
         expect({ rva, ok: r.ok, detail: r.ok ? '' : r.detail }).toEqual({ rva, ok: true, detail: '' });
         if (r.ok) {
@@ -138,7 +172,12 @@ describeCorpus('x86 walks through crash.exe', () => {
       if (image[rva] !== 0xe8) continue;
       const ret = rva + 5;
       const fi = info(ret);
-      if (fi?.kind === 'framedata' && fi.program?.startsWith('$T0 .raSearch = $eip $T0 ^ = $esp $T0 4 + =') && isReturnAddress({ arch: 'x86', memory: new FakeMemory(), moduleAt: modulesAt(m) }, m.base + BigInt(ret))) out.push(ret);
+      if (
+        fi?.kind === 'framedata' &&
+        fi.program?.startsWith('$T0 .raSearch = $eip $T0 ^ = $esp $T0 4 + =') &&
+        isReturnAddress({ arch: 'x86', memory: new FakeMemory(), moduleAt: modulesAt(m) }, m.base + BigInt(ret))
+      )
+        out.push(ret);
     }
     return out;
   }
@@ -198,7 +237,12 @@ describeCorpus('x86 walks through crash.exe', () => {
     stack.set(0x180300n, 0n);
     stack.set(0x180304n, 0x12345n); // not in a module: not a frame
     stack.set(0x180240n, 0x400000n + BigInt(sites[2]));
-    const r = walkStack({ arch: 'x86', context: regs({ eip: 0x400000n + BigInt(sites[0]), esp: 0x180100n, ebp: 0x180200n }), memory: new FakeMemory().add(stack.top, stack.data), moduleAt: modulesAt(module) });
+    const r = walkStack({
+      arch: 'x86',
+      context: regs({ eip: 0x400000n + BigInt(sites[0]), esp: 0x180100n, ebp: 0x180200n }),
+      memory: new FakeMemory().add(stack.top, stack.data),
+      moduleAt: modulesAt(module),
+    });
     expect(r.frames.map((f) => [f.instruction - 0x400000n, f.trust])).toEqual([
       [BigInt(sites[0]), 'context'],
       [BigInt(sites[1]), 'frame_pointer'],

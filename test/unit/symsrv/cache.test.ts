@@ -51,7 +51,7 @@ describe('ensureFile', () => {
     expect(listFiles(dir)).toEqual([]);
   });
 
-  test("while another live process holds the lock, it waits, then takes the file that process wrote without producing it", async () => {
+  test('while another live process holds the lock, it waits, then takes the file that process wrote without producing it', async () => {
     const dir = tempDir();
     const dest = path.join(dir, 'x');
     // The parent process (jest's) is alive and not us: a foreign holder on this host.

@@ -77,7 +77,7 @@ describe("the Symbol Paths page's example: cache*C;srv*S", () => {
     expect(fs.readFileSync(inCache).equals(fs.readFileSync(stored))).toBe(true);
   });
 
-  test('with a standard element first (the page\'s `.`): D, D\\exe, D\\symbols\\exe are tried before the cache', async () => {
+  test("with a standard element first (the page's `.`): D, D\\exe, D\\symbols\\exe are tried before the cache", async () => {
     const root = tempDir();
     const S = path.join(root, 'S');
     const C = path.join(root, 'C');
@@ -112,12 +112,7 @@ describe("the Symbol Paths page's example: cache*C;srv*S", () => {
     await load(`cache*${C};srv*${S}`, root, image);
     fs.rmSync(S, { recursive: true }); // the store is gone: only the cache can answer
     const { lines, info } = await load(`cache*${C};srv*${S}`, root, image);
-    expect(lines).toEqual([
-      'DBGHELP: basic-x64.pdb - file not found',
-      `DBGHELP: ${inCache} already cached`,
-      'DBGHELP: basic-x64 - private symbols & lines',
-      `        ${inCache}`,
-    ]);
+    expect(lines).toEqual(['DBGHELP: basic-x64.pdb - file not found', `DBGHELP: ${inCache} already cached`, 'DBGHELP: basic-x64 - private symbols & lines', `        ${inCache}`]);
     expect(info.loadedPdbName).toBe(inCache);
   });
 });

@@ -25,7 +25,14 @@ describe('parseSymbolPath', () => {
         ],
         text: 'srv*/d1*/d2*https://sym.example/x/',
       },
-      { kind: 'chain', stores: [{ kind: 'dir', path: '/e' }, { kind: 'dir', path: '/f' }], text: 'SYMSRV*SymSrv.dll*/e*/f' },
+      {
+        kind: 'chain',
+        stores: [
+          { kind: 'dir', path: '/e' },
+          { kind: 'dir', path: '/f' },
+        ],
+        text: 'SYMSRV*SymSrv.dll*/e*/f',
+      },
     ]);
   });
 

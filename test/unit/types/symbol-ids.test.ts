@@ -125,7 +125,18 @@ function exercise(bytes: Uint8Array, machine: number, rvas: number[]): { problem
     debug: () => {},
   };
   const ask = (id: number, depth: number): void => {
-    for (const r of [TypeInfo.GET_SYMTAG, TypeInfo.GET_SYMNAME, TypeInfo.GET_TYPE, TypeInfo.GET_LENGTH, TypeInfo.GET_ADDRESS, TypeInfo.GET_DATAKIND, TypeInfo.GET_OFFSET, TypeInfo.GET_VALUE, TypeInfo.GET_LEXICALPARENT, TypeInfo.GET_CLASSPARENTID]) {
+    for (const r of [
+      TypeInfo.GET_SYMTAG,
+      TypeInfo.GET_SYMNAME,
+      TypeInfo.GET_TYPE,
+      TypeInfo.GET_LENGTH,
+      TypeInfo.GET_ADDRESS,
+      TypeInfo.GET_DATAKIND,
+      TypeInfo.GET_OFFSET,
+      TypeInfo.GET_VALUE,
+      TypeInfo.GET_LEXICALPARENT,
+      TypeInfo.GET_CLASSPARENTID,
+    ]) {
       step(`id 0x${id.toString(16)} request ${r}`, () => symbolTypeInfo(h, MOD_BASE, id, r));
     }
     if (depth > 8) return;
@@ -161,30 +172,34 @@ const TARGETS: { pdb: string; machine: number; seed: number; cases: number }[] =
 ];
 
 describe('malformed module streams: SymGetTypeInfo on symbol ids and inline scopes give BAD_FORMAT or answers', () => {
-  test.each(TARGETS.map((t) => [t.pdb, t] as const))('%s', (_n, t) => {
-    const original = new Uint8Array(fs.readFileSync(path.join(BIN, t.pdb)));
-    const pdb = new PdbFile(new BufferSource(original, t.pdb));
-    // The module holding the code at .text's start: its symbol records are what the walks read.
-    const mod = pdb.modules().findIndex((m) => m.symStream !== 0xffff && m.symByteSize > 0);
-    const info = pdb.modules()[mod];
-    const offs = fileOffsets(pdb, info.symStream, 4, info.symByteSize);
-    const r = rng(t.seed);
-    const hostile = [0x00, 0xff, 0x7f, 0x80, 0x01];
-    const rvas = Array.from({ length: 12 }, (_, i) => 0x1000 + i * 9);
-    // The intact file answers without a single refusal.
-    expect(exercise(original, t.machine, rvas)).toEqual({ problems: [], rejected: 0 });
-    let rejected = 0;
-    const problems: string[] = [];
-    for (let k = 0; k < t.cases; k++) {
-      const b = Uint8Array.from(original);
-      const flips = 1 + Math.floor(r() * 4);
-      for (let i = 0; i < flips; i++) b[offs[Math.floor(r() * offs.length)]] = r() < 0.5 ? hostile[Math.floor(r() * hostile.length)] : Math.floor(r() * 256);
-      const res = exercise(b, t.machine, rvas);
-      problems.push(...res.problems.map((p) => `case ${k}: ${p}`));
-      if (res.rejected) rejected++;
-    }
-    expect(problems).toEqual([]);
-    // The overwrites reach the decoders: some cases are refused somewhere.
-    expect(rejected).toBeGreaterThan(t.cases / 10);
-  }, 60_000);
+  test.each(TARGETS.map((t) => [t.pdb, t] as const))(
+    '%s',
+    (_n, t) => {
+      const original = new Uint8Array(fs.readFileSync(path.join(BIN, t.pdb)));
+      const pdb = new PdbFile(new BufferSource(original, t.pdb));
+      // The module holding the code at .text's start: its symbol records are what the walks read.
+      const mod = pdb.modules().findIndex((m) => m.symStream !== 0xffff && m.symByteSize > 0);
+      const info = pdb.modules()[mod];
+      const offs = fileOffsets(pdb, info.symStream, 4, info.symByteSize);
+      const r = rng(t.seed);
+      const hostile = [0x00, 0xff, 0x7f, 0x80, 0x01];
+      const rvas = Array.from({ length: 12 }, (_, i) => 0x1000 + i * 9);
+      // The intact file answers without a single refusal.
+      expect(exercise(original, t.machine, rvas)).toEqual({ problems: [], rejected: 0 });
+      let rejected = 0;
+      const problems: string[] = [];
+      for (let k = 0; k < t.cases; k++) {
+        const b = Uint8Array.from(original);
+        const flips = 1 + Math.floor(r() * 4);
+        for (let i = 0; i < flips; i++) b[offs[Math.floor(r() * offs.length)]] = r() < 0.5 ? hostile[Math.floor(r() * hostile.length)] : Math.floor(r() * 256);
+        const res = exercise(b, t.machine, rvas);
+        problems.push(...res.problems.map((p) => `case ${k}: ${p}`));
+        if (res.rejected) rejected++;
+      }
+      expect(problems).toEqual([]);
+      // The overwrites reach the decoders: some cases are refused somewhere.
+      expect(rejected).toBeGreaterThan(t.cases / 10);
+    },
+    60_000,
+  );
 });

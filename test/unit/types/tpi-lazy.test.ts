@@ -43,7 +43,7 @@ function answers(tpi: TpiStream): unknown[] {
     try {
       const leaf = tpi.leafOf(ti);
       const t = isTagRecord(leaf) ? tpi.tag(ti) : undefined;
-      out.push([ti, leaf, t ? tpi.findDefinition(t.name, t.uniqueName, t.leaf) ?? null : null]);
+      out.push([ti, leaf, t ? (tpi.findDefinition(t.name, t.uniqueName, t.leaf) ?? null) : null]);
     } catch (e) {
       out.push([ti, e instanceof DbgHelpError ? e.message : String(e)]);
     }
@@ -108,7 +108,6 @@ describe('a TPI hash stream read range by range', () => {
   });
 });
 
-
 describe('record offsets', () => {
   test('kept for the chunks walked only, then for every record after a scan', () => {
     const { stream, hash, starts } = rechunked('types-x64.pdb', 6);
@@ -148,7 +147,7 @@ describe('record offsets', () => {
 });
 
 describe('the IPI read chunk by chunk above KEEP_ID_STREAM', () => {
-  test('a smaller threshold than the TPI\'s; function id names the same as from the whole IPI, which is not kept', () => {
+  test("a smaller threshold than the TPI's; function id names the same as from the whole IPI, which is not kept", () => {
     expect(KEEP_ID_STREAM).toBeLessThan(KEEP_TYPE_STREAMS);
     const whole = open('cppfeatures-x64.pdb');
     const chunked = open('cppfeatures-x64.pdb');

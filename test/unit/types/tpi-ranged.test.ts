@@ -65,7 +65,6 @@ function tagNames(tpi: TpiStream): unknown[] {
   return out;
 }
 
-
 describe('TypeStream read chunk by chunk', () => {
   test.each(FIXTURES)('%s: every record, name and offset as the whole read gives them, a few records at a time', (f) => {
     const { stream, hash } = rechunked(f, 5);

@@ -80,17 +80,39 @@ describe('decoders', () => {
 
   test('LF_FIELDLIST: members, bases, virtual bases, enumerators (signed leaves), methods, nested types, LF_INDEX, with LF_PAD between', () => {
     const b = new Bytes()
-      .u16(0x1400, 3).u32(0x1010).u16(8) //                                   LF_BCLASS public, 0x1010, offset 8
-      .u16(0x1402, 3).u32(0x1011, 0x1012).u16(0, 1) //                          LF_IVBCLASS vbptr off 0, index 1
-      .u16(0x150d, 1).u32(0x74).u16(0x8002, 0x9000).str('m') //                  LF_MEMBER private int m @0x9000
+      .u16(0x1400, 3)
+      .u32(0x1010)
+      .u16(8) //                                   LF_BCLASS public, 0x1010, offset 8
+      .u16(0x1402, 3)
+      .u32(0x1011, 0x1012)
+      .u16(0, 1) //                          LF_IVBCLASS vbptr off 0, index 1
+      .u16(0x150d, 1)
+      .u32(0x74)
+      .u16(0x8002, 0x9000)
+      .str('m') //                  LF_MEMBER private int m @0x9000
       .u8(0xf2, 0xf1) //                                                        LF_PAD2, LF_PAD1
-      .u16(0x1502, 3).u16(0x8000).u8(0xff).str('neg') //                         LF_ENUMERATE LF_CHAR -1
-      .u16(0x1502, 3).u16(0x8009).u64(0x8000000000000000n).str('min') //         LF_QUADWORD -2^63
-      .u16(0x1511, 3 | (4 << 2)).u32(0x1020).u32(16).str('v') //                 LF_ONEMETHOD intro virtual, vtable offset 16
-      .u16(0x150f, 2).u32(0x1021).str('f') //                                    LF_METHOD 2 overloads
-      .u16(0x1510, 0).u32(0x1022).str('N') //                                    LF_NESTTYPE
-      .u16(0x1409, 0).u32(0x1023) //                                             LF_VFUNCTAB
-      .u16(0x1404, 0).u32(0x1030); //                                            LF_INDEX
+      .u16(0x1502, 3)
+      .u16(0x8000)
+      .u8(0xff)
+      .str('neg') //                         LF_ENUMERATE LF_CHAR -1
+      .u16(0x1502, 3)
+      .u16(0x8009)
+      .u64(0x8000000000000000n)
+      .str('min') //         LF_QUADWORD -2^63
+      .u16(0x1511, 3 | (4 << 2))
+      .u32(0x1020)
+      .u32(16)
+      .str('v') //                 LF_ONEMETHOD intro virtual, vtable offset 16
+      .u16(0x150f, 2)
+      .u32(0x1021)
+      .str('f') //                                    LF_METHOD 2 overloads
+      .u16(0x1510, 0)
+      .u32(0x1022)
+      .str('N') //                                    LF_NESTTYPE
+      .u16(0x1409, 0)
+      .u32(0x1023) //                                             LF_VFUNCTAB
+      .u16(0x1404, 0)
+      .u32(0x1030); //                                            LF_INDEX
     const f = readFieldList(cur(b));
     expect(f.map((e) => [e.family, e.name, e.type, e.offset])).toEqual([
       [FieldFamily.BClass, '', 0x1010, 8],
@@ -117,7 +139,12 @@ describe('decoders', () => {
   });
 
   test('LF_METHODLIST: introducing virtuals carry a vtable offset', () => {
-    const r = new Bytes().u16(3, 0).u32(0x1005).u16(3 | (4 << 2), 0).u32(0x1006).u32(8);
+    const r = new Bytes()
+      .u16(3, 0)
+      .u32(0x1005)
+      .u16(3 | (4 << 2), 0)
+      .u32(0x1006)
+      .u32(8);
     expect(readMethodList(cur(r))).toEqual([
       { attr: 3, type: 0x1005, vtableOffset: 0 },
       { attr: 3 | (4 << 2), type: 0x1006, vtableOffset: 8 },
@@ -227,7 +254,12 @@ describe('TypeModel on malformed streams: errors, never a hang or a stack overfl
   test('base types and simple pointers', () => {
     const m = modelOf([record(LF.POINTER, (b) => b.u32(0x1000, 0x0c | (8 << 13)))]);
     expect([m.info(0x74, TI.GET_SYMTAG), m.info(0x74, TI.GET_BASETYPE), m.info(0x74, TI.GET_LENGTH)]).toEqual([SymTag.BaseType, BasicType.Int, 4n]);
-    expect([m.info(0x12, TI.GET_BASETYPE), m.info(0x22, TI.GET_BASETYPE), m.info(0x70, TI.GET_BASETYPE), m.info(0x10, TI.GET_BASETYPE)]).toEqual([BasicType.Long, BasicType.ULong, BasicType.Char, BasicType.Int]);
+    expect([m.info(0x12, TI.GET_BASETYPE), m.info(0x22, TI.GET_BASETYPE), m.info(0x70, TI.GET_BASETYPE), m.info(0x10, TI.GET_BASETYPE)]).toEqual([
+      BasicType.Long,
+      BasicType.ULong,
+      BasicType.Char,
+      BasicType.Int,
+    ]);
     expect([m.info(0x0603, TI.GET_SYMTAG), m.info(0x0603, TI.GET_LENGTH), m.info(0x0603, TI.GET_TYPE)]).toEqual([SymTag.PointerType, 8n, 0x03]);
     expect([m.info(0x0474, TI.GET_LENGTH), m.info(0x0003, TI.GET_LENGTH), m.info(0x0003, TI.GET_BASETYPE)]).toEqual([4n, 0n, BasicType.Void]);
     expect(m.info(0, TI.GET_SYMTAG)).toBeUndefined();

@@ -31,7 +31,7 @@ process.stdin.once('data', async () => {
       }) + '\n',
     );
   } catch (e) {
-    process.stdout.write(JSON.stringify({ pid: process.pid, error: String(e && e.stack || e), lines }) + '\n');
+    process.stdout.write(JSON.stringify({ pid: process.pid, error: String((e && e.stack) || e), lines }) + '\n');
   } finally {
     sym.cleanup();
     http.closeSharedAgents();

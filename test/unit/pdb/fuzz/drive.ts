@@ -77,7 +77,11 @@ interface Allow {
 export function verdict(e: unknown, fileName: string, allow: Allow = {}): string | undefined {
   if (!(e instanceof DbgHelpError)) {
     const err = e as Error;
-    const frames = (err?.stack ?? '').split('\n').slice(1, 5).map((l) => l.trim()).join(' | ');
+    const frames = (err?.stack ?? '')
+      .split('\n')
+      .slice(1, 5)
+      .map((l) => l.trim())
+      .join(' | ');
     return `${err?.name ?? typeof e}: ${err?.message ?? String(e)} [${frames}]`;
   }
   if (e.code === 'BAD_FORMAT') {

@@ -59,7 +59,11 @@ export function regions(buf: Uint8Array, name: string): Region[] {
 
   add({ name: 'superblock', ranges: [[0, 56]], fields: { u32: [32, 36, 40, 44, 48, 52], u16: [] } });
   const dirBlocks = Math.ceil(sb.numDirectoryBytes / bs);
-  add({ name: 'directory-block-map', ranges: [[sb.blockMapAddr * bs, sb.blockMapAddr * bs + 4 * dirBlocks]], fields: { u32: Array.from({ length: dirBlocks }, (_, i) => sb.blockMapAddr * bs + 4 * i), u16: [] } });
+  add({
+    name: 'directory-block-map',
+    ranges: [[sb.blockMapAddr * bs, sb.blockMapAddr * bs + 4 * dirBlocks]],
+    fields: { u32: Array.from({ length: dirBlocks }, (_, i) => sb.blockMapAddr * bs + 4 * i), u16: [] },
+  });
   const headEnd = 4 + 4 * msf.streamCount;
   const dirHead = blockRanges(msf.directoryBlocks, bs, 0, headEnd);
   add({ name: 'directory.sizes', ranges: dirHead, fields: { u32: dirHead.flatMap(([a, b]) => Array.from({ length: Math.floor((b - a) / 4) }, (_, i) => a + 4 * i)), u16: [] } });
@@ -70,9 +74,17 @@ export function regions(buf: Uint8Array, name: string): Region[] {
   const dbi = readDbiHeader(msf.cursor(STREAM_DBI, 'DBI')).substreams;
   add({ name: 'dbi.header', ranges: inStream(STREAM_DBI, 0, 64), fields: fieldsOf(STREAM_DBI, 0, 64, [12, 14, 16, 18, 20, 22, 60, 62]) });
   add({ name: 'dbi.module-info', ranges: inStream(STREAM_DBI, dbi.modInfo.start, dbi.modInfo.end), fields: fieldsOf(STREAM_DBI, dbi.modInfo.start, dbi.modInfo.start + 64, [32, 34, 52]) });
-  add({ name: 'dbi.section-contribs', ranges: inStream(STREAM_DBI, dbi.sectionContributions.start, dbi.sectionContributions.end), fields: fieldsOf(STREAM_DBI, dbi.sectionContributions.start, dbi.sectionContributions.start + 36, [4, 24]) });
+  add({
+    name: 'dbi.section-contribs',
+    ranges: inStream(STREAM_DBI, dbi.sectionContributions.start, dbi.sectionContributions.end),
+    fields: fieldsOf(STREAM_DBI, dbi.sectionContributions.start, dbi.sectionContributions.start + 36, [4, 24]),
+  });
   add({ name: 'dbi.section-map', ranges: inStream(STREAM_DBI, dbi.sectionMap.start, dbi.sectionMap.end), fields: fieldsOf(STREAM_DBI, dbi.sectionMap.start, dbi.sectionMap.start + 24, [0, 2]) });
-  add({ name: 'dbi.debug-header', ranges: inStream(STREAM_DBI, dbi.debugHeader.start, dbi.debugHeader.end), fields: fieldsOf(STREAM_DBI, dbi.debugHeader.start, dbi.debugHeader.end, [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20]) });
+  add({
+    name: 'dbi.debug-header',
+    ranges: inStream(STREAM_DBI, dbi.debugHeader.start, dbi.debugHeader.end),
+    fields: fieldsOf(STREAM_DBI, dbi.debugHeader.start, dbi.debugHeader.end, [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20]),
+  });
   add({ name: 'dbi.source-info+ec', ranges: inStream(STREAM_DBI, dbi.sourceInfo.start, dbi.ec.end) });
 
   const header = pdb.dbi!;
@@ -150,7 +162,10 @@ export function regionCases(r: Region, budget: Budget, seedBase: number): Case[]
   // A few with many flips over the whole structure at once.
   if (budget.flipsPerRegion >= 8) {
     for (let k = 0; k < 2; k++) {
-      out.push({ id: `${r.name}.many${k}`, mutation: { kind: 'all', parts: r.ranges.slice(0, 8).map(([from, to], i) => ({ kind: 'flip' as const, seed: seedBase + 7 + k * 101 + i, flips: 6, from, to })) } });
+      out.push({
+        id: `${r.name}.many${k}`,
+        mutation: { kind: 'all', parts: r.ranges.slice(0, 8).map(([from, to], i) => ({ kind: 'flip' as const, seed: seedBase + 7 + k * 101 + i, flips: 6, from, to })) },
+      });
     }
   }
   if (budget.fields && r.fields) {
@@ -182,11 +197,23 @@ export function truncationCases(buf: Uint8Array, blockSize: number, budget: Budg
   for (let b = 1; b < blocks; b += every) patched.add(b * blockSize);
   const ok = (n: number) => n >= 0 && n < buf.length;
   return [
-    ...[...plain].filter(ok).sort((a, b) => a - b).map((n) => ({ id: `cut${n}`, mutation: { kind: 'cut' as const, length: n } })),
-    ...[...patched].filter((n) => ok(n) && n >= 56).sort((a, b) => a - b).map((n) => ({
-      id: `cut${n}+numBlocks`,
-      mutation: { kind: 'all' as const, parts: [{ kind: 'cut' as const, length: n }, { kind: 'set' as const, at: 40, bytes: le32(Math.ceil(n / blockSize)) }] },
-    })),
+    ...[...plain]
+      .filter(ok)
+      .sort((a, b) => a - b)
+      .map((n) => ({ id: `cut${n}`, mutation: { kind: 'cut' as const, length: n } })),
+    ...[...patched]
+      .filter((n) => ok(n) && n >= 56)
+      .sort((a, b) => a - b)
+      .map((n) => ({
+        id: `cut${n}+numBlocks`,
+        mutation: {
+          kind: 'all' as const,
+          parts: [
+            { kind: 'cut' as const, length: n },
+            { kind: 'set' as const, at: 40, bytes: le32(Math.ceil(n / blockSize)) },
+          ],
+        },
+      })),
   ];
 }
 
@@ -208,7 +235,11 @@ export function shrinkCases(buf: Uint8Array, name: string, modules: number, seed
   for (const s of readDebugHeader(dbi.debugHeader)) streams.add(s);
   const names = pdb.info.namedStreams.get('/names');
   if (names !== undefined) streams.add(names);
-  for (const m of pdb.modules().filter((m) => m.symStream !== NO_STREAM).slice(0, modules)) streams.add(m.symStream);
+  for (const m of pdb
+    .modules()
+    .filter((m) => m.symStream !== NO_STREAM)
+    .slice(0, modules))
+    streams.add(m.symStream);
   const r = rng(seed);
   const out: Case[] = [];
   for (const s of [...streams].filter((s) => s !== NO_STREAM && msf.hasStream(s)).sort((a, b) => a - b)) {

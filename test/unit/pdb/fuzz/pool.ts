@@ -135,7 +135,16 @@ export class CasePool {
   async run(subject: Subject, cases: Case[], caseMs = 2000): Promise<RunResult> {
     const out: RunResult = { problems: [], ran: 0, slowest: { id: '', ms: 0 }, rejectedCases: 0, rejectedSteps: {} };
     const n = this.slots.length;
-    await Promise.all(this.slots.map((s, k) => s.run(subject, cases.filter((_, i) => i % n === k), caseMs, out)));
+    await Promise.all(
+      this.slots.map((s, k) =>
+        s.run(
+          subject,
+          cases.filter((_, i) => i % n === k),
+          caseMs,
+          out,
+        ),
+      ),
+    );
     return out;
   }
 

@@ -7,11 +7,7 @@ import { parentPort } from 'worker_threads';
 import { cleanupTmp, runCase, type Case, type Subject } from './drive';
 
 export type ToWorker = { type: 'run'; subject: Subject; cases: Case[] } | { type: 'stop' };
-export type FromWorker =
-  | { type: 'ready' }
-  | { type: 'start'; id: string }
-  | { type: 'done'; id: string; problems: string[]; rejected: string[]; ms: number }
-  | { type: 'end' };
+export type FromWorker = { type: 'ready' } | { type: 'start'; id: string } | { type: 'done'; id: string; problems: string[]; rejected: string[]; ms: number } | { type: 'end' };
 
 const originals = new Map<string, Uint8Array>();
 

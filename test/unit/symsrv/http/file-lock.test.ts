@@ -118,6 +118,13 @@ describe('withFileLock', () => {
 
   test('the lock directory is created when missing', async () => {
     const deep = path.join(dir, 'x', 'y', 'a.lock');
-    expect(await withFileLock(deep, opts(), () => false, async () => 'ok')).toEqual({ done: false, value: 'ok' });
+    expect(
+      await withFileLock(
+        deep,
+        opts(),
+        () => false,
+        async () => 'ok',
+      ),
+    ).toEqual({ done: false, value: 'ok' });
   });
 });

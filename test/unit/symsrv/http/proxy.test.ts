@@ -7,7 +7,7 @@ describe('proxyFor: which proxy a symbol-server URL goes through', () => {
     expect(proxyFor(url, 'http://mine:3', env)).toBe('http://mine:3');
     expect(proxyFor(url, false, env)).toBeUndefined();
   });
-  test('_NT_SYMBOL_PROXY (symsrv\'s host:port) before the *_PROXY variables', () => {
+  test("_NT_SYMBOL_PROXY (symsrv's host:port) before the *_PROXY variables", () => {
     expect(proxyFor(url, undefined, { HTTPS_PROXY: 'http://env:1', _NT_SYMBOL_PROXY: 'nt:2' })).toBe('http://nt:2');
     expect(proxyFor(url, undefined, { _NT_SYMBOL_PROXY: 'https://nt:2' })).toBe('https://nt:2');
   });

@@ -7,7 +7,12 @@ import { HttpFailure, httpGet, redirectRefusal } from '../../../../lib/symsrv/ht
 
 /** A socket that swallows writes and never connects. */
 function neverConnects(): Duplex {
-  const d = new Duplex({ read() {}, write(_c, _e, cb) { cb(); } });
+  const d = new Duplex({
+    read() {},
+    write(_c, _e, cb) {
+      cb();
+    },
+  });
   (d as Duplex & { connecting: boolean }).connecting = true;
   return d;
 }
