@@ -8,6 +8,7 @@
 import { DN_ERROR, DN_INVALID } from './dname';
 import { U, begin, doNameOnly } from './state';
 import { parseDecoratedName } from './symbol';
+import { UndName } from './flags';
 
 export { UndName } from './flags';
 export type { UndNameFlag } from './flags';
@@ -35,6 +36,18 @@ export function undecorateSymbolName(decorated: string, flags = 0): string {
   if (typeof decorated !== 'string') return String(decorated);
   const nul = decorated.indexOf('\0');
   const name = nul >= 0 ? decorated.slice(0, nul) : decorated;
+  if (((flags | 0) & 0xffff) === UndName.NAME_ONLY && name.length <= MAX_DECORATED_LENGTH) {
+    const dtor = deletingDestructorName(name);
+    if (dtor !== undefined) return dtor;
+  }
+  return undecorateByEngine(name, flags);
+}
+
+/**
+ * The engine's answer for `name` (undecorateSymbolName without its shortcut). Exported for the
+ * tests that hold the shortcut to it.
+ */
+export function undecorateByEngine(name: string, flags = 0): string {
   if (name.length === 0 || name.length > MAX_DECORATED_LENGTH) return name;
   try {
     begin(name, (flags | 0) & 0xffff);
@@ -48,6 +61,22 @@ export function undecorateSymbolName(decorated: string, flags = 0): string {
     // Too long, too deep (DemangleError) or out of stack (RangeError): give the name back.
     return name;
   }
+}
+
+/**
+ * `??_G` / `??_E` (a class's scalar / vector deleting destructor) with plain identifiers for
+ * scopes and a short rest free of digits, under UNDNAME_NAME_ONLY alone: the engine answers
+ * `scope::...::Class::\`scalar deleting destructor'` for these without reading the rest (see
+ * symbol.ts isShortPlainRest). Every public of a class with a virtual destructor is one; the big
+ * bench PDB's 100,000 addresses land on 1,839 of them, which the engine undecorated in 24-30 ms
+ * while V8 had not compiled it yet. undefined for any other name.
+ */
+const DELETING_DTOR = /^\?\?_([GE])((?:[A-Za-z_][A-Za-z0-9_]*@)+)@[^0-9]{0,32}$/;
+function deletingDestructorName(name: string): string | undefined {
+  const m = DELETING_DTOR.exec(name);
+  if (!m) return undefined;
+  const scopes = m[2].slice(0, -1).split('@').reverse().join('::');
+  return `${scopes}::${m[1] === 'G' ? "`scalar deleting destructor'" : "`vector deleting destructor'"}`;
 }
 
 /**
