@@ -6,6 +6,9 @@
  */
 import { Cursor } from '../binary/cursor';
 
+/** forEach's table: no kind is below its end, so every record is passed on. */
+const ALL_KINDS = new Uint8Array(0);
+
 export class SymbolStream {
   /** `c` spans the records (for module streams: after the 4-byte signature). */
   constructor(
@@ -20,19 +23,7 @@ export class SymbolStream {
    * make a damaged stream's other answers fail).
    */
   forEach(fn: (kind: number, offset: number, reclen: number) => void, upToDamage = false): void {
-    const { buf, start, end } = this.c;
-    let p = start;
-    while (p + 4 <= end) {
-      const reclen = buf[p] | (buf[p + 1] << 8);
-      const kind = buf[p + 2] | (buf[p + 3] << 8);
-      if (reclen < 2 || p + 2 + reclen > end) {
-        if (upToDamage) return;
-        this.c.fail(`symbol record of length ${reclen} runs past the end of the stream`, p);
-      }
-      fn(kind, p - start + this.firstOffset, reclen);
-      p += 2 + reclen;
-    }
-    if (!upToDamage) this.checkTail(p);
+    this.walk(ALL_KINDS, fn, upToDamage);
   }
 
   /**
@@ -41,18 +32,25 @@ export class SymbolStream {
    * its locals and their ranges) checks every record's length without a call for each.
    */
   forEachWanted(wanted: Uint8Array, fn: (kind: number, offset: number, reclen: number) => void): void {
+    this.walk(wanted, fn, false);
+  }
+
+  private walk(wanted: Uint8Array, fn: (kind: number, offset: number, reclen: number) => void, upToDamage: boolean): void {
     const { buf, start, end } = this.c;
     const delta = this.firstOffset - start;
     const n = wanted.length;
     let p = start;
     while (p + 4 <= end) {
       const reclen = buf[p] | (buf[p + 1] << 8);
-      if (reclen < 2 || p + 2 + reclen > end) this.c.fail(`symbol record of length ${reclen} runs past the end of the stream`, p);
+      if (reclen < 2 || p + 2 + reclen > end) {
+        if (upToDamage) return;
+        this.c.fail(`symbol record of length ${reclen} runs past the end of the stream`, p);
+      }
       const kind = buf[p + 2] | (buf[p + 3] << 8);
       if (kind >= n || wanted[kind] !== 0) fn(kind, p + delta, reclen);
       p += 2 + reclen;
     }
-    this.checkTail(p);
+    if (!upToDamage) this.checkTail(p);
   }
 
   /** A walk that stopped at buffer position p: fewer than 4 bytes may follow, and only zeros. */
