@@ -25,7 +25,7 @@ import { ModuleSymbols } from './module-symbols';
 import { NamesStream } from './names-stream';
 import type { Omap } from './omap';
 import { PublicsAddressMap, readPublicsStream, type PublicsStream } from './publics-stream';
-import { SectionContribProbe, SectionContribs } from './section-contribs';
+import { SectionContribProbe, SectionContribs, type SubstreamReader } from './section-contribs';
 import type { SectionMapEntry } from './section-map';
 import { SymbolStream } from './symbol-stream';
 import type { IpiStream, RangedStream, TpiStream } from './tpi-stream';
@@ -128,9 +128,24 @@ export class PdbFile {
 
   /** A DBI substream, read now (offsets in messages are the DBI stream's). */
   private substream(which: keyof DbiSubstreams): Cursor {
+    const r = this.substreamRanges(which);
+    return r.read(0, r.size);
+  }
+
+  /**
+   * A DBI substream's size and readers of its byte ranges (offsets from its start), for the
+   * readers that do not take it whole: `read` a cursor over fresh bytes (offsets in messages are
+   * the DBI stream's), `readInto` into a caller's buffer.
+   */
+  private substreamRanges(which: keyof DbiSubstreams): { size: number; read: SubstreamReader; readInto: (at: number, n: number, into: Uint8Array) => Uint8Array } {
     if (!this.sub) throw badFormat(this.name, 0, 'no DBI stream (stream 3) in the MSF directory');
     const { offset, size } = this.sub[which];
-    return Cursor.of(this.msf.readStreamRange(STREAM_DBI, offset, size), `${this.name} stream ${STREAM_DBI} (DBI)`, offset);
+    const origin = `${this.name} stream ${STREAM_DBI} (DBI)`;
+    return {
+      size,
+      read: (at, n) => Cursor.of(this.msf.readStreamRange(STREAM_DBI, offset + at, n), origin, offset + at),
+      readInto: (at, n, into) => this.msf.readStreamRangeInto(STREAM_DBI, offset + at, n, into),
+    };
   }
 
   modules(): ModuleInfo[] {
@@ -138,14 +153,8 @@ export class PdbFile {
   }
   sectionContribs(): SectionContribs {
     return this.once('sc', () => {
-      if (!this.sub) throw badFormat(this.name, 0, 'no DBI stream (stream 3) in the MSF directory');
-      const { offset, size } = this.sub.sectionContributions;
-      const origin = `${this.name} stream ${STREAM_DBI} (DBI)`;
-      return SectionContribs.readPieces(
-        size,
-        (at, n, into) => this.msf.readStreamRangeInto(STREAM_DBI, offset + at, n, into),
-        (at, n) => Cursor.of(this.msf.readStreamRange(STREAM_DBI, offset + at, n), origin, offset + at),
-      );
+      const r = this.substreamRanges('sectionContributions');
+      return SectionContribs.readPieces(r.size, r.readInto, r.read);
     });
   }
   /**
@@ -154,10 +163,8 @@ export class PdbFile {
    */
   sectionContribProbe(): SectionContribProbe {
     return this.once('scprobe', () => {
-      if (!this.sub) throw badFormat(this.name, 0, 'no DBI stream (stream 3) in the MSF directory');
-      const { offset, size } = this.sub.sectionContributions;
-      const origin = `${this.name} stream ${STREAM_DBI} (DBI)`;
-      return SectionContribProbe.open((at, n) => Cursor.of(this.msf.readStreamRange(STREAM_DBI, offset + at, n), origin, offset + at), size);
+      const r = this.substreamRanges('sectionContributions');
+      return SectionContribProbe.open(r.read, r.size);
     });
   }
   sectionMap(): SectionMapEntry[] {
