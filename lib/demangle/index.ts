@@ -7,7 +7,7 @@
  */
 import { DN_ERROR, DN_INVALID } from './dname';
 import { U, begin, doNameOnly } from './state';
-import { parseDecoratedName } from './symbol';
+import { isShortPlainText, parseDecoratedName } from './symbol';
 import { UndName } from './flags';
 
 export { UndName } from './flags';
@@ -71,10 +71,10 @@ export function undecorateByEngine(name: string, flags = 0): string {
  * bench PDB's 100,000 addresses land on 1,839 of them, which the engine undecorated in 24-30 ms
  * while V8 had not compiled it yet. undefined for any other name.
  */
-const DELETING_DTOR = /^\?\?_([GE])((?:[A-Za-z_][A-Za-z0-9_]*@)+)@[^0-9]{0,32}$/;
+const DELETING_DTOR = /^\?\?_([GE])((?:[A-Za-z_][A-Za-z0-9_]*@)+)@/;
 function deletingDestructorName(name: string): string | undefined {
   const m = DELETING_DTOR.exec(name);
-  if (!m) return undefined;
+  if (!m || !isShortPlainText(name, m[0].length)) return undefined;
   const scopes = m[2].slice(0, -1).split('@').reverse().join('::');
   return `${scopes}::${m[1] === 'G' ? "`scalar deleting destructor'" : "`vector deleting destructor'"}`;
 }

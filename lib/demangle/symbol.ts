@@ -272,9 +272,16 @@ function decorated(): DName {
 
 /** Whether what is left of the name is at most 32 characters and holds no digit. */
 function isShortPlainRest(): boolean {
-  const s = U.s;
-  if (s.length - U.p > 32) return false;
-  for (let i = U.p; i < s.length; i++) {
+  return isShortPlainText(U.s, U.p);
+}
+
+/**
+ * Whether s[from..] is at most 32 characters and holds no digit: a declaration NAME_ONLY need
+ * not read (isShortPlainRest; index.ts deletingDestructorName asks it before the engine runs).
+ */
+export function isShortPlainText(s: string, from: number): boolean {
+  if (s.length - from > 32) return false;
+  for (let i = from; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) return false;
   }
