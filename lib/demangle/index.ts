@@ -7,7 +7,7 @@
  */
 import { DN_ERROR, DN_INVALID } from './dname';
 import { U, begin, doNameOnly } from './state';
-import { isShortPlainText, parseDecoratedName } from './symbol';
+import { parseDecoratedName } from './symbol';
 import { UndName } from './flags';
 
 export { UndName } from './flags';
@@ -65,16 +65,16 @@ export function undecorateByEngine(name: string, flags = 0): string {
 
 /**
  * `??_G` / `??_E` (a class's scalar / vector deleting destructor) with plain identifiers for
- * scopes and a short rest free of digits, under UNDNAME_NAME_ONLY alone: the engine answers
- * `scope::...::Class::\`scalar deleting destructor'` for these without reading the rest (see
- * symbol.ts isShortPlainRest). Every public of a class with a virtual destructor is one; the big
+ * scopes, under UNDNAME_NAME_ONLY alone: the engine answers `scope::...::Class::\`scalar
+ * deleting destructor'` for these without reading the rest (symbol.ts: NAME_ONLY drops the
+ * top-level declaration). Every public of a class with a virtual destructor is one; the big
  * bench PDB's 100,000 addresses land on 1,839 of them, which the engine undecorated in 24-30 ms
  * while V8 had not compiled it yet. undefined for any other name.
  */
 const DELETING_DTOR = /^\?\?_([GE])((?:[A-Za-z_][A-Za-z0-9_]*@)+)@/;
 function deletingDestructorName(name: string): string | undefined {
   const m = DELETING_DTOR.exec(name);
-  if (!m || !isShortPlainText(name, m[0].length)) return undefined;
+  if (!m) return undefined;
   const scopes = m[2].slice(0, -1).split('@').reverse().join('::');
   return `${scopes}::${m[1] === 'G' ? "`scalar deleting destructor'" : "`vector deleting destructor'"}`;
 }

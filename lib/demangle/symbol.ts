@@ -259,33 +259,17 @@ function decorated(): DName {
   if (ch() !== '\0' && ch() !== '@') return S(DN_INVALID);
   if (ch() !== '\0') U.p++;
   if (doNameOnly() && !udc && !sym.has(F_VCALLTHUNK)) {
-    // undname reads the declaration only to consume it: its result is dropped. At the top level
-    // nothing follows to consume, and a short rest without digits (no back-reference to what the
-    // name parsed, no nesting or rope big enough to reach our depth and size limits) cannot
-    // change the answer: it is skipped (a public's name answered cold took 36 µs, most of it
-    // here, while V8 had not compiled the type readers yet).
-    if (U.recursion !== 1 || !isShortPlainRest()) composeDeclaration(EMPTY());
+    // undname reads the declaration only to consume it ("in case this is a recursive
+    // invocation, such as for a template argument"): its result is dropped. At the top level
+    // nothing follows to consume, so it is not read at all. Reading it could change the answer
+    // only through this engine's own guards (nesting deeper than 400 levels, a rope too complex
+    // to walk), which undname does not have: the name alone is the answer. The bench's 100,000
+    // addresses land on 552 template function publics whose declarations (~100 characters of
+    // back-referenced types each) were most of the 29 ms their undecoration took.
+    if (U.recursion !== 1) composeDeclaration(EMPTY());
     return sym;
   }
   return composeDeclaration(sym);
-}
-
-/** Whether what is left of the name is at most 32 characters and holds no digit. */
-function isShortPlainRest(): boolean {
-  return isShortPlainText(U.s, U.p);
-}
-
-/**
- * Whether s[from..] is at most 32 characters and holds no digit: a declaration NAME_ONLY need
- * not read (isShortPlainRest; index.ts deletingDestructorName asks it before the engine runs).
- */
-export function isShortPlainText(s: string, from: number): boolean {
-  if (s.length - from > 32) return false;
-  for (let i = from; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) return false;
-  }
-  return true;
 }
 
 function composeDeclaration(symbol: DName): DName {

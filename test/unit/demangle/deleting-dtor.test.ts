@@ -37,16 +37,16 @@ describe('deleting destructors under NAME_ONLY', () => {
       let rest = '';
       const n = Math.floor(r() * 40);
       for (let k = 0; k < n; k++) rest += REST[Math.floor(r() * REST.length)];
-      // Now and then a digit (a back-reference), a template or an odd scope: the engine's.
+      // Now and then a digit (a back-reference: the rest is never read), a template or an odd scope (the engine's).
       if (r() < 0.1) rest += String(Math.floor(r() * 10));
       if (r() < 0.05) scopes[0] = `?$V@H@`;
       if (r() < 0.05) scopes.push('0');
       const name = `??_${r() < 0.5 ? 'G' : 'E'}${scopes.join('@')}@@${rest}`;
-      if (/^\?\?_[GE](?:[A-Za-z_][A-Za-z0-9_]*@)+@[^0-9]{0,32}$/.test(name)) taken++;
+      if (/^\?\?_[GE](?:[A-Za-z_][A-Za-z0-9_]*@)+@/.test(name)) taken++;
       for (const flags of [UndName.NAME_ONLY, 0, UndName.NAME_ONLY | 0x4000]) {
         expect([name, flags, undecorateSymbolName(name, flags)]).toEqual([name, flags, undecorateByEngine(name, flags)]);
       }
     }
-    expect(taken).toBeGreaterThan(2000);
+    expect(taken).toBeGreaterThan(4000);
   });
 });

@@ -89,6 +89,22 @@ describe('NAME_ONLY (what SymFromAddr returns for publics)', () => {
     }
     expect(checked).toBeGreaterThan(400);
   });
+
+  test('the name, however the declaration after it nests or repeats (undname drops it unread)', () => {
+    // undname reads the top-level declaration only to drop it; this engine does not read it, so
+    // its own guards (400 levels, output size) apply to what is answered, not to what is dropped.
+    const depth = 5000;
+    expect(u('?f@@YAX' + 'PA'.repeat(depth) + 'H@Z', N)).toBe('f');
+    expect(u('??$g@H@ns@@YAX' + 'P6AX'.repeat(depth) + 'X' + 'Z'.repeat(depth) + '@Z', N)).toBe('ns::g<int>');
+    let s = '?f@ns@@YAXPAH';
+    for (let i = 0; i < 9; i++) s += 'P6AX' + String(i).repeat(10) + '@Z';
+    expect(u(s + '@Z', N)).toBe('ns::f');
+    // Template arguments are names inside the name: their declarations are still read.
+    expect(u('??$h@$1?x@@3HA@@YAXXZ', N)).toBe('h<&x>');
+    // The guards hold where the text is answered.
+    const deep = '?f@@YAX' + 'PA'.repeat(depth) + 'H@Z';
+    expect(u(deep)).toBe(deep);
+  });
 });
 
 describe('individual flags', () => {
