@@ -109,24 +109,24 @@ describe('a TPI hash stream read range by range', () => {
 });
 
 describe('record offsets', () => {
-  test('kept for the chunks walked only, then for every record after a scan', () => {
+  test('chunks checked when first walked, nothing kept per record until a scan keeps every offset', () => {
     const { stream, hash, starts } = rechunked('types-x64.pdb', 6);
     const t = new TpiStream(Cursor.of(stream, 'test TPI'), () => Cursor.of(hash, 'test TPI hash'));
-    const state = t as unknown as { offsets: Uint32Array | undefined; chunkOffsets: (Uint32Array | undefined)[] };
+    const state = t as unknown as { offsets: Uint32Array | undefined; checkedChunks: Uint8Array };
     const offsetOf = (ti: number) => t.record(ti).data.start - 4 - t.header.headerSize;
     const mid = (t.begin + t.end) >>> 1;
     expect(offsetOf(mid)).toBe(starts[mid - t.begin]);
     expect(offsetOf(t.end - 1)).toBe(starts[t.end - 1 - t.begin]);
     expect(state.offsets).toBeUndefined();
-    const walked = state.chunkOffsets.flatMap((o, k) => (o ? [[k, o.length]] : []));
-    expect(walked).toEqual([
-      [Math.floor((mid - t.begin) / 6), 6],
-      [Math.floor((t.end - 1 - t.begin) / 6), ((t.end - t.begin - 1) % 6) + 1],
-    ]);
+    const checked = [...state.checkedChunks.keys()].filter((k) => state.checkedChunks[k]);
+    expect(checked).toEqual([Math.floor((mid - t.begin) / 6), Math.floor((t.end - 1 - t.begin) / 6)]);
+    // Every record of a checked chunk, found again by a walk from the chunk's start.
+    const first = t.begin + 6 * checked[0];
+    for (let ti = first; ti < first + 6; ti++) expect([ti, offsetOf(ti)]).toEqual([ti, starts[ti - t.begin]]);
     let n = 0;
     t.forEach(() => n++);
     expect(n).toBe(t.end - t.begin);
-    expect(state.chunkOffsets).toEqual([]);
+    expect(state.checkedChunks.length).toBe(0);
     expect(state.offsets!.length).toBe(t.end - t.begin);
     for (let ti = t.begin; ti < t.end; ti++) expect([ti, offsetOf(ti)]).toEqual([ti, starts[ti - t.begin]]);
   });
