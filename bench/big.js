@@ -258,4 +258,5 @@ for (let i = 0; i < coldRuns; i++) empty.push(timed(process.execPath, ['-e', '0'
 results.nodeStartup = { ms: median(empty, 'ms'), rssKb: median(empty, 'rssKb') };
 console.log(`  (node -e 0 alone: ${results.nodeStartup.ms.toFixed(0)} ms ${mb(results.nodeStartup.rssKb)} MB)`);
 results.cli = cli;
+fs.mkdirSync(path.join(__dirname, '.cache'), { recursive: true });
 fs.writeFileSync(path.join(__dirname, '.cache', `big-${sizeMb}-results.json`), JSON.stringify(results, null, 1));

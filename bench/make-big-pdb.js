@@ -2,7 +2,9 @@
 // Generates a big PDB for the benchmark: C++ sources (many translation units of classes,
 // templates, virtual functions, enums, always-inlined helpers at -O2 so inline sites and inlinee
 // lines exist, line tables with columns) built with clang-19 --target=x86_64-pc-windows-msvc
-// -gcodeview and lld-link-19 /DEBUG:FULL into big.exe + big.pdb under bench/.cache/big-<MB>/.
+// -gcodeview and lld-link-19 /DEBUG:FULL into big.exe + big.pdb under bench/.cache/big-<MB>/
+// ($DBGHELP_BENCH_CACHE/big-<MB>/ when that is set: .ci/run keeps it outside the clone, so a
+// fresh clone on the same machine reuses the build instead of spending ~5-9 min on it again).
 // Nothing here is committed as a binary; the sources are the same on every machine (seeded).
 //
 //   node bench/make-big-pdb.js [--size MB] [--jobs N] [--out DIR] [--force] [--keep]
@@ -25,7 +27,7 @@ const args = process.argv.slice(2);
 const opt = (k, d) => (args.includes(k) ? args[args.indexOf(k) + 1] : d);
 const sizeMb = Number(opt('--size', '187'));
 const jobs = Number(opt('--jobs', String(Math.max(1, os.cpus().length))));
-const outDir = path.resolve(opt('--out', path.join(__dirname, '.cache', `big-${sizeMb}`)));
+const outDir = path.resolve(opt('--out', path.join(process.env.DBGHELP_BENCH_CACHE || path.join(__dirname, '.cache'), `big-${sizeMb}`)));
 const force = args.includes('--force');
 const keep = args.includes('--keep');
 if (!(sizeMb > 0)) throw new Error('--size must be a positive number of MB');
