@@ -21,10 +21,10 @@
  *   - hash adjusters (a name → type index table that overrides the hash for duplicate names;
  *     not used here).
  *
- * Everything is lazy: record offsets are learnt chunk by chunk as records are asked for and
- * kept per chunk (the chunks visited only: a bulk run's data types touch a few of the big PDB's
- * 6,600 TPI chunks); a scan, or no usable index-offset buffer, learns them all into one
- * Uint32Array.
+ * Everything is lazy: a record is found by a walk of its chunk as it is asked for (the first
+ * walk of a chunk checks it whole, then nothing is kept of it but that: a bulk run's data types
+ * touch a few of the big PDB's 6,600 TPI chunks); a scan, or no usable index-offset buffer,
+ * learns every offset into one Uint32Array.
  * A big stream (over PdbFile.keepTypeStreamsUpTo) is not even read whole: each chunk is read
  * when a record in it is asked for (RangedStream), until a scan needs every record.
  * The hash stream is only an accelerator: when its buffers are missing, out of bounds or
