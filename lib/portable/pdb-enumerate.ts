@@ -32,7 +32,9 @@ export function* enumeratePdb(p: PdbProvider, q: SymbolQuery): IterableIterator<
   if (!(q.options & SymOpt.PUBLICS_ONLY)) {
     const mods = p.pdb.modules();
     for (let m = 0; m < mods.length; m++) {
-      const ms = p.pdb.moduleSymbols(m);
+      // Each module's stream is read for its turn and not kept (a handler that holds them
+      // already lends its own): listing the big bench PDB kept its 85 MB of module streams.
+      const ms = p.pdb.readModuleSymbols(m);
       if (!ms) continue;
       const wanted: number[] = [];
       ms.forEachTopLevel((kind, offset) => {

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DbgHelpError } from '../../../lib/api/errors';
-import { SymOpt } from '../../../lib/api/constants';
+import { SymOpt, SymTag } from '../../../lib/api/constants';
 import { rva } from '../../../lib/formats/binary/address';
 import { Cursor } from '../../../lib/formats/binary/cursor';
 import { BufferSource } from '../../../lib/formats/binary/source';
@@ -17,6 +17,7 @@ import { readDbiHeader, readDbiLayout } from '../../../lib/formats/pdb/dbi-heade
 import { PdbFile } from '../../../lib/formats/pdb/pdb-file';
 import { SectionContribs } from '../../../lib/formats/pdb/section-contribs';
 import { PdbProvider } from '../../../lib/portable/pdb-provider';
+import { enumeratePdb } from '../../../lib/portable/pdb-enumerate';
 import { RecordIds } from '../../../lib/portable/record-ids';
 import { buildDataIndex, buildPublicsIndex, type ToImageRva } from '../../../lib/portable/global-index';
 
@@ -307,6 +308,17 @@ describe('PdbProvider indexes', () => {
     // MsfFile keeps what stream() read; module streams went through readStream only.
     for (const s of moduleStreams) expect((pdb.msf as unknown as { cache: Map<number, Uint8Array> }).cache.has(s)).toBe(false);
     expect(pdb.streamsRead.some((s) => moduleStreams.has(s))).toBe(true);
+  });
+  test('enumerating every symbol reads each module stream for its turn and keeps none of them', () => {
+    const pdb = open(path.join(BIN, 'cppfeatures-x64.pdb'));
+    const p = new PdbProvider(pdb, undefined, pdb.machine);
+    const listed = [...enumeratePdb(p, Q)];
+    expect(listed.filter((s) => s.tag === SymTag.Function).length).toBeGreaterThan(30);
+    const moduleStreams = new Set(pdb.modules().map((m) => m.symStream));
+    for (const s of moduleStreams) expect((pdb.msf as unknown as { cache: Map<number, Uint8Array> }).cache.has(s)).toBe(false);
+    expect(pdb.streamsRead.filter((s) => moduleStreams.has(s)).length).toBeGreaterThan(1);
+    // Listed again, the same symbols (the streams are read again).
+    expect([...enumeratePdb(p, Q)]).toEqual(listed);
   });
   test('ids agree whichever path reaches a record (code index, module stream), in either order', () => {
     const pdb = open(path.join(BIN, 'cppfeatures-x64.pdb'));
