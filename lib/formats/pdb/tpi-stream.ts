@@ -22,9 +22,10 @@
  *     not used here).
  *
  * Everything is lazy: a record is found by a walk of its chunk as it is asked for (the first
- * walk of a chunk checks it whole, then nothing is kept of it but that: a bulk run's data types
- * touch a few of the big PDB's 6,600 TPI chunks); a scan, or no usable index-offset buffer,
- * learns every offset into one Uint32Array.
+ * walk of a chunk checks it whole and keeps nothing; a chunk of a stream held whole keeps its
+ * records' offsets once asked for again: a bulk run's data types touch a few of the big PDB's
+ * 6,600 TPI chunks); a scan, or no usable index-offset buffer, learns every offset into one
+ * Uint32Array.
  * A big stream (over PdbFile.keepTypeStreamsUpTo) is not even read whole: each chunk is read
  * when a record in it is asked for (RangedStream), until a scan needs every record.
  * The hash stream is only an accelerator: when its buffers are missing, out of bounds or
@@ -48,6 +49,9 @@ export const TPI_VERSION_V80 = 20040203;
 /** The first index a type stream gives its records; lower indices are simple (built-in) types. */
 export const FIRST_TYPE_INDEX = 0x1000;
 const NO_STREAM = 0xffff;
+/** TypeStream.chunkState values. */
+const CHECKED = 1;
+const KEPT = 2;
 
 export interface TpiHeader {
   version: number;
@@ -162,12 +166,16 @@ export class TypeStream {
   private offsets: Uint32Array | undefined;
   private scanned = false;
   /**
-   * Until a scan, the chunks of the index-offset buffer walked whole once (their records end
-   * exactly where the next chunk starts): a record in one is then found by a walk from the
-   * chunk's start to it, which keeps nothing. Keeping each walked chunk's offsets instead held
-   * 4 MB in 5,400 arrays after the bench's inline-frame run.
+   * Until a scan, per chunk of the index-offset buffer: 0 not walked yet; CHECKED, walked whole
+   * once (its records end exactly where the next chunk starts), nothing kept; KEPT, asked for
+   * again while the records are held whole, so its records' offsets (+ 1) are kept in
+   * chunkOffsets. A ranged stream keeps none: its chunk is read again for each record anyway.
+   * Keeping every walked chunk's offsets held 4 MB in 5,400 arrays after the bench's
+   * inline-frame run (the big TPI's class names, ranged); keeping none made dump-syms, which asks
+   * for every inlinee's id in the same whole-read IPI chunks thousands of times, walk for 0.45 s.
    */
-  private checkedChunks = new Uint8Array(0);
+  private chunkState = new Uint8Array(0);
+  private chunkOffsets: (Uint32Array | undefined)[] = [];
   private hash: HashData | undefined;
   /** Records by hash value modulo `mask + 1` (CSR): start[s]..start[s+1] in items. */
   private buckets: { start: Uint32Array; items: Uint32Array; mask: number } | undefined;
@@ -343,8 +351,20 @@ export class TypeStream {
     if (chunk < 0) return this.scanAll()[k] - 1;
     const first = h.chunkIndex[chunk];
     const from = h.chunkOffset[chunk];
-    if (chunk < this.checkedChunks.length && this.checkedChunks[chunk]) return this.walkTo(first, from, index, peek);
+    const state = chunk < this.chunkState.length ? this.chunkState[chunk] : 0;
+    if (state === KEPT) return this.chunkOffsets[chunk]![index - first] - 1;
     const nextIndex = chunk + 1 < h.chunkIndex.length ? h.chunkIndex[chunk + 1] : this.end;
+    if (state === CHECKED) {
+      // Ranged, the chunk's bytes are read again for the record anyway, and a walk over them
+      // costs little beside the read: nothing is kept. Held whole, the chunk keeps its offsets.
+      // (Decided before the walk: reading the chunk may make the stream whole.)
+      const keep = this.whole !== undefined;
+      const offs = this.offsetsOf(first, from, keep ? nextIndex : index + 1, peek);
+      if (!keep) return offs[index - first] - 1;
+      this.chunkOffsets[chunk] = offs;
+      this.chunkState[chunk] = KEPT;
+      return offs[index - first] - 1;
+    }
     const nextOffset = chunk + 1 < h.chunkOffset.length ? h.chunkOffset[chunk + 1] : this.header.typeRecordBytes;
     let at: number;
     try {
@@ -354,27 +374,31 @@ export class TypeStream {
       // chunk): forget it (and what it taught), and learn the offsets from one scan of the
       // records instead, read whole.
       h.chunkIndex = h.chunkOffset = new Uint32Array(0);
-      this.checkedChunks = new Uint8Array(0);
+      this.chunkState = new Uint8Array(0);
+      this.chunkOffsets = [];
       this.offsets = undefined;
       return this.scanAll()[k] - 1;
     }
-    if (this.checkedChunks.length === 0) this.checkedChunks = new Uint8Array(h.chunkIndex.length);
-    this.checkedChunks[chunk] = 1;
+    if (this.chunkState.length === 0) this.chunkState = new Uint8Array(h.chunkIndex.length);
+    this.chunkState[chunk] = CHECKED;
     return at;
   }
 
   /**
-   * The offset of record `index` of a checked chunk (its first record `first` at `from`): a walk
-   * over the lengths before it, in the bytes the caller reads next (`peek`: the reused buffer;
-   * else the chunk record() hands views of).
+   * The offsets (+ 1) of a checked chunk's records [first, next) (next: up to the one asked for,
+   * or all of them) from `from`: a walk over their lengths, in the bytes the caller reads next
+   * (`peek`: the reused buffer; else the chunk record() hands views of).
    */
-  private walkTo(first: number, from: number, index: number, peek: boolean): number {
+  private offsetsOf(first: number, from: number, next: number, peek: boolean): Uint32Array {
     const w = peek ? this.peekAt(from) : this.bytesAt(from);
     const b = w.buf;
     const base = w.start;
-    let p = from;
-    for (let i = first; i < index; i++) p += 2 + (b[base + p] | (b[base + p + 1] << 8));
-    return p;
+    const offs = new Uint32Array(next - first);
+    for (let i = 0, p = from; i < offs.length; i++) {
+      offs[i] = p + 1;
+      p += 2 + (b[base + p] | (b[base + p + 1] << 8));
+    }
+    return offs;
   }
 
   /**
@@ -412,7 +436,8 @@ export class TypeStream {
     this.offsets ??= new Uint32Array(this.count);
     this.walk(this.begin, 0, this.end, this.header.typeRecordBytes, this.offsets);
     this.scanned = true;
-    this.checkedChunks = new Uint8Array(0);
+    this.chunkState = new Uint8Array(0);
+    this.chunkOffsets = [];
     return this.offsets;
   }
 

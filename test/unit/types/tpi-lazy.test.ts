@@ -109,26 +109,56 @@ describe('a TPI hash stream read range by range', () => {
 });
 
 describe('record offsets', () => {
-  test('chunks checked when first walked, nothing kept per record until a scan keeps every offset', () => {
+  test('a chunk is checked when first walked, keeps its offsets when asked again, and a scan keeps every offset', () => {
     const { stream, hash, starts } = rechunked('types-x64.pdb', 6);
     const t = new TpiStream(Cursor.of(stream, 'test TPI'), () => Cursor.of(hash, 'test TPI hash'));
-    const state = t as unknown as { offsets: Uint32Array | undefined; checkedChunks: Uint8Array };
+    const state = t as unknown as { offsets: Uint32Array | undefined; chunkState: Uint8Array; chunkOffsets: (Uint32Array | undefined)[] };
     const offsetOf = (ti: number) => t.record(ti).data.start - 4 - t.header.headerSize;
     const mid = (t.begin + t.end) >>> 1;
     expect(offsetOf(mid)).toBe(starts[mid - t.begin]);
     expect(offsetOf(t.end - 1)).toBe(starts[t.end - 1 - t.begin]);
     expect(state.offsets).toBeUndefined();
-    const checked = [...state.checkedChunks.keys()].filter((k) => state.checkedChunks[k]);
-    expect(checked).toEqual([Math.floor((mid - t.begin) / 6), Math.floor((t.end - 1 - t.begin) / 6)]);
-    // Every record of a checked chunk, found again by a walk from the chunk's start.
-    const first = t.begin + 6 * checked[0];
-    for (let ti = first; ti < first + 6; ti++) expect([ti, offsetOf(ti)]).toEqual([ti, starts[ti - t.begin]]);
+    const first = Math.floor((mid - t.begin) / 6);
+    const last = Math.floor((t.end - 1 - t.begin) / 6);
+    const states = () => [...state.chunkState.keys()].filter((k) => state.chunkState[k]).map((k) => [k, state.chunkState[k]]);
+    // Walked once: checked, nothing kept.
+    expect(states()).toEqual([
+      [first, 1],
+      [last, 1],
+    ]);
+    expect(state.chunkOffsets.filter(Boolean)).toEqual([]);
+    // Every record of the first chunk: found again, and the chunk's offsets are kept.
+    for (let ti = t.begin + 6 * first; ti < t.begin + 6 * first + 6; ti++) expect([ti, offsetOf(ti)]).toEqual([ti, starts[ti - t.begin]]);
+    expect(states()).toEqual([
+      [first, 2],
+      [last, 1],
+    ]);
+    expect(state.chunkOffsets[first]).toHaveLength(6);
     let n = 0;
     t.forEach(() => n++);
     expect(n).toBe(t.end - t.begin);
-    expect(state.checkedChunks.length).toBe(0);
+    expect(state.chunkState.length).toBe(0);
+    expect(state.chunkOffsets).toEqual([]);
     expect(state.offsets!.length).toBe(t.end - t.begin);
     for (let ti = t.begin; ti < t.end; ti++) expect([ti, offsetOf(ti)]).toEqual([ti, starts[ti - t.begin]]);
+  });
+
+  test('read chunk by chunk, a chunk asked for again keeps nothing: its records are found by a walk in the bytes read again', () => {
+    const { stream, hash, starts } = rechunked('types-x64.pdb', 6);
+    const reads: [number, number][] = [];
+    const t = new TpiStream(ranged(stream, reads), () => Cursor.of(hash, 'test TPI hash'));
+    const state = t as unknown as { chunkState: Uint8Array; chunkOffsets: (Uint32Array | undefined)[] };
+    const mid = (t.begin + t.end) >>> 1;
+    const chunk = Math.floor((mid - t.begin) / 6);
+    for (let round = 0; round < 2; round++) {
+      for (let ti = t.begin + 6 * chunk; ti < t.begin + 6 * chunk + 6; ti++) expect([ti, t.record(ti).data.start]).toEqual([ti, expect.any(Number)]);
+    }
+    for (let ti = t.begin + 6 * chunk; ti < t.begin + 6 * chunk + 6; ti++) {
+      const r = t.record(ti);
+      expect([ti, r.data.base + r.data.start - 4 - t.header.headerSize]).toEqual([ti, starts[ti - t.begin]]);
+    }
+    expect(state.chunkState[chunk]).toBe(1);
+    expect(state.chunkOffsets.filter(Boolean)).toEqual([]);
   });
 
   test('a scan that fails keeps the offsets it learnt before the bad record', () => {
@@ -207,6 +237,20 @@ describe('a ranged type stream read whole once its chunk reads add up (RangedStr
     expect(chunkBytes - reads[wholeAt - 1]).toBeLessThan(3000);
     expect(every(t)).toEqual(every(whole));
     expect(reads.length).toBe(wholeAt + 1);
+  });
+
+  test('the switch to whole in the middle of a chunk asked for again: every record as the whole stream has it', () => {
+    const { stream, hash } = rechunked('types-x64.pdb', 6);
+    const whole = new TpiStream(Cursor.of(stream, 'test TPI'), () => Cursor.of(hash, 'test TPI hash'));
+    const reads: number[] = [];
+    // Every chunk read once, then again until the reads add up to 1.5 streams: the switch comes
+    // while a chunk that was checked is walked again for one of its records.
+    const t = new TpiStream(source(stream, reads, Math.floor(1.5 * stream.length)), () => Cursor.of(hash, 'test TPI hash'));
+    for (let ti = t.end - 1; ti >= t.begin; ti -= 6) t.leafOf(ti - ((ti - t.begin) % 6));
+    expect(reads).not.toContain(stream.length);
+    for (let ti = t.end - 1; ti >= t.begin; ti -= 6) expect([ti, t.leafOf(ti)]).toEqual([ti, whole.leafOf(ti)]);
+    expect(reads).toContain(stream.length);
+    expect(every(t)).toEqual(every(whole));
   });
 
   test('without a threshold, never whole', () => {
