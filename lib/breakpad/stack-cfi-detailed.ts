@@ -33,12 +33,12 @@ interface State {
 }
 
 function readInfo(image: PeImage, at: number): UnwindInfo {
-  const head = image.readAtRva(rva(at), 4, 'UNWIND_INFO');
+  const head = image.readAtRvaKept(rva(at), 4, 'UNWIND_INFO');
   const flags = head.u8() >> 3;
   head.u8();
   const count = head.u8();
   const size = 4 + ((count + 1) & ~1) * 2 + (flags & UnwindFlag.CHAININFO ? RUNTIME_FUNCTION_SIZE : flags & (UnwindFlag.EHANDLER | UnwindFlag.UHANDLER) ? 4 : 0);
-  return readUnwindInfo(image.readAtRva(rva(at), size, 'UNWIND_INFO'));
+  return readUnwindInfo(image.readAtRvaKept(rva(at), size, 'UNWIND_INFO'));
 }
 
 /** RSP bytes the codes allocate (pushes and allocations). */

@@ -66,7 +66,7 @@ export function resolveUnwind(image: PeImage, f: PeRuntimeFunction): number {
   for (let hops = 0; unwind & 1; hops++) {
     if (hops >= MAX_CHAIN) throw badFormat(image.fileName, f.pos, `RUNTIME_FUNCTION ${f.index}: more than ${MAX_CHAIN} indirect entries`);
     unwind = image
-      .readAtRva(rva(unwind & ~1), RUNTIME_FUNCTION_SIZE, 'indirect RUNTIME_FUNCTION')
+      .readAtRvaKept(rva(unwind & ~1), RUNTIME_FUNCTION_SIZE, 'indirect RUNTIME_FUNCTION')
       .skip(8)
       .u32();
   }
@@ -82,11 +82,11 @@ export function* peFrameSizes(image: PeImage): Generator<PeFrameSize> {
     let ripOffset = 8;
     for (let chain = 0; ; chain++) {
       if (chain > MAX_CHAIN) throw badFormat(image.fileName, f.pos, `RUNTIME_FUNCTION ${i}: more than ${MAX_CHAIN} chained UNWIND_INFO`);
-      const head = image.readAtRva(rva(unwind), 4, 'UNWIND_INFO');
+      const head = image.readAtRvaKept(rva(unwind), 4, 'UNWIND_INFO');
       const flags = head.u8() >> 3;
       head.u8();
       const count = head.u8();
-      const slots = image.readAtRva(rva(unwind + 4), ((count + 1) & ~1) * 2 + (flags & 4 ? RUNTIME_FUNCTION_SIZE : 0), 'UNWIND_CODE array');
+      const slots = image.readAtRvaKept(rva(unwind + 4), ((count + 1) & ~1) * 2 + (flags & 4 ? RUNTIME_FUNCTION_SIZE : 0), 'UNWIND_CODE array');
       const slot = (k: number) => {
         const value = slots.seek(k * 2).u16();
         return { op: (value >> 8) & 0xf, info: value >> 12, value };

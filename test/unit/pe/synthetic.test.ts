@@ -255,6 +255,45 @@ describe('RVA to file offset', () => {
     expect(() => img.readAtRva(r(bss.rva), 1, 'bss')).toThrow(/bss at RVA 0x[0-9a-f]+ is not backed by file data \(per the section table\) at offset 0x[0-9a-f]+/);
   });
 
+  test('readAtRvaKept: the bytes and failures of readAtRva, each section read once', () => {
+    const reads: [number, number][] = [];
+    const counted = new BufferSource(buf, 'synthetic.dll');
+    const read = counted.read.bind(counted);
+    counted.read = (offset: number, length: number) => (reads.push([offset, length]), read(offset, length));
+    const kept = PeImage.fromSource(counted);
+    const plain = open(buf);
+    const outcome = (f: () => { offset: number; remaining: number; u8(): number }) => {
+      try {
+        const c = f();
+        const bytes: number[] = [];
+        const at = c.offset;
+        while (c.remaining > 0) bytes.push(c.u8());
+        return [at, bytes];
+      } catch (e) {
+        return [(e as Error).message];
+      }
+    };
+    reads.length = 0;
+    for (const [rv, n] of [
+      [text.rva, 4],
+      [text.rva + 0x2fc, 4],
+      [text.rva + 0x2fe, 4],
+      [data.rva + 0x1fc, 4],
+      [data.rva + 0x1fc, 8],
+      [data.rva + 0x200, 1],
+      [bss.rva, 1],
+      [0, 2],
+      [text.rva + 0x10, 0x20],
+    ] as [number, number][]) {
+      expect([rv, n, outcome(() => kept.readAtRvaKept(r(rv), n, 'x'))]).toEqual([rv, n, outcome(() => plain.readAtRva(r(rv), n, 'x'))]);
+    }
+    // .text and .data whole, once each; the headers through readAtRva.
+    expect(reads.filter(([o]) => o === text.fileOffset || o === data.fileOffset)).toEqual([
+      [text.fileOffset, 0x300],
+      [data.fileOffset, 0x200],
+    ]);
+  });
+
   test('the headers are mapped at RVA 0 up to SizeOfHeaders', () => {
     expect(img.readAtRva(r(0), 2, 'MZ').u16()).toBe(0x5a4d);
     expect(img.rvaToFileOffset(r(0x1ff))).toBe(0x1ff);
