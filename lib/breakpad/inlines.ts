@@ -17,6 +17,7 @@ import { checksumFileNameOffset, findInlineeSubsections, readInlineeLines } from
 import { isCrossScopeId } from '../formats/codeview/cross-scope-ids';
 import { SymFamily, symFamily } from '../formats/codeview/symbol-kinds';
 import type { Cursor } from '../formats/binary/cursor';
+import { lastWhere } from '../formats/binary/search';
 import type { ModuleSymbols } from '../formats/pdb/module-symbols';
 import type { PdbFile } from '../formats/pdb/pdb-file';
 
@@ -151,8 +152,12 @@ export class LineMap {
   }
 }
 
-/** `lines` (sorted by rva) with `l` laid over them: the parts they keep outside it, and l, sorted by rva (a stable sort: ties keep their order, l last). */
-function replaceAll(lines: readonly Line[], l: Line): Line[] {
+/**
+ * `lines` (sorted by rva) with `l` laid over them: the parts they keep outside it, and l, sorted
+ * by rva (a stable sort: ties keep their order, l last). Over a whole list this is dump_syms' rule
+ * as it stands; LineMap applies it to a window.
+ */
+export function replaceAll(lines: readonly Line[], l: Line): Line[] {
   const end = l.rva + l.length;
   const kept: Line[] = [];
   for (const o of lines) {
@@ -170,26 +175,12 @@ function replaceAll(lines: readonly Line[], l: Line): Line[] {
 
 /** The first index whose line starts at or above rva (lines sorted by rva). */
 function firstAtOrAbove(lines: readonly Line[], rva: number): number {
-  let lo = 0;
-  let hi = lines.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (lines[mid].rva < rva) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lastWhere(lines.length, (i) => lines[i].rva < rva) + 1;
 }
 
 /** The first index whose line starts above rva. */
 function firstAbove(lines: readonly Line[], rva: number): number {
-  let lo = 0;
-  let hi = lines.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (lines[mid].rva <= rva) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lastWhere(lines.length, (i) => lines[i].rva <= rva) + 1;
 }
 
 export interface InlineRecord {

@@ -1,28 +1,17 @@
 /**
  * LineMap (lib/breakpad/inlines.ts), dump_syms' Lines: each added line replaces the bytes it
  * covers. The map works on the window of lines an added line can overlap; here it is held to the
- * whole-list rule it replaced (rebuild, then a stable sort by address) over random lines with
- * overlaps, ties, zero-length lines and lines inside lines, and `at` to a scan in order.
+ * same rule (replaceAll) applied to the whole list at every line, as it was before, over random
+ * lines with overlaps, ties, zero-length lines and lines inside lines, and `at` to a scan in order.
  */
-import { LineMap, type Line } from '../../../lib/breakpad/inlines';
+import { LineMap, replaceAll, type Line } from '../../../lib/breakpad/inlines';
 import { rng } from '../../helpers/mutate';
 
+/** The rule applied to the whole list at every line (what LineMap did before it worked on windows). */
 class WholeListLineMap {
   lines: Line[] = [];
   add(l: Line): void {
-    const end = l.rva + l.length;
-    const kept: Line[] = [];
-    for (const o of this.lines) {
-      const oend = o.rva + o.length;
-      if (oend <= l.rva || o.rva >= end) kept.push(o);
-      else {
-        if (o.rva < l.rva) kept.push({ ...o, length: l.rva - o.rva });
-        if (oend > end) kept.push({ ...o, rva: end, length: oend - end });
-      }
-    }
-    kept.push(l);
-    kept.sort((a, b) => a.rva - b.rva);
-    this.lines = kept;
+    this.lines = replaceAll(this.lines, l);
   }
   at(rva: number): Line | undefined {
     for (const l of this.lines) if (rva >= l.rva && rva < l.rva + l.length) return l;
