@@ -250,6 +250,13 @@ export interface BackendHandler {
   enumSymbols(opts: EnumSymbolsOptions): IterableIterator<SymbolInfo>;
   getTypeFromName(base: bigint, name: string): SymbolInfo | undefined;
   getLineFromAddr(address: bigint): LineInfo | undefined;
+  /**
+   * Not DbgHelp's: these addresses (ascending, as numbers) are looked up next, until endBatch.
+   * The portable backend then builds only the parts of its module indexes they reach
+   * (portable/rva-batch.ts); answers are the same either way.
+   */
+  beginBatch?(addresses: Float64Array): void;
+  endBatch?(): void;
 
   // Lines (SymGetLineNext64/Prev64, SymGetLineFromName64, SymEnumLines, SymEnumSourceFiles).
   getLineNext(line: LineInfo): LineInfo | undefined;

@@ -66,11 +66,18 @@ export async function symbolize(a: ParsedArgs, out: NodeJS.WritableStream, err: 
   if (a.positionals.length) await ctx.answer(() => a.positionals, state, out);
   else {
     // A file holds all its lines already: batches are not cut where a read happened to be slow.
-    for await (const batch of lineBatches(input, undefined, isRegularFile(input) ? Infinity : 1)) await ctx.answer(() => linesOf(batch), state, out);
+    for await (const batch of lineBatches(input, isRegularFile(input) ? FILE_BATCH : undefined, isRegularFile(input) ? Infinity : 1)) await ctx.answer(() => linesOf(batch), state, out);
     if (state.lineNo === 0) throw new UsageError('symbolize needs addresses (arguments or stdin)');
   }
   return state.bad ? 2 : state.missing ? 1 : 0;
 }
+
+/**
+ * A batch from a file: up to about 4 MB of text (~330,000 addresses), so that the modules a
+ * batch reaches are indexed for all of its addresses at once (rva-batch.ts: a module indexed
+ * for one batch is indexed again, whole, when the next reaches what the first left out).
+ */
+const FILE_BATCH = 1 << 22;
 
 /**
  * Stdin as batches of complete lines, each batch one string (its lines joined by '\n', without

@@ -165,7 +165,14 @@ export class Symbolizer {
     const addresses = sorted.subarray(0, u);
     const answers = this.answers;
     answers.reset(u);
-    for (let s = 0; s < u; s++) this.resolve(s, BigInt(addresses[s]));
+    // The backend may build only what these addresses reach (BackendHandler.beginBatch).
+    const backend = this.sym.backendHandler;
+    backend.beginBatch?.(addresses);
+    try {
+      for (let s = 0; s < u; s++) this.resolve(s, BigInt(addresses[s]));
+    } finally {
+      backend.endBatch?.();
+    }
 
     // Pass two: the rows, in input order.
     // One writer (and its buffer) for every batch written to the same stream.

@@ -146,6 +146,21 @@ export class PortableHandler implements BackendHandler, HandlerContext {
     return m;
   }
 
+  /** BackendHandler.beginBatch: each module's share of the addresses, as RVAs, to its source. */
+  beginBatch(addresses: Float64Array): void {
+    for (const m of this.modules) {
+      if (!m.provider.beginBatch) continue;
+      const base = Number(m.base);
+      const end = Number(m.end);
+      const from = lastWhere(addresses.length, (k) => addresses[k] < base) + 1;
+      const to = lastWhere(addresses.length, (k) => addresses[k] < end) + 1;
+      if (to > from) m.provider.beginBatch(addresses.subarray(from, to).map((a) => a - base));
+    }
+  }
+  endBatch(): void {
+    for (const m of this.modules) m.provider.endBatch?.();
+  }
+
   getModuleInfo(address: bigint): ModuleInfo | undefined {
     const m = this.moduleAt(address);
     return m ? { ...m.info } : undefined;

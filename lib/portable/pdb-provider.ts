@@ -37,6 +37,7 @@ import { RecordIds } from './record-ids';
 import type { LineHit, ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
 import { lastAtOrBelow, lastWhere } from '../formats/binary/search';
 import { lazy } from '../lazy';
+import { RvaBatch } from './rva-batch';
 
 // Name lookup and enumeration are required on first use (lib/lazy.ts): an address lookup needs neither.
 const byNameModule = lazy(() => require('./pdb-by-name') as typeof import('./pdb-by-name'));
@@ -81,6 +82,8 @@ export class PdbProvider implements SymbolProvider {
   private lastStream: { mod: number; ms: ModuleSymbols | undefined } | undefined;
   private readonly scratch: StreamScratch = { buf: new Uint8Array(0) };
   private lineScratch: LineTable | undefined;
+  /** The batch of lookups under way (beginBatch), which module indexes built meanwhile may be cut to. */
+  batch: RvaBatch | undefined;
 
   constructor(
     readonly pdb: PdbFile,
@@ -409,6 +412,24 @@ export class PdbProvider implements SymbolProvider {
     idx = ms ? buildCodeIndex(ms, this.pdb.modules()[mod].symStream, this) : NO_CODE;
     this.codeIndex.set(mod, idx);
     return idx;
+  }
+
+  /**
+   * SymbolProvider.beginBatch: these image RVAs (ascending) are looked up next. Indexes built
+   * until endBatch may leave out what none of them reaches (rva-batch.ts).
+   */
+  beginBatch(imageRvas: ArrayLike<number>): void {
+    const pdbRvas = new Float64Array(imageRvas.length);
+    let n = 0;
+    for (let i = 0; i < imageRvas.length; i++) {
+      const r = this.toPdbRva(rva(imageRvas[i]));
+      if (r !== undefined) pdbRvas[n++] = r;
+    }
+    // OMAP'd images: PDB RVAs in another order.
+    this.batch = new RvaBatch(pdbRvas.subarray(0, n).sort());
+  }
+  endBatch(): void {
+    this.batch = undefined;
   }
 
   /** A module stream record as a symbol (procedures, thunks, trampolines, data). */

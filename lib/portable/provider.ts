@@ -59,5 +59,11 @@ export interface SymbolProvider {
    * range start, and the line it is at (the innermost one's line record; then each call site).
    */
   inlineChainAt?(rva: Rva): InlineChainFrame[];
+  /**
+   * These image RVAs (ascending) are looked up next, until endBatch: a source may build only the
+   * parts of its indexes they reach (rva-batch.ts), never answering differently for it.
+   */
+  beginBatch?(imageRvas: ArrayLike<number>): void;
+  endBatch?(): void;
   close(): void;
 }

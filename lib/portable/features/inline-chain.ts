@@ -13,7 +13,8 @@
 import { badFormat } from '../../api/errors';
 import { crossScopeParts, isCrossScopeId } from '../../formats/codeview/cross-scope-ids';
 import type { PdbProvider } from '../pdb-provider';
-import { buildInlineIndex, crossScopeExports, crossScopeImports, ownerAtRecord, rangeHolding, sepOwnerAt, type ModuleInlineIndex } from './inline-index';
+import { buildInlineIndex, crossScopeExports, crossScopeImports, isPartial, leftOut, ownerAtRecord, rangeHolding, sepOwnerAt, type ModuleInlineIndex } from './inline-index';
+import type { RvaBatch } from '../rva-batch';
 
 /** FrameId is a byte: deeper chains are cut at this many frames (outermost kept). */
 export const MAX_INLINE_DEPTH = 255;
@@ -56,7 +57,8 @@ export class PdbInlines {
   private find(pdbRva: number): void {
     const at = this.provider.codeRecordAt(pdbRva);
     if (!at) return;
-    const idx = this.module(at.mod);
+    let idx = this.anyModule(at.mod);
+    if (leftOut(idx, at.record)) idx = this.module(at.mod);
     let o = at.record < 0 ? -1 : ownerAtRecord(idx, at.record);
     if (o < 0 && at.record < 0 && idx.sepOwners.length) o = sepOwnerAt(idx, pdbRva);
     if (o < 0) return;
@@ -89,15 +91,26 @@ export class PdbInlines {
     this.signature = signature(at.mod, idx.siteRecord[this.sites[depth - 1]]);
   }
 
-  /** A module's inline index, built from one read of its stream on first use. */
+  /** A module's inline index, whole: built from one read of its stream on first use. */
   module(mod: number): ModuleInlineIndex {
-    let idx = this.modules.get(mod);
-    if (idx) return idx;
+    const idx = this.modules.get(mod);
+    return idx && !isPartial(idx) ? idx : this.build(mod, undefined);
+  }
+
+  /**
+   * A module's inline index as built first: during a batch (PdbProvider.batch), without the
+   * sites of code scopes the batch does not reach (leftOut says when a search needs them).
+   */
+  private anyModule(mod: number): ModuleInlineIndex {
+    return this.modules.get(mod) ?? this.build(mod, this.provider.batch);
+  }
+
+  private build(mod: number, batch: RvaBatch | undefined): ModuleInlineIndex {
     const p = this.provider;
     const info = p.pdb.modules()[mod];
     const ms = info ? p.readModule(mod) : undefined;
     const c13 = ms && info.c13ByteSize > 0 ? ms.c13Block(info.c11ByteSize, info.c13ByteSize) : undefined;
-    idx = ms ? buildInlineIndex(mod, ms, c13, (section, offset) => p.sectionOffsetToPdbRva(section, offset)) : buildEmpty(mod);
+    const idx = ms ? buildInlineIndex(mod, ms, c13, (section, offset) => p.sectionOffsetToPdbRva(section, offset), batch) : buildEmpty(mod);
     this.modules.set(mod, idx);
     return idx;
   }
@@ -122,13 +135,13 @@ export class PdbInlines {
     if (!isCrossScopeId(id)) return id;
     const pdb = this.provider.pdb;
     const { imod, index } = crossScopeParts(id);
-    const imp = crossScopeImports(this.module(mod))[imod];
+    const imp = crossScopeImports(this.anyModule(mod))[imod];
     if (!imp || index >= imp.localIds.length) {
       throw badFormat(pdb.name, 0, `module ${mod} refers to cross-module item 0x${id.toString(16)}, which its DEBUG_S_CROSSSCOPEIMPORTS does not list`);
     }
     const moduleName = pdb.names()?.get(imp.moduleNameOffset);
     const from = moduleName === undefined ? -1 : this.moduleNamed(moduleName);
-    const global = from < 0 ? undefined : crossScopeExports(this.module(from)).get(imp.localIds[index]);
+    const global = from < 0 ? undefined : crossScopeExports(this.anyModule(from)).get(imp.localIds[index]);
     if (global === undefined) {
       throw badFormat(
         pdb.name,
@@ -174,6 +187,8 @@ function buildEmpty(mod: number): ModuleInlineIndex {
     ownerFirst: NONE32,
     ownerEnd: NONE32,
     sepOwners: NONE32,
+    skipped: NONE32,
+    skippedSep: false,
     checksums: undefined,
     crossImports: undefined,
     crossExports: undefined,

@@ -32,6 +32,10 @@ import { checksumFileNameOffset, findInlineeSubsections, forEachInlineeLine } fr
 import { INLINESITESYM, INLINESITESYM2, PROCSYM32, SEPCODESYM, u16At, u32At } from '../../formats/codeview/record-layout';
 import { S, SymFamily, symFamily } from '../../formats/codeview/symbol-kinds';
 import type { ModuleSymbols } from '../../formats/pdb/module-symbols';
+import type { RvaBatch } from '../rva-batch';
+
+/** The scope stack's owner of a code scope whose sites a batch build leaves out. */
+const SKIPPED = -2;
 
 /** Range file of an inlinee without a DEBUG_S_INLINEELINES entry: its frame has no line. */
 export const NO_FILE = 0xffffffff;
@@ -58,6 +62,13 @@ export interface ModuleInlineIndex {
   ownerEnd: Uint32Array;
   /** Owners that are S_SEPCODE blocks (not in the provider's code index), sorted by start. */
   sepOwners: Uint32Array;
+  /**
+   * Built for a batch (rva-batch.ts): the records of the code scopes with sites whose sites were
+   * left out, none of the batch's addresses being in them (ascending), and whether an S_SEPCODE
+   * block is among them. Empty and false in an index built whole.
+   */
+  skipped: Uint32Array;
+  skippedSep: boolean;
   /** Copies of the module's C13 subsections lines and cross-module names need. */
   checksums: Cursor | undefined;
   crossImports: Cursor | undefined;
@@ -83,7 +94,7 @@ const copy = (c: Cursor | undefined): Cursor | undefined => (c ? Cursor.of(new U
  * One walk of a module's records with a scope stack; each entry is the code scope it is in
  * (a record offset; -1 outside code, e.g. in a thunk) and the innermost site it is in.
  */
-export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | undefined, toPdbRva: ToPdbRva): ModuleInlineIndex {
+export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | undefined, toPdbRva: ToPdbRva, batch?: RvaBatch): ModuleInlineIndex {
   // The inlinees' first line and file; the other subsections are copied for later.
   const found = c13 ? findInlineeSubsections(c13) : undefined;
   // inlinee -> its first entry k: line firstLines[k], file firstFiles[k].
@@ -128,8 +139,11 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
     ownerEnd,
   ] = b;
   const sep: number[] = [];
+  const skipped = new U32List(16);
+  let skippedSep = false;
   // The scope stack: code scope record (-1: none), its owner index once it has a site (-1: not
-  // yet), the innermost site (-1: none), and what the entry is (a site: its index, else -1).
+  // yet; SKIPPED: its sites are left out), the innermost site (-1: none), and what the entry is
+  // (a site: its index, else -1).
   let depth = 0;
   let stCode = new Int32Array(64);
   let stOwner = new Int32Array(64);
@@ -191,17 +205,30 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
         return;
       }
       let owner = stOwner[top];
+      if (owner === SKIPPED) {
+        push(stCode[top], SKIPPED, -1, -1);
+        return;
+      }
       if (owner < 0) {
-        owner = ownerRecord.length;
         const start = codeScope(buf, stCode[top] + delta, origin, bufBase, toPdbRva);
+        // A scope outside the PDB's sections covers nothing.
+        const length = start === undefined ? 0 : SCOPE_LENGTH;
+        const isSep = symbols.kindAt(stCode[top]) === S.SEPCODE;
+        // Every entry of this code scope shares the owner (or is skipped with it).
+        if (batch && !batch.holdsAny(start ?? 0, length)) {
+          skipped.push(stCode[top]);
+          skippedSep ||= isSep;
+          for (let k = top; k >= 0 && stCode[k] === stCode[top]; k--) stOwner[k] = SKIPPED;
+          push(stCode[top], SKIPPED, -1, -1);
+          return;
+        }
+        owner = ownerRecord.length;
         ownerRecord.push(stCode[top]);
         ownerStart.push(start ?? 0);
-        // A scope outside the PDB's sections covers nothing.
-        ownerLength.push(start === undefined ? 0 : SCOPE_LENGTH);
+        ownerLength.push(length);
         ownerFirst.push(siteRecord.length);
         ownerEnd.push(siteRecord.length);
-        if (symbols.kindAt(stCode[top]) === S.SEPCODE) sep.push(owner);
-        // Every entry of this code scope shares the owner.
+        if (isSep) sep.push(owner);
         for (let k = top; k >= 0 && stCode[k] === stCode[top]; k--) stOwner[k] = owner;
       }
       const site = siteRecord.length;
@@ -262,6 +289,8 @@ export function buildInlineIndex(mod: number, ms: ModuleSymbols, c13: Cursor | u
     ownerFirst: ownerFirst.pick(),
     ownerEnd: ownerEnd.pick(),
     sepOwners,
+    skipped: skipped.pick(),
+    skippedSep,
     checksums: copy(found?.checksums),
     crossImports: copy(found?.crossScopeImports),
     crossExports: copy(found?.crossScopeExports),
@@ -349,6 +378,19 @@ function indexOf(a: Uint32Array, value: number): number {
 /** The site whose S_INLINESITE is at a record offset, or -1 (sites are in stream order). */
 export function siteAtRecord(idx: ModuleInlineIndex, record: number): number {
   return indexOf(idx.siteRecord, record);
+}
+
+/**
+ * Whether a search at a PDB RVA whose covering code record is `record` (-1: none) may need sites
+ * this index left out (a batch build): the index is then to be built whole first.
+ */
+export function leftOut(idx: ModuleInlineIndex, record: number): boolean {
+  return record >= 0 ? idx.skipped.length > 0 && indexOf(idx.skipped, record) >= 0 : idx.skippedSep;
+}
+
+/** Whether this index was built for a batch and left sites out. */
+export function isPartial(idx: ModuleInlineIndex): boolean {
+  return idx.skipped.length > 0;
 }
 
 /** The owner (code scope with sites) whose record is at `record`, or -1. */

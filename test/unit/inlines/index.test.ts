@@ -14,7 +14,8 @@ import { Cursor } from '../../../lib/formats/binary/cursor';
 import { BufferSource } from '../../../lib/formats/binary/source';
 import { ModuleSymbols } from '../../../lib/formats/pdb/module-symbols';
 import { PdbFile } from '../../../lib/formats/pdb/pdb-file';
-import { buildInlineIndex, fileNameOffset, rangeHolding, siteAtRecord, type ModuleInlineIndex } from '../../../lib/portable/features/inline-index';
+import { buildInlineIndex, fileNameOffset, leftOut, rangeHolding, siteAtRecord, type ModuleInlineIndex } from '../../../lib/portable/features/inline-index';
+import { RvaBatch } from '../../../lib/portable/rva-batch';
 import { inlineFrames } from '../../../lib/symbolicate/inline-frames';
 import { corruptions, truncations } from '../../helpers/mutate';
 
@@ -111,6 +112,63 @@ describe('inline index of a module (typed arrays, one walk)', () => {
       sym.cleanup();
       kept.mockRestore();
     }
+  });
+
+  test("built for a batch: only the sites of code scopes the batch's RVAs are in, the others listed", () => {
+    const pdb = openPdb();
+    const info = pdb.modules()[0];
+    const ms = new ModuleSymbols(Cursor.of(pdb.msf.readStream(info.symStream), 'module 0'), info.symByteSize);
+    const c13 = ms.c13Block(info.c11ByteSize, info.c13ByteSize);
+    const secs = pdb.sectionHeaders()!;
+    const at = (s: number, o: number) => (secs[s - 1] ? secs[s - 1].virtualAddress + o : undefined);
+    // One RVA in run_counter (0x1070..0x10c6): run_chain (100) and run_twice (1036) are left out.
+    const idx = buildInlineIndex(0, ms, c13, at, new RvaBatch(Float64Array.of(0x1000 + 112 + 40)));
+    expect([...idx.ownerRecord]).toEqual([564]);
+    expect([...idx.siteRecord]).toEqual([736, 796, 856, 916, 976]);
+    expect([...idx.siteParent]).toEqual([-1, 0, -1, 2, -1]);
+    expect([...idx.siteSkip]).toEqual([2, 2, 4, 4, 5]);
+    expect([...idx.skipped]).toEqual([100, 1036]);
+    expect(idx.skippedSep).toBe(false);
+    expect(leftOut(idx, 100)).toBe(true);
+    expect(leftOut(idx, 564)).toBe(false);
+    // The kept owner's sites and ranges are the whole index's.
+    const whole = indexOf(openPdb());
+    expect(whole.skipped.length).toBe(0);
+    for (let k = 0; k < 5; k++) {
+      const w = k + 4;
+      const ranges = (x: ModuleInlineIndex, i: number) => [...x.rangeStart.slice(x.rangeFirst[i], x.rangeFirst[i + 1])];
+      expect(ranges(idx, k)).toEqual(ranges(whole, w));
+    }
+    // The first and last byte of run_counter are in it; the bytes around it are not.
+    const first = new RvaBatch(Float64Array.of(0x1000 + 112, 0x1000 + 112 + 85));
+    expect(buildInlineIndex(0, ms, c13, at, first).skipped.length).toBe(2);
+    expect(buildInlineIndex(0, ms, c13, at, new RvaBatch(Float64Array.of(0x1000 + 109, 0x1000 + 111, 0x1000 + 112 + 86))).ownerRecord.length).toBe(0);
+  });
+
+  test('a batch changes no answer: frames outside it are found by building the index whole', async () => {
+    const frames = async (batch: number[] | undefined) => {
+      const sym = SymbolHandler.initialize();
+      try {
+        const base = await sym.loadModule(IMAGE, { pdbPath: PDB });
+        const backend = sym.backendHandler;
+        if (batch) backend.beginBatch!(Float64Array.from(batch, (r) => Number(base) + r));
+        const out: string[] = [];
+        for (let rva = 0x1000; rva < 0x1200; rva++) {
+          const a = base + BigInt(rva);
+          out.push(JSON.stringify(inlineFrames(sym, a), (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v)));
+        }
+        backend.endBatch!();
+        return out;
+      } finally {
+        sym.cleanup();
+      }
+    };
+    const plain = await frames(undefined);
+    expect(plain.filter((f) => f !== '[]').length).toBeGreaterThan(150);
+    // A batch in run_counter only; one in run_twice only; one everywhere.
+    expect(await frames([0x1000 + 112 + 40])).toEqual(plain);
+    expect(await frames([0x1000 + 208 + 3])).toEqual(plain);
+    expect(await frames([0x1000, 0x1000 + 112, 0x1000 + 208])).toEqual(plain);
   });
 
   test('cut and overwritten module streams: an index or BAD_FORMAT with file and offset, nothing else', () => {
