@@ -32,10 +32,52 @@ export interface LineIndex {
   /** Runs of consecutive entries of one file: each run's first entry (ascending) and the file's /names offset. */
   fileFirst: Uint32Array;
   fileName: Uint32Array;
+  /**
+   * Built for a batch (rva-batch.ts): the line sections left out, none of the batch's addresses
+   * being in them, by start (ascending), with the largest end among them up to each (so one
+   * search says whether any holds an address). Empty in an index built whole.
+   */
+  skippedStart: Uint32Array;
+  skippedMaxEnd: Uint32Array;
 }
 
 const NONE = new Uint32Array(0);
-export const NO_LINES: LineIndex = { offsets: new Uint16Array(0), lines: NONE, sectionFirst: NONE, sectionBase: NONE, sectionEnd: NONE, fileFirst: NONE, fileName: NONE };
+export const NO_LINES: LineIndex = {
+  offsets: new Uint16Array(0),
+  lines: NONE,
+  sectionFirst: NONE,
+  sectionBase: NONE,
+  sectionEnd: NONE,
+  fileFirst: NONE,
+  fileName: NONE,
+  skippedStart: NONE,
+  skippedMaxEnd: NONE,
+};
+
+/** Whether a line section this index left out holds `pdbRva` (the index is then to be built whole first). */
+export function leftOutAt(idx: LineIndex, pdbRva: number): boolean {
+  const i = lastAtOrBelow(idx.skippedStart, pdbRva);
+  return i >= 0 && idx.skippedMaxEnd[i] > pdbRva;
+}
+
+/** The left-out sections of a table as LineIndex.skippedStart / skippedMaxEnd. */
+function skippedOf(t: LineTable): { skippedStart: Uint32Array; skippedMaxEnd: Uint32Array } {
+  const pairs = t.skipped.view();
+  const k = pairs.length >>> 1;
+  if (k === 0) return { skippedStart: NONE, skippedMaxEnd: NONE };
+  const starts = Uint32Array.from({ length: k }, (_, i) => pairs[2 * i]);
+  const order = sortedOrder(starts);
+  const skippedStart = new Uint32Array(k);
+  const skippedMaxEnd = new Uint32Array(k);
+  let max = 0;
+  for (let i = 0; i < k; i++) {
+    const j = order ? order[i] : i;
+    skippedStart[i] = pairs[2 * j];
+    max = Math.max(max, pairs[2 * j + 1]);
+    skippedMaxEnd[i] = max;
+  }
+  return { skippedStart, skippedMaxEnd };
+}
 
 /** The section run holding entry `i` (an index into sectionFirst / sectionBase / sectionEnd). */
 export function sectionRunOf(idx: LineIndex, i: number): number {
@@ -83,7 +125,8 @@ export function forEachFileRun(idx: LineIndex, f: (first: number, end: number, f
  */
 export function buildLineIndex(t: LineTable): LineIndex {
   const n = t.count;
-  if (n === 0) return NO_LINES;
+  const skipped = skippedOf(t);
+  if (n === 0) return skipped.skippedStart.length ? { ...NO_LINES, ...skipped } : NO_LINES;
   // Not in stream order (sections out of address order): sorted, ties in stream order (the
   // entry arrays permuted first, so what follows reads plain arrays either way).
   const order = sortedOrder(t.offsets, n);
@@ -130,7 +173,7 @@ export function buildLineIndex(t: LineTable): LineIndex {
     }
   }
   const sub = lines.subarray(0, n);
-  return { offsets, lines: maxLine <= 0xffff ? new Uint16Array(sub) : order ? lines : sub.slice(), sectionFirst, sectionBase, sectionEnd, fileFirst, fileName };
+  return { offsets, lines: maxLine <= 0xffff ? new Uint16Array(sub) : order ? lines : sub.slice(), sectionFirst, sectionBase, sectionEnd, fileFirst, fileName, ...skipped };
 }
 
 /**

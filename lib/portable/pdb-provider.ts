@@ -32,7 +32,7 @@ import { buildDataIndex, buildPublicsIndex, type GlobalIndex, type ToImageRva } 
 import { PROBED_LOOKUPS, PublicsIndex, PublicsProbe } from './publics-index';
 import { buildCodeIndex, buildStaticIndex, copiedRecord, NO_CODE, NO_STATICS, type CodeIndex, type RecordIndex } from './code-index';
 import type { PdbNameLookup } from './pdb-by-name';
-import { buildLineIndex, fileOf, lineEntryAt, NO_LINES, startOf, type LineIndex } from './line-index';
+import { buildLineIndex, fileOf, leftOutAt, lineEntryAt, NO_LINES, startOf, type LineIndex } from './line-index';
 import { RecordIds } from './record-ids';
 import type { LineHit, ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
 import { lastAtOrBelow, lastWhere } from '../formats/binary/search';
@@ -590,7 +590,9 @@ export class PdbProvider implements SymbolProvider {
     if (pdbRva === undefined) return undefined;
     const mod = this.moduleOfRva(pdbRva);
     if (mod < 0) return undefined;
-    const idx = this.moduleLines(mod);
+    let idx = this.lineIndex.get(mod);
+    if (!idx) this.lineIndex.set(mod, (idx = this.buildLines(mod, this.batch)));
+    if (leftOutAt(idx, pdbRva)) idx = this.moduleLines(mod);
     const best = lineEntryAt(idx, pdbRva);
     if (best < 0) return undefined;
     const names = this.pdb.names();
@@ -611,19 +613,22 @@ export class PdbProvider implements SymbolProvider {
    */
   moduleLines(mod: number): LineIndex {
     let idx = this.lineIndex.get(mod);
-    if (idx) return idx;
-    const info = this.pdb.modules()[mod];
-    const ms = info && info.c13ByteSize > 0 ? this.moduleStream(mod) : undefined;
-    if (!ms) {
-      this.lineIndex.set(mod, NO_LINES);
-      return NO_LINES;
-    }
-    // The table is scratch reused across modules (growing its arrays for each cost more than
-    // decoding them); the index copies what it keeps.
-    this.lineScratch = readC13LineTable(ms.c13Block(info.c11ByteSize, info.c13ByteSize), (section, offset) => this.pdbRva(section, offset), this.lineScratch);
-    idx = buildLineIndex(this.lineScratch);
+    if (idx && !idx.skippedStart.length) return idx;
+    idx = this.buildLines(mod, undefined);
     this.lineIndex.set(mod, idx);
     return idx;
+  }
+
+  /** A module's line index, built now; with a batch, without the line sections it does not reach. */
+  private buildLines(mod: number, batch: RvaBatch | undefined): LineIndex {
+    const info = this.pdb.modules()[mod];
+    const ms = info && info.c13ByteSize > 0 ? this.moduleStream(mod) : undefined;
+    if (!ms) return NO_LINES;
+    // The table is scratch reused across modules (growing its arrays for each cost more than
+    // decoding them); the index copies what it keeps.
+    const keep = batch && ((start: number, length: number) => batch.holdsAny(start, length));
+    this.lineScratch = readC13LineTable(ms.c13Block(info.c11ByteSize, info.c13ByteSize), (section, offset) => this.pdbRva(section, offset), this.lineScratch, keep);
+    return buildLineIndex(this.lineScratch);
   }
 
   // --- by name --------------------------------------------------------------------------

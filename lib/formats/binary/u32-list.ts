@@ -14,7 +14,7 @@ export class U32List {
 
   push(v: number): void {
     if (this.length === this.items.length) {
-      const b = new Uint32Array(this.items.length * 2);
+      const b = new Uint32Array(Math.max(4, this.items.length * 2));
       b.set(this.items);
       this.items = b;
     }

@@ -84,6 +84,11 @@ export interface LineTable {
   files: Uint32Array;
   /** With an address map: per placed section (from 1), its mapped offCon + cbCon. */
   sectionEnds: Uint32Array;
+  /**
+   * With `keep`: the mapped [start, end) of each line section it turned down (pairs, stream
+   * order), whose entries are left out (their blocks still checked).
+   */
+  skipped: U32List;
 }
 
 /** Where a line section's code is (segCon:offCon as an address), or undefined to leave its entries out. */
@@ -98,7 +103,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * checked, their entries dropped). `reuse`: a table whose entry arrays are written over (and
  * handed back, grown if need be), for callers that copy what they keep.
  */
-export function readC13LineTable(c: Cursor, at?: LineSectionAddress, reuse?: LineTable): LineTable {
+export function readC13LineTable(c: Cursor, at?: LineSectionAddress, reuse?: LineTable, keep?: (start: number, length: number) => boolean): LineTable {
   // The DEBUG_S_LINES bodies as [start, end) in c.buf (a cursor each would be ~150,000 objects
   // on a big PDB), and the file checksums.
   const bodies = (BODIES ??= new U32List(256));
@@ -124,8 +129,10 @@ export function readC13LineTable(c: Cursor, at?: LineSectionAddress, reuse?: Lin
     lines: new Uint32Array(guess),
     files: new Uint32Array(guess),
     sectionEnds: new Uint32Array(0),
+    skipped: new U32List(16),
   };
   t.count = 0;
+  t.skipped.clear();
   t.sectionSegments = new Uint16Array(n);
   t.sectionOffsets = new Uint32Array(n);
   t.sectionLengths = new Uint32Array(n);
@@ -141,7 +148,12 @@ export function readC13LineTable(c: Cursor, at?: LineSectionAddress, reuse?: Lin
     const segCon = (t.sectionSegments[i] = body.u16());
     const entrySize = body.u16() & CV_LINES_HAVE_COLUMNS ? 12 : 8;
     const cbCon = (t.sectionLengths[i] = body.u32());
-    const base = at ? at(segCon, offCon) : 0;
+    let base = at ? at(segCon, offCon) : 0;
+    if (at && keep && base !== undefined && !keep(base, cbCon)) {
+      t.skipped.push(base);
+      t.skipped.push(base + cbCon);
+      base = undefined;
+    }
     const section = !at ? i : base === undefined ? -1 : ++placed;
     if (at && base !== undefined) t.sectionEnds[placed] = base + cbCon;
     while (body.remaining > 0) {

@@ -6,8 +6,9 @@
  */
 import type { LineTable } from '../../../lib/formats/codeview/c13-lines';
 import { lastAtOrBelow } from '../../../lib/formats/binary/search';
-import { buildLineIndex, fileOf, forEachFileRun, lineEntryAt, lineStarts, NO_LINES, sectionEndOf, sectionRunOf, startOf } from '../../../lib/portable/line-index';
+import { buildLineIndex, fileOf, forEachFileRun, leftOutAt, lineEntryAt, lineStarts, NO_LINES, sectionEndOf, sectionRunOf, startOf } from '../../../lib/portable/line-index';
 import { rng } from '../../helpers/mutate';
+import { U32List } from '../../../lib/formats/binary/u32-list';
 
 /** Line sections in stream order, each [start, length, entries as [offset from start, line, file]]. */
 type Sections = [number, number, [number, number, number][]][];
@@ -26,6 +27,7 @@ function table(secs: Sections): LineTable {
     lines: new Uint32Array(room).fill(7),
     files: new Uint32Array(room).fill(7),
     sectionEnds: new Uint32Array(secs.length + 1),
+    skipped: new U32List(0),
   };
   secs.forEach(([start, length, entries], s) => {
     t.sectionEnds[s + 1] = start + length;
@@ -278,5 +280,27 @@ describe('buildLineIndex', () => {
       for (const x of [...ref.starts, ...ref.sectionEnds]) for (const d of [-1, 0, 1]) probes.add(x + d);
       for (const rva of probes) expect([rva, lineEntryAt(idx, rva)]).toEqual([rva, ref.at(rva)]);
     }
+  });
+
+  test('sections a batch build left out: any of them holding an address says so, overlapping or not', () => {
+    const t = table([[0x3000, 0x10, [[0, 5, 1]]]]);
+    // Left out, in stream order: [0x2000, 0x2010), [0x1000, 0x1100), [0x1080, 0x1090) (inside the second).
+    for (const v of [0x2000, 0x2010, 0x1000, 0x1100, 0x1080, 0x1090]) t.skipped.push(v);
+    const idx = buildLineIndex(t);
+    expect([...idx.skippedStart]).toEqual([0x1000, 0x1080, 0x2000]);
+    expect([...idx.skippedMaxEnd]).toEqual([0x1100, 0x1100, 0x2010]);
+    const inside = [0x1000, 0x1085, 0x1095, 0x10ff, 0x2000, 0x200f];
+    const outside = [0xfff, 0x1100, 0x1fff, 0x2010, 0x3000, 0x3005];
+    for (const a of inside) expect(leftOutAt(idx, a)).toBe(true);
+    for (const a of outside) expect(leftOutAt(idx, a)).toBe(false);
+    expect(lineEntryAt(idx, 0x3005)).toBe(0);
+    // Every section left out: no entry, the list kept.
+    const none = table([]);
+    none.skipped.push(0x1000);
+    none.skipped.push(0x1010);
+    const empty = buildLineIndex(none);
+    expect(empty.offsets.length).toBe(0);
+    expect(leftOutAt(empty, 0x1008)).toBe(true);
+    expect(leftOutAt(NO_LINES, 0x1008)).toBe(false);
   });
 });
