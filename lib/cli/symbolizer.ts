@@ -13,7 +13,7 @@
  * string references, until the batch is written: ~30 bytes an address, where keeping each row
  * or each lookup's objects would hold 200-300.
  */
-import type { FromAddrResult, LineInfo } from '../api/types';
+import type { AddressFacts, FromAddrResult, LineInfo } from '../api/types';
 import type { SymbolHandler } from '../handler';
 import { lastAtOrBelow } from '../formats/binary/search';
 import { hex, parseAddress, tryAddress, UsageError } from './args';
@@ -273,13 +273,29 @@ export class Symbolizer {
   /** Looks `address` up into slot `s` (`forced`: the symbol a name lookup already found). */
   private resolve(s: number, address: bigint, forced?: FromAddrResult): void {
     const a = this.answers;
-    const hit = forced ?? this.sym.fromAddr(address);
-    if (hit) {
-      a.displacement[s] = Number(hit.displacement);
-      a.flags[s] = hit.symbol.flags >>> 0;
-      a.tag[s] = hit.symbol.tag;
-      a.size[s] = hit.symbol.size;
-      const name = hit.symbol.name;
+    const f = this.facts;
+    const backend = this.sym.backendHandler;
+    if (!forced && backend.addressFacts) backend.addressFacts(address, f);
+    else {
+      const hit = forced ?? this.sym.fromAddr(address);
+      f.name = hit?.symbol.name;
+      if (hit) {
+        f.displacement = Number(hit.displacement);
+        f.flags = hit.symbol.flags;
+        f.tag = hit.symbol.tag;
+        f.size = hit.symbol.size;
+      }
+      // The physical frame's line: for inlined code, the call site in the enclosing function.
+      const line: LineInfo | undefined = this.sym.getLineFromAddr(address);
+      f.fileName = line?.fileName;
+      f.lineNumber = line ? line.lineNumber : 0;
+    }
+    const name = f.name;
+    if (name !== undefined) {
+      a.displacement[s] = f.displacement;
+      a.flags[s] = f.flags >>> 0;
+      a.tag[s] = f.tag;
+      a.size[s] = f.size;
       // Addresses in order land in one function after another: its quoted name is reused.
       if (this.json && name !== this.lastName) this.lastQuoted = JSON.stringify((this.lastName = name));
       a.symbol[s] = this.json ? this.lastQuoted : name;
@@ -287,12 +303,11 @@ export class Symbolizer {
       a.displacement[s] = NaN;
       a.symbol[s] = undefined;
     }
-    // The physical frame's line: for inlined code, the call site in the enclosing function.
-    const line: LineInfo | undefined = this.sym.getLineFromAddr(address);
-    a.file[s] = line ? this.show(line.fileName, -1) : undefined;
-    a.line[s] = line ? line.lineNumber : 0;
+    a.file[s] = f.fileName !== undefined ? this.show(f.fileName, -1) : undefined;
+    a.line[s] = f.fileName !== undefined ? f.lineNumber : 0;
     if (this.withInlines) a.setFrames(s, inlineFrames(this.sym, address), this.show);
   }
+  private readonly facts: AddressFacts = { name: undefined, displacement: 0, flags: 0, tag: 0, size: 0, fileName: undefined, lineNumber: 0 };
 
   /** Slot s's inline frames as the row shows them: JSON array items, or `  inlined` lines. */
   private inlineText(s: number): string {

@@ -5,6 +5,7 @@
 import { DEFAULT_SYMOPTS, SymFlag, SymOpt, SymTag } from '../api/constants';
 import { DbgHelpError } from '../api/errors';
 import type {
+  AddressFacts,
   BackendHandler,
   EnumLinesOptions,
   EnumSymbolsOptions,
@@ -180,6 +181,28 @@ export class PortableHandler implements BackendHandler, HandlerContext {
     const hit = m.provider.fromRva(rva(Number(address - m.base)), this.q);
     if (!hit) return undefined;
     return { symbol: toSymbolInfo(m, hit.symbol), displacement: BigInt(hit.displacement) };
+  }
+
+  /** BackendHandler.addressFacts: fromAddr's and getLineFromAddr's values (toSymbolInfo's Size rule included). */
+  addressFacts(address: bigint, out: AddressFacts): void {
+    out.name = out.fileName = undefined;
+    const m = this.moduleAt(address);
+    if (!m) return;
+    const at = rva(Number(address - m.base));
+    const hit = m.provider.fromRva(at, this.q);
+    if (hit) {
+      const s = hit.symbol;
+      out.name = s.name;
+      out.displacement = hit.displacement;
+      out.flags = s.flags;
+      out.tag = s.tag;
+      out.size = s.tag === SymTag.Data ? types().symbolType(m, s.tag, s.typeIndex, s.size).size : s.size;
+    }
+    const line = m.provider.lineFromRva?.(at, this.q);
+    if (line) {
+      out.fileName = line.fileName;
+      out.lineNumber = line.lineNumber;
+    }
   }
 
   fromName(name: string): SymbolInfo | undefined {

@@ -17,6 +17,10 @@ async function answerer(json: boolean, inlines: boolean) {
   const asked: bigint[] = [];
   const fromAddr = sym.fromAddr.bind(sym);
   sym.fromAddr = (a: bigint) => (asked.push(a), fromAddr(a));
+  // The portable backend answers symbolize through addressFacts (fromAddr's values, no objects).
+  const backend = sym.backendHandler;
+  const facts = backend.addressFacts!.bind(backend);
+  backend.addressFacts = (a, out) => (asked.push(a), facts(a, out));
   const err = new PassThrough();
   let errText = '';
   err.on('data', (d) => (errText += d));
