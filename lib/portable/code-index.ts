@@ -16,6 +16,7 @@ import type { ModuleSymbols } from '../formats/pdb/module-symbols';
 import { sortedOrder } from '../formats/binary/search';
 import { U32List } from '../formats/binary/u32-list';
 import { dbghelpLeads } from './folded-procs';
+import type { RvaBatch } from './rva-batch';
 
 /** Entries sorted by PDB RVA, each with a copy of its record. */
 export interface RecordIndex {
@@ -31,15 +32,25 @@ export interface CodeIndex extends RecordIndex {
   lengths: Uint32Array;
   /** SYMBOL_INFO.Index given to each entry so far (0: none yet). */
   ids: Uint32Array;
-  /** The module stream, for ids and error messages. */
+  /** The DBI module and its stream, for ids and error messages. */
+  mod: number;
   stream: number;
   origin: string;
+  /**
+   * Built for a batch (rva-batch.ts): only the entries covering one of its addresses have their
+   * record copied (copyAt NOT_COPIED for the others); the entries themselves are all there, in
+   * the same order as in the whole index.
+   */
+  partial: boolean;
 }
+
+/** copyAt of an entry whose record a batch build did not copy. */
+export const NOT_COPIED = 0xffffffff;
 
 const NONE = new Uint32Array(0);
 const NO_BYTES = new Uint8Array(0);
 export const NO_STATICS: RecordIndex = { starts: NONE, records: NONE, copyAt: NONE, copies: NO_BYTES };
-export const NO_CODE: CodeIndex = { ...NO_STATICS, lengths: NONE, ids: NONE, stream: 0, origin: '' };
+export const NO_CODE: CodeIndex = { ...NO_STATICS, lengths: NONE, ids: NONE, mod: -1, stream: 0, origin: '', partial: false };
 
 export interface ModuleAddressing {
   /** The PDB RVA of section:offset, or undefined outside the PDB's sections. */
@@ -49,8 +60,11 @@ export interface ModuleAddressing {
 
 let TABLE: U32List[] | undefined;
 
-/** A module's code index: its top-level procedures, thunks and trampolines (stream `stream`). */
-export function buildCodeIndex(ms: ModuleSymbols, stream: number, at: ModuleAddressing): CodeIndex {
+/**
+ * A module's code index: its top-level procedures, thunks and trampolines (module `mod`, stream
+ * `stream`); with a batch, only the records of entries covering one of its addresses copied.
+ */
+export function buildCodeIndex(ms: ModuleSymbols, mod: number, stream: number, at: ModuleAddressing, batch?: RvaBatch): CodeIndex {
   // The table is scratch, reused module after module: what the index keeps is copied below.
   const t = ms.codeRangeTable((TABLE ??= Array.from({ length: 6 }, () => new U32List())));
   // Entries outside the PDB's sections are left out (compacted in place).
@@ -69,10 +83,24 @@ export function buildCodeIndex(ms: ModuleSymbols, stream: number, at: ModuleAddr
   const pick = (a: Uint32Array) => (order ? Uint32Array.from(order, (i) => a[i]) : a.slice(0, n));
   const records = pick(t.records);
   const sizes = pick(t.sizes);
+  const sorted = pick(starts);
+  const lengths = pick(t.lengths);
   // Each record copied (from its reclen) into one buffer, in index order.
   const copyAt = new Uint32Array(n);
   let size = 0;
+  let partial = false;
+  // With a batch: an entry is copied when an address of the batch is in it or after it, before
+  // the next entry's start (the one the nearest-below rule answers there: procBefore).
+  let next = 0xffffffff;
+  for (let i = n - 1; i >= 0 && batch; i--) {
+    if (i + 1 < n && sorted[i + 1] !== sorted[i]) next = sorted[i + 1];
+    if (!batch.holdsAny(sorted[i], Math.max(lengths[i], next - sorted[i]))) {
+      copyAt[i] = NOT_COPIED;
+      partial = true;
+    }
+  }
   for (let i = 0; i < n; i++) {
+    if (copyAt[i] === NOT_COPIED) continue;
     copyAt[i] = size;
     size += sizes[i];
   }
@@ -83,10 +111,11 @@ export function buildCodeIndex(ms: ModuleSymbols, stream: number, at: ModuleAddr
   // A plain Uint8Array view per record: Buffer's own subarray costs twice as much.
   const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
   for (let i = 0; i < n; i++) {
+    if (copyAt[i] === NOT_COPIED) continue;
     const from = records[i] + base;
     copies.set(bytes.subarray(from, from + sizes[i]), copyAt[i]);
   }
-  return { starts: pick(starts), records, copyAt, copies, lengths: pick(t.lengths), ids: new Uint32Array(n), stream, origin: ms.symbols.c.origin };
+  return { starts: sorted, records, copyAt, copies, lengths, ids: new Uint32Array(n), mod, stream, origin: ms.symbols.c.origin, partial };
 }
 
 /**

@@ -30,7 +30,7 @@ import type { SymbolStream } from '../formats/pdb/symbol-stream';
 import { DisplayNames } from './display-name';
 import { buildDataIndex, buildPublicsIndex, type GlobalIndex, type ToImageRva } from './global-index';
 import { PROBED_LOOKUPS, PublicsIndex, PublicsProbe } from './publics-index';
-import { buildCodeIndex, buildStaticIndex, copiedRecord, NO_CODE, NO_STATICS, type CodeIndex, type RecordIndex } from './code-index';
+import { buildCodeIndex, buildStaticIndex, copiedRecord, NO_CODE, NO_STATICS, NOT_COPIED, type CodeIndex, type RecordIndex } from './code-index';
 import type { PdbNameLookup } from './pdb-by-name';
 import { buildLineIndex, fileOf, leftOutAt, lineEntryAt, NO_LINES, startOf, type LineIndex } from './line-index';
 import { RecordIds } from './record-ids';
@@ -319,14 +319,19 @@ export class PdbProvider implements SymbolProvider {
   codeRecordAt(pdbRva: number, procsOnly = false): { mod: number; record: number } | undefined {
     const mod = this.moduleOfRva(pdbRva);
     if (mod < 0) return undefined;
-    const { starts, lengths, records, copies, copyAt } = this.moduleCode(mod);
+    let idx = this.moduleCode(mod);
+    const { starts, lengths, records } = idx;
     let i = lastAtOrBelow(starts, pdbRva);
     if (i < 0) return { mod, record: -1 };
     const start = starts[i];
     while (i > 0 && starts[i - 1] === start) i--;
     for (; i < starts.length && starts[i] === start; i++) {
       if (pdbRva - start >= Math.max(lengths[i], 1)) continue;
-      if (procsOnly && symFamily(copies[copyAt[i] + 2] | (copies[copyAt[i] + 3] << 8)) !== SymFamily.Proc) continue;
+      if (procsOnly) {
+        if (idx.copyAt[i] === NOT_COPIED) idx = this.wholeCode(idx);
+        const { copies, copyAt } = idx;
+        if (symFamily(copies[copyAt[i] + 2] | (copies[copyAt[i] + 3] << 8)) !== SymFamily.Proc) continue;
+      }
       return { mod, record: records[i] };
     }
     return { mod, record: -1 };
@@ -383,6 +388,7 @@ export class PdbProvider implements SymbolProvider {
   private codeSymbol(idx: CodeIndex, i: number, q: SymbolQuery, naming: boolean): ModuleSymbol | undefined {
     const last = this.lastCode;
     if (last.idx === idx && last.i === i && last.options === q.options && last.naming === naming) return last.symbol;
+    if (idx.copyAt[i] === NOT_COPIED) idx = this.wholeCode(idx);
     const { kind, data } = copiedRecord(idx, i, idx.origin);
     const id = idx.ids[i] || (idx.ids[i] = this.id(idx.stream, idx.records[i]));
     const symbol = this.decodeRecord(kind, data, id, q, naming);
@@ -409,8 +415,21 @@ export class PdbProvider implements SymbolProvider {
     let idx = this.codeIndex.get(mod);
     if (idx) return idx;
     const ms = this.moduleStream(mod);
-    idx = ms ? buildCodeIndex(ms, this.pdb.modules()[mod].symStream, this) : NO_CODE;
+    idx = ms ? buildCodeIndex(ms, mod, this.pdb.modules()[mod].symStream, this, this.batch) : NO_CODE;
     this.codeIndex.set(mod, idx);
+    return idx;
+  }
+
+  /**
+   * The whole code index of a module whose index was built for a batch (a record it did not copy
+   * is asked for): the same entries in the same order, every record copied; the ids given so far
+   * kept.
+   */
+  private wholeCode(partial: CodeIndex): CodeIndex {
+    const ms = this.moduleStream(partial.mod)!;
+    const idx = buildCodeIndex(ms, partial.mod, partial.stream, this);
+    idx.ids.set(partial.ids);
+    this.codeIndex.set(partial.mod, idx);
     return idx;
   }
 
