@@ -137,6 +137,9 @@ export interface RangedStream {
   wholeAfter?: number;
 }
 
+/** Records asked of a stream held whole before every offset is learnt by one scan. */
+const SCAN_AFTER = 256;
+
 export class TypeStream {
   readonly header: TpiHeader;
   /** The type records (after the header), once read whole; until then (ranged) undefined. */
@@ -165,6 +168,9 @@ export class TypeStream {
    */
   private offsets: Uint32Array | undefined;
   private scanned = false;
+  /** Lookups by offset while held whole; past SCAN_AFTER the records are scanned once (scanTried). */
+  private wholeLookups = 0;
+  private scanTried = false;
   /**
    * Until a scan, per chunk of the index-offset buffer: 0 not walked yet; CHECKED, walked whole
    * once (its records end exactly where the next chunk starts), nothing kept; KEPT, asked for
@@ -346,6 +352,17 @@ export class TypeStream {
     }
     const k = index - this.begin;
     if (this.offsets && this.offsets[k]) return this.offsets[k] - 1;
+    if (this.whole && !this.scanTried && ++this.wholeLookups > SCAN_AFTER) {
+      // Many records asked of a stream held whole: one walk learns every offset (the big PDB's
+      // IPI, 7.2 MB, in a few ms, where chunk walks for its 19,649 inlinee ids took ~40 ms).
+      this.scanTried = true;
+      try {
+        return this.scanAll()[k] - 1;
+      } catch {
+        // A damaged record: those before it are known now, the others found chunk by chunk.
+        if (this.offsets && this.offsets[k]) return this.offsets[k] - 1;
+      }
+    }
     const h = this.hashData();
     const chunk = lastAtOrBelow(h.chunkIndex, index);
     if (chunk < 0) return this.scanAll()[k] - 1;

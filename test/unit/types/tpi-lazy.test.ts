@@ -176,6 +176,40 @@ describe('record offsets', () => {
   });
 });
 
+describe('a stream held whole and asked for many records', () => {
+  test('past 256 lookups one scan learns every offset; answers as before, a damaged record still found chunk by chunk', () => {
+    const { stream, hash, starts } = rechunked('types-x64.pdb', 6);
+    const t = new TpiStream(Cursor.of(stream, 'test TPI'), () => Cursor.of(hash, 'test TPI hash'));
+    const state = t as unknown as { offsets: Uint32Array | undefined; scanned: boolean };
+    const n = t.end - t.begin;
+    expect(n).toBeGreaterThan(100);
+    const offsetOf = (x: TpiStream, ti: number) => x.record(ti).data.start - 4 - x.header.headerSize;
+    for (let k = 0; k < 256; k++) offsetOf(t, t.begin + ((k * 7) % n));
+    expect(state.offsets).toBeUndefined();
+    expect(offsetOf(t, t.begin + 5)).toBe(starts[5]);
+    expect(state.scanned).toBe(true);
+    for (let ti = t.begin; ti < t.end; ti++) expect([ti, offsetOf(t, ti)]).toEqual([ti, starts[ti - t.begin]]);
+    // A record made to run past the end two thirds in: the scan fails there; records before it
+    // come from what it learnt, records after it (other chunks) from their chunks, as before.
+    const bad = Uint8Array.from(stream);
+    const victim = Math.floor((2 * n) / 3);
+    const at = t.header.headerSize + starts[victim];
+    bad[at] = 0xff;
+    bad[at + 1] = 0xff;
+    const d = new TpiStream(Cursor.of(bad, 'test TPI'), () => Cursor.of(hash, 'test TPI hash'));
+    const dState = d as unknown as { offsets: Uint32Array | undefined; scanned: boolean };
+    // (Asked in the chunks before the victim's: a walk of its chunk fails for all its records.)
+    const before = victim - (victim % 6);
+    for (let k = 0; k < 257; k++) offsetOf(d, d.begin + ((k * 7) % before));
+    expect(dState.scanned).toBe(false);
+    expect(dState.offsets![victim - 1]).toBe(starts[victim - 1] + 1);
+    const after = victim + 6 - (victim % 6) + 1;
+    expect(offsetOf(d, d.begin + after)).toBe(starts[after]);
+    expect(offsetOf(d, d.begin + 3)).toBe(starts[3]);
+    expect(() => d.record(d.begin + victim)).toThrow(DbgHelpError);
+  });
+});
+
 describe('the IPI read chunk by chunk above KEEP_ID_STREAM', () => {
   test("a smaller threshold than the TPI's; function id names the same as from the whole IPI, which is not kept", () => {
     expect(KEEP_ID_STREAM).toBeLessThan(KEEP_TYPE_STREAMS);
