@@ -97,9 +97,11 @@ describe('TypeStream read chunk by chunk', () => {
     const names = tagNames(b);
     expect(names).toEqual(tagNames(a));
     expect(names.filter((n) => typeof n === 'string').length).toBeGreaterThan(0);
-    // Every chunk was walked (and the others' names read) in the reused buffer, none read fresh.
+    // Every chunk was walked (and the others' names read) in a reused window, none read fresh:
+    // one window from the first chunk on (each fixture's records are under 256 KB).
     expect(reads.length).toBe(2);
-    expect(intoReads.length).toBe(Math.ceil((b.end - b.begin) / 5));
+    expect(b.header.typeRecordBytes).toBeLessThan(256 * 1024);
+    expect(intoReads).toEqual([b.header.typeRecordBytes]);
     expect(Array.from(first.data.buf.subarray(first.data.start, first.data.end))).toEqual(bytes);
     expect(b.record(b.end - 1).leaf).toBe(a.record(a.end - 1).leaf);
   });
@@ -152,5 +154,43 @@ describe('TypeStream read chunk by chunk', () => {
       expect(names(() => new TpiStream(rangedInto(m), hashOf))).toEqual(names(() => new TpiStream(Cursor.of(m, 'test TPI'), hashOf)));
     }
     expect(reads).toBeGreaterThan(mutants.length);
+  });
+
+  test('peek windows: read from the chunk asked for on, the last two reused, a chunk longer than a window read whole', () => {
+    const { stream, hash, starts } = rechunked('cppfeatures-x64.pdb', 5);
+    const a = new TpiStream(Cursor.of(stream, 'test TPI'), () => Cursor.of(hash, 'test TPI hash'));
+    const reads: number[] = [];
+    const intoReads: number[] = [];
+    const windowed = (peekBytes: number) => {
+      reads.length = intoReads.length = 0;
+      return new TpiStream({ ...rangedInto(stream, reads, intoReads), peekBytes }, () => Cursor.of(hash, 'test TPI hash'));
+    };
+    const chunkStart = (ti: number, t: TpiStream) => starts[ti - t.begin - ((ti - t.begin) % 5)];
+    // 600-byte windows: names asked in index order read each window once.
+    const b = windowed(600);
+    expect(tagNames(b)).toEqual(tagNames(a));
+    const windows = intoReads.length;
+    expect(windows).toBeGreaterThan(3);
+    expect(windows).toBeLessThan(Math.ceil((b.end - b.begin) / 5));
+    // Back and forth between two far-apart records: two windows, read once each.
+    const c = windowed(600);
+    const lo = c.begin + 7;
+    const hi = c.end - 3;
+    for (let k = 0; k < 6; k++) expect(c.tagName(k % 2 ? hi : lo)).toBe(a.tagName(k % 2 ? hi : lo));
+    expect(intoReads.length).toBe(2);
+    // A third one evicts the least recently used: asking the first again reads it again.
+    const mid = (c.begin + c.end) >>> 1;
+    c.tagName(mid);
+    c.tagName(hi);
+    c.tagName(lo);
+    expect(intoReads.length).toBe(4);
+    // Windows of 1 byte: each is its chunk, whole.
+    const d = windowed(1);
+    expect(tagNames(d)).toEqual(tagNames(a));
+    const t = d.begin + 12;
+    reads.length = intoReads.length = 0;
+    d.tagName(d.end - 1);
+    d.tagName(t);
+    expect(intoReads.at(-1)).toBe(starts[t - d.begin - ((t - d.begin) % 5) + 5] - chunkStart(t, d));
   });
 });
