@@ -38,14 +38,68 @@ const LDATA32 = S.LDATA32;
 
 /** The global and file-static data by image RVA (ties: the record written last first). */
 export function buildDataIndex(pdb: PdbFile, toImageRva: ToImageRva): GlobalIndex {
+  return dataIndexOf(scanGlobals(pdb, toImageRva, true, 0));
+}
+
+/**
+ * The publics the address map lists, by image RVA (ties in map order): one pass over the stream
+ * notes every S_PUB32's offset, section:offset and size, then each map entry is found among
+ * them. A map entry the pass did not reach (past damage) is read on its own, so a broken record
+ * is BAD_FORMAT with its offset, as a lookup would find it.
+ */
+export function buildPublicsIndex(pdb: PdbFile, toImageRva: ToImageRva): GlobalIndex {
+  const map = pdb.publicsAddressMap()?.all();
+  if (!map?.length) return NO_GLOBALS;
+  return publicsIndexOf(pdb, map, scanGlobals(pdb, toImageRva, false, map.length), toImageRva);
+}
+
+/**
+ * buildDataIndex and buildPublicsIndex from one pass over the stream (a batch of lookups that
+ * will need both: the big PDB's 24 MB were read and walked twice).
+ */
+export function buildGlobalIndexes(pdb: PdbFile, toImageRva: ToImageRva): { data: GlobalIndex; publics: GlobalIndex } {
+  const map = pdb.publicsAddressMap()?.all();
+  const pass = scanGlobals(pdb, toImageRva, true, map?.length ?? 0);
+  return { data: dataIndexOf(pass), publics: map?.length ? publicsIndexOf(pdb, map, pass, toImageRva) : NO_GLOBALS };
+}
+
+/** What a pass noted: data records by image RVA, and publics in stream order (ascending offsets). */
+interface Pass {
+  data: { rvas: U32List; records: U32List; sizes: U32List };
+  n: number;
+  offsets: Uint32Array;
+  sections: Uint16Array;
+  places: Uint32Array;
+  sizes: Uint32Array;
+}
+
+/**
+ * One pass over the Symbol Records stream noting the data records (`wantData`) and the publics
+ * (`publics` > 0: arrays sized for the address map's `publics` entries).
+ */
+function scanGlobals(pdb: PdbFile, toImageRva: ToImageRva, wantData: boolean, publics: number): Pass {
   const data = { rvas: new U32List(), records: new U32List(), sizes: new U32List() };
+  let n = 0;
+  let offsets = new Uint32Array(publics);
+  let sections = new Uint16Array(publics);
+  let places = new Uint32Array(publics);
+  let sizes = new Uint32Array(publics);
+  const wantPublics = publics > 0;
   pdb.scanSymbolRecords((buf, end, at) => {
     let p = 0;
     while (p + 4 <= end) {
       const reclen = buf[p] | (buf[p + 1] << 8);
       if (reclen < 2 || p + 2 + reclen > end) break;
       const kind = buf[p + 2] | (buf[p + 3] << 8);
-      if ((kind === GDATA32 || kind === LDATA32) && reclen >= 12) {
+      if (kind === PUB32 && wantPublics && reclen >= 12) {
+        if (n === offsets.length) [offsets, sections, places, sizes] = [grown(offsets), grown(sections), grown(places), grown(sizes)];
+        // PUBSYM32 after reclen and kind: u32 flags, u32 off, u16 seg, name.
+        offsets[n] = at + p;
+        places[n] = (buf[p + 8] | (buf[p + 9] << 8) | (buf[p + 10] << 16)) + buf[p + 11] * 0x1000000;
+        sections[n] = buf[p + 12] | (buf[p + 13] << 8);
+        sizes[n] = reclen + 2;
+        n++;
+      } else if ((kind === GDATA32 || kind === LDATA32) && wantData && reclen >= 12) {
         // DATASYM32 after reclen and kind: u32 type, u32 off, u16 seg, name.
         const rva = toImageRva(buf[p + 12] | (buf[p + 13] << 8), (buf[p + 8] | (buf[p + 9] << 8) | (buf[p + 10] << 16)) + buf[p + 11] * 0x1000000);
         if (rva !== undefined) {
@@ -58,42 +112,17 @@ export function buildDataIndex(pdb: PdbFile, toImageRva: ToImageRva): GlobalInde
     }
     return p;
   });
+  return { data, n, offsets, sections, places, sizes };
+}
+
+function dataIndexOf(pass: Pass): GlobalIndex {
+  const { data } = pass;
   return sorted(data.rvas.view(), data.records.view(), data.sizes.view(), true);
 }
 
-/**
- * The publics the address map lists, by image RVA (ties in map order): one pass over the stream
- * notes every S_PUB32's offset, section:offset and size, then each map entry is found among
- * them. A map entry the pass did not reach (past damage) is read on its own, so a broken record
- * is BAD_FORMAT with its offset, as a lookup would find it.
- */
-export function buildPublicsIndex(pdb: PdbFile, toImageRva: ToImageRva): GlobalIndex {
-  const map = pdb.publicsAddressMap()?.all();
-  if (!map?.length) return NO_GLOBALS;
-  // The pass's publics in stream order (ascending offsets), in arrays sized for the map's.
-  let n = 0;
-  let offsets = new Uint32Array(map.length);
-  let sections = new Uint16Array(map.length);
-  let places = new Uint32Array(map.length);
-  let sizes = new Uint32Array(map.length);
-  pdb.scanSymbolRecords((buf, end, at) => {
-    let p = 0;
-    while (p + 4 <= end) {
-      const reclen = buf[p] | (buf[p + 1] << 8);
-      if (reclen < 2 || p + 2 + reclen > end) break;
-      if ((buf[p + 2] | (buf[p + 3] << 8)) === PUB32 && reclen >= 12) {
-        if (n === offsets.length) [offsets, sections, places, sizes] = [grown(offsets), grown(sections), grown(places), grown(sizes)];
-        // PUBSYM32 after reclen and kind: u32 flags, u32 off, u16 seg, name.
-        offsets[n] = at + p;
-        places[n] = (buf[p + 8] | (buf[p + 9] << 8) | (buf[p + 10] << 16)) + buf[p + 11] * 0x1000000;
-        sections[n] = buf[p + 12] | (buf[p + 13] << 8);
-        sizes[n] = reclen + 2;
-        n++;
-      }
-      p += 2 + reclen;
-    }
-    return p;
-  });
+/** The publics index from a pass's publics and the address map. */
+function publicsIndexOf(pdb: PdbFile, map: Uint32Array, pass: Pass, toImageRva: ToImageRva): GlobalIndex {
+  const { n, offsets, sections, places, sizes } = pass;
   // Each map entry is found among the pass's offsets through buckets over their range, one per
   // entry (a bucket holds ~1 offset: O(1), where a binary search per entry cost ~45 ms here).
   const low = n > 0 ? offsets[0] : 0;

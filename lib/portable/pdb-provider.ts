@@ -28,7 +28,7 @@ import type { PdbFile } from '../formats/pdb/pdb-file';
 import type { SectionContribProbe, SectionContribs } from '../formats/pdb/section-contribs';
 import type { SymbolStream } from '../formats/pdb/symbol-stream';
 import { DisplayNames } from './display-name';
-import { buildDataIndex, buildPublicsIndex, type GlobalIndex, type ToImageRva } from './global-index';
+import { buildDataIndex, buildGlobalIndexes, buildPublicsIndex, type GlobalIndex, type ToImageRva } from './global-index';
 import { PROBED_LOOKUPS, PublicsIndex, PublicsProbe } from './publics-index';
 import { buildCodeIndex, buildStaticIndex, copiedRecord, NO_CODE, NO_STATICS, NOT_COPIED, type CodeIndex, type RecordIndex } from './code-index';
 import type { PdbNameLookup } from './pdb-by-name';
@@ -446,6 +446,11 @@ export class PdbProvider implements SymbolProvider {
     }
     // OMAP'd images: PDB RVAs in another order.
     this.batch = new RvaBatch(pdbRvas.subarray(0, n).sort());
+    // Past the probed lookups every address reads the publics index and the data index both
+    // (fromRva's nearest of three): one pass over the Symbol Records stream builds the two.
+    if (n > this.probedLookups && !this.publicsIdx && !this.dataIdx) {
+      ({ data: this.dataIdx, publics: this.publicsIdx } = buildGlobalIndexes(this.pdb, this.recordImageRva));
+    }
   }
   endBatch(): void {
     this.batch = undefined;

@@ -19,7 +19,7 @@ import { SectionContribs } from '../../../lib/formats/pdb/section-contribs';
 import { PdbProvider } from '../../../lib/portable/pdb-provider';
 import { enumeratePdb } from '../../../lib/portable/pdb-enumerate';
 import { RecordIds } from '../../../lib/portable/record-ids';
-import { buildDataIndex, buildPublicsIndex, type ToImageRva } from '../../../lib/portable/global-index';
+import { buildDataIndex, buildGlobalIndexes as onePass, buildPublicsIndex, type ToImageRva } from '../../../lib/portable/global-index';
 
 const buildGlobalIndexes = (pdb: PdbFile, toImage: ToImageRva) => ({ publics: buildPublicsIndex(pdb, toImage), data: buildDataIndex(pdb, toImage) });
 import { corruptions, rng, truncations } from '../../helpers/mutate';
@@ -414,6 +414,44 @@ describe('PdbProvider indexes', () => {
     expect(e).toBeInstanceOf(DbgHelpError);
     expect((e as DbgHelpError).code).toBe('BAD_FORMAT');
   });
+  test.each(['cppfeatures-x64.pdb', 'cppfeatures-x86.pdb', 'types-x64.pdb', 'exports-x86.pdb'])(
+    '%s: both indexes from one pass equal each from its own, kept or in pieces, intact or damaged',
+    (file) => {
+      const toImage = (section: number, offset: number) => (section > 0 ? section * 0x100000 + offset : undefined);
+      for (const keep of [true, false]) {
+        const pdb = open(path.join(BIN, file));
+        if (!keep) pdb.keepSymbolRecordsUpTo = 0;
+        const want = buildGlobalIndexes(pdb, toImage);
+        expect(want.data.rvas.length + want.publics.rvas.length).toBeGreaterThan(10);
+        expect(onePass(pdb, toImage)).toEqual(want);
+      }
+      // Damaged a third of the way in: the same indexes, or the same error, both ways.
+      const reference = open(path.join(BIN, file));
+      const s = reference.dbi!.symRecordStream;
+      const bytes = new Uint8Array(reference.msf.stream(s));
+      const third = reference.symbolRecords();
+      let at = -1;
+      third.forEach((_kind, offset) => {
+        if (at < 0 && offset > bytes.length / 3) at = offset;
+      });
+      bytes[at] = 0xff;
+      bytes[at + 1] = 0xff;
+      const damaged = () => {
+        const d = open(path.join(BIN, file));
+        d.keepSymbolRecordsUpTo = 0;
+        (d.msf as unknown as { cache: Map<number, Uint8Array> }).cache.set(s, bytes);
+        return d;
+      };
+      const outcome = (f: () => unknown) => {
+        try {
+          return f();
+        } catch (e) {
+          return (e as Error).message;
+        }
+      };
+      expect(outcome(() => onePass(damaged(), toImage))).toEqual(outcome(() => buildGlobalIndexes(damaged(), toImage)));
+    },
+  );
   test('a record read on its own without its size (the pass stopped before it) is read whole', () => {
     const pdb = open(path.join(BIN, 'cppfeatures-x64.pdb'));
     pdb.keepSymbolRecordsUpTo = 0;
