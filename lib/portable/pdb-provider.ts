@@ -426,6 +426,9 @@ export class PdbProvider implements SymbolProvider {
    * kept.
    */
   private wholeCode(partial: CodeIndex): CodeIndex {
+    // A caller may still hold the partial index after another rebuilt it.
+    const current = this.codeIndex.get(partial.mod);
+    if (current && !current.partial) return current;
     const ms = this.moduleStream(partial.mod)!;
     const idx = buildCodeIndex(ms, partial.mod, partial.stream, this);
     idx.ids.set(partial.ids);
