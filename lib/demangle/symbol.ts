@@ -2,6 +2,10 @@
  * Whole symbols: the decorated-name grammar's top level, the type encoding
  * (function class, data storage class, thunks, vftables...) and the
  * composition of the final declaration, as Microsoft's undname does it.
+ *
+ * Over 400 lines on purpose: the type-encoding table and composeDeclaration read the same
+ * flags word in the same order undname does, and splitting them would spread one rule over two
+ * files.
  */
 import { DN_INVALID, DN_TRUNCATED, DName, EMPTY, F_NOTE, F_VCALLTHUNK, S, T } from './dname';
 import { getArgumentTypes, getBasedType, getCallingConvention, getNoexcept, getReturnType, getThrowTypes } from './functions';

@@ -2,6 +2,10 @@
  * Data types: primary and basic types, class/struct/union/enum names,
  * pointers, references and their qualifiers, arrays. Types are composed
  * around a "super type" (the declarator built so far), as undname does.
+ *
+ * Over 400 lines on purpose: these are undname's mutually recursive type productions
+ * (getDataType, getPrimaryDataType, getBasicDataType, getDataIndirectType, the ECSU and array types), kept
+ * together as the one grammar they are; the function types and names live in their own files.
  */
 import { DN_INVALID, DN_TRUNCATED, DName, EMPTY, F_ARRAY, F_COMARRAY, F_PINPTR, F_PTRREF, S, T } from './dname';
 import { getBasedType, getFunctionIndirectType } from './functions';

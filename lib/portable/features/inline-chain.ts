@@ -13,7 +13,8 @@
 import { badFormat } from '../../api/errors';
 import { crossScopeParts, isCrossScopeId } from '../../formats/codeview/cross-scope-ids';
 import type { PdbProvider } from '../pdb-provider';
-import { buildInlineIndex, crossScopeExports, crossScopeImports, isPartial, leftOut, ownerAtRecord, rangeHolding, sepOwnerAt, type ModuleInlineIndex } from './inline-index';
+import { buildInlineIndex, type ModuleInlineIndex } from './inline-index';
+import { crossScopeExports, crossScopeImports, isPartial, leftOut, ownerAtRecord, rangeHolding, sepOwnerAt } from './inline-index-queries';
 import type { RvaBatch } from '../rva-batch';
 
 /** FrameId is a byte: deeper chains are cut at this many frames (outermost kept). */

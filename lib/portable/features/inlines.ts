@@ -32,7 +32,8 @@ import type { PdbProvider } from '../pdb-provider';
 import { pdbOf, type HandlerContext } from './context';
 import { PdbInlines } from './inline-chain';
 import { sourceChainAt, sourceFrameLine, sourceFrameSymbol, type SourceChain } from './source-inlines';
-import { fileNameOffset, NO_FILE, siteAtRecord } from './inline-index';
+import { NO_FILE } from './inline-index';
+import { fileNameOffset, siteAtRecord } from './inline-index-queries';
 
 export { MAX_INLINE_DEPTH } from './inline-chain';
 
