@@ -7,6 +7,7 @@
  * module streams give BAD_FORMAT or an index, nothing else.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { SymbolHandler } from '../../../lib';
 import { DbgHelpError } from '../../../lib/api/errors';
@@ -170,6 +171,46 @@ describe('inline index of a module (typed arrays, one walk)', () => {
     expect(await frames([0x1000 + 112 + 40])).toEqual(plain);
     expect(await frames([0x1000 + 208 + 3])).toEqual(plain);
     expect(await frames([0x1000, 0x1000 + 112, 0x1000 + 208])).toEqual(plain);
+  });
+
+  test('a batch that does not reach a damaged procedure answers its own; the whole index reports the damage', async () => {
+    // outer's S_INLINESITE (record 252, in run_chain) with its binary annotations overwritten.
+    const pdb = openPdb();
+    const info = pdb.modules()[0];
+    const blocks = pdb.msf.streamBlocks(info.symStream);
+    const bs = pdb.msf.superBlock.blockSize;
+    const bytes = new Uint8Array(fs.readFileSync(PDB));
+    const at = blocks[Math.floor(252 / bs)] * bs + (252 % bs);
+    for (let k = 16; k < 24; k++) bytes[at + k] = 0xff;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbghelp-dmg-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'inline-x64.pdb'), bytes);
+      const sym = SymbolHandler.initialize();
+      try {
+        const base = await sym.loadModule(IMAGE, { pdbPath: path.join(dir, 'inline-x64.pdb') });
+        const counter = base + 0x1098n; // run_counter, inside bump
+        const chain = base + 0x1010n; // run_chain, inside outer
+        const backend = sym.backendHandler;
+        backend.beginBatch!(Float64Array.of(Number(counter)));
+        // Built for the batch, run_chain's sites are not decoded: run_counter is answered.
+        expect(inlineFrames(sym, counter).map((f) => f.symbol)).toEqual(['Counter::bump']);
+        // An address in the damaged procedure builds the index whole: BAD_FORMAT with the offset.
+        expect(() => inlineFrames(sym, chain)).toThrow(/binary annotations at offset 0x10c/);
+        backend.endBatch!();
+      } finally {
+        sym.cleanup();
+      }
+      // Without a batch the whole index is built first, and every address of the module fails.
+      const whole = SymbolHandler.initialize();
+      try {
+        const base = await whole.loadModule(IMAGE, { pdbPath: path.join(dir, 'inline-x64.pdb') });
+        expect(() => inlineFrames(whole, base + 0x1098n)).toThrow(DbgHelpError);
+      } finally {
+        whole.cleanup();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('cut and overwritten module streams: an index or BAD_FORMAT with file and offset, nothing else', () => {
