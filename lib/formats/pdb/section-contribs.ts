@@ -157,10 +157,13 @@ class ContribTable {
       sizes = Uint32Array.from(order, (i) => sizes[i]);
       modules = Uint16Array.from(order, (i) => modules[i]);
     } else {
-      sections = sections.slice(0, k);
-      offsets = offsets.slice(0, k);
-      sizes = sizes.slice(0, k);
-      modules = modules.slice(0, k);
+      // Entries without bytes were left out: views of the first k (copies only when most were
+      // left out; copying the big PDB's 208,569 of 208,983 cost ~10 ms of fresh pages).
+      const trim = <T extends Uint16Array | Uint32Array>(a: T): T => (2 * k >= a.length ? (a.subarray(0, k) as T) : (a.slice(0, k) as T));
+      sections = trim(sections);
+      offsets = trim(offsets);
+      sizes = trim(sizes);
+      modules = trim(modules);
     }
     return { sections, offsets, sizes, modules };
   }
