@@ -162,9 +162,13 @@ function publicsIndexOf(pdb: PdbFile, map: Uint32Array, pass: Pass, toImageRva: 
   return sorted(out.rvas.subarray(0, k), out.records.subarray(0, k), out.sizes.subarray(0, k), false);
 }
 
-/** `a` itself when it spans its whole buffer, else a copy (a view would keep the rest alive). */
+/**
+ * `a` itself when it is at least half of its buffer (the publics' arrays are sized for the
+ * address map and lose only the entries outside the sections: a copy of the big PDB's 177,000
+ * was ~2 MB of fresh pages), else a copy (a view would keep the rest alive).
+ */
 function trimmed(a: Uint32Array): Uint32Array {
-  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice();
+  return 2 * a.byteLength >= a.buffer.byteLength ? a : a.slice();
 }
 
 function grown<T extends Uint16Array | Uint32Array>(a: T): T {
