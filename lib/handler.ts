@@ -7,6 +7,7 @@ import './api/dispose';
 import { EventEmitter } from 'events';
 import { DbgHelpError } from './api/errors';
 import type {
+  AddressFacts,
   BackendHandler,
   EnumLinesOptions,
   EnumSymbolsOptions,
@@ -162,6 +163,27 @@ export class SymbolHandler {
   }
   getLineFromAddr(address: bigint): LineInfo | undefined {
     return this.live.getLineFromAddr(addr(address, 'getLineFromAddr'));
+  }
+  /**
+   * fromAddr's and getLineFromAddr's values at `address`, written into `out` (bulk
+   * symbolization: the backend's BackendHandler.addressFacts where it has one, else the two
+   * calls). Not part of the DbgHelp-shaped API.
+   * @internal
+   */
+  addressFacts(address: bigint, out: AddressFacts): void {
+    const b = this.live;
+    if (b.addressFacts) return b.addressFacts(addr(address, 'addressFacts'), out);
+    const hit = this.fromAddr(address);
+    out.name = hit?.symbol.name;
+    if (hit) {
+      out.displacement = Number(hit.displacement);
+      out.flags = hit.symbol.flags;
+      out.tag = hit.symbol.tag;
+      out.size = hit.symbol.size;
+    }
+    const line = this.getLineFromAddr(address);
+    out.fileName = line?.fileName;
+    out.lineNumber = line ? line.lineNumber : 0;
   }
   /** SymGetLineNext64: the next line entry after `line` in its module, or undefined at the end. */
   getLineNext(line: LineInfo): LineInfo | undefined {

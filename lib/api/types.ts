@@ -272,13 +272,13 @@ export interface BackendHandler {
    * (portable/rva-batch.ts); answers are the same either way.
    */
   beginBatch?(addresses: Float64Array): void;
+  endBatch?(): void;
   /**
    * Not DbgHelp's: fromAddr's and getLineFromAddr's answers at one address written into `out`,
    * without their objects and bigints (at 100,000 addresses those were ~25% of what
-   * `dbghelp symbolize` allocated).
+   * `dbghelp symbolize` allocated). SymbolHandler.addressFacts falls back to the two calls.
    */
   addressFacts?(address: bigint, out: AddressFacts): void;
-  endBatch?(): void;
 
   // Lines (SymGetLineNext64/Prev64, SymGetLineFromName64, SymEnumLines, SymEnumSourceFiles).
   getLineNext(line: LineInfo): LineInfo | undefined;

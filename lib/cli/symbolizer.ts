@@ -13,7 +13,7 @@
  * string references, until the batch is written: ~30 bytes an address, where keeping each row
  * or each lookup's objects would hold 200-300.
  */
-import type { AddressFacts, FromAddrResult, LineInfo } from '../api/types';
+import type { AddressFacts, FromAddrResult } from '../api/types';
 import type { SymbolHandler } from '../handler';
 import { lastAtOrBelow } from '../formats/binary/search';
 import { hex, parseAddress, tryAddress, UsageError } from './args';
@@ -274,19 +274,16 @@ export class Symbolizer {
   private resolve(s: number, address: bigint, forced?: FromAddrResult): void {
     const a = this.answers;
     const f = this.facts;
-    const backend = this.sym.backendHandler;
-    if (!forced && backend.addressFacts) backend.addressFacts(address, f);
+    // The symbol and the physical frame's line (for inlined code, the call site in the enclosing
+    // function); a name lookup's symbol stands for the first.
+    if (!forced) this.sym.addressFacts(address, f);
     else {
-      const hit = forced ?? this.sym.fromAddr(address);
-      f.name = hit?.symbol.name;
-      if (hit) {
-        f.displacement = Number(hit.displacement);
-        f.flags = hit.symbol.flags;
-        f.tag = hit.symbol.tag;
-        f.size = hit.symbol.size;
-      }
-      // The physical frame's line: for inlined code, the call site in the enclosing function.
-      const line: LineInfo | undefined = this.sym.getLineFromAddr(address);
+      f.name = forced.symbol.name;
+      f.displacement = Number(forced.displacement);
+      f.flags = forced.symbol.flags;
+      f.tag = forced.symbol.tag;
+      f.size = forced.symbol.size;
+      const line = this.sym.getLineFromAddr(address);
       f.fileName = line?.fileName;
       f.lineNumber = line ? line.lineNumber : 0;
     }

@@ -183,7 +183,7 @@ export class PortableHandler implements BackendHandler, HandlerContext {
     return { symbol: toSymbolInfo(m, hit.symbol), displacement: BigInt(hit.displacement) };
   }
 
-  /** BackendHandler.addressFacts: fromAddr's and getLineFromAddr's values (toSymbolInfo's Size rule included). */
+  /** BackendHandler.addressFacts: fromAddr's and getLineFromAddr's values (toSymbolInfo's type rule). */
   addressFacts(address: bigint, out: AddressFacts): void {
     out.name = out.fileName = undefined;
     const m = this.moduleAt(address);
@@ -196,7 +196,7 @@ export class PortableHandler implements BackendHandler, HandlerContext {
       out.displacement = hit.displacement;
       out.flags = s.flags;
       out.tag = s.tag;
-      out.size = s.tag === SymTag.Data ? types().symbolType(m, s.tag, s.typeIndex, s.size).size : s.size;
+      out.size = typeOf(m, s).size;
     }
     const line = m.provider.lineFromRva?.(at, this.q);
     if (line) {
@@ -314,11 +314,15 @@ export class PortableHandler implements BackendHandler, HandlerContext {
   }
 }
 
+/** Data symbols: their type as an id and its length as Size (read now, for this symbol only). */
+function typeOf(m: LoadedModule, s: ModuleSymbol): { typeIndex: number; size: number } {
+  return s.tag === SymTag.Data ? types().symbolType(m, s.tag, s.typeIndex, s.size) : s;
+}
+
 function toSymbolInfo(m: LoadedModule, s: ModuleSymbol): SymbolInfo {
   // Constants have no address; thread-local data is addressed by its offset in the TLS block.
   const address = s.value !== undefined ? 0n : s.flags & SymFlag.TLSREL ? BigInt(s.rva) : m.base + BigInt(s.rva);
-  // Data symbols: their type as an id and its length as Size (read now, for this symbol only).
-  const { typeIndex, size } = s.tag === SymTag.Data ? types().symbolType(m, s.tag, s.typeIndex, s.size) : s;
+  const { typeIndex, size } = typeOf(m, s);
   return {
     typeIndex,
     index: s.index,

@@ -34,7 +34,7 @@ export function siteAtRecord(idx: ModuleInlineIndex, record: number): number {
  * this index left out (a batch build): the index is then to be built whole first.
  */
 export function leftOut(idx: ModuleInlineIndex, record: number): boolean {
-  return record >= 0 ? idx.skipped.length > 0 && indexOf(idx.skipped, record) >= 0 : idx.skippedSep;
+  return record >= 0 ? indexOf(idx.skipped, record) >= 0 : idx.skippedSep;
 }
 
 /** Whether this index was built for a batch and left sites out. */

@@ -47,3 +47,33 @@ test.each(IMAGES)('%s: addressFacts equals fromAddr and getLineFromAddr', async 
     sym.cleanup();
   }
 });
+
+test('SymbolHandler.addressFacts: the backend answer where it has one, else fromAddr and getLineFromAddr, alike', async () => {
+  const sym = SymbolHandler.initialize();
+  try {
+    const image = 'cppfeatures-x64.exe';
+    const base = await sym.loadModule(path.join(BIN, image), { pdbPath: path.join(BIN, 'cppfeatures-x64.pdb') });
+    const backend = sym.backendHandler;
+    const own = backend.addressFacts!.bind(backend);
+    const facts = (): AddressFacts => ({ name: undefined, displacement: 0, flags: 0, tag: 0, size: 0, fileName: undefined, lineNumber: 0 });
+    let found = 0;
+    for (let r = 0x1000; r < 0x3000; r += 7) {
+      const a = base + BigInt(r);
+      const viaBackend = facts();
+      sym.addressFacts(a, viaBackend);
+      const direct = facts();
+      own(a, direct);
+      expect(viaBackend).toEqual(direct);
+      backend.addressFacts = undefined;
+      const fallback = facts();
+      sym.addressFacts(a, fallback);
+      backend.addressFacts = own;
+      const norm = (f: AddressFacts) => [f.name, f.name === undefined ? 0 : f.displacement, f.flags, f.tag, f.size, f.fileName, f.fileName === undefined ? 0 : f.lineNumber];
+      if (direct.name !== undefined) found++;
+      expect(norm(fallback)).toEqual(norm(direct));
+    }
+    expect(found).toBeGreaterThan(100);
+  } finally {
+    sym.cleanup();
+  }
+});
