@@ -35,6 +35,19 @@ export function linkNameShown(raw: string): string {
   return out.length ? out : raw;
 }
 
+/**
+ * Whether dbghelp.dll leaves a procedure or data record out of its symbols for its name: one
+ * with an `@` in it (an assembler's fastcall name `@_EH4_CallFilterFunc@8`, MSVC's precompiled-
+ * header marker `__@@_PchSym_@00@...`, any record named `y@z`). SymFromAddr answers the public
+ * at its address instead and SymEnumSymbols lists that public (corpus oracle basic32.dll 0xb710
+ * and CrashWithException.exe 0x5700; SymEnumSymbols over lld-linked images whose S_GPROC32,
+ * S_GDATA32 and S_LDATA32 records were named `f@g`, `y@z`, `lo@cal`: see
+ * test/unit/portable/hidden-names.test.ts).
+ */
+export function isHiddenName(name: string): boolean {
+  return name.indexOf('@') >= 0;
+}
+
 export class DisplayNames {
   private readonly memo = new Map<string, string>();
   /**

@@ -3,14 +3,15 @@
  * `.enum.jsonl` oracle files, test/corpus/dbghelp-enum.test.ts): every module's top-level
  * procedures and data, then the globals' data, then the publics at addresses not already
  * listed. Left out as dbghelp.dll leaves them out: constants, thunk and trampoline records
- * (their addresses' publics are listed), string-literal publics (`??_C@`), and an x86
- * procedure named as its public (`@_EH4_CallFilterFunc@8`: the public is listed). A
+ * (their addresses' publics are listed), string-literal publics (`??_C@`), and procedures
+ * and data whose names have an `@` in them (isHiddenName: the public there is listed). A
  * /DEBUG:FASTLINK PDB cannot be enumerated (dbghelp.dll fails with 16385).
  */
 import { DbgHelpError } from '../api/errors';
 import { SymFlag, SymOpt, SymTag } from '../api/constants';
 import { SymFamily, symFamily } from '../formats/codeview/symbol-kinds';
 import { readPublic } from '../formats/codeview/symbol-records';
+import { isHiddenName } from './display-name';
 import type { PdbProvider } from './pdb-provider';
 import type { ModuleSymbol, SymbolQuery } from './provider';
 
@@ -45,8 +46,8 @@ export function* enumeratePdb(p: PdbProvider, q: SymbolQuery): IterableIterator<
       for (const off of wanted) {
         const s = p.decodeAddressed(ms.symbols, mods[m].symStream, off, q);
         if (!s) continue;
-        // An x86 procedure named as its public (`@_EH4_CallFilterFunc@8`) is listed as that public.
-        if (s.tag === SymTag.Function && s.name[0] === '@' && p.isLinkerName(s.name, s.rva)) continue;
+        // `@_EH4_CallFilterFunc@8`, `lo@cal`: not dbghelp.dll's symbols (the public there is listed).
+        if (isHiddenName(s.name)) continue;
         if (s.tag === SymTag.Data) seenData.add(`${s.flags}:${s.name}@${s.rva}`);
         if (!(s.flags & SymFlag.TLSREL)) seen.add(s.rva);
         yield s;
@@ -63,7 +64,7 @@ export function* enumeratePdb(p: PdbProvider, q: SymbolQuery): IterableIterator<
         // Constants are not listed.
         if (fam !== SymFamily.Data) continue;
         const s = p.decodeAddressed(recs, stream, off, q);
-        if (!s) continue;
+        if (!s || isHiddenName(s.name)) continue;
         if (fam === SymFamily.Data) {
           const key = `${s.flags}:${s.name}@${s.rva}`;
           if (seenData.has(key)) continue;

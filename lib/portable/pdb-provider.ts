@@ -13,7 +13,7 @@
  * codeRecordAt, readModule, moduleLines) stays behind one set of private fields; the index
  * builders, the name lookup and the enumeration live in their own files.
  */
-import { MachineType, SymFlag, SymOpt, SymTag, SymType } from '../api/constants';
+import { SymFlag, SymOpt, SymTag, SymType } from '../api/constants';
 import { badFormat, DbgHelpError } from '../api/errors';
 import { rva, type Rva } from '../formats/binary/address';
 import { Cursor } from '../formats/binary/cursor';
@@ -27,7 +27,7 @@ import type { ModuleSymbols } from '../formats/pdb/module-symbols';
 import type { PdbFile } from '../formats/pdb/pdb-file';
 import type { SectionContribProbe, SectionContribs } from '../formats/pdb/section-contribs';
 import type { SymbolStream } from '../formats/pdb/symbol-stream';
-import { DisplayNames } from './display-name';
+import { DisplayNames, isHiddenName } from './display-name';
 import { buildDataIndex, buildGlobalIndexes, buildPublicsIndex, type GlobalIndex, type ToImageRva } from './global-index';
 import { PROBED_LOOKUPS, PublicsIndex, PublicsProbe } from './publics-index';
 import { buildCodeIndex, buildStaticIndex, copiedRecord, NO_CODE, NO_STATICS, NOT_COPIED, type CodeIndex, type RecordIndex } from './code-index';
@@ -35,7 +35,7 @@ import type { PdbNameLookup } from './pdb-by-name';
 import { buildLineIndex, fileOf, leftOutAt, lineEntryAt, NO_LINES, startOf, type LineIndex } from './line-index';
 import { RecordIds } from './record-ids';
 import type { LineHit, ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
-import { lastAtOrBelow, lastWhere } from '../formats/binary/search';
+import { lastAtOrBelow } from '../formats/binary/search';
 import { lazy } from '../lazy';
 import { RvaBatch } from './rva-batch';
 
@@ -62,7 +62,6 @@ export class PdbProvider implements SymbolProvider {
   private byName: PdbNameLookup | undefined;
   private readonly ids = new RecordIds();
   private readonly symSections: readonly SectionHeader[];
-  private readonly decoratesC: boolean;
   private readonly featureState = new Map<string, unknown>();
   private omapTo: Omap | null | undefined;
   private omapFrom: Omap | null | undefined;
@@ -92,7 +91,6 @@ export class PdbProvider implements SymbolProvider {
     machine: number,
   ) {
     this.names = new DisplayNames(machine);
-    this.decoratesC = machine === MachineType.I386;
     // Symbol records use the pre-OMAP section layout when the image was reordered.
     this.symSections = pdb.originalSectionHeaders() ?? pdb.sectionHeaders() ?? imageSections ?? [];
   }
@@ -178,9 +176,10 @@ export class PdbProvider implements SymbolProvider {
    * address among procedures (thunks, trampolines), global data and publics, even inside a
    * function's range (`MsetTab+148` in memset, `_NLG_Dispatch` in `_NLG_Notify`). At one
    * address data wins over a procedure (`_guard_dispatch_icall_nop`, a GDATA32 of size 1 and
-   * a 2-byte procedure), a procedure over a public; an x86 procedure whose record name
-   * is fastcall-decorated and equal to its public's (`@_EH4_CallFilterFunc@8`) answers as that
-   * public. Each candidate comes from its own typed-array index; only the winner is decoded.
+   * a 2-byte procedure), a procedure over a public. A procedure or datum whose record name
+   * has an `@` in it (`@_EH4_CallFilterFunc@8`, `__@@_PchSym_@00@...`) is none of dbghelp.dll's
+   * symbols (isHiddenName): the public at its address answers. Each candidate comes from its
+   * own typed-array index; only the winner is decoded.
    */
   fromRva(target: Rva, q: SymbolQuery): { symbol: ModuleSymbol; displacement: number } | undefined {
     const pdbRva = this.toPdbRva(target);
@@ -189,7 +188,7 @@ export class PdbProvider implements SymbolProvider {
     if (this.omapTo) return this.fromRvaReordered(target, pdbRva, q);
     if (!(q.options & SymOpt.PUBLICS_ONLY)) {
       const hit = pdbRva === undefined ? undefined : (this.procAt(pdbRva, q) ?? this.procBefore(pdbRva, q));
-      if (hit) {
+      if (hit && !isHiddenName(hit.symbol.name)) {
         // OMAP: a basic block moved before its function's entry keeps the original offset.
         if (hit.symbol.rva > target) return { symbol: hit.symbol, displacement: hit.pdbDisplacement };
         best = { symbol: hit.symbol, displacement: target - hit.symbol.rva };
@@ -217,8 +216,7 @@ export class PdbProvider implements SymbolProvider {
     const u = pubs.nearest(target);
     if (u < 0) return best;
     const pubRva = pubs.rva(u);
-    const fastcallProc = best !== undefined && best.symbol.tag === SymTag.Function && best.symbol.name[0] === '@' && pubRva === bestRva && this.isLinkerName(best.symbol.name, bestRva);
-    return pubRva > bestRva || fastcallProc ? { symbol: this.publicSymbol(pubs.record(u), pubs.size(u), pubRva, q), displacement: target - pubRva } : best;
+    return pubRva > bestRva ? { symbol: this.publicSymbol(pubs.record(u), pubs.size(u), pubRva, q), displacement: target - pubRva } : best;
   }
 
   /**
@@ -229,8 +227,7 @@ export class PdbProvider implements SymbolProvider {
   private fromRvaReordered(target: Rva, pdbRva: number | undefined, q: SymbolQuery): { symbol: ModuleSymbol; displacement: number } | undefined {
     if (!(q.options & SymOpt.PUBLICS_ONLY) && pdbRva !== undefined) {
       const hit = this.procAt(pdbRva, q);
-      const fastcall = hit !== undefined && hit.symbol.tag === SymTag.Function && hit.symbol.name[0] === '@' && this.isLinkerName(hit.symbol.name, hit.symbol.rva);
-      if (hit && !(fastcall && !(q.options & SymOpt.NO_PUBLICS))) {
+      if (hit && !isHiddenName(hit.symbol.name)) {
         return hit.symbol.rva <= target ? { symbol: hit.symbol, displacement: target - hit.symbol.rva } : { symbol: hit.symbol, displacement: hit.pdbDisplacement };
       }
     }
@@ -517,25 +514,6 @@ export class PdbProvider implements SymbolProvider {
       return { name: k.name, rva: rva(0), size: 0, tag: SymTag.Data, flags: SymFlag.CONSTANT | SymFlag.VALUEPRESENT, typeIndex: k.typeIndex, index, value: k.value };
     }
     return undefined;
-  }
-
-  /**
-   * Whether a procedure record carries the linker's decorated name rather than the source
-   * name. Compilers record source names (`__security_check_cookie`, whose public is
-   * `@__security_check_cookie@4`); the assembler records the decorated one (`__SEH_prolog4`,
-   * `@_EH4_CallFilterFunc@8`, equal to their publics), which DbgHelp shows undecorated
-   * (`_SEH_prolog4`, `_EH4_CallFilterFunc`, as DIA-based dump_syms wrote in breakpad's tests).
-   * Only x86 decorates C names, and only names starting with `_` or `@` can be decorated.
-   */
-  isLinkerName(name: string, imageRva: number): boolean {
-    if (!this.decoratesC || (name[0] !== '_' && name[0] !== '@')) return false;
-    const { rvas, records, sizes } = this.publics();
-    const lo = lastWhere(rvas.length, (i) => rvas[i] < imageRva) + 1;
-    for (let i = lo; i < rvas.length && rvas[i] === imageRva; i++) {
-      const { data } = this.pdb.symbolRecordAt(records[i], sizes[i]);
-      if (readPublic(data).name === name) return true;
-    }
-    return false;
   }
 
   /** Every public by image RVA (global-index.ts), built on first use: enumeration, bulk lookups. */

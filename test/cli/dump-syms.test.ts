@@ -38,12 +38,21 @@ test('an image: its PDB found beside it, the .sym written to -o, every FUNC answ
     const base = await sym.loadModule(path.join(DUMPS_BIN, 'crashes-x64.exe'));
     const funcs = [...text.matchAll(/^FUNC (?:m )?([0-9a-f]+) [0-9a-f]+ [0-9a-f]+ (.+)$/gm)];
     expect(funcs.length).toBe(summary.functions);
-    for (const [, rva] of funcs) {
+    let hidden = 0;
+    for (const [, rva, name] of funcs) {
       const at = parseInt(rva, 16);
       const ours = syms.lookup(at);
       const pdb = sym.fromAddr(base + BigInt(at));
       const line = sym.getLineFromAddr(base + BigInt(at));
       expect(ours?.functionRva).toBe(at);
+      if (name.includes('@')) {
+        // A procedure named with an `@` (clang's SEH filter `?filt$0@0@seh_guard@@`) is none of
+        // dbghelp.dll's symbols: at 0x1300 it answers the public before it, seh_guard+48, tag 10
+        // (msoracle, dbghelp.dll 10.0.19041.685); Breakpad's FUNC keeps it (DIA lists it).
+        expect([at, pdb?.symbol.name, pdb?.displacement, pdb?.symbol.tag]).toEqual([0x1300, 'seh_guard', 48n, 10]);
+        hidden++;
+        continue;
+      }
       expect(pdb?.displacement).toBe(0n);
       // C functions: Breakpad's name is the record's, as SymFromAddr's, except that DIA writes
       // internal (static) functions with a signature built from their type. (Lines can differ at
@@ -51,6 +60,7 @@ test('an image: its PDB found beside it, the .sym written to -o, every FUNC answ
       expect(ours?.function.replace(/^static .*?([^\s*&]+)\(.*\)$/, '$1')).toBe(pdb?.symbol.name);
       if (line) expect(ours?.line).toBeGreaterThan(0);
     }
+    expect(hidden).toBe(1);
   } finally {
     sym.cleanup();
   }

@@ -136,6 +136,31 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     }
   });
 
+  t('procedures and data named with an `@` are not symbols: their publics answer and are listed', async () => {
+    // test/fixtures/hidden (src/hidden-names.ll): S_GPROC32 `f@g` (public pub_f) at 0x1000,
+    // S_GDATA32 `y@z` (public pub_yz) at 0x3000, `__@@_PchSym_@00@...` (its own public) at
+    // 0x3010, S_LDATA32 `lo@cal` (no public) at 0x3014, `loplain` at 0x3018. Microsoft's
+    // dbghelp.dll 10.0.19041.685 answers (msoracle; test/unit/portable/hidden-names.test.ts).
+    const sym = SymbolHandler.initialize();
+    try {
+      const image = path.join(FIX, 'hidden', 'hidden-names-x64.exe');
+      const base = await sym.loadModule(image, { pdbPath: image.replace(/\.exe$/, '.pdb') });
+      const at = (rva: number) => {
+        const hit = sym.fromAddr(base + BigInt(rva));
+        return hit && [hit.symbol.name, Number(hit.displacement), hit.symbol.tag];
+      };
+      expect(at(0x1004)).toEqual(['pub_f', 4, SymTag.PublicSymbol]);
+      expect(at(0x3002)).toEqual(['pub_yz', 2, SymTag.PublicSymbol]);
+      expect(at(0x3010)).toEqual(['__PchSym_', 0, SymTag.PublicSymbol]);
+      expect(at(0x3014)).toEqual(['__PchSym_', 4, SymTag.PublicSymbol]);
+      expect(at(0x3018)).toEqual(['loplain', 0, SymTag.Data]);
+      const names = [...sym.enumSymbols({ base, mask: '*' })].map((s) => s.name).sort();
+      expect(names).toEqual(['__PchSym_', 'bar', 'loplain', 'main', 'plain', 'plaing', 'pub_f', 'pub_yz', 'q']);
+    } finally {
+      sym.cleanup();
+    }
+  });
+
   t('public symbols are undecorated to the name alone under SYMOPT_UNDNAME, raw without it', async () => {
     const sym = SymbolHandler.initialize();
     try {

@@ -12,13 +12,7 @@ import { describeCorpus } from '../helpers/corpus';
 import { MS_OPTIONS, msEnumOracles } from '../helpers/ms-oracle';
 
 /** Pairs left that are not spelling, with the evidence. */
-const PINNED: Record<string, { why: string; missing: string[]; extra: string[] }> = {
-  'getsentry_symbolic/symbolic-testutils/fixtures/windows/CrashWithException.exe': {
-    why: 'S_LDATA32 `__@@_PchSym_@00@...` and its public at 0x5700: dbghelp.dll lists the public only (as SymFromAddr answers it).',
-    missing: ['__PchSym_@0x5700'],
-    extra: ['__@@_PchSym_@00@UfhvihUhvmgibUhlfixvUivklhUxizhsdrgsvcxvkgrlmUxizhsdrgsvcxvkgrlmUcGEUivovzhvUkxsOlyq@4B2008FD98C1DD4@0x5700'],
-  },
-};
+const PINNED: Record<string, { why: string; missing: string[]; extra: string[] }> = {};
 
 describeCorpus(`corpus: SymEnumSymbols as Microsoft's dbghelp.dll lists`, () => {
   const oracles = msEnumOracles();

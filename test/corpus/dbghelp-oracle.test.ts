@@ -29,11 +29,6 @@ interface Pin {
  */
 const PINNED: Pin[] = [
   {
-    why: 'S_LDATA32 `__@@_PchSym_@00@...` and its public at one address: dbghelp.dll answers the public (`__PchSym_`) here, where it prefers data elsewhere.',
-    fields: ['names', 'tag', 'size'],
-    at: { 'getsentry_symbolic/symbolic-testutils/fixtures/windows/CrashWithException.exe': ['0x5700'] },
-  },
-  {
     why:
       'Two S_GDATA32 of one name at one address (`__xc_a`, `__xi_z`, `_XcptActTab`...: the array with its bound and the ' +
       'declaration without, sizes 4/8 and 0): dbghelp.dll answers one or the other by no order of the records found; ' +
