@@ -18,10 +18,11 @@ const demangle = lazy(() => require('../demangle') as typeof import('../demangle
 /**
  * DbgHelp's C rule for a name that is not C++-decorated: one leading `_` or `@` dropped, every
  * other `@` removed, and the name cut where an `@` is followed by a digit (a stdcall/fastcall
- * byte count or a constant's hex bits). A name this would leave empty is kept as written.
+ * byte count or a constant's hex bits). A name this empties (`_`, `@`, `_@1`) is shown empty,
+ * as dbghelp.dll lists it (SymEnumSymbols over an lld-linked image of such publics).
  */
 export function linkNameShown(raw: string): string {
-  let i = raw.length > 1 && (raw[0] === '_' || raw[0] === '@') ? 1 : 0;
+  let i = raw[0] === '_' || raw[0] === '@' ? 1 : 0;
   if (raw.indexOf('@', i) < 0) return i ? raw.slice(1) : raw;
   let out = '';
   for (; i < raw.length; i++) {
@@ -32,7 +33,7 @@ export function linkNameShown(raw: string): string {
       if (d >= 48 && d <= 57) break;
     }
   }
-  return out.length ? out : raw;
+  return out;
 }
 
 /**
