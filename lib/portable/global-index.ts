@@ -37,7 +37,7 @@ const PUB32 = S.PUB32;
 const GDATA32 = S.GDATA32;
 const LDATA32 = S.LDATA32;
 
-/** The global and file-static data by image RVA (ties: the record written last first). */
+/** The global and file-static data by image RVA (ties: the record written last first; data-ties.ts picks among them). */
 export function buildDataIndex(pdb: PdbFile, toImageRva: ToImageRva): GlobalIndex {
   return dataIndexOf(scanGlobals(pdb, toImageRva, true, 0));
 }
@@ -197,8 +197,8 @@ function sorted(keys: Uint32Array, recs: Uint32Array, sizes: Uint32Array, lastFi
   const order = new Uint32Array(keys.length);
   for (let i = 0; i < order.length; i++) order[i] = i;
   // Of two data records at one address (`__xc_a` with and without its array bound) dbghelp.dll
-  // answers one by no rule found; the one written last agrees most often (all but 14 of the
-  // corpus oracle's sizes; the globals' hash order leaves 16, the first written 24).
+  // answers the one its qsort leaves last (data-ties.ts, which PdbProvider.fromRva asks); the
+  // one written last, first here, stands in where the globals have no hash table.
   order.sort((a, b) => keys[a] - keys[b] || (lastFirst ? recs[b] - recs[a] : a - b));
   const pick = (a: Uint32Array) => Uint32Array.from(order, (i) => a[i]);
   return { rvas: pick(keys), records: pick(recs), sizes: pick(sizes) };

@@ -27,6 +27,7 @@ import type { ModuleSymbols } from '../formats/pdb/module-symbols';
 import type { PdbFile } from '../formats/pdb/pdb-file';
 import type { SectionContribProbe, SectionContribs } from '../formats/pdb/section-contribs';
 import type { SymbolStream } from '../formats/pdb/symbol-stream';
+import { dbghelpDataPicks } from './data-ties';
 import { DisplayNames, isHiddenName } from './display-name';
 import { buildDataIndex, buildGlobalIndexes, buildPublicsIndex, type GlobalIndex, type ToImageRva } from './global-index';
 import { PROBED_LOOKUPS, PublicsIndex, PublicsProbe } from './publics-index';
@@ -57,6 +58,8 @@ export class PdbProvider implements SymbolProvider {
   private readonly lineIndex = new Map<number, LineIndex>();
   private publicsIdx: GlobalIndex | undefined;
   private dataIdx: GlobalIndex | undefined;
+  /** The records dbghelp.dll answers where global data records share an address (data-ties.ts), on first need. */
+  private dataPicks: Set<number> | undefined;
   private nearPublic: PublicsIndex | undefined;
   private readonly staticIndex = new Map<number, RecordIndex>();
   private byName: PdbNameLookup | undefined;
@@ -204,6 +207,12 @@ export class PdbProvider implements SymbolProvider {
       if (d >= 0 && data.rvas[d] >= bestRva) {
         let first = d;
         while (first > 0 && data.rvas[first - 1] === data.rvas[d]) first--;
+        // Several records at one address (`__xi_a[]` and `__xi_a[1]`): the one dbghelp.dll's
+        // sort leaves last (data-ties.ts), else the one written last (first in the index).
+        if (first < d) {
+          const picks = (this.dataPicks ??= dbghelpDataPicks(this.pdb));
+          for (let i = first; i <= d; i++) if (picks.has(data.records[i])) first = i;
+        }
         const symbol = this.dataSymbol(first, q);
         if (symbol) {
           best = { symbol, displacement: target - symbol.rva };

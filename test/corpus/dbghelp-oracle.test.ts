@@ -27,22 +27,7 @@ interface Pin {
  * Differences left, each checked against the PDB (llvm-pdbutil dump --symbols --globals
  * --publics -l) and the oracle row.
  */
-const PINNED: Pin[] = [
-  {
-    why:
-      'Two S_GDATA32 of one name at one address (`__xc_a`, `__xi_z`, `_XcptActTab`...: the array with its bound and the ' +
-      'declaration without, sizes 4/8 and 0): dbghelp.dll answers one or the other by no order of the records found; ' +
-      'we answer the record written last (globals hash order would leave 16 here, the first written 24).',
-    fields: ['size'],
-    at: {
-      'getsentry_symbolic/symbolic-testutils/fixtures/windows/CrashWithException.exe': ['0x31e8'],
-      'getsentry_symbolic/symbolic-testutils/fixtures/windows/crash.exe': ['0x4164'],
-      'google_breakpad/src/tools/windows/dump_syms/testdata/dump_syms_regtest64.exe': ['0xc240', '0xc2e0', '0xe080', '0xe590', '0xe710', '0x152f0'],
-      'mstange_samply/fixtures/win64-ci/softokn3.dll': ['0x389d8', '0x389e0'],
-      'mstange_symsrv/tests/fixtures/ShowSSEConfig.exe/63E6C7F78000/ShowSSEConfig.exe': ['0x3248', '0x3250', '0x3268'],
-    },
-  },
-];
+const PINNED: Pin[] = [];
 
 function pinned(image: string): Set<string> {
   const out = new Set<string>();

@@ -1,0 +1,78 @@
+/**
+ * Which of several global data records at one address Microsoft's dbghelp.dll 10.0.19041.685
+ * answers (the CRT's `__xi_a`, `__xc_z`, `_XcptActTab`, `__newctype`...: the array with its
+ * bound and the declaration without, sizes 8 and 0, both S_GDATA32 of the globals).
+ *
+ * The DLL answers them as it answers folded procedures (folded-procs.ts): the globals' data
+ * records (S_GDATA32/S_LDATA32 whose name is not empty) in the order of the globals' GSI hash
+ * records, sorted with the CRT's qsort by (section, offset), searched by a bsearch that lands
+ * on the last of equal starts. qsort is not stable, so the record named is the one the whole
+ * sort leaves last. Checked on the corpus: all 55 addresses of its five PDBs where two global
+ * data records share an address and the oracle asked (the record written last, the rule
+ * before, agreed on 45; GSI order without the sort or stream order with it, on fewer).
+ *
+ * Built on the first lookup that meets such an address: one pass over the Symbol Records
+ * stream (the keys) and one sort; an image whose data never tie pays nothing.
+ */
+import type { PdbFile } from '../formats/pdb/pdb-file';
+import { S } from '../formats/codeview/symbol-kinds';
+import { lastAtOrBelow } from '../formats/binary/search';
+import { U32List } from '../formats/binary/u32-list';
+import { crtQsort } from './crt-qsort';
+
+const GDATA32 = S.GDATA32;
+const LDATA32 = S.LDATA32;
+const TWO_32 = 0x100000000;
+
+/**
+ * The stream offsets of the records dbghelp.dll answers at the addresses several global data
+ * records share (one per address). Empty without a globals hash table.
+ */
+export function dbghelpDataPicks(pdb: PdbFile): Set<number> {
+  const picks = new Set<number>();
+  const hash = pdb.globals();
+  if (!hash) return picks;
+  // Every named data record's stream offset and key, in stream order (ascending offsets).
+  const offsets = new U32List(1024);
+  const sections = new U32List(1024);
+  const places = new U32List(1024);
+  pdb.scanSymbolRecords((buf, end, at) => {
+    let p = 0;
+    while (p + 4 <= end) {
+      const reclen = buf[p] | (buf[p + 1] << 8);
+      if (reclen < 2 || p + 2 + reclen > end) break;
+      const kind = buf[p + 2] | (buf[p + 3] << 8);
+      // DATASYM32 after reclen and kind: u32 type, u32 off, u16 seg, name (an empty one is skipped).
+      if ((kind === GDATA32 || kind === LDATA32) && reclen >= 13 && buf[p + 14] !== 0) {
+        offsets.push(at + p);
+        places.push((buf[p + 8] | (buf[p + 9] << 8) | (buf[p + 10] << 16)) + buf[p + 11] * 0x1000000);
+        sections.push(buf[p + 12] | (buf[p + 13] << 8));
+      }
+      p += 2 + reclen;
+    }
+    return p;
+  });
+  const byOffset = offsets.view();
+  // The same records in GSI hash order, with their keys.
+  const records = new U32List(byOffset.length);
+  const keys: number[] = [];
+  for (const off of hash.recordOffsets) {
+    const i = lastAtOrBelow(byOffset, off);
+    if (i < 0 || byOffset[i] !== off) continue;
+    records.push(off);
+    keys.push(sections.items[i] * TWO_32 + places.items[i]);
+  }
+  const order = new Uint32Array(keys.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  crtQsort(order, keys);
+  for (let i = 0; i + 1 < order.length; i++) {
+    const k = keys[order[i]];
+    if (keys[order[i + 1]] !== k) continue;
+    // A run of equal keys: its last entry is the bsearch's.
+    let j = i + 1;
+    while (j + 1 < order.length && keys[order[j + 1]] === k) j++;
+    picks.add(records.items[order[j]]);
+    i = j;
+  }
+  return picks;
+}
