@@ -39,11 +39,12 @@ export function linkNameShown(raw: string): string {
 /**
  * Whether dbghelp.dll leaves a procedure or data record out of its symbols for its name: one
  * with an `@` in it (an assembler's fastcall name `@_EH4_CallFilterFunc@8`, MSVC's precompiled-
- * header marker `__@@_PchSym_@00@...`, any record named `y@z`). SymFromAddr answers the public
- * at its address instead and SymEnumSymbols lists that public (corpus oracle basic32.dll 0xb710
- * and CrashWithException.exe 0x5700; SymEnumSymbols over lld-linked images whose S_GPROC32,
- * S_GDATA32 and S_LDATA32 records were named `f@g`, `y@z`, `lo@cal`: see
- * test/unit/portable/hidden-names.test.ts).
+ * header marker `__@@_PchSym_@00@...`, any record named `y@z`). Where such a record is the
+ * nearest, SymFromAddr answers the nearest public (even one below a datum that is not hidden:
+ * the record still stands in the DLL's sorted arrays), and SymEnumSymbols lists the publics,
+ * not the records (corpus oracle basic32.dll 0xb710, CrashWithException.exe 0x5700; lld-linked
+ * images whose S_GPROC32, S_GDATA32 and S_LDATA32 records, a function's static among them,
+ * were named `f@g`, `y@z`, `lo@cal`, `st@tic`: test/unit/portable/hidden-names.test.ts).
  */
 export function isHiddenName(name: string): boolean {
   return name.indexOf('@') >= 0;

@@ -6,8 +6,9 @@
  *   and publics' records, so one pass over it finds them without the globals' GSI) by image RVA, for
  *   SymFromAddr: Microsoft's dbghelp.dll answers the nearest symbol at or below an address
  *   among functions, data and publics alike (`MsetTab+148` inside memset, `__xc_a` as data of
- *   size 4 rather than its public). Thread-local data (TLS offsets), constants and data named
- *   with an `@` (`__@@_PchSym_@00@...`: dbghelp.dll answers its public) are left out.
+ *   size 4 rather than its public). Thread-local data (TLS offsets) and constants are left out;
+ *   data named with an `@` stay in (they are not answered, but nothing below them is either:
+ *   PdbProvider.fromRva).
  *   The pass looks at data records only (a cold lookup needs it whole: data have no address map);
  * - publics (S_PUB32, in the publics stream's address map) by image RVA, for bulk lookups and
  *   enumeration; a few lookups binary search the address map in place instead
@@ -100,9 +101,8 @@ function scanGlobals(pdb: PdbFile, toImageRva: ToImageRva, wantData: boolean, pu
         sections[n] = buf[p + 12] | (buf[p + 13] << 8);
         sizes[n] = reclen + 2;
         n++;
-      } else if ((kind === GDATA32 || kind === LDATA32) && wantData && reclen >= 12 && !nameHasAt(buf, p + 14, p + 2 + reclen)) {
-        // DATASYM32 after reclen and kind: u32 type, u32 off, u16 seg, name. A name with an
-        // `@` is none of dbghelp.dll's symbols (display-name.ts isHiddenName).
+      } else if ((kind === GDATA32 || kind === LDATA32) && wantData && reclen >= 12) {
+        // DATASYM32 after reclen and kind: u32 type, u32 off, u16 seg, name.
         const rva = toImageRva(buf[p + 12] | (buf[p + 13] << 8), (buf[p + 8] | (buf[p + 9] << 8) | (buf[p + 10] << 16)) + buf[p + 11] * 0x1000000);
         if (rva !== undefined) {
           data.records.push(at + p);
@@ -115,16 +115,6 @@ function scanGlobals(pdb: PdbFile, toImageRva: ToImageRva, wantData: boolean, pu
     return p;
   });
   return { data, n, offsets, sections, places, sizes };
-}
-
-/** Whether the NUL-terminated name in buf[from, end) has an `@` (0x40) before its NUL. */
-function nameHasAt(buf: Uint8Array, from: number, end: number): boolean {
-  for (let i = from; i < end; i++) {
-    const c = buf[i];
-    if (c === 0) return false;
-    if (c === 0x40) return true;
-  }
-  return false;
 }
 
 function dataIndexOf(pass: Pass): GlobalIndex {

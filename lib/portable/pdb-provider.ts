@@ -181,8 +181,9 @@ export class PdbProvider implements SymbolProvider {
    * address data wins over a procedure (`_guard_dispatch_icall_nop`, a GDATA32 of size 1 and
    * a 2-byte procedure), a procedure over a public. A procedure or datum whose record name
    * has an `@` in it (`@_EH4_CallFilterFunc@8`, `__@@_PchSym_@00@...`) is none of dbghelp.dll's
-   * symbols (isHiddenName): the public at its address answers. Each candidate comes from its
-   * own typed-array index; only the winner is decoded.
+   * symbols (isHiddenName) but still the nearest: when it wins, the nearest public answers,
+   * not a procedure or datum below it. Each candidate comes from its own typed-array index;
+   * only the winner is decoded.
    */
   fromRva(target: Rva, q: SymbolQuery): { symbol: ModuleSymbol; displacement: number } | undefined {
     const pdbRva = this.toPdbRva(target);
@@ -191,7 +192,7 @@ export class PdbProvider implements SymbolProvider {
     if (this.omapTo) return this.fromRvaReordered(target, pdbRva, q);
     if (!(q.options & SymOpt.PUBLICS_ONLY)) {
       const hit = pdbRva === undefined ? undefined : (this.procAt(pdbRva, q) ?? this.procBefore(pdbRva, q));
-      if (hit && !isHiddenName(hit.symbol.name)) {
+      if (hit && !(hit.symbol.rva > target && isHiddenName(hit.symbol.name))) {
         // OMAP: a basic block moved before its function's entry keeps the original offset.
         if (hit.symbol.rva > target) return { symbol: hit.symbol, displacement: hit.pdbDisplacement };
         best = { symbol: hit.symbol, displacement: target - hit.symbol.rva };
@@ -218,6 +219,12 @@ export class PdbProvider implements SymbolProvider {
           best = { symbol, displacement: target - symbol.rva };
           bestRva = symbol.rva;
         }
+      }
+      // The nearest is named with an `@`: not answered, and what lies below it is not either
+      // (dbghelp.dll's bsearch lands on it and gives up): the nearest public answers.
+      if (best && isHiddenName(best.symbol.name)) {
+        best = undefined;
+        bestRva = -1;
       }
     }
     if (q.options & SymOpt.NO_PUBLICS) return best;

@@ -139,7 +139,8 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
   t('procedures and data named with an `@` are not symbols: their publics answer and are listed', async () => {
     // test/fixtures/hidden (src/hidden-names.ll): S_GPROC32 `f@g` (public pub_f) at 0x1000,
     // S_GDATA32 `y@z` (public pub_yz) at 0x3000, `__@@_PchSym_@00@...` (its own public) at
-    // 0x3010, S_LDATA32 `lo@cal` (no public) at 0x3014, `loplain` at 0x3018. Microsoft's
+    // 0x3010, S_LDATA32 `lo@cal` (no public) at 0x3014, `loplain` at 0x3018, plaing's static
+    // `st@tic` at 0x301c. Microsoft's
     // dbghelp.dll 10.0.19041.685 answers (msoracle; test/unit/portable/hidden-names.test.ts).
     const sym = SymbolHandler.initialize();
     try {
@@ -154,6 +155,8 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
       expect(at(0x3010)).toEqual(['__PchSym_', 0, SymTag.PublicSymbol]);
       expect(at(0x3014)).toEqual(['__PchSym_', 4, SymTag.PublicSymbol]);
       expect(at(0x3018)).toEqual(['loplain', 0, SymTag.Data]);
+      // `st@tic`, a static of plaing at 0x301c: the public below it, not loplain+4.
+      expect(at(0x301e)).toEqual(['__PchSym_', 14, SymTag.PublicSymbol]);
       const names = [...sym.enumSymbols({ base, mask: '*' })].map((s) => s.name).sort();
       expect(names).toEqual(['__PchSym_', 'bar', 'loplain', 'main', 'plain', 'plaing', 'pub_f', 'pub_yz', 'q']);
     } finally {

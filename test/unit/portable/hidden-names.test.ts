@@ -5,7 +5,10 @@
  * hidden-names.ll, built by test/fixtures/build.sh) sets debug names apart from link names:
  * S_GDATA32 `y@z` over public `pub_yz`, `?bar@@3HA` and `q@1` and MSVC's precompiled-header
  * marker `__@@_PchSym_@00@...` over publics of the same names, S_LDATA32 `lo@cal` with no
- * public, S_GPROC32 `f@g` over public `pub_f`, and `plain`, `loplain`, `plaing` beside them.
+ * public, S_GPROC32 `f@g` over public `pub_f`, a static `st@tic` in `plaing` (S_LDATA32 nested
+ * in the procedure), and `plain`, `loplain`, `plaing`, `plainstatic` beside them. Where a hidden
+ * record is the nearest the nearest public answers, not the datum below it: at 0x301c,
+ * `st@tic`, `__PchSym_`+12 rather than `loplain`+4.
  *
  * Every expected value below is Microsoft's dbghelp.dll 10.0.19041.685 answer, asked under
  * Wine with ../shared/tools/msoracle (`run addr --rvas`, `run enum`, SYMOPT_UNDNAME |
@@ -23,9 +26,9 @@ const FROM_ADDR: [number, string, number, number, number][] = [
   [0x1000, 'pub_f', 0, 10, 0],
   [0x1002, 'pub_f', 2, 10, 0],
   [0x1004, 'pub_f', 4, 10, 0],
-  [0x1010, 'plaing', 0, 5, 6],
-  [0x1014, 'plaing', 4, 5, 6],
-  [0x1020, 'main', 0, 5, 63],
+  [0x1010, 'plaing', 0, 5, 18],
+  [0x1014, 'plaing', 4, 5, 18],
+  [0x1030, 'main', 0, 5, 63],
   [0x3000, 'pub_yz', 0, 10, 0],
   [0x3002, 'pub_yz', 2, 10, 0],
   [0x3004, 'plain', 0, 7, 4],
@@ -34,18 +37,21 @@ const FROM_ADDR: [number, string, number, number, number][] = [
   [0x3010, '__PchSym_', 0, 10, 0],
   [0x3014, '__PchSym_', 4, 10, 0],
   [0x3018, 'loplain', 0, 7, 4],
+  [0x301c, '__PchSym_', 12, 10, 0],
+  [0x301e, '__PchSym_', 14, 10, 0],
+  [0x3020, 'plainstatic', 0, 7, 4],
 ];
 
 // SymEnumSymbols(mask *): [name, rva, tag, size, flags], in dbghelp.dll's order.
 const ENUM: [string, number, number, number, number][] = [
   ['loplain', 0x3018, 7, 4, 0],
   ['plain', 0x3004, 7, 4, 0],
-  ['main', 0x1020, 5, 63, 0],
-  ['plaing', 0x1010, 5, 6, 0],
+  ['main', 0x1030, 5, 63, 0],
+  ['plaing', 0x1010, 5, 18, 0],
   ['__PchSym_', 0x3010, 10, 0, 0],
   ['q', 0x300c, 10, 0, 0],
   ['bar', 0x3008, 10, 0, 0],
-  ['pub_f', 0x1000, 10, 0, 0x400000],
+  ['pub_f', 0x1000, 10, 0, 4194304],
   ['pub_yz', 0x3000, 10, 0, 0],
 ];
 
