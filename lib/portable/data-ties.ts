@@ -14,6 +14,7 @@
  * Built on the first lookup that meets such an address: one pass over the Symbol Records
  * stream (the keys) and one sort; an image whose data never tie pays nothing.
  */
+import { DbgHelpError } from '../api/errors';
 import type { PdbFile } from '../formats/pdb/pdb-file';
 import { S } from '../formats/codeview/symbol-kinds';
 import { lastAtOrBelow } from '../formats/binary/search';
@@ -26,11 +27,20 @@ const TWO_32 = 0x100000000;
 
 /**
  * The stream offsets of the records dbghelp.dll answers at the addresses several global data
- * records share (one per address). Empty without a globals hash table.
+ * records share (one per address). Empty without a usable globals hash table; the pass stops at
+ * a damaged record (those after it do not count).
  */
 export function dbghelpDataPicks(pdb: PdbFile): Set<number> {
   const picks = new Set<number>();
-  const hash = pdb.globals();
+  let hash: ReturnType<PdbFile['globals']>;
+  try {
+    hash = pdb.globals();
+  } catch (e) {
+    // A damaged globals stream only loses the tie-break (the record written last answers): the
+    // lookup that met the tie must not fail for it.
+    if (e instanceof DbgHelpError) return picks;
+    throw e;
+  }
   if (!hash) return picks;
   // Every named data record's stream offset and key, in stream order (ascending offsets).
   const offsets = new U32List(1024);

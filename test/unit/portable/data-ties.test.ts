@@ -6,6 +6,7 @@
  * Symbol Records stream built by hand, that it is hash order that is sorted (not stream order),
  * that the last of a run is taken, and that records without a name or of other kinds do not count.
  */
+import { DbgHelpError } from '../../../lib/api/errors';
 import { S } from '../../../lib/formats/codeview/symbol-kinds';
 import type { PdbFile } from '../../../lib/formats/pdb/pdb-file';
 import { crtQsort } from '../../../lib/portable/crt-qsort';
@@ -123,4 +124,28 @@ test('records without a name, of other kinds, or missing from the hash do not co
   expect(picks.has(offsets[5]) || picks.has(offsets[6])).toBe(false);
   expect(picks.size).toBe(1);
   expect(dbghelpDataPicks(fakePdb(bytes, undefined)).size).toBe(0);
+});
+
+test('a damaged globals stream or Symbol Records stream loses the tie-break only, not the lookup', () => {
+  const recs: Rec[] = [
+    { kind: S.GDATA32, seg: 1, off: 0, name: 'a' },
+    { kind: S.GDATA32, seg: 1, off: 0, name: 'b' },
+    { kind: S.GDATA32, seg: 1, off: 8, name: 'c' },
+    { kind: S.GDATA32, seg: 1, off: 8, name: 'd' },
+  ];
+  const { bytes, offsets } = stream(recs);
+  const damagedHash = {
+    globals: () => {
+      throw new DbgHelpError('BAD_FORMAT', 'x.pdb: GSI hash header ffffffff/0 is not the VC7.0 format (at 0x0)');
+    },
+    scanSymbolRecords: () => undefined,
+  } as unknown as PdbFile;
+  expect(dbghelpDataPicks(damagedHash).size).toBe(0);
+  // A record whose length runs past the stream ends the pass there: the first pair still counts.
+  const cut = bytes.slice();
+  cut[offsets[2]] = 0xff;
+  cut[offsets[2] + 1] = 0x7f;
+  const picks = dbghelpDataPicks(fakePdb(cut, offsets));
+  expect([...picks]).toEqual([...reference(recs.slice(0, 2), offsets.slice(0, 2), offsets.slice(0, 2))]);
+  expect(picks.size).toBe(1);
 });
