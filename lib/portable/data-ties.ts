@@ -12,18 +12,27 @@
  * before, agreed on 45; GSI order without the sort or stream order with it, on fewer).
  *
  * Built on the first lookup that meets such an address: one pass over the Symbol Records
- * stream (the keys) and one sort; an image whose data never tie pays nothing.
+ * stream's pieces (PdbFile.forEachSymbolRecordPiece, the keys read by the DATASYM32 layout) and
+ * one sort; an image whose data never tie pays nothing.
  */
 import { DbgHelpError } from '../api/errors';
 import type { PdbFile } from '../formats/pdb/pdb-file';
+import { DATASYM32, u16At, u32At } from '../formats/codeview/record-layout';
 import { S } from '../formats/codeview/symbol-kinds';
 import { lastAtOrBelow } from '../formats/binary/search';
 import { U32List } from '../formats/binary/u32-list';
 import { crtQsort } from './crt-qsort';
 
-const GDATA32 = S.GDATA32;
-const LDATA32 = S.LDATA32;
 const TWO_32 = 0x100000000;
+
+let DATA_KINDS: Uint8Array | undefined;
+/** forEachWanted's table: S_GDATA32 and S_LDATA32 (kinds past its end are passed on and checked). */
+function dataKinds(): Uint8Array {
+  if (DATA_KINDS) return DATA_KINDS;
+  const t = new Uint8Array(0x1200);
+  t[S.GDATA32] = t[S.LDATA32] = 1;
+  return (DATA_KINDS = t);
+}
 
 /**
  * The stream offsets of the records dbghelp.dll answers at the addresses several global data
@@ -46,21 +55,17 @@ export function dbghelpDataPicks(pdb: PdbFile): Set<number> {
   const offsets = new U32List(1024);
   const sections = new U32List(1024);
   const places = new U32List(1024);
-  pdb.scanSymbolRecords((buf, end, at) => {
-    let p = 0;
-    while (p + 4 <= end) {
-      const reclen = buf[p] | (buf[p + 1] << 8);
-      if (reclen < 2 || p + 2 + reclen > end) break;
-      const kind = buf[p + 2] | (buf[p + 3] << 8);
-      // DATASYM32 after reclen and kind: u32 type, u32 off, u16 seg, name (an empty one is skipped).
-      if ((kind === GDATA32 || kind === LDATA32) && reclen >= 13 && buf[p + 14] !== 0) {
-        offsets.push(at + p);
-        places.push((buf[p + 8] | (buf[p + 9] << 8) | (buf[p + 10] << 16)) + buf[p + 11] * 0x1000000);
-        sections.push(buf[p + 12] | (buf[p + 13] << 8));
-      }
-      p += 2 + reclen;
-    }
-    return p;
+  pdb.forEachSymbolRecordPiece((piece) => {
+    const { buf, start } = piece.c;
+    const base = start - piece.firstOffset;
+    piece.forEachWanted(dataKinds(), (kind, offset, reclen) => {
+      const p = base + offset;
+      // A record too short for its name, or with an empty one, is skipped (so does the DLL).
+      if ((kind !== S.GDATA32 && kind !== S.LDATA32) || reclen < DATASYM32.name - 1 || buf[p + DATASYM32.name] === 0) return;
+      offsets.push(offset);
+      places.push(u32At(buf, p + DATASYM32.offset));
+      sections.push(u16At(buf, p + DATASYM32.segment));
+    });
   });
   const byOffset = offsets.view();
   // The same records in GSI hash order, with their keys.
