@@ -48,9 +48,16 @@ const SIMPLE: Record<number, string> = {
   0x7c: 'char8_t',
 };
 
-const LF_ARGLIST = 0x1201;
-const LF_ARRAY = 0x1503;
-const TAG_WORD: Record<number, string> = { 0x1504: 'class', 0x1505: 'struct', 0x1506: 'union', 0x1507: 'enum', 0x1608: 'class', 0x1609: 'struct', 0x160a: 'union' };
+/** The word DIA writes before a user-defined type's name, by leaf. */
+const TAG_WORD: Record<number, string> = {
+  [LF.CLASS]: 'class',
+  [LF.STRUCTURE]: 'struct',
+  [LF.UNION]: 'union',
+  [LF.ENUM]: 'enum',
+  [LF.CLASS2]: 'class',
+  [LF.STRUCTURE2]: 'struct',
+  [LF.UNION2]: 'union',
+};
 
 /** A type as DIA spells it in a built signature; '' for what it leaves empty. */
 export function diaTypeName(tpi: TpiStream | undefined, index: number, depth = 0): string {
@@ -73,7 +80,7 @@ export function diaTypeName(tpi: TpiStream | undefined, index: number, depth = 0
       const op = p.mode === 1 ? '&' : p.mode === 4 ? '&&' : '*';
       return `${inner} ${op}${p.isConst ? ' const' : ''}`;
     }
-    case LF_ARRAY: {
+    case LF.ARRAY: {
       const a = readArray(leaf, data);
       return `${diaTypeName(tpi, a.element, depth + 1)}[]`;
     }
@@ -107,7 +114,7 @@ export function diaSignature(tpi: TpiStream | undefined, name: string, typeIndex
 function argList(tpi: TpiStream, index: number): string {
   if (!tpi.has(index)) return '';
   const { leaf, data } = tpi.record(index);
-  if (leaf !== LF_ARGLIST) return '';
+  if (leaf !== LF.ARGLIST) return '';
   const list = readIndexList(data);
   if (list.length === 0) return 'void';
   return Array.from(list, (t) => (t === 0 ? '...' : diaTypeName(tpi, t))).join(', ');
@@ -121,12 +128,12 @@ export function typeLength(tpi: TpiStream | undefined, index: number, depth = 0)
   const { leaf, data } = tpi.record(index);
   if (leaf === LF.MODIFIER) return typeLength(tpi, readModifier(data).type, depth + 1);
   if (leaf === LF.POINTER) return readPointer(data).size;
-  if (leaf === LF_ARRAY) return readArray(leaf, data).size;
+  if (leaf === LF.ARRAY) return readArray(leaf, data).size;
   if (TAG_WORD[leaf]) {
     const def = tpi.resolveForwardRef(index);
     const t = tpi.tag(def);
     if (!t) return 0;
-    return t.leaf === 0x1507 ? typeLength(tpi, t.underlying, depth + 1) : t.size;
+    return t.leaf === LF.ENUM ? typeLength(tpi, t.underlying, depth + 1) : t.size;
   }
   return 0;
 }
