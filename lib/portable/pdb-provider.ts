@@ -371,7 +371,7 @@ export class PdbProvider implements SymbolProvider {
    * ~75 ms of a cold lookup); then, or when the probe finds the substream out of order, the
    * whole table is parsed and kept (bulk symbolization).
    */
-  private moduleOfRva(pdbRva: number): number {
+  moduleOfRva(pdbRva: number): number {
     if (pdbRva === this.lastModRva) return this.lastMod;
     const so = this.pdbRvaToSectionOffset(pdbRva);
     let mod = -1;

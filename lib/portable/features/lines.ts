@@ -153,9 +153,7 @@ export function getLineNext(h: HandlerContext, line: LineInfo, step: 1 | -1): Li
   if (!m || !pdb) return undefined;
   const pdbRva = pdb.toPdbRva(rva(Number(line.address - m.base)));
   if (pdbRva === undefined) return undefined;
-  const so = pdb.pdbRvaToSectionOffset(pdbRva);
-  if (!so) return undefined;
-  const mod = pdb.pdb.sectionContribs().moduleAt(so.section, so.offset);
+  const mod = pdb.moduleOfRva(pdbRva);
   if (mod < 0) return undefined;
   const idx = pdb.moduleLines(mod);
   const starts = lineStarts(idx);
