@@ -15,6 +15,7 @@
  * last section after. The keys a search reads are checked to be in order, and a map entry that
  * is not an S_PUB32 (the whole index skips it) stops probing: the whole index answers.
  */
+import { lastWhere } from '../formats/binary/search';
 import { S } from '../formats/codeview/symbol-kinds';
 import type { PdbFile } from '../formats/pdb/pdb-file';
 import type { PublicsAddressMap } from '../formats/pdb/publics-stream';
@@ -59,24 +60,25 @@ export class PublicsProbe {
    * is not a public.
    */
   nearest(target: number): number | undefined {
-    let lo = 0;
-    let hi = this.map.length - 1;
-    let best = -1;
+    // The keys known at or below the target (low) and above it (high): every probe must fall
+    // between them, or the map is not sorted.
     let low = -Infinity;
     let high = Infinity;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
+    let sorted = true;
+    let best = lastWhere(this.map.length, (mid) => {
       const k = this.key(mid);
-      if (!(k >= low && k <= high)) return undefined; // NaN fails too
-      if (k <= target) {
-        best = mid;
-        lo = mid + 1;
-        low = k;
-      } else {
-        hi = mid - 1;
-        high = k;
+      if (!(k >= low && k <= high)) {
+        sorted = false; // NaN fails too
+        return false;
       }
-    }
+      if (k > target) {
+        high = k;
+        return false;
+      }
+      low = k;
+      return true;
+    });
+    if (!sorted) return undefined;
     if (best < 0 || low < 0) return -1;
     for (; best > 0; best--) {
       const k = this.key(best - 1);

@@ -10,7 +10,7 @@
  * binary search over the substream itself, reading only the entries it probes.
  */
 import { Cursor } from '../binary/cursor';
-import { lastPairAtOrBelow } from '../binary/search';
+import { lastPairAtOrBelow, lastWhere } from '../binary/search';
 
 const SC_VER60 = 0xeffe0000 + 19970605;
 const SC_V2 = 0xeffe0000 + 20140516;
@@ -217,33 +217,30 @@ export class SectionContribProbe {
    * SectionContribs.moduleAt answers it; undefined when the entries read are out of order.
    */
   moduleAt(section: number, offset: number): number | undefined {
-    let lo = 0;
-    let hi = this.length - 1;
-    let best = -1;
     // The keys known at or below the target (low) and above it (high): every probe must fall
     // between them, or the substream is not sorted.
     let lowSec = -1;
     let lowOff = 0;
     let highSec = Infinity;
     let highOff = 0;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
+    let sorted = true;
+    let best = lastWhere(this.length, (mid) => {
       const c = this.entry(mid);
       const s = c.u16();
       c.skip(2);
       const o = c.u32();
-      if (s < lowSec || (s === lowSec && o < lowOff) || s > highSec || (s === highSec && o > highOff)) return undefined;
-      if (s < section || (s === section && o <= offset)) {
-        best = mid;
-        lo = mid + 1;
+      if (s < lowSec || (s === lowSec && o < lowOff) || s > highSec || (s === highSec && o > highOff)) sorted = false;
+      else if (s < section || (s === section && o <= offset)) {
         lowSec = s;
         lowOff = o;
+        return true;
       } else {
-        hi = mid - 1;
         highSec = s;
         highOff = o;
       }
-    }
+      return false;
+    });
+    if (!sorted) return undefined;
     // The last entry at or below with a size, read in full.
     for (; best >= 0; best--) {
       const c = this.entry(best);

@@ -12,16 +12,8 @@ import type { ModuleInlineIndex } from './inline-index';
 
 /** The index of `value` in a sorted array, or -1. */
 function indexOf(a: Uint32Array, value: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = a[mid];
-    if (v === value) return mid;
-    if (v < value) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
+  const i = lastAtOrBelow(a, value);
+  return i >= 0 && a[i] === value ? i : -1;
 }
 
 /** The site whose S_INLINESITE is at a record offset, or -1 (sites are in stream order). */
