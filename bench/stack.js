@@ -6,8 +6,7 @@
 //   node bench/stack.js [--rounds N]
 //
 // minidump_stackwalk: $MINIDUMP_STACKWALK, else the Linux x64 build inside the npm package
-// minidump@0.26.0, fetched once with `npm pack` into bench/.cache/minidump (its install script
-// needs git and yarn, so it is unpacked, never installed). Each tool gets the symbols it reads:
+// minidump@0.26.0, fetched once (scripts/stackwalk-bin.js). Each tool gets the symbols it reads:
 // Breakpad the .sym files the corpus has (breakpad's testdata/symbols, symbolic's crash.sym laid
 // out as name.pdb/<ID>/name.sym), we the directories holding the images and PDBs.
 'use strict';
@@ -15,26 +14,12 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
+const { stackwalker } = require('../scripts/stackwalk-bin');
 
 const root = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
 const rounds = Number(args[args.indexOf('--rounds') + 1] || 0) || 5;
 const corpus = process.env.DBGHELP_CORPUS || path.resolve(root, '..', 'shared', 'corpus');
-const cache = path.join(root, 'bench', '.cache');
-
-function stackwalker() {
-  if (process.env.MINIDUMP_STACKWALK) return process.env.MINIDUMP_STACKWALK;
-  const bin = path.join(cache, 'minidump', 'package', 'bin', 'linux-x64', 'minidump_stackwalk');
-  if (fs.existsSync(bin)) return bin;
-  if (process.platform !== 'linux' || process.arch !== 'x64') return undefined;
-  const dir = path.join(cache, 'minidump');
-  fs.mkdirSync(dir, { recursive: true });
-  const pack = spawnSync('npm', ['pack', 'minidump@0.26.0', '--silent'], { cwd: dir, encoding: 'utf8' });
-  if (pack.status !== 0) return undefined;
-  const tgz = path.join(dir, pack.stdout.trim().split('\n').pop());
-  if (spawnSync('tar', ['xzf', tgz, '-C', dir]).status !== 0) return undefined;
-  return fs.existsSync(bin) ? bin : undefined;
-}
 
 function timed(cmd, argv) {
   const t0 = process.hrtime.bigint();

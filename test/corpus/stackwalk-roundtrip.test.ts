@@ -18,7 +18,8 @@ import { moduleUnwind, readUnwindInfoAt } from '../../lib/stackwalk/internal';
 import { corpusPath, describeCorpus } from '../helpers/corpus';
 import { mapImage } from '../unit/stackwalk/pe-module';
 
-const STACKWALK = process.env.MINIDUMP_STACKWALK ?? '/work/tools/package/bin/linux-x64/minidump_stackwalk';
+// The build scripts/stackwalk-bin.js fetches (.ci/run does before this lane), or $MINIDUMP_STACKWALK.
+const STACKWALK: string = process.env.MINIDUMP_STACKWALK ?? (require('../../scripts/stackwalk-bin') as { CACHED: string }).CACHED;
 const haveStackwalk = fs.existsSync(STACKWALK);
 const DUMPS = path.resolve(__dirname, '..', 'fixtures', 'dumps');
 const BIN = path.join(DUMPS, 'bin');
@@ -130,7 +131,7 @@ export function bareName(name: string | undefined): string | undefined {
 
 function suite(name: string, fn: () => void): void {
   if (haveStackwalk) describe(name, fn);
-  else describe(name, () => test.skip(`did not run: no minidump_stackwalk at ${STACKWALK} (set MINIDUMP_STACKWALK)`, () => {}));
+  else describe(name, () => test.skip(`did not run: no minidump_stackwalk at ${STACKWALK} (run node scripts/stackwalk-bin.js, or set MINIDUMP_STACKWALK)`, () => {}));
 }
 
 suite('our .sym files through Breakpad minidump_stackwalk', () => {
@@ -180,7 +181,7 @@ suite('our .sym files through Breakpad minidump_stackwalk', () => {
 
 describeCorpus('our crash.sym through Breakpad minidump_stackwalk (mini.dmp)', () => {
   if (!haveStackwalk) {
-    test.skip(`did not run: no minidump_stackwalk at ${STACKWALK} (set MINIDUMP_STACKWALK)`, () => {});
+    test.skip(`did not run: no minidump_stackwalk at ${STACKWALK} (run node scripts/stackwalk-bin.js, or set MINIDUMP_STACKWALK)`, () => {});
     return;
   }
   test('same frames as processMinidump with crash.pdb', async () => {
