@@ -8,7 +8,9 @@
 //         file and writing one: wall time and peak RSS (/usr/bin/time), best of --rounds;
 //   inline the same addresses with inline frames (ours --inlines, llvm's default), best of
 //         min(--rounds, 2) (llvm takes ~50 s a run);
-//   cold  one address, a fresh process each: wall time and peak RSS, median of --cold;
+//   cold  one address, a fresh process each: wall time and peak RSS, median of --cold; and the
+//         same address in a running process with the library loaded (bench/cold-in-process.js:
+//         load the module, SymFromAddr, SymGetLineFromAddr64), median of --cold;
 //   check the bulk answers compared address by address: function names with the corpus
 //         score's helpers (test/helpers/oracle.ts: sameName, explainDifference) and file:line.
 // Ratios are llvm / ours (higher is better for us: 2x means twice as fast, or half the memory).
@@ -251,6 +253,21 @@ if (oursOnly) {
     `  cold single lookup (median of ${coldRuns}): ours ${c.ours.ms.toFixed(0)} ms ${mb(c.ours.rssKb)} MB, llvm ${c.llvm.ms.toFixed(0)} ms ${mb(c.llvm.rssKb)} MB -> ` +
       `time ratio ${(c.llvm.ms / c.ours.ms).toFixed(2)}x, memory ratio ${(c.llvm.rssKb / c.ours.rssKb).toFixed(2)}x`,
   );
+}
+// The same address in a running process with the library loaded (bench/cold-in-process.js): what
+// a library user waits for; llvm-symbolizer's figure is its whole process, as above.
+const dist = path.join(path.dirname(cli), '..', 'dist');
+const inProcess = [];
+for (let i = 0; i < coldRuns; i++) {
+  const r = spawnSync(process.execPath, [path.join(__dirname, 'cold-in-process.js'), dist, image, one.trim()], { encoding: 'utf8' });
+  if (r.status === 0) inProcess.push(JSON.parse(r.stdout));
+}
+if (inProcess.length) {
+  const lookupMs = median(inProcess, 'lookupMs');
+  const requireMs = median(inProcess, 'requireMs');
+  results.coldInProcess = { lookupMs, requireMs };
+  const vs = oursOnly ? '' : ` -> time ratio ${(results.cold.llvm.ms / lookupMs).toFixed(2)}x (against llvm's whole process)`;
+  console.log(`  cold single lookup in a running process (median of ${inProcess.length}; loading the library first: ${requireMs.toFixed(0)} ms more): ours ${lookupMs.toFixed(0)} ms${vs}`);
 }
 // Node's own start-up on this machine now, for reading the cold numbers.
 const empty = [];
