@@ -22,6 +22,7 @@
 import * as path from 'path';
 import type { Writable } from 'stream';
 import { DbgHelpError } from '../api/errors';
+import { breakpadCodeId, breakpadDebugId } from './ids';
 import { undecorateSymbolName } from '../demangle';
 import { PdbFile } from '../formats/pdb/pdb-file';
 import { PeImage } from '../formats/pe/pe-image';
@@ -84,16 +85,6 @@ export interface DumpSymsResult {
 }
 
 const ARCH: Record<number, string> = { 0x14c: 'x86', 0x8664: 'x86_64', 0xaa64: 'arm64', 0x1c4: 'arm', 0x200: 'ia64' };
-
-/** Breakpad's debug identifier: the GUID's 32 hex digits and the age, upper case. */
-export function breakpadDebugId(guid: string, age: number): string {
-  return guid.replace(/[{}-]/g, '').toUpperCase() + age.toString(16).toUpperCase();
-}
-
-/** Breakpad's code identifier: TimeDateStamp `%08X` then SizeOfImage `%X`. */
-export function breakpadCodeId(timeDateStamp: number, sizeOfImage: number): string {
-  return timeDateStamp.toString(16).toUpperCase().padStart(8, '0') + sizeOfImage.toString(16).toUpperCase();
-}
 
 export async function dumpSyms(opts: DumpSymsOptions): Promise<DumpSymsResult> {
   const pdb = typeof opts.pdb === 'string' ? PdbFile.open(opts.pdb) : opts.pdb;

@@ -1,5 +1,6 @@
 /** Breakpad symbol files: writing them from PDBs (reading: lib/formats/breakpad). */
-export { dumpSyms, breakpadDebugId, breakpadCodeId } from './dump-syms';
+export { dumpSyms } from './dump-syms';
+export { breakpadDebugId, breakpadCodeId } from './ids';
 export type { DumpSymsOptions, DumpSymsResult, DumpContext } from './dump-syms';
 export { dumpSymsToStore, breakpadStorePath } from './store';
 export { breakpadName, BREAKPAD_UNDNAME_FLAGS } from './names';

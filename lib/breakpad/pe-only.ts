@@ -13,7 +13,7 @@ import * as path from 'path';
 import type { Writable } from 'stream';
 import { DbgHelpError } from '../api/errors';
 import { PeImage } from '../formats/pe/pe-image';
-import { breakpadCodeId, breakpadDebugId } from './dump-syms';
+import { breakpadCodeId, breakpadDebugId } from './ids';
 import { RecordWriter } from './record-writer';
 import { stackCfiRecords } from './stack-cfi';
 

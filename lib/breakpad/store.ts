@@ -10,19 +10,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PassThrough } from 'stream';
 import { pipeline } from 'stream/promises';
-import { DbgHelpError } from '../api/errors';
 import { PdbFile } from '../formats/pdb/pdb-file';
-import { breakpadDebugId, dumpSyms, type DumpSymsOptions, type DumpSymsResult } from './dump-syms';
+import { dumpSyms, type DumpSymsOptions, type DumpSymsResult } from './dump-syms';
+import { breakpadDebugId, breakpadStorePath } from './ids';
 
-/** The store-relative path of a module's .sym file. */
-export function breakpadStorePath(debugFile: string, debugId: string): string {
-  const base = path.basename(debugFile.replace(/\\/g, '/'));
-  if (!base || base === '.' || base === '..' || !/^[0-9A-Fa-f]+$/.test(debugId)) {
-    throw new DbgHelpError('INVALID_PARAMETER', `breakpadStorePath: '${debugFile}' / '${debugId}' cannot name a store entry`);
-  }
-  const sym = /\.pdb$/i.test(base) ? base.slice(0, -4) + '.sym' : base + '.sym';
-  return path.join(base, debugId, sym);
-}
+export { breakpadStorePath };
 
 let serial = 0;
 

@@ -15,8 +15,7 @@ import { rva as asRva, type Rva } from '../formats/binary/address';
 import type { PeImage } from '../formats/pe/pe-image';
 import type { BreakpadSymbols } from '../formats/breakpad/sym-file';
 import type { InlineChainFrame, LineHit, ModuleSymbol, SymbolProvider, SymbolQuery } from '../portable/provider';
-import { breakpadDebugId } from './dump-syms';
-import { breakpadStorePath } from './store';
+import { breakpadDebugId, breakpadStorePath } from './ids';
 
 export interface BreakpadId {
   debugFile: string;
