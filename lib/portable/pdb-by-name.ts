@@ -2,12 +2,20 @@
  * SymFromName over a PDB: the globals' GSI hash bucket of the name, then the publics' (by the
  * name a public is shown with, as Microsoft's dbghelp.dll finds it), each falling back to a
  * table of every global or public by name, built on the first miss (writers do not all file
- * names in the bucket the published hash gives).
+ * names in the bucket the published hash gives). Procedures and data named with an `@` are
+ * not found (isHiddenName: dbghelp.dll answers none of `f@g`, `y@z`, `lo@cal`, `q@1`,
+ * `?bar@@3HA`, while it finds the publics `q` and `bar` those data have).
+ *
+ * A name with `*` or `?` is a mask (SymFromName's documentation does not say so; dbghelp.dll
+ * 10.0.19041.685 answers the first match): the globals' data in GSI hash order, then their
+ * procedures in the same order, then the publics in the publics' hash order, each by the name
+ * it is shown with (test/conformance/symbols.test.ts, checked against the DLL in the Wine lane).
  */
 import { SymOpt } from '../api/constants';
 import { S, SymFamily, symFamily } from '../formats/codeview/symbol-kinds';
 import { readConstant, readData, readPublic, readRef } from '../formats/codeview/symbol-records';
-import type { DisplayNames } from './display-name';
+import { isHiddenName, type DisplayNames } from './display-name';
+import { compileMask } from './wildcard';
 import type { PdbProvider } from './pdb-provider';
 import type { ModuleSymbol, SymbolQuery } from './provider';
 
@@ -23,6 +31,7 @@ export class PdbNameLookup {
 
   fromName(name: string, q: SymbolQuery): ModuleSymbol | undefined {
     const ci = (q.options & SymOpt.CASE_INSENSITIVE) !== 0;
+    if (/[*?]/.test(name)) return this.firstMatch(compileMask(name, ci), q);
     const key = ci ? name.toLowerCase() : name;
     if (!(q.options & SymOpt.PUBLICS_ONLY)) {
       const globals = this.p.pdb.globals();
@@ -50,6 +59,41 @@ export class PdbNameLookup {
     return hits?.length ? this.p.publicByRecord(hits[0], q) : undefined;
   }
 
+  /** The first symbol a mask matches, in the order dbghelp.dll searches (see the header). */
+  private firstMatch(match: (name: string) => boolean, q: SymbolQuery): ModuleSymbol | undefined {
+    if (!(q.options & SymOpt.PUBLICS_ONLY)) {
+      const offsets = this.p.pdb.globals()?.recordOffsets ?? [];
+      const recs = this.p.pdb.symbolRecords();
+      const symRecStream = this.p.pdb.dbi?.symRecordStream ?? 0;
+      for (const off of offsets) {
+        const { kind, data } = recs.recordAt(off);
+        const fam = symFamily(kind);
+        if (fam !== SymFamily.Data && fam !== SymFamily.Constant) continue;
+        const n = fam === SymFamily.Data ? readData(data).name : readConstant(data).name;
+        if (isHiddenName(n) || !match(n)) continue;
+        const sym = this.p.decodeAddressed(recs, symRecStream, off, q);
+        if (sym) return sym;
+      }
+      for (const off of offsets) {
+        const { kind, data } = recs.recordAt(off);
+        if (symFamily(kind) !== SymFamily.Ref || kind === S.DATAREF) continue;
+        const r = readRef(data);
+        if (isHiddenName(r.name) || !match(r.name)) continue;
+        const sym = this.p.moduleSymbol(r.module - 1, r.symOffset, q);
+        if (sym) return sym;
+      }
+    }
+    if (q.options & SymOpt.NO_PUBLICS) return undefined;
+    const ps = this.p.pdb.publics();
+    if (!ps) return undefined;
+    const recs = this.p.pdb.symbolRecords();
+    for (const off of ps.hash.recordOffsets) {
+      const { kind, data } = recs.recordAt(off);
+      if (kind === S.PUB32 && match(this.names.show(readPublic(data).name, q.options))) return this.p.publicByRecord(off, q);
+    }
+    return undefined;
+  }
+
   private globalFrom(offsets: Iterable<number>, key: string, ci: boolean, q: SymbolQuery): ModuleSymbol | undefined {
     const recs = this.p.pdb.symbolRecords();
     const symRecStream = this.p.pdb.dbi?.symRecordStream ?? 0;
@@ -58,12 +102,12 @@ export class PdbNameLookup {
       const fam = symFamily(kind);
       if (fam === SymFamily.Ref && kind !== S.DATAREF) {
         const r = readRef(data);
-        if (fold(r.name, ci) !== key) continue;
+        if (fold(r.name, ci) !== key || isHiddenName(r.name)) continue;
         const sym = this.p.moduleSymbol(r.module - 1, r.symOffset, q);
         if (sym) return sym;
       } else if (fam === SymFamily.Data || fam === SymFamily.Constant) {
         const nameAt = fam === SymFamily.Data ? readData(data).name : readConstant(data).name;
-        if (fold(nameAt, ci) !== key) continue;
+        if (fold(nameAt, ci) !== key || isHiddenName(nameAt)) continue;
         const sym = this.p.decodeAddressed(recs, symRecStream, off, q);
         if (sym) return sym;
       }

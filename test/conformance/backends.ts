@@ -83,6 +83,8 @@ const WINE_DATA_LENGTH =
 const WINE_SCOPE_MS =
   "Wine lists a scope in record order, one entry per local with its type's length as Size (p: 8), where Microsoft's DLL lists the innermost block first and one entry per live range, Size the range's length (p: 82)";
 export const WINE_DIFFERENCES: Record<string, string> = {
+  'fromName skips records named with an `@` and takes masks, first match in search order':
+    "Wine's SymFromName matches names exactly (a mask such as `p*` finds nothing) and finds records named with an `@` (`?bar@@3HA`, the datum), where Microsoft's dbghelp.dll finds the first match of a mask and none of those records",
   'procedures and data named with an `@` are not symbols: their publics answer and are listed':
     "Wine keeps such records as symbols (`f@g`+4, tag Function, at 0x1004), where Microsoft's dbghelp.dll answers the public there (pub_f+4, tag PublicSymbol)",
   'modules cannot overlap; reloading the same file at the same base is a no-op; unload frees the range':

@@ -164,6 +164,63 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     }
   });
 
+  t('fromName skips records named with an `@` and takes masks, first match in search order', async () => {
+    // The fixture above. Microsoft's dbghelp.dll 10.0.19041.685 (this suite under Wine, native
+    // and ffi) finds none of the hidden procedures and data by name, but the publics they have
+    // by the name each is shown with (`q` for `q@1`, `bar` for `?bar@@3HA`); and it treats `*`
+    // and `?` as a mask, answering the first match: the globals' data in GSI hash order (its
+    // order here: y@z, loplain, q@1, ?bar@@3HA, plain, lo@cal), then the procedures (main,
+    // f@g, plaing), then the publics in their hash order (__PchSym_, main, q, bar, pub_g,
+    // pub_f, plain, pub_yz). Matching is case-sensitive by default; function statics are not
+    // found by name.
+    const sym = SymbolHandler.initialize();
+    try {
+      const image = path.join(FIX, 'hidden', 'hidden-names-x64.exe');
+      const base = await sym.loadModule(image, { pdbPath: image.replace(/\.exe$/, '.pdb') });
+      const by = (name: string) => {
+        const r = sym.fromName(name);
+        return r ? [r.name, Number(r.address - base), r.tag] : null;
+      };
+      const D = SymTag.Data;
+      const F = SymTag.Function;
+      const P = SymTag.PublicSymbol;
+      const expected: Record<string, unknown> = {
+        'f@g': null,
+        'y@z': null,
+        'lo@cal': null,
+        'st@tic': null,
+        'q@1': null,
+        '?bar@@3HA': null,
+        q: ['q', 0x300c, P],
+        bar: ['bar', 0x3008, P],
+        pub_f: ['pub_f', 0x1000, P],
+        plain: ['plain', 0x3004, D],
+        plainstatic: null,
+        PUB_F: null,
+        _pub_f: null,
+        '*': ['loplain', 0x3018, D],
+        '*n': ['loplain', 0x3018, D],
+        'p*': ['plain', 0x3004, D],
+        'plai*': ['plain', 0x3004, D],
+        'b*': ['bar', 0x3008, P],
+        'q*': ['q', 0x300c, P],
+        'ma*': ['main', 0x1030, F],
+        '*ing': ['plaing', 0x1010, F],
+        '*_f': ['pub_f', 0x1000, P],
+        'pub_*': ['pub_g', 0x1010, P],
+        'pub_?': ['pub_g', 0x1010, P],
+        '*yz': ['pub_yz', 0x3000, P],
+        '*PchSym*': ['__PchSym_', 0x3010, P],
+        '?bar*': null,
+        '*Olyq': null,
+        'hidden-names-x64!p*': ['plain', 0x3004, D],
+      };
+      expect(Object.fromEntries(Object.keys(expected).map((n) => [n, by(n)]))).toEqual(expected);
+    } finally {
+      sym.cleanup();
+    }
+  });
+
   t('public symbols are undecorated to the name alone under SYMOPT_UNDNAME, raw without it', async () => {
     const sym = SymbolHandler.initialize();
     try {
