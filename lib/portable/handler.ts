@@ -226,7 +226,7 @@ export class PortableHandler implements BackendHandler, HandlerContext {
     const match = compileMask(rest || '*', (this.options & SymOpt.CASE_INSENSITIVE) !== 0);
     const q = { options: this.options };
     for (const m of [...mods]) {
-      for (const s of m.provider.enumerate(q)) {
+      for (const s of m.provider.enumerate(q, match)) {
         if (match(s.name)) yield toSymbolInfo(m, s);
       }
     }

@@ -662,7 +662,7 @@ export class PdbProvider implements SymbolProvider {
   // --- enumeration ----------------------------------------------------------------------
 
   /** SymEnumSymbols' list, in dbghelp.dll's order and selection (pdb-enumerate.ts). */
-  enumerate(q: SymbolQuery): IterableIterator<ModuleSymbol> {
-    return enumerateModule().enumeratePdb(this, q);
+  enumerate(q: SymbolQuery, match?: (name: string) => boolean): IterableIterator<ModuleSymbol> {
+    return enumerateModule().enumeratePdb(this, q, match);
   }
 }

@@ -49,8 +49,12 @@ export interface SymbolProvider {
   fromRva(rva: Rva, q: SymbolQuery): { symbol: ModuleSymbol; displacement: number } | undefined;
   /** Exact name (undecorated where SYMOPT_UNDNAME is set), or undefined. */
   fromName(name: string, q: SymbolQuery): ModuleSymbol | undefined;
-  /** Every symbol, in DbgHelp's order: privates first, then publics not already listed. */
-  enumerate(q: SymbolQuery): IterableIterator<ModuleSymbol>;
+  /**
+   * Every symbol, in DbgHelp's order: privates first, then publics not already listed. `match`
+   * (the mask; the caller filters by it as well) lets a source leave a public out only for a
+   * private symbol the mask let through, as dbghelp.dll does.
+   */
+  enumerate(q: SymbolQuery, match?: (name: string) => boolean): IterableIterator<ModuleSymbol>;
   /** The line entry covering an address (SymGetLineFromAddr64); absent where the source has no lines (exports). */
   lineFromRva?(rva: Rva, q: SymbolQuery): LineHit | undefined;
   /**

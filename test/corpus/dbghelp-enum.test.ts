@@ -67,6 +67,15 @@ describeCorpus(`corpus: SymEnumSymbols as Microsoft's dbghelp.dll lists`, () => 
       missing = missing.filter((k) => !spelled.has(k));
       const pin = PINNED[image] ?? { missing: [], extra: [] };
       expect({ missing: missing.sort(), extra: extra.sort() }).toEqual({ missing: [...pin.missing].sort(), extra: [...pin.extra].sort() });
+      // The DLL's order (the oracle keeps it): ours, where the pairs are the same, in the same sequence.
+      const oursInOrder = ours.map((s) => key(s.name, s.address - base)).filter((k) => theirs.has(k));
+      const theirsInOrder = o.rows.map((r) => key(r.name, BigInt(r.rva))).filter((k) => mine.has(k));
+      const firstOutOfOrder = theirsInOrder.findIndex((k, i) => oursInOrder[i] !== k);
+      expect(
+        firstOutOfOrder < 0
+          ? 'same order'
+          : `from #${firstOutOfOrder}: ours ${oursInOrder.slice(firstOutOfOrder, firstOutOfOrder + 3).join(' ')}, theirs ${theirsInOrder.slice(firstOutOfOrder, firstOutOfOrder + 3).join(' ')}`,
+      ).toBe('same order');
       const n = theirs.size;
       const present = (100 * (n - missing.length - spelling)) / n;
       const presentSpelled = (100 * (n - missing.length)) / n;
