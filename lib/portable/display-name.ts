@@ -45,9 +45,12 @@ export function linkNameShown(raw: string): string {
  * not the records (corpus oracle basic32.dll 0xb710, CrashWithException.exe 0x5700; lld-linked
  * images whose S_GPROC32, S_GDATA32 and S_LDATA32 records, a function's static among them,
  * were named `f@g`, `y@z`, `lo@cal`, `st@tic`: test/unit/portable/hidden-names.test.ts).
+ * Only while publics take part: under SYMOPT_NO_PUBLICS the DLL answers, finds and lists such
+ * records like any other, by their record names (`f@g`+4, `?bar@@3HA`; the Wine lane's
+ * conformance suite with Microsoft's DLL).
  */
-export function isHiddenName(name: string): boolean {
-  return name.indexOf('@') >= 0;
+export function isHiddenName(name: string, options: number): boolean {
+  return (options & SymOpt.NO_PUBLICS) === 0 && name.indexOf('@') >= 0;
 }
 
 export class DisplayNames {

@@ -70,7 +70,7 @@ export class PdbNameLookup {
         const fam = symFamily(kind);
         if (fam !== SymFamily.Data && fam !== SymFamily.Constant) continue;
         const n = fam === SymFamily.Data ? readData(data).name : readConstant(data).name;
-        if (isHiddenName(n) || !match(n)) continue;
+        if (isHiddenName(n, q.options) || !match(n)) continue;
         const sym = this.p.decodeAddressed(recs, symRecStream, off, q);
         if (sym) return sym;
       }
@@ -78,7 +78,7 @@ export class PdbNameLookup {
         const { kind, data } = recs.recordAt(off);
         if (symFamily(kind) !== SymFamily.Ref || kind === S.DATAREF) continue;
         const r = readRef(data);
-        if (isHiddenName(r.name) || !match(r.name)) continue;
+        if (isHiddenName(r.name, q.options) || !match(r.name)) continue;
         const sym = this.p.moduleSymbol(r.module - 1, r.symOffset, q);
         if (sym) return sym;
       }
@@ -102,12 +102,12 @@ export class PdbNameLookup {
       const fam = symFamily(kind);
       if (fam === SymFamily.Ref && kind !== S.DATAREF) {
         const r = readRef(data);
-        if (fold(r.name, ci) !== key || isHiddenName(r.name)) continue;
+        if (fold(r.name, ci) !== key || isHiddenName(r.name, q.options)) continue;
         const sym = this.p.moduleSymbol(r.module - 1, r.symOffset, q);
         if (sym) return sym;
       } else if (fam === SymFamily.Data || fam === SymFamily.Constant) {
         const nameAt = fam === SymFamily.Data ? readData(data).name : readConstant(data).name;
-        if (fold(nameAt, ci) !== key || isHiddenName(nameAt)) continue;
+        if (fold(nameAt, ci) !== key || isHiddenName(nameAt, q.options)) continue;
         const sym = this.p.decodeAddressed(recs, symRecStream, off, q);
         if (sym) return sym;
       }

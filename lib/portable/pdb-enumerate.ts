@@ -37,7 +37,7 @@ export function* enumeratePdb(p: PdbProvider, q: SymbolQuery, match: (name: stri
   }
   const seen = new Set<number>(); // addresses of listed private symbols (publics there are not listed)
   const listed = (s: ModuleSymbol | undefined): s is ModuleSymbol => {
-    if (!s || isHiddenName(s.name) || !match(s.name)) return false;
+    if (!s || isHiddenName(s.name, q.options) || !match(s.name)) return false;
     if (!(s.flags & SymFlag.TLSREL)) seen.add(s.rva);
     return true;
   };
@@ -60,7 +60,7 @@ export function* enumeratePdb(p: PdbProvider, q: SymbolQuery, match: (name: stri
       const { kind, data } = recs.recordAt(off);
       if (symFamily(kind) !== SymFamily.Ref || kind === S.DATAREF) continue;
       const r = readRef(data);
-      if (isHiddenName(r.name) || r.module < 1 || r.module > mods.length) continue;
+      if (isHiddenName(r.name, q.options) || r.module < 1 || r.module > mods.length) continue;
       refMod.push(r.module - 1);
       refRecord.push(r.symOffset);
     }

@@ -192,7 +192,7 @@ export class PdbProvider implements SymbolProvider {
     if (this.omapTo) return this.fromRvaReordered(target, pdbRva, q);
     if (!(q.options & SymOpt.PUBLICS_ONLY)) {
       const hit = pdbRva === undefined ? undefined : (this.procAt(pdbRva, q) ?? this.procBefore(pdbRva, q));
-      if (hit && !(hit.symbol.rva > target && isHiddenName(hit.symbol.name))) {
+      if (hit && !(hit.symbol.rva > target && isHiddenName(hit.symbol.name, q.options))) {
         // OMAP: a basic block moved before its function's entry keeps the original offset.
         if (hit.symbol.rva > target) return { symbol: hit.symbol, displacement: hit.pdbDisplacement };
         best = { symbol: hit.symbol, displacement: target - hit.symbol.rva };
@@ -222,7 +222,7 @@ export class PdbProvider implements SymbolProvider {
       }
       // The nearest is named with an `@`: not answered, and what lies below it is not either
       // (dbghelp.dll's bsearch lands on it and gives up): the nearest public answers.
-      if (best && isHiddenName(best.symbol.name)) {
+      if (best && isHiddenName(best.symbol.name, q.options)) {
         best = undefined;
         bestRva = -1;
       }
@@ -243,7 +243,7 @@ export class PdbProvider implements SymbolProvider {
   private fromRvaReordered(target: Rva, pdbRva: number | undefined, q: SymbolQuery): { symbol: ModuleSymbol; displacement: number } | undefined {
     if (!(q.options & SymOpt.PUBLICS_ONLY) && pdbRva !== undefined) {
       const hit = this.procAt(pdbRva, q);
-      if (hit && !isHiddenName(hit.symbol.name)) {
+      if (hit && !isHiddenName(hit.symbol.name, q.options)) {
         return hit.symbol.rva <= target ? { symbol: hit.symbol, displacement: target - hit.symbol.rva } : { symbol: hit.symbol, displacement: hit.pdbDisplacement };
       }
     }

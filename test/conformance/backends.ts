@@ -83,6 +83,8 @@ const WINE_DATA_LENGTH =
 const WINE_SCOPE_MS =
   "Wine lists a scope in record order, one entry per local with its type's length as Size (p: 8), where Microsoft's DLL lists the innermost block first and one entry per live range, Size the range's length (p: 82)";
 export const WINE_DIFFERENCES: Record<string, string> = {
+  'under SYMOPT_NO_PUBLICS records named with an `@` are symbols like any other':
+    "Wine lists the same records in its own order (f@g, y@z, plain, main, ...), where Microsoft's dbghelp.dll lists data, then procedures, in the globals' hash order",
   "enumSymbols lists in dbghelp.dll's order; a mask drops only publics at symbols it lets through":
     "Wine lists in its own hash order, keeps the records named with an `@` and the publics at every listed symbol's address (`f@g`, `y@z`, `plain` twice, `EntryPoint`), where Microsoft's dbghelp.dll lists data, then procedures, then publics in the PDB's hash orders",
   'fromName skips records named with an `@` and takes masks, first match in search order':

@@ -288,6 +288,46 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     expect(await names('*')).not.toContain("geometry::Rect::`scalar deleting destructor'");
   });
 
+  t('under SYMOPT_NO_PUBLICS records named with an `@` are symbols like any other', async () => {
+    // The hidden-names fixture again. Microsoft's dbghelp.dll 10.0.19041.685 (this suite under
+    // Wine, native and ffi) hides such records only while publics take part: with NO_PUBLICS it
+    // answers, finds and lists them by their record names (raw, UNDNAME or not), in the same
+    // orders as the other symbols. A function's static (`st@tic`) is answered, not found by name.
+    for (const options of [SymOpt.UNDNAME | SymOpt.NO_PUBLICS, SymOpt.NO_PUBLICS]) {
+      const sym = SymbolHandler.initialize({ options });
+      try {
+        const image = path.join(FIX, 'hidden', 'hidden-names-x64.exe');
+        const base = await sym.loadModule(image, { pdbPath: image.replace(/\.exe$/, '.pdb') });
+        const pch = '__@@_PchSym_@00@UfooUbarUxOlyq@4B2008FD98C1DD4';
+        expect([...sym.enumSymbols({ base, mask: '*' })].map((x) => `${x.name}@${Number(x.address - base).toString(16)}:${x.tag}`).join(' ')).toBe(
+          `${pch}@3010:7 y@z@3000:7 loplain@3018:7 q@1@300c:7 ?bar@@3HA@3008:7 plain@3004:7 lo@cal@3014:7 main@1030:5 f@g@1000:5 plaing@1010:5`,
+        );
+        const at = [0x1004, 0x3002, 0x3010, 0x3014, 0x3018, 0x301e, 0x300c, 0x3008].map((a) => {
+          const r = sym.fromAddr(base + BigInt(a));
+          return r ? `${r.symbol.name}+${r.displacement}:${r.symbol.tag}` : null;
+        });
+        expect(at).toEqual(['f@g+4:5', 'y@z+2:7', `${pch}+0:7`, 'lo@cal+0:7', 'loplain+0:7', 'st@tic+2:7', 'q@1+0:7', '?bar@@3HA+0:7']);
+        const by = (n: string) => {
+          const r = sym.fromName(n);
+          return r ? `${r.name}@${Number(r.address - base).toString(16)}:${r.tag}` : null;
+        };
+        expect(Object.fromEntries(['f@g', 'y@z', 'lo@cal', 'st@tic', '*@*', 'q@1', '?bar@@3HA', 'f*', pch].map((n) => [n, by(n)]))).toEqual({
+          'f@g': 'f@g@1000:5',
+          'y@z': 'y@z@3000:7',
+          'lo@cal': 'lo@cal@3014:7',
+          'st@tic': null,
+          '*@*': `${pch}@3010:7`,
+          'q@1': 'q@1@300c:7',
+          '?bar@@3HA': '?bar@@3HA@3008:7',
+          'f*': 'f@g@1000:5',
+          [pch]: `${pch}@3010:7`,
+        });
+      } finally {
+        sym.cleanup();
+      }
+    }
+  });
+
   t('public symbols are undecorated to the name alone under SYMOPT_UNDNAME, raw without it', async () => {
     const sym = SymbolHandler.initialize();
     try {

@@ -15,7 +15,7 @@
  * DEFERRED_LOADS | LOAD_LINES): name, RVA or displacement, tag, size, flags.
  */
 import * as path from 'path';
-import { SymbolHandler } from '../../../lib';
+import { SymbolHandler, SymOpt } from '../../../lib';
 import { isHiddenName } from '../../../lib/portable/display-name';
 
 const DIR = path.resolve(__dirname, '..', '..', 'fixtures', 'hidden');
@@ -100,7 +100,9 @@ test('the batch path of `dbghelp symbolize` (addressFacts, publics and data inde
   });
 });
 
-test('isHiddenName: an `@` anywhere', () => {
-  for (const n of ['@_EH4_CallFilterFunc@8', '__@@_PchSym_@00@x@1', 'y@z', 'q@1', '?bar@@3HA']) expect(isHiddenName(n)).toBe(true);
-  for (const n of ['plain', '_und', '__security_init_cookie', "std::bad_alloc::`vftable'", '']) expect(isHiddenName(n)).toBe(false);
+test('isHiddenName: an `@` anywhere, while publics take part', () => {
+  const withPublics = SymOpt.UNDNAME;
+  for (const n of ['@_EH4_CallFilterFunc@8', '__@@_PchSym_@00@x@1', 'y@z', 'q@1', '?bar@@3HA']) expect(isHiddenName(n, withPublics)).toBe(true);
+  for (const n of ['plain', '_und', '__security_init_cookie', "std::bad_alloc::`vftable'", '']) expect(isHiddenName(n, withPublics)).toBe(false);
+  expect(isHiddenName('y@z', SymOpt.UNDNAME | SymOpt.NO_PUBLICS)).toBe(false);
 });
