@@ -49,7 +49,13 @@ export class PortableHandler implements BackendHandler, HandlerContext {
   options = DEFAULT_SYMOPTS;
   /** The path in effect (SymGetSearchPath), fixed when set, as DbgHelp does. */
   private searchPath: string;
+  /** By base (address lookups search it). */
   private modules: LoadedModule[] = [];
+  /**
+   * In load order: the order Microsoft's dbghelp.dll searches and lists modules by name
+   * (SymFromName, SymEnumSymbols: the module loaded first answers first, whatever the bases).
+   */
+  private loaded: LoadedModule[] = [];
   /** The module moduleAt found last (unset when modules are unloaded). */
   private lastModule: LoadedModule | undefined;
   private debugListener: ((line: string) => void) | undefined;
@@ -120,6 +126,7 @@ export class PortableHandler implements BackendHandler, HandlerContext {
     }
     this.modules.push(mod);
     this.modules.sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
+    this.loaded.push(mod);
     return mod.base;
   }
 
@@ -128,6 +135,7 @@ export class PortableHandler implements BackendHandler, HandlerContext {
     // Microsoft's SymUnloadModule64 of a base with no module: ERROR_INVALID_PARAMETER (87).
     if (i < 0) throw new DbgHelpError('INVALID_PARAMETER', `unloadModule: no module is loaded at 0x${base.toString(16)}`);
     this.modules[i].close();
+    this.loaded = this.loaded.filter((m) => m !== this.modules[i]);
     this.modules.splice(i, 1);
     this.lastModule = undefined;
   }
@@ -221,7 +229,9 @@ export class PortableHandler implements BackendHandler, HandlerContext {
       yield* this.scopeState.enumerate(this, compileMask(rest || '*', (this.options & SymOpt.CASE_INSENSITIVE) !== 0));
       return;
     }
-    let mods = this.modulesNamed(module);
+    // The module part is a mask too here (`*!mem*`, `basic*!main`), not in SymFromName.
+    const isModule = module === undefined ? undefined : compileMask(module, true);
+    let mods = isModule ? this.loaded.filter((m) => isModule(m.name)) : this.loaded;
     if (opts.base !== undefined && opts.base !== 0n) mods = mods.filter((m) => m.base === opts.base);
     const match = compileMask(rest || '*', (this.options & SymOpt.CASE_INSENSITIVE) !== 0);
     const q = { options: this.options };
@@ -232,10 +242,11 @@ export class PortableHandler implements BackendHandler, HandlerContext {
     }
   }
 
+  /** The modules named so (any case), or all of them, in load order. */
   modulesNamed(module: string | undefined): LoadedModule[] {
-    if (module === undefined) return this.modules;
+    if (module === undefined) return this.loaded;
     const want = module.toLowerCase();
-    return this.modules.filter((m) => m.name.toLowerCase() === want);
+    return this.loaded.filter((m) => m.name.toLowerCase() === want);
   }
 
   getTypeFromName(base: bigint, name: string): SymbolInfo | undefined {
@@ -310,6 +321,7 @@ export class PortableHandler implements BackendHandler, HandlerContext {
     this.scopeState?.clear();
     for (const m of this.modules) m.close();
     this.modules = [];
+    this.loaded = [];
     this.lastModule = undefined;
   }
 }

@@ -83,6 +83,8 @@ const WINE_DATA_LENGTH =
 const WINE_SCOPE_MS =
   "Wine lists a scope in record order, one entry per local with its type's length as Size (p: 8), where Microsoft's DLL lists the innermost block first and one entry per live range, Size the range's length (p: 82)";
 export const WINE_DIFFERENCES: Record<string, string> = {
+  'several modules: names are searched and listed in load order; enumeration takes module masks':
+    "Wine searches the module loaded last first (SymFromName('mainCRTStartup') answers the second module's), where Microsoft's dbghelp.dll answers from the module loaded first",
   'under SYMOPT_NO_PUBLICS records named with an `@` are symbols like any other':
     "Wine lists the same records in its own order (f@g, y@z, plain, main, ...), where Microsoft's dbghelp.dll lists data, then procedures, in the globals' hash order",
   "enumSymbols lists in dbghelp.dll's order; a mask drops only publics at symbols it lets through":

@@ -328,6 +328,38 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     }
   });
 
+  t('several modules: names are searched and listed in load order; enumeration takes module masks', async () => {
+    // Microsoft's dbghelp.dll 10.0.19041.685 (this suite under Wine, native and ffi): the module
+    // loaded first answers SymFromName first and is listed first, whatever the bases (here the
+    // first loaded gets the higher one); SymEnumSymbols takes a mask in the module part
+    // (`*!mem*`), SymFromName does not (`*!main`, `basic*!main`: nothing).
+    for (const [first, second] of [
+      ['basic-x64', 'cppfeatures-x64'],
+      ['cppfeatures-x64', 'basic-x64'],
+    ]) {
+      const sym = SymbolHandler.initialize();
+      try {
+        await sym.loadModule(bin(`${first}.exe`), { baseAddress: 0x180000000n });
+        await sym.loadModule(bin(`${second}.exe`), { baseAddress: 0x170000000n });
+        const who = (a: bigint) => (a >= 0x180000000n ? first : second);
+        const by = (n: string) => {
+          const r = sym.fromName(n);
+          return r ? `${r.name}:${who(r.address)}` : null;
+        };
+        const list = (mask: string) => [...sym.enumSymbols({ mask })].map((x) => `${x.name}:${who(x.address)}`).join(' ');
+        expect(by('mainCRTStartup')).toBe(`mainCRTStartup:${first}`);
+        expect(by('memset')).toBe(`memset:${first}`);
+        expect(by('main')).toBe('main:cppfeatures-x64');
+        expect(by('m*')).toBe(first === 'basic-x64' ? 'memcpy:basic-x64' : 'main:cppfeatures-x64');
+        expect([by('*!main'), by('basic*!main'), by('*x64!memcpy'), by('basic-x64!main')]).toEqual([null, null, null, null]);
+        expect(list('*!mem*')).toBe(`memcpy:${first} memcmp:${first} memset:${first} memcpy:${second} memcmp:${second} memset:${second}`);
+        expect(list('basic*!mem*')).toBe('memcpy:basic-x64 memcmp:basic-x64 memset:basic-x64');
+      } finally {
+        sym.cleanup();
+      }
+    }
+  });
+
   t('public symbols are undecorated to the name alone under SYMOPT_UNDNAME, raw without it', async () => {
     const sym = SymbolHandler.initialize();
     try {
