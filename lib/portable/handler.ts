@@ -215,7 +215,8 @@ export class PortableHandler implements BackendHandler, HandlerContext {
 
   fromName(name: string): SymbolInfo | undefined {
     const { module, rest } = splitModule(name);
-    for (const m of this.modulesNamed(module)) {
+    // `!memset` (an empty module part) is any module's, as in Microsoft's dbghelp.dll.
+    for (const m of this.modulesNamed(module || undefined)) {
       const s = m.provider.fromName(rest, { options: this.options });
       if (s) return toSymbolInfo(m, s);
     }
@@ -229,8 +230,9 @@ export class PortableHandler implements BackendHandler, HandlerContext {
       yield* this.scopeState.enumerate(this, compileMask(rest || '*', (this.options & SymOpt.CASE_INSENSITIVE) !== 0));
       return;
     }
-    // The module part is a mask too here (`*!mem*`, `basic*!main`), not in SymFromName.
-    const isModule = module === undefined ? undefined : compileMask(module, true);
+    // The module part is a mask too here (`*!mem*`, `basic*!main`), not in SymFromName; an
+    // empty one (`!mem*`) names no module (the DLL lists nothing).
+    const isModule = module === undefined ? undefined : module === '' ? () => false : compileMask(module, true);
     let mods = isModule ? this.loaded.filter((m) => isModule(m.name)) : this.loaded;
     if (opts.base !== undefined && opts.base !== 0n) mods = mods.filter((m) => m.base === opts.base);
     const match = compileMask(rest || '*', (this.options & SymOpt.CASE_INSENSITIVE) !== 0);

@@ -360,6 +360,29 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     }
   });
 
+  t('module parts: any case, no file name; empty means any for fromName, none for enumSymbols', async () => {
+    // Microsoft's dbghelp.dll 10.0.19041.685 (this suite under Wine, native and ffi).
+    const sym = SymbolHandler.initialize();
+    try {
+      const b1 = await sym.loadModule(bin('basic-x64.exe'), { baseAddress: 0x180000000n });
+      const b2 = await sym.loadModule(bin('cppfeatures-x64.exe'), { baseAddress: 0x170000000n });
+      const at = (n: string) => sym.fromName(n)?.address ?? null;
+      expect(at('BASIC-X64!memset')).toBe(b1 + 0x11e0n);
+      expect(at('!memset')).toBe(b1 + 0x11e0n);
+      expect([at('basic-x64.exe!memset'), at('nosuch!memset'), at('Basic-X64!Chain_C')]).toEqual([null, null, null]);
+      expect([...sym.enumSymbols({ mask: '!mem*' })]).toEqual([]);
+      // SymGetTypeFromName: base 0 takes `module!name` and nothing else; a base does not take it.
+      const type = (base: bigint, n: string) => sym.getTypeFromName(base, n)?.name ?? null;
+      expect(type(0n, 'cppfeatures-x64!geometry::Rect')).toBe('geometry::Rect');
+      expect(type(0n, 'geometry::Rect')).toBeNull();
+      expect(type(b2, 'geometry::Rect')).toBe('geometry::Rect');
+      expect(type(b2, 'cppfeatures-x64!geometry::Rect')).toBeNull();
+      expect(type(b1, 'geometry::Rect')).toBeNull();
+    } finally {
+      sym.cleanup();
+    }
+  });
+
   t('public symbols are undecorated to the name alone under SYMOPT_UNDNAME, raw without it', async () => {
     const sym = SymbolHandler.initialize();
     try {

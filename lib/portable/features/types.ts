@@ -79,11 +79,15 @@ function symbolInfo(m: LoadedModule, tm: TypeModel, hit: { id: number; name: str
 }
 
 /**
- * SymGetTypeFromName. `base` 0 searches every module (or the one `module!name` names);
- * otherwise the module at `base`. Case-sensitive whatever the options (Microsoft's DLL).
+ * SymGetTypeFromName. `base` 0 searches the module `module!name` names, and none without one;
+ * otherwise the module at `base`, where `module!name` is not taken apart (Microsoft's
+ * dbghelp.dll 10.0.19041.685: `geometry::Rect` with base 0 is not found,
+ * `cppfeatures-x64!geometry::Rect` with base 0 is, with the module's base it is not).
+ * Case-sensitive whatever the options (the DLL too).
  */
 export function getTypeFromName(h: HandlerContext, base: bigint, name: string): SymbolInfo | undefined {
   const { module, rest } = splitModule(name);
+  if (base === 0n && !module) return undefined;
   const mods = base === 0n ? h.modulesNamed(module) : [moduleFor(h, base, 'getTypeFromName')];
   // Microsoft's dbghelp.dll 10.0.19041.685 matches type names exactly, SYMOPT_CASE_INSENSITIVE
   // or not (TypeModel.fromName keeps the case-insensitive search for other callers).
