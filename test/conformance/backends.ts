@@ -240,7 +240,7 @@ const MS_PDBALONE =
 // member names ("Inner", "Count") and some definitions twice; the test's contract is one entry per
 // definition, qualified, as llvm-pdbutil and LLVM's NativeEnumTypes list them.
 const MS_ENUMTYPES =
-  "Microsoft's SymEnumTypes lists nested types by their member names (Inner, <unnamed-type-pt>) and some class definitions twice (shapes::Base, shapes::Derived; geometry::Point...): kept, one entry per definition";
+  "Microsoft's SymEnumTypes lists the typedefs first (the globals' S_UDT in GSI hash order), then classes grouped by name, some twice (every class of cppfeatures, a forward reference and a definition; in types-x64 shapes::Base and shapes::Derived but not shapes::Other, though each has both records), a class's nested types after it by their member names (Inner, Count): kept, one entry per definition in TPI order, then the typedefs (the rule for which classes come twice is not known)";
 // Kept: a nested UDT is listed among its enclosing class's children by its own type id here (one
 // id per type, CLASSPARENTID the enclosing class), so its name is the type's; not decided on an
 // MSVC-made PDB (msoracle has no TI_FINDCHILDREN question).
