@@ -9,7 +9,8 @@
  * `Rect::~Rect`'s address is listed; with `*`, the procedure is, and the public is not). Left
  * out as dbghelp.dll leaves them out: constants, thunk and trampoline records (their
  * addresses' publics are listed), string-literal publics (`??_C@`), and procedures and data
- * whose names have an `@` in them (isHiddenName: the public there is listed). A
+ * whose names have an `@` in them unless SYMOPT_NO_PUBLICS is set (isHiddenName: the public
+ * there is listed). A
  * /DEBUG:FASTLINK PDB cannot be enumerated (dbghelp.dll fails with 16385).
  */
 import { DbgHelpError } from '../api/errors';
