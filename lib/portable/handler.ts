@@ -235,7 +235,7 @@ export class PortableHandler implements BackendHandler, HandlerContext {
     const isModule = module === undefined ? undefined : module === '' ? () => false : compileMask(module, true);
     let mods = isModule ? this.loaded.filter((m) => isModule(m.name)) : this.loaded;
     if (opts.base !== undefined && opts.base !== 0n) mods = mods.filter((m) => m.base === opts.base);
-    const match = compileMask(rest || '*', (this.options & SymOpt.CASE_INSENSITIVE) !== 0);
+    const match = compileMask(rest || '*', (this.options & SymOpt.CASE_INSENSITIVE) !== 0, true);
     const q = { options: this.options };
     for (const m of [...mods]) {
       for (const s of m.provider.enumerate(q, match)) {

@@ -6,16 +6,18 @@
  * not found (isHiddenName: dbghelp.dll answers none of `f@g`, `y@z`, `lo@cal`, `q@1`,
  * `?bar@@3HA`, while it finds the publics `q` and `bar` those data have).
  *
- * A name with `*` or `?` is a mask (SymFromName's documentation does not say so; dbghelp.dll
- * 10.0.19041.685 answers the first match): the globals' data in GSI hash order, then their
- * procedures in the same order, then the publics in the publics' hash order, each by the name
- * it is shown with (test/conformance/symbols.test.ts, checked against the DLL in the Wine lane).
+ * A name with `*`, `?`, `[`, `]` or `\` is a mask (wildcard.ts; SymFromName's documentation does
+ * not say so; dbghelp.dll 10.0.19041.685 answers the first match, and never a name equal to a
+ * mask that cannot match, such as `operator delete[]`): the globals' data in GSI hash order,
+ * then their procedures in the same order, then the publics in the publics' hash order, each
+ * by the name it is shown with (test/conformance/symbols.test.ts, checked against the DLL in
+ * the Wine lane).
  */
 import { SymOpt } from '../api/constants';
 import { S, SymFamily, symFamily } from '../formats/codeview/symbol-kinds';
 import { readConstant, readData, readPublic, readRef } from '../formats/codeview/symbol-records';
 import { isHiddenName, type DisplayNames } from './display-name';
-import { compileMask } from './wildcard';
+import { compileMask, isMask } from './wildcard';
 import type { PdbProvider } from './pdb-provider';
 import type { ModuleSymbol, SymbolQuery } from './provider';
 
@@ -31,7 +33,7 @@ export class PdbNameLookup {
 
   fromName(name: string, q: SymbolQuery): ModuleSymbol | undefined {
     const ci = (q.options & SymOpt.CASE_INSENSITIVE) !== 0;
-    if (/[*?]/.test(name)) return this.firstMatch(compileMask(name, ci), q);
+    if (isMask(name)) return this.firstMatch(compileMask(name, ci), q);
     const key = ci ? name.toLowerCase() : name;
     if (!(q.options & SymOpt.PUBLICS_ONLY)) {
       const globals = this.p.pdb.globals();

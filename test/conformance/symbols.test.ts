@@ -383,6 +383,76 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     }
   });
 
+  t('masks: classes, ranges and escapes as the DLL matches them', async () => {
+    // Microsoft's dbghelp.dll 10.0.19041.685 (this suite under Wine, native and ffi): `[dn]`,
+    // `[d-e]` classes (`[^d]` is `^` or `d`), `\x` escapes; an empty class, a `]` outside a
+    // class, a `[` inside one and a trailing `\` never match. SymEnumSymbols also lists a name
+    // equal to its mask (`operator delete[]`); SymFromName does not find it.
+    const sym = SymbolHandler.initialize();
+    try {
+      const b = await sym.loadModule(bin('cppfeatures-x64.exe'));
+      const list = (mask: string) => [...sym.enumSymbols({ base: b, mask })].map((x) => x.name).join(',');
+      const del2 = 'operator delete,operator delete';
+      const delArr2 = 'operator delete[],operator delete[]';
+      expect(
+        Object.fromEntries(
+          [
+            'operator [dn]elete',
+            'operator [d-e]elete*',
+            'operator delete\\[\\]',
+            'operator delete[]',
+            'operator delete?]',
+            'operator delete[[]]',
+            'operator delete[[]*',
+            'operator delete[]]',
+            'operator [^d]*',
+            '[o]perator new',
+            'operator new\\*',
+            'operator new[]*',
+            'operator n?w[]',
+            '*[]',
+            'max_of<*>',
+            'mai[m-o]',
+            'main\\',
+            'ma\\in',
+          ].map((m) => [m, list(m)]),
+        ),
+      ).toEqual({
+        'operator [dn]elete': del2,
+        'operator [d-e]elete*': `${del2},${delArr2}`,
+        'operator delete\\[\\]': delArr2,
+        'operator delete[]': delArr2,
+        'operator delete?]': '',
+        'operator delete[[]]': '',
+        'operator delete[[]*': '',
+        'operator delete[]]': '',
+        'operator [^d]*': `${del2},${delArr2}`,
+        '[o]perator new': 'operator new',
+        'operator new\\*': '',
+        'operator new[]*': '',
+        'operator n?w[]': '',
+        '*[]': '',
+        'max_of<*>': 'max_of<int>,max_of<double>,max_of<long long>',
+        'mai[m-o]': 'main',
+        'main\\': '',
+        'ma\\in': 'main',
+      });
+      const by = (n: string) => sym.fromName(n)?.name ?? null;
+      expect(['[o]perator new', 'operator n?w', 'operator\\ new', 'ma\\in', 'mai[n]', 'operator delete\\[\\]', 'geometry::Rect::operator*='].map(by)).toEqual([
+        'operator new',
+        'operator new',
+        'operator new',
+        'main',
+        'main',
+        'operator delete[]',
+        'geometry::Rect::operator*=',
+      ]);
+      expect(['operator delete[]', 'operator new[]', 'operator delete?]', 'operator delete[', 'main\\', 'geometry::Rect::operator[]'].map(by)).toEqual([null, null, null, null, null, null]);
+    } finally {
+      sym.cleanup();
+    }
+  });
+
   t('public symbols are undecorated to the name alone under SYMOPT_UNDNAME, raw without it', async () => {
     const sym = SymbolHandler.initialize();
     try {
