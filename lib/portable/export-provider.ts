@@ -12,6 +12,7 @@ import { rva, type Rva } from '../formats/binary/address';
 import type { ExportDirectory } from '../formats/pe/export-directory';
 import { DisplayNames } from './display-name';
 import type { ModuleSymbol, SymbolProvider, SymbolQuery } from './provider';
+import { compileMask } from './wildcard';
 
 interface Export {
   raw: string;
@@ -69,7 +70,6 @@ export class ExportProvider implements SymbolProvider {
   }
 
   fromRva(target: Rva, q: SymbolQuery): { symbol: ModuleSymbol; displacement: number } | undefined {
-    if (q.options & SymOpt.NO_PUBLICS) return undefined;
     const list = this.byAddress;
     let best = lastAtOrBelow(this.rvas, target);
     if (best < 0) return undefined;
@@ -77,19 +77,18 @@ export class ExportProvider implements SymbolProvider {
     return { symbol: this.symbol(list[best], q), displacement: target - list[best].rva };
   }
 
+  /**
+   * SymFromName on export symbols, as Microsoft's dbghelp.dll finds them: by the name shown
+   * (under SYMOPT_UNDNAME `mathlib::Multiply`, not `?Multiply@mathlib@@YAHHH@Z`), a mask
+   * (wildcard.ts) answering the first match in address order (`m*`: mathlib::Multiply).
+   */
   fromName(name: string, q: SymbolQuery): ModuleSymbol | undefined {
-    const ci = (q.options & SymOpt.CASE_INSENSITIVE) !== 0;
-    const want = ci ? name.toLowerCase() : name;
-    for (const e of this.all) {
-      for (const n of [e.raw, this.names.show(e.raw, q.options)]) {
-        if ((ci ? n.toLowerCase() : n) === want) return this.symbol(e, q);
-      }
-    }
+    const match = compileMask(name, (q.options & SymOpt.CASE_INSENSITIVE) !== 0);
+    for (const e of this.byAddress) if (match(this.names.show(e.raw, q.options))) return this.symbol(e, q);
     return undefined;
   }
 
   *enumerate(q: SymbolQuery): IterableIterator<ModuleSymbol> {
-    if (q.options & SymOpt.NO_PUBLICS) return;
     for (const e of this.byAddress) yield this.symbol(e, q);
   }
 
