@@ -14,6 +14,7 @@
  * the Wine lane).
  */
 import { SymOpt } from '../api/constants';
+import type { Cursor } from '../formats/binary/cursor';
 import { S, SymFamily, symFamily } from '../formats/codeview/symbol-kinds';
 import { readConstant, readData, readPublic, readRef } from '../formats/codeview/symbol-records';
 import { isHiddenName, type DisplayNames } from './display-name';
@@ -34,85 +35,63 @@ export class PdbNameLookup {
   fromName(name: string, q: SymbolQuery): ModuleSymbol | undefined {
     const ci = (q.options & SymOpt.CASE_INSENSITIVE) !== 0;
     if (isMask(name)) return this.firstMatch(compileMask(name, ci), q);
-    const key = ci ? name.toLowerCase() : name;
+    const key = fold(name, ci);
+    const isKey = (n: string) => fold(n, ci) === key;
     if (!(q.options & SymOpt.PUBLICS_ONLY)) {
       const globals = this.p.pdb.globals();
       if (globals) {
         // Fast path: the name's GSI hash bucket. Writers do not all agree with the published
         // hash (lld-link 19 files a few 8-character names elsewhere), so a miss falls back to a
         // table of every global by name, built once.
-        const hit = this.globalFrom(globals.candidates(name), key, ci, q) ?? this.globalFrom(this.globalsByName(ci).get(key) ?? [], key, ci, q);
+        const hit = this.firstGlobal(globals.candidates(name), isKey, ANY, q) ?? this.firstGlobal(this.globalsByName(ci).get(key) ?? [], isKey, ANY, q);
         if (hit) return hit;
       }
     }
     if (q.options & SymOpt.NO_PUBLICS) return undefined;
     const ps = this.p.pdb.publics();
     if (!ps) return undefined;
-    const recs = this.p.pdb.symbolRecords();
     // A public is found by the name it is shown with, as in Microsoft's dbghelp.dll: under
     // SYMOPT_UNDNAME `chain_b`, not `_chain_b`; without it the decorated name only. Its hash
-    // bucket first (the decorated name's; a user may ask for `?f@@YAXXZ` or `_main`)...
-    for (const off of ps.hash.candidates(name)) {
-      const { kind, data } = recs.recordAt(off);
-      if (kind === S.PUB32 && fold(this.names.show(readPublic(data).name, q.options), ci) === key) return this.p.publicByRecord(off, q);
-    }
-    // ...then the table of publics by displayed name, built once per case rule and UNDNAME.
-    const hits = this.publicsByName(q, ci).get(key);
-    return hits?.length ? this.p.publicByRecord(hits[0], q) : undefined;
+    // bucket first (the decorated name's; a user may ask for `?f@@YAXXZ` or `_main`), then the
+    // table of publics by displayed name, built once per case rule and UNDNAME.
+    return this.firstPublic(ps.hash.candidates(name), isKey, q) ?? this.firstPublic(this.publicsByName(q, ci).get(key)?.slice(0, 1) ?? [], () => true, q);
   }
 
   /** The first symbol a mask matches, in the order dbghelp.dll searches (see the header). */
   private firstMatch(match: (name: string) => boolean, q: SymbolQuery): ModuleSymbol | undefined {
     if (!(q.options & SymOpt.PUBLICS_ONLY)) {
       const offsets = this.p.pdb.globals()?.recordOffsets ?? [];
-      const recs = this.p.pdb.symbolRecords();
-      const symRecStream = this.p.pdb.dbi?.symRecordStream ?? 0;
-      for (const off of offsets) {
-        const { kind, data } = recs.recordAt(off);
-        const fam = symFamily(kind);
-        if (fam !== SymFamily.Data && fam !== SymFamily.Constant) continue;
-        const n = fam === SymFamily.Data ? readData(data).name : readConstant(data).name;
-        if (isHiddenName(n, q.options) || !match(n)) continue;
-        const sym = this.p.decodeAddressed(recs, symRecStream, off, q);
-        if (sym) return sym;
-      }
-      for (const off of offsets) {
-        const { kind, data } = recs.recordAt(off);
-        if (symFamily(kind) !== SymFamily.Ref || kind === S.DATAREF) continue;
-        const r = readRef(data);
-        if (isHiddenName(r.name, q.options) || !match(r.name)) continue;
-        const sym = this.p.moduleSymbol(r.module - 1, r.symOffset, q);
-        if (sym) return sym;
-      }
+      const hit = this.firstGlobal(offsets, match, SymFamily.Data, q) ?? this.firstGlobal(offsets, match, SymFamily.Ref, q);
+      if (hit) return hit;
     }
     if (q.options & SymOpt.NO_PUBLICS) return undefined;
     const ps = this.p.pdb.publics();
-    if (!ps) return undefined;
+    return ps ? this.firstPublic(ps.hash.recordOffsets, match, q) : undefined;
+  }
+
+  /**
+   * The first global record among `offsets` of the family `family` (data and constants, or
+   * procedure references; ANY: both) whose name `accept`s, as a symbol; records named with an
+   * `@` are skipped (isHiddenName).
+   */
+  private firstGlobal(offsets: Iterable<number>, accept: (name: string) => boolean, family: SymFamily.Data | SymFamily.Ref | typeof ANY, q: SymbolQuery): ModuleSymbol | undefined {
     const recs = this.p.pdb.symbolRecords();
-    for (const off of ps.hash.recordOffsets) {
+    for (const off of offsets) {
       const { kind, data } = recs.recordAt(off);
-      if (kind === S.PUB32 && match(this.names.show(readPublic(data).name, q.options))) return this.p.publicByRecord(off, q);
+      const g = globalName(kind, data);
+      if (!g || (family !== ANY && g.family !== family) || isHiddenName(g.name, q.options) || !accept(g.name)) continue;
+      const sym = g.family === SymFamily.Ref ? this.p.moduleSymbol(g.module - 1, g.record, q) : this.p.decodeAddressed(recs, this.p.pdb.dbi?.symRecordStream ?? 0, off, q);
+      if (sym) return sym;
     }
     return undefined;
   }
 
-  private globalFrom(offsets: Iterable<number>, key: string, ci: boolean, q: SymbolQuery): ModuleSymbol | undefined {
+  /** The first public among `offsets` whose shown name `accept`s. */
+  private firstPublic(offsets: Iterable<number>, accept: (name: string) => boolean, q: SymbolQuery): ModuleSymbol | undefined {
     const recs = this.p.pdb.symbolRecords();
-    const symRecStream = this.p.pdb.dbi?.symRecordStream ?? 0;
     for (const off of offsets) {
       const { kind, data } = recs.recordAt(off);
-      const fam = symFamily(kind);
-      if (fam === SymFamily.Ref && kind !== S.DATAREF) {
-        const r = readRef(data);
-        if (fold(r.name, ci) !== key || isHiddenName(r.name, q.options)) continue;
-        const sym = this.p.moduleSymbol(r.module - 1, r.symOffset, q);
-        if (sym) return sym;
-      } else if (fam === SymFamily.Data || fam === SymFamily.Constant) {
-        const nameAt = fam === SymFamily.Data ? readData(data).name : readConstant(data).name;
-        if (fold(nameAt, ci) !== key || isHiddenName(nameAt, q.options)) continue;
-        const sym = this.p.decodeAddressed(recs, symRecStream, off, q);
-        if (sym) return sym;
-      }
+      if (kind === S.PUB32 && accept(this.names.show(readPublic(data).name, q.options))) return this.p.publicByRecord(off, q);
     }
     return undefined;
   }
@@ -125,12 +104,8 @@ export class PdbNameLookup {
     const recs = this.p.pdb.symbolRecords();
     for (const off of globals?.recordOffsets ?? []) {
       const { kind, data } = recs.recordAt(off);
-      const fam = symFamily(kind);
-      let n: string | undefined;
-      if (fam === SymFamily.Ref && kind !== S.DATAREF) n = readRef(data).name;
-      else if (fam === SymFamily.Data) n = readData(data).name;
-      else if (fam === SymFamily.Constant) n = readConstant(data).name;
-      if (n !== undefined) push(map, fold(n, ci), off);
+      const g = globalName(kind, data);
+      if (g) push(map, fold(g.name, ci), off);
     }
     this.globalTables[ci ? 1 : 0] = map;
     return map;
@@ -151,6 +126,25 @@ export class PdbNameLookup {
     this.publicTables[slot] = map;
     return map;
   }
+}
+
+/** Both families of firstGlobal. */
+const ANY = -1;
+
+/**
+ * A global record a name lookup can answer: a procedure reference (S_PROCREF / S_LPROCREF, with
+ * the module and record it names; family Ref), a datum or a constant (family Data); else
+ * undefined.
+ */
+function globalName(kind: number, data: Cursor): { family: SymFamily.Data | SymFamily.Ref; name: string; module: number; record: number } | undefined {
+  const fam = symFamily(kind);
+  if (fam === SymFamily.Ref && kind !== S.DATAREF) {
+    const r = readRef(data);
+    return { family: SymFamily.Ref, name: r.name, module: r.module, record: r.symOffset };
+  }
+  if (fam === SymFamily.Data) return { family: SymFamily.Data, name: readData(data).name, module: 0, record: 0 };
+  if (fam === SymFamily.Constant) return { family: SymFamily.Data, name: readConstant(data).name, module: 0, record: 0 };
+  return undefined;
 }
 
 function fold(name: string, ci: boolean): string {
