@@ -13,6 +13,9 @@ import { explainDifference, readSymbolizerOracle, sameName } from '../helpers/or
 
 const FIX = path.resolve(__dirname, '..', 'fixtures');
 const bin = (f: string) => path.join(FIX, 'bin', f);
+/** test/fixtures/hidden (src/hidden-names.ll): records named with an `@` beside plain ones. */
+const HIDDEN = path.join(FIX, 'hidden', 'hidden-names-x64.exe');
+const loadHidden = (sym: { loadModule(image: string, o: { pdbPath: string }): Promise<bigint> }) => sym.loadModule(HIDDEN, { pdbPath: HIDDEN.replace(/\.exe$/, '.pdb') });
 
 describe.each(BACKENDS)('%s backend', (name: BackendName) => {
   const loaded = loadBackend(name);
@@ -144,8 +147,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     // dbghelp.dll 10.0.19041.685 answers (msoracle; test/unit/portable/hidden-names.test.ts).
     const sym = SymbolHandler.initialize();
     try {
-      const image = path.join(FIX, 'hidden', 'hidden-names-x64.exe');
-      const base = await sym.loadModule(image, { pdbPath: image.replace(/\.exe$/, '.pdb') });
+      const base = await loadHidden(sym);
       const at = (rva: number) => {
         const hit = sym.fromAddr(base + BigInt(rva));
         return hit && [hit.symbol.name, Number(hit.displacement), hit.symbol.tag];
@@ -175,8 +177,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     // found by name.
     const sym = SymbolHandler.initialize();
     try {
-      const image = path.join(FIX, 'hidden', 'hidden-names-x64.exe');
-      const base = await sym.loadModule(image, { pdbPath: image.replace(/\.exe$/, '.pdb') });
+      const base = await loadHidden(sym);
       const by = (name: string) => {
         const r = sym.fromName(name);
         return r ? [r.name, Number(r.address - base), r.tag] : null;
@@ -296,8 +297,7 @@ describe.each(BACKENDS)('%s backend', (name: BackendName) => {
     for (const options of [SymOpt.UNDNAME | SymOpt.NO_PUBLICS, SymOpt.NO_PUBLICS]) {
       const sym = SymbolHandler.initialize({ options });
       try {
-        const image = path.join(FIX, 'hidden', 'hidden-names-x64.exe');
-        const base = await sym.loadModule(image, { pdbPath: image.replace(/\.exe$/, '.pdb') });
+        const base = await loadHidden(sym);
         const pch = '__@@_PchSym_@00@UfooUbarUxOlyq@4B2008FD98C1DD4';
         expect([...sym.enumSymbols({ base, mask: '*' })].map((x) => `${x.name}@${Number(x.address - base).toString(16)}:${x.tag}`).join(' ')).toBe(
           `${pch}@3010:7 y@z@3000:7 loplain@3018:7 q@1@300c:7 ?bar@@3HA@3008:7 plain@3004:7 lo@cal@3014:7 main@1030:5 f@g@1000:5 plaing@1010:5`,
